@@ -1,0 +1,72 @@
+package packs
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+)
+
+// DefaultRulesDir is what augenrules reads on a host.
+const DefaultRulesDir = "/etc/audit/rules.d"
+
+// Source is what a PATH argument named: a pack, or plain rules files.
+type Source struct {
+	Pack  *Pack // nil for plain files and rules.d directories
+	Files []*File
+}
+
+// LoadPath reads a .rules file, a rules.d directory (its *.rules files, as
+// augenrules reads them) or a pack directory (one with a pack.toml).
+func LoadPath(p string) (*Source, error) {
+	info, err := os.Stat(p)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", p, unwrapPathError(err))
+	}
+	if !info.IsDir() {
+		f, err := loadFile(p, filepath.Base(p))
+		if err != nil {
+			return nil, err
+		}
+		return &Source{Files: []*File{f}}, nil
+	}
+	if _, err := os.Stat(filepath.Join(p, ManifestName)); err == nil {
+		pack, err := ReadPack(os.DirFS(p), ".", filepath.ToSlash(filepath.Clean(p)))
+		if err != nil {
+			return nil, err
+		}
+		files, err := pack.Open()
+		if err != nil {
+			return nil, err
+		}
+		return &Source{Pack: pack, Files: files}, nil
+	}
+	entries, err := os.ReadDir(p)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", p, unwrapPathError(err))
+	}
+	src := &Source{}
+	for _, e := range entries {
+		if !IsRulesFileName(e.Name()) || e.IsDir() {
+			continue
+		}
+		f, err := loadFile(filepath.Join(p, e.Name()), e.Name())
+		if err != nil {
+			return nil, err
+		}
+		src.Files = append(src.Files, f)
+	}
+	if len(src.Files) == 0 {
+		return nil, fmt.Errorf("%s: no *.rules files here (augenrules reads only files ending in .rules); give a rules.d directory, a pack directory or a .rules file", p)
+	}
+	sort.Slice(src.Files, func(i, j int) bool { return VersionLess(src.Files[i].Name, src.Files[j].Name) })
+	return src, nil
+}
+
+func loadFile(p, name string) (*File, error) {
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", p, unwrapPathError(err))
+	}
+	return ParseFile(name, filepath.ToSlash(p), nil, data), nil
+}

@@ -1,0 +1,168 @@
+package packs
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// ManifestName is the file that makes a directory a pack.
+const ManifestName = "pack.toml"
+
+// Pack is a versioned set of rules files that merge at one position.
+type Pack struct {
+	Name        string
+	Version     Version
+	Order       int    // merge position; every file name starts with it
+	Description string // one line for listings
+	Standard    string // what it implements, with the standard's own version
+	Arches      []string
+	// Dir is where the pack was found: a path, or "embedded:NAME".
+	Dir string
+	// FileNames are the rules files in merge order; Ignored are the other
+	// files of the directory, which augenrules would never read.
+	FileNames []string
+	Ignored   []string
+
+	fsys fs.FS  // the pack root
+	root string // the pack directory inside fsys
+}
+
+// ID is "name@version", the way diagnostics and headers name a pack.
+func (p *Pack) ID() string { return p.Name + "@" + p.Version.String() }
+
+type manifest struct {
+	Name        string   `toml:"name"`
+	Version     string   `toml:"version"`
+	Order       *int     `toml:"order"`
+	Description string   `toml:"description"`
+	Standard    string   `toml:"standard"`
+	Arches      []string `toml:"arches"`
+}
+
+var packName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
+
+// knownArches are the values of -F arch= a pack may limit itself to.
+var knownArches = map[string]bool{"b64": true, "b32": true}
+
+// ReadPack reads the manifest of the pack in directory dir of fsys, and the
+// names of its files; display is the directory as the user knows it.
+func ReadPack(fsys fs.FS, dir, display string) (*Pack, error) {
+	manifestPath := path.Join(dir, ManifestName)
+	shown := joinDisplay(display, ManifestName)
+	data, err := fs.ReadFile(fsys, manifestPath)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", shown, unwrapPathError(err))
+	}
+	var m manifest
+	md, err := toml.Decode(string(data), &m)
+	if err != nil {
+		var perr toml.ParseError
+		if errors.As(err, &perr) {
+			return nil, fmt.Errorf("%s:%d: bad TOML: %s", shown, perr.Position.Line, perr.Message)
+		}
+		return nil, fmt.Errorf("%s: bad TOML: %w", shown, err)
+	}
+	if undecoded := md.Undecoded(); len(undecoded) > 0 {
+		return nil, fmt.Errorf("%s: unknown key %q; a pack.toml has name, version, order, description, standard, arches", shown, undecoded[0].String())
+	}
+	p := &Pack{Name: m.Name, Description: m.Description, Standard: m.Standard, Arches: m.Arches, Dir: display, fsys: fsys, root: dir}
+	switch {
+	case !packName.MatchString(m.Name):
+		return nil, fmt.Errorf("%s: name %q must be lowercase letters, digits, '-', '.' or '_'", shown, m.Name)
+	case m.Order == nil:
+		return nil, fmt.Errorf("%s: order is missing; it is the number every file name of the pack starts with, e.g. order = 30", shown)
+	case *m.Order < 0:
+		return nil, fmt.Errorf("%s: order %d must not be negative", shown, *m.Order)
+	}
+	p.Order = *m.Order
+	if p.Version, err = ParseVersion(m.Version); err != nil {
+		return nil, fmt.Errorf("%s: %w", shown, err)
+	}
+	for _, a := range m.Arches {
+		if !knownArches[a] {
+			return nil, fmt.Errorf("%s: arch %q is not b64 or b32", shown, a)
+		}
+	}
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", display, unwrapPathError(err))
+	}
+	prefix := strconv.Itoa(p.Order)
+	for _, e := range entries {
+		name := e.Name()
+		switch {
+		case name == ManifestName:
+		case !e.Type().IsRegular() || !IsRulesFileName(name):
+			p.Ignored = append(p.Ignored, name)
+		case !startsWithOrder(name, prefix):
+			return nil, fmt.Errorf("%s: file name must start with the pack's order %s (e.g. %s-%s.rules) so that it merges where the pack says", joinDisplay(display, name), prefix, prefix, p.Name)
+		default:
+			p.FileNames = append(p.FileNames, name)
+		}
+	}
+	if len(p.FileNames) == 0 {
+		return nil, fmt.Errorf("%s: pack %s has no *.rules files", display, p.Name)
+	}
+	sort.Slice(p.FileNames, func(i, j int) bool { return VersionLess(p.FileNames[i], p.FileNames[j]) })
+	return p, nil
+}
+
+// startsWithOrder accepts "30-x.rules" and "30.rules" for order 30, but
+// not "300-x.rules".
+func startsWithOrder(name, prefix string) bool {
+	rest, ok := strings.CutPrefix(name, prefix)
+	return ok && (rest == "" || !isDigit(rest[0]))
+}
+
+// IsRulesFileName reports whether augenrules reads a file of this name:
+// it ends in ".rules" and is not hidden.
+func IsRulesFileName(name string) bool {
+	return strings.HasSuffix(name, ".rules") && !strings.HasPrefix(name, ".")
+}
+
+// Open parses the pack's rules files.
+func (p *Pack) Open() ([]*File, error) {
+	files := make([]*File, 0, len(p.FileNames))
+	for _, name := range p.FileNames {
+		data, err := fs.ReadFile(p.fsys, path.Join(p.root, name))
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", joinDisplay(p.Dir, name), unwrapPathError(err))
+		}
+		files = append(files, ParseFile(name, p.displayPath(name), p, data))
+	}
+	return files, nil
+}
+
+// displayPath names an embedded pack's file by its bare name (the pack ID
+// goes with it in every message) and a user's pack file by its path.
+func (p *Pack) displayPath(name string) string {
+	if strings.HasPrefix(p.Dir, embeddedPrefix) {
+		return name
+	}
+	return joinDisplay(p.Dir, name)
+}
+
+func joinDisplay(dir, name string) string {
+	if strings.HasPrefix(dir, embeddedPrefix) {
+		return dir + "/" + name
+	}
+	return path.Join(dir, name)
+}
+
+// unwrapPathError drops the operation and path of an *fs.PathError, which
+// the caller's message already names.
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

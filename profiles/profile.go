@@ -1,0 +1,159 @@
+package profiles
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/auditpack/auditpack/packs"
+)
+
+//go:embed *.toml
+var embedded embed.FS
+
+// Profile selects packs, the arches to keep and settings that override the
+// packs' control directives.
+type Profile struct {
+	Name        string
+	Description string
+	Packs       []string // pack references, "name" or "name@constraint"
+	Arches      []string
+	Settings    []packs.Directive // in settingOrder
+	Source      string            // "embedded:stig.toml" or the file's path
+}
+
+type profileFile struct {
+	Name        string           `toml:"name"`
+	Description string           `toml:"description"`
+	Packs       []string         `toml:"packs"`
+	Arches      []string         `toml:"arches"`
+	Settings    map[string]int64 `toml:"settings"`
+}
+
+// settingOrder maps each [settings] key to the option it overrides.
+var settingOrder = []struct {
+	key    string
+	option packs.Option
+}{
+	{"enabled", packs.OptEnabled},
+	{"failure", packs.OptFailure},
+	{"backlog_limit", packs.OptBacklogLimit},
+	{"backlog_wait_time", packs.OptBacklogWaitTime},
+	{"rate_limit", packs.OptRateLimit},
+}
+
+func settingKeys() string {
+	keys := make([]string, len(settingOrder))
+	for i, s := range settingOrder {
+		keys[i] = s.key
+	}
+	return strings.Join(keys, ", ")
+}
+
+// Parse reads a profile; source names it in messages.
+func Parse(data []byte, source string) (*Profile, error) {
+	var f profileFile
+	md, err := toml.Decode(string(data), &f)
+	if err != nil {
+		var perr toml.ParseError
+		if errors.As(err, &perr) {
+			return nil, fmt.Errorf("%s:%d: bad TOML: %s", source, perr.Position.Line, perr.Message)
+		}
+		return nil, fmt.Errorf("%s: bad TOML: %w", source, err)
+	}
+	if undecoded := md.Undecoded(); len(undecoded) > 0 {
+		k := undecoded[0].String()
+		if strings.HasPrefix(k, "settings.") {
+			return nil, fmt.Errorf("%s: unknown setting %q; settings are %s", source, strings.TrimPrefix(k, "settings."), settingKeys())
+		}
+		return nil, fmt.Errorf("%s: unknown key %q; a profile has name, description, packs, arches, [settings]", source, k)
+	}
+	if f.Name == "" {
+		return nil, fmt.Errorf("%s: name is missing", source)
+	}
+	if len(f.Packs) == 0 {
+		return nil, fmt.Errorf("%s: packs is empty; list the packs to merge, e.g. packs = [\"base-config@^1\"]", source)
+	}
+	p := &Profile{Name: f.Name, Description: f.Description, Packs: f.Packs, Arches: f.Arches, Source: source}
+	for _, a := range f.Arches {
+		if a != "b64" && a != "b32" {
+			return nil, fmt.Errorf("%s: arch %q is not b64 or b32", source, a)
+		}
+	}
+	for _, s := range settingOrder {
+		v, ok := f.Settings[s.key]
+		if !ok {
+			continue
+		}
+		d := packs.Directive{Option: s.option, Value: strconv.FormatInt(v, 10)}
+		if problem := d.Problem(); problem != "" {
+			return nil, fmt.Errorf("%s: settings.%s: %s", source, s.key, problem)
+		}
+		p.Settings = append(p.Settings, d)
+	}
+	return p, nil
+}
+
+// List returns the embedded profiles, by name.
+func List() ([]*Profile, error) {
+	entries, err := fs.ReadDir(embedded, ".")
+	if err != nil {
+		return nil, err
+	}
+	var list []*Profile
+	for _, e := range entries {
+		p, err := readEmbedded(e.Name())
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, p)
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].Name < list[j].Name })
+	return list, nil
+}
+
+func readEmbedded(file string) (*Profile, error) {
+	data, err := embedded.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(data, "embedded:"+file)
+}
+
+// ErrUnknownProfile is wrapped by Load when no profile has the name.
+var ErrUnknownProfile = errors.New("unknown profile")
+
+// Load returns the embedded profile of that name, or reads a profile file
+// when nameOrPath ends in ".toml".
+func Load(nameOrPath string) (*Profile, error) {
+	if strings.HasSuffix(nameOrPath, ".toml") {
+		data, err := os.ReadFile(nameOrPath)
+		if err != nil {
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			return nil, fmt.Errorf("read profile %s: %w", nameOrPath, err)
+		}
+		return Parse(data, nameOrPath)
+	}
+	if _, err := fs.Stat(embedded, nameOrPath+".toml"); err != nil {
+		all, lerr := List()
+		if lerr != nil {
+			return nil, lerr
+		}
+		names := make([]string, len(all))
+		for i, p := range all {
+			names[i] = p.Name
+		}
+		return nil, fmt.Errorf("%w %q; known profiles: %s (or give a profile file, NAME.toml)", ErrUnknownProfile, nameOrPath, strings.Join(names, ", "))
+	}
+	return readEmbedded(nameOrPath + ".toml")
+}

@@ -1,0 +1,68 @@
+package profiles
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/auditpack/auditpack/packs"
+)
+
+// Request says which sources a command works on.
+type Request struct {
+	Profile   string   // a profile name or NAME.toml path; empty for none
+	PackRoots []string // --packs directories
+	Paths     []string // .rules files, rules.d or pack directories
+	// DefaultDir is read when neither Profile nor Paths is given; empty
+	// means packs.DefaultRulesDir, what augenrules reads on a host.
+	DefaultDir string
+}
+
+// Select resolves a request: the profile's packs (newest version that
+// satisfies each constraint) and every path, with the profile's settings.
+func Select(req Request) (*packs.Selection, error) {
+	sel := &packs.Selection{}
+	paths := req.Paths
+	if req.Profile == "" && len(paths) == 0 {
+		dir := req.DefaultDir
+		if dir == "" {
+			dir = packs.DefaultRulesDir
+		}
+		if _, err := os.Stat(dir); err != nil {
+			return nil, fmt.Errorf("no --profile or PATH given and %s is not readable (%v): name a profile (auditpack profiles list) or rule files", dir, err)
+		}
+		paths = []string{dir}
+	}
+	if req.Profile != "" {
+		p, err := Load(req.Profile)
+		if err != nil {
+			return nil, err
+		}
+		catalog, err := packs.NewCatalog(req.PackRoots...)
+		if err != nil {
+			return nil, err
+		}
+		sel.Profile, sel.Arches, sel.Settings, sel.SettingsOrigin = p.Name, p.Arches, p.Settings, p.Source
+		for _, ref := range p.Packs {
+			pack, err := catalog.Find(ref)
+			if err != nil {
+				return nil, fmt.Errorf("profile %s: %w", p.Name, err)
+			}
+			if err := sel.AddPack(pack); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, path := range paths {
+		src, err := packs.LoadPath(path)
+		if err != nil {
+			return nil, err
+		}
+		if src.Pack != nil {
+			sel.Packs = append(sel.Packs, src.Pack)
+		} else {
+			sel.Paths = append(sel.Paths, path)
+		}
+		sel.Files = append(sel.Files, src.Files...)
+	}
+	return sel, nil
+}
