@@ -132,13 +132,22 @@ func IsRulesFileName(name string) bool {
 func (p *Pack) Open() ([]*File, error) {
 	files := make([]*File, 0, len(p.FileNames))
 	for _, name := range p.FileNames {
-		data, err := fs.ReadFile(p.fsys, path.Join(p.root, name))
+		data, err := p.ReadFile(name)
 		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", joinDisplay(p.Dir, name), unwrapPathError(err))
+			return nil, err
 		}
 		files = append(files, ParseFile(name, p.displayPath(name), p, data))
 	}
 	return files, nil
+}
+
+// ReadFile returns the contents of one of the pack's files.
+func (p *Pack) ReadFile(name string) ([]byte, error) {
+	data, err := fs.ReadFile(p.fsys, path.Join(p.root, name))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", joinDisplay(p.Dir, name), unwrapPathError(err))
+	}
+	return data, nil
 }
 
 // displayPath names an embedded pack's file by its bare name (the pack ID

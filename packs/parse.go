@@ -226,25 +226,26 @@ func (p *parser) statement(l, body string) {
 		}
 	}
 	it := Item{Origin: p.origin, Text: l, FiltersBeforeSyscalls: -1}
-	if p.directive(&it, opts) || p.rule(&it, opts) {
+	var ok bool
+	switch Option(opts[0].name) {
+	case "-h", "-s", "-l", "-v", "-t", "-m", "-R", "-q", "-d", "-W":
+		p.fail(CheckStatefulOption, "%s is a command, not configuration: a rules file only holds rules and control settings", opts[0].name)
+	case OptDeleteAll, OptBacklogLimit, OptFailure, OptEnabled, OptRateLimit,
+		OptBacklogWaitTime, OptLoginuidImmutable, OptContinueOnError, OptIgnoreErrors:
+		ok = p.directive(&it, opts)
+	default:
+		ok = p.rule(&it, opts)
+	}
+	if ok {
 		it.Controls, p.controlsUsed = p.controls, p.controls != nil
 		p.items = append(p.items, it)
 	}
 }
 
-// directive parses a control line. It returns false when the line is not
-// one (or is a bad one, which it reports).
+// directive parses a control line; the caller knows its first option is
+// a control option. It returns false after reporting a bad line.
 func (p *parser) directive(it *Item, opts []option) bool {
 	first := Option(opts[0].name)
-	switch first {
-	case "-h", "-s", "-l", "-v", "-t", "-m", "-R", "-q", "-d", "-W":
-		p.fail(CheckStatefulOption, "%s is a command, not configuration: a rules file only holds rules and control settings", first)
-		return false
-	case OptDeleteAll, OptBacklogLimit, OptFailure, OptEnabled, OptRateLimit,
-		OptBacklogWaitTime, OptLoginuidImmutable, OptContinueOnError, OptIgnoreErrors:
-	default:
-		return false
-	}
 	d := Directive{Option: first, Value: opts[0].arg}
 	rest := opts[1:]
 	if first == OptDeleteAll && len(rest) == 1 && rest[0].name == "-k" {
@@ -470,10 +471,10 @@ func badPerms(s string) string {
 	}
 	for i := 0; i < len(s); i++ {
 		if _, ok := accessTypes[s[i]]; !ok {
-			return fmt.Sprintf("permission %q is not one of r, w, x, a", s[i])
+			return fmt.Sprintf("permission %q is not one of r, w, x, a", string(s[i]))
 		}
 		if strings.IndexByte(s[:i], s[i]) >= 0 {
-			return fmt.Sprintf("permission %q is repeated", s[i])
+			return fmt.Sprintf("permission %q is repeated", string(s[i]))
 		}
 	}
 	return ""

@@ -1,0 +1,105 @@
+// Package augen runs the real augenrules on a directory, for tests that
+// compare auditpack with it. augenrules only reads /etc/audit/rules.d and
+// writes /etc/audit/audit.rules, so it runs in a private mount namespace
+// with a temporary directory bound over /etc/audit: the host's files are
+// never touched.
+package augen
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Path is where Debian's auditd package installs augenrules.
+const Path = "/usr/sbin/augenrules"
+
+// Available says why augenrules cannot run here, or "" when it can.
+func Available() string {
+	if os.Geteuid() != 0 {
+		return "augenrules comparison needs root (a private mount namespace); run the tests as root, as CI does"
+	}
+	if _, err := os.Stat(Path); err != nil {
+		return "augenrules is not installed (apt-get install -y auditd); .ci/run installs it"
+	}
+	if _, err := exec.LookPath("unshare"); err != nil {
+		return "unshare (util-linux) is not installed"
+	}
+	return ""
+}
+
+// Skip skips t unless augenrules can run; in CI it fails instead, because
+// there the comparison must run.
+func Skip(t testing.TB) {
+	t.Helper()
+	if why := Available(); why != "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI must run the augenrules comparison: %s", why)
+		}
+		t.Skip(why)
+	}
+}
+
+// Run runs augenrules on the *.rules files of rulesDir and returns the
+// audit.rules it writes. The files are copied first, so rulesDir can be
+// anywhere.
+func Run(t testing.TB, rulesDir string) string {
+	t.Helper()
+	etc := t.TempDir()
+	copyDir(t, rulesDir, filepath.Join(etc, "rules.d"))
+	return RunPrepared(t, etc)
+}
+
+// RunPrepared runs augenrules with etc bound over /etc/audit; etc must hold
+// rules.d. It returns what augenrules wrote to audit.rules.
+func RunPrepared(t testing.TB, etc string) string {
+	t.Helper()
+	out, err := exec.Command("unshare", "--mount", "sh", "-c", `mount --bind "$1" /etc/audit && exec `+Path, "sh", etc).CombinedOutput()
+	if err != nil {
+		t.Fatalf("augenrules: %v: %s", err, out)
+	}
+	rules, err := os.ReadFile(filepath.Join(etc, "audit.rules"))
+	if err != nil {
+		t.Fatalf("augenrules wrote no audit.rules (%s): %v", strings.TrimSpace(string(out)), err)
+	}
+	return string(rules)
+}
+
+func copyDir(t testing.TB, from, to string) {
+	t.Helper()
+	if err := os.MkdirAll(to, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(from, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(to, e.Name()), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// RuleLines keeps the lines auditctl acts on, unchanged: it skips blank
+// lines and comments (a first word starting with '#'), as auditctl does.
+func RuleLines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		body := strings.TrimLeft(l, " ")
+		if body == "" || body[0] == '#' {
+			continue
+		}
+		out = append(out, l)
+	}
+	return out
+}

@@ -1,0 +1,202 @@
+// Package kerneltest lets tests use the machine's real audit subsystem
+// safely. The kernel's rule list and status are shared by every process on
+// the machine, so a test takes a machine-wide lock, snapshots the rules and
+// status it found, and restores them when it ends, also when it fails. It
+// refuses to load anything that would lock the kernel (-e 2), panic it on
+// an audit failure (-f 2) or change it until reboot (--loginuid-immutable).
+package kerneltest
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	libaudit "github.com/elastic/go-libaudit/v2"
+)
+
+const lockPath = "/run/auditpack-kernel-tests.lock"
+
+// Kernel is a test's hold on the audit subsystem.
+type Kernel struct {
+	t      testing.TB
+	client *libaudit.AuditClient
+}
+
+func skipOrFail(t testing.TB, why string) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("CI must run the kernel tests, but %s", why)
+	}
+	t.Skip("kernel test skipped: " + why)
+}
+
+// Acquire waits for the machine-wide lock, snapshots the rules and status,
+// and registers their restoration. It skips the test (fails it in CI)
+// where the audit subsystem or auditctl cannot be used.
+func Acquire(t testing.TB) *Kernel {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		skipOrFail(t, "it needs root")
+	}
+	if _, err := exec.LookPath("auditctl"); err != nil {
+		skipOrFail(t, "auditctl is not installed (apt-get install -y auditd)")
+	}
+	lock, err := os.OpenFile(lockPath, os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		skipOrFail(t, fmt.Sprintf("cannot open the kernel test lock: %v", err))
+	}
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+		lock.Close()
+		t.Fatalf("lock %s: %v", lockPath, err)
+	}
+	t.Cleanup(func() { lock.Close() })
+	client, err := libaudit.NewAuditClient(nil)
+	if err != nil {
+		skipOrFail(t, fmt.Sprintf("the audit netlink socket is not available: %v", err))
+	}
+	t.Cleanup(func() { client.Close() })
+	status, err := client.GetStatus()
+	if err != nil {
+		skipOrFail(t, fmt.Sprintf("cannot read the audit status: %v", err))
+	}
+	switch {
+	case status.Enabled == 2:
+		t.Fatal("the kernel's audit configuration is locked (enabled 2) until reboot; something loaded -e 2")
+	case status.Failure == 2:
+		t.Fatal("the kernel's failure mode is 2 (panic); restore it with auditctl -f 1 before running tests")
+	}
+	rules, err := client.GetRules()
+	if err != nil {
+		t.Fatalf("read the kernel's rules: %v", err)
+	}
+	k := &Kernel{t: t, client: client}
+	t.Cleanup(func() { k.restore(status, rules) })
+	return k
+}
+
+func (k *Kernel) restore(status *libaudit.AuditStatus, rules [][]byte) {
+	t := k.t
+	current, err := k.client.GetRules()
+	if err != nil {
+		t.Errorf("restore: read rules: %v", err)
+		return
+	}
+	for _, r := range current {
+		if err := k.client.DeleteRule(r); err != nil {
+			t.Errorf("restore: delete rule: %v", err)
+		}
+	}
+	for _, r := range rules {
+		if err := k.client.AddRule(r); err != nil {
+			t.Errorf("restore: add rule: %v", err)
+		}
+	}
+	wait := libaudit.WaitForReply
+	for _, err := range []error{
+		k.client.SetBacklogLimit(status.BacklogLimit, wait),
+		k.client.SetRateLimit(status.RateLimit, wait),
+		k.client.SetBacklogWaitTime(int32(status.BacklogWaitTime), wait),
+		// libaudit's FailureMode constants are all 0; pass the number.
+		k.client.SetFailure(libaudit.FailureMode(status.Failure), wait),
+		k.client.SetEnabled(status.Enabled == 1, wait),
+	} {
+		if err != nil {
+			t.Errorf("restore status: %v", err)
+		}
+	}
+	after, err := k.client.GetRules()
+	if err != nil || len(after) != len(rules) {
+		t.Errorf("restore: the kernel holds %d rules, want the %d found before (%v)", len(after), len(rules), err)
+	}
+}
+
+// Forbidden says why a rules line must never be loaded by a test, or "".
+func Forbidden(line string) string {
+	words := strings.Fields(line)
+	if len(words) == 0 {
+		return ""
+	}
+	opt, arg, _ := strings.Cut(words[0], "=")
+	if len(words) > 1 && arg == "" {
+		arg = words[1]
+	}
+	switch {
+	case strings.HasPrefix(opt, "-e") && (strings.TrimPrefix(opt, "-e") == "2" || (opt == "-e" && arg == "2")):
+		return "-e 2 locks the audit configuration until reboot"
+	case strings.HasPrefix(opt, "-f") && (strings.TrimPrefix(opt, "-f") == "2" || (opt == "-f" && arg == "2")):
+		return "-f 2 panics the machine when auditing fails"
+	case opt == "--loginuid-immutable":
+		return "--loginuid-immutable cannot be undone until reboot"
+	}
+	return ""
+}
+
+// LoadWithAuditctl loads rules with auditctl -R and returns its combined
+// output and exit code. It fails the test rather than load a forbidden line.
+func (k *Kernel) LoadWithAuditctl(rules string) (string, int) {
+	t := k.t
+	t.Helper()
+	for i, l := range strings.Split(rules, "\n") {
+		if why := Forbidden(l); why != "" {
+			t.Fatalf("refusing to load line %d %q: %s", i+1, l, why)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "load.rules")
+	if err := os.WriteFile(path, []byte(rules), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("auditctl", "-R", path).CombinedOutput()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("auditctl -R: %v", err)
+	}
+	return string(out), code
+}
+
+// List returns `auditctl -l`, one rule per line.
+func (k *Kernel) List() []string {
+	out, err := exec.Command("auditctl", "-l").Output()
+	if err != nil {
+		k.t.Fatalf("auditctl -l: %v", err)
+	}
+	var rules []string
+	for _, l := range strings.Split(string(bytes.TrimSpace(out)), "\n") {
+		if l != "" && l != "No rules" {
+			rules = append(rules, l)
+		}
+	}
+	return rules
+}
+
+// EnsureDirs creates the directories in dirs that do not exist and removes
+// them when the test ends: watches need their parent directory to exist on
+// this host, which differs from the one a pack was written for.
+func EnsureDirs(t testing.TB, dirs []string) []string {
+	t.Helper()
+	var created []string
+	for _, d := range dirs {
+		top := ""
+		for p := d; p != "/" && p != "."; p = filepath.Dir(p) {
+			if _, err := os.Lstat(p); err == nil {
+				break
+			}
+			top = p
+		}
+		if top == "" {
+			continue
+		}
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		created = append(created, top)
+		t.Cleanup(func() { os.RemoveAll(top) })
+	}
+	return created
+}

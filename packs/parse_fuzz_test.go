@@ -1,0 +1,49 @@
+package packs
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// FuzzParseFile: any input parses without panicking, every item is the
+// line its origin names, and lines only ever become one item or one error.
+func FuzzParseFile(f *testing.F) {
+	seeds, _ := filepath.Glob("*/*.rules")
+	for _, s := range seeds {
+		data, err := os.ReadFile(s)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte("-a always,exit -F arch=b64 -S openat -k x # c\n-w /a\\ b -p wa\n\t-e 2\r\n-D -k k\n--backlog_wait_time=1"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		file := ParseFile("f.rules", "f.rules", nil, data)
+		lines := strings.Split(string(data), "\n")
+		seen := map[int]bool{}
+		for _, it := range file.Items {
+			n := it.Origin.Line
+			if n < 1 || n > len(lines) || lines[n-1] != it.Text {
+				t.Fatalf("item %q claims line %d", it.Text, n)
+			}
+			if seen[n] {
+				t.Fatalf("line %d gave two results", n)
+			}
+			seen[n] = true
+			if (it.Rule == nil) == (it.Directive.Option == "") {
+				t.Fatalf("line %d: an item is a rule or a directive, not both or neither", n)
+			}
+		}
+		for _, e := range file.Errors {
+			if e.Check == "" || e.Message == "" {
+				t.Fatalf("error without check or message: %+v", e)
+			}
+			if e.Check != CheckNotText && seen[e.Origin.Line] {
+				t.Fatalf("line %d is both an item and an error", e.Origin.Line)
+			}
+			seen[e.Origin.Line] = true
+		}
+	})
+}
