@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -37,11 +38,13 @@ type profileFile struct {
 	Settings    map[string]int64 `toml:"settings"`
 }
 
-// settingOrder maps each [settings] key to the option it overrides.
-var settingOrder = []struct {
+type setting struct {
 	key    string
 	option packs.Option
-}{
+}
+
+// settingOrder maps each [settings] key to the option it overrides.
+var settingOrder = []setting{
 	{"enabled", packs.OptEnabled},
 	{"failure", packs.OptFailure},
 	{"backlog_limit", packs.OptBacklogLimit},
@@ -70,9 +73,6 @@ func Parse(data []byte, source string) (*Profile, error) {
 	}
 	if undecoded := md.Undecoded(); len(undecoded) > 0 {
 		k := undecoded[0].String()
-		if strings.HasPrefix(k, "settings.") {
-			return nil, fmt.Errorf("%s: unknown setting %q; settings are %s", source, strings.TrimPrefix(k, "settings."), settingKeys())
-		}
 		return nil, fmt.Errorf("%s: unknown key %q; a profile has name, description, packs, arches, [settings]", source, k)
 	}
 	if f.Name == "" {
@@ -85,6 +85,11 @@ func Parse(data []byte, source string) (*Profile, error) {
 	for _, a := range f.Arches {
 		if a != "b64" && a != "b32" {
 			return nil, fmt.Errorf("%s: arch %q is not b64 or b32", source, a)
+		}
+	}
+	for key := range f.Settings {
+		if !slices.ContainsFunc(settingOrder, func(s setting) bool { return s.key == key }) {
+			return nil, fmt.Errorf("%s: unknown setting %q; settings are %s", source, key, settingKeys())
 		}
 	}
 	for _, s := range settingOrder {

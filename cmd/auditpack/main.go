@@ -44,7 +44,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		unknownCommand = true
 		fmt.Fprintf(stderr, "auditpack: unknown command %q; see auditpack --help\n", name)
 	}
-	err := app.Run(args)
+	err := app.Run(flagsFirst(app, args))
 	if err == nil && unknownCommand {
 		return exitInput
 	}
