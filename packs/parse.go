@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/elastic/go-libaudit/v2/rule"
 )
@@ -32,6 +33,7 @@ type File struct {
 
 // ParseFile parses the contents of one rules file. Lines auditctl would
 // reject become ParseErrors; parsing goes on, so one run reports them all.
+// The returned items refer to data, which the caller must not change.
 func ParseFile(name, path string, pack *Pack, data []byte) *File {
 	f := &File{Name: name, Path: path, Pack: pack}
 	origin := Origin{File: path}
@@ -45,8 +47,11 @@ func ParseFile(name, path string, pack *Pack, data []byte) *File {
 		return f
 	}
 	p := parser{file: f, origin: origin}
-	p.items = make([]Item, 0, bytes.Count(data, []byte{'\n'})/2+1)
-	text := string(data) // one copy; every token is a substring of it
+	p.items = make([]Item, 0, bytes.Count(data, []byte{'\n'})+1)
+	// Tokens are substrings of the file's text. ParseFile owns data from
+	// here on (callers pass what they read and never touch it again), so it
+	// is viewed as a string instead of being copied.
+	text := unsafe.String(unsafe.SliceData(data), len(data))
 	for line := 1; len(text) > 0; line++ {
 		end := strings.IndexByte(text, '\n')
 		var l string
@@ -65,19 +70,21 @@ func ParseFile(name, path string, pack *Pack, data []byte) *File {
 }
 
 type parser struct {
-	file     *File
-	origin   Origin
-	items    []Item
+	file   *File
+	origin Origin
+	items  []Item
 	// controls annotate the block of rules below them, up to a blank line.
 	controls     []string
 	controlsUsed bool
 
-	// Slabs: rules of a file share backing arrays, so parsing costs a few
+	// Chunks: rules of a file share backing arrays, so parsing costs a few
 	// allocations per hundred lines instead of several per line.
-	filters  []rule.FilterSpec
-	strs     []string
-	syscalls []rule.SyscallRule
-	watches  []rule.FileWatchRule
+	filters      []rule.FilterSpec
+	syscallNames []string
+	keys         []string
+	syscalls     []rule.SyscallRule
+	watches      []rule.FileWatchRule
+	perms        map[string][]rule.AccessType // -p letters to their parsed form
 }
 
 func (p *parser) fail(check, format string, args ...any) {
@@ -300,11 +307,12 @@ func (p *parser) rule(it *Item, opts []option) bool {
 		list, action, watch, perms string
 		prepend, haveAdd           bool
 		permSeen                   bool
-		filterStart                = len(p.filters)
-		strStart                   = len(p.strs)
+		filterStart                = reserve(&p.filters)
+		syscallStart               = reserve(&p.syscallNames)
+		keyBuf                     [4]string
 		syscallsAt                 = -1
 		keyAnchor                  bool // auditctl takes -k only after a syscall, watch, path, dir, perm or exe
-		keys                       []string
+		keys                       = keyBuf[:0]
 	)
 	for _, o := range opts {
 		switch o.name {
@@ -365,7 +373,7 @@ func (p *parser) rule(it *Item, opts []option) bool {
 					p.fail(CheckParseError, "-S %s: empty syscall name in the list", o.arg)
 					return false
 				}
-				p.strs = append(p.strs, s)
+				p.syscallNames = append(p.syscallNames, s)
 			}
 		case "-F":
 			spec, msg := valueFilter(o.arg)
@@ -408,17 +416,12 @@ func (p *parser) rule(it *Item, opts []option) bool {
 		p.fail(CheckParseError, "a rule needs -a list,action (or -A) or -w PATH")
 		return false
 	}
-	filters := p.filters[filterStart:len(p.filters):len(p.filters)]
-	syscalls := p.strs[strStart:len(p.strs):len(p.strs)]
-	if len(syscalls) == 0 {
-		syscalls = nil
-	}
-	if len(filters) == 0 {
-		filters = nil
-	}
+	keptFilters := taken(p.filters, filterStart)
+	keptSyscalls := taken(p.syscallNames, syscallStart)
+	keptKeys := keepSlice(&p.keys, keys)
 	it.FiltersBeforeSyscalls = syscallsAt
-	if watch != "" && len(filters) == 0 {
-		it.Rule = p.newWatch(watch, perms, keys)
+	if watch != "" && keptFilters == nil {
+		it.Rule = p.newWatch(watch, perms, keptKeys)
 		return true
 	}
 	if watch != "" {
@@ -427,18 +430,51 @@ func (p *parser) rule(it *Item, opts []option) bool {
 		if permSeen {
 			lead = append(lead, rule.FilterSpec{Type: rule.ValueFilterType, LHS: "perm", Comparator: "=", RHS: perms})
 		}
-		filters = append(lead, filters...)
+		keptFilters = append(lead, keptFilters...)
 		list, action = "exit", "always"
 	}
 	t := rule.AppendSyscallRuleType
 	if prepend {
 		t = rule.PrependSyscallRuleType
 	}
-	it.Rule = p.newSyscall(rule.SyscallRule{Type: t, List: list, Action: action, Filters: filters, Syscalls: syscalls, Keys: keys})
+	it.Rule = p.newSyscall(rule.SyscallRule{Type: t, List: list, Action: action, Filters: keptFilters, Syscalls: keptSyscalls, Keys: keptKeys})
 	return true
 }
 
 const slabSize = 256
+
+// reserve makes room in a chunk for one rule's values and returns where
+// they start. A rule has at most 64 fields, so a rule rarely outgrows the
+// room; when one does, append moves the chunk, which stays correct.
+func reserve[T any](chunk *[]T) int {
+	if cap(*chunk)-len(*chunk) < 64 {
+		*chunk = make([]T, 0, 4096)
+	}
+	return len(*chunk)
+}
+
+// taken is the part of a chunk appended since start, nil when empty.
+func taken[T any](chunk []T, start int) []T {
+	if len(chunk) == start {
+		return nil
+	}
+	return chunk[start:len(chunk):len(chunk)]
+}
+
+// keepSlice copies s into the chunk *slab and returns the copy, nil for an
+// empty s. A full chunk is replaced, never grown, so earlier rules keep
+// pointing into chunks that no longer change.
+func keepSlice[T any](slab *[]T, s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	if cap(*slab)-len(*slab) < len(s) {
+		*slab = make([]T, 0, max(4096, len(s)))
+	}
+	start := len(*slab)
+	*slab = append(*slab, s...)
+	return (*slab)[start:len(*slab):len(*slab)]
+}
 
 func (p *parser) newSyscall(r rule.SyscallRule) *rule.SyscallRule {
 	if len(p.syscalls) == cap(p.syscalls) {
@@ -452,9 +488,15 @@ func (p *parser) newWatch(path, perms string, keys []string) *rule.FileWatchRule
 	if len(p.watches) == cap(p.watches) {
 		p.watches = make([]rule.FileWatchRule, 0, slabSize)
 	}
-	w := rule.FileWatchRule{Type: rule.FileWatchRuleType, Path: path, Keys: keys}
-	for i := 0; i < len(perms); i++ {
-		w.Permissions = append(w.Permissions, accessTypes[perms[i]])
+	w := rule.FileWatchRule{Type: rule.FileWatchRuleType, Path: path, Keys: keys, Permissions: p.perms[perms]}
+	if w.Permissions == nil && perms != "" {
+		for i := 0; i < len(perms); i++ {
+			w.Permissions = append(w.Permissions, accessTypes[perms[i]])
+		}
+		if p.perms == nil {
+			p.perms = map[string][]rule.AccessType{}
+		}
+		p.perms[perms] = w.Permissions // shared: nobody modifies a parsed rule
 	}
 	p.watches = append(p.watches, w)
 	return &p.watches[len(p.watches)-1]
