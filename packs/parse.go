@@ -46,8 +46,9 @@ func ParseFile(name, path string, pack *Pack, data []byte) *File {
 			Message: "binary data (a NUL byte): this is not a rules file; give only text files of audit rules"})
 		return f
 	}
-	p := parser{file: f, origin: origin}
-	p.items = make([]Item, 0, bytes.Count(data, []byte{'\n'})+1)
+	lines := bytes.Count(data, []byte{'\n'}) + 1
+	p := parser{file: f, origin: origin, chunkSize: min(4096, 64+4*lines)}
+	p.items = make([]Item, 0, lines)
 	// Tokens are substrings of the file's text. ParseFile owns data from
 	// here on (callers pass what they read and never touch it again), so it
 	// is viewed as a string instead of being copied.
@@ -85,6 +86,8 @@ type parser struct {
 	syscalls     []rule.SyscallRule
 	watches      []rule.FileWatchRule
 	perms        map[string][]rule.AccessType // -p letters to their parsed form
+	// chunkSize fits the file: small files get small chunks.
+	chunkSize int
 }
 
 func (p *parser) fail(check, format string, args ...any) {
@@ -307,8 +310,8 @@ func (p *parser) rule(it *Item, opts []option) bool {
 		list, action, watch, perms string
 		prepend, haveAdd           bool
 		permSeen                   bool
-		filterStart                = reserve(&p.filters)
-		syscallStart               = reserve(&p.syscallNames)
+		filterStart                = reserve(&p.filters, p.chunkSize)
+		syscallStart               = reserve(&p.syscallNames, p.chunkSize)
 		keyBuf                     [4]string
 		syscallsAt                 = -1
 		keyAnchor                  bool // auditctl takes -k only after a syscall, watch, path, dir, perm or exe
@@ -446,9 +449,9 @@ const slabSize = 256
 // reserve makes room in a chunk for one rule's values and returns where
 // they start. A rule has at most 64 fields, so a rule rarely outgrows the
 // room; when one does, append moves the chunk, which stays correct.
-func reserve[T any](chunk *[]T) int {
+func reserve[T any](chunk *[]T, size int) int {
 	if cap(*chunk)-len(*chunk) < 64 {
-		*chunk = make([]T, 0, 4096)
+		*chunk = make([]T, 0, size)
 	}
 	return len(*chunk)
 }

@@ -18,9 +18,9 @@ var version = "0.1.0"
 
 // Exit codes of the CLI contract.
 const (
-	exitOK      = 0
-	exitFailed  = 1 // findings, uncovered controls, a failed apply or write
-	exitInput   = 2 // usage or input errors
+	exitOK     = 0
+	exitFailed = 1 // findings, uncovered controls, a failed apply or write
+	exitInput  = 2 // usage or input errors
 )
 
 func main() { os.Exit(run(os.Args, os.Stdout, os.Stderr)) }
@@ -81,7 +81,7 @@ Examples:
 		OnUsageError:           usageError,
 		HideHelpCommand:        true,
 		UseShortOptionHandling: false,
-		Commands: []*cli.Command{packsCommand(), profilesCommand(), compileCommand()},
+		Commands:               []*cli.Command{packsCommand(), profilesCommand(), compileCommand()},
 	}
 	return app
 }
