@@ -17,19 +17,26 @@ type Selection struct {
 	Arches []string
 }
 
-// AddPack adds a pack and parses its files; a second version of a pack
-// already selected is an error.
+// AddPack adds a pack and parses its files.
 func (s *Selection) AddPack(p *Pack) error {
-	for _, q := range s.Packs {
-		if q.Name == p.Name {
-			return fmt.Errorf("pack %s is selected twice (%s and %s): name it once", p.Name, q.ID(), p.ID())
-		}
-	}
 	files, err := p.Open()
 	if err != nil {
 		return err
 	}
-	s.Packs = append(s.Packs, p)
-	s.Files = append(s.Files, files...)
+	return s.AddSource(&Source{Pack: p, Files: files})
+}
+
+// AddSource adds a loaded pack or plain files; a pack already selected
+// (in any version) is an error.
+func (s *Selection) AddSource(src *Source) error {
+	if p := src.Pack; p != nil {
+		for _, q := range s.Packs {
+			if q.Name == p.Name {
+				return fmt.Errorf("pack %s is selected twice (%s from %s and %s from %s): name it once", p.Name, q.ID(), q.Dir, p.ID(), p.Dir)
+			}
+		}
+		s.Packs = append(s.Packs, p)
+	}
+	s.Files = append(s.Files, src.Files...)
 	return nil
 }

@@ -57,12 +57,12 @@ func Select(req Request) (*packs.Selection, error) {
 		if err != nil {
 			return nil, err
 		}
-		if src.Pack != nil {
-			sel.Packs = append(sel.Packs, src.Pack)
-		} else {
+		if src.Pack == nil {
 			sel.Paths = append(sel.Paths, path)
 		}
-		sel.Files = append(sel.Files, src.Files...)
+		if err := sel.AddSource(src); err != nil {
+			return nil, err
+		}
 	}
 	return sel, nil
 }

@@ -1,0 +1,211 @@
+package packs
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"testing"
+)
+
+func TestConstraints(t *testing.T) {
+	cases := []struct {
+		constraint string
+		allows     []string
+		refuses    []string
+	}{
+		{"", []string{"0.0.1", "9.9.9"}, []string{"1.0.0-rc.1"}},
+		{"*", []string{"1.0.0"}, nil},
+		{"2.1.0", []string{"2.1.0"}, []string{"2.1.1", "2.0.9"}},
+		{"^2.1", []string{"2.1.0", "2.9.3"}, []string{"2.0.9", "3.0.0"}},
+		{"^1", []string{"1.0.0", "1.99.0"}, []string{"0.9.0", "2.0.0"}},
+		{"^0.3", []string{"0.3.0", "0.3.9"}, []string{"0.4.0"}},
+		{"~1.2", []string{"1.2.0", "1.2.7"}, []string{"1.3.0", "1.1.9"}},
+		{"~1", []string{"1.0.0", "1.7.0"}, []string{"2.0.0"}},
+		{"1.2", []string{"1.2.3"}, []string{"1.3.0"}},
+		{">=1.2.0, <2", []string{"1.2.0", "1.9.9"}, []string{"1.1.9", "2.0.0"}},
+		{">1.0.0", []string{"1.0.1"}, []string{"1.0.0"}},
+		{"<=1.0.0", []string{"1.0.0", "0.1.0"}, []string{"1.0.1"}},
+		{"=3.0.0-rc.1", []string{"3.0.0-rc.1"}, []string{"3.0.0-rc.2", "3.0.0"}},
+	}
+	for _, c := range cases {
+		con, err := ParseConstraint(c.constraint)
+		if err != nil {
+			t.Fatalf("%q: %v", c.constraint, err)
+		}
+		for _, v := range c.allows {
+			if !con.Allows(mustVersion(t, v)) {
+				t.Errorf("%q refuses %s", c.constraint, v)
+			}
+		}
+		for _, v := range c.refuses {
+			if con.Allows(mustVersion(t, v)) {
+				t.Errorf("%q allows %s", c.constraint, v)
+			}
+		}
+	}
+	for _, bad := range []string{"^x", ">=1.2.3.4", "1..2", "~", "01.0.0"} {
+		if _, err := ParseConstraint(bad); err == nil {
+			t.Errorf("constraint %q parsed", bad)
+		}
+	}
+}
+
+func mustVersion(t *testing.T, s string) Version {
+	t.Helper()
+	v, err := ParseVersion(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.String() != s {
+		t.Fatalf("%s prints as %s", s, v)
+	}
+	return v
+}
+
+func TestEmbeddedPacks(t *testing.T) {
+	c, err := NewCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, p := range c.Packs() {
+		names = append(names, p.Name)
+		files, err := p.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			if len(f.Errors) > 0 {
+				t.Errorf("%s: %v", p.ID(), f.Errors)
+			}
+			for _, it := range f.Items {
+				if it.Rule != nil && len(it.Controls) == 0 {
+					t.Errorf("%s %s: rule without a controls annotation", p.ID(), it.Origin)
+				}
+			}
+		}
+		if p.Standard == "" || p.Description == "" {
+			t.Errorf("%s: standard or description missing", p.ID())
+		}
+		if !slices.Contains(p.Ignored, "CHANGELOG.md") {
+			t.Errorf("%s: no CHANGELOG.md", p.ID())
+		}
+	}
+	if want := []string{"base-config", "finalize", "ospp", "pci-dss", "stig"}; !slices.Equal(names, want) {
+		t.Errorf("embedded packs %v, want %v", names, want)
+	}
+}
+
+// writePack writes a pack directory; files maps names to contents.
+func writePack(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+const goodManifest = "name = \"site\"\nversion = \"1.0.0\"\norder = 50\n"
+
+func TestPackManifestErrors(t *testing.T) {
+	cases := []struct {
+		name  string
+		files map[string]string
+		want  string
+	}{
+		{"bad toml", map[string]string{"pack.toml": "name = \"x\"\nversion = 1.0.0\n"}, `pack.toml:2: bad TOML`},
+		{"unknown key", map[string]string{"pack.toml": goodManifest + "oder = 5\n", "50-a.rules": ""}, `unknown key "oder"`},
+		{"no order", map[string]string{"pack.toml": "name = \"site\"\nversion = \"1.0.0\"\n"}, `order is missing`},
+		{"bad version", map[string]string{"pack.toml": "name = \"site\"\nversion = \"1.0\"\norder = 50\n"}, `not semver`},
+		{"bad name", map[string]string{"pack.toml": "name = \"Site Pack\"\nversion = \"1.0.0\"\norder = 50\n"}, `name "Site Pack"`},
+		{"bad arch", map[string]string{"pack.toml": goodManifest + "arches = [\"x86\"]\n"}, `arch "x86"`},
+		{"file not starting with order", map[string]string{"pack.toml": goodManifest, "60-a.rules": ""}, `60-a.rules: file name must start with the pack's order 50`},
+		{"order prefix of a longer number", map[string]string{"pack.toml": goodManifest, "500-a.rules": ""}, `must start with the pack's order 50`},
+		{"no rules", map[string]string{"pack.toml": goodManifest, "README": ""}, `has no \*.rules files`},
+	}
+	for _, c := range cases {
+		dir := filepath.Join(t.TempDir(), "site")
+		writePack(t, dir, c.files)
+		_, err := LoadPath(dir)
+		if err == nil || !regexp.MustCompile(c.want).MatchString(err.Error()) {
+			t.Errorf("%s: got %v, want %q", c.name, err, c.want)
+		}
+	}
+}
+
+func TestPackFilesAndIgnored(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "site")
+	writePack(t, dir, map[string]string{"pack.toml": goodManifest, "50-b.rules": "-w /b -p wa\n", "50.rules": "-w /a -p wa\n",
+		"50-b.rules.bak": "", ".50-c.rules": "", "notes.txt": ""})
+	src, err := LoadPath(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(src.Pack.FileNames, []string{"50.rules", "50-b.rules"}) {
+		t.Errorf("files %v", src.Pack.FileNames)
+	}
+	if !slices.Equal(src.Pack.Ignored, []string{".50-c.rules", "50-b.rules.bak", "notes.txt"}) {
+		t.Errorf("ignored %v", src.Pack.Ignored)
+	}
+	if got := src.Files[1].Items[0].Origin.Describe(); got != "site@1.0.0 "+filepath.ToSlash(dir)+"/50-b.rules:1" {
+		t.Errorf("origin %q", got)
+	}
+}
+
+func TestCatalogFind(t *testing.T) {
+	root := t.TempDir()
+	writePack(t, filepath.Join(root, "a"), map[string]string{"pack.toml": goodManifest, "50-a.rules": "-w /a -p wa\n"})
+	writePack(t, filepath.Join(root, "b"), map[string]string{"pack.toml": "name = \"site\"\nversion = \"1.4.0\"\norder = 50\n", "50-a.rules": "-w /a -p wa\n"})
+	c, err := NewCatalog(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for ref, want := range map[string]string{"site": "site@1.4.0", "site@^1": "site@1.4.0", "site@~1.0": "site@1.0.0", "site@1.0.0": "site@1.0.0", "stig": "stig@2.1.0"} {
+		p, err := c.Find(ref)
+		if err != nil || p.ID() != want {
+			t.Errorf("Find(%q) = %v, %v; want %s", ref, p, err, want)
+		}
+	}
+	if _, err := c.Find("site@^2"); err == nil || !regexp.MustCompile(`no version of pack site satisfies "\^2"; available: 1.4.0, 1.0.0`).MatchString(err.Error()) {
+		t.Errorf("unsatisfiable: %v", err)
+	}
+	if _, err := c.Find("nope"); err == nil || !regexp.MustCompile(`unknown pack "nope"; known packs: base-config, finalize, ospp, pci-dss, site, stig`).MatchString(err.Error()) {
+		t.Errorf("unknown: %v", err)
+	}
+	// The same name and version in two roots is ambiguous.
+	other := t.TempDir()
+	writePack(t, filepath.Join(other, "a"), map[string]string{"pack.toml": goodManifest, "50-a.rules": "-w /z -p wa\n"})
+	if _, err := NewCatalog(root, other); err == nil || !regexp.MustCompile(`pack site@1.0.0 is in two places`).MatchString(err.Error()) {
+		t.Errorf("duplicate: %v", err)
+	}
+	if _, err := NewCatalog(t.TempDir()); err == nil || !regexp.MustCompile(`holds no packs`).MatchString(err.Error()) {
+		t.Errorf("empty root: %v", err)
+	}
+	if _, err := NewCatalog(filepath.Join(root, "missing")); err == nil {
+		t.Error("a missing root was accepted")
+	}
+}
+
+func TestLoadPathErrors(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := LoadPath(filepath.Join(dir, "nope.rules")); err == nil || !regexp.MustCompile(`nope.rules: no such file`).MatchString(err.Error()) {
+		t.Errorf("missing file: %v", err)
+	}
+	if _, err := LoadPath(dir); err == nil || !regexp.MustCompile(`no \*.rules files here`).MatchString(err.Error()) {
+		t.Errorf("empty dir: %v", err)
+	}
+	if os.Geteuid() != 0 { // root reads anything
+		p := filepath.Join(dir, "10-x.rules")
+		if err := os.WriteFile(p, []byte("-D\n"), 0o000); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := LoadPath(p); err == nil || !regexp.MustCompile(`read .*10-x.rules: permission denied`).MatchString(err.Error()) {
+			t.Errorf("unreadable: %v", err)
+		}
+	}
+}

@@ -1,0 +1,93 @@
+package profiles
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"testing"
+
+	"github.com/auditpack/auditpack/packs"
+)
+
+func TestEmbeddedProfilesResolve(t *testing.T) {
+	list, err := List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, p := range list {
+		names = append(names, p.Name)
+		sel, err := Select(Request{Profile: p.Name})
+		if err != nil {
+			t.Fatalf("%s: %v", p.Name, err)
+		}
+		if len(sel.Packs) != len(p.Packs) || len(sel.Files) == 0 {
+			t.Errorf("%s: %d packs and %d files selected", p.Name, len(sel.Packs), len(sel.Files))
+		}
+	}
+	if !slices.Equal(names, []string{"ospp", "pci-dss", "stig"}) {
+		t.Errorf("profiles %v", names)
+	}
+	stig, err := Load("stig")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(stig.Settings, []packs.Directive{{Option: packs.OptFailure, Value: "2"}}) {
+		t.Errorf("stig settings %v, want -f 2 (RHEL-09-654265)", stig.Settings)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	cases := []struct{ toml, want string }{
+		{"name = \"x\"\npacks = [\n", `p.toml:2: bad TOML`},
+		{"name = \"x\"\npacks = [\"a\"]\nextra = 1\n", `unknown key "extra"`},
+		{"packs = [\"a\"]\n", `name is missing`},
+		{"name = \"x\"\n", `packs is empty`},
+		{"name = \"x\"\npacks = [\"a\"]\narches = [\"arm\"]\n", `arch "arm"`},
+		{"name = \"x\"\npacks = [\"a\"]\n[settings]\nfailur = 1\n", `unknown setting "failur"; settings are enabled, failure`},
+		{"name = \"x\"\npacks = [\"a\"]\n[settings]\nfailure = 3\n", `settings.failure: -f must be 0, 1 or 2, not "3"`},
+		{"name = \"x\"\npacks = [\"a\"]\n[settings]\nbacklog_limit = -1\n", `settings.backlog_limit: -b needs a whole number`},
+	}
+	for _, c := range cases {
+		_, err := Parse([]byte(c.toml), "p.toml")
+		if err == nil || !regexp.MustCompile(c.want).MatchString(err.Error()) {
+			t.Errorf("%q: got %v, want %q", c.toml, err, c.want)
+		}
+	}
+}
+
+func TestSelect(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "50-local.rules"), []byte("-w /etc/hosts -p wa\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Without a profile or a path, the host's rules.d is read.
+	sel, err := Select(Request{DefaultDir: dir})
+	if err != nil || len(sel.Files) != 1 || !slices.Equal(sel.Paths, []string{dir}) {
+		t.Fatalf("default dir: %v %+v", err, sel)
+	}
+	if _, err := Select(Request{DefaultDir: filepath.Join(dir, "missing")}); err == nil || !regexp.MustCompile(`no --profile or PATH given`).MatchString(err.Error()) {
+		t.Errorf("missing default dir: %v", err)
+	}
+	sel, err = Select(Request{Profile: "pci-dss", Paths: []string{dir}})
+	if err != nil || len(sel.Packs) != 3 || len(sel.Paths) != 1 {
+		t.Fatalf("profile and path: %v %+v", err, sel)
+	}
+	if _, err := Select(Request{Profile: "nosuch"}); err == nil || !regexp.MustCompile(`unknown profile "nosuch"; known profiles: ospp, pci-dss, stig`).MatchString(err.Error()) {
+		t.Errorf("unknown profile: %v", err)
+	}
+	if _, err := Select(Request{Profile: filepath.Join(dir, "missing.toml")}); err == nil || !regexp.MustCompile(`read profile .*missing.toml: no such file`).MatchString(err.Error()) {
+		t.Errorf("missing profile file: %v", err)
+	}
+	// A pack named by the profile and given again as a path is selected twice.
+	packDir := filepath.Join(t.TempDir(), "finalize")
+	if err := os.MkdirAll(packDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(packDir, "pack.toml"), []byte("name = \"finalize\"\nversion = \"9.0.0\"\norder = 99\n"), 0o644)
+	os.WriteFile(filepath.Join(packDir, "99-x.rules"), []byte("-e 1\n"), 0o644)
+	if _, err := Select(Request{Profile: "stig", Paths: []string{packDir}}); err == nil || !regexp.MustCompile(`pack finalize is selected twice`).MatchString(err.Error()) {
+		t.Errorf("pack twice: %v", err)
+	}
+}
