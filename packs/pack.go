@@ -62,16 +62,8 @@ func ReadPack(fsys fs.FS, dir, display string) (*Pack, error) {
 		return nil, fmt.Errorf("read %s: %w", shown, unwrapPathError(err))
 	}
 	var m manifest
-	md, err := toml.Decode(string(data), &m)
-	if err != nil {
-		var perr toml.ParseError
-		if errors.As(err, &perr) {
-			return nil, fmt.Errorf("%s:%d: bad TOML: %s", shown, perr.Position.Line, perr.Message)
-		}
-		return nil, fmt.Errorf("%s: bad TOML: %w", shown, err)
-	}
-	if undecoded := md.Undecoded(); len(undecoded) > 0 {
-		return nil, fmt.Errorf("%s: unknown key %q; a pack.toml has name, version, order, description, standard, arches", shown, undecoded[0].String())
+	if err := DecodeTOML(data, shown, &m, "a pack.toml has name, version, order, description, standard, arches"); err != nil {
+		return nil, err
 	}
 	p := &Pack{Name: m.Name, Description: m.Description, Standard: m.Standard, Arches: m.Arches, Dir: display, fsys: fsys, root: dir}
 	switch {
@@ -113,6 +105,24 @@ func ReadPack(fsys fs.FS, dir, display string) (*Pack, error) {
 	}
 	sort.Slice(p.FileNames, func(i, j int) bool { return VersionLess(p.FileNames[i], p.FileNames[j]) })
 	return p, nil
+}
+
+// DecodeTOML decodes data into v and refuses keys v has no place for, so a
+// misspelled key is an error rather than silently ignored; keysHelp says
+// which keys there are. source names the file in messages.
+func DecodeTOML(data []byte, source string, v any, keysHelp string) error {
+	md, err := toml.Decode(string(data), v)
+	if err != nil {
+		var perr toml.ParseError
+		if errors.As(err, &perr) {
+			return fmt.Errorf("%s:%d: bad TOML: %s", source, perr.Position.Line, perr.Message)
+		}
+		return fmt.Errorf("%s: bad TOML: %w", source, err)
+	}
+	if undecoded := md.Undecoded(); len(undecoded) > 0 {
+		return fmt.Errorf("%s: unknown key %q; %s", source, undecoded[0].String(), keysHelp)
+	}
+	return nil
 }
 
 // startsWithOrder accepts "30-x.rules" and "30.rules" for order 30, but

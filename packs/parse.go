@@ -378,30 +378,23 @@ func (p *parser) rule(it *Item, opts []option) bool {
 				}
 				p.syscallNames = append(p.syscallNames, s)
 			}
-		case "-F":
-			spec, msg := valueFilter(o.arg)
+		case "-F", "-C":
+			read := valueFilter
+			if o.name == "-C" {
+				read = compareFilter
+			}
+			spec, msg := read(o.arg)
 			if msg != "" {
-				p.fail(CheckParseError, "-F %s: %s", o.arg, msg)
+				p.fail(CheckParseError, "%s %s: %s", o.name, o.arg, msg)
 				return false
 			}
 			if !haveAdd && watch == "" {
-				p.fail(CheckParseError, "-F before -a or -w: auditctl needs the list (-a always,exit) or the watch first")
+				p.fail(CheckParseError, "%s before -a or -w: auditctl needs the list (-a always,exit) or the watch first", o.name)
 				return false
 			}
 			switch spec.LHS {
 			case "path", "dir", "perm", "exe":
-				keyAnchor = true
-			}
-			p.filters = append(p.filters, spec)
-		case "-C":
-			spec, msg := compareFilter(o.arg)
-			if msg != "" {
-				p.fail(CheckParseError, "-C %s: %s", o.arg, msg)
-				return false
-			}
-			if !haveAdd && watch == "" {
-				p.fail(CheckParseError, "-C before -a: auditctl needs the list first")
-				return false
+				keyAnchor = keyAnchor || spec.Type == rule.ValueFilterType
 			}
 			p.filters = append(p.filters, spec)
 		case "-k":

@@ -11,8 +11,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/BurntSushi/toml"
-
 	"github.com/auditpack/auditpack/packs"
 )
 
@@ -63,17 +61,8 @@ func settingKeys() string {
 // Parse reads a profile; source names it in messages.
 func Parse(data []byte, source string) (*Profile, error) {
 	var f profileFile
-	md, err := toml.Decode(string(data), &f)
-	if err != nil {
-		var perr toml.ParseError
-		if errors.As(err, &perr) {
-			return nil, fmt.Errorf("%s:%d: bad TOML: %s", source, perr.Position.Line, perr.Message)
-		}
-		return nil, fmt.Errorf("%s: bad TOML: %w", source, err)
-	}
-	if undecoded := md.Undecoded(); len(undecoded) > 0 {
-		k := undecoded[0].String()
-		return nil, fmt.Errorf("%s: unknown key %q; a profile has name, description, packs, arches, [settings]", source, k)
+	if err := packs.DecodeTOML(data, source, &f, "a profile has name, description, packs, arches, [settings]"); err != nil {
+		return nil, err
 	}
 	if f.Name == "" {
 		return nil, fmt.Errorf("%s: name is missing", source)
