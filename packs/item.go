@@ -97,4 +97,7 @@ const (
 	CheckInvalidValue   = "CTRL-INVALID-VALUE"
 	CheckStatefulOption = "CTRL-STATEFUL-COMMAND-IN-PACK"
 	CheckNotText        = "SYN-NOT-TEXT"
+	// Found when files are merged, not in one line.
+	CheckFileConflict      = "PACK-FILE-CONFLICT"
+	CheckMissingEOFNewline = "SYN-MISSING-EOF-NEWLINE"
 )

@@ -1,0 +1,167 @@
+package packs
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/elastic/go-libaudit/v2/rule"
+)
+
+// Ordered is a selection in the order auditctl will execute it.
+type Ordered struct {
+	// Items are the lines in load order: the hoisted -D, -b, -f, the rest
+	// as merged, the hoisted -e last.
+	Items []*Item
+	// Files are the merged files in augenrules order.
+	Files []*File
+	// DroppedForArch counts rules left out because their -F arch= is not
+	// among the selection's arches.
+	DroppedForArch int
+	// Problems are the lines that keep the set from loading at all: parse
+	// errors, two files of one name, a file glued to the next one.
+	Problems []*ParseError
+}
+
+// Order sorts the selection's files as augenrules would if they were all
+// copied into one rules.d (GNU version sort of the file names), then moves
+// the last -D, -b and -f to the top and the last -e to the end, as
+// augenrules does, and applies the selection's settings.
+//
+// Like augenrules under Debian's mawk, only directives written at the very
+// start of a line are moved; an indented one stays where it is (lint
+// reports it), and "-D -k KEY" always stays in place.
+func (s *Selection) Order() *Ordered {
+	files := append([]*File(nil), s.Files...)
+	sort.SliceStable(files, func(i, j int) bool { return VersionLess(files[i].Name, files[j].Name) })
+	o := &Ordered{Files: files}
+	for i, f := range files {
+		if i > 0 && files[i-1].Name == f.Name {
+			o.Problems = append(o.Problems, &ParseError{Origin: Origin{File: f.Path, Pack: f.packID()}, Check: CheckFileConflict,
+				Message: fmt.Sprintf("file name %s is also used by %s: in one rules.d one would overwrite the other; rename one", f.Name, files[i-1].describe())})
+		}
+		o.Problems = append(o.Problems, f.Errors...)
+		if f.MissingFinalNewline && i < len(files)-1 {
+			o.Problems = append(o.Problems, &ParseError{Origin: Origin{File: f.Path, Pack: f.packID(), Line: f.Lines}, Check: CheckMissingEOFNewline,
+				Message: fmt.Sprintf("no newline at the end of the file: augenrules would glue this line to the first line of %s; end the file with a newline", files[i+1].Name)})
+		}
+	}
+	var hoisted [4]*Item // -D, -b, -f, -e
+	n := 0
+	for _, f := range files {
+		n += len(f.Items)
+	}
+	body := make([]*Item, 0, n)
+	for _, f := range files {
+		for i := range f.Items {
+			it := &f.Items[i]
+			if slot := hoistSlot(it); slot >= 0 {
+				hoisted[slot] = it
+				continue
+			}
+			if !keepsArch(it, s.Arches) {
+				o.DroppedForArch++
+				continue
+			}
+			body = append(body, it)
+		}
+	}
+	body = s.applySettings(&hoisted, body)
+	o.Items = make([]*Item, 0, len(body)+4)
+	for _, h := range hoisted[:3] {
+		if h != nil {
+			o.Items = append(o.Items, h)
+		}
+	}
+	o.Items = append(o.Items, body...)
+	if hoisted[3] != nil {
+		o.Items = append(o.Items, hoisted[3])
+	}
+	return o
+}
+
+func (f *File) packID() string {
+	if f.Pack == nil {
+		return ""
+	}
+	return f.Pack.ID()
+}
+
+func (f *File) describe() string {
+	if f.Pack == nil {
+		return f.Path
+	}
+	return "pack " + f.Pack.ID()
+}
+
+// hoistSlot says where augenrules moves a line: 0 for -D, 1 for -b, 2 for
+// -f, 3 for -e, -1 for lines it leaves in place.
+func hoistSlot(it *Item) int {
+	d := it.Directive
+	switch {
+	case d.Option == OptDeleteAll && it.Text == "-D":
+		return 0
+	case d.Option == OptBacklogLimit && strings.HasPrefix(it.Text, "-b"):
+		return 1
+	case d.Option == OptFailure && strings.HasPrefix(it.Text, "-f"):
+		return 2
+	case d.Option == OptEnabled && strings.HasPrefix(it.Text, "-e"):
+		return 3
+	}
+	return -1
+}
+
+// Hoisted reports whether augenrules moves this line to the top or end.
+func (it *Item) Hoisted() bool { return hoistSlot(it) >= 0 }
+
+// keepsArch drops a rule whose -F arch= names an arch the selection leaves out.
+func keepsArch(it *Item, arches []string) bool {
+	sr, ok := it.Rule.(*rule.SyscallRule)
+	if !ok || len(arches) == 0 {
+		return true
+	}
+	for _, f := range sr.Filters {
+		if f.LHS == "arch" && f.Comparator == "=" && (f.RHS == "b64" || f.RHS == "b32") {
+			for _, a := range arches {
+				if a == f.RHS {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	return true
+}
+
+// applySettings replaces the packs' values with the selection's. -e, -f
+// and -b take the hoisted slot; -r and --backlog_wait_time, which run in
+// place, replace every occurrence, or come right after -f when the packs
+// lack them.
+func (s *Selection) applySettings(hoisted *[4]*Item, body []*Item) []*Item {
+	var prepend []*Item
+	for _, d := range s.Settings {
+		it := &Item{Origin: Origin{File: s.SettingsOrigin, Pack: "profile " + s.Profile}, Text: string(d.Option) + " " + d.Value, Directive: d}
+		switch d.Option {
+		case OptEnabled:
+			hoisted[3] = it
+		case OptFailure:
+			hoisted[2] = it
+		case OptBacklogLimit:
+			hoisted[1] = it
+		default:
+			replaced := false
+			for i := range body {
+				if body[i].Directive.Option == d.Option {
+					body[i], replaced = it, true
+				}
+			}
+			if !replaced {
+				prepend = append(prepend, it)
+			}
+		}
+	}
+	if prepend == nil {
+		return body
+	}
+	return append(prepend, body...)
+}
