@@ -1,0 +1,158 @@
+package model
+
+import (
+	"testing"
+
+	"github.com/auditpack/auditpack/packs"
+)
+
+var x86 = Targets["x86_64"]
+
+func norm(t *testing.T, line string) *Rule {
+	t.Helper()
+	f := packs.ParseFile("t.rules", "t.rules", nil, []byte(line+"\n"))
+	if len(f.Errors) > 0 || len(f.Items) != 1 {
+		t.Fatalf("%q: %v", line, f.Errors)
+	}
+	r := Normalize(&f.Items[0], x86)
+	if r == nil {
+		t.Fatalf("%q is not a rule", line)
+	}
+	return r
+}
+
+// The kernel's own equality, as checked with auditctl on this machine
+// ("Rule exists" or not; reference Part 4, facts 1, 2, 4).
+func TestIdentity(t *testing.T) {
+	same := [][2]string{
+		{"-a always,exit -F arch=b64 -S openat -F auid!=unset -k k", "-a always,exit -F arch=b64 -S openat -F auid!=-1 -k k"},
+		{"-a always,exit -F arch=b64 -S openat -F auid!=4294967295", "-a always,exit -F arch=b64 -S openat -F auid!=-1"},
+		{"-a always,exit -F arch=b64 -S openat,open -k k", "-a always,exit -F arch=b64 -S open -S openat -k k"},
+		{"-a exit,always -F arch=b64 -S openat", "-a always,exit -F arch=b64 -S openat"},
+		{"-w /etc/passwd -p wa -k identity", "-a always,exit -F path=/etc/passwd -F perm=wa -F key=identity"},
+		{"-w /etc/passwd/ -p wa", "-w /etc/passwd -p wa"},
+		{"-a always,exit -F arch=b64 -S 257", "-a always,exit -F arch=b64 -S openat"},
+		{"-a always,exit -F arch=b64 -S openat -F key=k -F uid=0", "-a always,exit -F arch=b64 -S openat -F uid=0 -k k"},
+		{"-a always,exit -F arch=b64 -S openat -F exit=-EACCES", "-a always,exit -F arch=b64 -S openat -F exit=-13"},
+		{"-a always,exit -F arch=b64 -S openat -F loginuid=0", "-a always,exit -F arch=b64 -S openat -F auid=0"},
+		{"-a always,exit -F arch=x86_64 -S openat", "-a always,exit -F arch=b64 -S openat"},
+	}
+	for _, p := range same {
+		if a, b := norm(t, p[0]), norm(t, p[1]); a.Identity() != b.Identity() {
+			t.Errorf("the kernel treats these as one rule:\n%s\n%s\n%q\n%q", p[0], p[1], a.Identity(), b.Identity())
+		}
+	}
+	different := [][2]string{
+		{"-a always,exit -F arch=b64 -S openat -k k1", "-a always,exit -F arch=b64 -S openat -k k2"},
+		{"-a always,exit -F arch=b64 -S openat -F uid=0 -F auid=1000", "-a always,exit -F arch=b64 -S openat -F auid=1000 -F uid=0"},
+		{"-a always,exit -F arch=b64 -S openat", "-A always,exit -F arch=b64 -S openat"},
+		{"-a always,exit -F arch=b64 -S openat", "-a never,exit -F arch=b64 -S openat"},
+		{"-a always,exit -F arch=b64 -S openat", "-a always,exit -F arch=b32 -S openat"},
+		{"-w /etc/passwd -p wa", "-w /etc/passwd -p w"},
+	}
+	for _, p := range different {
+		if a, b := norm(t, p[0]), norm(t, p[1]); a.Identity() == b.Identity() {
+			t.Errorf("the kernel keeps these apart:\n%s\n%s", p[0], p[1])
+		}
+	}
+	if a, b := norm(t, different[0][0]), norm(t, different[0][1]); a.MatchIdentity() != b.MatchIdentity() {
+		t.Error("rules differing only in key must match the same events")
+	}
+}
+
+func TestCovers(t *testing.T) {
+	cases := []struct {
+		a, b   string
+		covers bool
+	}{
+		{"-a never,exit -F arch=b64 -S openat -F auid=1001", "-a always,exit -F arch=b64 -S openat -F auid=1001 -k x", true},
+		{"-a never,exit -F arch=b64 -S all", "-a always,exit -F arch=b64 -S openat,unlinkat -F auid>=1000", true},
+		{"-a always,exit -F arch=b64 -S openat,unlinkat", "-a always,exit -F arch=b64 -S openat", true},
+		{"-a always,exit -F arch=b64 -S openat", "-a always,exit -F arch=b64 -S openat,unlinkat", false},
+		{"-a always,exit -F arch=b64 -S openat -F auid>=500", "-a always,exit -F arch=b64 -S openat -F auid>=1000", true},
+		{"-a always,exit -F arch=b64 -S openat -F auid>=1000", "-a always,exit -F arch=b64 -S openat -F auid>=500", false},
+		{"-a always,exit -F arch=b64 -S openat -F auid>=1000", "-a always,exit -F arch=b64 -S openat -F auid>=2000 -F auid!=unset", true},
+		{"-a always,exit -F arch=b64 -S openat -F auid!=unset", "-a always,exit -F arch=b64 -S openat -F auid>=1000 -F auid<=60000", true},
+		{"-a always,exit -F arch=b64 -S openat -F uid=0", "-a always,exit -F arch=b64 -S openat", false},
+		{"-a always,exit -F arch=b64 -S openat", "-a always,exit -F arch=b32 -S openat", false},
+		{"-a always,exit -S all", "-a always,exit -F arch=b32 -S openat", true},
+		{"-a always,exit -F arch=b64 -S all", "-w /etc/passwd -p wa", false},
+		{"-a always,exit -S all -F perm=wa", "-w /etc/passwd -p w", true},
+		{"-a always,exit -S all -F perm=w", "-w /etc/passwd -p wa", false},
+		{"-a always,exit -S all -F dir=/etc", "-w /etc/passwd -p wa", true},
+		{"-a always,exit -S all -F dir=/etc", "-a always,exit -S all -F dir=/etc/ssh", true},
+		{"-a always,exit -S all -F dir=/etc/ssh", "-a always,exit -S all -F dir=/etc", false},
+		{"-a always,exit -S all -F dir=/et", "-w /etc/passwd -p wa", false},
+		{"-a never,exit -F arch=b64 -S openat -F exe=/usr/bin/touch", "-w /etc/passwd -p wa", false},
+		{"-a always,exit -F arch=b64 -S openat -F a2&0100", "-a always,exit -F arch=b64 -S openat -F a2&0100 -F exit=-EACCES", true},
+		{"-a always,exit -F arch=b64 -S openat -F a2&0100", "-a always,exit -F arch=b64 -S openat -F a2&01003", false},
+		{"-a always,exit -F arch=b64 -S execve -C uid!=euid", "-a always,exit -F arch=b64 -S execve -C uid!=euid -F euid=0", true},
+		{"-a always,exit -F arch=b64 -S openat -F exe!=/bin/a", "-a always,exit -F arch=b64 -S openat -F exe=/bin/b", true},
+		{"-a never,user -F uid=0", "-a never,user -F uid=0 -F msgtype=USER", true},
+		{"-a never,user -F uid=0", "-a never,exclude -F uid=0", false},
+		{"-a never,exit -F arch=b64 -F arch=b32 -S all", "-a always,exit -F arch=b64 -S openat", false},
+		{"-a always,exit -F arch=b64 -S openat", "-a always,exit -F arch=b64 -F arch=b32 -S openat", false},
+	}
+	for _, c := range cases {
+		if got := Covers(norm(t, c.a), norm(t, c.b)); got != c.covers {
+			t.Errorf("Covers(%q, %q) = %v, want %v", c.a, c.b, got, c.covers)
+		}
+	}
+}
+
+func TestOverlaps(t *testing.T) {
+	cases := []struct {
+		a, b    string
+		overlap bool
+	}{
+		{"-a always,exit -F arch=b64 -S openat -F auid>=1000", "-a always,exit -F arch=b64 -S openat -F auid<500", false},
+		{"-a always,exit -F arch=b64 -S openat -F auid>=1000", "-a always,exit -F arch=b64 -S openat -F auid<2000", true},
+		{"-a always,exit -F arch=b64 -S openat", "-a always,exit -F arch=b64 -S unlinkat", false},
+		{"-a always,exit -F arch=b64 -S openat", "-a always,exit -F arch=b32 -S openat", false},
+		{"-a never,exit -F arch=b64 -S openat -F exe=/usr/bin/touch", "-w /etc/passwd -p wa", true},
+		{"-w /etc/passwd -p wa", "-w /etc/shadow -p wa", false},
+		{"-w /etc/passwd -p r", "-w /etc/passwd -p w", false},
+		{"-a always,exit -F arch=b64 -S openat", "-a always,user -F uid=0", false},
+	}
+	for _, c := range cases {
+		if got := Overlaps(norm(t, c.a), norm(t, c.b)); got != c.overlap {
+			t.Errorf("Overlaps(%q, %q) = %v, want %v", c.a, c.b, got, c.overlap)
+		}
+	}
+}
+
+func TestSyscallTables(t *testing.T) {
+	for _, c := range []struct {
+		target, name string
+		abi          ABI
+		known        bool
+	}{
+		{"x86_64", "openat", B64, true}, {"x86_64", "stime", B64, false}, {"x86_64", "stime", B32, true},
+		{"x86_64", "umount", B64, false}, {"x86_64", "umount", B32, true}, {"x86_64", "socketcall", B64, false},
+		{"x86_64", "madvise", B32, true}, {"x86_64", "file_setattr", B64, true}, {"x86_64", "fchmodat2", B32, true},
+		{"aarch64", "open", B64, false}, {"aarch64", "openat", B64, true}, {"aarch64", "chmod", B64, false},
+		{"aarch64", "unlink", B64, false}, {"aarch64", "mkdir", B64, false}, {"aarch64", "file_setattr", B64, true},
+		{"ppc64le", "open", B64, true}, {"s390x", "open", B64, true}, {"x86_64", "mmap2", B64, false}, {"x86_64", "mmap2", B32, true},
+	} {
+		if got := Targets[c.target].HasSyscall(c.abi, c.name); got != c.known {
+			t.Errorf("%s %s %s known = %v, want %v", c.target, c.abi, c.name, got, c.known)
+		}
+	}
+	if n, _ := x86.Syscall(B64, "file_setattr"); n != 469 {
+		t.Errorf("file_setattr = %d, want 469", n)
+	}
+}
+
+func TestValueProblems(t *testing.T) {
+	for line, want := range map[string]string{
+		"-a always,exit -F arch=b64 -S openat -F exit=EACCES":      "FLD-EXIT-POSITIVE-ERRNO",
+		"-a always,exit -F arch=b64 -S openat -F a0=0x100000000":   "FLD-ARG-TRUNCATION",
+		"-a always,exclude -F msgtype=NOPE":                        "LST-MSGTYPE-UNKNOWN",
+		"-a always,exit -F arch=b64 -S openat -F exit=-ENOTANERRNO": "FLD-BAD-VALUE",
+	} {
+		r := norm(t, line)
+		if len(r.Problems) != 1 || r.Problems[0].Check != want {
+			t.Errorf("%q: problems %v, want %s", line, r.Problems, want)
+		}
+	}
+}

@@ -1,0 +1,320 @@
+package model
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/elastic/go-libaudit/v2/rule"
+
+	"github.com/auditpack/auditpack/packs"
+)
+
+// List is a kernel filter list, numbered as the kernel numbers them.
+type List uint8
+
+// The filter lists.
+const (
+	ListUser       List = 0
+	ListTask       List = 1
+	ListExit       List = 4
+	ListExclude    List = 5
+	ListFilesystem List = 6
+	ListIOUring    List = 7
+)
+
+var listNames = map[string]List{"user": ListUser, "task": ListTask, "exit": ListExit, "exclude": ListExclude, "filesystem": ListFilesystem, "io_uring": ListIOUring}
+
+func (l List) String() string {
+	for n, v := range listNames {
+		if v == l {
+			return n
+		}
+	}
+	return strconv.Itoa(int(l))
+}
+
+// Action is what a matching rule does.
+type Action uint8
+
+// The actions.
+const (
+	Never  Action = 0
+	Always Action = 2
+)
+
+func (a Action) String() string {
+	if a == Never {
+		return "never"
+	}
+	return "always"
+}
+
+// Field is one field constraint in kernel order (-F, or -C for KindCompare).
+type Field struct {
+	Name     string // canonical name (auid for loginuid)
+	Op       string // = != < > <= >= & &=
+	Kind     Kind
+	Text     string // the value as written; for -C the other field
+	Value    uint32 // the number the kernel compares (numeric fields, perm bits)
+	Resolved bool   // Value is known offline
+}
+
+// Mask is a syscall bit mask as the kernel keeps it (2048 syscalls).
+type Mask [64]uint32
+
+// Set marks syscall n.
+func (m *Mask) Set(n int) { m[n/32] |= 1 << (n % 32) }
+
+// Has reports whether syscall n is in the mask.
+func (m *Mask) Has(n int) bool { return m[n/32]&(1<<(n%32)) != 0 }
+
+func allMask() Mask {
+	var m Mask
+	for i := range m {
+		m[i] = ^uint32(0)
+	}
+	return m
+}
+
+// UnknownSyscall is a syscall name the target's table lacks.
+type UnknownSyscall struct {
+	ABI  ABI
+	Name string
+}
+
+// Rule is the normalized form of a rule that lint, apply and verify reason
+// about: where the kernel evaluates it, what it does, which syscalls of
+// which ABI it sees, and its field constraints. Keys are kept apart: they
+// do not affect matching.
+type Rule struct {
+	Item    *packs.Item
+	List    List
+	Action  Action
+	Prepend bool
+	Watch   bool     // written as -w
+	Fields  []Field  // in kernel order, without keys and without the -w path/perm
+	Keys    []string // -k and -F key= values
+	// ABIs says which ABIs the rule can match; Masks the syscalls per ABI.
+	ABIs  [numABIs]bool
+	Masks [numABIs]Mask
+	// WireMask is the one mask the kernel stores for the rule.
+	WireMask    Mask
+	HasArch     bool // an arch field is present
+	AllSyscalls bool // -S all, or no -S on an exit rule
+	Syscalls    []string
+	Unknown     []UnknownSyscall
+	Problems    []ValueProblem
+	identity    string
+}
+
+// Normalize builds the model of a rule item for a target machine. It
+// returns nil for control lines.
+func Normalize(it *packs.Item, t *Target) *Rule {
+	r := &Rule{Item: it}
+	switch sr := it.Rule.(type) {
+	case *rule.FileWatchRule:
+		r.List, r.Action, r.Watch = ListExit, Always, true
+		path := strings.TrimRight(sr.Path, "/")
+		if path == "" {
+			path = "/"
+		}
+		perm := PermAll
+		if len(sr.Permissions) > 0 {
+			perm = 0
+			for _, p := range sr.Permissions {
+				perm |= [...]uint8{rule.ReadAccessType: PermRead, rule.WriteAccessType: PermWrite, rule.ExecuteAccessType: PermExec, rule.AttributeChangeAccessType: PermAttr}[p]
+			}
+		}
+		r.Fields = []Field{
+			{Name: "path", Op: "=", Kind: KindString, Text: path},
+			{Name: "perm", Op: "=", Kind: KindPerm, Value: uint32(perm), Resolved: true, Text: permText(perm)},
+		}
+		r.Keys = sr.Keys
+		r.AllSyscalls = true
+		r.WireMask = allMask()
+		r.ABIs = [numABIs]bool{true, true}
+		r.Masks = [numABIs]Mask{r.WireMask, r.WireMask}
+	case *rule.SyscallRule:
+		r.List = listNames[sr.List]
+		if sr.Action == "always" {
+			r.Action = Always
+		}
+		r.Prepend = sr.Type == rule.PrependSyscallRuleType
+		r.Keys = append(r.Keys, sr.Keys...)
+		r.normalizeFields(sr, t)
+		r.normalizeSyscalls(sr, t)
+	default:
+		return nil
+	}
+	r.identity = r.buildIdentity()
+	return r
+}
+
+func permText(bits uint8) string {
+	var b strings.Builder
+	for _, c := range []struct {
+		bit    uint8
+		letter byte
+	}{{PermRead, 'r'}, {PermWrite, 'w'}, {PermExec, 'x'}, {PermAttr, 'a'}} {
+		if bits&c.bit != 0 {
+			b.WriteByte(c.letter)
+		}
+	}
+	return b.String()
+}
+
+func (r *Rule) normalizeFields(sr *rule.SyscallRule, t *Target) {
+	for _, f := range sr.Filters {
+		name := canonicalField(f.LHS)
+		if f.Type == rule.InterFieldFilterType {
+			r.Fields = append(r.Fields, Field{Name: name, Op: f.Comparator, Kind: KindCompare, Text: canonicalField(f.RHS)})
+			continue
+		}
+		if name == "key" {
+			r.Keys = append(r.Keys, f.RHS)
+			continue
+		}
+		fd := Field{Name: name, Op: f.Comparator, Kind: kinds[name], Text: f.RHS}
+		switch fd.Kind {
+		case KindNumeric:
+			v, ok, problem := numericValue(name, f.RHS)
+			fd.Value, fd.Resolved = v, ok
+			if problem != nil {
+				r.Problems = append(r.Problems, *problem)
+			}
+		case KindPerm:
+			fd.Value, fd.Resolved = uint32(ParsePerm(f.RHS)), true
+		case KindArch:
+			r.HasArch = true
+			fd.Value, fd.Resolved = archConst(t, f.RHS)
+		}
+		r.Fields = append(r.Fields, fd)
+	}
+}
+
+func (r *Rule) normalizeSyscalls(sr *rule.SyscallRule, t *Target) {
+	// Which ABIs can match: every arch field must hold.
+	r.ABIs = [numABIs]bool{true, true}
+	// The table auditctl resolves names with: the last arch written before
+	// -S (an arch after -S is an error auditctl reports), else the native one.
+	tableABI := B64
+	before := r.Item.FiltersBeforeSyscalls
+	seen := 0
+	for _, f := range sr.Filters {
+		if f.Type == rule.InterFieldFilterType || canonicalField(f.LHS) != "arch" {
+			if f.Type == rule.InterFieldFilterType || canonicalField(f.LHS) != "key" {
+				seen++
+			}
+			continue
+		}
+		abi, ok := t.ArchABI(f.RHS)
+		var match [numABIs]bool
+		if ok {
+			match[abi] = true
+			if f.Comparator == "!=" {
+				match[abi], match[1-abi] = false, true
+			}
+			if before < 0 || seen < before {
+				tableABI = abi
+			}
+		}
+		for i := range r.ABIs {
+			r.ABIs[i] = r.ABIs[i] && match[i]
+		}
+		seen++
+	}
+	r.Syscalls = sr.Syscalls
+	switch {
+	case r.List == ListTask:
+		// auditctl sends an empty mask for task rules; they see no syscall.
+	case len(sr.Syscalls) == 0 && r.List == ListExit, containsAll(sr.Syscalls):
+		r.AllSyscalls = true
+		r.WireMask = allMask()
+	case len(sr.Syscalls) == 0:
+		r.WireMask = allMask()
+	default:
+		for _, s := range sr.Syscalls {
+			n, ok := t.Syscall(tableABI, s)
+			if !ok {
+				r.Unknown = append(r.Unknown, UnknownSyscall{ABI: tableABI, Name: s})
+				continue
+			}
+			r.WireMask.Set(n)
+		}
+	}
+	for abi := range r.ABIs {
+		if r.ABIs[abi] {
+			r.Masks[abi] = r.WireMask
+		}
+	}
+}
+
+func containsAll(s []string) bool {
+	for _, x := range s {
+		if x == "all" {
+			return true
+		}
+	}
+	return false
+}
+
+// buildIdentity renders what the kernel compares to decide that two rules
+// are the same ("Rule exists"): list, action, prepend flag, every field in
+// order with its stored value, the key field, and the syscall mask.
+func (r *Rule) buildIdentity() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d %d %t|", r.List, r.Action, r.Prepend)
+	for _, f := range r.Fields {
+		b.WriteString(f.Name)
+		b.WriteString(f.Op)
+		if f.Resolved {
+			b.WriteString(strconv.FormatUint(uint64(f.Value), 10))
+		} else {
+			b.WriteString(f.Text)
+		}
+		b.WriteByte('|')
+	}
+	if len(r.Keys) > 0 {
+		b.WriteString("key=" + strings.Join(r.Keys, "\x01") + "|")
+	}
+	for _, w := range r.WireMask {
+		b.WriteString(strconv.FormatUint(uint64(w), 16))
+		b.WriteByte(',')
+	}
+	return b.String()
+}
+
+// Identity is the rule as the kernel compares it: two rules with the same
+// identity are one rule to the kernel, and the second gets "Rule exists".
+func (r *Rule) Identity() string { return r.identity }
+
+// MatchIdentity is the identity without keys: two rules with the same match
+// identity match exactly the same events.
+func (r *Rule) MatchIdentity() string {
+	if len(r.Keys) == 0 {
+		return r.identity
+	}
+	k := "key=" + strings.Join(r.Keys, "\x01") + "|"
+	return strings.Replace(r.identity, k, "", 1)
+}
+
+// FieldsNamed returns the constraints on one field.
+func (r *Rule) FieldsNamed(name string) []Field {
+	var out []Field
+	for _, f := range r.Fields {
+		if f.Name == name {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// MatchesNothing reports whether no ABI can match (contradictory arches or
+// another machine's arch).
+func (r *Rule) MatchesNothing() bool {
+	if r.List != ListExit && r.List != ListIOUring {
+		return false
+	}
+	return !r.ABIs[B64] && !r.ABIs[B32]
+}
