@@ -24,11 +24,22 @@ type File struct {
 	Items []Item
 	// Errors are the lines auditctl would reject, in line order.
 	Errors []*ParseError
+	// Ignores are the "# auditpack:ignore CHECK reason" comments.
+	Ignores []Ignore
 	// MissingFinalNewline is set when the last line has no newline:
 	// augenrules concatenates files, gluing it to the next file's first line.
 	MissingFinalNewline bool
 	// Lines is the number of lines in the file.
 	Lines int
+}
+
+// Ignore is a suppression comment, "# auditpack:ignore CHECK reason": it
+// silences CHECK on the line right below it.
+type Ignore struct {
+	Origin Origin // the comment's line
+	Check  string
+	Reason string
+	Target int // the line it applies to; 0 when no rule line follows
 }
 
 // ParseFile parses the contents of one rules file. Lines auditctl would
@@ -86,6 +97,8 @@ type parser struct {
 	syscalls     []rule.SyscallRule
 	watches      []rule.FileWatchRule
 	perms        map[string][]rule.AccessType // -p letters to their parsed form
+	// pendingIgnores counts the last Ignores still waiting for their line.
+	pendingIgnores int
 	// chunkSize fits the file: small files get small chunks.
 	chunkSize int
 }
@@ -109,6 +122,7 @@ func (p *parser) line(l string) {
 	body := strings.TrimLeft(l, " ")
 	if body == "" {
 		p.controls, p.controlsUsed = nil, false
+		p.pendingIgnores = 0
 		return
 	}
 	if body[0] == '#' {
@@ -119,12 +133,23 @@ func (p *parser) line(l string) {
 		p.fail(CheckTab, "tab at column %d; auditctl separates words only by spaces, so the line is rejected: use spaces", i+1)
 		return
 	}
+	for i := len(p.file.Ignores) - p.pendingIgnores; i < len(p.file.Ignores); i++ {
+		p.file.Ignores[i].Target = p.origin.Line
+	}
+	p.pendingIgnores = 0
 	p.statement(l, body)
 }
 
-// comment collects "controls:" annotations for the rules below.
+// comment collects "controls:" annotations for the rules below, and
+// suppression comments for the line below.
 func (p *parser) comment(body string) {
 	c := strings.TrimLeft(body, "# ")
+	if rest, ok := strings.CutPrefix(c, "auditpack:ignore"); ok {
+		check, reason, _ := strings.Cut(strings.TrimSpace(rest), " ")
+		p.file.Ignores = append(p.file.Ignores, Ignore{Origin: p.origin, Check: check, Reason: strings.TrimSpace(reason)})
+		p.pendingIgnores++
+		return
+	}
 	rest, ok := strings.CutPrefix(c, "controls:")
 	if !ok {
 		return

@@ -2,11 +2,15 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/auditpack/auditpack/compile"
+	"github.com/auditpack/auditpack/lint"
 	"github.com/auditpack/auditpack/packs"
+	"github.com/auditpack/auditpack/packs/model"
 	"github.com/auditpack/auditpack/profiles"
 )
 
@@ -112,6 +116,107 @@ Examples:
 					return profiles.WriteDetails(c.App.Writer, p, catalog)
 				},
 			},
+		},
+	}
+}
+
+var profileFlag = &cli.StringFlag{Name: "profile", Usage: "compliance profile `NAME` (auditpack profiles list) or a profile FILE.toml"}
+
+func lintCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "lint",
+		Usage: "check a merged rule set the way the kernel will evaluate it",
+		UsageText: `auditpack lint [--profile P] [--packs DIR]... [--format F] [--fail-on S] [--target ARCH,...] [--host] [PATH...]
+
+Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
+2 usage or input errors (including lines auditctl cannot read at all).
+
+Examples:
+   auditpack lint --profile stig
+   auditpack lint --format sarif ./rules.d > auditpack.sarif
+   auditpack lint --target x86_64,aarch64 --fail-on warning ./rules.d
+   auditpack explain ORD-NEVER-SHADOWS-ALWAYS`,
+		Flags: []cli.Flag{
+			profileFlag, packRootsFlag,
+			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: " + lint.FormatNames},
+			&cli.StringFlag{Name: "fail-on", Value: "error", Usage: "exit 1 on findings of this `SEVERITY` or higher: error, warning, info"},
+			&cli.StringFlag{Name: "target", Usage: "check syscalls for these machines, `ARCH,...` (x86_64, aarch64, ppc64le, s390x); default x86_64"},
+			&cli.BoolFlag{Name: "host", Usage: "also run the checks that read this host's file system (paths that must exist)"},
+		},
+		OnUsageError: usageError,
+		Action: func(c *cli.Context) error {
+			opts, failOn, format, err := lintOptions(c)
+			if err != nil {
+				return inputError(err)
+			}
+			sel, err := profiles.Select(profiles.Request{Profile: c.String("profile"), PackRoots: c.StringSlice("packs"), Paths: c.Args().Slice()})
+			if err != nil {
+				return inputError(err)
+			}
+			res, err := lint.Run(sel, opts)
+			if err != nil {
+				return failedError(err)
+			}
+			if err := format(c.App.Writer, res, version); err != nil {
+				return failedError(err)
+			}
+			switch {
+			case res.InputErrors:
+				return &exitError{code: exitInput, err: fmt.Errorf("some lines cannot be read at all (see the SYN-* findings above)")}
+			case res.Count(failOn) > 0:
+				return &exitError{code: exitFailed, err: fmt.Errorf("%d findings at or above %s", res.Count(failOn), failOn)}
+			}
+			return nil
+		},
+	}
+}
+
+func lintOptions(c *cli.Context) (lint.Options, lint.Severity, func(io.Writer, *lint.Result, string) error, error) {
+	var opts lint.Options
+	failOn, err := lint.ParseSeverity(c.String("fail-on"))
+	if err != nil {
+		return opts, 0, nil, fmt.Errorf("--fail-on: %w", err)
+	}
+	format, ok := lint.Formats[c.String("format")]
+	if !ok {
+		return opts, 0, nil, fmt.Errorf("--format %q: use one of %s", c.String("format"), lint.FormatNames)
+	}
+	if t := c.String("target"); t != "" {
+		for _, name := range strings.Split(t, ",") {
+			target, err := model.LookupTarget(strings.TrimSpace(name))
+			if err != nil {
+				return opts, 0, nil, fmt.Errorf("--target: %w", err)
+			}
+			opts.Targets = append(opts.Targets, target)
+		}
+	}
+	opts.Host = c.Bool("host")
+	return opts, failOn, format, nil
+}
+
+func explainCommand() *cli.Command {
+	return &cli.Command{
+		Name:         "explain",
+		Usage:        "explain a lint check: why it matters, a bad and a good example",
+		UsageText:    "auditpack explain CHECK-ID | --list",
+		Flags:        []cli.Flag{&cli.BoolFlag{Name: "list", Usage: "list every check with its severity and title"}},
+		OnUsageError: usageError,
+		Action: func(c *cli.Context) error {
+			if c.Bool("list") {
+				for _, ch := range lint.Checks() {
+					fmt.Fprintf(c.App.Writer, "%-32s %-8s %s\n", ch.ID, ch.Severity, ch.Title)
+				}
+				return nil
+			}
+			if c.NArg() != 1 {
+				return inputError(fmt.Errorf("explain takes one check ID, e.g. auditpack explain ORD-KEY-SHADOW (or --list)"))
+			}
+			ch, err := lint.Lookup(c.Args().First())
+			if err != nil {
+				return inputError(err)
+			}
+			_, err = fmt.Fprint(c.App.Writer, ch.Explain())
+			return err
 		},
 	}
 }

@@ -81,7 +81,7 @@ Examples:
 		OnUsageError:           usageError,
 		HideHelpCommand:        true,
 		UseShortOptionHandling: false,
-		Commands:               []*cli.Command{packsCommand(), profilesCommand(), compileCommand()},
+		Commands:               []*cli.Command{packsCommand(), profilesCommand(), lintCommand(), compileCommand(), explainCommand()},
 	}
 	return app
 }

@@ -145,9 +145,9 @@ func TestSyscallTables(t *testing.T) {
 
 func TestValueProblems(t *testing.T) {
 	for line, want := range map[string]string{
-		"-a always,exit -F arch=b64 -S openat -F exit=EACCES":      "FLD-EXIT-POSITIVE-ERRNO",
-		"-a always,exit -F arch=b64 -S openat -F a0=0x100000000":   "FLD-ARG-TRUNCATION",
-		"-a always,exclude -F msgtype=NOPE":                        "LST-MSGTYPE-UNKNOWN",
+		"-a always,exit -F arch=b64 -S openat -F exit=EACCES":       "FLD-EXIT-POSITIVE-ERRNO",
+		"-a always,exit -F arch=b64 -S openat -F a0=0x100000000":    "FLD-ARG-TRUNCATION",
+		"-a always,exclude -F msgtype=NOPE":                         "LST-MSGTYPE-UNKNOWN",
 		"-a always,exit -F arch=b64 -S openat -F exit=-ENOTANERRNO": "FLD-BAD-VALUE",
 	} {
 		r := norm(t, line)

@@ -1,0 +1,190 @@
+package lint
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/elastic/go-libaudit/v2/rule"
+
+	"github.com/auditpack/auditpack/packs/model"
+)
+
+// Checks of arches and syscalls.
+
+func namedSyscalls(r *model.Rule) bool {
+	return len(r.Syscalls) > 0 && !r.AllSyscalls
+}
+
+var _ = register(&Check{
+	ID:       "ARCH-MISSING",
+	Title:    "syscall rule without -F arch=",
+	Severity: Warning,
+	Doc: `Without an arch, auditctl looks the syscall names up in the loading machine's native
+table and the rule matches those numbers in every ABI: on x86_64, "-S open" (2) also matches
+the 32-bit syscall 2, which is fork. auditctl warns "32/64 bit syscall mismatch".
+
+Bad:
+    -a always,exit -S openat -k access
+
+Good:
+    -a always,exit -F arch=b64 -S openat -k access
+    -a always,exit -F arch=b32 -S openat -k access`,
+	Run: func(p *Pass) {
+		for _, r := range p.Rules {
+			if r.List == model.ListExit && namedSyscalls(r) && !r.HasArch {
+				p.Reportf(r.Item.Origin, nil, "-S %s without -F arch=: the numbers of the native table match a different syscall in the other ABI; write one rule per arch (-F arch=b64, -F arch=b32)", strings.Join(r.Syscalls, ","))
+			}
+		}
+	},
+})
+
+var _ = register(&Check{
+	ID:        "ARCH-AFTER-SYSCALL",
+	Title:     "-F arch= written after -S",
+	Severity:  Error,
+	FailsLoad: true,
+	Doc: `auditctl resolves syscall names with the arch given before -S; an arch after -S is refused
+("arch must be before -S") and the load stops.
+
+Bad:
+    -a always,exit -S openat -F arch=b64 -k access
+
+Good:
+    -a always,exit -F arch=b64 -S openat -k access`,
+	Run: func(p *Pass) {
+		for _, r := range p.Rules {
+			sr, ok := r.Item.Rule.(*rule.SyscallRule)
+			before := r.Item.FiltersBeforeSyscalls
+			if !ok || before < 0 {
+				continue
+			}
+			for i, f := range sr.Filters {
+				if f.LHS == "arch" && i >= before {
+					p.Reportf(r.Item.Origin, nil, "-F arch=%s after -S: auditctl refuses it (\"arch must be before -S\"); write -F arch= first", f.RHS)
+					break
+				}
+			}
+		}
+	},
+})
+
+var _ = register(&Check{
+	ID:        "ARCH-SYSCALL-UNKNOWN",
+	Title:     "syscall the target's ABI does not have",
+	Severity:  Error,
+	FailsLoad: true,
+	Doc: `Syscall tables differ between machines and ABIs: x86_64's 64-bit ABI has no stime, umount or
+socketcall, aarch64's has no open, creat, chmod, chown, unlink, rename, mkdir, rmdir or fork.
+auditctl refuses the name ("Syscall name unknown") and the load stops. Check other machines
+with --target x86_64,aarch64,ppc64le,s390x.
+
+Bad (x86_64):
+    -a always,exit -F arch=b64 -S stime -k time
+
+Good:
+    -a always,exit -F arch=b32 -S stime -k time
+    -a always,exit -F arch=b64 -S clock_settime,settimeofday -k time`,
+	Run: func(p *Pass) {
+		for _, t := range p.Targets {
+			for _, r := range p.RulesFor(t) {
+				for _, u := range r.Unknown {
+					since := ""
+					if v, ok := model.SinceKernel[u.Name]; ok {
+						since = fmt.Sprintf(" (it needs Linux %s)", v)
+					}
+					p.Reportf(r.Item.Origin, nil, "syscall %q does not exist in %s's %s table%s: auditctl stops with \"Syscall name unknown\"; remove it or move it to a rule for the other arch",
+						u.Name, t.Name, u.ABI, since)
+				}
+			}
+		}
+	},
+})
+
+var _ = register(&Check{
+	ID:       "ARCH-COVERAGE-GAP",
+	Title:    "rule for one ABI without its twin for the other",
+	Severity: Warning,
+	Doc: `On a 64-bit machine a 32-bit process (int 0x80, compat binaries) uses the other ABI, so a
+rule written for arch=b64 only does not see it. Security rules come in pairs, one per arch,
+unless the profile drops an ABI (arches = ["b64"]).
+
+Bad:
+    -a always,exit -F arch=b64 -S mount,umount2 -F auid>=1000 -F auid!=unset -k mount
+
+Good:
+    -a always,exit -F arch=b64 -S mount,umount2 -F auid>=1000 -F auid!=unset -k mount
+    -a always,exit -F arch=b32 -S mount,umount2 -F auid>=1000 -F auid!=unset -k mount`,
+	Run: func(p *Pass) {
+		wanted := map[model.ABI]bool{model.B64: true, model.B32: true}
+		if arches := p.Selection.Arches; len(arches) > 0 {
+			wanted = map[model.ABI]bool{}
+			for _, a := range arches {
+				abi, _ := p.Targets[0].ArchABI(a)
+				wanted[abi] = true
+			}
+		}
+		twins := map[string][]*model.Rule{}
+		for _, r := range p.Rules {
+			if abi, ok := singleABI(r); ok {
+				twins[twinKey(r, abi)] = append(twins[twinKey(r, abi)], r)
+			}
+		}
+		t := p.Targets[0]
+		for _, r := range p.Rules {
+			abi, ok := singleABI(r)
+			if !ok || !namedSyscalls(r) {
+				continue
+			}
+			other := 1 - abi
+			if !wanted[other] {
+				continue
+			}
+			var missing []string
+			for _, s := range r.Syscalls {
+				if t.HasSyscall(other, s) && !twinHas(twins[twinKey(r, other)], t, other, s) {
+					missing = append(missing, s)
+				}
+			}
+			if len(missing) > 0 {
+				p.Reportf(r.Item.Origin, nil, "no %s rule with the same fields covers %s: %s processes escape this %s rule; add its -F arch=%s twin",
+					other, strings.Join(missing, ","), other, abi, other)
+			}
+		}
+	},
+})
+
+// singleABI is the one ABI an exit rule with an arch field applies to.
+func singleABI(r *model.Rule) (model.ABI, bool) {
+	if r.List != model.ListExit || !r.HasArch || r.ABIs[model.B64] == r.ABIs[model.B32] {
+		return 0, false
+	}
+	if r.ABIs[model.B64] {
+		return model.B64, true
+	}
+	return model.B32, true
+}
+
+// twinKey groups rules that differ only in arch and syscalls.
+func twinKey(r *model.Rule, abi model.ABI) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %d %d|", abi, r.List, r.Action)
+	for _, f := range r.Fields {
+		if f.Kind != model.KindArch {
+			b.WriteString(f.Name + f.Op + f.Text + "|")
+		}
+	}
+	return b.String()
+}
+
+func twinHas(rules []*model.Rule, t *model.Target, abi model.ABI, syscall string) bool {
+	n, ok := t.Syscall(abi, syscall)
+	if !ok {
+		return false
+	}
+	for _, r := range rules {
+		if r.Masks[abi].Has(n) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,135 @@
+package lint
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/auditpack/auditpack/packs"
+)
+
+// Severity ranks a finding. The zero value is invalid, so every check must
+// choose one.
+type Severity uint8
+
+// Severities, lowest first.
+const (
+	_ Severity = iota
+	Info
+	Warning
+	Error
+)
+
+func (s Severity) String() string {
+	switch s {
+	case Info:
+		return "info"
+	case Warning:
+		return "warning"
+	case Error:
+		return "error"
+	}
+	return fmt.Sprintf("severity(%d)", uint8(s))
+}
+
+// ParseSeverity reads "error", "warning" or "info".
+func ParseSeverity(s string) (Severity, error) {
+	switch s {
+	case "error":
+		return Error, nil
+	case "warning":
+		return Warning, nil
+	case "info":
+		return Info, nil
+	}
+	return 0, fmt.Errorf("severity %q is not error, warning or info", s)
+}
+
+// Diagnostic is one finding. It has no JSON tags: each output format owns
+// its wire struct.
+type Diagnostic struct {
+	Check    string // stable ID from the catalogue, e.g. "ORD-NEVER-SHADOWS-ALWAYS"
+	Severity Severity
+	Origin   packs.Origin // file, line and pack of the offending line
+	Message  string       // what is wrong and how to fix it
+	Related  []packs.Origin
+}
+
+// Stage orders checks that need the findings of others.
+type Stage uint8
+
+// Stages: most checks look at rules; a few judge the other findings.
+const (
+	StageRules    Stage = iota
+	StageFindings       // runs after every rules check, sees its findings
+	StageSuppress       // last: may drop findings (suppression comments)
+)
+
+// Check is one lint check.
+type Check struct {
+	ID       string   // e.g. "ORD-NEVER-SHADOWS-ALWAYS"
+	Title    string   // at most 60 characters
+	Doc      string   // a paragraph on why, then a bad and a good example
+	Severity Severity // default; a profile may override it
+	Host     bool     // reads this host's file system; runs only with --host
+	// FailsLoad says a finding means auditctl stops loading at that line.
+	FailsLoad bool
+	Stage     Stage
+	Run       func(*Pass)
+}
+
+var registry []*Check
+
+// register adds a check; each check's file calls it once.
+func register(c *Check) *Check {
+	registry = append(registry, c)
+	return c
+}
+
+// Checks returns every check, by ID.
+func Checks() []*Check {
+	out := append([]*Check(nil), registry...)
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// Lookup returns the check with this ID.
+func Lookup(id string) (*Check, error) {
+	for _, c := range registry {
+		if c.ID == id {
+			return c, nil
+		}
+	}
+	var near []string
+	for _, c := range Checks() {
+		if strings.HasPrefix(c.ID, strings.SplitN(id, "-", 2)[0]+"-") {
+			near = append(near, c.ID)
+		}
+	}
+	if len(near) == 0 {
+		return nil, fmt.Errorf("unknown check %q; auditpack explain --list shows them all", id)
+	}
+	return nil, fmt.Errorf("unknown check %q; checks of that group: %s", id, strings.Join(near, ", "))
+}
+
+// Explain is the text `auditpack explain ID` prints.
+func (c *Check) Explain() string {
+	return fmt.Sprintf("%s: %s\nseverity: %s\n\n%s\n", c.ID, c.Title, c.Severity, strings.TrimSpace(c.Doc))
+}
+
+// Pass is what a check sees: the analysed rule set, and a way to report.
+type Pass struct {
+	*RuleSet
+	check    *Check
+	report   func(Diagnostic)
+	findings []Diagnostic  // of earlier stages
+	all      *[]Diagnostic // every finding, for StageSuppress
+}
+
+// Reportf reports a finding at o; related names the other lines involved.
+func (p *Pass) Reportf(o packs.Origin, related []packs.Origin, format string, args ...any) {
+	p.report(Diagnostic{Check: p.check.ID, Severity: p.check.Severity, Origin: o, Message: fmt.Sprintf(format, args...), Related: related})
+}
+
+// Findings are the diagnostics of the earlier stages.
+func (p *Pass) Findings() []Diagnostic { return p.findings }

@@ -1,0 +1,420 @@
+package lint
+
+import (
+	"math"
+	"strings"
+
+	"github.com/auditpack/auditpack/packs/model"
+)
+
+// Checks of fields, operators and filter lists.
+
+// exitOnly are the fields that need a syscall context: libaudit refuses
+// them on other lists (io_uring takes them too, except perm).
+var exitOnly = map[string]bool{
+	"perm": true, "path": true, "dir": true, "filetype": true, "exit": true, "success": true,
+	"devmajor": true, "devminor": true, "inode": true, "ppid": true,
+	"obj_user": true, "obj_role": true, "obj_type": true, "obj_lev_low": true, "obj_lev_high": true,
+	"obj_uid": true, "obj_gid": true,
+}
+
+func listAllows(l model.List, field string) (bool, string) {
+	switch {
+	case field == "msgtype" && l != model.ListUser && l != model.ListExclude:
+		return false, "msgtype works only on the user and exclude lists"
+	case field == "fstype" && l != model.ListFilesystem:
+		return false, "fstype works only on the filesystem list"
+	case l == model.ListFilesystem && field != "fstype":
+		return false, "the filesystem list takes only fstype (and a key)"
+	case exitOnly[field] && l != model.ListExit && !(l == model.ListIOUring && field != "perm"):
+		return false, field + " needs a syscall and works only on the exit list"
+	}
+	return true, ""
+}
+
+var _ = register(&Check{
+	ID:        "FLD-NOT-VALID-FOR-LIST",
+	Title:     "field or syscall the list cannot use",
+	Severity:  Error,
+	FailsLoad: true,
+	Doc: `Each filter list evaluates only some fields: msgtype only on user and exclude, path, dir,
+perm, exit, success and the obj_* fields only on exit (they need a syscall), fstype only on
+filesystem; -S only on exit (and io_uring). auditctl rejects the others and the load stops.
+
+Bad:
+    -a always,exit -F arch=b64 -S openat -F msgtype=CWD
+    -a never,exclude -S unlink
+
+Good:
+    -a never,exclude -F msgtype=CWD
+    -a always,exit -F arch=b64 -S unlink -k delete`,
+	Run: func(p *Pass) {
+		for _, r := range p.Rules {
+			for _, f := range r.Fields {
+				if f.Kind == model.KindCompare {
+					continue
+				}
+				if ok, why := listAllows(r.List, f.Name); !ok {
+					p.Reportf(r.Item.Origin, nil, "-F %s on the %s list: %s", f.Name, r.List, why)
+				}
+			}
+			if len(r.Syscalls) > 0 && r.List != model.ListExit && r.List != model.ListIOUring {
+				p.Reportf(r.Item.Origin, nil, "-S on the %s list: only exit (and io_uring) rules select syscalls; remove -S", r.List)
+			}
+		}
+	},
+})
+
+// bitFields may use the bit test operators & and &=.
+var bitFields = map[string]bool{"a0": true, "a1": true, "a2": true, "a3": true, "pers": true, "devminor": true}
+
+// equalityOnly are fields the kernel compares only with = and !=.
+var equalityOnly = map[string]bool{
+	"arch": true, "filetype": true, "key": true, "exe": true, "fstype": true,
+	"subj_user": true, "subj_role": true, "subj_type": true, "obj_user": true, "obj_role": true, "obj_type": true,
+}
+
+var _ = register(&Check{
+	ID:        "FLD-BAD-OPERATOR",
+	Title:     "operator the field does not support",
+	Severity:  Error,
+	FailsLoad: true,
+	Doc: `The kernel accepts & and &= only on a0-a3, pers and devminor; only = and != on arch,
+filetype, key, exe, fstype and the subj_/obj_ user, role and type; only = on path, dir and
+perm (path!= and dir!= are refused with EINVAL). The rule is rejected and the load stops.
+
+Bad:
+    -a always,exit -F arch=b64 -S openat -F uid&0100
+    -a always,exit -F arch=b64 -S all -F path!=/etc/hosts
+
+Good:
+    -a always,exit -F arch=b64 -S openat -F a2&0100
+    -a always,exit -F arch=b64 -S all -F path=/etc/hosts -F perm=wa`,
+	Run: func(p *Pass) {
+		for _, r := range p.Rules {
+			for _, f := range r.Fields {
+				if f.Kind == model.KindCompare {
+					continue
+				}
+				bit := f.Op == "&" || f.Op == "&="
+				switch {
+				case bit && !bitFields[f.Name]:
+					p.Reportf(r.Item.Origin, nil, "-F %s%s%s: %s is a bit test, which only a0-a3, pers and devminor support", f.Name, f.Op, f.Text, f.Op)
+				case (f.Name == "path" || f.Name == "dir" || f.Name == "perm") && f.Op != "=":
+					p.Reportf(r.Item.Origin, nil, "-F %s%s%s: %s takes only =; the kernel refuses the rule", f.Name, f.Op, f.Text, f.Name)
+				case equalityOnly[f.Name] && f.Op != "=" && f.Op != "!=":
+					p.Reportf(r.Item.Origin, nil, "-F %s%s%s: %s compares only with = or !=", f.Name, f.Op, f.Text, f.Name)
+				}
+			}
+		}
+	},
+})
+
+var _ = register(&Check{
+	ID:       "FLD-CONTRADICTION",
+	Title:    "constraints that cannot all hold",
+	Severity: Warning,
+	Doc: `Fields of a rule are AND-ed. When they contradict each other the rule never matches, yet
+auditctl and the kernel accept it, so it looks like coverage that is not there.
+
+Bad:
+    -a always,exit -F arch=b64 -F arch=b32 -S openat
+    -a always,exit -F arch=b64 -S openat -F auid>=1000 -F auid<500
+    -a always,exit -F arch=b64 -S openat -F success=1 -F exit=-EACCES
+
+Good:
+    -a always,exit -F arch=b64 -S openat -F auid>=1000 -F auid!=unset`,
+	Run: func(p *Pass) {
+		for _, r := range p.Rules {
+			if len(fieldsOf(r, model.KindArch)) > 1 && r.MatchesNothing() {
+				p.Reportf(r.Item.Origin, nil, "the arch fields exclude each other: the rule never matches; keep one arch per rule")
+			}
+			seen := map[string]bool{}
+			for _, f := range r.Fields {
+				if f.Kind != model.KindNumeric || seen[f.Name] {
+					continue
+				}
+				seen[f.Name] = true
+				if r.Unsatisfiable(f.Name) {
+					p.Reportf(r.Item.Origin, nil, "the %s constraints exclude every value: the rule never matches", f.Name)
+				}
+			}
+			for _, s := range r.FieldsNamed("success") {
+				for _, e := range r.FieldsNamed("exit") {
+					if s.Op != "=" || e.Op != "=" || !s.Resolved || !e.Resolved {
+						continue
+					}
+					failed := int32(e.Value) < 0
+					if (s.Value == 1 && failed) || (s.Value == 0 && !failed) {
+						p.Reportf(r.Item.Origin, nil, "success=%d contradicts exit=%s: the rule never matches; keep one of them", s.Value, e.Text)
+					}
+				}
+			}
+		}
+	},
+})
+
+func fieldsOf(r *model.Rule, k model.Kind) []model.Field {
+	var out []model.Field
+	for _, f := range r.Fields {
+		if f.Kind == k {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// reportValueProblems reports the model's value problems of one check.
+func reportValueProblems(p *Pass) {
+	for _, r := range p.Rules {
+		for _, pr := range r.Problems {
+			if pr.Check == p.check.ID {
+				p.Reportf(r.Item.Origin, nil, "%s", pr.Message)
+			}
+		}
+	}
+}
+
+var _ = register(&Check{
+	ID:       "FLD-EXIT-POSITIVE-ERRNO",
+	Title:    "exit= errno name without the minus sign",
+	Severity: Warning,
+	Run:      reportValueProblems,
+	Doc: `A failed syscall returns a negative errno. "-F exit=EACCES" is converted to +13, "the
+syscall returned 13", which is not what anybody means; the rule misses every failure.
+
+Bad:
+    -a always,exit -F arch=b64 -S openat -F exit=EACCES -k access
+
+Good:
+    -a always,exit -F arch=b64 -S openat -F exit=-EACCES -k access`,
+})
+
+var _ = register(&Check{
+	ID:       "FLD-ARG-TRUNCATION",
+	Title:    "syscall argument value the kernel truncates",
+	Severity: Error,
+	Run:      reportValueProblems,
+	Doc: `a0-a3 are compared as 32-bit numbers: a larger value is silently cut to its low 32 bits
+(a0=0x100000000 becomes a0=0), and a string cannot be compared at all (the argument is a
+pointer).
+
+Bad:
+    -a always,exit -F arch=b64 -S clock_settime -F a0=0x100000000
+
+Good:
+    -a always,exit -F arch=b64 -S clock_settime -F a0=0x0`,
+})
+
+var _ = register(&Check{
+	ID:        "FLD-BAD-VALUE",
+	Title:     "field value that is not a number",
+	Severity:  Error,
+	FailsLoad: true,
+	Run:       reportValueProblems,
+	Doc: `Numeric fields (pid, exit, success, inode, ...) need a number, exit also takes an errno
+name such as -EACCES. auditctl rejects anything else and the load stops.
+
+Bad:
+    -a always,exit -F arch=b64 -S openat -F exit=-EWHATEVER
+
+Good:
+    -a always,exit -F arch=b64 -S openat -F exit=-EACCES`,
+})
+
+var _ = register(&Check{
+	ID:        "LST-MSGTYPE-UNKNOWN",
+	Title:     "unknown message type",
+	Severity:  Error,
+	FailsLoad: true,
+	Run:       reportValueProblems,
+	Doc: `msgtype takes a record type name known to auditctl (CWD, PATH, USER_LOGIN, ...) or a
+number. An unknown name is rejected ("-F unknown message type") and the load stops.
+
+Bad:
+    -a never,exclude -F msgtype=ALL
+
+Good:
+    -a never,exclude -F msgtype=CWD`,
+})
+
+var _ = register(&Check{
+	ID:       "FLD-AUID-RANGE-WITHOUT-UNSET",
+	Title:    "auid>= range that includes unset",
+	Severity: Warning,
+	Doc: `A process that never logged in (a daemon) has the unset login UID, 4294967295, which
+satisfies auid>=1000. The rule meant for people then also records every daemon.
+
+Bad:
+    -a always,exit -F arch=b64 -S openat -F auid>=1000 -k access
+
+Good:
+    -a always,exit -F arch=b64 -S openat -F auid>=1000 -F auid!=unset -k access`,
+	Run: func(p *Pass) {
+		for _, r := range p.Rules {
+			auids := r.FieldsNamed("auid")
+			ranged := false
+			for _, f := range auids {
+				ranged = ranged || (f.Resolved && (f.Op == ">=" || f.Op == ">"))
+			}
+			if ranged && allows(auids, math.MaxUint32) {
+				p.Reportf(r.Item.Origin, nil, "auid range without auid!=unset: processes that never logged in (auid 4294967295) match too; add -F auid!=unset")
+			}
+		}
+	},
+})
+
+// allows reports whether the interval constraints let value v through.
+func allows(fs []model.Field, v uint32) bool {
+	for _, f := range fs {
+		if !f.Resolved {
+			continue
+		}
+		ok := true
+		switch f.Op {
+		case "=":
+			ok = v == f.Value
+		case "!=":
+			ok = v != f.Value
+		case "<":
+			ok = v < f.Value
+		case "<=":
+			ok = v <= f.Value
+		case ">":
+			ok = v > f.Value
+		case ">=":
+			ok = v >= f.Value
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+var _ = register(&Check{
+	ID:       "FLD-KEY-ON-NEVER",
+	Title:    "key on a never rule",
+	Severity: Info,
+	Doc: `A never rule records nothing, so its key is never logged; it suggests to readers that
+something is being recorded.
+
+Bad:
+    -a never,exit -F arch=b64 -S all -F dir=/dev/shm -k shm
+
+Good:
+    -a never,exit -F arch=b64 -S all -F dir=/dev/shm`,
+	Run: func(p *Pass) {
+		for _, r := range p.Rules {
+			if r.Action == model.Never && len(r.Keys) > 0 && r.List != model.ListExclude {
+				p.Reportf(r.Item.Origin, nil, "key %q on a never rule is never logged: remove it", strings.Join(r.Keys, ","))
+			}
+		}
+	},
+})
+
+var _ = register(&Check{
+	ID:       "LST-TASK-NEVER-GLOBAL",
+	Title:    "-a never,task turns syscall auditing off",
+	Severity: Error,
+	Doc: `"-a never,task" without fields gives every task created afterwards no audit context at all:
+no syscall rule and no watch can ever fire for it (tasks already running are unaffected). It
+is the "no audit" default of some distributions, and it silently disables every exit rule
+and watch of the set.
+
+Bad:
+    -a never,task
+    -w /etc/passwd -p wa -k identity
+
+Good: remove "-a never,task" when the set has syscall rules or watches.`,
+	Run: func(p *Pass) {
+		exitRules := 0
+		for _, r := range p.Rules {
+			if r.List == model.ListExit {
+				exitRules++
+			}
+		}
+		if exitRules == 0 {
+			return
+		}
+		for _, r := range p.Rules {
+			if r.List == model.ListTask && r.Action == model.Never && len(r.Fields) == 0 {
+				p.Reportf(r.Item.Origin, nil, "-a never,task gives every new task no audit context: the %d syscall rules and watches of this set never fire; remove it", exitRules)
+			}
+		}
+	},
+})
+
+// SYSCALL records, the ones exit rules produce.
+const msgSyscall = 1300
+
+var _ = register(&Check{
+	ID:       "LST-EXCLUDE-EVERYTHING",
+	Title:    "exclude rule that drops syscall records",
+	Severity: Error,
+	Doc: `The exclude list filters every record before it is written, including the SYSCALL records
+that exit rules produce. An exclude rule without fields, or one whose msgtype range takes in
+SYSCALL (1300), makes every syscall rule and watch of the set record nothing. On this list
+the action does not matter: any match drops the record.
+
+Bad:
+    -a always,exclude -F msgtype>0
+    -a never,exclude
+
+Good:
+    -a always,exclude -F msgtype=CWD`,
+	Run: func(p *Pass) {
+		for _, r := range p.Rules {
+			if r.List != model.ListExclude {
+				continue
+			}
+			msg := r.FieldsNamed("msgtype")
+			others := len(r.Fields) - len(msg)
+			if others == 0 && allows(msg, msgSyscall) {
+				p.Reportf(r.Item.Origin, nil, "this exclude rule drops SYSCALL records: every syscall rule and watch of the set records nothing; exclude single record types (e.g. msgtype=CWD)")
+			}
+		}
+	},
+})
+
+// filterFields are the fields the kernel's user and exclude filters know;
+// any other field aborts the list's evaluation and keeps the record.
+var filterFields = map[string]bool{
+	"pid": true, "uid": true, "gid": true, "auid": true, "msgtype": true, "exe": true,
+	"subj_user": true, "subj_role": true, "subj_type": true, "subj_sen": true, "subj_clr": true,
+}
+
+var _ = register(&Check{
+	ID:       "LST-FILTER-UNSUPPORTED-FIELD",
+	Title:    "field the user or exclude filter cannot evaluate",
+	Severity: Error,
+	Doc: `The kernel's user and exclude filters know only pid, uid, gid, auid, msgtype, exe and the
+subj_* fields. Any other field (euid, sessionid, arch, a0, ...) makes the kernel stop
+evaluating the list and keep the record: this rule and every later rule of the list are
+skipped for the records that reach it. Newer auditctl versions accept such rules.
+
+Bad:
+    -a never,user -F euid=12345
+    -a never,user -F msgtype=USER_CMD
+
+Good:
+    -a never,user -F uid=12345
+    -a never,user -F msgtype=USER_CMD`,
+	Run: func(p *Pass) {
+		for _, r := range p.Rules {
+			if r.List != model.ListUser && r.List != model.ListExclude {
+				continue
+			}
+			for _, f := range r.Fields {
+				name := f.Name
+				if f.Kind == model.KindCompare {
+					name = "-C " + f.Name
+				} else if filterFields[name] || exitOnly[name] {
+					continue // exitOnly fields are FLD-NOT-VALID-FOR-LIST
+				}
+				p.Reportf(r.Item.Origin, nil, "the %s filter cannot evaluate %s: the kernel stops at this rule and keeps the record, skipping every later %s rule; use pid, uid, gid, auid, msgtype, exe or subj_*",
+					r.List, name, r.List)
+			}
+		}
+	},
+})

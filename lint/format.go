@@ -1,0 +1,223 @@
+package lint
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/auditpack/auditpack/packs"
+)
+
+// Formats are the output formats, by --format name.
+var Formats = map[string]func(io.Writer, *Result, string) error{
+	"text":   WriteText,
+	"json":   WriteJSON,
+	"sarif":  WriteSARIF,
+	"github": WriteGitHub,
+}
+
+// FormatNames lists the formats for help texts.
+const FormatNames = "text, json, sarif, github"
+
+// WriteText prints "file:line: severity: message [ID]" lines, then a
+// summary line.
+func WriteText(w io.Writer, r *Result, _ string) error {
+	for _, d := range r.Diagnostics {
+		pack := ""
+		if d.Origin.Pack != "" {
+			pack = " (" + d.Origin.Pack + ")"
+		}
+		if _, err := fmt.Fprintf(w, "%s: %s: %s [%s]%s\n", d.Origin, d.Severity, d.Message, d.Check, pack); err != nil {
+			return err
+		}
+	}
+	_, err := fmt.Fprintf(w, "%d errors, %d warnings, %d info in %d rules of %d files\n",
+		r.Count(Error), r.Count(Warning)-r.Count(Error), r.Count(Info)-r.Count(Warning), r.Rules, r.Files)
+	return err
+}
+
+type jsonLocation struct {
+	File string `json:"file"`
+	Line int    `json:"line"`
+	Pack string `json:"pack,omitempty"`
+}
+
+type jsonDiagnostic struct {
+	Check    string         `json:"check"`
+	Severity string         `json:"severity"`
+	File     string         `json:"file"`
+	Line     int            `json:"line"`
+	Pack     string         `json:"pack"`
+	Message  string         `json:"message"`
+	Related  []jsonLocation `json:"related"`
+}
+
+type jsonSummary struct {
+	Errors   int `json:"errors"`
+	Warnings int `json:"warnings"`
+	Info     int `json:"info"`
+	Files    int `json:"files"`
+	Rules    int `json:"rules"`
+}
+
+// WriteJSON prints one object: {"diagnostics":[...],"summary":{...}}.
+func WriteJSON(w io.Writer, r *Result, _ string) error {
+	out := struct {
+		Diagnostics []jsonDiagnostic `json:"diagnostics"`
+		Summary     jsonSummary      `json:"summary"`
+	}{Diagnostics: []jsonDiagnostic{}}
+	for _, d := range r.Diagnostics {
+		jd := jsonDiagnostic{Check: d.Check, Severity: d.Severity.String(), File: d.Origin.File, Line: d.Origin.Line,
+			Pack: d.Origin.Pack, Message: d.Message, Related: []jsonLocation{}}
+		for _, o := range d.Related {
+			jd.Related = append(jd.Related, jsonLocation{File: o.File, Line: o.Line, Pack: o.Pack})
+		}
+		out.Diagnostics = append(out.Diagnostics, jd)
+	}
+	out.Summary = jsonSummary{Errors: r.Count(Error), Warnings: r.Count(Warning) - r.Count(Error),
+		Info: r.Count(Info) - r.Count(Warning), Files: r.Files, Rules: r.Rules}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+// WriteGitHub prints GitHub Actions workflow commands, which the runner
+// turns into annotations on the files.
+func WriteGitHub(w io.Writer, r *Result, _ string) error {
+	for _, d := range r.Diagnostics {
+		level := map[Severity]string{Error: "error", Warning: "warning", Info: "notice"}[d.Severity]
+		msg := d.Message
+		if d.Origin.Pack != "" {
+			msg += " (" + d.Origin.Pack + ")"
+		}
+		if _, err := fmt.Fprintf(w, "::%s file=%s,line=%d,title=%s::%s\n", level, ghProperty(d.Origin.File), max(d.Origin.Line, 1), ghProperty(d.Check), ghData(msg)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// GitHub's escaping of workflow command data and properties.
+func ghData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+func ghProperty(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}
+
+// sarif* are the parts of SARIF 2.1.0 auditpack writes.
+type sarifLog struct {
+	Schema  string     `json:"$schema"`
+	Version string     `json:"version"`
+	Runs    []sarifRun `json:"runs"`
+}
+
+type sarifRun struct {
+	Tool    sarifTool     `json:"tool"`
+	Results []sarifResult `json:"results"`
+}
+
+type sarifTool struct {
+	Driver sarifDriver `json:"driver"`
+}
+
+type sarifDriver struct {
+	Name           string      `json:"name"`
+	Version        string      `json:"version"`
+	InformationURI string      `json:"informationUri"`
+	Rules          []sarifRule `json:"rules"`
+}
+
+type sarifText struct {
+	Text string `json:"text"`
+}
+
+type sarifRule struct {
+	ID                   string      `json:"id"`
+	Name                 string      `json:"name"`
+	ShortDescription     sarifText   `json:"shortDescription"`
+	FullDescription      sarifText   `json:"fullDescription"`
+	Help                 sarifText   `json:"help"`
+	DefaultConfiguration sarifConfig `json:"defaultConfiguration"`
+}
+
+type sarifConfig struct {
+	Level string `json:"level"`
+}
+
+type sarifResult struct {
+	RuleID           string          `json:"ruleId"`
+	RuleIndex        int             `json:"ruleIndex"`
+	Level            string          `json:"level"`
+	Message          sarifText       `json:"message"`
+	Locations        []sarifLocation `json:"locations"`
+	RelatedLocations []sarifLocation `json:"relatedLocations,omitempty"`
+}
+
+type sarifLocation struct {
+	ID               int                   `json:"id,omitempty"`
+	PhysicalLocation sarifPhysicalLocation `json:"physicalLocation"`
+	Message          *sarifText            `json:"message,omitempty"`
+}
+
+type sarifPhysicalLocation struct {
+	ArtifactLocation sarifArtifact `json:"artifactLocation"`
+	Region           *sarifRegion  `json:"region,omitempty"`
+}
+
+type sarifArtifact struct {
+	URI string `json:"uri"`
+}
+
+type sarifRegion struct {
+	StartLine int `json:"startLine"`
+}
+
+var sarifLevels = map[Severity]string{Error: "error", Warning: "warning", Info: "note"}
+
+// WriteSARIF prints a SARIF 2.1.0 log with one reporting descriptor per
+// check that ran.
+func WriteSARIF(w io.Writer, r *Result, toolVersion string) error {
+	run := sarifRun{Tool: sarifTool{Driver: sarifDriver{Name: "auditpack", Version: toolVersion,
+		InformationURI: "https://github.com/auditpack/auditpack"}}, Results: []sarifResult{}}
+	index := map[string]int{}
+	for _, c := range r.Checks {
+		index[c.ID] = len(run.Tool.Driver.Rules)
+		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRule{ID: c.ID, Name: c.Title,
+			ShortDescription: sarifText{c.Title}, FullDescription: sarifText{strings.TrimSpace(c.Doc)},
+			Help:                 sarifText{"auditpack explain " + c.ID},
+			DefaultConfiguration: sarifConfig{Level: sarifLevels[c.Severity]}})
+	}
+	for _, d := range r.Diagnostics {
+		res := sarifResult{RuleID: d.Check, RuleIndex: index[d.Check], Level: sarifLevels[d.Severity],
+			Message: sarifText{d.Message}, Locations: []sarifLocation{sarifLoc(d.Origin, 0)}}
+		for i, o := range d.Related {
+			loc := sarifLoc(o, i+1)
+			loc.Message = &sarifText{"related: " + o.Describe()}
+			res.RelatedLocations = append(res.RelatedLocations, loc)
+		}
+		run.Results = append(run.Results, res)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(sarifLog{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []sarifRun{run}})
+}
+
+func sarifLoc(o packs.Origin, id int) sarifLocation {
+	loc := sarifLocation{ID: id, PhysicalLocation: sarifPhysicalLocation{ArtifactLocation: sarifArtifact{URI: sarifURI(o)}}}
+	if o.Line > 0 {
+		loc.PhysicalLocation.Region = &sarifRegion{StartLine: o.Line}
+	}
+	return loc
+}
+
+// sarifURI names an embedded pack's file by pack, so it is not mistaken
+// for a file of the repository.
+func sarifURI(o packs.Origin) string {
+	if o.Pack != "" && !strings.Contains(o.File, "/") {
+		return "auditpack:" + o.Pack + "/" + o.File
+	}
+	return strings.TrimPrefix(o.File, "./")
+}

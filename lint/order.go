@@ -1,0 +1,421 @@
+package lint
+
+import (
+	"math/bits"
+	"path"
+	"strings"
+
+	"github.com/auditpack/auditpack/packs"
+	"github.com/auditpack/auditpack/packs/model"
+)
+
+// Checks of first-match order: duplicates and rules that an earlier rule
+// takes every event from. They share one analysis, done once per run.
+
+// shadow is a rule b whose every event the earlier rule a matches first.
+type shadow struct {
+	a, b  *model.Rule
+	check string
+}
+
+// coverIndex finds, for a rule, the earlier rules that may cover it,
+// without comparing all pairs. A rule whose fields pin one value (path=X,
+// exe=Y, uid=5) can only cover rules that pin the same value; dir=D only
+// rules under D; the rest are indexed by the syscalls they see.
+type coverIndex struct {
+	pinned    map[string][]int // "path=/etc/passwd" -> rules (eval positions)
+	dirs      map[string][]int // dir -> rules
+	bySyscall [2]map[int][]int // ABI -> syscall -> general rules
+	all       []int            // general rules that see every syscall, or no syscalls at all
+	rules     []*model.Rule    // in eval order
+	seen      map[int]int      // scratch: candidate -> generation
+	gen       int
+}
+
+func pinKey(f model.Field) (string, bool) {
+	if f.Op != "=" {
+		return "", false
+	}
+	switch {
+	case f.Kind == model.KindString && f.Name != "dir" && f.Name != "key":
+		return f.Name + "=" + f.Text, true
+	case f.Kind == model.KindNumeric && f.Resolved:
+		return f.Name + "=" + f.Text, true
+	}
+	return "", false
+}
+
+func newCoverIndex(rules []*model.Rule) *coverIndex {
+	ix := &coverIndex{pinned: map[string][]int{}, dirs: map[string][]int{}, rules: rules, seen: map[int]int{}}
+	for abi := range ix.bySyscall {
+		ix.bySyscall[abi] = map[int][]int{}
+	}
+	for i, r := range rules {
+		if key, ok := anchor(r); ok {
+			ix.pinned[key] = append(ix.pinned[key], i)
+			continue
+		}
+		if dirs := r.FieldsNamed("dir"); len(dirs) > 0 && dirs[0].Op == "=" {
+			d := strings.TrimRight(dirs[0].Text, "/")
+			ix.dirs[d] = append(ix.dirs[d], i)
+			continue
+		}
+		if r.AllSyscalls || (r.List != model.ListExit && r.List != model.ListIOUring) || len(r.Syscalls) == 0 {
+			ix.all = append(ix.all, i)
+			continue
+		}
+		for abi := range r.ABIs {
+			if r.ABIs[abi] {
+				eachSyscall(&r.Masks[abi], func(n int) bool {
+					ix.bySyscall[abi][n] = append(ix.bySyscall[abi][n], i)
+					return true
+				})
+			}
+		}
+	}
+	return ix
+}
+
+// eachSyscall calls f for each syscall in the mask until f returns false.
+func eachSyscall(m *model.Mask, f func(int) bool) {
+	for w, word := range m {
+		for word != 0 {
+			if !f(w*32 + bits.TrailingZeros32(word)) {
+				return
+			}
+			word &= word - 1
+		}
+	}
+}
+
+// anchor is the first pinned value of a rule: every rule it covers pins it too.
+func anchor(r *model.Rule) (string, bool) {
+	for _, f := range r.Fields {
+		if key, ok := pinKey(f); ok {
+			return key, true
+		}
+	}
+	return "", false
+}
+
+// earliestCover returns the first rule before position j (in eval order)
+// that covers rule j, or -1.
+func (ix *coverIndex) earliestCover(j int) int {
+	b := ix.rules[j]
+	ix.gen++
+	best := -1
+	try := func(cands []int) {
+		for _, i := range cands {
+			if i >= j {
+				break // positions are ascending
+			}
+			if (best >= 0 && i >= best) || ix.seen[i] == ix.gen {
+				continue
+			}
+			ix.seen[i] = ix.gen
+			if model.Covers(ix.rules[i], b) {
+				best = i
+			}
+		}
+	}
+	for _, f := range b.Fields {
+		if key, ok := pinKey(f); ok {
+			try(ix.pinned[key])
+		}
+		if (f.Name == "path" || f.Name == "dir") && f.Op == "=" {
+			for d := strings.TrimRight(f.Text, "/"); ; d = path.Dir(d) {
+				try(ix.dirs[d])
+				if d == "/" || d == "." || d == "" {
+					break
+				}
+			}
+		}
+	}
+	try(ix.all)
+	if b.List == model.ListExit || b.List == model.ListIOUring {
+		for abi := range b.ABIs {
+			if !b.ABIs[abi] {
+				continue
+			}
+			// A cover sees every syscall of b, so the first one will do.
+			eachSyscall(&b.Masks[abi], func(n int) bool {
+				try(ix.bySyscall[abi][n])
+				return false
+			})
+			break
+		}
+	}
+	return best
+}
+
+// shadows runs the order analysis once per rule set.
+func (rs *RuleSet) shadows() []shadow {
+	if rs.shadowCache != nil {
+		return *rs.shadowCache
+	}
+	var out []shadow
+	exact := map[string]*model.Rule{}
+	duplicate := map[*model.Rule]bool{}
+	for _, r := range rs.Rules { // load order: what auditctl sends, one by one
+		if r.Prepend {
+			continue // -A bypasses the kernel's duplicate check
+		}
+		if first, ok := exact[r.Identity()]; ok {
+			out = append(out, shadow{first, r, "ORD-EXACT-DUPLICATE"})
+			duplicate[r] = true
+			continue
+		}
+		exact[r.Identity()] = r
+	}
+	ix := newCoverIndex(rs.Eval)
+	for j, b := range rs.Eval {
+		if duplicate[b] || b.MatchesNothing() {
+			continue
+		}
+		if i := ix.earliestCover(j); i >= 0 {
+			a := rs.Eval[i]
+			out = append(out, shadow{a, b, classify(a, b)})
+		}
+	}
+	rs.shadowCache = &out
+	return out
+}
+
+func classify(a, b *model.Rule) string {
+	sameKeys := strings.Join(a.Keys, "\x01") == strings.Join(b.Keys, "\x01")
+	switch {
+	case a.List == model.ListExclude:
+		return "ORD-REDUNDANT-SUBSET" // any match drops the record
+	case a.Action == model.Never && b.Action == model.Always:
+		return "ORD-NEVER-SHADOWS-ALWAYS"
+	case a.Action == model.Always && b.Action == model.Never:
+		return "ORD-INEFFECTIVE-NEVER"
+	case model.Covers(b, a) && sameKeys:
+		return "ORD-SEMANTIC-DUPLICATE"
+	case model.Covers(b, a):
+		return "ORD-KEY-ONLY-DUPLICATE"
+	case a.Action == model.Always && !sameKeys:
+		return "ORD-KEY-SHADOW"
+	}
+	return "ORD-REDUNDANT-SUBSET"
+}
+
+func reportShadows(p *Pass, message func(s shadow) string) {
+	for _, s := range p.shadows() {
+		if s.check == p.check.ID {
+			p.Reportf(s.b.Item.Origin, []packs.Origin{s.a.Item.Origin}, "%s", message(s))
+		}
+	}
+}
+
+func keyText(r *model.Rule) string {
+	if len(r.Keys) == 0 {
+		return "no key"
+	}
+	return "key " + strings.Join(r.Keys, ",")
+}
+
+var _ = register(&Check{
+	ID:        "ORD-EXACT-DUPLICATE",
+	Title:     "rule the kernel already has",
+	Severity:  Error,
+	FailsLoad: true,
+	Doc: `The kernel compares a new rule with the loaded ones field by field; an identical rule is
+refused ("Rule exists") and auditctl -R stops there. Spellings do not matter: auid!=unset is
+auid!=-1, "-S a,b" is "-S b -S a", a watch "-w P -p wa -k K" is the rule
+"-a always,exit -F path=P -F perm=wa -F key=K". Common when two compliance packs ask for the
+same watch.
+
+Bad:
+    30-stig.rules:     -w /etc/passwd -p wa -k identity
+    30-pci-dss.rules:  -a always,exit -F path=/etc/passwd -F perm=wa -F key=identity
+
+Good: keep one of them.`,
+	Run: func(p *Pass) {
+		reportShadows(p, func(s shadow) string {
+			return s.b.Item.Origin.Describe() + " is the same rule to the kernel as " + s.a.Item.Origin.Describe() + ": auditctl stops with \"Rule exists\"; remove one"
+		})
+	},
+})
+
+var _ = register(&Check{
+	ID:       "ORD-SEMANTIC-DUPLICATE",
+	Title:    "rule that matches exactly what an earlier one does",
+	Severity: Warning,
+	Doc: `The rule matches the same events with the same key as an earlier rule, written differently
+(fields in another order, or added with -A). The kernel accepts both, and the later one never
+matches anything.
+
+Bad:
+    -a always,exit -F arch=b64 -S openat -F uid=0 -F auid=1000 -k k
+    -a always,exit -F arch=b64 -S openat -F auid=1000 -F uid=0 -k k
+
+Good: keep one of them.`,
+	Run: func(p *Pass) {
+		reportShadows(p, func(s shadow) string {
+			return s.b.Item.Origin.Describe() + " matches exactly what " + s.a.Item.Origin.Describe() + " matches, with the same key: it never fires; remove it"
+		})
+	},
+})
+
+var _ = register(&Check{
+	ID:       "ORD-KEY-ONLY-DUPLICATE",
+	Title:    "same rule again with another key",
+	Severity: Warning,
+	Doc: `Two packs ask for the same events under different keys (STIG's "identity" and another
+standard's key). Only the first rule ever matches, so only its key is logged and searches for
+the second key find nothing. One rule can carry both keys: "-k identity -k pci-10.2.1.5".
+
+Bad:
+    -w /etc/passwd -p wa -k identity
+    -w /etc/passwd -p wa -k pci-10.2.1.5
+
+Good:
+    -w /etc/passwd -p wa -k identity -k pci-10.2.1.5`,
+	Run: func(p *Pass) {
+		reportShadows(p, func(s shadow) string {
+			return s.b.Item.Origin.Describe() + " matches the same events as " + s.a.Item.Origin.Describe() + " but only the first rule's " + keyText(s.a) + " is ever logged, never " + keyText(s.b) + ": give one rule both keys"
+		})
+	},
+})
+
+var _ = register(&Check{
+	ID:       "ORD-NEVER-SHADOWS-ALWAYS",
+	Title:    "never rule swallows a later always rule",
+	Severity: Error,
+	Doc: `Rules are first-match: an earlier never rule that matches every event of a later always
+rule makes it dead, silently. Watches and syscall rules share one order. A site's exclusion
+pack that sorts before a compliance pack can switch off a required rule this way.
+
+Bad:
+    20-site.rules:  -a never,exit -F arch=b64 -S all -F auid=1001
+    30-stig.rules:  -a always,exit -F arch=b64 -S openat -F auid=1001 -k access
+
+Good: narrow the never rule, or move the always rule before it.`,
+	Run: func(p *Pass) {
+		reportShadows(p, func(s shadow) string {
+			return s.b.Item.Origin.Describe() + " is shadowed by " + s.a.Item.Origin.Describe() + ": that never rule matches all of its events first, so it never records; narrow the never rule or order the always rule first"
+		})
+	},
+})
+
+var _ = register(&Check{
+	ID:       "ORD-KEY-SHADOW",
+	Title:    "always rule whose events an earlier rule logs",
+	Severity: Warning,
+	Doc: `An earlier always rule matches every event of this one, so its events are recorded under
+the earlier rule's key and this rule's key never appears. Put the more specific rule first.
+The audit userspace's 42-injection.rules has this: its ptrace rule comes before the
+code-injection rules, whose keys are never logged on 64-bit.
+
+Bad:
+    -a always,exit -F arch=b64 -S ptrace -k tracing
+    -a always,exit -F arch=b64 -S ptrace -F a0=0x4 -k code-injection
+
+Good:
+    -a always,exit -F arch=b64 -S ptrace -F a0=0x4 -k code-injection
+    -a always,exit -F arch=b64 -S ptrace -k tracing`,
+	Run: func(p *Pass) {
+		reportShadows(p, func(s shadow) string {
+			return s.b.Item.Origin.Describe() + " is shadowed by " + s.a.Item.Origin.Describe() + ": its events are logged with " + keyText(s.a) + ", never with " + keyText(s.b) + "; order the specific rule first"
+		})
+	},
+})
+
+var _ = register(&Check{
+	ID:       "ORD-INEFFECTIVE-NEVER",
+	Title:    "never rule after an always rule that covers it",
+	Severity: Warning,
+	Doc: `The exclusion comes too late: an earlier always rule already matches every event it was
+meant to suppress, and first match wins. Exclusions belong in a pack that sorts early (the
+audit userspace reserves 20-*.rules for them).
+
+Bad:
+    30-stig.rules:      -a always,exit -F arch=b64 -S openat -k access
+    40-noise.rules:     -a never,exit -F arch=b64 -S openat -F exe=/usr/sbin/chronyd
+
+Good: the never rule in 20-noise.rules, before the STIG pack.`,
+	Run: func(p *Pass) {
+		reportShadows(p, func(s shadow) string {
+			return s.b.Item.Origin.Describe() + " suppresses nothing: " + s.a.Item.Origin.Describe() + " records all of its events first; move the never rule before it"
+		})
+	},
+})
+
+var _ = register(&Check{
+	ID:       "ORD-REDUNDANT-SUBSET",
+	Title:    "rule fully covered by an earlier one",
+	Severity: Info,
+	Doc: `An earlier rule with the same action and key (or, on the exclude list, any earlier rule)
+matches every event of this one, so this one never matches. It costs evaluation time and
+misleads readers.
+
+Bad:
+    -a always,exit -F arch=b64 -S openat,unlinkat -k files
+    -a always,exit -F arch=b64 -S openat -k files
+
+Good: keep the broader rule only.`,
+	Run: func(p *Pass) {
+		reportShadows(p, func(s shadow) string {
+			return s.b.Item.Origin.Describe() + " never matches: " + s.a.Item.Origin.Describe() + " covers all of its events with the same effect; remove it"
+		})
+	},
+})
+
+var _ = register(&Check{
+	ID:       "ORD-UNCONDITIONAL-RULE",
+	Title:    "rule on every syscall without any condition",
+	Severity: Error,
+	Doc: `"-a never,exit -S all" without fields suppresses everything: every exit rule and watch
+after it is dead. "-a always,exit -S all" without fields records every syscall of every
+process: the log floods, and with -f 2 the machine may panic.
+
+Bad:
+    -a never,exit -F arch=b64 -S all
+    -a always,exit -S all
+
+Good:
+    -a never,exit -F arch=b64 -S all -F exe=/usr/sbin/chronyd`,
+	Run: func(p *Pass) {
+		for _, r := range p.Rules {
+			if r.List != model.ListExit || !r.AllSyscalls || r.Watch {
+				continue
+			}
+			conditions := 0
+			for _, f := range r.Fields {
+				if f.Kind != model.KindArch {
+					conditions++
+				}
+			}
+			if conditions > 0 {
+				continue
+			}
+			if r.Action == model.Never {
+				p.Reportf(r.Item.Origin, nil, "never on every syscall without a condition: every later syscall rule and watch is dead; add a condition (exe=, uid=, ...)")
+			} else {
+				p.Reportf(r.Item.Origin, nil, "always on every syscall without a condition records every syscall of every process: add a condition or name the syscalls")
+			}
+		}
+	},
+})
+
+var _ = register(&Check{
+	ID:       "ORD-PREPEND-USED",
+	Title:    "-A puts a rule before all others",
+	Severity: Warning,
+	Doc: `-A inserts a rule at the head of its list, so the evaluation order differs from the order of
+the packs, the kernel's duplicate check does not see it (each reload adds it again), and
+auditctl 4.0.4 to 4.1.0 even runs -A as a delete. Order rules by pack and file instead.
+
+Bad:
+    -A always,exit -F arch=b64 -S openat -k first
+
+Good: put the rule in a pack that sorts early, with -a.`,
+	Run: func(p *Pass) {
+		for _, r := range p.Rules {
+			if r.Prepend {
+				p.Reportf(r.Item.Origin, nil, "-A puts this rule before every rule of the %s list, whatever the pack order, and escapes the kernel's duplicate check; use -a in a pack that sorts early", r.List)
+			}
+		}
+	},
+})

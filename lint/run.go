@@ -1,0 +1,165 @@
+package lint
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/auditpack/auditpack/packs"
+	"github.com/auditpack/auditpack/packs/model"
+)
+
+// Options say what to check the rule set for.
+type Options struct {
+	// Targets are the machines to check syscalls for; the first is the
+	// one ordering and duplicates are judged on. Empty means x86_64.
+	Targets []*model.Target
+	// Host enables the checks that read this machine's file system.
+	Host bool
+	// Severity overrides checks' default severities.
+	Severity map[string]Severity
+}
+
+// RuleSet is the analysed rule set every check shares.
+type RuleSet struct {
+	Selection *packs.Selection
+	Ordered   *packs.Ordered
+	Targets   []*model.Target
+	// Rules are the rules for Targets[0] in load order; Eval is the
+	// order the kernel evaluates them in (-A rules first in their list).
+	Rules []*model.Rule
+	Eval  []*model.Rule
+	// Directives are the control lines in load order; Concatenated are
+	// all lines in file order, before augenrules moves any.
+	Directives   []*packs.Item
+	Concatenated []*packs.Item
+	perTarget    map[*model.Target][]*model.Rule
+	byItem       map[*packs.Item]*model.Rule
+	// shadowCache holds the order analysis, which several checks share.
+	shadowCache *[]shadow
+}
+
+func newRuleSet(sel *packs.Selection, opts Options) *RuleSet {
+	rs := &RuleSet{Selection: sel, Ordered: sel.Order(), Targets: opts.Targets, perTarget: map[*model.Target][]*model.Rule{}}
+	if len(rs.Targets) == 0 {
+		rs.Targets = []*model.Target{model.Targets["x86_64"]}
+	}
+	for _, it := range rs.Ordered.Items {
+		if it.IsDirective() {
+			rs.Directives = append(rs.Directives, it)
+		}
+	}
+	for _, f := range rs.Ordered.Files {
+		for i := range f.Items {
+			rs.Concatenated = append(rs.Concatenated, &f.Items[i])
+		}
+	}
+	rs.Rules = rs.RulesFor(rs.Targets[0])
+	rs.byItem = make(map[*packs.Item]*model.Rule, len(rs.Rules))
+	for _, r := range rs.Rules {
+		rs.byItem[r.Item] = r
+	}
+	var prepended []*model.Rule
+	for _, r := range rs.Rules {
+		if r.Prepend {
+			prepended = append([]*model.Rule{r}, prepended...)
+		}
+	}
+	rs.Eval = prepended
+	for _, r := range rs.Rules {
+		if !r.Prepend {
+			rs.Eval = append(rs.Eval, r)
+		}
+	}
+	return rs
+}
+
+// RuleOf is the model of a rule line (nil for control lines).
+func (rs *RuleSet) RuleOf(it *packs.Item) *model.Rule { return rs.byItem[it] }
+
+// RulesFor normalizes the rules for a target, in load order.
+func (rs *RuleSet) RulesFor(t *model.Target) []*model.Rule {
+	if rules, ok := rs.perTarget[t]; ok {
+		return rules
+	}
+	var rules []*model.Rule
+	for _, it := range rs.Ordered.Items {
+		if r := model.Normalize(it, t); r != nil {
+			rules = append(rules, r)
+		}
+	}
+	rs.perTarget[t] = rules
+	return rules
+}
+
+// Result is the outcome of a lint run.
+type Result struct {
+	Diagnostics []Diagnostic // sorted by file, line, check
+	Checks      []*Check     // every check that ran
+	Files       int
+	Rules       int
+	// InputErrors is set when some line could not be read at all (the
+	// SYN-* parse problems): the CLI exits 2 for it.
+	InputErrors bool
+}
+
+// Count returns how many diagnostics are at or above a severity.
+func (r *Result) Count(atLeast Severity) int {
+	n := 0
+	for _, d := range r.Diagnostics {
+		if d.Severity >= atLeast {
+			n++
+		}
+	}
+	return n
+}
+
+// Run lints a selection with every registered check.
+func Run(sel *packs.Selection, opts Options) (res *Result, err error) {
+	rs := newRuleSet(sel, opts)
+	res = &Result{Files: len(rs.Ordered.Files), Rules: len(rs.Rules), InputErrors: len(rs.Ordered.Problems) > 0}
+	var diags []Diagnostic
+	checks := Checks()
+	for _, stage := range []Stage{StageRules, StageFindings, StageSuppress} {
+		earlier := append([]Diagnostic(nil), diags...)
+		for _, c := range checks {
+			if c.Stage != stage || (c.Host && !opts.Host) {
+				continue
+			}
+			res.Checks = append(res.Checks, c)
+			severity := c.Severity
+			if s, ok := opts.Severity[c.ID]; ok {
+				severity = s
+			}
+			pass := &Pass{RuleSet: rs, check: c, findings: earlier, all: &diags, report: func(d Diagnostic) {
+				d.Severity = severity
+				diags = append(diags, d)
+			}}
+			if err := runCheck(c, pass); err != nil {
+				return nil, err
+			}
+		}
+	}
+	sort.SliceStable(diags, func(i, j int) bool {
+		a, b := diags[i], diags[j]
+		if a.Origin.File != b.Origin.File {
+			return a.Origin.File < b.Origin.File
+		}
+		if a.Origin.Line != b.Origin.Line {
+			return a.Origin.Line < b.Origin.Line
+		}
+		return a.Check < b.Check
+	})
+	res.Diagnostics = diags
+	return res, nil
+}
+
+// runCheck turns a panicking check into an error that names it.
+func runCheck(c *Check, p *Pass) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("check %s failed: %v (please report this)", c.ID, r)
+		}
+	}()
+	c.Run(p)
+	return nil
+}

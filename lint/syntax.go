@@ -1,0 +1,180 @@
+package lint
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/auditpack/auditpack/packs"
+)
+
+// The checks below report what the parser (packs.ParseFile) and the merge
+// (packs.Selection.Order) found: lines auditctl would reject or mangle. They
+// share one mechanism, so they share this file.
+
+func reportProblems(p *Pass) {
+	for _, pe := range p.Ordered.Problems {
+		if pe.Check == p.check.ID {
+			p.Reportf(pe.Origin, nil, "%s", pe.Message)
+		}
+	}
+}
+
+var _ = register(&Check{
+	ID: packs.CheckParseError, Title: "a line auditctl rejects", Severity: Error, Run: reportProblems,
+	Doc: `auditctl rejects the line: an unknown option or field, a missing value, a bad list or
+action, a stray word. auditctl -R stops at the first such line, so every rule after it is
+never loaded and a final -e 2 never runs.
+
+Bad:
+    -a always,exit -F arch=b64 -S openat -F colour=red
+    -a exit,possible -S openat
+
+Good:
+    -a always,exit -F arch=b64 -S openat -F auid>=1000 -F auid!=unset -k access`,
+})
+
+var _ = register(&Check{
+	ID: packs.CheckInlineComment, Title: "comment after a rule on the same line", Severity: Error, Run: reportProblems,
+	Doc: `auditctl only knows whole-line comments. A "#" after a rule is read as one more word, and
+the line is rejected ("parameter passed without an option given"), which stops the load.
+
+Bad:
+    -a always,exit -F arch=b64 -S unlinkat -k delete # file deletion
+
+Good:
+    # file deletion
+    -a always,exit -F arch=b64 -S unlinkat -k delete`,
+})
+
+var _ = register(&Check{
+	ID: packs.CheckCRLF, Title: "Windows line ending (carriage return)", Severity: Error, Run: reportProblems,
+	Doc: `auditctl keeps a trailing carriage return in the last word of a line: keys become "key\r",
+watched paths "/etc/passwd\r" (a file that does not exist), and "-e 2\r" is rejected, so the
+configuration is not locked. augenrules strips it only since audit 3.1.1.
+
+Bad (saved on Windows):
+    -w /etc/passwd -p wa -k identity\r
+
+Good: convert the file with dos2unix.`,
+})
+
+var _ = register(&Check{
+	ID: packs.CheckTab, Title: "tab in a rule line", Severity: Error, Run: reportProblems,
+	Doc: `auditctl separates words by spaces only. A tab becomes part of a word, so "-a\talways,exit"
+is an unknown option and the load stops; with Debian's mawk, augenrules does not even drop a
+tab-indented comment.
+
+Bad:
+    -a	always,exit -F arch=b64 -S openat
+
+Good:
+    -a always,exit -F arch=b64 -S openat`,
+})
+
+var _ = register(&Check{
+	ID: packs.CheckLineTooLong, Title: "line longer than auditctl reads", Severity: Error, Run: reportProblems,
+	Doc: `auditctl reads rule files with a 6144-byte buffer. A longer line is split: the first part
+may load as a different rule (a key cut short), the rest fails.
+
+Bad: one rule listing hundreds of paths or syscalls on a 7000-byte line.
+
+Good: split it into several rules of reasonable length.`,
+})
+
+var _ = register(&Check{
+	ID: packs.CheckWatchForm, Title: "malformed watch (-w, -p)", Severity: Error, Run: reportProblems,
+	Doc: `A watch is "-w PATH [-p rwxa] [-k KEY]". auditctl rejects -w together with -a or -S, fields
+before -w, -p without -w, and permissions other than r, w, x, a.
+
+Bad:
+    -a always,exit -w /etc/hosts -p wa
+    -w /etc/hosts -p rwz
+
+Good:
+    -w /etc/hosts -p wa -k hosts
+    -a always,exit -F arch=b64 -F path=/etc/hosts -F perm=wa -k hosts`,
+})
+
+var _ = register(&Check{
+	ID: packs.CheckInvalidValue, Title: "control option with an invalid value", Severity: Error, Run: reportProblems,
+	Doc: `-e and -f take exactly 0, 1 or 2; -b, -r and --backlog_wait_time a whole number. auditctl
+compares -e and -f as strings, so "02" or "2\r" fail, and it reads "010" as octal 8.
+
+Bad:
+    -e 02
+    -b 010
+
+Good:
+    -e 2
+    -b 8192`,
+})
+
+var _ = register(&Check{
+	ID: packs.CheckStatefulOption, Title: "command, not configuration, in a rules file", Severity: Error, Run: reportProblems,
+	Doc: `A rules file holds rules and control settings. Commands such as -l, -s, -R (nested rule
+files are not supported), -d, -W, -m or --reset-lost run once, do not describe a state, and
+either fail in a file or act on whatever happens to be loaded.
+
+Bad:
+    -R /etc/audit/more.rules
+    -l
+
+Good: run such commands with auditctl by hand; keep rules files declarative.`,
+})
+
+var _ = register(&Check{
+	ID: packs.CheckNotText, Title: "binary or non-UTF-8 file", Severity: Error, Run: reportProblems,
+	Doc: `The file holds a NUL byte or bytes that are not UTF-8: it is not a rules file, or it was
+saved in another encoding. Paths and keys would not reach the kernel as written.
+
+Bad: an editor backup, a compressed file named *.rules, a Latin-1 path.
+
+Good: plain UTF-8 text.`,
+})
+
+var _ = register(&Check{
+	ID: packs.CheckFileConflict, Title: "two sources ship the same file name", Severity: Error, Run: reportProblems,
+	Doc: `augenrules reads one rules.d directory. Two packs (or a pack and a path) that ship a file of
+the same name cannot both be installed there: one would overwrite the other.
+
+Bad: pack stig and the site's rules.d both ship 30-stig.rules.
+
+Good: give the site's file its own name, e.g. 31-site-stig.rules.`,
+})
+
+var _ = register(&Check{
+	ID: packs.CheckMissingEOFNewline, Title: "file does not end with a newline", Severity: Error, Run: reportProblems,
+	Doc: `augenrules concatenates the files of rules.d. When a file's last line has no newline, it is
+glued to the first line of the next file, and both rules are lost in one rejected line.
+
+Bad: 30-stig.rules ends in "-k time-change" without a newline; 31-site.rules starts with
+"-a always,exit ...": the merged line is "-k time-change-a always,exit ...".
+
+Good: end every file with a newline.`,
+})
+
+var _ = register(&Check{
+	ID: packs.CheckKey, Title: "key auditctl rejects or truncates", Severity: Error,
+	Doc: `auditctl takes -k only after a syscall, watch, path, dir, perm or exe (so user, exclude and
+task rules cannot have a key) and all keys of a rule together, joined by a 0x01 byte, may be
+at most 256 bytes. An empty key is an error as well.
+
+Bad:
+    -a always,exit -F arch=b64 -k access -S openat
+    -a always,user -F uid=0 -k users
+
+Good:
+    -a always,exit -F arch=b64 -S openat -k access`,
+	Run: func(p *Pass) {
+		reportProblems(p)
+		for _, r := range p.Rules {
+			total := len(strings.Join(r.Keys, "\x01"))
+			switch {
+			case total > 256:
+				p.Reportf(r.Item.Origin, nil, "the keys are %d bytes together; the kernel takes at most 256: shorten them", total)
+			case slices.Contains(r.Keys, ""):
+				p.Reportf(r.Item.Origin, nil, "empty key: give the key a name or remove it")
+			}
+		}
+	},
+})
