@@ -141,7 +141,7 @@ Good:
 			}
 			var missing []string
 			for _, s := range r.Syscalls {
-				if t.HasSyscall(other, s) && !twinHas(twins[twinKey(r, other)], t, other, s) {
+				if t.HasSyscall(abi, s) && t.HasSyscall(other, s) && !twinHas(twins[twinKey(r, other)], t, other, s) {
 					missing = append(missing, s)
 				}
 			}

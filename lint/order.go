@@ -233,7 +233,7 @@ Bad:
 Good: keep one of them.`,
 	Run: func(p *Pass) {
 		reportShadows(p, func(s shadow) string {
-			return s.b.Item.Origin.Describe() + " is the same rule to the kernel as " + s.a.Item.Origin.Describe() + ": auditctl stops with \"Rule exists\"; remove one"
+			return "the kernel already has this rule from " + s.a.Item.Origin.Describe() + ": auditctl stops with \"Rule exists\"; remove one"
 		})
 	},
 })
@@ -253,7 +253,7 @@ Bad:
 Good: keep one of them.`,
 	Run: func(p *Pass) {
 		reportShadows(p, func(s shadow) string {
-			return s.b.Item.Origin.Describe() + " matches exactly what " + s.a.Item.Origin.Describe() + " matches, with the same key: it never fires; remove it"
+			return "matches exactly what " + s.a.Item.Origin.Describe() + " matches, with the same key: it never fires; remove it"
 		})
 	},
 })
@@ -274,7 +274,7 @@ Good:
     -w /etc/passwd -p wa -k identity -k pci-10.2.1.5`,
 	Run: func(p *Pass) {
 		reportShadows(p, func(s shadow) string {
-			return s.b.Item.Origin.Describe() + " matches the same events as " + s.a.Item.Origin.Describe() + " but only the first rule's " + keyText(s.a) + " is ever logged, never " + keyText(s.b) + ": give one rule both keys"
+			return "matches the same events as " + s.a.Item.Origin.Describe() + ", but only that rule's " + keyText(s.a) + " is ever logged, never " + keyText(s.b) + ": give one rule both keys"
 		})
 	},
 })
@@ -294,7 +294,7 @@ Bad:
 Good: narrow the never rule, or move the always rule before it.`,
 	Run: func(p *Pass) {
 		reportShadows(p, func(s shadow) string {
-			return s.b.Item.Origin.Describe() + " is shadowed by " + s.a.Item.Origin.Describe() + ": that never rule matches all of its events first, so it never records; narrow the never rule or order the always rule first"
+			return "shadowed by the never rule " + s.a.Item.Origin.Describe() + ", which matches all of its events first: it never records; narrow the never rule or order this rule first"
 		})
 	},
 })
@@ -317,7 +317,7 @@ Good:
     -a always,exit -F arch=b64 -S ptrace -k tracing`,
 	Run: func(p *Pass) {
 		reportShadows(p, func(s shadow) string {
-			return s.b.Item.Origin.Describe() + " is shadowed by " + s.a.Item.Origin.Describe() + ": its events are logged with " + keyText(s.a) + ", never with " + keyText(s.b) + "; order the specific rule first"
+			return "shadowed by " + s.a.Item.Origin.Describe() + ": its events are logged with " + keyText(s.a) + ", never with " + keyText(s.b) + "; order the specific rule first"
 		})
 	},
 })
@@ -337,7 +337,7 @@ Bad:
 Good: the never rule in 20-noise.rules, before the STIG pack.`,
 	Run: func(p *Pass) {
 		reportShadows(p, func(s shadow) string {
-			return s.b.Item.Origin.Describe() + " suppresses nothing: " + s.a.Item.Origin.Describe() + " records all of its events first; move the never rule before it"
+			return "suppresses nothing: " + s.a.Item.Origin.Describe() + " records all of its events first; move the never rule before it"
 		})
 	},
 })
@@ -357,7 +357,7 @@ Bad:
 Good: keep the broader rule only.`,
 	Run: func(p *Pass) {
 		reportShadows(p, func(s shadow) string {
-			return s.b.Item.Origin.Describe() + " never matches: " + s.a.Item.Origin.Describe() + " covers all of its events with the same effect; remove it"
+			return "never matches: " + s.a.Item.Origin.Describe() + " covers all of its events with the same effect; remove it"
 		})
 	},
 })

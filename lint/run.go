@@ -15,8 +15,6 @@ type Options struct {
 	Targets []*model.Target
 	// Host enables the checks that read this machine's file system.
 	Host bool
-	// Severity overrides checks' default severities.
-	Severity map[string]Severity
 }
 
 // RuleSet is the analysed rule set every check shares.
@@ -115,6 +113,15 @@ func (r *Result) Count(atLeast Severity) int {
 
 // Run lints a selection with every registered check.
 func Run(sel *packs.Selection, opts Options) (res *Result, err error) {
+	overrides := map[string]Severity{}
+	for id, name := range sel.Severity {
+		if _, err := Lookup(id); err != nil {
+			return nil, fmt.Errorf("profile %s, [severity]: %w", sel.Profile, err)
+		}
+		if overrides[id], err = ParseSeverity(name); err != nil {
+			return nil, fmt.Errorf("profile %s, [severity] %s: %w", sel.Profile, id, err)
+		}
+	}
 	rs := newRuleSet(sel, opts)
 	res = &Result{Files: len(rs.Ordered.Files), Rules: len(rs.Rules), InputErrors: len(rs.Ordered.Problems) > 0}
 	var diags []Diagnostic
@@ -127,7 +134,7 @@ func Run(sel *packs.Selection, opts Options) (res *Result, err error) {
 			}
 			res.Checks = append(res.Checks, c)
 			severity := c.Severity
-			if s, ok := opts.Severity[c.ID]; ok {
+			if s, ok := overrides[c.ID]; ok {
 				severity = s
 			}
 			pass := &Pass{RuleSet: rs, check: c, findings: earlier, all: &diags, report: func(d Diagnostic) {

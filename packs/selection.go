@@ -15,6 +15,9 @@ type Selection struct {
 	SettingsOrigin string
 	// Arches limits rules with -F arch= to these (b64, b32); empty keeps all.
 	Arches []string
+	// Severity overrides lint checks' severities (check ID -> error,
+	// warning or info), from the profile.
+	Severity map[string]string
 }
 
 // AddPack adds a pack and parses its files.

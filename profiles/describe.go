@@ -3,6 +3,7 @@ package profiles
 import (
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 	"text/tabwriter"
 
@@ -47,6 +48,17 @@ func WriteDetails(w io.Writer, p *Profile, catalog *packs.Catalog) error {
 		fmt.Fprintln(w, "settings (override the packs):")
 		for _, d := range p.Settings {
 			fmt.Fprintf(w, "  %s %s\n", d.Option, d.Value)
+		}
+	}
+	if len(p.Severity) > 0 {
+		fmt.Fprintln(w, "lint severity:")
+		ids := make([]string, 0, len(p.Severity))
+		for id := range p.Severity {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		for _, id := range ids {
+			fmt.Fprintf(w, "  %s = %s\n", id, p.Severity[id])
 		}
 	}
 	return nil

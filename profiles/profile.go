@@ -25,15 +25,19 @@ type Profile struct {
 	Packs       []string // pack references, "name" or "name@constraint"
 	Arches      []string
 	Settings    []packs.Directive // in settingOrder
-	Source      string            // "embedded:stig.toml" or the file's path
+	// Severity overrides lint checks' severities: check ID -> error,
+	// warning or info (lint checks the IDs).
+	Severity map[string]string
+	Source   string // "embedded:stig.toml" or the file's path
 }
 
 type profileFile struct {
-	Name        string           `toml:"name"`
-	Description string           `toml:"description"`
-	Packs       []string         `toml:"packs"`
-	Arches      []string         `toml:"arches"`
-	Settings    map[string]int64 `toml:"settings"`
+	Name        string            `toml:"name"`
+	Description string            `toml:"description"`
+	Packs       []string          `toml:"packs"`
+	Arches      []string          `toml:"arches"`
+	Settings    map[string]int64  `toml:"settings"`
+	Severity    map[string]string `toml:"severity"`
 }
 
 type setting struct {
@@ -61,7 +65,7 @@ func settingKeys() string {
 // Parse reads a profile; source names it in messages.
 func Parse(data []byte, source string) (*Profile, error) {
 	var f profileFile
-	if err := packs.DecodeTOML(data, source, &f, "a profile has name, description, packs, arches, [settings]"); err != nil {
+	if err := packs.DecodeTOML(data, source, &f, "a profile has name, description, packs, arches, [settings], [severity]"); err != nil {
 		return nil, err
 	}
 	if f.Name == "" {
@@ -70,7 +74,12 @@ func Parse(data []byte, source string) (*Profile, error) {
 	if len(f.Packs) == 0 {
 		return nil, fmt.Errorf("%s: packs is empty; list the packs to merge, e.g. packs = [\"base-config@^1\"]", source)
 	}
-	p := &Profile{Name: f.Name, Description: f.Description, Packs: f.Packs, Arches: f.Arches, Source: source}
+	p := &Profile{Name: f.Name, Description: f.Description, Packs: f.Packs, Arches: f.Arches, Severity: f.Severity, Source: source}
+	for id, sev := range f.Severity {
+		if sev != "error" && sev != "warning" && sev != "info" {
+			return nil, fmt.Errorf("%s: severity.%s = %q: use error, warning or info", source, id, sev)
+		}
+	}
 	for _, a := range f.Arches {
 		if a != "b64" && a != "b32" {
 			return nil, fmt.Errorf("%s: arch %q is not b64 or b32", source, a)

@@ -41,7 +41,7 @@ func Select(req Request) (*packs.Selection, error) {
 		if err != nil {
 			return nil, err
 		}
-		sel.Profile, sel.Arches, sel.Settings, sel.SettingsOrigin = p.Name, p.Arches, p.Settings, p.Source
+		sel.Profile, sel.Arches, sel.Settings, sel.SettingsOrigin, sel.Severity = p.Name, p.Arches, p.Settings, p.Source, p.Severity
 		for _, ref := range p.Packs {
 			pack, err := catalog.Find(ref)
 			if err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -230,7 +231,8 @@ func compileCommand() *cli.Command {
 PATH is a .rules file, a rules.d directory or a pack directory. Files are
 merged in the order augenrules uses (GNU version sort of the file names); the
 last -D, -b and -f move to the top and the last -e to the end. With neither
-PATH nor --profile, /etc/audit/rules.d is compiled.
+PATH nor --profile, /etc/audit/rules.d is compiled. A rule set that lint
+finds errors in is refused (exit 1) unless --force.
 
 Examples:
    auditpack compile --profile stig
@@ -240,6 +242,7 @@ Examples:
 			&cli.StringFlag{Name: "profile", Usage: "compliance profile `NAME` (auditpack profiles list) or a profile FILE.toml"},
 			packRootsFlag,
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` atomically (mode 0640) instead of standard output"},
+			&cli.BoolFlag{Name: "force", Usage: "compile even when lint finds errors"},
 		},
 		OnUsageError: usageError,
 		Action: func(c *cli.Context) error {
@@ -250,6 +253,19 @@ Examples:
 			res, err := compile.Merge(sel)
 			if err != nil {
 				return inputError(err)
+			}
+			if !c.Bool("force") {
+				findings, err := lint.Run(sel, lint.Options{})
+				if err != nil {
+					return failedError(err)
+				}
+				if n := findings.Count(lint.Error); n > 0 {
+					findings.Diagnostics = slices.DeleteFunc(findings.Diagnostics, func(d lint.Diagnostic) bool { return d.Severity < lint.Error })
+					if err := lint.WriteText(c.App.ErrWriter, findings, version); err != nil {
+						return failedError(err)
+					}
+					return failedError(fmt.Errorf("lint found %d errors; fix them, or compile anyway with --force", n))
+				}
 			}
 			out := res.Render(version)
 			if path := c.String("output"); path != "" {

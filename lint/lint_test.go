@@ -1,0 +1,187 @@
+package lint
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/auditpack/auditpack/packs/model"
+	"github.com/auditpack/auditpack/profiles"
+)
+
+// testdataPath is a check's testdata: testdata/ID.rules, or a directory
+// testdata/ID/ (its *.rules merged as one rules.d, or, when it holds
+// directories, each of them as one PATH).
+func testdataPath(id string) (string, bool) {
+	for _, p := range []string{filepath.Join("testdata", id+".rules"), filepath.Join("testdata", id)} {
+		if _, err := os.Stat(p); err == nil {
+			return p, true
+		}
+	}
+	return "", false
+}
+
+func TestRegistry(t *testing.T) {
+	seen := map[string]bool{}
+	for _, c := range Checks() {
+		switch {
+		case seen[c.ID]:
+			t.Errorf("%s registered twice", c.ID)
+		case c.Title == "" || len(c.Title) > 60:
+			t.Errorf("%s: title %q must be 1 to 60 characters", c.ID, c.Title)
+		case c.Severity == 0:
+			t.Errorf("%s: no severity", c.ID)
+		case c.Run == nil:
+			t.Errorf("%s: no Run", c.ID)
+		case !strings.Contains(c.Doc, "Bad") || !strings.Contains(c.Doc, "Good"):
+			t.Errorf("%s: the doc needs a Bad and a Good example", c.ID)
+		}
+		seen[c.ID] = true
+		if _, ok := testdataPath(c.ID); !ok {
+			t.Errorf("%s: no testdata/%s.rules", c.ID, c.ID)
+		}
+	}
+	entries, err := os.ReadDir("testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		id := strings.TrimSuffix(e.Name(), ".rules")
+		if !seen[id] {
+			t.Errorf("testdata/%s belongs to no registered check", e.Name())
+		}
+	}
+}
+
+// want is a "# want ID \"regexp\"" marker: the check must report a
+// message matching regexp on the next line that is not a marker
+// ("# want-file" means the whole file, line 0).
+type want struct {
+	file  string
+	line  int
+	check string
+	re    *regexp.Regexp
+	hit   bool
+}
+
+var wantLine = regexp.MustCompile(`^\s*# want(-file)? ([A-Z0-9-]+) "(.*)"\s*$`)
+
+func readWants(t *testing.T, path string) (wants []*want, targets []*model.Target) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var pending []*want
+	sc := bufio.NewScanner(f)
+	for line := 1; sc.Scan(); line++ {
+		text := sc.Text()
+		if rest, ok := strings.CutPrefix(text, "# targets: "); ok {
+			for _, name := range strings.Split(rest, ",") {
+				target, err := model.LookupTarget(strings.TrimSpace(name))
+				if err != nil {
+					t.Fatal(err)
+				}
+				targets = append(targets, target)
+			}
+			continue
+		}
+		if m := wantLine.FindStringSubmatch(text); m != nil {
+			w := &want{file: path, check: m[2], re: regexp.MustCompile(m[3])}
+			if m[1] != "" {
+				wants = append(wants, w)
+			} else {
+				pending = append(pending, w)
+			}
+			continue
+		}
+		for _, w := range pending {
+			w.line = line
+		}
+		wants = append(wants, pending...)
+		pending = nil
+	}
+	if len(pending) > 0 {
+		t.Fatalf("%s: a want marker at the end of the file has no line to apply to", path)
+	}
+	return wants, targets
+}
+
+// TestChecks runs every check on its testdata: each want must be met, and
+// the check must report nothing else there.
+func TestChecks(t *testing.T) {
+	for _, c := range Checks() {
+		t.Run(c.ID, func(t *testing.T) {
+			root, ok := testdataPath(c.ID)
+			if !ok {
+				t.Skip("no testdata (TestRegistry reports it)")
+			}
+			var paths, files []string
+			if info, _ := os.Stat(root); info.IsDir() {
+				entries, _ := os.ReadDir(root)
+				for _, e := range entries {
+					if e.IsDir() {
+						paths = append(paths, filepath.Join(root, e.Name()))
+					}
+				}
+				if len(paths) == 0 {
+					paths = []string{root}
+				}
+				_ = filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+					if err == nil && !d.IsDir() && strings.HasSuffix(p, ".rules") {
+						files = append(files, p)
+					}
+					return nil
+				})
+			} else {
+				paths, files = []string{root}, []string{root}
+			}
+			var wants []*want
+			var targets []*model.Target
+			for _, f := range files {
+				w, ts := readWants(t, f)
+				wants, targets = append(wants, w...), append(targets, ts...)
+			}
+			mine := 0
+			for _, w := range wants {
+				if w.check == c.ID {
+					mine++
+				}
+			}
+			if mine == 0 {
+				t.Fatalf("testdata has no want for %s: add a bad example", c.ID)
+			}
+			sel, err := profiles.Select(profiles.Request{Paths: paths})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := Run(sel, Options{Targets: targets, Host: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range res.Diagnostics {
+				if d.Check != c.ID {
+					continue
+				}
+				matched := false
+				for _, w := range wants {
+					if w.check == d.Check && w.file == d.Origin.File && w.line == d.Origin.Line && w.re.MatchString(d.Message) {
+						w.hit, matched = true, true
+					}
+				}
+				if !matched {
+					t.Errorf("unexpected: %s: %s [%s]", d.Origin, d.Message, d.Check)
+				}
+			}
+			for _, w := range wants {
+				if w.check == c.ID && !w.hit {
+					t.Errorf("%s:%d: no %s finding matching %q", w.file, w.line, w.check, w.re)
+				}
+			}
+		})
+	}
+}
