@@ -123,10 +123,14 @@ Good:
 				wanted[abi] = true
 			}
 		}
-		twins := map[string][]*model.Rule{}
+		// Rules that differ only in arch and syscalls, per ABI.
+		var twins [2]map[string][]*model.Rule
+		twins[model.B64], twins[model.B32] = map[string][]*model.Rule{}, map[string][]*model.Rule{}
+		keys := make(map[*model.Rule]string, len(p.Rules))
 		for _, r := range p.Rules {
 			if abi, ok := singleABI(r); ok {
-				twins[twinKey(r, abi)] = append(twins[twinKey(r, abi)], r)
+				keys[r] = twinKey(r)
+				twins[abi][keys[r]] = append(twins[abi][keys[r]], r)
 			}
 		}
 		t := p.Targets[0]
@@ -141,7 +145,7 @@ Good:
 			}
 			var missing []string
 			for _, s := range r.Syscalls {
-				if t.HasSyscall(abi, s) && t.HasSyscall(other, s) && !twinHas(twins[twinKey(r, other)], t, other, s) {
+				if t.HasSyscall(abi, s) && t.HasSyscall(other, s) && !twinHas(twins[other][keys[r]], t, other, s) {
 					missing = append(missing, s)
 				}
 			}
@@ -165,15 +169,17 @@ func singleABI(r *model.Rule) (model.ABI, bool) {
 }
 
 // twinKey groups rules that differ only in arch and syscalls.
-func twinKey(r *model.Rule, abi model.ABI) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s %d %d|", abi, r.List, r.Action)
+func twinKey(r *model.Rule) string {
+	b := []byte{byte('0' + r.Action), '|'}
 	for _, f := range r.Fields {
 		if f.Kind != model.KindArch {
-			b.WriteString(f.Name + f.Op + f.Text + "|")
+			b = append(b, f.Name...)
+			b = append(b, f.Op...)
+			b = append(b, f.Text...)
+			b = append(b, '|')
 		}
 	}
-	return b.String()
+	return string(b)
 }
 
 func twinHas(rules []*model.Rule, t *model.Target, abi model.ABI, syscall string) bool {
@@ -182,7 +188,7 @@ func twinHas(rules []*model.Rule, t *model.Target, abi model.ABI, syscall string
 		return false
 	}
 	for _, r := range rules {
-		if r.Masks[abi].Has(n) {
+		if r.MaskFor(abi).Has(n) {
 			return true
 		}
 	}

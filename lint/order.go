@@ -28,8 +28,8 @@ type coverIndex struct {
 	bySyscall [2]map[int][]int // ABI -> syscall -> general rules
 	all       []int            // general rules that see every syscall, or no syscalls at all
 	rules     []*model.Rule    // in eval order
-	seen      map[int]int      // scratch: candidate -> generation
-	gen       int
+	seen      []int32          // scratch: the generation in which each rule was last tried
+	gen       int32
 }
 
 func pinKey(f model.Field) (string, bool) {
@@ -46,7 +46,7 @@ func pinKey(f model.Field) (string, bool) {
 }
 
 func newCoverIndex(rules []*model.Rule) *coverIndex {
-	ix := &coverIndex{pinned: map[string][]int{}, dirs: map[string][]int{}, rules: rules, seen: map[int]int{}}
+	ix := &coverIndex{pinned: map[string][]int{}, dirs: map[string][]int{}, rules: rules, seen: make([]int32, len(rules))}
 	for abi := range ix.bySyscall {
 		ix.bySyscall[abi] = map[int][]int{}
 	}
@@ -66,7 +66,7 @@ func newCoverIndex(rules []*model.Rule) *coverIndex {
 		}
 		for abi := range r.ABIs {
 			if r.ABIs[abi] {
-				eachSyscall(&r.Masks[abi], func(n int) bool {
+				eachSyscall(r.WireMask, func(n int) bool {
 					ix.bySyscall[abi][n] = append(ix.bySyscall[abi][n], i)
 					return true
 				})
@@ -138,7 +138,7 @@ func (ix *coverIndex) earliestCover(j int) int {
 				continue
 			}
 			// A cover sees every syscall of b, so the first one will do.
-			eachSyscall(&b.Masks[abi], func(n int) bool {
+			eachSyscall(b.WireMask, func(n int) bool {
 				try(ix.bySyscall[abi][n])
 				return false
 			})

@@ -64,45 +64,87 @@ func (s valueSet) intersect(t valueSet) valueSet {
 	return out
 }
 
-// subset reports whether every value of s is in t. Both are normalized
-// (no adjacent spans), and so is their intersection.
-func (s valueSet) subset(t valueSet) bool { return s.intersect(t).equalSpans(s) }
-
-func (s valueSet) equalSpans(t valueSet) bool {
-	if len(s) != len(t) {
-		return false
-	}
-	for i := range s {
-		if s[i] != t[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // interval reports whether a numeric constraint compares as an interval
 // (a resolved value and an ordering operator, not a bit test).
 func (f Field) interval() bool {
 	return f.Kind == KindNumeric && f.Resolved && f.Op != "&" && f.Op != "&="
 }
 
-// allowed is the set of values a rule's interval constraints on one field
-// allow; constraints that are not intervals are left out (so the set is a
-// superset of what the rule allows).
-func allowed(fs []Field) valueSet {
-	s := fullSet
-	for _, f := range fs {
-		if f.interval() {
-			s = s.intersect(setOf(f.Op, f.Value))
+// numericField sums up a rule's constraints on one numeric field: the
+// values its interval constraints allow, and the rest (bit tests, names
+// resolved on the host) as atoms that only an identical constraint implies.
+type numericField struct {
+	name  string
+	set   valueSet
+	atoms []Field
+}
+
+// summarize precomputes what Covers and Overlaps compare, once per rule.
+func (r *Rule) summarize() {
+	r.perm = uint32(PermAll)
+	for _, f := range r.Fields {
+		switch f.Kind {
+		case KindPerm:
+			r.perm &= f.Value
+		case KindNumeric:
+			nf := r.numericNamed(f.Name)
+			if nf == nil {
+				r.numeric = append(r.numeric, numericField{name: f.Name, set: fullSet})
+				nf = &r.numeric[len(r.numeric)-1]
+			}
+			if f.interval() {
+				nf.set = nf.set.intersect(setOf(f.Op, f.Value))
+			} else {
+				nf.atoms = append(nf.atoms, f)
+			}
 		}
 	}
-	return s
+}
+
+func (r *Rule) numericNamed(name string) *numericField {
+	for i := range r.numeric {
+		if r.numeric[i].name == name {
+			return &r.numeric[i]
+		}
+	}
+	return nil
 }
 
 // Unsatisfiable reports whether the rule's interval constraints on a field
 // exclude every value, so the rule can never match.
 func (r *Rule) Unsatisfiable(field string) bool {
-	return len(allowed(r.FieldsNamed(field))) == 0
+	nf := r.numericNamed(field)
+	return nf != nil && len(nf.set) == 0
+}
+
+// subsetOf reports whether every value of s is in t (both sorted).
+func subsetOf(s, t valueSet) bool {
+	j := 0
+	for _, x := range s {
+		for j < len(t) && t[j].hi < x.lo {
+			j++
+		}
+		if j == len(t) || t[j].lo > x.lo || t[j].hi < x.hi {
+			return false
+		}
+	}
+	return true
+}
+
+// meets reports whether s and t share a value.
+func meets(s, t valueSet) bool {
+	i, j := 0, 0
+	for i < len(s) && j < len(t) {
+		if max(s[i].lo, t[j].lo) <= min(s[i].hi, t[j].hi) {
+			return true
+		}
+		if s[i].hi < t[j].hi {
+			i++
+		} else {
+			j++
+		}
+	}
+	return false
 }
 
 // sameDomain reports whether two rules are evaluated in one first-match
@@ -121,34 +163,45 @@ func Covers(a, b *Rule) bool {
 	}
 	if usesSyscalls(a.List) {
 		for abi := range b.ABIs {
-			if !b.ABIs[abi] {
-				continue
-			}
-			if !a.ABIs[abi] || !a.Masks[abi].contains(&b.Masks[abi]) {
+			if b.ABIs[abi] && (!a.ABIs[abi] || !a.WireMask.contains(b.WireMask)) {
 				return false
 			}
 		}
 	}
-	for i, f := range a.Fields {
-		if f.Kind == KindArch || firstOf(a.Fields, i) {
+	if b.perm&^a.perm != 0 {
+		return false
+	}
+	for i := range a.numeric {
+		need := &a.numeric[i]
+		have := b.numericNamed(need.name)
+		if have == nil {
+			if len(need.atoms) > 0 || !subsetOf(fullSet, need.set) {
+				return false
+			}
 			continue
 		}
-		if !b.implies(a.Fields, f.Name) {
+		if !subsetOf(have.set, need.set) {
 			return false
+		}
+		for _, atom := range need.atoms {
+			if !hasSame(have.atoms, atom) {
+				return false
+			}
+		}
+	}
+	for _, f := range a.Fields {
+		switch f.Kind {
+		case KindString:
+			if !stringImplied(b, f) {
+				return false
+			}
+		case KindCompare:
+			if !hasSame(b.Fields, f) {
+				return false
+			}
 		}
 	}
 	return true
-}
-
-// firstOf reports whether fields[i]'s name already appeared before i, so
-// each field name is checked once.
-func firstOf(fields []Field, i int) bool {
-	for j := 0; j < i; j++ {
-		if fields[j].Name == fields[i].Name {
-			return true
-		}
-	}
-	return false
 }
 
 func (m *Mask) contains(o *Mask) bool {
@@ -169,57 +222,9 @@ func (m *Mask) intersects(o *Mask) bool {
 	return false
 }
 
-// implies reports whether b's constraints guarantee all of a's constraints
-// on the named field.
-func (b *Rule) implies(aFields []Field, name string) bool {
-	var need []Field
-	for _, f := range aFields {
-		if f.Name == name {
-			need = append(need, f)
-		}
-	}
-	have := b.FieldsNamed(name)
-	switch need[0].Kind {
-	case KindNumeric:
-		var intervals []Field
-		for _, f := range need {
-			if f.interval() {
-				intervals = append(intervals, f)
-			} else if !hasSame(have, f) {
-				return false
-			}
-		}
-		return len(intervals) == 0 || allowed(have).subset(allowed(intervals))
-	case KindPerm:
-		bits := uint32(PermAll)
-		for _, f := range have {
-			bits &= f.Value
-		}
-		for _, f := range need {
-			if bits&^f.Value != 0 {
-				return false
-			}
-		}
-		return true
-	case KindString:
-		for _, f := range need {
-			if !stringImplied(have, b, f) {
-				return false
-			}
-		}
-		return true
-	}
-	for _, f := range need {
-		if !hasSame(have, f) {
-			return false
-		}
-	}
-	return true
-}
-
 func hasSame(fs []Field, want Field) bool {
 	for _, f := range fs {
-		if f.Op == want.Op && f.Text == want.Text {
+		if f.Name == want.Name && f.Op == want.Op && f.Text == want.Text {
 			return true
 		}
 	}
@@ -228,22 +233,16 @@ func hasSame(fs []Field, want Field) bool {
 
 // stringImplied: b's events satisfy a's string constraint need. A dir=D
 // constraint is met by events under D (b's dir= or path= below D).
-func stringImplied(have []Field, b *Rule, need Field) bool {
-	if hasSame(have, need) {
+func stringImplied(b *Rule, need Field) bool {
+	if hasSame(b.Fields, need) {
 		return true
 	}
-	switch {
-	case need.Name == "dir" && need.Op == "=":
-		for _, f := range append(b.FieldsNamed("dir"), b.FieldsNamed("path")...) {
-			if f.Op == "=" && under(f.Text, need.Text) {
-				return true
-			}
-		}
-	case need.Op == "!=":
-		for _, f := range have {
-			if f.Op == "=" && f.Text != need.Text {
-				return true
-			}
+	for _, f := range b.Fields {
+		switch {
+		case need.Name == "dir" && need.Op == "=" && (f.Name == "dir" || f.Name == "path") && f.Op == "=" && under(f.Text, need.Text):
+			return true
+		case need.Op == "!=" && f.Name == need.Name && f.Op == "=" && f.Text != need.Text:
+			return true
 		}
 	}
 	return false
@@ -264,34 +263,26 @@ func Overlaps(a, b *Rule) bool {
 	if usesSyscalls(a.List) {
 		common := false
 		for abi := range a.ABIs {
-			if a.ABIs[abi] && b.ABIs[abi] && a.Masks[abi].intersects(&b.Masks[abi]) {
-				common = true
-			}
+			common = common || (a.ABIs[abi] && b.ABIs[abi] && a.WireMask.intersects(b.WireMask))
 		}
 		if !common {
 			return false
 		}
 	}
-	for i, f := range a.Fields {
-		if firstOf(a.Fields, i) {
+	if a.perm&b.perm == 0 {
+		return false
+	}
+	for i := range a.numeric {
+		if other := b.numericNamed(a.numeric[i].name); other != nil && !meets(a.numeric[i].set, other.set) {
+			return false
+		}
+	}
+	for _, f := range a.Fields {
+		if f.Name != "path" || f.Op != "=" {
 			continue
 		}
-		other := b.FieldsNamed(f.Name)
-		if len(other) == 0 {
-			continue
-		}
-		mine := a.FieldsNamed(f.Name)
-		switch f.Kind {
-		case KindNumeric:
-			if len(allowed(mine).intersect(allowed(other))) == 0 {
-				return false
-			}
-		case KindPerm:
-			if len(mine) == 1 && len(other) == 1 && mine[0].Value&other[0].Value == 0 {
-				return false
-			}
-		case KindString:
-			if f.Name == "path" && f.Op == "=" && other[0].Op == "=" && f.Text != other[0].Text {
+		for _, g := range b.Fields {
+			if g.Name == "path" && g.Op == "=" && g.Text != f.Text {
 				return false
 			}
 		}

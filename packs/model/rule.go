@@ -1,7 +1,6 @@
 package model
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -69,13 +68,14 @@ func (m *Mask) Set(n int) { m[n/32] |= 1 << (n % 32) }
 // Has reports whether syscall n is in the mask.
 func (m *Mask) Has(n int) bool { return m[n/32]&(1<<(n%32)) != 0 }
 
-func allMask() Mask {
+// allSyscalls and noSyscalls are shared by many rules: never change them.
+var allSyscalls, noSyscalls = func() Mask {
 	var m Mask
 	for i := range m {
 		m[i] = ^uint32(0)
 	}
 	return m
-}
+}(), Mask{}
 
 // UnknownSyscall is a syscall name the target's table lacks.
 type UnknownSyscall struct {
@@ -95,11 +95,15 @@ type Rule struct {
 	Watch   bool     // written as -w
 	Fields  []Field  // in kernel order, without keys and without the -w path/perm
 	Keys    []string // -k and -F key= values
-	// ABIs says which ABIs the rule can match; Masks the syscalls per ABI.
-	ABIs  [numABIs]bool
-	Masks [numABIs]Mask
-	// WireMask is the one mask the kernel stores for the rule.
-	WireMask    Mask
+	// ABIs says which ABIs the rule can match.
+	ABIs [numABIs]bool
+	// WireMask is the one syscall mask the kernel stores for the rule; it
+	// applies to each ABI in ABIs. Rules share the all-syscalls mask, so
+	// it is never changed after Normalize.
+	WireMask *Mask
+	// numeric and perm summarize the constraints for Covers.
+	numeric []numericField
+	perm    uint32
 	HasArch     bool // an arch field is present
 	AllSyscalls bool // -S all, or no -S on an exit rule
 	Syscalls    []string
@@ -132,9 +136,8 @@ func Normalize(it *packs.Item, t *Target) *Rule {
 		}
 		r.Keys = sr.Keys
 		r.AllSyscalls = true
-		r.WireMask = allMask()
+		r.WireMask = &allSyscalls
 		r.ABIs = [numABIs]bool{true, true}
-		r.Masks = [numABIs]Mask{r.WireMask, r.WireMask}
 	case *rule.SyscallRule:
 		r.List = listNames[sr.List]
 		if sr.Action == "always" {
@@ -147,8 +150,18 @@ func Normalize(it *packs.Item, t *Target) *Rule {
 	default:
 		return nil
 	}
+	r.summarize()
 	r.identity = r.buildIdentity()
 	return r
+}
+
+// MaskFor is the syscalls the rule sees in an ABI (none when the rule does
+// not apply to it).
+func (r *Rule) MaskFor(abi ABI) *Mask {
+	if r.ABIs[abi] {
+		return r.WireMask
+	}
+	return &noSyscalls
 }
 
 func permText(bits uint8) string {
@@ -228,25 +241,23 @@ func (r *Rule) normalizeSyscalls(sr *rule.SyscallRule, t *Target) {
 	switch {
 	case r.List == ListTask:
 		// auditctl sends an empty mask for task rules; they see no syscall.
+		r.WireMask = &noSyscalls
 	case len(sr.Syscalls) == 0 && r.List == ListExit, containsAll(sr.Syscalls):
 		r.AllSyscalls = true
-		r.WireMask = allMask()
+		r.WireMask = &allSyscalls
 	case len(sr.Syscalls) == 0:
-		r.WireMask = allMask()
+		r.WireMask = &allSyscalls
 	default:
+		m := new(Mask)
 		for _, s := range sr.Syscalls {
 			n, ok := t.Syscall(tableABI, s)
 			if !ok {
 				r.Unknown = append(r.Unknown, UnknownSyscall{ABI: tableABI, Name: s})
 				continue
 			}
-			r.WireMask.Set(n)
+			m.Set(n)
 		}
-	}
-	for abi := range r.ABIs {
-		if r.ABIs[abi] {
-			r.Masks[abi] = r.WireMask
-		}
+		r.WireMask = m
 	}
 }
 
@@ -263,26 +274,40 @@ func containsAll(s []string) bool {
 // are the same ("Rule exists"): list, action, prepend flag, every field in
 // order with its stored value, the key field, and the syscall mask.
 func (r *Rule) buildIdentity() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%d %d %t|", r.List, r.Action, r.Prepend)
+	b := make([]byte, 0, 128)
+	b = strconv.AppendUint(b, uint64(r.List), 10)
+	b = append(b, ' ', byte('0'+r.Action))
+	if r.Prepend {
+		b = append(b, 'P')
+	}
+	b = append(b, '|')
 	for _, f := range r.Fields {
-		b.WriteString(f.Name)
-		b.WriteString(f.Op)
+		b = append(b, f.Name...)
+		b = append(b, f.Op...)
 		if f.Resolved {
-			b.WriteString(strconv.FormatUint(uint64(f.Value), 10))
+			b = strconv.AppendUint(b, uint64(f.Value), 10)
 		} else {
-			b.WriteString(f.Text)
+			b = append(b, f.Text...)
 		}
-		b.WriteByte('|')
+		b = append(b, '|')
 	}
 	if len(r.Keys) > 0 {
-		b.WriteString("key=" + strings.Join(r.Keys, "\x01") + "|")
+		b = append(b, "key="+strings.Join(r.Keys, "\x01")+"|"...)
 	}
-	for _, w := range r.WireMask {
-		b.WriteString(strconv.FormatUint(uint64(w), 16))
-		b.WriteByte(',')
+	switch r.WireMask {
+	case &allSyscalls:
+		b = append(b, '*')
+	default:
+		for i, w := range r.WireMask {
+			if w != 0 {
+				b = strconv.AppendUint(b, uint64(i), 10)
+				b = append(b, ':')
+				b = strconv.AppendUint(b, uint64(w), 16)
+				b = append(b, ',')
+			}
+		}
 	}
-	return b.String()
+	return string(b)
 }
 
 // Identity is the rule as the kernel compares it: two rules with the same
