@@ -102,8 +102,8 @@ type Rule struct {
 	// it is never changed after Normalize.
 	WireMask *Mask
 	// numeric and perm summarize the constraints for Covers.
-	numeric []numericField
-	perm    uint32
+	numeric     []numericField
+	perm        uint32
 	HasArch     bool // an arch field is present
 	AllSyscalls bool // -S all, or no -S on an exit rule
 	Syscalls    []string
