@@ -1,0 +1,130 @@
+package model
+
+import (
+	"errors"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	libaudit "github.com/elastic/go-libaudit/v2"
+	"github.com/elastic/go-libaudit/v2/auparse"
+
+	"github.com/auditpack/auditpack/internal/kerneltest"
+)
+
+// TestIdentityMatchesKernel loads pairs of rules into the real kernel: the
+// second is refused with "Rule exists" exactly when the model says the two
+// are one rule to the kernel.
+func TestIdentityMatchesKernel(t *testing.T) {
+	k := kerneltest.Acquire(t)
+	pairs := [][2]string{
+		{"-a always,exit -F arch=b64 -S openat -F auid!=unset -k ap_k", "-a always,exit -F arch=b64 -S openat -F auid!=-1 -k ap_k"},
+		{"-a always,exit -F arch=b64 -S openat,open -k ap_k", "-a always,exit -F arch=b64 -S open -S openat -k ap_k"},
+		{"-w /etc/passwd -p wa -k ap_k", "-a always,exit -F path=/etc/passwd -F perm=wa -F key=ap_k"},
+		{"-w /etc/passwd/ -p wa -k ap_k", "-w /etc/passwd -p wa -k ap_k"},
+		{"-a always,exit -F arch=b64 -S openat -F key=ap_k -F uid=0", "-a always,exit -F arch=b64 -S openat -F uid=0 -k ap_k"},
+		{"-a always,exit -F arch=b64 -S openat -F exit=-EACCES -k ap_k", "-a always,exit -F arch=b64 -S openat -F exit=-13 -k ap_k"},
+		{"-a exit,always -F arch=b64 -S openat -k ap_k", "-a always,exit -F arch=b64 -S openat -k ap_k"},
+		{"-a always,exit -F arch=b64 -S openat -k ap_k1", "-a always,exit -F arch=b64 -S openat -k ap_k2"},
+		{"-a always,exit -F arch=b64 -S openat -F uid=0 -F auid=1000 -k ap_k", "-a always,exit -F arch=b64 -S openat -F auid=1000 -F uid=0 -k ap_k"},
+		{"-a always,exit -F arch=b64 -S openat -k ap_k", "-a never,exit -F arch=b64 -S openat -k ap_k"},
+		{"-a always,exit -F arch=b64 -S openat -k ap_k", "-a always,exit -F arch=b32 -S openat -k ap_k"},
+		{"-w /etc/passwd -p wa -k ap_k", "-w /etc/passwd -p w -k ap_k"},
+		{"-a always,exit -F arch=b64 -S openat -F auid>=1000 -k ap_k", "-a always,exit -F arch=b64 -S openat -F auid>1000 -k ap_k"},
+	}
+	for _, p := range pairs {
+		sameForModel := norm(t, p[0]).Identity() == norm(t, p[1]).Identity()
+		out, code := k.LoadWithAuditctl("-D\n" + p[0] + "\n" + p[1] + "\n")
+		exists := strings.Contains(out, "Rule exists")
+		if exists != sameForModel || (!exists && code != 0) {
+			t.Errorf("model says same=%v, kernel said (exit %d): %s\n  %s\n  %s", sameForModel, code, strings.TrimSpace(out), p[0], p[1])
+		}
+	}
+}
+
+// TestCoversMatchesEvents loads an earlier rule a and a later rule b, runs
+// mkdir, and reads which rule's key the kernel logged from the audit
+// multicast socket: b's key never appears exactly when Covers(a, b).
+func TestCoversMatchesEvents(t *testing.T) {
+	k := kerneltest.Acquire(t)
+	listener, err := libaudit.NewMulticastAuditClient(nil)
+	if err != nil {
+		t.Fatalf("multicast audit socket: %v", err)
+	}
+	defer listener.Close()
+	mkdir, err := exec.LookPath("mkdir")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mkdir, _ = filepath.EvalSymlinks(mkdir)
+	scratch := t.TempDir()
+	const all = "-F arch=b64 -S mkdir,mkdirat -F exe="
+	cases := []struct{ a, b string }{
+		// an earlier always rule takes the events: only its key is logged
+		{"-a always,exit " + all + mkdir + " -k ap_first", "-a always,exit " + all + mkdir + " -F success=1 -k ap_second"},
+		// an earlier never rule swallows them
+		{"-a never,exit " + all + mkdir, "-a always,exit " + all + mkdir + " -k ap_second"},
+		{"-a never,exit -F arch=b64 -S all -F exe=" + mkdir, "-a always,exit " + all + mkdir + " -F uid=0 -k ap_second"},
+		// rules that do not cover b leave its events alone
+		{"-a never,exit -F arch=b64 -S all -F auid=4294967290", "-a always,exit " + all + mkdir + " -k ap_second"},
+		{"-a never,exit " + all + "/usr/bin/touch", "-a always,exit " + all + mkdir + " -k ap_second"},
+		{"-a always,exit " + all + mkdir + " -F success=0 -k ap_first", "-a always,exit " + all + mkdir + " -k ap_second"},
+		{"-a always,exit -F arch=b32 -S mkdir,mkdirat -k ap_first", "-a always,exit " + all + mkdir + " -k ap_second"},
+	}
+	for i, c := range cases {
+		a, b := norm(t, c.a), norm(t, c.b)
+		if out, code := k.LoadWithAuditctl("-D\n-e 1\n" + c.a + "\n" + c.b + "\n"); code != 0 {
+			t.Fatalf("load: %s", out)
+		}
+		dir := filepath.Join(scratch, "d"+string(rune('a'+i)))
+		keys := keysLoggedFor(t, listener, func() {
+			if out, err := exec.Command(mkdir, dir).CombinedOutput(); err != nil {
+				t.Fatalf("mkdir: %v %s", err, out)
+			}
+		})
+		covered := Covers(a, b)
+		if keys["ap_second"] == covered {
+			t.Errorf("Covers = %v, but the kernel logged keys %v for\n  a: %s\n  b: %s", covered, keys, c.a, c.b)
+		}
+	}
+}
+
+// keysLoggedFor runs action and collects the keys of the SYSCALL records
+// the kernel sends in the next moment.
+func keysLoggedFor(t *testing.T, c *libaudit.AuditClient, action func()) map[string]bool {
+	t.Helper()
+	drain(c)
+	action()
+	keys := map[string]bool{}
+	deadline := time.Now().Add(700 * time.Millisecond)
+	for time.Now().Before(deadline) {
+		msg, err := c.Receive(true)
+		if errors.Is(err, syscall.EAGAIN) || errors.Is(err, syscall.EWOULDBLOCK) {
+			time.Sleep(10 * time.Millisecond)
+			continue
+		}
+		if err != nil {
+			t.Fatalf("receive: %v", err)
+		}
+		if msg.Type != auparse.AUDIT_SYSCALL {
+			continue
+		}
+		data := string(msg.Data)
+		if i := strings.Index(data, ` key="`); i >= 0 {
+			key := data[i+6:]
+			keys[key[:strings.IndexByte(key, '"')]] = true
+		}
+	}
+	return keys
+}
+
+func drain(c *libaudit.AuditClient) {
+	for {
+		if _, err := c.Receive(true); err != nil {
+			return
+		}
+	}
+}
