@@ -8,6 +8,7 @@ import (
 
 	"github.com/auditpack/auditpack/internal/augen"
 	"github.com/auditpack/auditpack/internal/rulegen"
+	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/profiles"
 )
 
@@ -24,7 +25,7 @@ func compileDirToFile(b *testing.B, dir, out string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := WriteFileAtomic(out, res.Render("bench"), 0o640); err != nil {
+	if err := packs.WriteFileAtomic(out, res.Render("bench"), 0o640); err != nil {
 		b.Fatal(err)
 	}
 }

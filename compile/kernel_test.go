@@ -1,37 +1,12 @@
 package compile
 
 import (
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
-	"github.com/elastic/go-libaudit/v2/rule"
-
 	"github.com/auditpack/auditpack/internal/kerneltest"
 )
-
-// dirsNeeded lists the directories the kernel needs to exist to accept the
-// rules: the parent of every watched path and exe, and every dir= itself.
-func dirsNeeded(res *Result) []string {
-	var dirs []string
-	for _, it := range res.Items {
-		switch r := it.Rule.(type) {
-		case *rule.FileWatchRule:
-			dirs = append(dirs, filepath.Dir(r.Path))
-		case *rule.SyscallRule:
-			for _, f := range r.Filters {
-				switch f.LHS {
-				case "path", "exe":
-					dirs = append(dirs, filepath.Dir(f.RHS))
-				case "dir":
-					dirs = append(dirs, f.RHS)
-				}
-			}
-		}
-	}
-	return dirs
-}
 
 var statusLine = regexp.MustCompile(`^(enabled|failure|pid|rate_limit|backlog_limit|lost|backlog|backlog_wait_time|backlog_wait_time_actual|loginuid_immutable) `)
 
@@ -47,7 +22,7 @@ func TestProfilesLoadIntoKernel(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			created := kerneltest.EnsureDirs(t, dirsNeeded(res))
+			created := kerneltest.EnsureDirs(t, kerneltest.DirsNeeded(res.Items))
 			if len(created) > 0 {
 				t.Logf("created for this test, removed after it: %s (the pack targets RHEL paths)", strings.Join(created, " "))
 			}

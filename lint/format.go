@@ -79,6 +79,7 @@ func WriteJSON(w io.Writer, r *Result, _ string) error {
 		Info: r.Count(Info) - r.Count(Warning), Files: r.Files, Rules: r.Rules}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
 	return enc.Encode(out)
 }
 
@@ -202,6 +203,7 @@ func WriteSARIF(w io.Writer, r *Result, toolVersion string) error {
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
 	return enc.Encode(sarifLog{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []sarifRun{run}})
 }
 

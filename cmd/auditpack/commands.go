@@ -269,7 +269,7 @@ Examples:
 			}
 			out := res.Render(version)
 			if path := c.String("output"); path != "" {
-				if err := compile.WriteFileAtomic(path, out, 0o640); err != nil {
+				if err := packs.WriteFileAtomic(path, out, 0o640); err != nil {
 					return failedError(err)
 				}
 				fmt.Fprintf(c.App.ErrWriter, "wrote %s: %s\n", path, res.Summary())

@@ -18,9 +18,10 @@ var version = "0.1.0"
 
 // Exit codes of the CLI contract.
 const (
-	exitOK     = 0
-	exitFailed = 1 // findings, uncovered controls, a failed apply or write
-	exitInput  = 2 // usage or input errors
+	exitOK      = 0
+	exitFailed  = 1 // findings, uncovered controls, a failed apply or write
+	exitInput   = 2 // usage or input errors
+	exitChanges = 3 // apply --dry-run found differences
 )
 
 func main() { os.Exit(run(os.Args, os.Stdout, os.Stderr)) }
@@ -81,7 +82,7 @@ Examples:
 		OnUsageError:           usageError,
 		HideHelpCommand:        true,
 		UseShortOptionHandling: false,
-		Commands:               []*cli.Command{packsCommand(), profilesCommand(), lintCommand(), compileCommand(), explainCommand()},
+		Commands:               []*cli.Command{packsCommand(), profilesCommand(), lintCommand(), compileCommand(), applyCommand(), explainCommand()},
 	}
 	return app
 }

@@ -17,6 +17,9 @@ import (
 	"testing"
 
 	libaudit "github.com/elastic/go-libaudit/v2"
+	"github.com/elastic/go-libaudit/v2/rule"
+
+	"github.com/auditpack/auditpack/packs"
 )
 
 const lockPath = "/run/auditpack-kernel-tests.lock"
@@ -199,4 +202,26 @@ func EnsureDirs(t testing.TB, dirs []string) []string {
 		t.Cleanup(func() { os.RemoveAll(top) })
 	}
 	return created
+}
+
+// DirsNeeded lists the directories the kernel needs to exist to accept the
+// rules: the parent of every watched path and exe, and every dir= itself.
+func DirsNeeded(items []*packs.Item) []string {
+	var dirs []string
+	for _, it := range items {
+		switch r := it.Rule.(type) {
+		case *rule.FileWatchRule:
+			dirs = append(dirs, filepath.Dir(r.Path))
+		case *rule.SyscallRule:
+			for _, f := range r.Filters {
+				switch f.LHS {
+				case "path", "exe":
+					dirs = append(dirs, filepath.Dir(f.RHS))
+				case "dir":
+					dirs = append(dirs, f.RHS)
+				}
+			}
+		}
+	}
+	return dirs
 }

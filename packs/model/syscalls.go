@@ -30,6 +30,7 @@ type Target struct {
 	arch   [numABIs]uint32   // AUDIT_ARCH_* values
 	names  map[string]ABI    // other spellings of -F arch= for this machine
 	byName [numABIs]sysTable // name -> number, built on first use
+	byNum  [numABIs]map[int]string
 	once   sync.Once
 }
 
@@ -105,6 +106,14 @@ func (t *Target) load() {
 				m[alias] = m[name]
 			}
 			t.byName[abi] = m
+			nums := map[int]string{}
+			for num, name := range auparse.AuditSyscalls[table] {
+				nums[num] = name
+			}
+			for num, name := range newerSyscalls {
+				nums[num] = name
+			}
+			t.byNum[abi] = nums
 		}
 	})
 }
@@ -117,6 +126,12 @@ func (t *Target) Syscall(abi ABI, name string) (int, bool) {
 	}
 	n, ok := t.byName[abi][name]
 	return n, ok
+}
+
+// SyscallNames maps an ABI's syscall numbers to names.
+func (t *Target) SyscallNames(abi ABI) map[int]string {
+	t.load()
+	return t.byNum[abi]
 }
 
 // HasSyscall reports whether the ABI's table names the syscall.
@@ -153,4 +168,12 @@ func archConst(t *Target, value string) (uint32, bool) {
 		}
 	}
 	return 0, false
+}
+
+// Native is the target of the machine auditpack runs on.
+func Native() *Target {
+	if t, ok := Targets[nativeMachine()]; ok {
+		return t
+	}
+	return Targets["x86_64"]
 }

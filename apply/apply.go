@@ -1,0 +1,320 @@
+package apply
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/auditpack/auditpack/packs"
+	"github.com/auditpack/auditpack/packs/model"
+)
+
+// Options say how to apply.
+type Options struct {
+	DryRun bool
+	// Persist, when set, is the rules file to write for the next boot
+	// (atomically, mode 0640, the old one kept as FILE.prev).
+	Persist string
+	// Rendered is the compiled rules file, written by Persist.
+	Rendered []byte
+	// LockPath is the lock file that keeps two applies apart.
+	LockPath string
+}
+
+// DefaultLockPath keeps two applies on one host from interleaving.
+const DefaultLockPath = "/run/auditpack-apply.lock"
+
+// Desired is what the compiled rule set asks of the kernel.
+type Desired struct {
+	Rules    []*Rule   // in evaluation order
+	Settings []Setting // in the order to set them; enabled last
+	models   map[*Rule]*model.Rule
+}
+
+// SettingChange is a status value that differs.
+type SettingChange struct {
+	Name           string
+	Kernel, Wanted uint32
+}
+
+// Result is what an apply found and did.
+type Result struct {
+	Plan     *Plan
+	Settings []SettingChange
+	Locked   bool // the kernel is immutable (enabled 2): nothing could change
+	Applied  bool // the kernel was changed
+	// Gap is how long the longest moved rule was absent from the kernel.
+	Gap       time.Duration
+	Persisted string
+}
+
+// Changed reports whether kernel and compiled set differ.
+func (r *Result) Changed() bool { return r.Plan.Changed() || len(r.Settings) > 0 }
+
+// settingOf maps control options to status settings.
+var settingOf = map[packs.Option]string{
+	packs.OptEnabled: "enabled", packs.OptFailure: "failure", packs.OptBacklogLimit: "backlog_limit",
+	packs.OptRateLimit: "rate_limit", packs.OptBacklogWaitTime: "backlog_wait_time",
+}
+
+// Prepare builds the kernel form of an ordered rule set on this machine. It
+// returns every line the kernel would refuse to build, not just the first.
+func Prepare(o *packs.Ordered, t *model.Target) (*Desired, error) {
+	d := &Desired{models: map[*Rule]*model.Rule{}}
+	var problems []string
+	var prepended, appended []*Rule
+	last := map[string]uint32{}
+	var names []string
+	loginuid := false
+	for _, it := range o.Items {
+		if it.IsDirective() {
+			if name, ok := settingOf[it.Directive.Option]; ok {
+				v, _ := strconv.ParseUint(it.Directive.Value, 10, 32)
+				if _, seen := last[name]; !seen {
+					names = append(names, name)
+				}
+				last[name] = uint32(v)
+			}
+			loginuid = loginuid || it.Directive.Option == packs.OptLoginuidImmutable
+			continue
+		}
+		m := model.Normalize(it, t)
+		r, err := Build(it, m, t)
+		if err != nil {
+			problems = append(problems, err.Error())
+			continue
+		}
+		d.models[r] = m
+		if r.Prepend {
+			prepended = append([]*Rule{r}, prepended...)
+		} else {
+			appended = append(appended, r)
+		}
+	}
+	if len(problems) > 0 {
+		return nil, &PreflightError{Problems: problems}
+	}
+	d.Rules = append(prepended, appended...)
+	for _, n := range names {
+		if n != "enabled" {
+			d.Settings = append(d.Settings, Setting{Name: n, Value: last[n]})
+		}
+	}
+	if loginuid {
+		d.Settings = append(d.Settings, Setting{Name: "loginuid_immutable", Value: 1})
+	}
+	if v, ok := last["enabled"]; ok {
+		d.Settings = append(d.Settings, Setting{Name: "enabled", Value: v})
+	}
+	return d, nil
+}
+
+// PreflightError lists everything the kernel would refuse; nothing was
+// changed.
+type PreflightError struct{ Problems []string }
+
+func (e *PreflightError) Error() string {
+	return fmt.Sprintf("the kernel would refuse %d lines, nothing was changed:\n%s", len(e.Problems), strings.Join(e.Problems, "\n"))
+}
+
+// overlaps says whether two desired rules can match the same event; rules
+// without a model (the kernel's own, when rolling back) are assumed to.
+func (d *Desired) overlaps(a, b *Rule) bool {
+	ma, mb := d.models[a], d.models[b]
+	if ma == nil || mb == nil {
+		return true
+	}
+	return model.Overlaps(ma, mb) || model.Overlaps(mb, ma)
+}
+
+// ErrLocked means the kernel's configuration is immutable until reboot.
+var ErrLocked = errors.New("the kernel's audit configuration is locked (enabled 2): nothing can change until the next reboot")
+
+// Apply compares the kernel with the desired rules and settings and, unless
+// DryRun, changes it: only the difference, rolled back entirely on any
+// failure, -e last.
+func Apply(k Kernel, d *Desired, t *model.Target, opts Options) (*Result, error) {
+	res := &Result{}
+	if opts.Persist != "" && !opts.DryRun {
+		if err := persist(opts.Persist, opts.Rendered); err != nil {
+			return res, err
+		}
+		res.Persisted = opts.Persist
+	}
+	if !opts.DryRun {
+		unlock, err := lock(opts.LockPath)
+		if err != nil {
+			return res, err
+		}
+		defer unlock()
+	}
+	status, err := k.Status()
+	if err != nil {
+		return res, err
+	}
+	old, err := kernelRules(k, t)
+	if err != nil {
+		return res, err
+	}
+	res.Plan = MakePlan(old, d.Rules, d.overlaps)
+	res.Settings = settingChanges(status, d.Settings)
+	if status.Enabled == 2 {
+		res.Locked = true
+		if res.Changed() && !opts.DryRun {
+			return res, ErrLocked
+		}
+		return res, nil
+	}
+	if opts.DryRun || !res.Changed() {
+		return res, nil
+	}
+	if err := execute(k, res, d.Settings); err != nil {
+		rollbackErr := restore(k, t, old, status)
+		if rollbackErr != nil {
+			return res, fmt.Errorf("%w; restoring the previous rules failed too: %v", err, rollbackErr)
+		}
+		return res, fmt.Errorf("%w; the previous rules and settings are restored", err)
+	}
+	res.Applied = true
+	return res, nil
+}
+
+func kernelRules(k Kernel, t *model.Target) ([]*Rule, error) {
+	raw, err := k.Rules()
+	if err != nil {
+		return nil, err
+	}
+	rules := make([]*Rule, 0, len(raw))
+	for _, w := range raw {
+		r, err := FromKernel(w, t)
+		if err != nil {
+			return nil, fmt.Errorf("read the kernel's rules: %w", err)
+		}
+		rules = append(rules, r)
+	}
+	return rules, nil
+}
+
+func statusValue(s Status, name string) (uint32, bool) {
+	switch name {
+	case "enabled":
+		return s.Enabled, true
+	case "failure":
+		return s.Failure, true
+	case "backlog_limit":
+		return s.BacklogLimit, true
+	case "rate_limit":
+		return s.RateLimit, true
+	case "backlog_wait_time":
+		return s.BacklogWaitTime, true
+	}
+	return 0, false // loginuid_immutable is not in the status
+}
+
+func settingChanges(s Status, wanted []Setting) []SettingChange {
+	var out []SettingChange
+	for _, w := range wanted {
+		if v, ok := statusValue(s, w.Name); !ok || v != w.Value {
+			out = append(out, SettingChange{Name: w.Name, Kernel: v, Wanted: w.Value})
+		}
+	}
+	return out
+}
+
+// execute runs the plan's operations, then the settings (enabled last).
+func execute(k Kernel, res *Result, settings []Setting) error {
+	var deletedAt time.Time
+	for _, op := range res.Plan.Ops {
+		if op.Delete {
+			if err := k.DeleteRule(op.Rule.Wire); err != nil {
+				return fmt.Errorf("delete %s: %w", op.Rule.Text, err)
+			}
+			deletedAt = time.Now()
+			continue
+		}
+		if err := k.AddRule(op.Rule.Wire, op.Rule.Prepend); err != nil {
+			where := ""
+			if op.Rule.Item != nil {
+				where = op.Rule.Item.Origin.Describe() + ": "
+			}
+			return fmt.Errorf("%sadd %s: %w", where, op.Rule.Text, err)
+		}
+		if !deletedAt.IsZero() {
+			res.Gap = max(res.Gap, time.Since(deletedAt))
+			deletedAt = time.Time{}
+		}
+	}
+	changed := map[string]bool{}
+	for _, c := range res.Settings {
+		changed[c.Name] = true
+	}
+	for _, s := range settings {
+		if changed[s.Name] {
+			if err := k.Set(s); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// restore puts back the rules and settings found before a failed apply.
+func restore(k Kernel, t *model.Target, old []*Rule, status Status) error {
+	now, err := kernelRules(k, t)
+	if err != nil {
+		return err
+	}
+	plan := MakePlan(now, old, func(a, b *Rule) bool { return true })
+	var errs []error
+	for _, op := range plan.Ops {
+		var err error
+		if op.Delete {
+			err = k.DeleteRule(op.Rule.Wire)
+		} else {
+			err = k.AddRule(op.Rule.Wire, false)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", op.Rule.Text, err))
+		}
+	}
+	for _, s := range []Setting{{"backlog_limit", status.BacklogLimit}, {"rate_limit", status.RateLimit},
+		{"backlog_wait_time", status.BacklogWaitTime}, {"failure", status.Failure}, {"enabled", status.Enabled}} {
+		if err := k.Set(s); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// lock takes the apply lock, failing at once when another apply holds it.
+func lock(path string) (func(), error) {
+	if path == "" {
+		path = DefaultLockPath
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("open the apply lock %s: %w", path, err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("another auditpack apply is running (lock %s held)", path)
+	}
+	return func() { f.Close() }, nil
+}
+
+// persist writes the rules file for the next boot, keeping the old one as
+// FILE.prev; both writes are atomic.
+func persist(path string, data []byte) error {
+	if old, err := os.ReadFile(path); err == nil {
+		if err := packs.WriteFileAtomic(path+".prev", old, 0o640); err != nil {
+			return err
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("read %s: %w", path, err)
+	}
+	return packs.WriteFileAtomic(path, data, 0o640)
+}

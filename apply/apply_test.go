@@ -1,0 +1,313 @@
+package apply
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/auditpack/auditpack/packs"
+	"github.com/auditpack/auditpack/packs/model"
+)
+
+var x86 = model.Targets["x86_64"]
+
+// fakeKernel keeps rules per filter list the way the kernel does: -a
+// appends, -A prepends, an identical rule is refused.
+type fakeKernel struct {
+	rules    [][]byte
+	status   Status
+	failAdd  func(w []byte) error
+	failSet  func(s Setting) error
+	adds     int
+	deletes  int
+	settings []Setting
+}
+
+func (f *fakeKernel) Status() (Status, error) { return f.status, nil }
+func (f *fakeKernel) Rules() ([][]byte, error) {
+	out := make([][]byte, len(f.rules))
+	copy(out, f.rules)
+	return out, nil
+}
+
+func listOf(w []byte) uint32 { return binary.NativeEndian.Uint32(w) &^ prependFlag }
+
+func (f *fakeKernel) AddRule(w []byte, prepend bool) error {
+	if f.status.Enabled == 2 {
+		return errors.New("operation not permitted")
+	}
+	if f.failAdd != nil {
+		if err := f.failAdd(w); err != nil {
+			return err
+		}
+	}
+	for _, r := range f.rules {
+		if bytes.Equal(r, w) {
+			return ErrRuleExists
+		}
+	}
+	f.adds++
+	w = append([]byte(nil), w...)
+	// rules are grouped by list; within a list -A goes first
+	pos := len(f.rules)
+	for i, r := range f.rules {
+		if prepend && listOf(r) == listOf(w) {
+			pos = i
+			break
+		}
+		if !prepend && listOf(r) > listOf(w) {
+			pos = i
+			break
+		}
+	}
+	f.rules = append(f.rules[:pos], append([][]byte{w}, f.rules[pos:]...)...)
+	return nil
+}
+
+func (f *fakeKernel) DeleteRule(w []byte) error {
+	for i, r := range f.rules {
+		if bytes.Equal(r, w) {
+			f.rules = append(f.rules[:i], f.rules[i+1:]...)
+			f.deletes++
+			return nil
+		}
+	}
+	return ErrNoSuchRule
+}
+
+func (f *fakeKernel) Set(s Setting) error {
+	if f.failSet != nil {
+		if err := f.failSet(s); err != nil {
+			return err
+		}
+	}
+	f.settings = append(f.settings, s)
+	switch s.Name {
+	case "enabled":
+		f.status.Enabled = s.Value
+	case "failure":
+		f.status.Failure = s.Value
+	case "backlog_limit":
+		f.status.BacklogLimit = s.Value
+	case "rate_limit":
+		f.status.RateLimit = s.Value
+	case "backlog_wait_time":
+		f.status.BacklogWaitTime = s.Value
+	}
+	return nil
+}
+
+func (f *fakeKernel) Close() error { return nil }
+
+// desired compiles rule lines into what Apply takes.
+func desired(t *testing.T, lines ...string) *Desired {
+	t.Helper()
+	file := packs.ParseFile("t.rules", "t.rules", nil, []byte(strings.Join(lines, "\n")+"\n"))
+	if len(file.Errors) > 0 {
+		t.Fatal(file.Errors[0])
+	}
+	sel := &packs.Selection{Files: []*packs.File{file}}
+	d, err := Prepare(sel.Order(), x86)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func load(t *testing.T, k *fakeKernel, lines ...string) {
+	t.Helper()
+	for _, r := range desired(t, lines...).Rules {
+		if err := k.AddRule(r.Wire, r.Prepend); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func texts(t *testing.T, k Kernel) []string {
+	t.Helper()
+	rules, err := kernelRules(k, x86)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, r := range rules {
+		out = append(out, r.Text)
+	}
+	return out
+}
+
+func opts(t *testing.T) Options { return Options{LockPath: filepath.Join(t.TempDir(), "lock")} }
+
+var (
+	rA = "-a always,exit -F arch=b64 -S openat -F exit=-EACCES -k a"
+	rB = "-a always,exit -F arch=b64 -S unlinkat -F exit=-EACCES -k b"
+	rC = "-a always,exit -F arch=b64 -S renameat -F exit=-EACCES -k c"
+	// rX overlaps rB (same syscall, no narrower field) and must come before it.
+	rX = "-a never,exit -F arch=b64 -S unlinkat -F exe=/usr/bin/rm"
+	rY = "-a always,exit -F arch=b64 -S mkdirat -k y" // overlaps nothing here
+)
+
+func TestPlanChangesOnlyTheDifference(t *testing.T) {
+	cases := []struct {
+		name                 string
+		before, after        []string
+		adds, deletes, moved int
+	}{
+		{"same", []string{rA, rB, rC}, []string{rA, rB, rC}, 0, 0, 0},
+		{"append", []string{rA, rB}, []string{rA, rB, rC}, 1, 0, 0},
+		{"remove", []string{rA, rB, rC}, []string{rA, rC}, 0, 1, 0},
+		{"insert in the middle, overlapping nothing", []string{rA, rB, rC}, []string{rA, rY, rB, rC}, 1, 0, 0},
+		{"insert before an overlapping rule", []string{rA, rB, rC}, []string{rA, rX, rB, rC}, 2, 1, 1},
+		{"replace one", []string{rA, rB, rC}, []string{rA, rY, rC}, 1, 1, 0},
+		{"from empty", nil, []string{rA, rB, rC}, 3, 0, 0},
+		{"to empty", []string{rA, rB, rC}, nil, 0, 3, 0},
+	}
+	for _, c := range cases {
+		k := &fakeKernel{}
+		load(t, k, c.before...)
+		d := desired(t, c.after...)
+		res, err := Apply(k, d, x86, opts(t))
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if k.adds-len(c.before) != c.adds || k.deletes != c.deletes || res.Plan.Moved != c.moved {
+			t.Errorf("%s: %d adds, %d deletes, %d moved; want %d, %d, %d", c.name, k.adds-len(c.before), k.deletes, res.Plan.Moved, c.adds, c.deletes, c.moved)
+		}
+		got, want := texts(t, k), make([]string, 0)
+		for _, r := range res.Plan.New {
+			want = append(want, r.Text)
+		}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("%s: kernel holds\n%s\nplanned\n%s", c.name, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+		// Rules that can match the same event stand in the written order.
+		index := map[string]int{}
+		for i, text := range got {
+			index[text] = i
+		}
+		for i, a := range d.Rules {
+			for _, b := range d.Rules[i+1:] {
+				if d.overlaps(a, b) && index[a.Text] > index[b.Text] {
+					t.Errorf("%s: %q must stay before %q", c.name, a.Text, b.Text)
+				}
+			}
+		}
+		if len(got) != len(d.Rules) {
+			t.Errorf("%s: the kernel holds %d rules, want %d", c.name, len(got), len(d.Rules))
+		}
+		// A second run finds nothing to do.
+		if res, err := Apply(k, d, x86, Options{DryRun: true}); err != nil || res.Changed() {
+			t.Errorf("%s: second run changes %+v (%v)", c.name, res.Plan.Ops, err)
+		}
+	}
+}
+
+func TestApplyRollsBackOnFailure(t *testing.T) {
+	k := &fakeKernel{status: Status{Enabled: 1, Failure: 1, BacklogLimit: 64}}
+	load(t, k, rA, rB, rC)
+	before := texts(t, k)
+	k.failAdd = func(w []byte) error {
+		if strings.Contains(Describe(w, x86), "mkdirat") {
+			return fmt.Errorf("no such file or directory")
+		}
+		return nil
+	}
+	d := desired(t, "-b 8192", rC, "-a always,exit -F arch=b64 -S chmod -k new", rY, rA)
+	_, err := Apply(k, d, x86, opts(t))
+	if err == nil || !strings.Contains(err.Error(), "restored") {
+		t.Fatalf("got %v, want a failure with the old rules restored", err)
+	}
+	if got := texts(t, k); strings.Join(got, "\n") != strings.Join(before, "\n") {
+		t.Errorf("after the failed apply the kernel holds\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(before, "\n"))
+	}
+	if k.status.BacklogLimit != 64 {
+		t.Errorf("backlog limit %d, want the old 64", k.status.BacklogLimit)
+	}
+	// A failing setting after the rules are in also restores everything.
+	k.failAdd = nil
+	k.failSet = func(s Setting) error {
+		if s.Name == "backlog_wait_time" && s.Value > 150000 {
+			return errors.New("invalid argument")
+		}
+		return nil
+	}
+	d = desired(t, "--backlog_wait_time 600000", rC, rY)
+	if _, err := Apply(k, d, x86, opts(t)); err == nil {
+		t.Fatal("the failing setting went unnoticed")
+	}
+	if got := texts(t, k); strings.Join(got, "\n") != strings.Join(before, "\n") {
+		t.Errorf("after the failed setting the kernel holds\n%s", strings.Join(got, "\n"))
+	}
+}
+
+func TestApplyLockedKernel(t *testing.T) {
+	k := &fakeKernel{status: Status{Enabled: 2}}
+	load := desired(t, rA)
+	persistTo := filepath.Join(t.TempDir(), "audit.rules")
+	res, err := Apply(k, load, x86, Options{Persist: persistTo, Rendered: []byte("-D\n" + rA + "\n"), LockPath: filepath.Join(t.TempDir(), "l")})
+	if !errors.Is(err, ErrLocked) || !res.Locked || k.adds != 0 {
+		t.Fatalf("got %v locked=%v adds=%d, want ErrLocked and no change", err, res.Locked, k.adds)
+	}
+	if data, err := os.ReadFile(persistTo); err != nil || !strings.Contains(string(data), rA) {
+		t.Errorf("--persist must still write the file for the next boot: %v %q", err, data)
+	}
+	if !strings.Contains(Summary(res), "a reboot is needed") {
+		t.Errorf("summary %q does not say a reboot is needed", Summary(res))
+	}
+}
+
+func TestEnabledIsSetLast(t *testing.T) {
+	k := &fakeKernel{}
+	d := desired(t, "-e 1", "-b 100", rA, "-f 1")
+	if _, err := Apply(k, d, x86, opts(t)); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(k.settings); n == 0 || k.settings[n-1].Name != "enabled" {
+		t.Errorf("settings sent in order %v; enabled must be last", k.settings)
+	}
+}
+
+func TestGuardRefusesLockingFromTests(t *testing.T) {
+	k := &netlinkKernel{} // the guard answers before any netlink traffic
+	for _, s := range []Setting{{"enabled", 2}, {"failure", 2}, {"loginuid_immutable", 1}} {
+		if err := k.Set(s); !errors.Is(err, ErrForbiddenInTests) {
+			t.Errorf("Set(%v) = %v, want ErrForbiddenInTests", s, err)
+		}
+	}
+}
+
+func TestPersistKeepsPrevious(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "audit.rules")
+	os.WriteFile(path, []byte("old\n"), 0o600)
+	if err := persist(path, []byte("new\n")); err != nil {
+		t.Fatal(err)
+	}
+	cur, _ := os.ReadFile(path)
+	prev, _ := os.ReadFile(path + ".prev")
+	info, _ := os.Stat(path)
+	if string(cur) != "new\n" || string(prev) != "old\n" || info.Mode().Perm() != 0o640 {
+		t.Errorf("file %q prev %q mode %v", cur, prev, info.Mode().Perm())
+	}
+}
+
+func TestLockKeepsApplysApart(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lock")
+	unlock, err := lock(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lock(path); err == nil || !strings.Contains(err.Error(), "another auditpack apply is running") {
+		t.Errorf("second lock: %v", err)
+	}
+	unlock()
+	if unlock2, err := lock(path); err != nil {
+		t.Errorf("lock after unlock: %v", err)
+	} else {
+		unlock2()
+	}
+}

@@ -1,0 +1,243 @@
+package apply
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/auditpack/auditpack/internal/kerneltest"
+	"github.com/auditpack/auditpack/packs"
+	"github.com/auditpack/auditpack/packs/model"
+	"github.com/auditpack/auditpack/profiles"
+)
+
+// loadable is a rule set the tests may put into this kernel: everything
+// the selection holds except the lines that must never reach it.
+func loadable(t *testing.T, sel *packs.Selection) (*packs.Ordered, string) {
+	t.Helper()
+	o := sel.Order()
+	if len(o.Problems) > 0 {
+		t.Fatalf("%v", o.Problems[0])
+	}
+	kept := o.Items[:0:0]
+	var text strings.Builder
+	for _, it := range o.Items {
+		if kerneltest.Forbidden(it.Text) != "" {
+			continue
+		}
+		kept = append(kept, it)
+		text.WriteString(it.Text + "\n")
+	}
+	o.Items = kept
+	return o, text.String()
+}
+
+func status(t *testing.T) string {
+	t.Helper()
+	out, err := exec.Command("auditctl", "-s").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keep []string
+	for _, l := range strings.Split(string(out), "\n") {
+		for _, name := range []string{"enabled", "failure", "backlog_limit", "rate_limit", "backlog_wait_time "} {
+			if strings.HasPrefix(l, name) {
+				keep = append(keep, l)
+			}
+		}
+	}
+	return strings.Join(keep, "\n")
+}
+
+func openReal(t *testing.T) Kernel {
+	t.Helper()
+	k, err := Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { k.Close() })
+	return k
+}
+
+func rawRules(t *testing.T, k Kernel) [][]byte {
+	t.Helper()
+	raw, err := k.Rules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
+}
+
+// differentialSources are the rule sets compared with auditctl: every
+// embedded profile and published example files that load on this host.
+func differentialSources(t *testing.T) map[string]*packs.Selection {
+	t.Helper()
+	out := map[string]*packs.Selection{}
+	for _, name := range []string{"stig", "pci-dss", "ospp"} {
+		sel, err := profiles.Select(profiles.Request{Profile: name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out["profile "+name] = sel
+	}
+	// Debian's auditctl 3.0.9 cannot load the newest upstream files (they
+	// name syscalls it does not know), so its own examples are used.
+	corpus := "../../shared/corpus/debian-auditd-3.0.9"
+	if _, err := os.Stat(corpus); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("CI must have ../shared/corpus beside the checkout")
+		}
+		t.Log("../shared/corpus is not here; comparing the profiles only")
+		return out
+	}
+	for _, files := range [][]string{
+		{"10-base-config.rules", "30-stig.rules", "31-privileged.rules", "99-finalize.rules"},
+		{"10-base-config.rules", "30-pci-dss-v31.rules"},
+		{"10-base-config.rules", "30-ospp-v42.rules", "30-ospp-v42-1-create-failed.rules", "30-ospp-v42-3-access-failed.rules", "43-module-load.rules"},
+		{"41-containers.rules", "42-injection.rules", "44-installers.rules", "70-einval.rules", "71-networking.rules"},
+	} {
+		var paths []string
+		for _, f := range files {
+			paths = append(paths, filepath.Join(corpus, f))
+		}
+		sel, err := profiles.Select(profiles.Request{Paths: paths})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[strings.Join(files, "+")] = sel
+	}
+	return out
+}
+
+// TestApplyMatchesAuditctl: apply leaves the kernel exactly as
+// "auditctl -D; auditctl -R" of the same compiled file leaves it (rules
+// byte for byte, auditctl -l, settings), finds nothing to change in a
+// kernel auditctl loaded, and a second apply finds nothing to do.
+func TestApplyMatchesAuditctl(t *testing.T) {
+	for name, sel := range differentialSources(t) {
+		t.Run(name, func(t *testing.T) {
+			kt := kerneltest.Acquire(t)
+			ordered, text := loadable(t, sel)
+			kerneltest.EnsureDirs(t, kerneltest.DirsNeeded(ordered.Items))
+			k := openReal(t)
+			target := model.Native()
+			d, err := Prepare(ordered, target)
+			if err != nil {
+				t.Fatal(err)
+			}
+
+			if out, code := kt.LoadWithAuditctl("-D\n" + text); code != 0 {
+				t.Fatalf("auditctl -R: %s", out)
+			}
+			wantList, wantRaw, wantStatus := kt.List(), rawRules(t, k), status(t)
+			res, err := Apply(k, d, target, Options{DryRun: true})
+			if err != nil || res.Plan.Changed() {
+				var b bytes.Buffer
+				WriteText(&b, res, false)
+				t.Errorf("against the kernel auditctl loaded, apply would change rules (%v):\n%s", err, b.String())
+			}
+
+			if out, code := kt.LoadWithAuditctl("-D\n"); code != 0 {
+				t.Fatal(out)
+			}
+			res, err = Apply(k, d, target, Options{LockPath: filepath.Join(t.TempDir(), "lock")})
+			if err != nil {
+				t.Fatalf("apply: %v", err)
+			}
+			if got := kt.List(); strings.Join(got, "\n") != strings.Join(wantList, "\n") {
+				t.Errorf("auditctl -l after apply differs from after auditctl -R:\n%s\n---\n%s", strings.Join(got, "\n"), strings.Join(wantList, "\n"))
+			}
+			if got := rawRules(t, k); !equalRaw(got, wantRaw) {
+				t.Errorf("the kernel's rule data after apply differs from after auditctl -R")
+			}
+			if got := status(t); got != wantStatus {
+				t.Errorf("status after apply:\n%s\nafter auditctl -R:\n%s", got, wantStatus)
+			}
+			if res, err := Apply(k, d, target, Options{DryRun: true}); err != nil || res.Changed() {
+				t.Errorf("a dry run right after apply finds changes (%v): %s", err, Summary(res))
+			}
+		})
+	}
+}
+
+func equalRaw(a, b [][]byte) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		na, _ := normalizeWire(a[i])
+		nb, _ := normalizeWire(b[i])
+		if !bytes.Equal(na, nb) {
+			return false
+		}
+	}
+	return true
+}
+
+// TestFailedApplyRestoresKernel: a rule the kernel refuses in the middle of
+// a set (an absent directory, a duplicate) leaves the rules and settings
+// exactly as they were.
+func TestFailedApplyRestoresKernel(t *testing.T) {
+	kt := kerneltest.Acquire(t)
+	k := openReal(t)
+	target := model.Native()
+	before := "-D\n-b 320\n" + strings.Join([]string{rA, rB, rC, "-w /etc/hosts -p wa -k hosts"}, "\n") + "\n"
+	for name, lines := range map[string][]string{
+		"absent directory": {"-b 8192", rA, "-w /etc/passwd -p wa -k identity", "-w /nonexistent-auditpack-dir/x -p wa -k gone", rY, rC},
+		"duplicate":        {"--backlog_wait_time 30000", rY, "-w /etc/group -p wa -k g", "-a always,exit -F path=/etc/group -F perm=wa -F key=g", rB},
+	} {
+		if out, code := kt.LoadWithAuditctl(before); code != 0 {
+			t.Fatal(out)
+		}
+		wantList, wantStatus := kt.List(), status(t)
+		_, err := Apply(k, desired(t, lines...), target, Options{LockPath: filepath.Join(t.TempDir(), "lock")})
+		if err == nil || !strings.Contains(err.Error(), "restored") {
+			t.Errorf("%s: got %v, want a failed apply with everything restored", name, err)
+		}
+		if got := kt.List(); strings.Join(got, "\n") != strings.Join(wantList, "\n") {
+			t.Errorf("%s: rules after the failed apply:\n%s\nbefore:\n%s", name, strings.Join(got, "\n"), strings.Join(wantList, "\n"))
+		}
+		if got := status(t); got != wantStatus {
+			t.Errorf("%s: status after the failed apply:\n%s\nbefore:\n%s", name, got, wantStatus)
+		}
+	}
+}
+
+// TestKernelQuirks pins what the kernel layer works around in go-libaudit.
+func TestKernelQuirks(t *testing.T) {
+	kt := kerneltest.Acquire(t)
+	k := openReal(t)
+	if out, code := kt.LoadWithAuditctl("-D\n"); code != 0 {
+		t.Fatal(out)
+	}
+	d := desired(t, rA, "-A always,exit -F arch=b64 -S unlinkat -k first", "-a never,task -F uid=4242")
+	for _, r := range d.Rules {
+		if err := k.AddRule(r.Wire, r.Prepend); err != nil {
+			t.Fatal(err)
+		}
+	}
+	list := kt.List()
+	if len(list) != 3 || !strings.Contains(list[1], "-k first") && !strings.Contains(list[1], "key=first") {
+		t.Errorf("-A must put the rule first in its list (go-libaudit sends it as -a): %q", list)
+	}
+	// auditctl's identical task rule is refused: the wire data is the same.
+	if out, _ := kt.LoadWithAuditctl("-a never,task -F uid=4242\n"); !strings.Contains(out, "Rule exists") {
+		t.Errorf("auditctl added a second task rule; the task mask differs from auditctl's: %s", out)
+	}
+	if err := k.AddRule(d.Rules[len(d.Rules)-1].Wire, false); err != ErrRuleExists {
+		t.Errorf("adding an existing rule: %v, want ErrRuleExists", err)
+	}
+	r := desired(t, rC).Rules[0]
+	if err := k.DeleteRule(r.Wire); err != ErrNoSuchRule {
+		t.Errorf("deleting a rule the kernel does not have: %v, want ErrNoSuchRule (go-libaudit says nil)", err)
+	}
+	if err := k.Set(Setting{"failure", 1}); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := k.Status(); s.Failure != 1 {
+		t.Errorf("failure %d after setting 1 (go-libaudit's LogOnFailure constant is 0)", s.Failure)
+	}
+}

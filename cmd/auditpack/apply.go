@@ -1,0 +1,127 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/auditpack/auditpack/apply"
+	"github.com/auditpack/auditpack/compile"
+	"github.com/auditpack/auditpack/lint"
+	"github.com/auditpack/auditpack/packs/model"
+	"github.com/auditpack/auditpack/profiles"
+)
+
+// openKernel is the kernel apply talks to; tests replace it with a fake.
+var openKernel = apply.Open
+
+func applyCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "apply",
+		Usage: "load a rule set into the running kernel: only the difference, all or nothing",
+		UsageText: `auditpack apply [--profile P] [--packs DIR]... [--dry-run] [--persist FILE] [--format text|json] [PATH...]
+
+Reads the kernel's rules and settings, shows the difference (kernel left,
+compiled right), and unless --dry-run changes only what differs: new rules
+are added before old ones are deleted, and any failure restores the previous
+rules and settings. Lines the kernel would refuse (a missing directory, a
+duplicate, an unknown syscall) stop it before anything changes. -e 2 is set
+last. Needs root.
+
+Exit codes: 0 done (or, with --dry-run, no difference), 1 refused or failed,
+2 usage or input errors, 3 --dry-run found differences.
+
+Examples:
+   auditpack apply --profile stig --dry-run
+   auditpack apply --profile pci-dss --persist /etc/audit/audit.rules
+   auditpack apply --dry-run --format json /etc/audit/rules.d`,
+		Flags: []cli.Flag{
+			profileFlag, packRootsFlag,
+			&cli.BoolFlag{Name: "dry-run", Usage: "show the difference, change nothing"},
+			&cli.StringFlag{Name: "persist", Usage: "also write the compiled rules to `FILE` (atomically, mode 0640, the old one kept as FILE.prev) for the next boot"},
+			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text or json"},
+		},
+		OnUsageError: usageError,
+		Action: func(c *cli.Context) error {
+			format := c.String("format")
+			if format != "text" && format != "json" {
+				return inputError(fmt.Errorf("--format %q: use text or json", format))
+			}
+			sel, err := profiles.Select(profiles.Request{Profile: c.String("profile"), PackRoots: c.StringSlice("packs"), Paths: c.Args().Slice()})
+			if err != nil {
+				return inputError(err)
+			}
+			merged, err := compile.Merge(sel)
+			if err != nil {
+				return inputError(err)
+			}
+			target := model.Native()
+			findings, err := lint.Run(sel, lint.Options{Host: true, Targets: []*model.Target{target}})
+			if err != nil {
+				return failedError(err)
+			}
+			if err := preflight(c.App.ErrWriter, findings); err != nil {
+				return err
+			}
+			desired, err := apply.Prepare(merged.Ordered, target)
+			if err != nil {
+				return failedError(err)
+			}
+			k, err := openKernel()
+			if err != nil {
+				return failedError(err)
+			}
+			defer k.Close()
+			res, applyErr := apply.Apply(k, desired, target, apply.Options{DryRun: c.Bool("dry-run"), Persist: c.String("persist"), Rendered: merged.Render(version)})
+			if res.Plan != nil {
+				if format == "json" {
+					err = apply.WriteJSON(c.App.Writer, res)
+				} else {
+					err = apply.WriteText(c.App.Writer, res, isTerminal(c.App.Writer))
+				}
+				if err != nil {
+					return failedError(err)
+				}
+			}
+			switch {
+			case applyErr != nil:
+				return failedError(applyErr)
+			case c.Bool("dry-run") && res.Changed():
+				return &exitError{code: exitChanges, err: errors.New("the kernel differs from the compiled rule set")}
+			}
+			return nil
+		},
+	}
+}
+
+// preflight refuses a rule set with lines the kernel would refuse, listing
+// all of them.
+func preflight(w io.Writer, res *lint.Result) error {
+	n := 0
+	for _, d := range res.Diagnostics {
+		if c, _ := lint.Lookup(d.Check); c != nil && c.FailsLoad {
+			res.Diagnostics[n] = d
+			n++
+		}
+	}
+	res.Diagnostics = res.Diagnostics[:n]
+	if n == 0 {
+		return nil
+	}
+	if err := lint.WriteText(w, res, version); err != nil {
+		return failedError(err)
+	}
+	return failedError(fmt.Errorf("the kernel would refuse %d lines; nothing was changed", n))
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
