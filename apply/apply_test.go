@@ -1,8 +1,6 @@
 package apply
 
 import (
-	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
@@ -15,94 +13,6 @@ import (
 )
 
 var x86 = model.Targets["x86_64"]
-
-// fakeKernel keeps rules per filter list the way the kernel does: -a
-// appends, -A prepends, an identical rule is refused.
-type fakeKernel struct {
-	rules    [][]byte
-	status   Status
-	failAdd  func(w []byte) error
-	failSet  func(s Setting) error
-	adds     int
-	deletes  int
-	settings []Setting
-}
-
-func (f *fakeKernel) Status() (Status, error) { return f.status, nil }
-func (f *fakeKernel) Rules() ([][]byte, error) {
-	out := make([][]byte, len(f.rules))
-	copy(out, f.rules)
-	return out, nil
-}
-
-func listOf(w []byte) uint32 { return binary.NativeEndian.Uint32(w) &^ prependFlag }
-
-func (f *fakeKernel) AddRule(w []byte, prepend bool) error {
-	if f.status.Enabled == 2 {
-		return errors.New("operation not permitted")
-	}
-	if f.failAdd != nil {
-		if err := f.failAdd(w); err != nil {
-			return err
-		}
-	}
-	for _, r := range f.rules {
-		if bytes.Equal(r, w) {
-			return ErrRuleExists
-		}
-	}
-	f.adds++
-	w = append([]byte(nil), w...)
-	// rules are grouped by list; within a list -A goes first
-	pos := len(f.rules)
-	for i, r := range f.rules {
-		if prepend && listOf(r) == listOf(w) {
-			pos = i
-			break
-		}
-		if !prepend && listOf(r) > listOf(w) {
-			pos = i
-			break
-		}
-	}
-	f.rules = append(f.rules[:pos], append([][]byte{w}, f.rules[pos:]...)...)
-	return nil
-}
-
-func (f *fakeKernel) DeleteRule(w []byte) error {
-	for i, r := range f.rules {
-		if bytes.Equal(r, w) {
-			f.rules = append(f.rules[:i], f.rules[i+1:]...)
-			f.deletes++
-			return nil
-		}
-	}
-	return ErrNoSuchRule
-}
-
-func (f *fakeKernel) Set(s Setting) error {
-	if f.failSet != nil {
-		if err := f.failSet(s); err != nil {
-			return err
-		}
-	}
-	f.settings = append(f.settings, s)
-	switch s.Name {
-	case "enabled":
-		f.status.Enabled = s.Value
-	case "failure":
-		f.status.Failure = s.Value
-	case "backlog_limit":
-		f.status.BacklogLimit = s.Value
-	case "rate_limit":
-		f.status.RateLimit = s.Value
-	case "backlog_wait_time":
-		f.status.BacklogWaitTime = s.Value
-	}
-	return nil
-}
-
-func (f *fakeKernel) Close() error { return nil }
 
 // desired compiles rule lines into what Apply takes.
 func desired(t *testing.T, lines ...string) *Desired {
@@ -119,7 +29,7 @@ func desired(t *testing.T, lines ...string) *Desired {
 	return d
 }
 
-func load(t *testing.T, k *fakeKernel, lines ...string) {
+func load(t *testing.T, k *MemoryKernel, lines ...string) {
 	t.Helper()
 	for _, r := range desired(t, lines...).Rules {
 		if err := k.AddRule(r.Wire, r.Prepend); err != nil {
@@ -168,15 +78,15 @@ func TestPlanChangesOnlyTheDifference(t *testing.T) {
 		{"to empty", []string{rA, rB, rC}, nil, 0, 3, 0},
 	}
 	for _, c := range cases {
-		k := &fakeKernel{}
+		k := NewMemoryKernel(Status{})
 		load(t, k, c.before...)
 		d := desired(t, c.after...)
 		res, err := Apply(k, d, x86, opts(t))
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
-		if k.adds-len(c.before) != c.adds || k.deletes != c.deletes || res.Plan.Moved != c.moved {
-			t.Errorf("%s: %d adds, %d deletes, %d moved; want %d, %d, %d", c.name, k.adds-len(c.before), k.deletes, res.Plan.Moved, c.adds, c.deletes, c.moved)
+		if k.Adds-len(c.before) != c.adds || k.Deletes != c.deletes || res.Plan.Moved != c.moved {
+			t.Errorf("%s: %d adds, %d deletes, %d moved; want %d, %d, %d", c.name, k.Adds-len(c.before), k.Deletes, res.Plan.Moved, c.adds, c.deletes, c.moved)
 		}
 		got, want := texts(t, k), make([]string, 0)
 		for _, r := range res.Plan.New {
@@ -208,10 +118,10 @@ func TestPlanChangesOnlyTheDifference(t *testing.T) {
 }
 
 func TestApplyRollsBackOnFailure(t *testing.T) {
-	k := &fakeKernel{status: Status{Enabled: 1, Failure: 1, BacklogLimit: 64}}
+	k := NewMemoryKernel(Status{Enabled: 1, Failure: 1, BacklogLimit: 64})
 	load(t, k, rA, rB, rC)
 	before := texts(t, k)
-	k.failAdd = func(w []byte) error {
+	k.FailAdd = func(w []byte) error {
 		if strings.Contains(Describe(w, x86), "mkdirat") {
 			return fmt.Errorf("no such file or directory")
 		}
@@ -225,12 +135,12 @@ func TestApplyRollsBackOnFailure(t *testing.T) {
 	if got := texts(t, k); strings.Join(got, "\n") != strings.Join(before, "\n") {
 		t.Errorf("after the failed apply the kernel holds\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(before, "\n"))
 	}
-	if k.status.BacklogLimit != 64 {
-		t.Errorf("backlog limit %d, want the old 64", k.status.BacklogLimit)
+	if mustStatus(t, k).BacklogLimit != 64 {
+		t.Errorf("backlog limit %d, want the old 64", mustStatus(t, k).BacklogLimit)
 	}
 	// A failing setting after the rules are in also restores everything.
-	k.failAdd = nil
-	k.failSet = func(s Setting) error {
+	k.FailAdd = nil
+	k.FailSet = func(s Setting) error {
 		if s.Name == "backlog_wait_time" && s.Value > 150000 {
 			return errors.New("invalid argument")
 		}
@@ -246,12 +156,12 @@ func TestApplyRollsBackOnFailure(t *testing.T) {
 }
 
 func TestApplyLockedKernel(t *testing.T) {
-	k := &fakeKernel{status: Status{Enabled: 2}}
+	k := NewMemoryKernel(Status{Enabled: 2})
 	load := desired(t, rA)
 	persistTo := filepath.Join(t.TempDir(), "audit.rules")
 	res, err := Apply(k, load, x86, Options{Persist: persistTo, Rendered: []byte("-D\n" + rA + "\n"), LockPath: filepath.Join(t.TempDir(), "l")})
-	if !errors.Is(err, ErrLocked) || !res.Locked || k.adds != 0 {
-		t.Fatalf("got %v locked=%v adds=%d, want ErrLocked and no change", err, res.Locked, k.adds)
+	if !errors.Is(err, ErrLocked) || !res.Locked || k.Adds != 0 {
+		t.Fatalf("got %v locked=%v adds=%d, want ErrLocked and no change", err, res.Locked, k.Adds)
 	}
 	if data, err := os.ReadFile(persistTo); err != nil || !strings.Contains(string(data), rA) {
 		t.Errorf("--persist must still write the file for the next boot: %v %q", err, data)
@@ -262,13 +172,13 @@ func TestApplyLockedKernel(t *testing.T) {
 }
 
 func TestEnabledIsSetLast(t *testing.T) {
-	k := &fakeKernel{}
+	k := NewMemoryKernel(Status{})
 	d := desired(t, "-e 1", "-b 100", rA, "-f 1")
 	if _, err := Apply(k, d, x86, opts(t)); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(k.settings); n == 0 || k.settings[n-1].Name != "enabled" {
-		t.Errorf("settings sent in order %v; enabled must be last", k.settings)
+	if n := len(k.Settings); n == 0 || k.Settings[n-1].Name != "enabled" {
+		t.Errorf("settings sent in order %v; enabled must be last", k.Settings)
 	}
 }
 
@@ -310,4 +220,13 @@ func TestLockKeepsApplysApart(t *testing.T) {
 	} else {
 		unlock2()
 	}
+}
+
+func mustStatus(t *testing.T, k Kernel) Status {
+	t.Helper()
+	s, err := k.Status()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

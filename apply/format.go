@@ -150,7 +150,7 @@ func writeHunks(b *strings.Builder, lines []diffLine, paint func(string, string)
 // Summary says in one line what differs and what was done.
 func Summary(res *Result) string {
 	p := res.Plan
-	added, removed := 0, 0
+	added, removed := -p.Moved, -p.Moved
 	for _, op := range p.Ops {
 		if op.Delete {
 			removed++
@@ -158,20 +158,20 @@ func Summary(res *Result) string {
 			added++
 		}
 	}
-	added -= p.Moved
-	removed -= p.Moved
-	s := fmt.Sprintf("%d rules to add, %d to delete, %d to move, %d unchanged; %d settings to change", added, removed, p.Moved, p.Kept, len(res.Settings))
+	var s string
 	switch {
-	case res.Locked:
-		s += "; the kernel is locked (enabled 2): a reboot is needed to change anything"
 	case res.Applied:
-		s = strings.Replace(s, " to ", " ", -1)
-		s = "applied: " + strings.Replace(s, "settings to change", "settings changed", 1)
+		s = fmt.Sprintf("applied: added %d rules, deleted %d, moved %d, kept %d; changed %d settings", added, removed, p.Moved, p.Kept, len(res.Settings))
 		if p.Moved > 0 {
 			s += fmt.Sprintf("; moved rules were absent for at most %s", res.Gap)
 		}
 	case !res.Changed():
 		s = fmt.Sprintf("the kernel already has this rule set (%d rules)", p.Kept)
+	default:
+		s = fmt.Sprintf("%d rules to add, %d to delete, %d to move, %d unchanged; %d settings to change", added, removed, p.Moved, p.Kept, len(res.Settings))
+	}
+	if res.Locked {
+		s += "; the kernel is locked (enabled 2): a reboot is needed to change anything"
 	}
 	if res.Persisted != "" {
 		s += "; wrote " + res.Persisted

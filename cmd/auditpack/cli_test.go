@@ -2,13 +2,17 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/auditpack/auditpack/apply"
 	"github.com/auditpack/auditpack/internal/golden"
+	"github.com/auditpack/auditpack/packs"
+	"github.com/auditpack/auditpack/packs/model"
 )
 
 // TestCLI runs each case of testdata/cli in process: args (one line, split
@@ -39,6 +43,7 @@ func TestCLI(t *testing.T) {
 			for i, a := range args {
 				args[i] = strings.ReplaceAll(a, "$LONG_LINE_FILE", longLine)
 			}
+			openKernel = caseKernel(t, dir)
 			var stdout, stderr bytes.Buffer
 			code := run(args, &stdout, &stderr)
 			golden.Check(t, filepath.Join(dir, "stdout.golden"), stdout.Bytes())
@@ -56,4 +61,33 @@ func TestCLI(t *testing.T) {
 			}
 		})
 	}
+}
+
+// caseKernel is the kernel a case's apply sees: an in-memory one loaded
+// with the case's kernel.rules (locked with kernel.locked), or none when
+// the case has kernel.unavailable (as for a user who is not root).
+func caseKernel(t *testing.T, dir string) func() (apply.Kernel, error) {
+	exists := func(name string) bool { _, err := os.Stat(filepath.Join(dir, name)); return err == nil }
+	if exists("kernel.unavailable") {
+		return func() (apply.Kernel, error) {
+			return nil, errors.New("open the audit netlink socket (root is needed): operation not permitted")
+		}
+	}
+	k := apply.NewMemoryKernel(apply.Status{Enabled: 1, Failure: 1, BacklogLimit: 64, BacklogWaitTime: 15000})
+	if data, err := os.ReadFile(filepath.Join(dir, "kernel.rules")); err == nil {
+		f := packs.ParseFile("kernel.rules", "kernel.rules", nil, data)
+		d, err := apply.Prepare((&packs.Selection{Files: []*packs.File{f}}).Order(), model.Native())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := apply.Apply(k, d, model.Native(), apply.Options{LockPath: filepath.Join(t.TempDir(), "lock")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if exists("kernel.locked") {
+		if err := k.Set(apply.Setting{Name: "enabled", Value: 2}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return func() (apply.Kernel, error) { return k, nil }
 }
