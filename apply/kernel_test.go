@@ -52,7 +52,7 @@ func status(t *testing.T) string {
 	return strings.Join(keep, "\n")
 }
 
-func openReal(t *testing.T) Kernel {
+func openReal(t testing.TB) Kernel {
 	t.Helper()
 	k, err := Open()
 	if err != nil {
