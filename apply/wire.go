@@ -193,7 +193,7 @@ func Describe(w []byte, t *model.Target) string {
 		case "key":
 			keys = text
 			continue
-		case "path":
+		case "path", "dir":
 			path = text
 		case "perm":
 			perm = permText(value)
@@ -263,7 +263,7 @@ func abiOf(t *model.Target, v uint32) (model.ABI, bool) {
 func numericText(name string, v uint32, t *model.Target) string {
 	switch name {
 	case "a0", "a1", "a2", "a3":
-		return fmt.Sprintf("%#x", v)
+		return fmt.Sprintf("0x%X", v)
 	case "exit":
 		if n := int32(v); n < 0 {
 			if e, ok := auparse.AuditErrnoToName[int(-n)]; ok {
