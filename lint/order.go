@@ -19,55 +19,66 @@ type shadow struct {
 }
 
 // coverIndex finds, for a rule, the earlier rules that may cover it,
-// without comparing all pairs. A rule whose fields pin one value (path=X,
-// exe=Y, uid=5) can only cover rules that pin the same value; dir=D only
-// rules under D; the rest are indexed by the syscalls they see.
+// without comparing all pairs. A rule that pins a value (path=X, exe=Y,
+// uid=5, exit=-EACCES) can only cover rules that pin the same value, and a
+// rule can only cover rules whose syscalls it sees: rules are filed under
+// their first pinned value and each syscall they see, so a rule finds its
+// candidates under its own values and its first syscall. dir=D rules are
+// filed by D and found from every directory above a path.
 type coverIndex struct {
-	pinned    map[string][]int // "path=/etc/passwd" -> rules (eval positions)
-	dirs      map[string][]int // dir -> rules
-	bySyscall [2]map[int][]int // ABI -> syscall -> general rules
-	all       []int            // general rules that see every syscall, or no syscalls at all
-	rules     []*model.Rule    // in eval order
-	seen      []int32          // scratch: the generation in which each rule was last tried
-	gen       int32
+	slots map[slot][]int   // rules by pinned value and syscall (eval positions)
+	dirs  map[string][]int // rules with dir=D, by D
+	rules []*model.Rule    // in eval order
+	seen  []int32          // scratch: the generation in which each rule was last tried
+	gen   int32
 }
 
-func pinKey(f model.Field) (string, bool) {
+// slot files rules: pin is a pinned field value (zero for none); abi and
+// sys are -1 for rules that see every syscall or none.
+type slot struct {
+	pin      pin
+	abi, sys int16
+}
+
+// pin is a field pinned to one value ("path", "/etc/passwd").
+type pin struct{ field, value string }
+
+func pinKey(f model.Field) (pin, bool) {
 	if f.Op != "=" {
-		return "", false
+		return pin{}, false
 	}
 	switch {
-	case f.Kind == model.KindString && f.Name != "dir" && f.Name != "key":
-		return f.Name + "=" + f.Text, true
-	case f.Kind == model.KindNumeric && f.Resolved:
-		return f.Name + "=" + f.Text, true
+	case f.Kind == model.KindString && f.Name != "dir" && f.Name != "key",
+		f.Kind == model.KindNumeric && f.Resolved:
+		return pin{f.Name, f.Text}, true
 	}
-	return "", false
+	return pin{}, false
+}
+
+// seesSyscalls reports whether a rule is filed by syscall.
+func seesSyscalls(r *model.Rule) bool {
+	return (r.List == model.ListExit || r.List == model.ListIOUring) && !r.AllSyscalls && len(r.Syscalls) > 0
 }
 
 func newCoverIndex(rules []*model.Rule) *coverIndex {
-	ix := &coverIndex{pinned: map[string][]int{}, dirs: map[string][]int{}, rules: rules, seen: make([]int32, len(rules))}
-	for abi := range ix.bySyscall {
-		ix.bySyscall[abi] = map[int][]int{}
-	}
+	ix := &coverIndex{slots: make(map[slot][]int, len(rules)), dirs: map[string][]int{}, rules: rules, seen: make([]int32, len(rules))}
 	for i, r := range rules {
-		if key, ok := anchor(r); ok {
-			ix.pinned[key] = append(ix.pinned[key], i)
-			continue
-		}
-		if dirs := r.FieldsNamed("dir"); len(dirs) > 0 && dirs[0].Op == "=" {
-			d := strings.TrimRight(dirs[0].Text, "/")
+		pin, pinned := anchor(r)
+		if dir, ok := dirOf(r); !pinned && ok {
+			d := strings.TrimRight(dir, "/")
 			ix.dirs[d] = append(ix.dirs[d], i)
 			continue
 		}
-		if r.AllSyscalls || (r.List != model.ListExit && r.List != model.ListIOUring) || len(r.Syscalls) == 0 {
-			ix.all = append(ix.all, i)
+		if !seesSyscalls(r) {
+			k := slot{pin, -1, -1}
+			ix.slots[k] = append(ix.slots[k], i)
 			continue
 		}
 		for abi := range r.ABIs {
 			if r.ABIs[abi] {
 				eachSyscall(r.WireMask, func(n int) bool {
-					ix.bySyscall[abi][n] = append(ix.bySyscall[abi][n], i)
+					k := slot{pin, int16(abi), int16(n)}
+					ix.slots[k] = append(ix.slots[k], i)
 					return true
 				})
 			}
@@ -89,10 +100,20 @@ func eachSyscall(m *model.Mask, f func(int) bool) {
 }
 
 // anchor is the first pinned value of a rule: every rule it covers pins it too.
-func anchor(r *model.Rule) (string, bool) {
+func anchor(r *model.Rule) (pin, bool) {
 	for _, f := range r.Fields {
 		if key, ok := pinKey(f); ok {
 			return key, true
+		}
+	}
+	return pin{}, false
+}
+
+// dirOf is the value of the rule's first dir= constraint.
+func dirOf(r *model.Rule) (string, bool) {
+	for _, f := range r.Fields {
+		if f.Name == "dir" {
+			return f.Text, f.Op == "="
 		}
 	}
 	return "", false
@@ -118,9 +139,27 @@ func (ix *coverIndex) earliestCover(j int) int {
 			}
 		}
 	}
+	// b's first syscall in its first ABI: every cover sees it.
+	abi, sys := int16(-1), int16(-1)
+	if b.List == model.ListExit || b.List == model.ListIOUring {
+		for a := range b.ABIs {
+			if b.ABIs[a] {
+				abi = int16(a)
+				eachSyscall(b.WireMask, func(n int) bool { sys = int16(n); return false })
+				break
+			}
+		}
+	}
+	tryPin := func(p pin) {
+		try(ix.slots[slot{p, -1, -1}])
+		if sys >= 0 {
+			try(ix.slots[slot{p, abi, sys}])
+		}
+	}
+	tryPin(pin{})
 	for _, f := range b.Fields {
 		if key, ok := pinKey(f); ok {
-			try(ix.pinned[key])
+			tryPin(key)
 		}
 		if (f.Name == "path" || f.Name == "dir") && f.Op == "=" {
 			for d := strings.TrimRight(f.Text, "/"); ; d = path.Dir(d) {
@@ -129,20 +168,6 @@ func (ix *coverIndex) earliestCover(j int) int {
 					break
 				}
 			}
-		}
-	}
-	try(ix.all)
-	if b.List == model.ListExit || b.List == model.ListIOUring {
-		for abi := range b.ABIs {
-			if !b.ABIs[abi] {
-				continue
-			}
-			// A cover sees every syscall of b, so the first one will do.
-			eachSyscall(b.WireMask, func(n int) bool {
-				try(ix.bySyscall[abi][n])
-				return false
-			})
-			break
 		}
 	}
 	return best
@@ -154,7 +179,7 @@ func (rs *RuleSet) shadows() []shadow {
 		return *rs.shadowCache
 	}
 	var out []shadow
-	exact := map[string]*model.Rule{}
+	exact := make(map[string]*model.Rule, len(rs.Rules))
 	duplicate := map[*model.Rule]bool{}
 	for _, r := range rs.Rules { // load order: what auditctl sends, one by one
 		if r.Prepend {

@@ -10,15 +10,14 @@ import (
 
 // Checks of watched paths.
 
-// pathFields are the fields that name a file: the watch or path=, dir=, exe=.
-func pathFields(r *model.Rule) []model.Field {
-	var out []model.Field
-	for _, f := range r.Fields {
-		if f.Name == "path" || f.Name == "dir" || f.Name == "exe" {
-			out = append(out, f)
+// pathFields calls f for each field that names a file: the watch or
+// path=, dir=, exe=.
+func pathFields(r *model.Rule, f func(model.Field)) {
+	for _, field := range r.Fields {
+		if field.Name == "path" || field.Name == "dir" || field.Name == "exe" {
+			f(field)
 		}
 	}
-	return out
 }
 
 func describeField(r *model.Rule, f model.Field) string {
@@ -43,11 +42,11 @@ Good:
     -w /etc/passwd -p wa -k identity`,
 	Run: func(p *Pass) {
 		for _, r := range p.Rules {
-			for _, f := range pathFields(r) {
+			pathFields(r, func(f model.Field) {
 				if !strings.HasPrefix(f.Text, "/") {
 					p.Reportf(r.Item.Origin, nil, "%s: the path must start with '/'; auditctl refuses it", describeField(r, f))
 				}
-			}
+			})
 		}
 	},
 })
@@ -66,11 +65,11 @@ Good:
     -a always,exit -F arch=b64 -S all -F dir=/etc -F perm=wa -k conf`,
 	Run: func(p *Pass) {
 		for _, r := range p.Rules {
-			for _, f := range pathFields(r) {
+			pathFields(r, func(f model.Field) {
 				if strings.ContainsAny(f.Text, "*?") || strings.Contains("/"+f.Text+"/", "/../") {
 					p.Reportf(r.Item.Origin, nil, "%s: paths are matched literally, wildcards and .. included, so this never fires; name the file or use dir=", describeField(r, f))
 				}
-			}
+			})
 		}
 	},
 })
@@ -117,12 +116,12 @@ Good:
     -a always,exit -F arch=b64 -S all -F dir=/var/spool/cron -F perm=wa -k cron`,
 	Run: func(p *Pass) {
 		for _, r := range p.Rules {
-			for _, f := range pathFields(r) {
+			pathFields(r, func(f model.Field) {
 				clean := filepath.Clean(f.Text)
 				if f.Name != "exe" && hugeTrees[clean] && (f.Name == "dir" || r.Watch) {
 					p.Reportf(r.Item.Origin, nil, "%s watches the whole %s tree: every file access below it is recorded; watch the directories that matter", describeField(r, f), clean)
 				}
-			}
+			})
 		}
 	},
 })
@@ -144,15 +143,15 @@ Bad (on Debian):
 Good: the path of this distribution, or a pack per distribution.`,
 	Run: func(p *Pass) {
 		for _, r := range p.Rules {
-			for _, f := range pathFields(r) {
+			pathFields(r, func(f model.Field) {
 				if f.Name == "dir" || !strings.HasPrefix(f.Text, "/") {
-					continue
+					return
 				}
 				parent := filepath.Dir(strings.TrimRight(f.Text, "/"))
 				if info, err := os.Stat(parent); err != nil || !info.IsDir() {
 					p.Reportf(r.Item.Origin, nil, "%s: directory %s does not exist on this host, so the kernel refuses the rule (No such file or directory)", describeField(r, f), parent)
 				}
-			}
+			})
 		}
 	},
 })

@@ -100,8 +100,10 @@ func numericValue(field, text string) (v uint32, resolved bool, problem *ValuePr
 	case "exit":
 		return exitValue(text)
 	case "msgtype":
-		if n, err := strconv.ParseUint(text, 10, 32); err == nil {
-			return uint32(n), true, nil
+		if looksNumeric(text) {
+			if n, err := strconv.ParseUint(text, 10, 32); err == nil {
+				return uint32(n), true, nil
+			}
 		}
 		t, err := auparse.GetAuditMessageType(text)
 		if err != nil {
@@ -131,9 +133,12 @@ func numericValue(field, text string) (v uint32, resolved bool, problem *ValuePr
 		case "unset", "-1", "4294967295":
 			return math.MaxUint32, true, nil
 		}
+		if !looksNumeric(text) {
+			return 0, false, nil // a name: the loading host resolves it
+		}
 		n, err := strconv.ParseUint(text, 10, 32)
 		if err != nil {
-			return 0, false, nil // a name: the loading host resolves it
+			return 0, false, nil
 		}
 		return uint32(n), true, nil
 	}
@@ -143,11 +148,20 @@ func numericValue(field, text string) (v uint32, resolved bool, problem *ValuePr
 	return 0, false, &ValueProblem{"FLD-BAD-VALUE", fmt.Sprintf("%s=%s: the value is not a number", field, text)}
 }
 
+// looksNumeric is a cheap test before strconv, which allocates an error
+// for every name it is handed.
+func looksNumeric(s string) bool {
+	s = strings.TrimPrefix(s, "-")
+	return s != "" && s[0] >= '0' && s[0] <= '9'
+}
+
 // exitValue reads -F exit=: a number or an errno name, "-EACCES" for a
 // failure with EACCES. A name without "-" becomes the positive number.
 func exitValue(text string) (uint32, bool, *ValueProblem) {
-	if n, err := strconv.ParseInt(text, 0, 64); err == nil {
-		return uint32(int32(n)), true, nil
+	if looksNumeric(text) {
+		if n, err := strconv.ParseInt(text, 0, 64); err == nil {
+			return uint32(int32(n)), true, nil
+		}
 	}
 	neg := strings.HasPrefix(text, "-")
 	name := strings.TrimPrefix(text, "-")
