@@ -343,3 +343,20 @@ func (r *Rule) MatchesNothing() bool {
 	}
 	return !r.ABIs[B64] && !r.ABIs[B32]
 }
+
+// Restrict is the part of the rule that sees one ABI and one syscall
+// (syscall < 0: every syscall the rule sees in that ABI). Profiles check
+// coverage part by part, since several rules together (one per arch, or
+// syscalls split) may cover one requirement.
+func (r *Rule) Restrict(abi ABI, syscall int) *Rule {
+	c := *r
+	c.ABIs = [numABIs]bool{}
+	c.ABIs[abi] = r.ABIs[abi]
+	if syscall >= 0 {
+		m := new(Mask)
+		m.Set(syscall)
+		c.WireMask = m
+		c.AllSyscalls = false
+	}
+	return &c
+}
