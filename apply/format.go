@@ -6,15 +6,8 @@ import (
 	"io"
 	"strings"
 
-	"github.com/sergi/go-diff/diffmatchpatch"
+	"github.com/auditpack/auditpack/packs"
 )
-
-// diffLine is one line of a rules diff: ' ' same, '-' kernel only, '+'
-// compiled only.
-type diffLine struct {
-	op   byte
-	text string
-}
 
 func listing(rules []*Rule) string {
 	var b strings.Builder
@@ -24,30 +17,6 @@ func listing(rules []*Rule) string {
 	}
 	return b.String()
 }
-
-func lineDiff(a, b string) []diffLine {
-	dmp := diffmatchpatch.New()
-	dmp.DiffTimeout = 0
-	ra, rb, lines := dmp.DiffLinesToRunes(a, b)
-	var out []diffLine
-	for _, d := range dmp.DiffCharsToLines(dmp.DiffMainRunes(ra, rb, false), lines) {
-		op := byte(' ')
-		switch d.Type {
-		case diffmatchpatch.DiffDelete:
-			op = '-'
-		case diffmatchpatch.DiffInsert:
-			op = '+'
-		}
-		for _, l := range strings.SplitAfter(d.Text, "\n") {
-			if l != "" {
-				out = append(out, diffLine{op, strings.TrimSuffix(l, "\n")})
-			}
-		}
-	}
-	return out
-}
-
-const context = 3
 
 // WriteText prints a unified diff of the kernel's rules (left) and the
 // compiled ones (right), the settings that differ, and what was done.
@@ -59,11 +28,7 @@ func WriteText(w io.Writer, res *Result, color bool) error {
 		return "\x1b[" + code + "m" + s + "\x1b[0m"
 	}
 	var b strings.Builder
-	lines := lineDiff(listing(res.Plan.Old), listing(res.Plan.New))
-	if hasChanges(lines) {
-		b.WriteString(paint("1", "--- kernel") + "\n" + paint("1", "+++ compiled") + "\n")
-		writeHunks(&b, lines, paint)
-	}
+	b.WriteString(packs.UnifiedDiff("kernel", "compiled", listing(res.Plan.Old), listing(res.Plan.New), paint))
 	if len(res.Settings) > 0 {
 		b.WriteString(paint("1", "settings:") + "\n")
 		for _, s := range res.Settings {
@@ -76,75 +41,6 @@ func WriteText(w io.Writer, res *Result, color bool) error {
 	b.WriteString(Summary(res) + "\n")
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-func hasChanges(lines []diffLine) bool {
-	for _, l := range lines {
-		if l.op != ' ' {
-			return true
-		}
-	}
-	return false
-}
-
-// writeHunks prints the changed lines with three lines of context each,
-// under @@ headers that give the line ranges, as diff -u does.
-func writeHunks(b *strings.Builder, lines []diffLine, paint func(string, string) string) {
-	oldLine, newLine := make([]int, len(lines)), make([]int, len(lines))
-	o, n := 1, 1
-	for i, l := range lines {
-		oldLine[i], newLine[i] = o, n
-		if l.op != '+' {
-			o++
-		}
-		if l.op != '-' {
-			n++
-		}
-	}
-	for i := 0; i < len(lines); {
-		if lines[i].op == ' ' {
-			i++
-			continue
-		}
-		start := max(0, i-context)
-		end := i
-		for end < len(lines) {
-			if lines[end].op != ' ' {
-				end++
-				continue
-			}
-			run := end
-			for run < len(lines) && lines[run].op == ' ' {
-				run++
-			}
-			if run-end > 2*context || run == len(lines) {
-				end = min(len(lines), end+context)
-				break
-			}
-			end = run
-		}
-		oldCount, newCount := 0, 0
-		for _, l := range lines[start:end] {
-			if l.op != '+' {
-				oldCount++
-			}
-			if l.op != '-' {
-				newCount++
-			}
-		}
-		b.WriteString(paint("36", fmt.Sprintf("@@ -%d,%d +%d,%d @@", oldLine[start], oldCount, newLine[start], newCount)) + "\n")
-		for _, l := range lines[start:end] {
-			switch l.op {
-			case '-':
-				b.WriteString(paint("31", "-"+l.text) + "\n")
-			case '+':
-				b.WriteString(paint("32", "+"+l.text) + "\n")
-			default:
-				b.WriteString(" " + l.text + "\n")
-			}
-		}
-		i = end
-	}
 }
 
 // Summary says in one line what differs and what was done.

@@ -22,6 +22,8 @@ type Status struct {
 	BacklogWaitTime uint32
 	Lost            uint32
 	Backlog         uint32
+	// LoginuidImmutable: --loginuid-immutable is in force.
+	LoginuidImmutable bool
 }
 
 // Setting is one status value to change.
@@ -79,8 +81,16 @@ func (k *netlinkKernel) Status() (Status, error) {
 	if err != nil {
 		return Status{}, fmt.Errorf("read the audit status: %w", err)
 	}
-	return Status{Enabled: s.Enabled, Failure: s.Failure, BacklogLimit: s.BacklogLimit, RateLimit: s.RateLimit,
-		BacklogWaitTime: s.BacklogWaitTime, Lost: s.Lost, Backlog: s.Backlog}, nil
+	st := Status{Enabled: s.Enabled, Failure: s.Failure, BacklogLimit: s.BacklogLimit, RateLimit: s.RateLimit,
+		BacklogWaitTime: s.BacklogWaitTime, Lost: s.Lost, Backlog: s.Backlog}
+	features, err := k.request(getFeature, nil)
+	if err != nil {
+		return Status{}, fmt.Errorf("read the audit features: %w", err)
+	}
+	if features.Header.Type == getFeature && len(features.Data) >= 16 {
+		st.LoginuidImmutable = binary.NativeEndian.Uint32(features.Data[8:])&loginuidImmutable != 0
+	}
+	return st, nil
 }
 
 // Dangerous says whether a setting cannot be undone (or panics the
@@ -121,12 +131,18 @@ func (k *netlinkKernel) Set(s Setting) error {
 	return nil
 }
 
+// AUDIT_GET_FEATURE / AUDIT_SET_FEATURE and the feature bit of
+// --loginuid-immutable (AUDIT_FEATURE_LOGINUID_IMMUTABLE).
+const (
+	getFeature        = 1019
+	setFeature        = 1018
+	loginuidImmutable = 1 << 1
+)
+
 // setLoginuidImmutable sends AUDIT_SET_FEATURE for
 // AUDIT_FEATURE_LOGINUID_IMMUTABLE with the lock bit, as auditctl does;
 // go-libaudit has no call for it.
 func (k *netlinkKernel) setLoginuidImmutable() error {
-	const setFeature = 1018
-	const loginuidImmutable = 1 << 1
 	data := make([]byte, 16)
 	binary.NativeEndian.PutUint32(data[0:], 1) // version
 	binary.NativeEndian.PutUint32(data[4:], loginuidImmutable)

@@ -56,18 +56,7 @@ func newRuleSet(sel *packs.Selection, opts Options) *RuleSet {
 	for _, r := range rs.Rules {
 		rs.byItem[r.Item] = r
 	}
-	var prepended []*model.Rule
-	for _, r := range rs.Rules {
-		if r.Prepend {
-			prepended = append([]*model.Rule{r}, prepended...)
-		}
-	}
-	rs.Eval = prepended
-	for _, r := range rs.Rules {
-		if !r.Prepend {
-			rs.Eval = append(rs.Eval, r)
-		}
-	}
+	rs.Eval = model.EvalOrder(rs.Rules)
 	return rs
 }
 

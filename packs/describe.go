@@ -65,3 +65,20 @@ func plural(n int, word string) string {
 	}
 	return fmt.Sprintf("%d %ss", n, word)
 }
+
+// Listing is a pack's rules as text for comparing two versions: each file
+// under a header, each line with the controls it implements.
+func Listing(files []*File) string {
+	var b strings.Builder
+	for _, f := range files {
+		fmt.Fprintf(&b, "## %s\n", f.Name)
+		for _, it := range f.Items {
+			b.WriteString(strings.TrimSpace(it.Text))
+			if len(it.Controls) > 0 {
+				b.WriteString("    # controls: " + strings.Join(it.Controls, " "))
+			}
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}

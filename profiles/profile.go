@@ -28,7 +28,9 @@ type Profile struct {
 	// Severity overrides lint checks' severities: check ID -> error,
 	// warning or info (lint checks the IDs).
 	Severity map[string]string
-	Source   string // "embedded:stig.toml" or the file's path
+	// VerifyKeys makes verify require the profile's keys, not just events.
+	VerifyKeys bool
+	Source     string // "embedded:stig.toml" or the file's path
 }
 
 type profileFile struct {
@@ -38,6 +40,7 @@ type profileFile struct {
 	Arches      []string          `toml:"arches"`
 	Settings    map[string]int64  `toml:"settings"`
 	Severity    map[string]string `toml:"severity"`
+	VerifyKeys  bool              `toml:"verify_keys"`
 }
 
 type setting struct {
@@ -65,7 +68,7 @@ func settingKeys() string {
 // Parse reads a profile; source names it in messages.
 func Parse(data []byte, source string) (*Profile, error) {
 	var f profileFile
-	if err := packs.DecodeTOML(data, source, &f, "a profile has name, description, packs, arches, [settings], [severity]"); err != nil {
+	if err := packs.DecodeTOML(data, source, &f, "a profile has name, description, packs, arches, verify_keys, [settings], [severity]"); err != nil {
 		return nil, err
 	}
 	if f.Name == "" {
@@ -74,7 +77,7 @@ func Parse(data []byte, source string) (*Profile, error) {
 	if len(f.Packs) == 0 {
 		return nil, fmt.Errorf("%s: packs is empty; list the packs to merge, e.g. packs = [\"base-config@^1\"]", source)
 	}
-	p := &Profile{Name: f.Name, Description: f.Description, Packs: f.Packs, Arches: f.Arches, Severity: f.Severity, Source: source}
+	p := &Profile{Name: f.Name, Description: f.Description, Packs: f.Packs, Arches: f.Arches, Severity: f.Severity, VerifyKeys: f.VerifyKeys, Source: source}
 	for id, sev := range f.Severity {
 		if sev != "error" && sev != "warning" && sev != "info" {
 			return nil, fmt.Errorf("%s: severity.%s = %q: use error, warning or info", source, id, sev)

@@ -39,6 +39,14 @@ func TestCLI(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if strings.Contains(string(raw), "../shared/") {
+				if _, err := os.Stat("../shared/corpus"); err != nil {
+					if os.Getenv("CI") == "true" {
+						t.Fatal("CI must have ../shared/corpus beside the checkout")
+					}
+					t.Skip("../shared/corpus is not here (a user's clone)")
+				}
+			}
 			args := append([]string{"auditpack"}, strings.Fields(string(raw))...)
 			for i, a := range args {
 				args[i] = strings.ReplaceAll(a, "$LONG_LINE_FILE", longLine)

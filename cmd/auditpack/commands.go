@@ -69,6 +69,44 @@ Examples:
 					return packs.WriteDetails(c.App.Writer, p, files, catalog.Packs())
 				},
 			},
+			{
+				Name:  "diff",
+				Usage: "show what changed between two versions of a pack: rules and the controls they implement",
+				UsageText: `auditpack packs diff NAME@VERSION NAME@VERSION [--packs DIR]...
+
+Examples:
+   auditpack packs diff site@1.2.0 site@2.0.0 --packs ./v1 --packs ./v2`,
+				Flags:        []cli.Flag{packRootsFlag},
+				OnUsageError: usageError,
+				Action: func(c *cli.Context) error {
+					if c.NArg() != 2 {
+						return inputError(fmt.Errorf("packs diff takes two packs, e.g. auditpack packs diff stig@2.0.0 stig@2.1.0"))
+					}
+					catalog, err := packs.NewCatalog(c.StringSlice("packs")...)
+					if err != nil {
+						return inputError(err)
+					}
+					var listings [2]string
+					var ids [2]string
+					for i, ref := range c.Args().Slice() {
+						p, err := catalog.Find(ref)
+						if err != nil {
+							return inputError(err)
+						}
+						files, err := p.Open()
+						if err != nil {
+							return inputError(err)
+						}
+						listings[i], ids[i] = packs.Listing(files), p.ID()
+					}
+					diff := packs.UnifiedDiff(ids[0], ids[1], listings[0], listings[1], func(_, s string) string { return s })
+					if diff == "" {
+						diff = fmt.Sprintf("%s and %s have the same rules and controls\n", ids[0], ids[1])
+					}
+					_, err = io.WriteString(c.App.Writer, diff)
+					return err
+				},
+			},
 		},
 	}
 }
@@ -95,12 +133,13 @@ func profilesCommand() *cli.Command {
 			{
 				Name:  "show",
 				Usage: "show a profile: the packs it resolves to, arches and settings",
-				UsageText: `auditpack profiles show NAME|FILE.toml [--packs DIR]...
+				UsageText: `auditpack profiles show NAME|FILE.toml [--packs DIR]... [--controls]
 
 Examples:
    auditpack profiles show stig
+   auditpack profiles show stig --controls
    auditpack profiles show ./site.toml --packs ./packs`,
-				Flags:        []cli.Flag{packRootsFlag},
+				Flags:        []cli.Flag{packRootsFlag, &cli.BoolFlag{Name: "controls", Usage: "list every control with the rules that implement it"}},
 				OnUsageError: usageError,
 				Action: func(c *cli.Context) error {
 					if c.NArg() != 1 {
@@ -109,6 +148,13 @@ Examples:
 					p, err := profiles.Load(c.Args().First())
 					if err != nil {
 						return inputError(err)
+					}
+					if c.Bool("controls") {
+						sel, err := profiles.Select(profiles.Request{Profile: c.Args().First(), PackRoots: c.StringSlice("packs")})
+						if err != nil {
+							return inputError(err)
+						}
+						return profiles.WriteControls(c.App.Writer, profiles.Controls(sel.Order()))
 					}
 					catalog, err := packs.NewCatalog(c.StringSlice("packs")...)
 					if err != nil {

@@ -82,7 +82,7 @@ Examples:
 		OnUsageError:           usageError,
 		HideHelpCommand:        true,
 		UseShortOptionHandling: false,
-		Commands:               []*cli.Command{packsCommand(), profilesCommand(), lintCommand(), compileCommand(), applyCommand(), explainCommand()},
+		Commands:               []*cli.Command{packsCommand(), profilesCommand(), lintCommand(), compileCommand(), applyCommand(), verifyCommand(), explainCommand()},
 	}
 	return app
 }

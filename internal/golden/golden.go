@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/sergi/go-diff/diffmatchpatch"
+	"github.com/auditpack/auditpack/packs"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files with the output of this run")
@@ -35,42 +35,7 @@ func Check(t testing.TB, path string, got []byte) {
 	}
 }
 
-// LineDiff is a deterministic line diff of a and b, lines prefixed "-", "+" or " ".
+// LineDiff is a deterministic unified diff of a and b.
 func LineDiff(a, b string) string {
-	dmp := diffmatchpatch.New()
-	dmp.DiffTimeout = 0
-	ra, rb, lines := dmp.DiffLinesToRunes(a, b)
-	diffs := dmp.DiffCharsToLines(dmp.DiffMainRunes(ra, rb, false), lines)
-	var out []byte
-	for _, d := range diffs {
-		prefix := " "
-		switch d.Type {
-		case diffmatchpatch.DiffDelete:
-			prefix = "-"
-		case diffmatchpatch.DiffInsert:
-			prefix = "+"
-		}
-		for _, l := range splitLines(d.Text) {
-			out = append(out, prefix...)
-			out = append(out, l...)
-			out = append(out, '\n')
-		}
-	}
-	return string(out)
-}
-
-func splitLines(s string) []string {
-	var lines []string
-	for len(s) > 0 {
-		i := 0
-		for i < len(s) && s[i] != '\n' {
-			i++
-		}
-		lines = append(lines, s[:i])
-		if i < len(s) {
-			i++
-		}
-		s = s[i:]
-	}
-	return lines
+	return packs.UnifiedDiff("golden", "got", a, b, func(_, s string) string { return s })
 }

@@ -360,3 +360,18 @@ func (r *Rule) Restrict(abi ABI, syscall int) *Rule {
 	}
 	return &c
 }
+
+// EvalOrder is the order the kernel evaluates rules in: within each list,
+// rules added with -A first (the last added first), then the others in
+// load order.
+func EvalOrder(rules []*Rule) []*Rule {
+	var prepended, appended []*Rule
+	for _, r := range rules {
+		if r.Prepend {
+			prepended = append([]*Rule{r}, prepended...)
+		} else {
+			appended = append(appended, r)
+		}
+	}
+	return append(prepended, appended...)
+}

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/auditpack/auditpack/apply"
+	"github.com/auditpack/auditpack/packs"
+	"github.com/auditpack/auditpack/packs/model"
+	"github.com/auditpack/auditpack/profiles"
+)
+
+func verifyCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "verify",
+		Usage: "check, control by control, that a rule set records what a profile asks for",
+		UsageText: `auditpack verify --profile P (--rules FILE | --kernel) [--packs DIR]... [--format text|json]
+
+A control passes when the target's rules match every event the profile's
+rules for it ask for, by meaning (not text): rules split by arch or
+syscall, fields in another order, -k or -F key=, watches or -F path= all
+count, and an earlier never rule that takes the events first fails it.
+--kernel reads the running kernel's rules (read-only, root).
+
+Exit codes: 0 every control passes, 1 some fail, 2 usage or input errors.
+
+Examples:
+   auditpack verify --profile stig --rules /etc/audit/audit.rules
+   auditpack verify --profile pci-dss --kernel --format json`,
+		Flags: []cli.Flag{
+			profileFlag, packRootsFlag,
+			&cli.StringFlag{Name: "rules", Usage: "the rules `FILE` (or rules.d) to check"},
+			&cli.BoolFlag{Name: "kernel", Usage: "check the running kernel's rules"},
+			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text or json"},
+		},
+		OnUsageError: usageError,
+		Action: func(c *cli.Context) error {
+			format := c.String("format")
+			switch {
+			case c.String("profile") == "":
+				return inputError(errors.New("verify needs --profile"))
+			case (c.String("rules") == "") == !c.Bool("kernel"):
+				return inputError(errors.New("verify needs exactly one of --rules FILE and --kernel"))
+			case format != "text" && format != "json":
+				return inputError(fmt.Errorf("--format %q: use text or json", format))
+			}
+			p, err := profiles.Load(c.String("profile"))
+			if err != nil {
+				return inputError(err)
+			}
+			sel, err := profiles.Select(profiles.Request{Profile: c.String("profile"), PackRoots: c.StringSlice("packs")})
+			if err != nil {
+				return inputError(err)
+			}
+			required := sel.Order()
+			var target *profiles.Target
+			if path := c.String("rules"); path != "" {
+				target, err = rulesTarget(path)
+			} else {
+				target, err = kernelTarget()
+			}
+			if err != nil {
+				return err
+			}
+			report := profiles.Verify(p.Name, required, target, profiles.VerifyOptions{Machine: model.Native(), Keys: p.VerifyKeys})
+			if format == "json" {
+				err = profiles.WriteReportJSON(c.App.Writer, report)
+			} else {
+				err = profiles.WriteReport(c.App.Writer, report)
+			}
+			if err != nil {
+				return failedError(err)
+			}
+			if n := report.Failed(); n > 0 {
+				return failedError(fmt.Errorf("%d controls fail", n))
+			}
+			return nil
+		},
+	}
+}
+
+func rulesTarget(path string) (*profiles.Target, error) {
+	src, err := packs.LoadPath(path)
+	if err != nil {
+		return nil, inputError(err)
+	}
+	sel := &packs.Selection{}
+	if err := sel.AddSource(src); err != nil {
+		return nil, inputError(err)
+	}
+	o := sel.Order()
+	if len(o.Problems) > 0 {
+		return nil, inputError(o.Problems[0])
+	}
+	return profiles.TargetFromOrdered(path, o), nil
+}
+
+// kernelTarget reads the running kernel's rules, spelled as auditctl -l
+// spells them, and its settings.
+func kernelTarget() (*profiles.Target, error) {
+	k, err := openKernel()
+	if err != nil {
+		return nil, failedError(err)
+	}
+	defer k.Close()
+	status, err := k.Status()
+	if err != nil {
+		return nil, failedError(err)
+	}
+	raw, err := k.Rules()
+	if err != nil {
+		return nil, failedError(err)
+	}
+	var text strings.Builder
+	for _, w := range raw {
+		r, err := apply.FromKernel(w, model.Native())
+		if err != nil {
+			return nil, failedError(err)
+		}
+		text.WriteString(r.Text + "\n")
+	}
+	f := packs.ParseFile("kernel", "kernel", nil, []byte(text.String()))
+	if len(f.Errors) > 0 {
+		return nil, failedError(fmt.Errorf("a kernel rule reads back as a line auditpack cannot parse: %v", f.Errors[0]))
+	}
+	t := profiles.TargetFromOrdered("kernel", (&packs.Selection{Files: []*packs.File{f}}).Order())
+	for option, v := range map[packs.Option]uint32{packs.OptEnabled: status.Enabled, packs.OptFailure: status.Failure,
+		packs.OptBacklogLimit: status.BacklogLimit, packs.OptRateLimit: status.RateLimit, packs.OptBacklogWaitTime: status.BacklogWaitTime} {
+		t.Settings[option] = strconv.FormatUint(uint64(v), 10)
+	}
+	if status.LoginuidImmutable {
+		t.Settings[packs.OptLoginuidImmutable] = "1"
+	}
+	return t, nil
+}

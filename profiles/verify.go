@@ -1,0 +1,390 @@
+package profiles
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/auditpack/auditpack/packs"
+	"github.com/auditpack/auditpack/packs/model"
+)
+
+// Control is one compliance control and the lines that implement it.
+type Control struct {
+	ID    string
+	Items []*packs.Item // rules and settings annotated with it, in load order
+}
+
+// Controls lists the controls of a rule set in the order their first line
+// loads.
+func Controls(o *packs.Ordered) []Control {
+	var out []Control
+	index := map[string]int{}
+	for _, it := range o.Items {
+		for _, id := range it.Controls {
+			i, ok := index[id]
+			if !ok {
+				i = len(out)
+				index[id] = i
+				out = append(out, Control{ID: id})
+			}
+			out[i].Items = append(out[i].Items, it)
+		}
+	}
+	return out
+}
+
+// Target is the rule set verify checks: a compiled file or the kernel.
+type Target struct {
+	Name  string
+	Items []*packs.Item // in load order
+	// Settings are the effective control values: "-e" -> "2", ...;
+	// "--loginuid-immutable" -> "1" when set.
+	Settings map[packs.Option]string
+}
+
+// TargetFromOrdered takes the rules and the effective settings (the last
+// value in load order) of a rules file.
+func TargetFromOrdered(name string, o *packs.Ordered) *Target {
+	t := &Target{Name: name, Settings: map[packs.Option]string{}}
+	for _, it := range o.Items {
+		switch {
+		case it.Directive.Option == packs.OptLoginuidImmutable:
+			t.Settings[packs.OptLoginuidImmutable] = "1"
+		case it.IsDirective():
+			t.Settings[it.Directive.Option] = it.Directive.Value
+		default:
+			t.Items = append(t.Items, it)
+		}
+	}
+	return t
+}
+
+// Status of a control.
+const (
+	Pass = "PASS"
+	Fail = "FAIL"
+)
+
+// ControlResult is the verdict on one control with its evidence.
+type ControlResult struct {
+	ID       string
+	Status   string
+	Evidence []Evidence // what in the target implements it
+	Missing  []string   // what to add to the target, each with the requirement it comes from
+	Notes    []string   // partial exclusions and the like, which do not fail it
+}
+
+// Evidence is a target line, or a setting, that implements a control.
+type Evidence struct {
+	Origin  packs.Origin
+	Setting string // "-e 2" for a setting; empty for a rule line
+}
+
+func (e Evidence) String() string {
+	if e.Setting != "" {
+		return e.Setting
+	}
+	return e.Origin.String()
+}
+
+// Report is verify's answer for a whole profile.
+type Report struct {
+	Profile string
+	Target  string
+	Results []ControlResult
+}
+
+// Failed counts the controls that fail.
+func (r *Report) Failed() int {
+	n := 0
+	for _, c := range r.Results {
+		if c.Status == Fail {
+			n++
+		}
+	}
+	return n
+}
+
+// VerifyOptions tune the comparison.
+type VerifyOptions struct {
+	Machine *model.Target // whose syscall tables and ABIs apply
+	Keys    bool          // keys must match too (a profile's verify_keys)
+}
+
+// Verify checks, control by control, that the target records what the
+// profile's rules ask for, by meaning: a requirement is met by always rules
+// that match all of its events (together: one per arch, or syscalls split
+// over rules), in the same filter list, with constraints at least as broad,
+// and with no earlier never rule taking the events first.
+func Verify(profile string, required *packs.Ordered, target *Target, opts VerifyOptions) *Report {
+	v := newVerifier(target, opts)
+	rep := &Report{Profile: profile, Target: target.Name}
+	for _, c := range Controls(required) {
+		res := ControlResult{ID: c.ID, Status: Pass}
+		seen := map[Evidence]bool{}
+		for _, it := range c.Items {
+			evidence, missing, notes := v.check(it)
+			for _, e := range evidence {
+				if !seen[e] {
+					seen[e] = true
+					res.Evidence = append(res.Evidence, e)
+				}
+			}
+			res.Missing = append(res.Missing, missing...)
+			for _, n := range notes {
+				if !slices.Contains(res.Notes, n) {
+					res.Notes = append(res.Notes, n)
+				}
+			}
+		}
+		sort.SliceStable(res.Evidence, func(i, j int) bool {
+			a, b := res.Evidence[i].Origin, res.Evidence[j].Origin
+			return a.File < b.File || (a.File == b.File && a.Line < b.Line)
+		})
+		if len(res.Missing) > 0 {
+			res.Status = Fail
+		}
+		rep.Results = append(rep.Results, res)
+	}
+	return rep
+}
+
+type verifier struct {
+	opts     VerifyOptions
+	target   *Target
+	eval     []*model.Rule
+	bySys    [2]map[int][]int // ABI -> syscall -> eval positions of rules that see it
+	wide     []int            // rules that see every syscall, or are on other lists
+	settings map[packs.Option]string
+}
+
+func newVerifier(t *Target, opts VerifyOptions) *verifier {
+	v := &verifier{opts: opts, target: t, settings: t.Settings}
+	var rules []*model.Rule
+	for _, it := range t.Items {
+		if r := model.Normalize(it, opts.Machine); r != nil {
+			rules = append(rules, r)
+		}
+	}
+	v.eval = model.EvalOrder(rules)
+	v.bySys = [2]map[int][]int{{}, {}}
+	for i, r := range v.eval {
+		if r.AllSyscalls || (r.List != model.ListExit && r.List != model.ListIOUring) {
+			v.wide = append(v.wide, i)
+			continue
+		}
+		for abi := range r.ABIs {
+			if !r.ABIs[abi] {
+				continue
+			}
+			for n := 0; n < 2048; n++ {
+				if r.WireMask.Has(n) {
+					v.bySys[abi][n] = append(v.bySys[abi][n], i)
+				}
+			}
+		}
+	}
+	return v
+}
+
+// check reports the target lines that meet one requirement, and what is
+// missing.
+func (v *verifier) check(it *packs.Item) (evidence []Evidence, missing, notes []string) {
+	if it.IsDirective() {
+		return v.checkSetting(it)
+	}
+	req := model.Normalize(it, v.opts.Machine)
+	if req == nil {
+		return nil, nil, nil
+	}
+	var gaps []gap
+	for _, part := range parts(req) {
+		cover, note, problem := v.cover(part.rule, req)
+		if note != "" {
+			notes = append(notes, note)
+		}
+		switch {
+		case cover != nil:
+			evidence = append(evidence, Evidence{Origin: cover.Item.Origin})
+		case problem != "":
+			missing = append(missing, fmt.Sprintf("%s (for %s)", problem, it.Origin.Describe()))
+		default:
+			gaps = append(gaps, part)
+		}
+	}
+	if len(gaps) > 0 {
+		for _, s := range suggest(req, gaps, v.opts.Machine) {
+			missing = append(missing, fmt.Sprintf("add %s (for %s)", s, it.Origin.Describe()))
+		}
+	}
+	return evidence, missing, notes
+}
+
+// gap is one part of a requirement: one ABI and one syscall (-1 for all).
+type gap struct {
+	abi     model.ABI
+	syscall int
+	rule    *model.Rule
+}
+
+func parts(r *model.Rule) []gap {
+	if r.List != model.ListExit && r.List != model.ListIOUring {
+		return []gap{{rule: r, syscall: -1}}
+	}
+	var out []gap
+	for _, abi := range []model.ABI{model.B64, model.B32} {
+		if !r.ABIs[abi] {
+			continue
+		}
+		if r.AllSyscalls {
+			out = append(out, gap{abi, -1, r.Restrict(abi, -1)})
+			continue
+		}
+		for n := 0; n < 2048; n++ {
+			if r.WireMask.Has(n) {
+				out = append(out, gap{abi, n, r.Restrict(abi, n)})
+			}
+		}
+	}
+	return out
+}
+
+// cover finds the target rule that records a part's events first: the
+// first rule in evaluation order that matches all of them. An earlier
+// never rule that matches them all means they are lost; one that matches
+// some only is noted.
+func (v *verifier) cover(part, req *model.Rule) (*model.Rule, string, string) {
+	note := ""
+	for _, i := range v.candidates(part) {
+		t := v.eval[i]
+		if !model.Overlaps(t, part) {
+			continue
+		}
+		covers := model.Covers(t, part)
+		switch {
+		case t.Action == model.Never && covers:
+			return nil, note, "remove or narrow the never rule " + t.Item.Origin.Describe() + ", which takes these events first"
+		case t.Action == model.Never && t.List != model.ListExclude:
+			note = "the never rule " + t.Item.Origin.Describe() + " excludes some of the events of " + req.Item.Origin.Describe()
+		case covers && v.opts.Keys && !sameKeys(t.Keys, req.Keys):
+			return nil, note, fmt.Sprintf("%s records these events under key %q; the profile asks for %q", t.Item.Origin.Describe(), strings.Join(t.Keys, ","), strings.Join(req.Keys, ","))
+		case covers:
+			return t, note, ""
+		}
+	}
+	return nil, note, ""
+}
+
+func sameKeys(have, want []string) bool {
+	for _, w := range want {
+		found := false
+		for _, h := range have {
+			found = found || h == w
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// candidates are the target rules, in evaluation order, that may see the
+// part's syscall.
+func (v *verifier) candidates(part *model.Rule) []int {
+	if part.List != model.ListExit && part.List != model.ListIOUring || part.AllSyscalls {
+		return v.wide
+	}
+	var specific []int
+	for abi := range part.ABIs {
+		if part.ABIs[abi] {
+			for n := 0; n < 2048; n++ {
+				if part.WireMask.Has(n) {
+					specific = v.bySys[abi][n]
+				}
+			}
+		}
+	}
+	merged := make([]int, 0, len(specific)+len(v.wide))
+	i, j := 0, 0
+	for i < len(specific) || j < len(v.wide) {
+		if j == len(v.wide) || (i < len(specific) && specific[i] < v.wide[j]) {
+			merged = append(merged, specific[i])
+			i++
+		} else {
+			merged = append(merged, v.wide[j])
+			j++
+		}
+	}
+	return merged
+}
+
+// checkSetting compares a required control setting with the target's.
+func (v *verifier) checkSetting(it *packs.Item) ([]Evidence, []string, []string) {
+	d := it.Directive
+	have, ok := v.settings[d.Option]
+	want := d.Value
+	if d.Option == packs.OptLoginuidImmutable {
+		want = "1"
+	}
+	var good bool
+	switch d.Option {
+	case packs.OptEnabled, packs.OptFailure, packs.OptRateLimit, packs.OptLoginuidImmutable:
+		good = ok && have == want
+	case packs.OptBacklogLimit, packs.OptBacklogWaitTime:
+		h, _ := strconv.ParseUint(have, 10, 32)
+		w, _ := strconv.ParseUint(want, 10, 32)
+		good = ok && h >= w
+	default:
+		return nil, nil, nil // -D, -c, -i describe no state
+	}
+	if good {
+		return []Evidence{{Origin: packs.Origin{File: v.target.Name}, Setting: strings.TrimSpace(string(d.Option) + " " + have)}}, nil, nil
+	}
+	return nil, []string{fmt.Sprintf("set %s (for %s)", strings.TrimSpace(it.Text), it.Origin.Describe())}, nil
+}
+
+// suggest writes the rules that would close the gaps: one per ABI, with the
+// missing syscalls and the requirement's own fields.
+func suggest(req *model.Rule, gaps []gap, m *model.Target) []string {
+	byABI := map[model.ABI][]string{}
+	var order []model.ABI
+	for _, g := range gaps {
+		if _, ok := byABI[g.abi]; !ok {
+			order = append(order, g.abi)
+		}
+		name := "all"
+		if g.syscall >= 0 {
+			name = m.SyscallNames(g.abi)[g.syscall]
+		}
+		byABI[g.abi] = append(byABI[g.abi], name)
+	}
+	if req.List != model.ListExit && req.List != model.ListIOUring || len(gaps) == len(parts(req)) {
+		return []string{strings.TrimSpace(req.Item.Text)}
+	}
+	var out []string
+	for _, abi := range order {
+		var b strings.Builder
+		fmt.Fprintf(&b, "-a %s,exit", req.Action)
+		if req.HasArch || len(order) < 2 || !req.ABIs[1-abi] {
+			fmt.Fprintf(&b, " -F arch=%s", abi)
+		}
+		fmt.Fprintf(&b, " -S %s", strings.Join(byABI[abi], ","))
+		for _, f := range req.Fields {
+			switch f.Kind {
+			case model.KindArch:
+			case model.KindCompare:
+				fmt.Fprintf(&b, " -C %s%s%s", f.Name, f.Op, f.Text)
+			default:
+				fmt.Fprintf(&b, " -F %s%s%s", f.Name, f.Op, f.Text)
+			}
+		}
+		for _, k := range req.Keys {
+			fmt.Fprintf(&b, " -k %s", k)
+		}
+		out = append(out, b.String())
+	}
+	return out
+}

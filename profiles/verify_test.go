@@ -1,0 +1,152 @@
+package profiles
+
+import (
+	"fmt"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/auditpack/auditpack/packs"
+	"github.com/auditpack/auditpack/packs/model"
+)
+
+func verifyFile(t *testing.T, profile, packRoot, target string) *Report {
+	t.Helper()
+	p, err := Load(profile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := Request{Profile: profile}
+	if packRoot != "" {
+		req.PackRoots = []string{packRoot}
+	}
+	sel, err := Select(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := packs.LoadPath(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tsel := &packs.Selection{Files: src.Files}
+	return Verify(p.Name, sel.Order(), TargetFromOrdered(target, tsel.Order()), VerifyOptions{Machine: model.Targets["x86_64"], Keys: p.VerifyKeys})
+}
+
+func failing(r *Report) []string {
+	var out []string
+	for _, c := range r.Results {
+		if c.Status == Fail {
+			out = append(out, c.ID)
+		}
+	}
+	return out
+}
+
+// Rewrites that keep the meaning pass; each real gap fails exactly its
+// control.
+func TestVerifyByMeaning(t *testing.T) {
+	cases := map[string][]string{
+		"good":            nil,
+		"missing-syscall": {"C-CHMOD"},
+		"narrowed":        {"C-CHMOD"},
+		"never-first":     {"C-EXEC"},
+		"b64-only":        {"C-EXEC"},
+		"small-backlog":   {"C-BACKLOG"},
+	}
+	for name, want := range cases {
+		r := verifyFile(t, "testdata/verify/req.toml", "testdata/verify/req", "testdata/verify/targets/"+name+".rules")
+		if got := failing(r); !slices.Equal(got, want) {
+			var b strings.Builder
+			WriteReport(&b, r)
+			t.Errorf("%s: failing %v, want %v\n%s", name, got, want, b.String())
+		}
+		if len(r.Results) != 5 {
+			t.Errorf("%s: %d controls, want 5", name, len(r.Results))
+		}
+	}
+}
+
+func TestVerifySuggestsTheMissingRule(t *testing.T) {
+	r := verifyFile(t, "testdata/verify/req.toml", "testdata/verify/req", "testdata/verify/targets/missing-syscall.rules")
+	for _, c := range r.Results {
+		if c.ID == "C-CHMOD" {
+			want := "add -a always,exit -F arch=b64 -S fchmodat -F auid>=1000 -F auid!=unset -k perm_mod"
+			if len(c.Missing) != 1 || !strings.HasPrefix(c.Missing[0], want) {
+				t.Errorf("missing %q, want %q", c.Missing, want)
+			}
+		}
+	}
+}
+
+func TestVerifyKeysWhenTheProfileSaysSo(t *testing.T) {
+	dir := t.TempDir()
+	data, _ := os.ReadFile("testdata/verify/req.toml")
+	os.WriteFile(filepath.Join(dir, "keys.toml"), append(data, []byte("verify_keys = true\n")...), 0o644)
+	r := verifyFile(t, filepath.Join(dir, "keys.toml"), "testdata/verify/req", "testdata/verify/targets/good.rules")
+	if got := failing(r); !slices.Equal(got, []string{"C-EXEC", "C-CHMOD", "C-SHADOW"}) {
+		t.Errorf("with verify_keys the renamed keys must fail: %v", got)
+	}
+}
+
+// A profile verified against its own compiled output passes every
+// control: for each embedded profile, and for random rule sets.
+func TestVerifyOwnOutputPasses(t *testing.T) {
+	for _, name := range []string{"stig", "pci-dss", "ospp"} {
+		sel, err := Select(Request{Profile: name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		o := sel.Order()
+		r := Verify(name, o, TargetFromOrdered("compiled", o), VerifyOptions{Machine: model.Targets["x86_64"]})
+		if got := failing(r); len(got) > 0 || len(r.Results) == 0 {
+			t.Errorf("%s against its own output: failing %v of %d", name, got, len(r.Results))
+		}
+	}
+	rng := rand.New(rand.NewSource(1))
+	for i := 0; i < 200; i++ {
+		text := randomRules(rng)
+		f := packs.ParseFile("r.rules", "r.rules", nil, []byte(text))
+		if len(f.Errors) > 0 {
+			t.Fatalf("generator wrote %v", f.Errors[0])
+		}
+		o := (&packs.Selection{Files: []*packs.File{f}}).Order()
+		r := Verify("random", o, TargetFromOrdered("compiled", o), VerifyOptions{Machine: model.Targets["x86_64"]})
+		if got := failing(r); len(got) > 0 {
+			t.Fatalf("random set %d fails %v against itself:\n%s", i, got, text)
+		}
+	}
+}
+
+// randomRules writes an always-only rule set with control annotations:
+// syscall rules with random arches, syscalls and fields, watches, settings.
+func randomRules(rng *rand.Rand) string {
+	syscalls := []string{"openat", "unlinkat", "chmod", "fchmod", "execve", "mount", "umount2", "renameat", "truncate", "init_module"}
+	fields := []string{"-F auid>=1000 -F auid!=unset", "-F uid=0", "-F exit=-EACCES", "-F exe=/usr/bin/x", "-F success=1", "-F euid=0 -C uid!=euid", "-F a0=0x4", ""}
+	var b strings.Builder
+	for i := 0; i < 5+rng.Intn(20); i++ {
+		fmt.Fprintf(&b, "## controls: R-%d\n", rng.Intn(6))
+		switch rng.Intn(4) {
+		case 0:
+			fmt.Fprintf(&b, "-w /etc/f%d -p %s -k w%d\n", rng.Intn(5), []string{"wa", "r", "x", "rwxa"}[rng.Intn(4)], i)
+		case 1:
+			fmt.Fprintf(&b, "-b %d\n", 64+rng.Intn(10000))
+		default:
+			var sc []string
+			for _, s := range syscalls {
+				if rng.Intn(4) == 0 {
+					sc = append(sc, s)
+				}
+			}
+			if len(sc) == 0 {
+				sc = []string{"openat"}
+			}
+			arch := []string{"-F arch=b64 ", "-F arch=b32 ", ""}[rng.Intn(3)]
+			fmt.Fprintf(&b, "-a always,exit %s-S %s %s -k k%d\n", arch, strings.Join(sc, ","), fields[rng.Intn(len(fields))], i)
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
