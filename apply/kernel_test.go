@@ -153,7 +153,7 @@ func TestApplyMatchesAuditctl(t *testing.T) {
 			if out, code := kt.LoadWithAuditctl("-D\n"); code != 0 {
 				t.Fatal(out)
 			}
-			res, err = Apply(k, d, target, Options{LockPath: filepath.Join(t.TempDir(), "lock")})
+			_, err = Apply(k, d, target, Options{LockPath: filepath.Join(t.TempDir(), "lock")})
 			if err != nil {
 				t.Fatalf("apply: %v", err)
 			}

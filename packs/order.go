@@ -111,9 +111,6 @@ func hoistSlot(it *Item) int {
 	return -1
 }
 
-// Hoisted reports whether augenrules moves this line to the top or end.
-func (it *Item) Hoisted() bool { return hoistSlot(it) >= 0 }
-
 // keepsArch drops a rule whose -F arch= names an arch the selection leaves out.
 func keepsArch(it *Item, arches []string) bool {
 	sr, ok := it.Rule.(*rule.SyscallRule)

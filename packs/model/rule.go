@@ -314,16 +314,6 @@ func (r *Rule) buildIdentity() string {
 // identity are one rule to the kernel, and the second gets "Rule exists".
 func (r *Rule) Identity() string { return r.identity }
 
-// MatchIdentity is the identity without keys: two rules with the same match
-// identity match exactly the same events.
-func (r *Rule) MatchIdentity() string {
-	if len(r.Keys) == 0 {
-		return r.identity
-	}
-	k := "key=" + strings.Join(r.Keys, "\x01") + "|"
-	return strings.Replace(r.identity, k, "", 1)
-}
-
 // FieldsNamed returns the constraints on one field.
 func (r *Rule) FieldsNamed(name string) []Field {
 	var out []Field
