@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 
@@ -133,3 +134,18 @@ func (p *Pass) Reportf(o packs.Origin, related []packs.Origin, format string, ar
 
 // Findings are the diagnostics of the earlier stages.
 func (p *Pass) Findings() []Diagnostic { return p.findings }
+
+// WriteCatalogue writes every check's ID, severity, title and doc as
+// Markdown: docs/checks.md is this output, and a test keeps it current.
+func WriteCatalogue(w io.Writer) error {
+	var b strings.Builder
+	b.WriteString("# auditpack lint checks\n\nGenerated from the checks' own docs (`go test ./lint -run TestCatalogueDoc -update`);\n`auditpack explain ID` prints the same text.\n\n| check | severity | title |\n|---|---|---|\n")
+	for _, c := range Checks() {
+		fmt.Fprintf(&b, "| [%s](#%s) | %s | %s |\n", c.ID, strings.ToLower(c.ID), c.Severity, c.Title)
+	}
+	for _, c := range Checks() {
+		fmt.Fprintf(&b, "\n## %s\n\n%s — severity %s\n\n```\n%s\n```\n", c.ID, c.Title, c.Severity, strings.TrimSpace(c.Doc))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/auditpack/auditpack/internal/golden"
 	"github.com/auditpack/auditpack/packs/model"
 	"github.com/auditpack/auditpack/profiles"
 )
@@ -184,4 +185,13 @@ func TestChecks(t *testing.T) {
 			}
 		})
 	}
+}
+
+// docs/checks.md is generated from the checks; it must not go stale.
+func TestCatalogueDoc(t *testing.T) {
+	var b strings.Builder
+	if err := WriteCatalogue(&b); err != nil {
+		t.Fatal(err)
+	}
+	golden.Check(t, "../docs/checks.md", []byte(b.String()))
 }
