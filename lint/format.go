@@ -15,10 +15,11 @@ var Formats = map[string]func(io.Writer, *Result, string) error{
 	"json":   WriteJSON,
 	"sarif":  WriteSARIF,
 	"github": WriteGitHub,
+	"junit":  WriteJUnitResult,
 }
 
 // FormatNames lists the formats for help texts.
-const FormatNames = "text, json, sarif, github"
+const FormatNames = "text, json, sarif, github, junit"
 
 // WriteText prints "file:line: severity: message [ID]" lines, then a
 // summary line.

@@ -86,3 +86,17 @@ func WriteControls(w io.Writer, controls []Control) error {
 	}
 	return nil
 }
+
+// WriteReportGitHub prints a GitHub Actions annotation per failing control.
+func WriteReportGitHub(w io.Writer, r *Report) error {
+	for _, c := range r.Results {
+		if c.Status != Fail {
+			continue
+		}
+		msg := strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(strings.Join(c.Missing, "\n"))
+		if _, err := fmt.Fprintf(w, "::error title=%s not covered::%s\n", c.ID, msg); err != nil {
+			return err
+		}
+	}
+	return nil
+}

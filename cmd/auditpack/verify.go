@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/auditpack/auditpack/apply"
+	"github.com/auditpack/auditpack/lint"
 	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
 	"github.com/auditpack/auditpack/profiles"
@@ -18,7 +19,7 @@ func verifyCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "verify",
 		Usage: "check, control by control, that a rule set records what a profile asks for",
-		UsageText: `auditpack verify --profile P (--rules FILE | --kernel) [--packs DIR]... [--format text|json]
+		UsageText: `auditpack verify --profile P (--rules FILE | --kernel) [--packs DIR]... [--format text|json|github|junit]
 
 A control passes when the target's rules match every event the profile's
 rules for it ask for, by meaning (not text): rules split by arch or
@@ -35,7 +36,7 @@ Examples:
 			profileFlag, packRootsFlag,
 			&cli.StringFlag{Name: "rules", Usage: "the rules `FILE` (or rules.d) to check"},
 			&cli.BoolFlag{Name: "kernel", Usage: "check the running kernel's rules"},
-			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text or json"},
+			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text, json, github or junit"},
 		},
 		OnUsageError: usageError,
 		Action: func(c *cli.Context) error {
@@ -45,8 +46,8 @@ Examples:
 				return inputError(errors.New("verify needs --profile"))
 			case (c.String("rules") == "") == !c.Bool("kernel"):
 				return inputError(errors.New("verify needs exactly one of --rules FILE and --kernel"))
-			case format != "text" && format != "json":
-				return inputError(fmt.Errorf("--format %q: use text or json", format))
+			case format != "text" && format != "json" && format != "github" && format != "junit":
+				return inputError(fmt.Errorf("--format %q: use text, json, github or junit", format))
 			}
 			p, err := profiles.Load(c.String("profile"))
 			if err != nil {
@@ -67,9 +68,18 @@ Examples:
 				return err
 			}
 			report := profiles.Verify(p.Name, required, target, profiles.VerifyOptions{Machine: model.Native(), Keys: p.VerifyKeys})
-			if format == "json" {
+			switch format {
+			case "json":
 				err = profiles.WriteReportJSON(c.App.Writer, report)
-			} else {
+			case "github":
+				err = profiles.WriteReportGitHub(c.App.Writer, report)
+			case "junit":
+				var cases []lint.JUnitCase
+				for _, r := range report.Results {
+					cases = append(cases, lint.JUnitCase{Name: r.ID, Failures: r.Missing})
+				}
+				err = lint.WriteJUnit(c.App.Writer, "auditpack verify "+report.Profile, cases)
+			default:
 				err = profiles.WriteReport(c.App.Writer, report)
 			}
 			if err != nil {
