@@ -11,6 +11,7 @@ import (
 
 	"github.com/auditpack/auditpack/apply"
 	"github.com/auditpack/auditpack/internal/golden"
+	"github.com/auditpack/auditpack/internal/jsonschema"
 	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
 )
@@ -55,6 +56,7 @@ func TestCLI(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			code := run(args, &stdout, &stderr)
 			golden.Check(t, filepath.Join(dir, "stdout.golden"), stdout.Bytes())
+			checkSchema(t, args, stdout.Bytes())
 			golden.Check(t, filepath.Join(dir, "stderr.golden"), bytes.ReplaceAll(stderr.Bytes(), []byte(longLine), []byte("$LONG_LINE_FILE")))
 			wantRaw, err := os.ReadFile(filepath.Join(dir, "exitcode"))
 			if err != nil {
@@ -98,4 +100,23 @@ func caseKernel(t *testing.T, dir string) func() (apply.Kernel, error) {
 		}
 	}
 	return func() (apply.Kernel, error) { return k, nil }
+}
+
+// checkSchema holds every --format json output to its schema in docs/schema.
+func checkSchema(t *testing.T, args []string, out []byte) {
+	t.Helper()
+	if !strings.Contains(strings.Join(args, " "), "--format json") || len(out) == 0 {
+		return
+	}
+	schema, err := os.ReadFile(filepath.Join("docs/schema", args[1]+".schema.json"))
+	if err != nil {
+		t.Fatalf("no schema for %s --format json: %v", args[1], err)
+	}
+	problems, err := jsonschema.Validate(schema, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Errorf("output breaks docs/schema/%s.schema.json: %s", args[1], p)
+	}
 }
