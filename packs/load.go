@@ -41,26 +41,49 @@ func LoadPath(p string) (*Source, error) {
 		}
 		return &Source{Pack: pack, Files: files}, nil
 	}
-	entries, err := os.ReadDir(p)
+	names, err := RulesFiles(p)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", p, unwrapPathError(err))
+		return nil, err
 	}
 	src := &Source{}
-	for _, e := range entries {
-		if !IsRulesFileName(e.Name()) || e.IsDir() {
-			continue
-		}
-		f, err := loadFile(filepath.Join(p, e.Name()), e.Name())
+	for _, name := range names {
+		f, err := loadFile(name, filepath.Base(name))
 		if err != nil {
 			return nil, err
 		}
 		src.Files = append(src.Files, f)
 	}
-	if len(src.Files) == 0 {
+	return src, nil
+}
+
+// RulesFiles lists what augenrules would read of a path: the file itself,
+// or a directory's *.rules files in augenrules order.
+func RulesFiles(p string) ([]string, error) {
+	info, err := os.Stat(p)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", p, unwrapPathError(err))
+	}
+	if !info.IsDir() {
+		return []string{p}, nil
+	}
+	entries, err := os.ReadDir(p)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", p, unwrapPathError(err))
+	}
+	var names []string
+	for _, e := range entries {
+		if IsRulesFileName(e.Name()) && !e.IsDir() {
+			names = append(names, e.Name())
+		}
+	}
+	if len(names) == 0 {
 		return nil, fmt.Errorf("%s: no *.rules files here (augenrules reads only files ending in .rules); give a rules.d directory, a pack directory or a .rules file", p)
 	}
-	sort.Slice(src.Files, func(i, j int) bool { return VersionLess(src.Files[i].Name, src.Files[j].Name) })
-	return src, nil
+	sort.Slice(names, func(i, j int) bool { return VersionLess(names[i], names[j]) })
+	for i, n := range names {
+		names[i] = filepath.Join(p, n)
+	}
+	return names, nil
 }
 
 func loadFile(p, name string) (*File, error) {

@@ -82,7 +82,7 @@ Examples:
 		OnUsageError:           usageError,
 		HideHelpCommand:        true,
 		UseShortOptionHandling: false,
-		Commands:               []*cli.Command{packsCommand(), profilesCommand(), lintCommand(), compileCommand(), applyCommand(), verifyCommand(), explainCommand()},
+		Commands:               []*cli.Command{packsCommand(), profilesCommand(), lintCommand(), compileCommand(), applyCommand(), verifyCommand(), fmtCommand(), explainCommand()},
 	}
 	return app
 }

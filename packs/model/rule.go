@@ -144,8 +144,9 @@ func Normalize(it *packs.Item, t *Target) *Rule {
 			r.Action = Always
 		}
 		r.Prepend = sr.Type == rule.PrependSyscallRuleType
-		r.Keys = append(r.Keys, sr.Keys...)
 		r.normalizeFields(sr, t)
+		// -F key= values first, then -k, as apply builds the key field.
+		r.Keys = append(r.Keys, sr.Keys...)
 		r.normalizeSyscalls(sr, t)
 	default:
 		return nil

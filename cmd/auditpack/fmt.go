@@ -1,0 +1,86 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/auditpack/auditpack/packs"
+)
+
+func fmtCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "fmt",
+		Usage: "rewrite rules files in canonical spelling, without changing what they mean",
+		UsageText: `auditpack fmt [-w | --check] PATH...
+
+PATH is a .rules file or a directory of them. Without -w or --check the
+formatted files are printed. The kernel gets exactly the same rules before
+and after; comments and blank lines stay.
+
+Exit codes: 0 done (or, with --check, nothing to change), 1 --check found
+files to change, 2 usage or input errors.
+
+Examples:
+   auditpack fmt --check rules.d
+   auditpack fmt -w rules.d/30-site.rules`,
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "write", Aliases: []string{"w"}, Usage: "rewrite the files that change"},
+			&cli.BoolFlag{Name: "check", Usage: "print a diff of the files that would change and exit 1"},
+		},
+		OnUsageError: usageError,
+		Action: func(c *cli.Context) error {
+			if c.NArg() == 0 {
+				return inputError(fmt.Errorf("fmt takes the files or directories to format"))
+			}
+			var files []string
+			for _, p := range c.Args().Slice() {
+				names, err := packs.RulesFiles(p)
+				if err != nil {
+					return inputError(err)
+				}
+				files = append(files, names...)
+			}
+			changed := 0
+			for _, path := range files {
+				data, err := os.ReadFile(path)
+				if err != nil {
+					return inputError(err)
+				}
+				out, err := packs.Format(path, data)
+				if err != nil {
+					return inputError(err)
+				}
+				switch {
+				case c.Bool("check"):
+					if !bytes.Equal(out, data) {
+						changed++
+						fmt.Fprint(c.App.Writer, packs.UnifiedDiff(path, path+" (formatted)", string(data), string(out), func(_, s string) string { return s }))
+					}
+				case c.Bool("write"):
+					if bytes.Equal(out, data) {
+						continue
+					}
+					info, err := os.Stat(path)
+					if err != nil {
+						return failedError(err)
+					}
+					if err := packs.WriteFileAtomic(path, out, info.Mode().Perm()); err != nil {
+						return failedError(err)
+					}
+					fmt.Fprintf(c.App.ErrWriter, "formatted %s\n", path)
+				default:
+					if _, err := c.App.Writer.Write(out); err != nil {
+						return failedError(err)
+					}
+				}
+			}
+			if changed > 0 {
+				return failedError(fmt.Errorf("%d files are not formatted; run auditpack fmt -w", changed))
+			}
+			return nil
+		},
+	}
+}

@@ -1,0 +1,93 @@
+package packs_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/elastic/go-libaudit/v2/rule"
+
+	"github.com/auditpack/auditpack/packs"
+	"github.com/auditpack/auditpack/packs/model"
+)
+
+func TestFormatCanonical(t *testing.T) {
+	cases := map[string]string{
+		"-a exit,always  -F arch=b64 -S open -S openat -F key=x\n":              "-a always,exit -F arch=b64 -S open,openat -F key=x\n",
+		"-w /etc/passwd  -k id -p aw\n":                                         "-w /etc/passwd -p wa -k id\n",
+		"-a always,exit -S openat -F arch=b64\n":                                "-a always,exit -S openat -F arch=b64\n",
+		"-A never,exit -F arch=b32 -S all -F exe=/a\\ b -F auid!=unset\n":       "-A never,exit -F arch=b32 -S all -F exe=/a\\ b -F auid!=unset\n",
+		"-b   8192\n## comment  kept\n\n  -f 2\n-D  -k old\n":                   "-b 8192\n## comment  kept\n\n  -f 2\n-D -k old\n",
+		"-a always,exit -F arch=b64 -S execve -C uid!=euid -F euid=0 -F key=a -F key=b": "-a always,exit -F arch=b64 -S execve -C uid!=euid -F euid=0 -F key=a -F key=b",
+	}
+	for in, want := range cases {
+		got, err := packs.Format("t.rules", []byte(in))
+		if err != nil {
+			t.Fatalf("%q: %v", in, err)
+		}
+		if string(got) != want {
+			t.Errorf("Format(%q)\n got %q\nwant %q", in, got, want)
+		}
+	}
+	if _, err := packs.Format("t.rules", []byte("-a always,exit -S open # c\n")); err == nil {
+		t.Error("a file with a rejected line was formatted")
+	}
+}
+
+// Formatting never changes what the kernel gets: every rule keeps its
+// kernel identity and go-libaudit wire data, every directive its value;
+// and formatting twice changes nothing more.
+func TestFormatKeepsMeaning(t *testing.T) {
+	var files []string
+	for _, pattern := range []string{"*/*.rules", "../../shared/corpus/*/*.rules", "../lint/testdata/*.rules", "../compile/testdata/*/*.rules"} {
+		m, _ := filepath.Glob(pattern)
+		files = append(files, m...)
+	}
+	x86 := model.Targets["x86_64"]
+	checked := 0
+	for _, path := range files {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := packs.ParseFile("f", path, nil, data)
+		if len(before.Errors) > 0 {
+			continue // such files are not formatted
+		}
+		out, err := packs.Format(path, data)
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		again, err := packs.Format(path, out)
+		if err != nil || !bytes.Equal(again, out) {
+			t.Errorf("%s: formatting is not idempotent (%v)", path, err)
+		}
+		after := packs.ParseFile("f", path, nil, out)
+		if len(after.Errors) > 0 || len(after.Items) != len(before.Items) {
+			t.Fatalf("%s: formatted file parses to %d items (%v), original %d", path, len(after.Items), after.Errors, len(before.Items))
+		}
+		for i := range before.Items {
+			a, b := &before.Items[i], &after.Items[i]
+			if a.Directive != b.Directive {
+				t.Errorf("%s:%d: directive %+v became %+v", path, a.Origin.Line, a.Directive, b.Directive)
+			}
+			if a.Rule == nil {
+				continue
+			}
+			if ia, ib := model.Normalize(a, x86).Identity(), model.Normalize(b, x86).Identity(); ia != ib {
+				t.Errorf("%s:%d: %q became %q, another rule to the kernel", path, a.Origin.Line, a.Text, b.Text)
+			}
+			wa, errA := rule.Build(a.Rule)
+			wb, errB := rule.Build(b.Rule)
+			if (errA == nil) != (errB == nil) || !bytes.Equal(wa, wb) {
+				t.Errorf("%s:%d: wire data differs after formatting %q", path, a.Origin.Line, a.Text)
+			}
+			checked++
+		}
+	}
+	if checked < 500 {
+		t.Errorf("only %d rules checked", checked)
+	}
+	t.Logf("%d rules keep their kernel identity and wire data", checked)
+}
