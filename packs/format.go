@@ -80,7 +80,7 @@ func syscallCanonical(it *Item, r *rule.SyscallRule) string {
 				seen = append(seen, s)
 			}
 		}
-		syscalls = " -S " + strings.Join(seen, ",")
+		syscalls = " -S " + escape(strings.Join(seen, ","))
 	}
 	var fieldKeys []string
 	for i, f := range r.Filters {

@@ -8,7 +8,8 @@ import (
 )
 
 // FuzzParseFile: any input parses without panicking, every item is the
-// line its origin names, and lines only ever become one item or one error.
+// line its origin names, lines only ever become one item or one error, and
+// what parses formats idempotently.
 func FuzzParseFile(f *testing.F) {
 	seeds, _ := filepath.Glob("*/*.rules")
 	for _, s := range seeds {
@@ -44,6 +45,22 @@ func FuzzParseFile(f *testing.F) {
 				t.Fatalf("line %d is both an item and an error", e.Origin.Line)
 			}
 			seen[e.Origin.Line] = true
+		}
+		if len(file.Errors) > 0 {
+			return
+		}
+		// A file that parses formats, to a file with the same items, and
+		// formatting again changes nothing.
+		out, err := Format("f.rules", data)
+		if err != nil {
+			t.Fatalf("Format: %v", err)
+		}
+		again, err := Format("f.rules", out)
+		if err != nil || string(again) != string(out) {
+			t.Fatalf("Format is not idempotent on %q: %q then %q (%v)", data, out, again, err)
+		}
+		if n := len(ParseFile("f.rules", "f.rules", nil, out).Items); n != len(file.Items) {
+			t.Fatalf("formatted file has %d items, the original %d", n, len(file.Items))
 		}
 	})
 }
