@@ -23,6 +23,9 @@ type Options struct {
 	Rendered []byte
 	// LockPath is the lock file that keeps two applies apart.
 	LockPath string
+	// OwnedKeys, when set, limits apply to the kernel rules with a key
+	// starting with it; other agents' rules stay untouched, in place.
+	OwnedKeys string
 }
 
 // DefaultLockPath keeps two applies on one host from interleaving.
@@ -160,6 +163,12 @@ func Apply(k Kernel, d *Desired, t *model.Target, opts Options) (*Result, error)
 	if err != nil {
 		return res, err
 	}
+	if opts.OwnedKeys != "" {
+		if err := d.ownedBy(opts.OwnedKeys); err != nil {
+			return res, err
+		}
+		old = owned(old, opts.OwnedKeys)
+	}
 	res.Plan = MakePlan(old, d.Rules, d.overlaps)
 	res.Settings = settingChanges(status, d.Settings)
 	if status.Enabled == 2 {
@@ -181,6 +190,41 @@ func Apply(k Kernel, d *Desired, t *model.Target, opts Options) (*Result, error)
 	}
 	res.Applied = true
 	return res, nil
+}
+
+// owned keeps the rules with a key that starts with prefix.
+func owned(rules []*Rule, prefix string) []*Rule {
+	var out []*Rule
+	for _, r := range rules {
+		if hasKeyPrefix(r.Keys, prefix) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func hasKeyPrefix(keys []string, prefix string) bool {
+	for _, k := range keys {
+		if strings.HasPrefix(k, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// ownedBy checks that every desired rule carries an owned key: a rule
+// without one could never be told apart from another agent's.
+func (d *Desired) ownedBy(prefix string) error {
+	var problems []string
+	for _, r := range d.Rules {
+		if !hasKeyPrefix(r.Keys, prefix) {
+			problems = append(problems, fmt.Sprintf("%s: %s has no key starting with %q; with --owned-keys every rule must carry one", r.Item.Origin.Describe(), r.Text, prefix))
+		}
+	}
+	if len(problems) > 0 {
+		return &PreflightError{Problems: problems}
+	}
+	return nil
 }
 
 func kernelRules(k Kernel, t *model.Target) ([]*Rule, error) {

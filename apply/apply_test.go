@@ -230,3 +230,25 @@ func mustStatus(t *testing.T, k Kernel) Status {
 	}
 	return s
 }
+
+// With OwnedKeys, another agent's rules stay where they are, untouched.
+func TestOwnedKeysLeaveOtherAgentsAlone(t *testing.T) {
+	k := NewMemoryKernel(Status{})
+	load(t, k, "-w /etc/hosts -p wa -k wazuh_hosts", "-a always,exit -F arch=b64 -S openat -k ap_old", "-a always,exit -F arch=b64 -S execve -k osquery_exec")
+	d := desired(t, "-a always,exit -F arch=b64 -S unlinkat -k ap_new", "-w /etc/passwd -p wa -k ap_identity")
+	if _, err := Apply(k, d, x86, Options{OwnedKeys: "ap_", LockPath: filepath.Join(t.TempDir(), "l")}); err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(texts(t, k), "\n")
+	want := strings.Join([]string{"-w /etc/hosts -p wa -k wazuh_hosts", "-a always,exit -F arch=b64 -S execve -F key=osquery_exec",
+		"-a always,exit -F arch=b64 -S unlinkat -F key=ap_new", "-w /etc/passwd -p wa -k ap_identity"}, "\n")
+	if got != want {
+		t.Errorf("kernel holds\n%s\nwant\n%s", got, want)
+	}
+	// Every rule of the set must carry an owned key.
+	d = desired(t, "-a always,exit -F arch=b64 -S unlinkat -k mine")
+	var pe *PreflightError
+	if _, err := Apply(k, d, x86, Options{OwnedKeys: "ap_", LockPath: filepath.Join(t.TempDir(), "l")}); !errors.As(err, &pe) {
+		t.Errorf("got %v, want a preflight error for the rule without an owned key", err)
+	}
+}

@@ -32,6 +32,7 @@ type Rule struct {
 	Wire    []byte      // struct audit_rule_data, trimmed, prepend bit cleared
 	Text    string      // the rule as auditctl -l spells it
 	List    uint32      // filter list number
+	Keys    []string    // the rule's keys
 	Prepend bool        // to be added with -A
 	Item    *packs.Item // where a desired rule was written; nil for kernel rules
 }
@@ -61,7 +62,27 @@ func FromKernel(w []byte, t *model.Target) (*Rule, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Rule{Wire: n, List: binary.NativeEndian.Uint32(n[offFlags:]), Text: Describe(n, t)}, nil
+	return &Rule{Wire: n, List: binary.NativeEndian.Uint32(n[offFlags:]), Text: Describe(n, t), Keys: wireKeys(n)}, nil
+}
+
+// wireKeys reads the key field of rule data.
+func wireKeys(w []byte) []string {
+	u32 := func(off int) uint32 { return binary.NativeEndian.Uint32(w[off:]) }
+	buf := w[headerLen:]
+	for i := 0; i < int(min(u32(offFieldCount), 64)); i++ {
+		field, value := u32(offFields+4*i), u32(offValues+4*i)
+		if !stringFields[field] {
+			continue
+		}
+		if int(value) > len(buf) {
+			return nil
+		}
+		if field == 210 {
+			return strings.Split(string(buf[:value]), "\x01")
+		}
+		buf = buf[value:]
+	}
+	return nil
 }
 
 // Build makes the kernel form of a parsed rule, as auditctl would send it
@@ -117,6 +138,7 @@ func Build(it *packs.Item, m *model.Rule, t *model.Target) (*Rule, error) {
 		clear(r.Wire[offMask : offMask+64*4])
 	}
 	r.Text = Describe(r.Wire, t)
+	r.Keys = wireKeys(r.Wire)
 	return r, nil
 }
 

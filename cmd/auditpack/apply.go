@@ -22,7 +22,7 @@ func applyCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "apply",
 		Usage: "load a rule set into the running kernel: only the difference, all or nothing",
-		UsageText: `auditpack apply [--profile P] [--packs DIR]... [--dry-run] [--persist FILE] [--format text|json] [PATH...]
+		UsageText: `auditpack apply [--profile P] [--packs DIR]... [--dry-run] [--persist FILE] [--format text|json] [--owned-keys PREFIX] [PATH...]
 
 Reads the kernel's rules and settings, shows the difference (kernel left,
 compiled right), and unless --dry-run changes only what differs: new rules
@@ -43,6 +43,7 @@ Examples:
 			&cli.BoolFlag{Name: "dry-run", Usage: "show the difference, change nothing"},
 			&cli.StringFlag{Name: "persist", Usage: "also write the compiled rules to `FILE` (atomically, mode 0640, the old one kept as FILE.prev) for the next boot"},
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text or json"},
+			&cli.StringFlag{Name: "owned-keys", Usage: "change only kernel rules with a key starting with `PREFIX`; other agents' rules stay untouched"},
 		},
 		OnUsageError: usageError,
 		Action: func(c *cli.Context) error {
@@ -75,7 +76,7 @@ Examples:
 				return failedError(err)
 			}
 			defer k.Close()
-			res, applyErr := apply.Apply(k, desired, target, apply.Options{DryRun: c.Bool("dry-run"), Persist: c.String("persist"), Rendered: merged.Render(version)})
+			res, applyErr := apply.Apply(k, desired, target, apply.Options{DryRun: c.Bool("dry-run"), Persist: c.String("persist"), Rendered: merged.Render(version), OwnedKeys: c.String("owned-keys")})
 			if res.Plan != nil {
 				if format == "json" {
 					err = apply.WriteJSON(c.App.Writer, res)
