@@ -82,7 +82,9 @@ Examples:
 		OnUsageError:           usageError,
 		HideHelpCommand:        true,
 		UseShortOptionHandling: false,
-		Commands:               []*cli.Command{packsCommand(), profilesCommand(), lintCommand(), compileCommand(), applyCommand(), verifyCommand(), fmtCommand(), explainCommand()},
+		Commands: []*cli.Command{packsCommand(), profilesCommand(), lintCommand(), compileCommand(), applyCommand(), verifyCommand(), fmtCommand(), explainCommand(),
+			completionCommand(), manCommand()},
+		EnableBashCompletion: true,
 	}
 	return app
 }
