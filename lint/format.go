@@ -166,7 +166,7 @@ type sarifLocation struct {
 
 type sarifPhysicalLocation struct {
 	ArtifactLocation sarifArtifact `json:"artifactLocation"`
-	Region           *sarifRegion  `json:"region,omitempty"`
+	Region           *sarifRegion  `json:"region"`
 }
 
 type sarifArtifact struct {
@@ -175,6 +175,7 @@ type sarifArtifact struct {
 
 type sarifRegion struct {
 	StartLine int `json:"startLine"`
+	EndLine   int `json:"endLine"`
 }
 
 var sarifLevels = map[Severity]string{Error: "error", Warning: "warning", Info: "note"}
@@ -209,11 +210,10 @@ func WriteSARIF(w io.Writer, r *Result, toolVersion string) error {
 }
 
 func sarifLoc(o packs.Origin, id int) sarifLocation {
-	loc := sarifLocation{ID: id, PhysicalLocation: sarifPhysicalLocation{ArtifactLocation: sarifArtifact{URI: sarifURI(o)}}}
-	if o.Line > 0 {
-		loc.PhysicalLocation.Region = &sarifRegion{StartLine: o.Line}
-	}
-	return loc
+	// A finding about a whole file (line 0) points at its first line.
+	line := max(o.Line, 1)
+	return sarifLocation{ID: id, PhysicalLocation: sarifPhysicalLocation{
+		ArtifactLocation: sarifArtifact{URI: sarifURI(o)}, Region: &sarifRegion{StartLine: line, EndLine: line}}}
 }
 
 // sarifURI names an embedded pack's file by pack, so it is not mistaken
