@@ -1,0 +1,85 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// need returns the path of an integration tool, skipping the test where it
+// is missing (failing in CI, which installs it).
+func need(t *testing.T, tool, install string) string {
+	t.Helper()
+	p, err := exec.LookPath(tool)
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI must run this test: %s is missing (%s)", tool, install)
+		}
+		t.Skipf("%s is not installed (%s)", tool, install)
+	}
+	return p
+}
+
+func gitOut(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("git %v: %v %s", args, err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// TestPreCommitHooks runs Debian's pre-commit with this repository's
+// .pre-commit-hooks.yaml (at HEAD) on a rules repository: fmt rewrites an
+// unformatted file, lint fails on a rule the kernel would refuse, and a
+// clean repository passes.
+func TestPreCommitHooks(t *testing.T) {
+	preCommit := need(t, "pre-commit", "apt-get install -y pre-commit")
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rev := gitOut(t, root, "rev-parse", "HEAD")
+	repo := t.TempDir()
+	gitOut(t, repo, "init", "-q", ".")
+	gitOut(t, repo, "config", "user.email", "test@example.com")
+	gitOut(t, repo, "config", "user.name", "test")
+	write := func(name, body string) {
+		if err := os.WriteFile(filepath.Join(repo, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(".pre-commit-config.yaml", "repos:\n- repo: "+root+"\n  rev: "+rev+"\n  hooks:\n  - id: auditpack-fmt\n  - id: auditpack-lint\n")
+	write("10-site.rules", "-D\n-a exit,always  -F arch=b64 -S openat -F exit=-EACCES -F auid>=1000 -F auid!=unset -k access\n-a always,exit -F arch=b32 -S openat -F exit=-EACCES -F auid>=1000 -F auid!=unset -F key=access\n")
+	write("20-bad.rules", "-a always,exit -F arch=b64 -S stime -F key=time\n")
+	gitOut(t, repo, "add", "-A")
+	gomodcache, _ := exec.Command("go", "env", "GOMODCACHE").Output()
+	runHooks := func() (string, error) {
+		cmd := exec.Command(preCommit, "run", "--all-files")
+		cmd.Dir = repo
+		cmd.Env = append(os.Environ(), "PRE_COMMIT_HOME="+filepath.Join(repo, ".cache"), "GOMODCACHE="+strings.TrimSpace(string(gomodcache)))
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	out, err := runHooks()
+	if err == nil {
+		t.Fatalf("the hooks passed a repository with an unformatted file and a bad rule:\n%s", out)
+	}
+	formatted, _ := os.ReadFile(filepath.Join(repo, "10-site.rules"))
+	if !strings.Contains(string(formatted), "-a always,exit -F arch=b64 -S openat -F exit=-EACCES -F auid>=1000 -F auid!=unset -F key=access\n") {
+		t.Errorf("auditpack-fmt did not rewrite the file:\n%s\n%s", formatted, out)
+	}
+	if !strings.Contains(out, "ARCH-SYSCALL-UNKNOWN") {
+		t.Errorf("auditpack-lint did not report the unknown syscall:\n%s", out)
+	}
+	write("20-bad.rules", "-a always,exit -F arch=b32 -S stime -F key=time\n")
+	write("10-site.rules", string(formatted))
+	gitOut(t, repo, "add", "-A")
+	if out, err := runHooks(); err != nil {
+		t.Errorf("the hooks fail a clean repository: %v\n%s", err, out)
+	}
+}
