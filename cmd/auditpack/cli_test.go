@@ -103,13 +103,16 @@ func caseKernel(t *testing.T, dir string) func() (apply.Kernel, error) {
 	return func() (apply.Kernel, error) { return k, nil }
 }
 
+// schemaDir is resolved before any test changes the directory.
+var schemaDir, _ = filepath.Abs("../../docs/schema")
+
 // checkSchema holds every --format json output to its schema in docs/schema.
 func checkSchema(t *testing.T, args []string, out []byte) {
 	t.Helper()
 	if !strings.Contains(strings.Join(args, " "), "--format json") || len(out) == 0 {
 		return
 	}
-	schema, err := os.ReadFile(filepath.Join("docs/schema", args[1]+".schema.json"))
+	schema, err := os.ReadFile(filepath.Join(schemaDir, args[1]+".schema.json"))
 	if err != nil {
 		t.Fatalf("no schema for %s --format json: %v", args[1], err)
 	}

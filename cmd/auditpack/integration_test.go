@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/auditpack/auditpack/internal/kerneltest"
 )
 
 // need returns the path of an integration tool, skipping the test where it
@@ -83,3 +85,63 @@ func TestPreCommitHooks(t *testing.T) {
 		t.Errorf("the hooks fail a clean repository: %v\n%s", err, out)
 	}
 }
+
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "auditpack")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v %s", err, out)
+	}
+	return bin
+}
+
+// TestSystemdDriftUnit: the drift units pass systemd-analyze verify, and
+// the service's command reports drift on the real kernel (read-only) with
+// exit 3 and JSON that follows the schema.
+func TestSystemdDriftUnit(t *testing.T) {
+	analyze := need(t, "systemd-analyze", "apt-get install -y systemd")
+	bin := buildBinary(t)
+	units := t.TempDir()
+	man := filepath.Join(t.TempDir(), "man8")
+	if err := os.MkdirAll(man, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	page, _ := os.ReadFile("../../docs/auditpack.8")
+	os.WriteFile(filepath.Join(man, "auditpack.8"), page, 0o644)
+	var execStart []string
+	for _, name := range []string{"auditpack-drift.service", "auditpack-drift.timer"} {
+		data, err := os.ReadFile(filepath.Join("../../contrib/systemd", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := strings.ReplaceAll(string(data), "/usr/local/bin/auditpack", bin)
+		for _, l := range strings.Split(text, "\n") {
+			if cmd, ok := strings.CutPrefix(l, "ExecStart="); ok {
+				execStart = strings.Fields(cmd)
+			}
+		}
+		os.WriteFile(filepath.Join(units, name), []byte(text), 0o644)
+	}
+	cmd := exec.Command(analyze, "verify", filepath.Join(units, "auditpack-drift.service"), filepath.Join(units, "auditpack-drift.timer"))
+	cmd.Env = append(os.Environ(), "MANPATH="+filepath.Dir(man))
+	if out, err := cmd.CombinedOutput(); err != nil || len(out) > 0 {
+		t.Errorf("systemd-analyze verify: %v\n%s", err, out)
+	}
+	if len(execStart) == 0 || execStart[len(execStart)-1] != "/etc/audit/rules.d" {
+		t.Fatalf("unexpected ExecStart %q", execStart)
+	}
+	kernelGuard(t)
+	execStart[len(execStart)-1] = "../../testdata/inputs/apply/new"
+	out, err := exec.Command(execStart[0], execStart[1:]...).Output()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != exitChanges {
+		t.Fatalf("the drift check exited with %v, want %d (drift); output:\n%s", err, exitChanges, out)
+	}
+	checkSchema(t, []string{"auditpack", "apply", "--format", "json"}, out)
+	if !strings.Contains(string(out), `"changed": true`) {
+		t.Errorf("no drift reported:\n%s", out)
+	}
+}
+
+// kernelGuard holds the kernel test lock (and restores the kernel) for
+// tests that run auditpack against the real kernel.
+func kernelGuard(t *testing.T) { kerneltest.Acquire(t) }
