@@ -139,6 +139,7 @@ type sarifText struct {
 type sarifRule struct {
 	ID                   string      `json:"id"`
 	Name                 string      `json:"name"`
+	HelpURI              string      `json:"helpUri"`
 	ShortDescription     sarifText   `json:"shortDescription"`
 	FullDescription      sarifText   `json:"fullDescription"`
 	Help                 sarifText   `json:"help"`
@@ -180,6 +181,9 @@ type sarifRegion struct {
 
 var sarifLevels = map[Severity]string{Error: "error", Warning: "warning", Info: "note"}
 
+// checksDocURL is where each check's doc is published (docs/checks.md).
+const checksDocURL = "https://github.com/auditpack/auditpack/blob/main/docs/checks.md"
+
 // WriteSARIF prints a SARIF 2.1.0 log with one reporting descriptor per
 // check that ran.
 func WriteSARIF(w io.Writer, r *Result, toolVersion string) error {
@@ -188,7 +192,7 @@ func WriteSARIF(w io.Writer, r *Result, toolVersion string) error {
 	index := map[string]int{}
 	for _, c := range r.Checks {
 		index[c.ID] = len(run.Tool.Driver.Rules)
-		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRule{ID: c.ID, Name: c.Title,
+		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRule{ID: c.ID, Name: c.Title, HelpURI: checksDocURL + "#" + strings.ToLower(c.ID),
 			ShortDescription: sarifText{c.Title}, FullDescription: sarifText{strings.TrimSpace(c.Doc)},
 			Help:                 sarifText{"auditpack explain " + c.ID},
 			DefaultConfiguration: sarifConfig{Level: sarifLevels[c.Severity]}})

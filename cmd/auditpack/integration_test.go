@@ -145,3 +145,58 @@ func TestSystemdDriftUnit(t *testing.T) {
 // kernelGuard holds the kernel test lock (and restores the kernel) for
 // tests that run auditpack against the real kernel.
 func kernelGuard(t *testing.T) { kerneltest.Acquire(t) }
+
+// TestAnsibleModule runs Debian's ansible-playbook against localhost with
+// contrib/ansible's module on the real kernel (a rule set without -e 2 or
+// -f 2): check mode reports changes and changes nothing, the apply
+// changes, a second apply does not.
+func TestAnsibleModule(t *testing.T) {
+	playbook := need(t, "ansible-playbook", "apt-get install -y ansible-core")
+	bin := buildBinary(t)
+	kt := kerneltest.Acquire(t)
+	if out, code := kt.LoadWithAuditctl("-D\n"); code != 0 {
+		t.Fatal(out)
+	}
+	rules, _ := filepath.Abs("../../testdata/inputs/apply/new")
+	library, _ := filepath.Abs("../../contrib/ansible/library")
+	task := "auditpack_apply: {binary: " + bin + ", rules: [" + rules + "]}"
+	book := filepath.Join(t.TempDir(), "playbook.yml")
+	os.WriteFile(book, []byte(`- hosts: localhost
+  connection: local
+  gather_facts: false
+  tasks:
+    - name: check mode
+      `+task+`
+      check_mode: true
+      register: check
+    - name: nothing changed in check mode
+      command: auditctl -l
+      register: listed
+      changed_when: false
+    - name: apply
+      `+task+`
+      register: applied
+    - name: apply again
+      `+task+`
+      register: again
+    - assert:
+        that:
+          - check.changed
+          - "'No rules' in listed.stdout"
+          - applied.changed
+          - not again.changed
+          - "'-w /etc/shadow -p wa -k identity' in applied.added"
+`), 0o644)
+	cmd := exec.Command(playbook, "-i", "localhost,", "--diff", book)
+	cmd.Env = append(os.Environ(), "ANSIBLE_LIBRARY="+library, "ANSIBLE_NOCOLOR=1", "ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("ansible-playbook: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "+-w /etc/shadow -p wa -k identity") {
+		t.Errorf("diff mode does not show the added rules:\n%s", out)
+	}
+	if got := len(kt.List()); got != 6 {
+		t.Errorf("the kernel holds %d rules after the playbook, want 6", got)
+	}
+}
