@@ -2,12 +2,12 @@ package apply
 
 import (
 	"bytes"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/auditpack/auditpack/internal/corpus"
 	"github.com/auditpack/auditpack/internal/kerneltest"
 	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
@@ -85,14 +85,7 @@ func differentialSources(t *testing.T) map[string]*packs.Selection {
 	}
 	// Debian's auditctl 3.0.9 cannot load the newest upstream files (they
 	// name syscalls it does not know), so its own examples are used.
-	corpus := "../../shared/corpus/debian-auditd-3.0.9"
-	if _, err := os.Stat(corpus); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("CI must have ../shared/corpus beside the checkout")
-		}
-		t.Log("../shared/corpus is not here; comparing the profiles only")
-		return out
-	}
+	examples := corpus.Dir(t, "debian-auditd-3.0.9")
 	for _, files := range [][]string{
 		{"10-base-config.rules", "30-stig.rules", "31-privileged.rules", "99-finalize.rules"},
 		{"10-base-config.rules", "30-pci-dss-v31.rules"},
@@ -101,7 +94,7 @@ func differentialSources(t *testing.T) map[string]*packs.Selection {
 	} {
 		var paths []string
 		for _, f := range files {
-			paths = append(paths, filepath.Join(corpus, f))
+			paths = append(paths, filepath.Join(examples, f))
 		}
 		sel, err := profiles.Select(profiles.Request{Paths: paths})
 		if err != nil {

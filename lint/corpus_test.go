@@ -1,32 +1,20 @@
 package lint
 
 import (
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"testing"
 
+	"github.com/auditpack/auditpack/internal/corpus"
 	"github.com/auditpack/auditpack/profiles"
 )
-
-const corpus = "../../shared/corpus/audit-userspace-rules"
-
-func corpusOrSkip(t *testing.T) {
-	t.Helper()
-	if _, err := os.Stat(corpus); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("CI must have ../shared/corpus beside the checkout")
-		}
-		t.Skip("../shared/corpus is not here (a user's clone); nothing to check")
-	}
-}
 
 func lintFiles(t *testing.T, names ...string) *Result {
 	t.Helper()
 	var paths []string
 	for _, n := range names {
-		paths = append(paths, filepath.Join(corpus, n))
+		paths = append(paths, filepath.Join(corpus.Dir(t, "audit-userspace-rules"), n))
 	}
 	sel, err := profiles.Select(profiles.Request{Paths: paths})
 	if err != nil {
@@ -53,8 +41,7 @@ func found(res *Result, check string) []string {
 // Every published file reads without a parse error: the strict parser
 // accepts what auditctl accepts.
 func TestCorpusParses(t *testing.T) {
-	corpusOrSkip(t)
-	for _, dir := range []string{corpus, "../../shared/corpus/debian-auditd-3.0.9"} {
+	for _, dir := range []string{corpus.Dir(t, "audit-userspace-rules"), corpus.Dir(t, "debian-auditd-3.0.9")} {
 		sel, err := profiles.Select(profiles.Request{Paths: []string{dir}})
 		if err != nil {
 			t.Fatal(err)
@@ -74,7 +61,6 @@ func TestCorpusParses(t *testing.T) {
 
 // What the catalogue says about the upstream files, checked.
 func TestCorpusFindings(t *testing.T) {
-	corpusOrSkip(t)
 	cases := []struct {
 		files []string
 		check string
