@@ -58,11 +58,22 @@ func canonical(it *Item) string {
 		return s + keyWords(r.Keys)
 	case *rule.SyscallRule:
 		if strings.HasPrefix(strings.TrimSpace(it.Text), "-w") {
-			return strings.Join(strings.Fields(it.Text), " ") // a watch with fields keeps its form
+			return watchWithFields(it.Text)
 		}
 		return syscallCanonical(it, r)
 	}
 	return it.Text
+}
+
+// watchWithFields keeps the form of a watch written with -F (auditctl
+// turns it into a syscall rule) and only respaces it, splitting exactly as
+// auditctl does: on spaces, never on tabs or form feeds inside a word.
+func watchWithFields(text string) string {
+	ws := words(text, nil)
+	for i, w := range ws {
+		ws[i] = escape(w)
+	}
+	return strings.Join(ws, " ")
 }
 
 func syscallCanonical(it *Item, r *rule.SyscallRule) string {
