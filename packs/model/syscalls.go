@@ -134,6 +134,10 @@ func (t *Target) SyscallNames(abi ABI) map[int]string {
 	return t.byNum[abi]
 }
 
+// TableName is the name audit userspace gives an ABI's syscall table
+// (ausyscall's machine argument): x86_64 and i386, aarch64 and arm, ...
+func (t *Target) TableName(abi ABI) string { return t.tables[abi] }
+
 // HasSyscall reports whether the ABI's table names the syscall.
 func (t *Target) HasSyscall(abi ABI, name string) bool {
 	_, ok := t.Syscall(abi, name)

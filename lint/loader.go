@@ -1,0 +1,133 @@
+package lint
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os/exec"
+	"strconv"
+	"strings"
+
+	"github.com/auditpack/auditpack/packs/model"
+)
+
+// loaderTable is the syscall table of the host's audit userspace for one
+// ABI: what auditctl (and so augenrules at boot) can resolve.
+type loaderTable struct {
+	Version string       // "auditctl version 3.0.9"
+	Numbers map[int]bool // syscall numbers the table names
+}
+
+// hostLoaderTable reads a table with the host's ausyscall, which shares
+// auditctl's libaudit tables. ok is false where audit userspace is not
+// installed: then there is no loader to check against. Tests replace it.
+var hostLoaderTable = func(table string) (lt loaderTable, ok bool, err error) {
+	ausyscall, err := exec.LookPath("ausyscall")
+	if err != nil {
+		return lt, false, nil
+	}
+	out, err := exec.Command(ausyscall, table, "--dump").Output()
+	if err != nil {
+		return lt, false, fmt.Errorf("%s %s --dump: %v", ausyscall, table, err)
+	}
+	lt.Numbers = map[int]bool{}
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	for sc.Scan() {
+		num, _, found := strings.Cut(sc.Text(), "\t")
+		if n, err := strconv.Atoi(num); found && err == nil {
+			lt.Numbers[n] = true
+		}
+	}
+	lt.Version = "audit userspace"
+	if v, err := exec.Command("auditctl", "-v").Output(); err == nil {
+		lt.Version = strings.TrimSpace(string(v))
+	}
+	return lt, true, nil
+}
+
+var _ = register(&Check{
+	ID:       "ARCH-SYSCALL-TOO-NEW-FOR-LOADER",
+	Title:    "syscall this host's auditctl does not know",
+	Severity: Error,
+	Host:     true,
+	Doc: `auditctl resolves syscall names with tables compiled into its own version of audit
+userspace, not the kernel's: a syscall newer than the loader is "Syscall name unknown" even
+on a kernel that has it, and augenrules --load stops at that line at boot, so no later rule
+loads. cachestat needs audit userspace 3.1.2, fchmodat2, map_shadow_stack and listmount
+4.0, mseal 4.0.2, file_setattr 4.1.1; Debian 12 ships 3.0.9. Checked with --host against
+the host's tables (ausyscall); auditpack apply itself uses its own tables and loads such
+rules, but audit.rules is loaded by auditctl at the next boot.
+
+Bad (auditctl 3.0.9):
+    -a always,exit -F arch=b64 -S fchmodat,fchmodat2 -F auid>=1000 -F auid!=unset -k perm_mod
+
+Good: the syscall in a pack only hosts with a newer audit userspace select, or an upgrade:
+    -a always,exit -F arch=b64 -S fchmodat -F auid>=1000 -F auid!=unset -k perm_mod`,
+	Run: func(p *Pass) {
+		native := model.Native()
+		for _, t := range p.Targets {
+			if t != native {
+				continue // another machine's loader is not here to ask
+			}
+			tables := loaderTables{}
+			for _, r := range p.RulesFor(t) {
+				if r.List != model.ListExit || r.AllSyscalls {
+					continue
+				}
+				// auditctl looks names up in the table of the rule's arch,
+				// or its native one when the rule has none.
+				abi := model.B64
+				if a, ok := singleABI(r); ok {
+					abi = a
+				}
+				table := t.TableName(abi)
+				lt, ok, err := tables.get(table)
+				if err != nil {
+					p.Reportf(r.Item.Origin, nil, "cannot read this host's syscall table: %v", err)
+					return
+				}
+				if !ok {
+					return
+				}
+				var missing []string
+				for _, name := range r.Syscalls {
+					if _, err := strconv.Atoi(name); err == nil {
+						continue // auditctl takes numbers without its table
+					}
+					if n, known := t.Syscall(abi, name); known && !lt.Numbers[n] {
+						if v, ok := model.SinceKernel[name]; ok {
+							name += " (Linux " + v + ")"
+						}
+						missing = append(missing, name)
+					}
+				}
+				if len(missing) > 0 {
+					verb := "are"
+					if len(missing) == 1 {
+						verb = "is"
+					}
+					p.Reportf(r.Item.Origin, nil, "%s %s not in the %s table of this host's %s: augenrules --load at boot stops at this line with \"Syscall name unknown\" and loads no later rule; upgrade audit userspace or move these syscalls to a pack for newer hosts",
+						strings.Join(missing, ", "), verb, table, lt.Version)
+				}
+			}
+		}
+	},
+})
+
+// loaderTables reads each table once per run.
+type loaderTables map[string]loaderResult
+
+type loaderResult struct {
+	table loaderTable
+	ok    bool
+	err   error
+}
+
+func (c loaderTables) get(table string) (loaderTable, bool, error) {
+	r, seen := c[table]
+	if !seen {
+		r.table, r.ok, r.err = hostLoaderTable(table)
+		c[table] = r
+	}
+	return r.table, r.ok, r.err
+}
