@@ -77,20 +77,57 @@ func Open() (Kernel, error) {
 func (k *netlinkKernel) Close() error { return k.client.Close() }
 
 func (k *netlinkKernel) Status() (Status, error) {
-	s, err := k.client.GetStatus()
+	reply, err := k.query(uint16(auparse.AUDIT_GET))
 	if err != nil {
+		return Status{}, fmt.Errorf("read the audit status: %w", err)
+	}
+	var s libaudit.AuditStatus
+	if err := s.FromWireFormat(reply.Data); err != nil {
 		return Status{}, fmt.Errorf("read the audit status: %w", err)
 	}
 	st := Status{Enabled: s.Enabled, Failure: s.Failure, BacklogLimit: s.BacklogLimit, RateLimit: s.RateLimit,
 		BacklogWaitTime: s.BacklogWaitTime, Lost: s.Lost, Backlog: s.Backlog}
-	features, err := k.request(getFeature, nil)
+	features, err := k.query(getFeature)
 	if err != nil {
 		return Status{}, fmt.Errorf("read the audit features: %w", err)
 	}
-	if features.Header.Type == getFeature && len(features.Data) >= 16 {
+	if len(features.Data) >= 16 {
 		st.LoginuidImmutable = binary.NativeEndian.Uint32(features.Data[8:])&loginuidImmutable != 0
 	}
 	return st, nil
+}
+
+// query sends a GET request and returns the kernel's data reply. The kernel
+// answers a GET twice, with the ACK and, from a thread of its own, the data,
+// in either order under load; both are read, so no late answer is left on
+// the socket for the next request (go-libaudit's GetStatus expects the ACK
+// first and fails on anything left over).
+func (k *netlinkKernel) query(typ uint16) (*syscall.NetlinkMessage, error) {
+	seq, err := k.send(typ, nil)
+	if err != nil {
+		return nil, err
+	}
+	var data *syscall.NetlinkMessage
+	acked := false
+	for !acked || data == nil {
+		msg, err := k.reply(seq)
+		if err != nil {
+			return nil, err
+		}
+		switch msg.Header.Type {
+		case syscall.NLMSG_ERROR:
+			if err := libaudit.ParseNetlinkError(msg.Data); err != nil {
+				return nil, err
+			}
+			acked = true
+		case typ:
+			// The socket's read buffer is reused by the next receive.
+			data = &syscall.NetlinkMessage{Header: msg.Header, Data: append([]byte(nil), msg.Data...)}
+		default:
+			return nil, fmt.Errorf("unexpected message type %d in answer to %d", msg.Header.Type, typ)
+		}
+	}
+	return data, nil
 }
 
 // Dangerous says whether a setting cannot be undone (or panics the

@@ -2,10 +2,13 @@ package apply
 
 import (
 	"bytes"
+	"errors"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/auditpack/auditpack/internal/corpus"
 	"github.com/auditpack/auditpack/internal/kerneltest"
@@ -265,5 +268,23 @@ func TestKernelQuirks(t *testing.T) {
 	}
 	if s, _ := k.Status(); s.Failure != 1 {
 		t.Errorf("failure %d after setting 1 (go-libaudit's LogOnFailure constant is 0)", s.Failure)
+	}
+}
+
+// The kernel answers a GET with an ACK and, from a thread of its own, the
+// data, in either order under load. Status reads both, so nothing is left
+// on the socket for the next request (a leftover once failed a later
+// go-libaudit call with "unexpected sequence number").
+func TestStatusLeavesNothingOnTheSocket(t *testing.T) {
+	kerneltest.Acquire(t)
+	k := openReal(t).(*netlinkKernel)
+	for range 200 {
+		if _, err := k.Status(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(50 * time.Millisecond) // time for a late answer to arrive
+	if msgs, err := k.client.Netlink.Receive(true, parseAuditMessage); !errors.Is(err, syscall.EAGAIN) {
+		t.Fatalf("a message was left on the socket after Status: %+v (%v)", msgs, err)
 	}
 }
