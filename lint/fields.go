@@ -4,6 +4,8 @@ import (
 	"math"
 	"strings"
 
+	"github.com/elastic/go-libaudit/v2/rule"
+
 	"github.com/auditpack/auditpack/packs/model"
 )
 
@@ -414,6 +416,77 @@ Good:
 				}
 				p.Reportf(r.Item.Origin, nil, "the %s filter cannot evaluate %s: the kernel stops at this rule and keeps the record, skipping every later %s rule; use pid, uid, gid, auid, msgtype, exe or subj_*",
 					r.List, name, r.List)
+			}
+		}
+	},
+})
+
+var _ = register(&Check{
+	ID:        "FLD-SINGLETON-REPEATED",
+	Title:     "second path, dir, inode or exe in one rule",
+	Severity:  Error,
+	FailsLoad: true,
+	Doc: `The kernel keeps one watched object per rule: a single path=, dir= or inode= (they share
+the rule's inode watch) and a single exe=. A second one is refused ("Invalid argument") and
+auditctl stops. Fields are AND-ed anyway, so two paths could never both match: write one
+rule per path.
+
+Bad:
+    -a always,exit -F arch=b64 -S openat -F path=/etc/shadow -F path=/etc/gshadow -k shadow
+
+Good:
+    -a always,exit -F arch=b64 -S openat -F path=/etc/shadow -k shadow
+    -a always,exit -F arch=b64 -S openat -F path=/etc/gshadow -k shadow`,
+	Run: func(p *Pass) {
+		for _, r := range p.Rules {
+			var object, exe []string
+			for _, f := range r.Fields {
+				switch f.Name {
+				case "path", "dir", "inode":
+					object = append(object, describeField(r, f))
+				case "exe":
+					exe = append(exe, describeField(r, f))
+				}
+			}
+			for _, same := range [][]string{object, exe} {
+				if len(same) > 1 {
+					p.Reportf(r.Item.Origin, nil, "%s in one rule: the kernel keeps one per rule and refuses the rest (Invalid argument); write one rule for each", strings.Join(same, " and "))
+				}
+			}
+		}
+	},
+})
+
+// maxRuleFields is how many fields auditctl sends in one rule (the key
+// counts as one); it refuses the 64th with "Too many fields in rule".
+const maxRuleFields = 63
+
+var _ = register(&Check{
+	ID:        "SYN-FIELD-COUNT",
+	Title:     "more fields than auditctl sends in one rule",
+	Severity:  Error,
+	FailsLoad: true,
+	Doc: `auditctl sends at most 63 fields in one rule, counting arch, every -F and the key;
+the next is refused ("Too many fields in rule") and the load stops. Long exclusion lists
+(uid!=, msgtype=) hit it; fields are AND-ed, so split such a list over several rules the
+way the kernel combines them (one never rule per group, or one always rule per value).
+
+Bad:
+    -a always,exit -F arch=b64 -S openat -F uid!=1 -F uid!=2 ... -F uid!=63 -k k
+
+Good: the same exclusions over two never rules placed before the always rule.`,
+	Run: func(p *Pass) {
+		for _, r := range p.Rules {
+			sr, ok := r.Item.Rule.(*rule.SyscallRule)
+			if !ok {
+				continue
+			}
+			n := len(sr.Filters)
+			if len(sr.Keys) > 0 {
+				n++ // -k values travel joined in one key field
+			}
+			if n > maxRuleFields {
+				p.Reportf(r.Item.Origin, nil, "the rule has %d fields (arch, -F and the key): auditctl sends at most %d and stops with \"Too many fields in rule\"; split the rule", n, maxRuleFields)
 			}
 		}
 	},

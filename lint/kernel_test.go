@@ -36,3 +36,40 @@ func TestDuplicatesMatchKernel(t *testing.T) {
 		}
 	}
 }
+
+// TestRefusalsMatchAuditctl loads every rule line of the field checks'
+// testdata on its own through auditctl: the real loader refuses exactly the
+// lines lint reports with a check that says the load fails.
+func TestRefusalsMatchAuditctl(t *testing.T) {
+	k := kerneltest.Acquire(t)
+	for _, name := range []string{"FLD-SINGLETON-REPEATED", "SYN-FIELD-COUNT"} {
+		path := "testdata/" + name + ".rules"
+		sel, err := profiles.Select(profiles.Request{Paths: []string{path}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := Run(sel, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		refused := map[int]bool{}
+		for _, d := range res.Diagnostics {
+			if c, _ := Lookup(d.Check); c.FailsLoad {
+				refused[d.Origin.Line] = true
+			}
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(data), "\n") {
+			if !strings.HasPrefix(line, "-a ") {
+				continue
+			}
+			out, code := k.LoadWithAuditctl("-D\n" + line + "\n")
+			if (code != 0) != refused[i+1] {
+				t.Errorf("%s:%d: auditctl exit %d (%s), lint says the load fails: %v", path, i+1, code, strings.TrimSpace(out), refused[i+1])
+			}
+		}
+	}
+}
