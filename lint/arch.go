@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/elastic/go-libaudit/v2/rule"
@@ -194,3 +195,38 @@ func twinHas(rules []*model.Rule, t *model.Target, abi model.ABI, syscall string
 	}
 	return false
 }
+
+var _ = register(&Check{
+	ID:       "ARCH-NUMERIC-SYSCALL",
+	Title:    "syscall given by number",
+	Severity: Warning,
+	Doc: `auditctl takes -S 2000 as it is: any number below 2048 loads without a check that the
+ABI has such a syscall, numbers differ between ABIs (openat is 257 on x86_64, 295 on i386,
+56 on aarch64), and nobody reading the rule knows what it audits. Write the name.
+
+Bad:
+    -a always,exit -F arch=b64 -S 257 -k open
+
+Good:
+    -a always,exit -F arch=b64 -S openat -k open`,
+	Run: func(p *Pass) {
+		t := p.Targets[0]
+		for _, r := range p.Rules {
+			abi := model.B64
+			if a, ok := singleABI(r); ok {
+				abi = a
+			}
+			for _, name := range r.Syscalls {
+				n, err := strconv.Atoi(name)
+				if err != nil {
+					continue
+				}
+				what := fmt.Sprintf("%s's %s table has no syscall %d: the rule never matches", t.Name, abi, n)
+				if known, ok := t.SyscallNames(abi)[n]; ok {
+					what = fmt.Sprintf("on %s %s it is %s; write -S %s", t.Name, abi, known, known)
+				}
+				p.Reportf(r.Item.Origin, nil, "-S %d is a number, loaded without a check: %s", n, what)
+			}
+		}
+	},
+})

@@ -358,3 +358,26 @@ func lastDirective(p *Pass, option packs.Option) *packs.Item {
 	}
 	return last
 }
+
+var _ = register(&Check{
+	ID:       "CTRL-AUDIT-DISABLED",
+	Title:    "rules loaded with auditing switched off",
+	Severity: Warning,
+	Doc: `-e 0 switches auditing off: the rules load, and the kernel records nothing until someone
+runs auditctl -e 1. It is meant for maintenance by hand; as the last -e of a rule set it
+leaves a host that looks configured and audits nothing.
+
+Bad:
+    -e 0
+
+Good:
+    -e 1`,
+	Run: func(p *Pass) {
+		if hasSetting(p, packs.OptEnabled) {
+			return
+		}
+		if e := lastDirective(p, packs.OptEnabled); e != nil && e.Directive.Value == "0" {
+			p.Reportf(e.Origin, nil, "-e 0 is the last -e: the rules load but the kernel records nothing until auditctl -e 1; write -e 1 (or -e 2 in the finalize pack)")
+		}
+	},
+})

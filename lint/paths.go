@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/elastic/go-libaudit/v2/rule"
+
 	"github.com/auditpack/auditpack/packs/model"
 )
 
@@ -175,6 +177,28 @@ Good: leave the rule out on such hosts (a pack for them), or create the director
 				if info, err := os.Stat(f.Text); strings.HasPrefix(f.Text, "/") && (err != nil || !info.IsDir()) {
 					p.Reportf(r.Item.Origin, nil, "-F dir=%s: the directory does not exist on this host, so the kernel refuses the rule (No such file or directory)", f.Text)
 				}
+			}
+		}
+	},
+})
+
+var _ = register(&Check{
+	ID:       "PATH-WATCH-NO-PERM",
+	Title:    "watch without -p records reads too",
+	Severity: Info,
+	Doc: `A watch without -p watches for every access, rwxa: each read of the file is recorded,
+which for files read on every login or sudo (/etc/passwd, /etc/sudoers) is a steady stream
+of events nobody asked for. Say what is meant.
+
+Bad:
+    -w /etc/passwd -k identity
+
+Good:
+    -w /etc/passwd -p wa -k identity`,
+	Run: func(p *Pass) {
+		for _, r := range p.Rules {
+			if w, ok := r.Item.Rule.(*rule.FileWatchRule); ok && len(w.Permissions) == 0 {
+				p.Reportf(r.Item.Origin, nil, "-w %s has no -p: the kernel watches rwxa, so every read is recorded too; write -p wa for changes (or -p rwxa to say that reads are wanted)", w.Path)
 			}
 		}
 	},
