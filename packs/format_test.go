@@ -6,8 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/elastic/go-libaudit/v2/rule"
-
+	"github.com/auditpack/auditpack/apply"
 	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
 )
@@ -78,9 +77,11 @@ func TestFormatKeepsMeaning(t *testing.T) {
 			if ia, ib := model.Normalize(a, x86).Identity(), model.Normalize(b, x86).Identity(); ia != ib {
 				t.Errorf("%s:%d: %q became %q, another rule to the kernel", path, a.Origin.Line, a.Text, b.Text)
 			}
-			wa, errA := rule.Build(a.Rule)
-			wb, errB := rule.Build(b.Rule)
-			if (errA == nil) != (errB == nil) || !bytes.Equal(wa, wb) {
+			// apply.Build sends what auditctl sends (-F key= joined with
+			// -k); go-libaudit's own Build keeps each -F key= apart.
+			wa, errA := apply.Build(a, model.Normalize(a, x86), x86)
+			wb, errB := apply.Build(b, model.Normalize(b, x86), x86)
+			if (errA == nil) != (errB == nil) || errA == nil && (!bytes.Equal(wa.Wire, wb.Wire) || wa.Prepend != wb.Prepend) {
 				t.Errorf("%s:%d: wire data differs after formatting %q", path, a.Origin.Line, a.Text)
 			}
 			checked++
