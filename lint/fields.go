@@ -481,9 +481,16 @@ Good: the same exclusions over two never rules placed before the always rule.`,
 			if !ok {
 				continue
 			}
-			n := len(sr.Filters)
-			if len(sr.Keys) > 0 {
-				n++ // -k values travel joined in one key field
+			n, keys := 0, len(sr.Keys)
+			for _, f := range sr.Filters {
+				if f.LHS == "key" {
+					keys++
+				} else {
+					n++
+				}
+			}
+			if keys > 0 {
+				n++ // -k and -F key= values travel joined in one key field
 			}
 			if n > maxRuleFields {
 				p.Reportf(r.Item.Origin, nil, "the rule has %d fields (arch, -F and the key): auditctl sends at most %d and stops with \"Too many fields in rule\"; split the rule", n, maxRuleFields)
