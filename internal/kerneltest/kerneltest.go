@@ -8,6 +8,7 @@ package kerneltest
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -15,8 +16,10 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	libaudit "github.com/elastic/go-libaudit/v2"
+	"github.com/elastic/go-libaudit/v2/auparse"
 	"github.com/elastic/go-libaudit/v2/rule"
 
 	"github.com/auditpack/auditpack/packs"
@@ -224,4 +227,59 @@ func DirsNeeded(items []*packs.Item) []string {
 		}
 	}
 	return dirs
+}
+
+// Events listens on the kernel's audit multicast group, the way a test
+// sees which rule took an event without auditd.
+type Events struct {
+	t        testing.TB
+	listener *libaudit.AuditClient
+}
+
+// Listen opens the multicast listener; it closes when the test ends.
+func (k *Kernel) Listen() *Events {
+	k.t.Helper()
+	listener, err := libaudit.NewMulticastAuditClient(nil)
+	if err != nil {
+		k.t.Fatalf("multicast audit socket: %v", err)
+	}
+	k.t.Cleanup(func() { listener.Close() })
+	return &Events{t: k.t, listener: listener}
+}
+
+// KeysLoggedFor runs action and collects the keys of the SYSCALL records
+// the kernel sends in the next moment.
+func (e *Events) KeysLoggedFor(action func()) map[string]bool {
+	e.t.Helper()
+	e.drain()
+	action()
+	keys := map[string]bool{}
+	deadline := time.Now().Add(700 * time.Millisecond)
+	for time.Now().Before(deadline) {
+		msg, err := e.listener.Receive(true)
+		if errors.Is(err, syscall.EAGAIN) || errors.Is(err, syscall.EWOULDBLOCK) {
+			time.Sleep(10 * time.Millisecond)
+			continue
+		}
+		if err != nil {
+			e.t.Fatalf("receive: %v", err)
+		}
+		if msg.Type != auparse.AUDIT_SYSCALL {
+			continue
+		}
+		data := string(msg.Data)
+		if i := strings.Index(data, ` key="`); i >= 0 {
+			key := data[i+6:]
+			keys[key[:strings.IndexByte(key, '"')]] = true
+		}
+	}
+	return keys
+}
+
+func (e *Events) drain() {
+	for {
+		if _, err := e.listener.Receive(true); err != nil {
+			return
+		}
+	}
 }

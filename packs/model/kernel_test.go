@@ -1,16 +1,10 @@
 package model
 
 import (
-	"errors"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
-
-	libaudit "github.com/elastic/go-libaudit/v2"
-	"github.com/elastic/go-libaudit/v2/auparse"
 
 	"github.com/auditpack/auditpack/internal/kerneltest"
 )
@@ -50,11 +44,7 @@ func TestIdentityMatchesKernel(t *testing.T) {
 // multicast socket: b's key never appears exactly when Covers(a, b).
 func TestCoversMatchesEvents(t *testing.T) {
 	k := kerneltest.Acquire(t)
-	listener, err := libaudit.NewMulticastAuditClient(nil)
-	if err != nil {
-		t.Fatalf("multicast audit socket: %v", err)
-	}
-	defer listener.Close()
+	events := k.Listen()
 	mkdir, err := exec.LookPath("mkdir")
 	if err != nil {
 		t.Fatal(err)
@@ -80,7 +70,7 @@ func TestCoversMatchesEvents(t *testing.T) {
 			t.Fatalf("load: %s", out)
 		}
 		dir := filepath.Join(scratch, "d"+string(rune('a'+i)))
-		keys := keysLoggedFor(t, listener, func() {
+		keys := events.KeysLoggedFor(func() {
 			if out, err := exec.Command(mkdir, dir).CombinedOutput(); err != nil {
 				t.Fatalf("mkdir: %v %s", err, out)
 			}
@@ -88,43 +78,6 @@ func TestCoversMatchesEvents(t *testing.T) {
 		covered := Covers(a, b)
 		if keys["ap_second"] == covered {
 			t.Errorf("Covers = %v, but the kernel logged keys %v for\n  a: %s\n  b: %s", covered, keys, c.a, c.b)
-		}
-	}
-}
-
-// keysLoggedFor runs action and collects the keys of the SYSCALL records
-// the kernel sends in the next moment.
-func keysLoggedFor(t *testing.T, c *libaudit.AuditClient, action func()) map[string]bool {
-	t.Helper()
-	drain(c)
-	action()
-	keys := map[string]bool{}
-	deadline := time.Now().Add(700 * time.Millisecond)
-	for time.Now().Before(deadline) {
-		msg, err := c.Receive(true)
-		if errors.Is(err, syscall.EAGAIN) || errors.Is(err, syscall.EWOULDBLOCK) {
-			time.Sleep(10 * time.Millisecond)
-			continue
-		}
-		if err != nil {
-			t.Fatalf("receive: %v", err)
-		}
-		if msg.Type != auparse.AUDIT_SYSCALL {
-			continue
-		}
-		data := string(msg.Data)
-		if i := strings.Index(data, ` key="`); i >= 0 {
-			key := data[i+6:]
-			keys[key[:strings.IndexByte(key, '"')]] = true
-		}
-	}
-	return keys
-}
-
-func drain(c *libaudit.AuditClient) {
-	for {
-		if _, err := c.Receive(true); err != nil {
-			return
 		}
 	}
 }
