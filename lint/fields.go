@@ -4,6 +4,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/elastic/go-libaudit/v2/auparse"
 	"github.com/elastic/go-libaudit/v2/rule"
 
 	"github.com/auditpack/auditpack/packs/model"
@@ -48,7 +49,7 @@ Bad:
     -a never,exclude -S unlink
 
 Good:
-    -a never,exclude -F msgtype=CWD
+    -a never,exclude -F msgtype=CRYPTO_KEY_USER
     -a always,exit -F arch=b64 -S unlink -k delete`,
 	Run: func(p *Pass) {
 		for _, r := range p.Rules {
@@ -237,7 +238,7 @@ Bad:
     -a never,exclude -F msgtype=ALL
 
 Good:
-    -a never,exclude -F msgtype=CWD`,
+    -a never,exclude -F msgtype=CRYPTO_KEY_USER`,
 })
 
 var _ = register(&Check{
@@ -364,7 +365,7 @@ Bad:
     -a never,exclude
 
 Good:
-    -a always,exclude -F msgtype=CWD`,
+    -a always,exclude -F msgtype=CRYPTO_KEY_USER`,
 	Run: func(p *Pass) {
 		for _, r := range p.Rules {
 			if r.List != model.ListExclude {
@@ -373,7 +374,7 @@ Good:
 			msg := r.FieldsNamed("msgtype")
 			others := len(r.Fields) - len(msg)
 			if others == 0 && allows(msg, msgSyscall) {
-				p.Reportf(r.Item.Origin, nil, "this exclude rule drops SYSCALL records: every syscall rule and watch of the set records nothing; exclude single record types (e.g. msgtype=CWD)")
+				p.Reportf(r.Item.Origin, nil, "this exclude rule drops SYSCALL records: every syscall rule and watch of the set records nothing; exclude single record types (e.g. msgtype=CRYPTO_KEY_USER)")
 			}
 		}
 	},
@@ -494,6 +495,52 @@ Good: the same exclusions over two never rules placed before the always rule.`,
 			}
 			if n > maxRuleFields {
 				p.Reportf(r.Item.Origin, nil, "the rule has %d fields (arch, -F and the key): auditctl sends at most %d and stops with \"Too many fields in rule\"; split the rule", n, maxRuleFields)
+			}
+		}
+	},
+})
+
+// structuralTypes are record types an exclusion must not drop: the parts
+// of every syscall event, and the evidence of audit tampering and logins
+// that compliance profiles require.
+var structuralTypes = []string{
+	"SYSCALL", "EOE", "CWD", "PATH", "PROCTITLE", "EXECVE",
+	"CONFIG_CHANGE", "DAEMON_START", "DAEMON_END", "DAEMON_ABORT", "DAEMON_CONFIG",
+	"USER_AUTH", "USER_LOGIN", "USER_CMD", "USER_ACCT", "LOGIN",
+}
+
+var _ = register(&Check{
+	ID:       "LST-EXCLUDE-STRUCTURAL-TYPES",
+	Title:    "exclusion of records events or compliance need",
+	Severity: Warning,
+	Doc: `Excluding CWD, PATH, EOE or PROCTITLE saves little and breaks events: PATH records carry
+the file a watch fired on, EOE ends each event for dispatchers (laurel, audisp plugins), and
+CONFIG_CHANGE, DAEMON_* and USER_AUTH/LOGIN/CMD are the tamper and login evidence STIG and
+PCI DSS require. Drop noise by what produces it (exe=, uid=) or by noisy types such as
+CRYPTO_KEY_USER, not by the parts of an event.
+
+Bad:
+    -a always,exclude -F msgtype=EOE
+
+Good:
+    -a always,exclude -F msgtype=CRYPTO_KEY_USER`,
+	Run: func(p *Pass) {
+		for _, r := range p.Rules {
+			if r.List != model.ListExclude {
+				continue
+			}
+			msg := r.FieldsNamed("msgtype")
+			if len(msg) == 0 || len(r.Fields) == len(msg) && allows(msg, msgSyscall) {
+				continue // LST-EXCLUDE-EVERYTHING reports these
+			}
+			var dropped []string
+			for _, name := range structuralTypes {
+				if t, err := auparse.GetAuditMessageType(name); err == nil && allows(msg, uint32(t)) {
+					dropped = append(dropped, name)
+				}
+			}
+			if len(dropped) > 0 {
+				p.Reportf(r.Item.Origin, nil, "this exclusion drops %s records, which events or compliance need; exclude noise by exe=, uid= or noisy types instead", strings.Join(dropped, ", "))
 			}
 		}
 	},

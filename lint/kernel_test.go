@@ -1,7 +1,10 @@
 package lint
 
 import (
+	"maps"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -70,6 +73,88 @@ func TestRefusalsMatchAuditctl(t *testing.T) {
 			if (code != 0) != refused[i+1] {
 				t.Errorf("%s:%d: auditctl exit %d (%s), lint says the load fails: %v", path, i+1, code, strings.TrimSpace(out), refused[i+1])
 			}
+		}
+	}
+}
+
+// TestPathChecksMatchEvents checks PATH-SYMLINK and
+// PATH-FILE-WATCH-ON-DIRECTORY against the events the kernel sends: a watch
+// on a link misses writes through it, exe= on a link never matches, and
+// path= on a directory sees a new entry but not a write to a file in it.
+func TestPathChecksMatchEvents(t *testing.T) {
+	k := kerneltest.Acquire(t)
+	events := k.Listen()
+	scratch := t.TempDir()
+	real, link, dir := filepath.Join(scratch, "real"), filepath.Join(scratch, "link"), filepath.Join(scratch, "dir")
+	mkdir, err := exec.LookPath("mkdir")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mkdir, _ = filepath.EvalSymlinks(mkdir)
+	mkdirLink := filepath.Join(scratch, "mkdir-link")
+	for _, err := range []error{os.WriteFile(real, nil, 0o600), os.Symlink(real, link), os.Mkdir(dir, 0o700),
+		os.WriteFile(filepath.Join(dir, "existing"), nil, 0o600), os.Symlink(mkdir, mkdirLink)} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	appendTo := func(path string) func() {
+		return func() {
+			f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.WriteString("x")
+			f.Close()
+		}
+	}
+	cases := []struct {
+		rules   []string
+		action  func()
+		flagged map[string]bool // check -> reported on the first rule
+		logged  map[string]bool
+	}{
+		{[]string{"-w " + link + " -p wa -k ap_link", "-w " + real + " -p wa -k ap_real"}, appendTo(link),
+			map[string]bool{"PATH-SYMLINK": true}, map[string]bool{"ap_real": true}},
+		{[]string{"-a always,exit -F arch=b64 -S mkdir,mkdirat -F exe=" + mkdirLink + " -k ap_link", "-a always,exit -F arch=b64 -S mkdir,mkdirat -F exe=" + mkdir + " -k ap_real"},
+			func() { exec.Command(mkdirLink, filepath.Join(scratch, "made")).Run() },
+			map[string]bool{"PATH-SYMLINK": true}, map[string]bool{"ap_real": true}},
+		{[]string{"-a always,exit -F arch=b64 -S all -F path=" + mkdirLink + " -F perm=x -k ap_link", "-a always,exit -F arch=b64 -S all -F path=" + mkdir + " -F perm=x -k ap_real"},
+			func() { exec.Command(mkdirLink, filepath.Join(scratch, "made2")).Run() },
+			map[string]bool{"PATH-SYMLINK": true}, map[string]bool{"ap_real": true}},
+		{[]string{"-a always,exit -F arch=b64 -S all -F path=" + dir + " -F perm=wa -k ap_dir"}, appendTo(filepath.Join(dir, "existing")),
+			map[string]bool{"PATH-FILE-WATCH-ON-DIRECTORY": true}, map[string]bool{}},
+		{[]string{"-a always,exit -F arch=b64 -S all -F path=" + dir + " -F perm=wa -k ap_dir"}, func() { os.WriteFile(filepath.Join(dir, "new"), nil, 0o600) },
+			map[string]bool{"PATH-FILE-WATCH-ON-DIRECTORY": true}, map[string]bool{"ap_dir": true}},
+		{[]string{"-w " + real + " -p wa -k ap_real"}, appendTo(real), map[string]bool{}, map[string]bool{"ap_real": true}},
+	}
+	for i, c := range cases {
+		file := filepath.Join(t.TempDir(), "10-case.rules")
+		if err := os.WriteFile(file, []byte(strings.Join(c.rules, "\n")+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		sel, err := profiles.Select(profiles.Request{Paths: []string{file}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := Run(sel, Options{Host: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		flagged := map[string]bool{}
+		for _, d := range res.Diagnostics {
+			if d.Origin.Line == 1 && (d.Check == "PATH-SYMLINK" || d.Check == "PATH-FILE-WATCH-ON-DIRECTORY") {
+				flagged[d.Check] = true
+			}
+		}
+		if !maps.Equal(flagged, c.flagged) {
+			t.Errorf("case %d: lint reports %v on %q, want %v", i, flagged, c.rules[0], c.flagged)
+		}
+		if out, code := k.LoadWithAuditctl("-D\n-e 1\n" + strings.Join(c.rules, "\n") + "\n"); code != 0 {
+			t.Fatalf("case %d: load: %s", i, out)
+		}
+		if logged := events.KeysLoggedFor(c.action); !maps.Equal(logged, c.logged) {
+			t.Errorf("case %d: the kernel logged keys %v for %q, want %v", i, logged, c.rules, c.logged)
 		}
 	}
 }

@@ -203,3 +203,112 @@ Good:
 		}
 	},
 })
+
+// volatileRoots are directories whose subdirectories services remove and
+// create again while the system runs (and every boot).
+var volatileRoots = []string{"/tmp", "/var/tmp", "/run", "/var/run", "/dev/shm"}
+
+var _ = register(&Check{
+	ID:       "PATH-VOLATILE",
+	Title:    "watch inside a directory that is removed and created again",
+	Severity: Warning,
+	Doc: `The kernel ties a watch to its parent directory (a dir= tree to the directory itself).
+When that directory is removed the kernel deletes the rule without a word, and does not
+bring it back when the directory is created again: under /tmp, /run or /dev/shm, where
+services remove their directories on stop or restart, the rule is gone after the first
+restart, until the rules are loaded again.
+
+Bad:
+    -w /run/myservice/state -p wa -k state
+
+Good: watch the persistent file the service writes, or the binary (exe=) that writes it:
+    -w /var/lib/myservice/state -p wa -k state`,
+	Run: func(p *Pass) {
+		for _, r := range p.Rules {
+			pathFields(r, func(f model.Field) {
+				anchor := filepath.Dir(filepath.Clean(f.Text)) // the watch's parent directory
+				if f.Name == "dir" {
+					anchor = filepath.Clean(f.Text)
+				} else if f.Name == "exe" {
+					return
+				}
+				for _, root := range volatileRoots {
+					if strings.HasPrefix(anchor, root+"/") {
+						p.Reportf(r.Item.Origin, nil, "%s hangs on %s, below %s: when it is removed (service restart, reboot) the kernel drops the rule and does not restore it; watch a persistent path", describeField(r, f), anchor, root)
+						return
+					}
+				}
+			})
+		}
+	},
+})
+
+var _ = register(&Check{
+	ID:       "PATH-SYMLINK",
+	Title:    "watch on a symbolic link",
+	Severity: Warning,
+	Host:     true,
+	Doc: `A watch or path= on a symbolic link watches the link itself, not its target: writes and
+executions through the link (of the target) are not recorded, only replacing or removing the
+link is. exe= on a link never matches, since the kernel compares the resolved executable.
+On Debian /etc/localtime, /bin/sh and everything under /etc/alternatives are links, and on
+Debian and RHEL 9 /usr/sbin/reboot, poweroff and shutdown link to systemctl. Checked with
+--host.
+
+Bad (Debian):
+    -a always,exit -F arch=b64 -S all -F exe=/bin/sh -k shell
+
+Good: the target as well, when writes to it matter:
+    -a always,exit -F arch=b64 -S all -F exe=/usr/bin/dash -k shell`,
+	Run: func(p *Pass) {
+		for _, r := range p.Rules {
+			pathFields(r, func(f model.Field) {
+				if f.Name == "dir" || !strings.HasPrefix(f.Text, "/") {
+					return
+				}
+				clean := filepath.Clean(f.Text)
+				info, err := os.Lstat(clean)
+				if err != nil || info.Mode()&os.ModeSymlink == 0 {
+					return
+				}
+				target, err := filepath.EvalSymlinks(clean)
+				if err != nil {
+					target = "a missing target"
+				}
+				if f.Name == "exe" {
+					p.Reportf(r.Item.Origin, nil, "%s is a symbolic link to %s on this host: the kernel compares the resolved executable, so the rule never matches; write -F exe=%s", describeField(r, f), target, target)
+					return
+				}
+				p.Reportf(r.Item.Origin, nil, "%s is a symbolic link to %s on this host: the kernel watches the link itself, so writes to and executions of %s through it are not recorded; watch %s too", describeField(r, f), target, target, target)
+			})
+		}
+	},
+})
+
+var _ = register(&Check{
+	ID:       "PATH-FILE-WATCH-ON-DIRECTORY",
+	Title:    "path= on a directory sees only its entries change",
+	Severity: Warning,
+	Host:     true,
+	Doc: `path= on a directory is not recursive: it records entries being created, removed or
+renamed in it, but not writes to the files already there. auditctl -w turns a directory
+into dir= by itself; -F path= does not. Checked with --host.
+
+Bad:
+    -a always,exit -F arch=b64 -S all -F path=/etc/sudoers.d -F perm=wa -k sudo
+
+Good:
+    -a always,exit -F arch=b64 -S all -F dir=/etc/sudoers.d -F perm=wa -k sudo`,
+	Run: func(p *Pass) {
+		for _, r := range p.Rules {
+			if r.Watch {
+				continue
+			}
+			for _, f := range r.FieldsNamed("path") {
+				if info, err := os.Stat(f.Text); err == nil && info.IsDir() {
+					p.Reportf(r.Item.Origin, nil, "-F path=%s is a directory on this host: the rule sees entries created or removed in it, not writes to its files; write -F dir=%s for the whole tree", f.Text, f.Text)
+				}
+			}
+		}
+	},
+})
