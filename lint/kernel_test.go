@@ -158,3 +158,53 @@ func TestPathChecksMatchEvents(t *testing.T) {
 		}
 	}
 }
+
+// TestTaskRulesMatchEvents: a task rule with a syscall field never
+// applies, and a scoped never,task rule silences every later rule for the
+// tasks it matches (mkdir runs as root, forked after the rules load).
+func TestTaskRulesMatchEvents(t *testing.T) {
+	k := kerneltest.Acquire(t)
+	events := k.Listen()
+	mkdir, err := exec.LookPath("mkdir")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mkdir, _ = filepath.EvalSymlinks(mkdir)
+	scratch := t.TempDir()
+	// Only this test's mkdir in its own directory: other processes run meanwhile.
+	watch := "-a always,exit -F arch=b64 -S mkdir,mkdirat -F exe=" + mkdir + " -F dir=" + scratch + " -k ap_mkdir"
+	for i, c := range []struct {
+		task   string
+		check  string
+		logged bool
+	}{
+		{"-a never,task -F arch=b64 -F uid=0", "LST-TASK-CONTEXT-FIELD", true},
+		{"-a never,task -F uid=0", "LST-TASK-NEVER-SCOPED", false},
+		{"-a never,task -F uid=4242", "LST-TASK-NEVER-SCOPED", true},
+	} {
+		rules := "-D\n" + c.task + "\n" + watch + "\n"
+		file := filepath.Join(t.TempDir(), "10-case.rules")
+		if err := os.WriteFile(file, []byte(rules), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		sel, err := profiles.Select(profiles.Request{Paths: []string{file}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := Run(sel, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(found(res, c.check)) != 1 {
+			t.Errorf("case %d: no %s finding for %q", i, c.check, c.task)
+		}
+		if out, code := k.LoadWithAuditctl("-e 1\n" + rules); code != 0 {
+			t.Fatalf("case %d: load: %s", i, out)
+		}
+		dir := filepath.Join(scratch, "d"+string(rune('a'+i)))
+		logged := events.KeysLoggedFor(func() { exec.Command(mkdir, dir).Run() })["ap_mkdir"]
+		if logged != c.logged {
+			t.Errorf("case %d: with %q the mkdir event was logged: %v, want %v", i, c.task, logged, c.logged)
+		}
+	}
+}
