@@ -1,7 +1,10 @@
 package lint
 
 import (
+	"compress/gzip"
 	"fmt"
+	"io"
+	"os"
 	"strconv"
 	"strings"
 
@@ -378,6 +381,75 @@ Good:
 		}
 		if e := lastDirective(p, packs.OptEnabled); e != nil && e.Directive.Value == "0" {
 			p.Reportf(e.Origin, nil, "-e 0 is the last -e: the rules load but the kernel records nothing until auditctl -e 1; write -e 1 (or -e 2 in the finalize pack)")
+		}
+	},
+})
+
+// The kernel takes a backlog wait time of at most ten minutes, counted in
+// jiffies: 10*60*HZ. Without the host's HZ, the largest common one (1000).
+const (
+	backlogWaitMinutes = 10
+	largestHZ          = 1000
+)
+
+// hostHZ reads CONFIG_HZ of the running kernel from its build config.
+func hostHZ() (int, bool) {
+	release, err := os.ReadFile("/proc/sys/kernel/osrelease")
+	if err != nil {
+		return 0, false
+	}
+	config, err := os.ReadFile("/boot/config-" + strings.TrimSpace(string(release)))
+	if err != nil {
+		f, err := os.Open("/proc/config.gz")
+		if err != nil {
+			return 0, false
+		}
+		defer f.Close()
+		z, err := gzip.NewReader(f)
+		if err != nil {
+			return 0, false
+		}
+		if config, err = io.ReadAll(z); err != nil {
+			return 0, false
+		}
+	}
+	for _, l := range strings.Split(string(config), "\n") {
+		if v, ok := strings.CutPrefix(l, "CONFIG_HZ="); ok {
+			hz, err := strconv.Atoi(v)
+			return hz, err == nil && hz > 0
+		}
+	}
+	return 0, false
+}
+
+var _ = register(&Check{
+	ID:        "CTRL-BACKLOG-WAIT-RANGE",
+	Title:     "--backlog_wait_time beyond the kernel's ten minutes",
+	Severity:  Error,
+	FailsLoad: true,
+	Doc: `--backlog_wait_time is counted in jiffies, not milliseconds, and the kernel refuses more
+than ten minutes: 10 × 60 × HZ, that is 600000 at HZ=1000 (RHEL), 150000 at HZ=250 (Debian),
+60000 at HZ=100. auditctl then stops with the misleading "Error sending backlog limit request
+(Invalid argument)". The default is one minute (60 × HZ). Without --host the check assumes
+HZ=1000; with --host it reads the running kernel's HZ.
+
+Bad (any kernel):
+    --backlog_wait_time 600001
+
+Good:
+    --backlog_wait_time 60000`,
+	Run: func(p *Pass) {
+		hz, where := largestHZ, "at HZ=1000, the largest"
+		if p.Host {
+			if h, ok := hostHZ(); ok {
+				hz, where = h, fmt.Sprintf("at this host's HZ=%d", h)
+			}
+		}
+		limit := backlogWaitMinutes * 60 * hz
+		for _, it := range occurrences(p, packs.OptBacklogWaitTime) {
+			if v, err := strconv.ParseUint(it.Directive.Value, 10, 32); err == nil && v > uint64(limit) {
+				p.Reportf(it.Origin, nil, "--backlog_wait_time %d is more than the kernel accepts, %d jiffies (ten minutes %s): auditctl stops with \"Error sending backlog limit request (Invalid argument)\"; the value counts jiffies, not ms (default %d)", v, limit, where, 60*hz)
+			}
 		}
 	},
 })

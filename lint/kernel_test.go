@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"fmt"
 	"maps"
 	"os"
 	"os/exec"
@@ -205,6 +206,38 @@ func TestTaskRulesMatchEvents(t *testing.T) {
 		logged := events.KeysLoggedFor(func() { exec.Command(mkdir, dir).Run() })["ap_mkdir"]
 		if logged != c.logged {
 			t.Errorf("case %d: with %q the mkdir event was logged: %v, want %v", i, c.task, logged, c.logged)
+		}
+	}
+}
+
+// TestBacklogWaitRangeMatchesKernel sets backlog wait times around the
+// limit with auditctl: the kernel refuses exactly the values lint reports
+// with --host (this kernel's HZ).
+func TestBacklogWaitRangeMatchesKernel(t *testing.T) {
+	k := kerneltest.Acquire(t)
+	hz, ok := hostHZ()
+	if !ok {
+		t.Skip("this kernel's HZ is not readable (/boot/config-*, /proc/config.gz)")
+	}
+	limit := backlogWaitMinutes * 60 * hz
+	for _, v := range []int{60 * hz, limit, limit + 1, backlogWaitMinutes * 60 * largestHZ, backlogWaitMinutes*60*largestHZ + 1} {
+		line := fmt.Sprintf("--backlog_wait_time %d\n", v)
+		file := filepath.Join(t.TempDir(), "10-wait.rules")
+		if err := os.WriteFile(file, []byte(line), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		sel, err := profiles.Select(profiles.Request{Paths: []string{file}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := Run(sel, Options{Host: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		reported := len(found(res, "CTRL-BACKLOG-WAIT-RANGE")) > 0
+		out, code := k.LoadWithAuditctl(line)
+		if (code != 0) != reported {
+			t.Errorf("HZ=%d, %s: auditctl exit %d (%s), lint reports it: %v", hz, strings.TrimSpace(line), code, strings.TrimSpace(out), reported)
 		}
 	}
 }

@@ -22,6 +22,8 @@ type RuleSet struct {
 	Selection *packs.Selection
 	Ordered   *packs.Ordered
 	Targets   []*model.Target
+	// Host says the rule set is for this machine (--host): checks may read it.
+	Host bool
 	// Rules are the rules for Targets[0] in load order; Eval is the
 	// order the kernel evaluates them in (-A rules first in their list).
 	Rules []*model.Rule
@@ -37,7 +39,7 @@ type RuleSet struct {
 }
 
 func newRuleSet(sel *packs.Selection, opts Options) *RuleSet {
-	rs := &RuleSet{Selection: sel, Ordered: sel.Order(), Targets: opts.Targets, perTarget: map[*model.Target][]*model.Rule{}}
+	rs := &RuleSet{Selection: sel, Ordered: sel.Order(), Targets: opts.Targets, Host: opts.Host, perTarget: map[*model.Target][]*model.Rule{}}
 	if len(rs.Targets) == 0 {
 		rs.Targets = []*model.Target{model.Targets["x86_64"]}
 	}
