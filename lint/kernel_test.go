@@ -21,14 +21,7 @@ func TestDuplicatesMatchKernel(t *testing.T) {
 	k := kerneltest.Acquire(t)
 	for _, name := range []string{"ORD-EXACT-DUPLICATE", "ORD-SEMANTIC-DUPLICATE", "ORD-KEY-ONLY-DUPLICATE", "ORD-KEY-SHADOW", "ORD-REDUNDANT-SUBSET"} {
 		path := "testdata/" + name + ".rules"
-		sel, err := profiles.Select(profiles.Request{Paths: []string{path}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := Run(sel, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := lintPath(t, path, Options{})
 		want := len(found(res, "ORD-EXACT-DUPLICATE"))
 		data, err := os.ReadFile(path)
 		if err != nil {
@@ -48,14 +41,7 @@ func TestRefusalsMatchAuditctl(t *testing.T) {
 	k := kerneltest.Acquire(t)
 	for _, name := range []string{"FLD-SINGLETON-REPEATED", "SYN-FIELD-COUNT"} {
 		path := "testdata/" + name + ".rules"
-		sel, err := profiles.Select(profiles.Request{Paths: []string{path}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := Run(sel, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := lintPath(t, path, Options{})
 		refused := map[int]bool{}
 		for _, d := range res.Diagnostics {
 			if c, _ := Lookup(d.Check); c.FailsLoad {
@@ -87,11 +73,7 @@ func TestPathChecksMatchEvents(t *testing.T) {
 	events := k.Listen()
 	scratch := t.TempDir()
 	real, link, dir := filepath.Join(scratch, "real"), filepath.Join(scratch, "link"), filepath.Join(scratch, "dir")
-	mkdir, err := exec.LookPath("mkdir")
-	if err != nil {
-		t.Fatal(err)
-	}
-	mkdir, _ = filepath.EvalSymlinks(mkdir)
+	mkdir := kerneltest.Executable(t, "mkdir")
 	mkdirLink := filepath.Join(scratch, "mkdir-link")
 	for _, err := range []error{os.WriteFile(real, nil, 0o600), os.Symlink(real, link), os.Mkdir(dir, 0o700),
 		os.WriteFile(filepath.Join(dir, "existing"), nil, 0o600), os.Symlink(mkdir, mkdirLink)} {
@@ -130,18 +112,7 @@ func TestPathChecksMatchEvents(t *testing.T) {
 		{[]string{"-w " + real + " -p wa -k ap_real"}, appendTo(real), map[string]bool{}, map[string]bool{"ap_real": true}},
 	}
 	for i, c := range cases {
-		file := filepath.Join(t.TempDir(), "10-case.rules")
-		if err := os.WriteFile(file, []byte(strings.Join(c.rules, "\n")+"\n"), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		sel, err := profiles.Select(profiles.Request{Paths: []string{file}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := Run(sel, Options{Host: true})
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := lintText(t, strings.Join(c.rules, "\n")+"\n", Options{Host: true})
 		flagged := map[string]bool{}
 		for _, d := range res.Diagnostics {
 			if d.Origin.Line == 1 && (d.Check == "PATH-SYMLINK" || d.Check == "PATH-FILE-WATCH-ON-DIRECTORY") {
@@ -166,11 +137,7 @@ func TestPathChecksMatchEvents(t *testing.T) {
 func TestTaskRulesMatchEvents(t *testing.T) {
 	k := kerneltest.Acquire(t)
 	events := k.Listen()
-	mkdir, err := exec.LookPath("mkdir")
-	if err != nil {
-		t.Fatal(err)
-	}
-	mkdir, _ = filepath.EvalSymlinks(mkdir)
+	mkdir := kerneltest.Executable(t, "mkdir")
 	scratch := t.TempDir()
 	// Only this test's mkdir in its own directory: other processes run meanwhile.
 	watch := "-a always,exit -F arch=b64 -S mkdir,mkdirat -F exe=" + mkdir + " -F dir=" + scratch + " -k ap_mkdir"
@@ -184,18 +151,7 @@ func TestTaskRulesMatchEvents(t *testing.T) {
 		{"-a never,task -F uid=4242", "LST-TASK-NEVER-SCOPED", true},
 	} {
 		rules := "-D\n" + c.task + "\n" + watch + "\n"
-		file := filepath.Join(t.TempDir(), "10-case.rules")
-		if err := os.WriteFile(file, []byte(rules), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		sel, err := profiles.Select(profiles.Request{Paths: []string{file}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := Run(sel, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := lintText(t, rules, Options{})
 		if len(found(res, c.check)) != 1 {
 			t.Errorf("case %d: no %s finding for %q", i, c.check, c.task)
 		}
@@ -222,22 +178,34 @@ func TestBacklogWaitRangeMatchesKernel(t *testing.T) {
 	limit := backlogWaitMinutes * 60 * hz
 	for _, v := range []int{60 * hz, limit, limit + 1, backlogWaitMinutes * 60 * largestHZ, backlogWaitMinutes*60*largestHZ + 1} {
 		line := fmt.Sprintf("--backlog_wait_time %d\n", v)
-		file := filepath.Join(t.TempDir(), "10-wait.rules")
-		if err := os.WriteFile(file, []byte(line), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		sel, err := profiles.Select(profiles.Request{Paths: []string{file}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := Run(sel, Options{Host: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		reported := len(found(res, "CTRL-BACKLOG-WAIT-RANGE")) > 0
+		reported := len(found(lintText(t, line, Options{Host: true}), "CTRL-BACKLOG-WAIT-RANGE")) > 0
 		out, code := k.LoadWithAuditctl(line)
 		if (code != 0) != reported {
 			t.Errorf("HZ=%d, %s: auditctl exit %d (%s), lint reports it: %v", hz, strings.TrimSpace(line), code, strings.TrimSpace(out), reported)
 		}
 	}
+}
+
+// lintText lints rules given as text, written to a rules.d file of their own.
+func lintText(t *testing.T, rules string, opts Options) *Result {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "10-case.rules")
+	if err := os.WriteFile(file, []byte(rules), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return lintPath(t, file, opts)
+}
+
+// lintPath lints a rules file or rules.d directory.
+func lintPath(t *testing.T, path string, opts Options) *Result {
+	t.Helper()
+	sel, err := profiles.Select(profiles.Request{Paths: []string{path}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(sel, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
 }

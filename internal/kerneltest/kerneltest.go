@@ -283,3 +283,17 @@ func (e *Events) drain() {
 		}
 	}
 }
+
+// Executable is a program's real path, symbolic links resolved: the one
+// the kernel compares exe= with.
+func Executable(t testing.TB, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err = filepath.EvalSymlinks(p); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}

@@ -45,11 +45,7 @@ func TestIdentityMatchesKernel(t *testing.T) {
 func TestCoversMatchesEvents(t *testing.T) {
 	k := kerneltest.Acquire(t)
 	events := k.Listen()
-	mkdir, err := exec.LookPath("mkdir")
-	if err != nil {
-		t.Fatal(err)
-	}
-	mkdir, _ = filepath.EvalSymlinks(mkdir)
+	mkdir := kerneltest.Executable(t, "mkdir")
 	scratch := t.TempDir()
 	const all = "-F arch=b64 -S mkdir,mkdirat -F exe="
 	cases := []struct{ a, b string }{
