@@ -336,7 +336,7 @@ Good:
 		}
 		if b := lastDirective(p, packs.OptBacklogLimit); b == nil {
 			reasons = append(reasons, "no -b (the kernel's default backlog is 64 records)")
-		} else if n, _ := strconv.Atoi(b.Directive.Value); n < 8192 {
+		} else if n, _ := strconv.Atoi(b.Directive.Value); n < smallBacklog {
 			reasons = append(reasons, fmt.Sprintf("a backlog of only %d records at %s", n, b.Origin.Describe()))
 		}
 		if w := lastDirective(p, packs.OptBacklogWaitTime); w != nil && w.Directive.Value == "0" {
@@ -449,6 +449,39 @@ Good:
 		for _, it := range occurrences(p, packs.OptBacklogWaitTime) {
 			if v, err := strconv.ParseUint(it.Directive.Value, 10, 32); err == nil && v > uint64(limit) {
 				p.Reportf(it.Origin, nil, "--backlog_wait_time %d is more than the kernel accepts, %d jiffies (ten minutes %s): auditctl stops with \"Error sending backlog limit request (Invalid argument)\"; the value counts jiffies, not ms (default %d)", v, limit, where, 60*hz)
+			}
+		}
+	},
+})
+
+// smallBacklog is the backlog below which a burst of events overflows it:
+// upstream's base configuration asks for 8192 ("to survive stress events").
+const smallBacklog = 8192
+
+var _ = register(&Check{
+	ID:       "CTRL-BACKLOG-SMALL",
+	Title:    "backlog too small for bursts",
+	Severity: Warning,
+	Doc: `-b sets how many records the kernel queues for auditd. A burst (a package update, a build,
+a login storm) fills a small queue: records are lost, and processes wait (backlog_wait_time)
+or, with -f 2, the kernel panics. Upstream's base configuration uses 8192; the kernel
+default is 64.
+
+Bad:
+    -b 320
+
+Good:
+    -b 8192`,
+	Run: func(p *Pass) {
+		if hasSetting(p, packs.OptBacklogLimit) || len(p.Rules) == 0 {
+			return
+		}
+		if failure := lastDirective(p, packs.OptFailure); failure != nil && failure.Directive.Value == "2" {
+			return // CTRL-PANIC-RISK says it with the stakes of -f 2
+		}
+		if b := lastDirective(p, packs.OptBacklogLimit); b != nil {
+			if n, err := strconv.Atoi(b.Directive.Value); err == nil && n < smallBacklog {
+				p.Reportf(b.Origin, nil, "-b %d is a small queue for auditd: a burst of events overflows it and records are lost; write -b %d or more", n, smallBacklog)
 			}
 		}
 	},
