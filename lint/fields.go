@@ -2,6 +2,7 @@ package lint
 
 import (
 	"math"
+	"os"
 	"strings"
 
 	"github.com/elastic/go-libaudit/v2/auparse"
@@ -541,6 +542,51 @@ Good:
 			}
 			if len(dropped) > 0 {
 				p.Reportf(r.Item.Origin, nil, "this exclusion drops %s records, which events or compliance need; exclude noise by exe=, uid= or noisy types instead", strings.Join(dropped, ", "))
+			}
+		}
+	},
+})
+
+// lsmFields compare SELinux labels; without SELinux the kernel keeps the
+// rule and the field never matches.
+var lsmFields = map[string]bool{
+	"subj_user": true, "subj_role": true, "subj_type": true, "subj_sen": true, "subj_clr": true,
+	"obj_user": true, "obj_role": true, "obj_type": true, "obj_lev_low": true, "obj_lev_high": true,
+}
+
+// hostRunsSELinux says whether SELinux is active here (selinuxfs is
+// mounted). Tests replace it.
+var hostRunsSELinux = func() bool {
+	_, err := os.Stat("/sys/fs/selinux/enforce")
+	return err == nil
+}
+
+var _ = register(&Check{
+	ID:       "FLD-LSM-FIELD-NO-LSM",
+	Title:    "SELinux field on a host without SELinux",
+	Severity: Warning,
+	Host:     true,
+	Doc: `subj_* and obj_* label fields (subj_type, obj_user, ...; not obj_uid or obj_gid) compare
+SELinux contexts. On a host without SELinux (Debian, Ubuntu with AppArmor) the kernel still
+accepts the rule, keeps the label as "currently invalid" and the field never matches: an
+always rule records nothing, and a never rule meant to drop noise suppresses nothing.
+Checked with --host.
+
+Bad (Debian):
+    -a never,exit -F arch=b64 -S all -F subj_type=crond_t
+
+Good: a field the host has:
+    -a never,exit -F arch=b64 -S all -F exe=/usr/sbin/cron`,
+	Run: func(p *Pass) {
+		if hostRunsSELinux() {
+			return
+		}
+		for _, r := range p.Rules {
+			for _, f := range r.Fields {
+				if lsmFields[f.Name] {
+					p.Reportf(r.Item.Origin, nil, "-F %s%s%s needs SELinux, which this host does not run: the kernel keeps the rule and the field never matches, so the %s rule never applies; use exe=, uid= or another field this host has", f.Name, f.Op, f.Text, r.Action)
+					break
+				}
 			}
 		}
 	},

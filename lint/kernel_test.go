@@ -209,3 +209,37 @@ func lintPath(t *testing.T, path string, opts Options) *Result {
 	}
 	return res
 }
+
+// TestLSMFieldWithoutLSMMatchesEvents: without SELinux the kernel accepts
+// a never rule on subj_type, and it suppresses nothing, while the same
+// rule on uid does.
+func TestLSMFieldWithoutLSMMatchesEvents(t *testing.T) {
+	k := kerneltest.Acquire(t)
+	if realHostRunsSELinux() {
+		t.Skip("this host runs SELinux: labels are real here")
+	}
+	events := k.Listen()
+	mkdir := kerneltest.Executable(t, "mkdir")
+	scratch := t.TempDir()
+	always := "-a always,exit -F arch=b64 -S mkdir,mkdirat -F exe=" + mkdir + " -F dir=" + scratch + " -k ap_mkdir"
+	for i, c := range []struct {
+		never    string
+		reported bool
+		logged   bool
+	}{
+		{"-a never,exit -F arch=b64 -S mkdir,mkdirat -F subj_type=unconfined_t", true, true},
+		{"-a never,exit -F arch=b64 -S mkdir,mkdirat -F uid=0", false, false},
+	} {
+		rules := "-D\n" + c.never + "\n" + always + "\n"
+		if got := len(found(lintText(t, rules, Options{Host: true}), "FLD-LSM-FIELD-NO-LSM")) > 0; got != c.reported {
+			t.Errorf("case %d: lint reports %q: %v, want %v", i, c.never, got, c.reported)
+		}
+		if out, code := k.LoadWithAuditctl("-e 1\n" + rules); code != 0 {
+			t.Fatalf("case %d: load: %s", i, out)
+		}
+		dir := filepath.Join(scratch, "d"+string(rune('a'+i)))
+		if logged := events.KeysLoggedFor(func() { exec.Command(mkdir, dir).Run() })["ap_mkdir"]; logged != c.logged {
+			t.Errorf("case %d: with %q the mkdir event was logged: %v, want %v", i, c.never, logged, c.logged)
+		}
+	}
+}
