@@ -352,6 +352,13 @@ Good: remove "-a never,task" when the set has syscall rules or watches.`,
 // SYSCALL records, the ones exit rules produce.
 const msgSyscall = 1300
 
+// dropsSyscallRecords says whether an exclude rule drops every SYSCALL
+// record: no field but msgtype, and msgtype lets SYSCALL through.
+func dropsSyscallRecords(r *model.Rule) bool {
+	msg := r.FieldsNamed("msgtype")
+	return len(r.Fields) == len(msg) && allows(msg, msgSyscall)
+}
+
 var _ = register(&Check{
 	ID:       "LST-EXCLUDE-EVERYTHING",
 	Title:    "exclude rule that drops syscall records",
@@ -372,9 +379,7 @@ Good:
 			if r.List != model.ListExclude {
 				continue
 			}
-			msg := r.FieldsNamed("msgtype")
-			others := len(r.Fields) - len(msg)
-			if others == 0 && allows(msg, msgSyscall) {
+			if dropsSyscallRecords(r) {
 				p.Reportf(r.Item.Origin, nil, "this exclude rule drops SYSCALL records: every syscall rule and watch of the set records nothing; exclude single record types (e.g. msgtype=CRYPTO_KEY_USER)")
 			}
 		}
@@ -531,7 +536,7 @@ Good:
 				continue
 			}
 			msg := r.FieldsNamed("msgtype")
-			if len(msg) == 0 || len(r.Fields) == len(msg) && allows(msg, msgSyscall) {
+			if len(msg) == 0 || dropsSyscallRecords(r) {
 				continue // LST-EXCLUDE-EVERYTHING reports these
 			}
 			var dropped []string

@@ -131,38 +131,51 @@ func TestPathChecksMatchEvents(t *testing.T) {
 	}
 }
 
-// TestTaskRulesMatchEvents: a task rule with a syscall field never
-// applies, and a scoped never,task rule silences every later rule for the
-// tasks it matches (mkdir runs as root, forked after the rules load).
-func TestTaskRulesMatchEvents(t *testing.T) {
+// TestRulesBeforeAnExitRuleMatchEvents loads a rule, then an exit rule
+// for this test's own mkdir, runs mkdir (forked after the load, as root)
+// and compares the kernel's events with lint: a task rule with a syscall
+// field never applies, a scoped never,task rule silences every later rule
+// for its tasks, and without SELinux a never rule on a label suppresses
+// nothing while the same rule on uid does.
+func TestRulesBeforeAnExitRuleMatchEvents(t *testing.T) {
 	k := kerneltest.Acquire(t)
 	events := k.Listen()
 	mkdir := kerneltest.Executable(t, "mkdir")
 	scratch := t.TempDir()
 	// Only this test's mkdir in its own directory: other processes run meanwhile.
-	watch := "-a always,exit -F arch=b64 -S mkdir,mkdirat -F exe=" + mkdir + " -F dir=" + scratch + " -k ap_mkdir"
+	exit := "-a always,exit -F arch=b64 -S mkdir,mkdirat -F exe=" + mkdir + " -F dir=" + scratch + " -k ap_mkdir"
 	for i, c := range []struct {
-		task   string
-		check  string
-		logged bool
+		before   string
+		check    string
+		reported bool
+		logged   bool
 	}{
-		{"-a never,task -F arch=b64 -F uid=0", "LST-TASK-CONTEXT-FIELD", true},
-		{"-a never,task -F uid=0", "LST-TASK-NEVER-SCOPED", false},
-		{"-a never,task -F uid=4242", "LST-TASK-NEVER-SCOPED", true},
+		{"-a never,task -F arch=b64 -F uid=0", "LST-TASK-CONTEXT-FIELD", true, true},
+		{"-a never,task -F uid=0", "LST-TASK-NEVER-SCOPED", true, false},
+		{"-a never,task -F uid=4242", "LST-TASK-NEVER-SCOPED", true, true},
+		{"-a never,exit -F arch=b64 -S mkdir,mkdirat -F subj_type=unconfined_t", "FLD-LSM-FIELD-NO-LSM", true, true},
+		{"-a never,exit -F arch=b64 -S mkdir,mkdirat -F uid=0", "FLD-LSM-FIELD-NO-LSM", false, false},
 	} {
-		rules := "-D\n" + c.task + "\n" + watch + "\n"
-		res := lintText(t, rules, Options{})
-		if len(found(res, c.check)) != 1 {
-			t.Errorf("case %d: no %s finding for %q", i, c.check, c.task)
-		}
-		if out, code := k.LoadWithAuditctl("-e 1\n" + rules); code != 0 {
-			t.Fatalf("case %d: load: %s", i, out)
-		}
-		dir := filepath.Join(scratch, "d"+string(rune('a'+i)))
-		logged := events.KeysLoggedFor(func() { exec.Command(mkdir, dir).Run() })["ap_mkdir"]
-		if logged != c.logged {
-			t.Errorf("case %d: with %q the mkdir event was logged: %v, want %v", i, c.task, logged, c.logged)
-		}
+		t.Run(c.before, func(t *testing.T) {
+			if c.check == "FLD-LSM-FIELD-NO-LSM" && realHostRunsSELinux() {
+				t.Skip("this host runs SELinux: labels are real here")
+			}
+			rules := "-D\n" + c.before + "\n" + exit + "\n"
+			want := 0
+			if c.reported {
+				want = 1
+			}
+			if got := len(found(lintText(t, rules, Options{Host: true}), c.check)); got != want {
+				t.Errorf("lint reports %s %d times, want %d", c.check, got, want)
+			}
+			if out, code := k.LoadWithAuditctl("-e 1\n" + rules); code != 0 {
+				t.Fatalf("load: %s", out)
+			}
+			dir := filepath.Join(scratch, "d"+string(rune('a'+i)))
+			if logged := events.KeysLoggedFor(func() { exec.Command(mkdir, dir).Run() })["ap_mkdir"]; logged != c.logged {
+				t.Errorf("the mkdir event was logged: %v, want %v", logged, c.logged)
+			}
+		})
 	}
 }
 
@@ -208,38 +221,4 @@ func lintPath(t *testing.T, path string, opts Options) *Result {
 		t.Fatal(err)
 	}
 	return res
-}
-
-// TestLSMFieldWithoutLSMMatchesEvents: without SELinux the kernel accepts
-// a never rule on subj_type, and it suppresses nothing, while the same
-// rule on uid does.
-func TestLSMFieldWithoutLSMMatchesEvents(t *testing.T) {
-	k := kerneltest.Acquire(t)
-	if realHostRunsSELinux() {
-		t.Skip("this host runs SELinux: labels are real here")
-	}
-	events := k.Listen()
-	mkdir := kerneltest.Executable(t, "mkdir")
-	scratch := t.TempDir()
-	always := "-a always,exit -F arch=b64 -S mkdir,mkdirat -F exe=" + mkdir + " -F dir=" + scratch + " -k ap_mkdir"
-	for i, c := range []struct {
-		never    string
-		reported bool
-		logged   bool
-	}{
-		{"-a never,exit -F arch=b64 -S mkdir,mkdirat -F subj_type=unconfined_t", true, true},
-		{"-a never,exit -F arch=b64 -S mkdir,mkdirat -F uid=0", false, false},
-	} {
-		rules := "-D\n" + c.never + "\n" + always + "\n"
-		if got := len(found(lintText(t, rules, Options{Host: true}), "FLD-LSM-FIELD-NO-LSM")) > 0; got != c.reported {
-			t.Errorf("case %d: lint reports %q: %v, want %v", i, c.never, got, c.reported)
-		}
-		if out, code := k.LoadWithAuditctl("-e 1\n" + rules); code != 0 {
-			t.Fatalf("case %d: load: %s", i, out)
-		}
-		dir := filepath.Join(scratch, "d"+string(rune('a'+i)))
-		if logged := events.KeysLoggedFor(func() { exec.Command(mkdir, dir).Run() })["ap_mkdir"]; logged != c.logged {
-			t.Errorf("case %d: with %q the mkdir event was logged: %v, want %v", i, c.never, logged, c.logged)
-		}
-	}
 }
