@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/auditpack/auditpack/packs/model"
 	"syscall"
 	"testing"
 	"time"
@@ -189,12 +190,10 @@ func (k *netlinkKernel) setLoginuidImmutable() error {
 	return err
 }
 
-const prependFlag = 0x10 // AUDIT_FILTER_PREPEND in the rule's flags word
-
 func (k *netlinkKernel) AddRule(wire []byte, prepend bool) error {
 	if prepend {
 		wire = append([]byte(nil), wire...)
-		binary.NativeEndian.PutUint32(wire, binary.NativeEndian.Uint32(wire)|prependFlag)
+		binary.NativeEndian.PutUint32(wire, binary.NativeEndian.Uint32(wire)|model.PrependFlag)
 	}
 	_, err := k.request(uint16(auparse.AUDIT_ADD_RULE), wire)
 	if errors.Is(err, syscall.EEXIST) {

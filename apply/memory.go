@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"github.com/auditpack/auditpack/packs/model"
 )
 
 // MemoryKernel is a Kernel in memory with the kernel's list semantics: -a
@@ -30,7 +31,7 @@ func (m *MemoryKernel) Status() (Status, error) { return m.status, nil }
 
 func (m *MemoryKernel) Rules() ([][]byte, error) { return append([][]byte(nil), m.rules...), nil }
 
-func listNumber(w []byte) uint32 { return binary.NativeEndian.Uint32(w) &^ prependFlag }
+func listNumber(w []byte) uint32 { return binary.NativeEndian.Uint32(w) &^ model.PrependFlag }
 
 func (m *MemoryKernel) AddRule(w []byte, prepend bool) error {
 	if m.status.Enabled == 2 {

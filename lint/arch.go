@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/elastic/go-libaudit/v2/rule"
-
 	"github.com/auditpack/auditpack/packs/model"
 )
 
@@ -52,21 +50,7 @@ Bad:
 
 Good:
     -a always,exit -F arch=b64 -S openat -k access`,
-	Run: func(p *Pass) {
-		for _, r := range p.Rules {
-			sr, ok := r.Item.Rule.(*rule.SyscallRule)
-			before := r.Item.FiltersBeforeSyscalls
-			if !ok || before < 0 {
-				continue
-			}
-			for i, f := range sr.Filters {
-				if f.LHS == "arch" && i >= before {
-					p.Reportf(r.Item.Origin, nil, "-F arch=%s after -S: auditctl refuses it (\"arch must be before -S\"); write -F arch= first", f.RHS)
-					break
-				}
-			}
-		}
-	},
+	Run: reportModel,
 })
 
 var _ = register(&Check{

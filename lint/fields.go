@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/elastic/go-libaudit/v2/auparse"
-	"github.com/elastic/go-libaudit/v2/rule"
 
 	"github.com/auditpack/auditpack/packs/model"
 )
@@ -52,21 +51,7 @@ Bad:
 Good:
     -a never,exclude -F msgtype=CRYPTO_KEY_USER
     -a always,exit -F arch=b64 -S unlink -k delete`,
-	Run: func(p *Pass) {
-		for _, r := range p.Rules {
-			for _, f := range r.Fields {
-				if f.Kind == model.KindCompare {
-					continue
-				}
-				if ok, why := listAllows(r.List, f.Name); !ok {
-					p.Reportf(r.Item.Origin, nil, "-F %s on the %s list: %s", f.Name, r.List, why)
-				}
-			}
-			if len(r.Syscalls) > 0 && r.List != model.ListExit && r.List != model.ListIOUring {
-				p.Reportf(r.Item.Origin, nil, "-S on the %s list: only exit (and io_uring) rules select syscalls; remove -S", r.List)
-			}
-		}
-	},
+	Run: reportModel,
 })
 
 // bitFields may use the bit test operators & and &=.
@@ -94,24 +79,7 @@ Bad:
 Good:
     -a always,exit -F arch=b64 -S openat -F a2&0100
     -a always,exit -F arch=b64 -S all -F path=/etc/hosts -F perm=wa`,
-	Run: func(p *Pass) {
-		for _, r := range p.Rules {
-			for _, f := range r.Fields {
-				if f.Kind == model.KindCompare {
-					continue
-				}
-				bit := f.Op == "&" || f.Op == "&="
-				switch {
-				case bit && !bitFields[f.Name]:
-					p.Reportf(r.Item.Origin, nil, "-F %s%s%s: %s is a bit test, which only a0-a3, pers and devminor support", f.Name, f.Op, f.Text, f.Op)
-				case (f.Name == "path" || f.Name == "dir" || f.Name == "perm") && f.Op != "=":
-					p.Reportf(r.Item.Origin, nil, "-F %s%s%s: %s takes only =; the kernel refuses the rule", f.Name, f.Op, f.Text, f.Name)
-				case equalityOnly[f.Name] && f.Op != "=" && f.Op != "!=":
-					p.Reportf(r.Item.Origin, nil, "-F %s%s%s: %s compares only with = or !=", f.Name, f.Op, f.Text, f.Name)
-				}
-			}
-		}
-	},
+	Run: reportModel,
 })
 
 var _ = register(&Check{
@@ -168,22 +136,11 @@ func fieldsOf(r *model.Rule, k model.Kind) []model.Field {
 	return out
 }
 
-// reportValueProblems reports the model's value problems of one check.
-func reportValueProblems(p *Pass) {
-	for _, r := range p.Rules {
-		for _, pr := range r.Problems {
-			if pr.Check == p.check.ID {
-				p.Reportf(r.Item.Origin, nil, "%s", pr.Message)
-			}
-		}
-	}
-}
-
 var _ = register(&Check{
 	ID:       "FLD-EXIT-POSITIVE-ERRNO",
 	Title:    "exit= errno name without the minus sign",
 	Severity: Warning,
-	Run:      reportValueProblems,
+	Run:      reportModel,
 	Doc: `A failed syscall returns a negative errno. "-F exit=EACCES" is converted to +13, "the
 syscall returned 13", which is not what anybody means; the rule misses every failure.
 
@@ -198,7 +155,7 @@ var _ = register(&Check{
 	ID:       "FLD-ARG-TRUNCATION",
 	Title:    "syscall argument value the kernel truncates",
 	Severity: Error,
-	Run:      reportValueProblems,
+	Run:      reportModel,
 	Doc: `a0-a3 are compared as 32-bit numbers: a larger value is silently cut to its low 32 bits
 (a0=0x100000000 becomes a0=0), and a string cannot be compared at all (the argument is a
 pointer).
@@ -215,7 +172,7 @@ var _ = register(&Check{
 	Title:     "field value that is not a number",
 	Severity:  Error,
 	FailsLoad: true,
-	Run:       reportValueProblems,
+	Run:       reportModel,
 	Doc: `Numeric fields (pid, exit, success, inode, ...) need a number, exit also takes an errno
 name such as -EACCES. auditctl rejects anything else and the load stops.
 
@@ -231,7 +188,7 @@ var _ = register(&Check{
 	Title:     "unknown message type",
 	Severity:  Error,
 	FailsLoad: true,
-	Run:       reportValueProblems,
+	Run:       reportModel,
 	Doc: `msgtype takes a record type name known to auditctl (CWD, PATH, USER_LOGIN, ...) or a
 number. An unknown name is rejected ("-F unknown message type") and the load stops.
 
@@ -444,24 +401,7 @@ Bad:
 Good:
     -a always,exit -F arch=b64 -S openat -F path=/etc/shadow -k shadow
     -a always,exit -F arch=b64 -S openat -F path=/etc/gshadow -k shadow`,
-	Run: func(p *Pass) {
-		for _, r := range p.Rules {
-			var object, exe []string
-			for _, f := range r.Fields {
-				switch f.Name {
-				case "path", "dir", "inode":
-					object = append(object, describeField(r, f))
-				case "exe":
-					exe = append(exe, describeField(r, f))
-				}
-			}
-			for _, same := range [][]string{object, exe} {
-				if len(same) > 1 {
-					p.Reportf(r.Item.Origin, nil, "%s in one rule: the kernel keeps one per rule and refuses the rest (Invalid argument); write one rule for each", strings.Join(same, " and "))
-				}
-			}
-		}
-	},
+	Run: reportModel,
 })
 
 // maxRuleFields is how many fields auditctl sends in one rule (the key
@@ -482,28 +422,7 @@ Bad:
     -a always,exit -F arch=b64 -S openat -F uid!=1 -F uid!=2 ... -F uid!=63 -k k
 
 Good: the same exclusions over two never rules placed before the always rule.`,
-	Run: func(p *Pass) {
-		for _, r := range p.Rules {
-			sr, ok := r.Item.Rule.(*rule.SyscallRule)
-			if !ok {
-				continue
-			}
-			n, keys := 0, len(sr.Keys)
-			for _, f := range sr.Filters {
-				if f.LHS == "key" {
-					keys++
-				} else {
-					n++
-				}
-			}
-			if keys > 0 {
-				n++ // -k and -F key= values travel joined in one key field
-			}
-			if n > maxRuleFields {
-				p.Reportf(r.Item.Origin, nil, "the rule has %d fields (arch, -F and the key): auditctl sends at most %d and stops with \"Too many fields in rule\"; split the rule", n, maxRuleFields)
-			}
-		}
-	},
+	Run: reportModel,
 })
 
 // structuralTypes are record types an exclusion must not drop: the parts

@@ -46,10 +46,11 @@ var hostLoaderTable = func(table string) (lt loaderTable, ok bool, err error) {
 }
 
 var _ = register(&Check{
-	ID:       "ARCH-SYSCALL-TOO-NEW-FOR-LOADER",
-	Title:    "syscall this host's auditctl does not know",
-	Severity: Error,
-	Host:     true,
+	ID:        "ARCH-SYSCALL-TOO-NEW-FOR-LOADER",
+	FailsLoad: true,
+	Title:     "syscall this host's auditctl does not know",
+	Severity:  Error,
+	Host:      true,
 	Doc: `auditctl resolves syscall names with tables compiled into its own version of audit
 userspace, not the kernel's: a syscall newer than the loader is "Syscall name unknown" even
 on a kernel that has it, and augenrules --load stops at that line at boot, so no later rule
@@ -71,7 +72,7 @@ Good: the syscall in a pack only hosts with a newer audit userspace select, or a
 			}
 			tables := loaderTables{}
 			for _, r := range p.RulesFor(t) {
-				if r.List != model.ListExit || r.AllSyscalls {
+				if len(r.Syscalls) == 0 || len(r.Unknown) > 0 {
 					continue
 				}
 				// auditctl looks names up in the table of the rule's arch,

@@ -5,8 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/elastic/go-libaudit/v2/rule"
-
 	"github.com/auditpack/auditpack/packs/model"
 )
 
@@ -42,15 +40,7 @@ Bad:
 
 Good:
     -w /etc/passwd -p wa -k identity`,
-	Run: func(p *Pass) {
-		for _, r := range p.Rules {
-			pathFields(r, func(f model.Field) {
-				if !strings.HasPrefix(f.Text, "/") {
-					p.Reportf(r.Item.Origin, nil, "%s: the path must start with '/'; auditctl refuses it", describeField(r, f))
-				}
-			})
-		}
-	},
+	Run: reportModel,
 })
 
 var _ = register(&Check{
@@ -89,15 +79,7 @@ Bad:
 
 Good:
     -a always,exit -F arch=b64 -S all -F dir=/etc/sudoers.d -F perm=wa`,
-	Run: func(p *Pass) {
-		for _, r := range p.Rules {
-			for _, f := range r.FieldsNamed("path") {
-				if !r.Watch && strings.HasSuffix(f.Text, "/") {
-					p.Reportf(r.Item.Origin, nil, "-F path=%s: the kernel refuses a path ending in '/' (Invalid argument); for a directory tree use dir=%s", f.Text, strings.TrimRight(f.Text, "/"))
-				}
-			}
-		}
-	},
+	Run: reportModel,
 })
 
 // hugeTrees are directory trees too large to watch recursively.
@@ -143,19 +125,7 @@ Bad (on Debian):
     -a always,exit -S all -F path=/usr/libexec/openssh/ssh-keysign -F perm=x -k ssh
 
 Good: the path of this distribution, or a pack per distribution.`,
-	Run: func(p *Pass) {
-		for _, r := range p.Rules {
-			pathFields(r, func(f model.Field) {
-				if f.Name == "dir" || !strings.HasPrefix(f.Text, "/") {
-					return
-				}
-				parent := filepath.Dir(strings.TrimRight(f.Text, "/"))
-				if info, err := os.Stat(parent); err != nil || !info.IsDir() {
-					p.Reportf(r.Item.Origin, nil, "%s: directory %s does not exist on this host, so the kernel refuses the rule (No such file or directory)", describeField(r, f), parent)
-				}
-			})
-		}
-	},
+	Run: reportModel,
 })
 
 var _ = register(&Check{
@@ -171,15 +141,7 @@ Bad (a host without NetworkManager):
     -a always,exit -F arch=b64 -S all -F dir=/etc/NetworkManager -F perm=wa -k network
 
 Good: leave the rule out on such hosts (a pack for them), or create the directory first.`,
-	Run: func(p *Pass) {
-		for _, r := range p.Rules {
-			for _, f := range r.FieldsNamed("dir") {
-				if info, err := os.Stat(f.Text); strings.HasPrefix(f.Text, "/") && (err != nil || !info.IsDir()) {
-					p.Reportf(r.Item.Origin, nil, "-F dir=%s: the directory does not exist on this host, so the kernel refuses the rule (No such file or directory)", f.Text)
-				}
-			}
-		}
-	},
+	Run: reportModel,
 })
 
 var _ = register(&Check{
@@ -197,8 +159,8 @@ Good:
     -w /etc/passwd -p wa -k identity`,
 	Run: func(p *Pass) {
 		for _, r := range p.Rules {
-			if w, ok := r.Item.Rule.(*rule.FileWatchRule); ok && len(w.Permissions) == 0 {
-				p.Reportf(r.Item.Origin, nil, "-w %s has no -p: the kernel watches rwxa, so every read is recorded too; write -p wa for changes (or -p rwxa to say that reads are wanted)", w.Path)
+			if w := r.Item.Rule; w.Watch != "" && !w.PermGiven {
+				p.Reportf(r.Item.Origin, nil, "-w %s has no -p: the kernel watches rwxa, so every read is recorded too; write -p wa for changes (or -p rwxa to say that reads are wanted)", w.Watch)
 			}
 		}
 	},

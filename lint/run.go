@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"github.com/auditpack/auditpack/internal/host"
 	"sort"
 
 	"github.com/auditpack/auditpack/packs"
@@ -33,6 +34,10 @@ type RuleSet struct {
 	Directives   []*packs.Item
 	Concatenated []*packs.Item
 	perTarget    map[*model.Target][]*model.Rule
+	// host answers auditctl's questions about this machine (nil without
+	// --host); hostProblems caches its verdict per rule.
+	host         model.Host
+	hostProblems map[*model.Rule][]model.Refusal
 	byItem       map[*packs.Item]*model.Rule
 	// shadowCache holds the order analysis, which several checks share.
 	shadowCache *[]shadow
@@ -40,6 +45,9 @@ type RuleSet struct {
 
 func newRuleSet(sel *packs.Selection, opts Options) *RuleSet {
 	rs := &RuleSet{Selection: sel, Ordered: sel.Order(), Targets: opts.Targets, Host: opts.Host, perTarget: map[*model.Target][]*model.Rule{}}
+	if opts.Host {
+		rs.host, rs.hostProblems = host.Local{}, map[*model.Rule][]model.Refusal{}
+	}
 	if len(rs.Targets) == 0 {
 		rs.Targets = []*model.Target{model.Targets["x86_64"]}
 	}
@@ -60,6 +68,20 @@ func newRuleSet(sel *packs.Selection, opts Options) *RuleSet {
 	}
 	rs.Eval = model.EvalOrder(rs.Rules)
 	return rs
+}
+
+// HostProblems is what this host's kernel and auditctl refuse in a rule
+// (nothing without --host).
+func (rs *RuleSet) HostProblems(r *model.Rule) []model.Refusal {
+	if rs.host == nil {
+		return nil
+	}
+	if pr, ok := rs.hostProblems[r]; ok {
+		return pr
+	}
+	pr := r.HostProblems(rs.host)
+	rs.hostProblems[r] = pr
+	return pr
 }
 
 // RuleOf is the model of a rule line (nil for control lines).

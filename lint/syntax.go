@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"github.com/auditpack/auditpack/packs/model"
 	"slices"
 
 	"github.com/auditpack/auditpack/packs"
@@ -10,16 +11,31 @@ import (
 // (packs.Selection.Order) found: lines auditctl would reject or mangle. They
 // share one mechanism, so they share this file.
 
-func reportProblems(p *Pass) {
+// reportModel reports, for the check that runs it, what the model found:
+// lines auditctl refuses or misreads (read from the files), what the
+// kernel refuses in a rule, and with --host what it refuses on this host.
+func reportModel(p *Pass) {
 	for _, pe := range p.Ordered.Problems {
 		if pe.Check == p.check.ID {
 			p.Reportf(pe.Origin, nil, "%s", pe.Message)
 		}
 	}
+	for _, r := range p.Rules {
+		for _, pr := range r.Problems {
+			if pr.Check == p.check.ID {
+				p.Reportf(r.Item.Origin, nil, "%s", pr.Message)
+			}
+		}
+		for _, pr := range p.HostProblems(r) {
+			if pr.Check == p.check.ID {
+				p.Reportf(r.Item.Origin, nil, "%s", pr.Message)
+			}
+		}
+	}
 }
 
 var _ = register(&Check{
-	ID: packs.CheckParseError, Title: "a line auditctl rejects", Severity: Error, Run: reportProblems,
+	ID: packs.CheckParseError, FailsLoad: true, Title: "a line auditctl rejects", Severity: Error, Run: reportModel,
 	Doc: `auditctl rejects the line: an unknown option or field, a missing value, a bad list or
 action, a stray word. auditctl -R stops at the first such line, so every rule after it is
 never loaded and a final -e 2 never runs.
@@ -33,7 +49,7 @@ Good:
 })
 
 var _ = register(&Check{
-	ID: packs.CheckInlineComment, Title: "comment after a rule on the same line", Severity: Error, Run: reportProblems,
+	ID: packs.CheckInlineComment, FailsLoad: true, Title: "comment after a rule on the same line", Severity: Error, Run: reportModel,
 	Doc: `auditctl only knows whole-line comments. A "#" after a rule is read as one more word, and
 the line is rejected ("parameter passed without an option given"), which stops the load.
 
@@ -46,7 +62,7 @@ Good:
 })
 
 var _ = register(&Check{
-	ID: packs.CheckCRLF, Title: "Windows line ending (carriage return)", Severity: Error, Run: reportProblems,
+	ID: packs.CheckCRLF, Title: "Windows line ending (carriage return)", Severity: Error, Run: reportModel,
 	Doc: `auditctl keeps a trailing carriage return in the last word of a line: keys become "key\r",
 watched paths "/etc/passwd\r" (a file that does not exist), and "-e 2\r" is rejected, so the
 configuration is not locked. augenrules strips it only since audit 3.1.1.
@@ -58,7 +74,7 @@ Good: convert the file with dos2unix.`,
 })
 
 var _ = register(&Check{
-	ID: packs.CheckTab, Title: "tab in a rule line", Severity: Error, Run: reportProblems,
+	ID: packs.CheckTab, Title: "tab in a rule line", Severity: Error, Run: reportModel,
 	Doc: `auditctl separates words by spaces only. A tab becomes part of a word, so "-a\talways,exit"
 is an unknown option and the load stops; with Debian's mawk, augenrules does not even drop a
 tab-indented comment.
@@ -71,7 +87,7 @@ Good:
 })
 
 var _ = register(&Check{
-	ID: packs.CheckLineTooLong, Title: "line longer than auditctl reads", Severity: Error, Run: reportProblems,
+	ID: packs.CheckLineTooLong, Title: "line longer than auditctl reads", Severity: Error, Run: reportModel,
 	Doc: `auditctl reads rule files with a 6144-byte buffer. A longer line is split: the first part
 may load as a different rule (a key cut short), the rest fails.
 
@@ -81,7 +97,7 @@ Good: split it into several rules of reasonable length.`,
 })
 
 var _ = register(&Check{
-	ID: packs.CheckWatchForm, Title: "malformed watch (-w, -p)", Severity: Error, Run: reportProblems,
+	ID: model.CheckWatchForm, FailsLoad: true, Title: "malformed watch (-w, -p)", Severity: Error, Run: reportModel,
 	Doc: `A watch is "-w PATH [-p rwxa] [-k KEY]". auditctl rejects -w together with -a or -S, fields
 before -w, -p without -w, and permissions other than r, w, x, a.
 
@@ -95,7 +111,7 @@ Good:
 })
 
 var _ = register(&Check{
-	ID: packs.CheckInvalidValue, Title: "control option with an invalid value", Severity: Error, Run: reportProblems,
+	ID: model.CheckInvalidValue, FailsLoad: true, Title: "control option with an invalid value", Severity: Error, Run: reportModel,
 	Doc: `-e and -f take exactly 0, 1 or 2; -b, -r and --backlog_wait_time a whole number. auditctl
 compares -e and -f as strings, so "02" or "2\r" fail, and it reads "010" as octal 8.
 
@@ -109,7 +125,7 @@ Good:
 })
 
 var _ = register(&Check{
-	ID: packs.CheckStatefulOption, Title: "command, not configuration, in a rules file", Severity: Error, Run: reportProblems,
+	ID: packs.CheckStatefulOption, Title: "command, not configuration, in a rules file", Severity: Error, Run: reportModel,
 	Doc: `A rules file holds rules and control settings. Commands such as -l, -s, -R (nested rule
 files are not supported), -d, -W, -m or --reset-lost run once, do not describe a state, and
 either fail in a file or act on whatever happens to be loaded.
@@ -122,7 +138,7 @@ Good: run such commands with auditctl by hand; keep rules files declarative.`,
 })
 
 var _ = register(&Check{
-	ID: packs.CheckNotText, Title: "binary or non-UTF-8 file", Severity: Error, Run: reportProblems,
+	ID: packs.CheckNotText, Title: "binary or non-UTF-8 file", Severity: Error, Run: reportModel,
 	Doc: `The file holds a NUL byte or bytes that are not UTF-8: it is not a rules file, or it was
 saved in another encoding. Paths and keys would not reach the kernel as written.
 
@@ -132,7 +148,7 @@ Good: plain UTF-8 text.`,
 })
 
 var _ = register(&Check{
-	ID: packs.CheckFileConflict, Title: "two sources ship the same file name", Severity: Error, Run: reportProblems,
+	ID: packs.CheckFileConflict, Title: "two sources ship the same file name", Severity: Error, Run: reportModel,
 	Doc: `augenrules reads one rules.d directory. Two packs (or a pack and a path) that ship a file of
 the same name cannot both be installed there: one would overwrite the other.
 
@@ -142,7 +158,7 @@ Good: give the site's file its own name, e.g. 31-site-stig.rules.`,
 })
 
 var _ = register(&Check{
-	ID: packs.CheckMissingEOFNewline, Title: "file does not end with a newline", Severity: Error, Run: reportProblems,
+	ID: packs.CheckMissingEOFNewline, Title: "file does not end with a newline", Severity: Error, Run: reportModel,
 	Doc: `augenrules concatenates the files of rules.d. When a file's last line has no newline, it is
 glued to the first line of the next file, and both rules are lost in one rejected line.
 
@@ -153,7 +169,7 @@ Good: end every file with a newline.`,
 })
 
 var _ = register(&Check{
-	ID: packs.CheckKey, Title: "key auditctl rejects or truncates", Severity: Error,
+	ID: model.CheckKey, FailsLoad: true, Title: "key auditctl rejects or truncates", Severity: Error,
 	Doc: `auditctl takes -k only after a syscall, watch, path, dir, perm or exe (so user, exclude and
 task rules cannot have a key) and all keys of a rule together, joined by a 0x01 byte, may be
 at most 256 bytes. An empty key is an error as well.
@@ -165,7 +181,7 @@ Bad:
 Good:
     -a always,exit -F arch=b64 -S openat -k access`,
 	Run: func(p *Pass) {
-		reportProblems(p)
+		reportModel(p)
 		for _, r := range p.Rules {
 			total := len(r.Keys) - 1 // the separators
 			for _, k := range r.Keys {

@@ -2,9 +2,10 @@ package packs
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
-	"github.com/elastic/go-libaudit/v2/rule"
+	"github.com/auditpack/auditpack/packs/model"
 )
 
 // Format rewrites a rules file in canonical spelling, the way gofmt does
@@ -49,108 +50,62 @@ func canonical(it *Item) string {
 		}
 		return string(d.Option)
 	}
-	switch r := it.Rule.(type) {
-	case *rule.FileWatchRule:
-		s := "-w " + escape(r.Path)
-		if len(r.Permissions) > 0 {
-			s += " -p " + permLetters(r.Permissions)
-		}
-		return s + keyWords(r.Keys)
-	case *rule.SyscallRule:
-		if strings.HasPrefix(strings.TrimSpace(it.Text), "-w") {
-			return watchWithFields(it.Text)
-		}
-		return syscallCanonical(it, r)
+	r := it.Rule
+	if r == nil {
+		return it.Text
 	}
-	return it.Text
-}
-
-// watchWithFields keeps the form of a watch written with -F (auditctl
-// turns it into a syscall rule) and only respaces it, splitting exactly as
-// auditctl does: on spaces, never on tabs or form feeds inside a word.
-func watchWithFields(text string) string {
-	ws := words(text, nil)
-	for i, w := range ws {
-		ws[i] = escape(w)
-	}
-	return strings.Join(ws, " ")
-}
-
-func syscallCanonical(it *Item, r *rule.SyscallRule) string {
 	var b strings.Builder
+	if r.Watch != "" {
+		b.WriteString("-w " + escape(r.Watch))
+		if r.PermGiven {
+			b.WriteString(" -p " + model.PermText(uint32(r.Perm)))
+		}
+		writeFields(&b, r.Fields)
+		for _, k := range r.Keys {
+			b.WriteString(" -k " + escape(k))
+		}
+		return b.String()
+	}
 	option := "-a"
-	if r.Type == rule.PrependSyscallRuleType {
+	if r.Prepend {
 		option = "-A"
 	}
 	fmt.Fprintf(&b, "%s %s,%s", option, r.Action, r.List)
 	syscalls := ""
-	if len(r.Syscalls) > 0 {
+	if r.SyscallsGiven {
 		var seen []string
 		for _, s := range r.Syscalls {
-			if !contains(seen, s) {
+			if !slices.Contains(seen, s) {
 				seen = append(seen, s)
 			}
 		}
 		syscalls = " -S " + escape(strings.Join(seen, ","))
 	}
-	var fieldKeys []string
-	for i, f := range r.Filters {
-		if i == it.FiltersBeforeSyscalls {
-			b.WriteString(syscalls)
-			syscalls = ""
-		}
-		switch {
-		case f.Type == rule.InterFieldFilterType:
-			fmt.Fprintf(&b, " -C %s%s%s", f.LHS, f.Comparator, f.RHS)
-		case f.LHS == "key":
-			fieldKeys = append(fieldKeys, f.RHS)
-		default:
-			fmt.Fprintf(&b, " -F %s%s%s", f.LHS, f.Comparator, escape(f.RHS))
-		}
+	at := r.FieldsBeforeSyscalls
+	if at < 0 {
+		at = len(r.Fields)
 	}
+	writeFields(&b, r.Fields[:at])
 	b.WriteString(syscalls)
-	for _, k := range append(fieldKeys, r.Keys...) {
+	writeFields(&b, r.Fields[at:])
+	for _, k := range r.Keys {
 		b.WriteString(" -F key=" + escape(k))
 	}
 	return b.String()
 }
 
-// keyWords spells a watch's keys as -k, the way auditctl -l lists watches.
-func keyWords(keys []string) string {
-	var b strings.Builder
-	for _, k := range keys {
-		b.WriteString(" -k " + escape(k))
-	}
-	return b.String()
-}
-
-func permLetters(perms []rule.AccessType) string {
-	var b strings.Builder
-	for _, c := range []struct {
-		t rule.AccessType
-		l byte
-	}{{rule.ReadAccessType, 'r'}, {rule.WriteAccessType, 'w'}, {rule.ExecuteAccessType, 'x'}, {rule.AttributeChangeAccessType, 'a'}} {
-		for _, p := range perms {
-			if p == c.t {
-				b.WriteByte(c.l)
-				break
-			}
+func writeFields(b *strings.Builder, fields []model.Field) {
+	for _, f := range fields {
+		if f.Kind == model.KindCompare {
+			fmt.Fprintf(b, " -C %s%s%s", f.Name, f.Op, f.Text)
+		} else {
+			fmt.Fprintf(b, " -F %s%s%s", f.Name, f.Op, escape(f.Text))
 		}
 	}
-	return b.String()
 }
 
 // escape writes a value the way auditctl reads it back: a backslash and a
 // space are escaped.
 func escape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, " ", `\ `).Replace(s)
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

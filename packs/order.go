@@ -2,10 +2,11 @@ package packs
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
-	"github.com/elastic/go-libaudit/v2/rule"
+	"github.com/auditpack/auditpack/packs/model"
 )
 
 // Ordered is a selection in the order auditctl will execute it.
@@ -113,18 +114,12 @@ func hoistSlot(it *Item) int {
 
 // keepsArch drops a rule whose -F arch= names an arch the selection leaves out.
 func keepsArch(it *Item, arches []string) bool {
-	sr, ok := it.Rule.(*rule.SyscallRule)
-	if !ok || len(arches) == 0 {
+	if it.Rule == nil || len(arches) == 0 {
 		return true
 	}
-	for _, f := range sr.Filters {
-		if f.LHS == "arch" && f.Comparator == "=" && (f.RHS == "b64" || f.RHS == "b32") {
-			for _, a := range arches {
-				if a == f.RHS {
-					return true
-				}
-			}
-			return false
+	for _, f := range it.Rule.Fields {
+		if f.Kind == model.KindArch && f.Op == "=" && (f.Text == "b64" || f.Text == "b32") {
+			return slices.Contains(arches, f.Text)
 		}
 	}
 	return true

@@ -20,7 +20,6 @@ import (
 
 	libaudit "github.com/elastic/go-libaudit/v2"
 	"github.com/elastic/go-libaudit/v2/auparse"
-	"github.com/elastic/go-libaudit/v2/rule"
 
 	"github.com/auditpack/auditpack/packs"
 )
@@ -136,7 +135,8 @@ func Forbidden(line string) string {
 		return "-e 2 locks the audit configuration until reboot"
 	case strings.HasPrefix(opt, "-f") && (strings.TrimPrefix(opt, "-f") == "2" || (opt == "-f" && arg == "2")):
 		return "-f 2 panics the machine when auditing fails"
-	case opt == "--loginuid-immutable":
+	case len(opt) > 3 && strings.HasPrefix("--loginuid-immutable", opt):
+		// getopt_long takes any unambiguous prefix of a long option.
 		return "--loginuid-immutable cannot be undone until reboot"
 	}
 	return ""
@@ -212,17 +212,18 @@ func EnsureDirs(t testing.TB, dirs []string) []string {
 func DirsNeeded(items []*packs.Item) []string {
 	var dirs []string
 	for _, it := range items {
-		switch r := it.Rule.(type) {
-		case *rule.FileWatchRule:
-			dirs = append(dirs, filepath.Dir(r.Path))
-		case *rule.SyscallRule:
-			for _, f := range r.Filters {
-				switch f.LHS {
-				case "path", "exe":
-					dirs = append(dirs, filepath.Dir(f.RHS))
-				case "dir":
-					dirs = append(dirs, f.RHS)
-				}
+		if it.Rule == nil {
+			continue
+		}
+		if it.Rule.Watch != "" {
+			dirs = append(dirs, filepath.Dir(it.Rule.Watch))
+		}
+		for _, f := range it.Rule.Fields {
+			switch f.Name {
+			case "path", "exe":
+				dirs = append(dirs, filepath.Dir(f.Text))
+			case "dir":
+				dirs = append(dirs, f.Text)
 			}
 		}
 	}
@@ -296,4 +297,77 @@ func Executable(t testing.TB, name string) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// ExpediteGracePeriods turns on expedited RCU grace periods for the rest of
+// the test and restores the setting after it. Each rule delete waits for a
+// grace period (about 12 ms on kernels without expedited RCU), so a test
+// that loads thousands of rules would otherwise spend minutes deleting them.
+func (k *Kernel) ExpediteGracePeriods() {
+	k.t.Helper()
+	const knob = "/sys/kernel/rcu_expedited"
+	old, err := os.ReadFile(knob)
+	if err != nil {
+		k.t.Logf("grace periods stay as they are: %v", err)
+		return
+	}
+	if err := os.WriteFile(knob, []byte("1"), 0o644); err != nil {
+		k.t.Logf("grace periods stay as they are: %v", err)
+		return
+	}
+	k.t.Cleanup(func() {
+		if err := os.WriteFile(knob, old, 0o644); err != nil {
+			k.t.Errorf("restore %s: %v", knob, err)
+		}
+	})
+}
+
+// RefusedLines loads rules with `auditctl -R` in continue-on-error mode, as
+// augenrules does with -c, and returns the line numbers auditctl reports
+// as failed, with its messages. auditctl logs the errors of a file's first
+// lines to syslog until it has sent a rule; a probe rule sent first (and
+// deleted again) makes it report every later line on stderr. The returned
+// line numbers count the caller's lines from 1.
+func (k *Kernel) RefusedLines(lines []string) (map[int]bool, string) {
+	t := k.t
+	t.Helper()
+	const preamble = 3
+	var b strings.Builder
+	b.WriteString("-c\n-a always,exit -F arch=b64 -S openat -k auditpack-probe\n-D\n")
+	for i, l := range lines {
+		if why := Forbidden(l); why != "" {
+			t.Fatalf("refusing to load line %d %q: %s", i+1, l, why)
+		}
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
+	path := filepath.Join(t.TempDir(), "load.rules")
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd := exec.Command("auditctl", "-R", path)
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		if _, ok := err.(*exec.ExitError); !ok {
+			t.Fatalf("auditctl -R: %v", err)
+		}
+	}
+	refused := map[int]bool{}
+	marker := "There was an error in line "
+	for _, l := range strings.Split(stderr.String(), "\n") {
+		rest, ok := strings.CutPrefix(l, marker)
+		if !ok {
+			continue
+		}
+		var n int
+		if _, err := fmt.Sscanf(rest, "%d", &n); err != nil {
+			t.Fatalf("unexpected auditctl output %q", l)
+		}
+		if n <= preamble {
+			t.Fatalf("auditctl refused its own preamble line %d: %s", n, stderr.String())
+		}
+		refused[n-preamble] = true
+	}
+	return refused, stderr.String()
 }

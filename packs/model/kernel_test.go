@@ -1,6 +1,7 @@
-package model
+package model_test
 
 import (
+	"github.com/auditpack/auditpack/packs/model"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -41,7 +42,7 @@ func TestIdentityMatchesKernel(t *testing.T) {
 
 // TestCoversMatchesEvents loads an earlier rule a and a later rule b, runs
 // mkdir, and reads which rule's key the kernel logged from the audit
-// multicast socket: b's key never appears exactly when Covers(a, b).
+// multicast socket: b's key never appears exactly when model.Covers(a, b).
 func TestCoversMatchesEvents(t *testing.T) {
 	k := kerneltest.Acquire(t)
 	events := k.Listen()
@@ -71,9 +72,18 @@ func TestCoversMatchesEvents(t *testing.T) {
 				t.Fatalf("mkdir: %v %s", err, out)
 			}
 		})
-		covered := Covers(a, b)
+		covered := model.Covers(a, b)
 		if keys["ap_second"] == covered {
 			t.Errorf("Covers = %v, but the kernel logged keys %v for\n  a: %s\n  b: %s", covered, keys, c.a, c.b)
 		}
 	}
+}
+
+func norm(t *testing.T, line string) *model.Rule {
+	t.Helper()
+	st, refusal := model.Read(strings.Fields(line))
+	if refusal != nil {
+		t.Fatalf("%q: %v", line, refusal)
+	}
+	return model.Normalize(&model.Line{Text: line, Rule: st.Rule}, model.Targets["x86_64"])
 }

@@ -1,20 +1,19 @@
 package model
 
 import (
+	"strings"
 	"testing"
-
-	"github.com/auditpack/auditpack/packs"
 )
 
 var x86 = Targets["x86_64"]
 
 func norm(t *testing.T, line string) *Rule {
 	t.Helper()
-	f := packs.ParseFile("t.rules", "t.rules", nil, []byte(line+"\n"))
-	if len(f.Errors) > 0 || len(f.Items) != 1 {
-		t.Fatalf("%q: %v", line, f.Errors)
+	st, refusal := Read(strings.Fields(line))
+	if refusal != nil {
+		t.Fatalf("%q: %v", line, refusal)
 	}
-	r := Normalize(&f.Items[0], x86)
+	r := Normalize(&Line{Text: line, Rule: st.Rule}, x86)
 	if r == nil {
 		t.Fatalf("%q is not a rule", line)
 	}
@@ -150,9 +149,13 @@ func TestValueProblems(t *testing.T) {
 		"-a always,exclude -F msgtype=NOPE":                         "LST-MSGTYPE-UNKNOWN",
 		"-a always,exit -F arch=b64 -S openat -F exit=-ENOTANERRNO": "FLD-BAD-VALUE",
 	} {
-		r := norm(t, line)
-		if len(r.Problems) != 1 || r.Problems[0].Check != want {
-			t.Errorf("%q: problems %v, want %s", line, r.Problems, want)
+		st, refusal := Read(strings.Fields(line))
+		got := st.Note
+		if refusal != nil {
+			got = refusal
+		}
+		if got == nil || got.Check != want {
+			t.Errorf("%q: %v, want %s", line, got, want)
 		}
 	}
 }

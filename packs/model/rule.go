@@ -3,10 +3,6 @@ package model
 import (
 	"strconv"
 	"strings"
-
-	"github.com/elastic/go-libaudit/v2/rule"
-
-	"github.com/auditpack/auditpack/packs"
 )
 
 // List is a kernel filter list, numbered as the kernel numbers them.
@@ -21,8 +17,6 @@ const (
 	ListFilesystem List = 6
 	ListIOUring    List = 7
 )
-
-var listNames = map[string]List{"user": ListUser, "task": ListTask, "exit": ListExit, "exclude": ListExclude, "filesystem": ListFilesystem, "io_uring": ListIOUring}
 
 func (l List) String() string {
 	for n, v := range listNames {
@@ -51,6 +45,7 @@ func (a Action) String() string {
 
 // Field is one field constraint in kernel order (-F, or -C for KindCompare).
 type Field struct {
+	Def      *FieldDef
 	Name     string // canonical name (auid for loginuid)
 	Op       string // = != < > <= >= & &=
 	Kind     Kind
@@ -88,7 +83,7 @@ type UnknownSyscall struct {
 // which ABI it sees, and its field constraints. Keys are kept apart: they
 // do not affect matching.
 type Rule struct {
-	Item    *packs.Item
+	Item    *Line
 	List    List
 	Action  Action
 	Prepend bool
@@ -108,49 +103,34 @@ type Rule struct {
 	AllSyscalls bool // -S all, or no -S on an exit rule
 	Syscalls    []string
 	Unknown     []UnknownSyscall
-	Problems    []ValueProblem
+	Problems    []Refusal // what the kernel refuses in the rule, whatever the host
 	identity    string
 }
 
-// Normalize builds the model of a rule item for a target machine. It
+// Normalize builds the model of a rule line for a target machine. It
 // returns nil for control lines.
-func Normalize(it *packs.Item, t *Target) *Rule {
-	r := &Rule{Item: it}
-	switch sr := it.Rule.(type) {
-	case *rule.FileWatchRule:
-		r.List, r.Action, r.Watch = ListExit, Always, true
-		path := strings.TrimRight(sr.Path, "/")
-		if path == "" {
-			path = "/"
-		}
-		perm := PermAll
-		if len(sr.Permissions) > 0 {
-			perm = 0
-			for _, p := range sr.Permissions {
-				perm |= [...]uint8{rule.ReadAccessType: PermRead, rule.WriteAccessType: PermWrite, rule.ExecuteAccessType: PermExec, rule.AttributeChangeAccessType: PermAttr}[p]
-			}
-		}
-		r.Fields = []Field{
-			{Name: "path", Op: "=", Kind: KindString, Text: path},
-			{Name: "perm", Op: "=", Kind: KindPerm, Value: uint32(perm), Resolved: true, Text: permText(perm)},
-		}
-		r.Keys = sr.Keys
-		r.AllSyscalls = true
-		r.WireMask = &allSyscalls
-		r.ABIs = [numABIs]bool{true, true}
-	case *rule.SyscallRule:
-		r.List = listNames[sr.List]
-		if sr.Action == "always" {
-			r.Action = Always
-		}
-		r.Prepend = sr.Type == rule.PrependSyscallRuleType
-		r.normalizeFields(sr, t)
-		// -F key= values first, then -k, as apply builds the key field.
-		r.Keys = append(r.Keys, sr.Keys...)
-		r.normalizeSyscalls(sr, t)
-	default:
+func Normalize(it *Line, t *Target) *Rule {
+	spec := it.Rule
+	if spec == nil {
 		return nil
 	}
+	r := &Rule{Item: it, List: spec.List, Action: spec.Action, Prepend: spec.Prepend, Keys: spec.Keys}
+	if spec.Watch != "" {
+		r.Watch = true
+		r.Fields = []Field{
+			{Def: fieldsByNumber[fieldPath], Name: "path", Op: "=", Kind: KindString, Text: spec.Watch},
+			{Def: fieldsByNumber[fieldPerm], Name: "perm", Op: "=", Kind: KindPerm, Value: uint32(spec.Perm), Resolved: true, Text: PermText(uint32(spec.Perm))},
+		}
+	}
+	for _, f := range spec.Fields {
+		if f.Kind == KindArch {
+			r.HasArch = true
+			f.Value, f.Resolved = archConst(t, f.Text)
+		}
+		r.Fields = append(r.Fields, f)
+	}
+	r.normalizeSyscalls(spec, t)
+	r.kernelProblems()
 	r.summarize()
 	r.identity = r.buildIdentity()
 	return r
@@ -165,101 +145,85 @@ func (r *Rule) MaskFor(abi ABI) *Mask {
 	return &noSyscalls
 }
 
-func permText(bits uint8) string {
-	var b strings.Builder
-	for _, c := range []struct {
-		bit    uint8
-		letter byte
-	}{{PermRead, 'r'}, {PermWrite, 'w'}, {PermExec, 'x'}, {PermAttr, 'a'}} {
-		if bits&c.bit != 0 {
-			b.WriteByte(c.letter)
-		}
-	}
-	return b.String()
-}
-
-func (r *Rule) normalizeFields(sr *rule.SyscallRule, t *Target) {
-	for _, f := range sr.Filters {
-		name := canonicalField(f.LHS)
-		if f.Type == rule.InterFieldFilterType {
-			r.Fields = append(r.Fields, Field{Name: name, Op: f.Comparator, Kind: KindCompare, Text: canonicalField(f.RHS)})
-			continue
-		}
-		if name == "key" {
-			r.Keys = append(r.Keys, f.RHS)
-			continue
-		}
-		fd := Field{Name: name, Op: f.Comparator, Kind: kinds[name], Text: f.RHS}
-		switch fd.Kind {
-		case KindNumeric:
-			v, ok, problem := numericValue(name, f.RHS)
-			fd.Value, fd.Resolved = v, ok
-			if problem != nil {
-				r.Problems = append(r.Problems, *problem)
-			}
-		case KindPerm:
-			fd.Value, fd.Resolved = uint32(ParsePerm(f.RHS)), true
-		case KindArch:
-			r.HasArch = true
-			fd.Value, fd.Resolved = archConst(t, f.RHS)
-		}
-		r.Fields = append(r.Fields, fd)
-	}
-}
-
-func (r *Rule) normalizeSyscalls(sr *rule.SyscallRule, t *Target) {
+func (r *Rule) normalizeSyscalls(spec *Spec, t *Target) {
 	// Which ABIs can match: every arch field must hold.
 	r.ABIs = [numABIs]bool{true, true}
 	// The table auditctl resolves names with: the last arch written before
 	// -S (an arch after -S is an error auditctl reports), else the native one.
 	tableABI := B64
-	before := r.Item.FiltersBeforeSyscalls
-	seen := 0
-	for _, f := range sr.Filters {
-		if f.Type == rule.InterFieldFilterType || canonicalField(f.LHS) != "arch" {
-			if f.Type == rule.InterFieldFilterType || canonicalField(f.LHS) != "key" {
-				seen++
-			}
+	for i, f := range spec.Fields {
+		if f.Kind != KindArch {
 			continue
 		}
-		abi, ok := t.ArchABI(f.RHS)
+		abi, ok := t.ArchABI(f.Text)
 		var match [numABIs]bool
 		if ok {
 			match[abi] = true
-			if f.Comparator == "!=" {
+			if f.Op == "!=" {
 				match[abi], match[1-abi] = false, true
 			}
-			if before < 0 || seen < before {
+			if spec.FieldsBeforeSyscalls < 0 || i < spec.FieldsBeforeSyscalls {
 				tableABI = abi
 			}
 		}
 		for i := range r.ABIs {
 			r.ABIs[i] = r.ABIs[i] && match[i]
 		}
-		seen++
 	}
-	r.Syscalls = sr.Syscalls
+	r.Syscalls = spec.Syscalls
+	// auditctl resolves every name with the table it chose, even next to
+	// "all"; a foreign arch's rule is resolved with that machine's table.
+	table, abi := t, tableABI
+	if foreign, fabi, ok := foreignArch(spec, t); ok {
+		table, abi = foreign, fabi
+	}
+	m := new(Mask)
+	for _, s := range spec.Syscalls {
+		if s == "all" {
+			continue
+		}
+		n, ok := table.Syscall(abi, s)
+		if !ok {
+			r.Unknown = append(r.Unknown, UnknownSyscall{ABI: abi, Name: s})
+			continue
+		}
+		m.Set(n)
+	}
 	switch {
 	case r.List == ListTask:
 		// auditctl sends an empty mask for task rules; they see no syscall.
 		r.WireMask = &noSyscalls
-	case len(sr.Syscalls) == 0 && r.List == ListExit, containsAll(sr.Syscalls):
-		r.AllSyscalls = true
-		r.WireMask = &allSyscalls
-	case len(sr.Syscalls) == 0:
+	case !spec.SyscallsGiven || containsAll(spec.Syscalls):
+		r.AllSyscalls = r.List == ListExit || r.List == ListIOUring || containsAll(spec.Syscalls)
 		r.WireMask = &allSyscalls
 	default:
-		m := new(Mask)
-		for _, s := range sr.Syscalls {
-			n, ok := t.Syscall(tableABI, s)
-			if !ok {
-				r.Unknown = append(r.Unknown, UnknownSyscall{ABI: tableABI, Name: s})
-				continue
-			}
-			m.Set(n)
-		}
 		r.WireMask = m
 	}
+}
+
+// foreignArch finds the machine of an arch written before -S that is not
+// the target's: auditctl resolves the syscall names with its table.
+func foreignArch(spec *Spec, t *Target) (*Target, ABI, bool) {
+	for i, f := range spec.Fields {
+		if f.Kind != KindArch || (spec.FieldsBeforeSyscalls >= 0 && i >= spec.FieldsBeforeSyscalls) {
+			continue
+		}
+		if _, ok := t.ArchABI(f.Text); ok {
+			return nil, 0, false
+		}
+		c, ok := archConst(t, f.Text)
+		if !ok {
+			return nil, 0, false
+		}
+		for _, o := range Targets {
+			for abi, v := range o.arch {
+				if v == c {
+					return o, ABI(abi), true
+				}
+			}
+		}
+	}
+	return nil, 0, false
 }
 
 func containsAll(s []string) bool {

@@ -28,7 +28,6 @@ type Target struct {
 	Name   string            // uname -m: x86_64, aarch64, ppc64le, s390x
 	tables [numABIs]string   // auparse table names
 	arch   [numABIs]uint32   // AUDIT_ARCH_* values
-	names  map[string]ABI    // other spellings of -F arch= for this machine
 	byName [numABIs]sysTable // name -> number, built on first use
 	byNum  [numABIs]map[int]string
 	once   sync.Once
@@ -38,10 +37,10 @@ type sysTable map[string]int
 
 // Targets are the machines auditpack knows, by uname -m.
 var Targets = map[string]*Target{
-	"x86_64":  {Name: "x86_64", tables: [2]string{"x86_64", "i386"}, arch: [2]uint32{0xc000003e, 0x40000003}, names: map[string]ABI{"x86_64": B64, "i386": B32, "i686": B32}},
-	"aarch64": {Name: "aarch64", tables: [2]string{"aarch64", "arm"}, arch: [2]uint32{0xc00000b7, 0x40000028}, names: map[string]ABI{"aarch64": B64, "arm": B32, "armeb": B32}},
-	"ppc64le": {Name: "ppc64le", tables: [2]string{"ppc64le", "ppc"}, arch: [2]uint32{0xc0000015, 0x14}, names: map[string]ABI{"ppc64le": B64, "ppc64": B64, "ppc": B32}},
-	"s390x":   {Name: "s390x", tables: [2]string{"s390x", "s390"}, arch: [2]uint32{0x80000016, 0x16}, names: map[string]ABI{"s390x": B64, "s390": B32}},
+	"x86_64":  {Name: "x86_64", tables: [2]string{"x86_64", "i386"}, arch: [2]uint32{0xc000003e, 0x40000003}},
+	"aarch64": {Name: "aarch64", tables: [2]string{"aarch64", "arm"}, arch: [2]uint32{0xc00000b7, 0x40000028}},
+	"ppc64le": {Name: "ppc64le", tables: [2]string{"ppc64le", "ppc"}, arch: [2]uint32{0xc0000015, 0x14}},
+	"s390x":   {Name: "s390x", tables: [2]string{"s390x", "s390"}, arch: [2]uint32{0x80000016, 0x16}},
 }
 
 // TargetNames lists the known targets, sorted.
@@ -144,32 +143,40 @@ func (t *Target) HasSyscall(abi ABI, name string) bool {
 	return ok
 }
 
-// ArchABI resolves a -F arch= value to an ABI of this target: b64, b32, or
-// a machine name. ok is false for another machine's name.
+// ArchABI resolves a -F arch= value to an ABI of this target: b64, b32
+// (in any case), a machine name or an AUDIT_ARCH number. ok is false for
+// another machine's arch.
 func (t *Target) ArchABI(value string) (ABI, bool) {
-	switch value {
-	case "b64":
-		return B64, true
-	case "b32":
-		return B32, true
+	c, ok := archConst(t, value)
+	if !ok {
+		return 0, false
 	}
-	abi, ok := t.names[value]
-	return abi, ok
+	for abi, v := range t.arch {
+		if v == c {
+			return ABI(abi), true
+		}
+	}
+	return 0, false
 }
 
 // ArchConst is the AUDIT_ARCH_* value the kernel stores for an ABI.
 func (t *Target) ArchConst(abi ABI) uint32 { return t.arch[abi] }
 
 // archConst is the AUDIT_ARCH_* value of a -F arch= value: b64 and b32 for
-// the target, or any machine's name (a foreign arch never matches there).
+// the target, or any machine's name or number (a foreign arch never
+// matches there).
 func archConst(t *Target, value string) (uint32, bool) {
-	if abi, ok := t.ArchABI(value); ok {
-		return t.ArchConst(abi), true
+	switch strings.ToLower(value) {
+	case "b64":
+		return t.arch[B64], true
+	case "b32":
+		return t.arch[B32], true
 	}
-	for _, o := range Targets {
-		if abi, ok := o.names[value]; ok {
-			return o.ArchConst(abi), true
-		}
+	if c, ok := machineNames[value]; ok {
+		return c, true
+	}
+	if n, rest, ok := strtoul(value); ok && rest == "" && n <= 1<<32-1 && elfMachines[uint32(n)] {
+		return uint32(n), true
 	}
 	return 0, false
 }

@@ -1,0 +1,138 @@
+package model
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Checks the kernel makes when a rule is added (audit_data_to_entry and
+// audit_field_valid in kernel/auditfilter.c, audit_to_watch,
+// audit_make_tree and audit_alloc_mark): what auditctl sends but the
+// kernel refuses with EINVAL, and, given a host, ENOENT and ENOTDIR for
+// paths.
+
+// The catalogue IDs of kernel refusals.
+const (
+	CheckSingleton     = "FLD-SINGLETON-REPEATED"
+	CheckPathMissing   = "PATH-PARENT-MISSING"
+	CheckDirMissing    = "PATH-DIR-MISSING"
+	CheckTrailingSlash = "PATH-TRAILING-SLASH"
+)
+
+func kernelRefusal(check, format string, args ...any) Refusal {
+	return Refusal{Check: check, Message: fmt.Sprintf(format, args...)}
+}
+
+// kernelProblems fills r.Problems with what the kernel refuses in the
+// rule wherever it is loaded.
+func (r *Rule) kernelProblems() {
+	var singletons []string
+	for _, f := range r.Fields {
+		if f.Def == nil || f.Kind == KindCompare {
+			continue
+		}
+		op := OpFromText(f.Op)
+		text := fmt.Sprintf("%s%s%s", f.Name, f.Op, f.Text)
+		if r.Watch && (f.Def.Number == fieldPath || f.Def.Number == fieldPerm) && len(singletons) == 0 {
+			text = "-w " + r.Fields[0].Text
+		}
+		switch {
+		case r.List == ListFilesystem && f.Def.Number != 26 && f.Def.Number != FieldKey:
+			r.Problems = append(r.Problems, kernelRefusal(CheckNotForList, "-F %s on the filesystem list: the kernel takes only fstype there", text))
+		case op.isBit() && !f.Def.BitOps:
+			r.Problems = append(r.Problems, kernelRefusal(CheckBadOperator, "-F %s: %s is a bit test, which the kernel allows only on a0-a3, pers and devminor", text, f.Op))
+		case f.Def.Number == fieldAuid && f.Resolved && f.Value == 1<<32-1 && !op.isEq():
+			r.Problems = append(r.Problems, kernelRefusal(CheckBadOperator, "-F %s: auid unset (-1) means \"no login UID\" to the kernel, which it tests only with = or !=", text))
+		case f.Def.IDField && f.Def.Number != fieldAuid && f.Resolved && f.Value == 1<<32-1:
+			r.Problems = append(r.Problems, kernelRefusal(CheckBadValue, "-F %s: 4294967295 (-1, unset) is no valid ID for %s; only auid has an unset value", text, f.Name))
+		case f.Def.KernelEqOnly && op != OpEqual:
+			r.Problems = append(r.Problems, kernelRefusal(CheckBadOperator, "-F %s: the kernel takes %s only with =", text, f.Name))
+		case f.Def.Number == FieldCompare && f.Resolved && f.Value > maxCompare:
+			r.Problems = append(r.Problems, kernelRefusal(CheckBadValue, "-F %s: no such field comparison; use -C", text))
+		case (f.Def.Number == fieldPath || f.Def.Number == fieldDir || f.Def.Number == fieldExe) && !strings.HasPrefix(f.Text, "/"):
+			r.Problems = append(r.Problems, kernelRefusal(CheckPath, "-F %s: the kernel takes an absolute path", text))
+		case (f.Def.Number == fieldPath || f.Def.Number == fieldExe) && strings.HasSuffix(f.Text, "/") && !(r.Watch && f.Text == "/"):
+			r.Problems = append(r.Problems, kernelRefusal(CheckTrailingSlash, "-F %s: the kernel refuses a trailing \"/\" here; remove it (use dir= for a directory tree)", text))
+		case (f.Def.Number == fieldPath || f.Def.Number == fieldDir || f.Def.Number == fieldExe) && longestComponent(f.Text) > NameMax:
+			r.Problems = append(r.Problems, kernelRefusal(CheckBadValue, "-F %s: a path component longer than %d bytes: the kernel refuses the rule (File name too long)", text[:min(len(text), 60)]+"...", NameMax))
+		case f.Def.KernelEq && !op.isEq():
+			r.Problems = append(r.Problems, kernelRefusal(CheckBadOperator, "-F %s: the kernel compares %s only with = or !=", text, f.Name))
+		}
+		if f.Def.Number == FieldKey && len(r.Keys) > 0 {
+			r.Problems = append(r.Problems, kernelRefusal(CheckSingleton, "-F %s and -k: the kernel takes one key field per rule; write the keys with -k or -F key= only", text))
+		}
+		if f.Def.Singleton && f.Def.Number != FieldKey {
+			group := f.Name
+			if f.Def.Number == fieldDir || f.Def.Number == fieldInode {
+				group = "path" // one of path, dir, inode per rule
+			}
+			for _, s := range singletons {
+				if s == group {
+					r.Problems = append(r.Problems, kernelRefusal(CheckSingleton, "-F %s: a rule has at most one %s (and one of path, dir, inode); the kernel refuses the rule; split it", text, f.Name))
+				}
+			}
+			singletons = append(singletons, group)
+		}
+	}
+}
+
+// HostProblems says what the kernel refuses when the rule is loaded on
+// host: a watched path whose directory is missing, a dir= that does not
+// exist, an exe whose directory is missing.
+func (r *Rule) HostProblems(host Host) []Refusal {
+	if host == nil {
+		return nil
+	}
+	var out []Refusal
+	for _, f := range r.Fields {
+		if f.Def == nil || f.Kind == KindCompare {
+			continue
+		}
+		if (f.Def.Value == ValUID || f.Def.Value == ValGID) && !f.Resolved {
+			lookup, kind := host.User, "user"
+			if f.Def.Value == ValGID {
+				lookup, kind = host.Group, "group"
+			}
+			if _, ok := lookup(f.Text); !ok {
+				out = append(out, kernelRefusal(CheckUnresolved, "-F %s%s%s: no %s %q on this host (auditctl: \"Unknown %s\"); use a number or create the %s", f.Name, f.Op, f.Text, kind, f.Text, kind, kind))
+			}
+			continue
+		}
+		if !strings.HasPrefix(f.Text, "/") {
+			continue
+		}
+		switch f.Def.Number {
+		case fieldPath, fieldExe:
+			if r.Watch && f.Def.Number == fieldPath && host.PathKind(f.Text) == PathDir {
+				continue // a watched directory becomes dir=, which exists
+			}
+			parent := f.Text[:strings.LastIndexByte(f.Text, '/')]
+			if parent == "" {
+				parent = "/"
+			}
+			if host.PathKind(parent) != PathDir || strings.HasSuffix(f.Text, "/..") || strings.HasSuffix(f.Text, "/.") {
+				out = append(out, kernelRefusal(CheckPathMissing, "%s: %s is not a directory on this host: the kernel refuses the rule (No such file or directory); create it or remove the rule", describeField(r, f), parent))
+			}
+		case fieldDir:
+			if host.PathKind(f.Text) == PathMissing {
+				out = append(out, kernelRefusal(CheckDirMissing, "%s: %s does not exist on this host: the kernel refuses the rule (No such file or directory); create it or remove the rule", describeField(r, f), f.Text))
+			}
+		}
+	}
+	return out
+}
+
+func describeField(r *Rule, f Field) string {
+	if r.Watch && f.Def.Number == fieldPath {
+		return "-w " + f.Text
+	}
+	return "-F " + f.Name + f.Op + f.Text
+}
+
+func longestComponent(path string) int {
+	longest := 0
+	for _, c := range strings.Split(path, "/") {
+		longest = max(longest, len(c))
+	}
+	return longest
+}

@@ -1,0 +1,43 @@
+package model
+
+import "fmt"
+
+// Origin is where a line was written, so every finding can point back to it.
+type Origin struct {
+	Pack string // "stig@2.1.0"; empty for plain files
+	File string // the path as the user knows it
+	Line int    // 1-based; 0 means the whole file
+}
+
+// String is the "file:line" form editors and CI annotations understand.
+func (o Origin) String() string {
+	if o.Line == 0 {
+		return o.File
+	}
+	return fmt.Sprintf("%s:%d", o.File, o.Line)
+}
+
+// Describe names the pack too, for messages that connect two packs.
+func (o Origin) Describe() string {
+	if o.Pack == "" {
+		return o.String()
+	}
+	return o.Pack + " " + o.String()
+}
+
+// Line is one meaningful line of a rules file as auditctl reads it: a
+// control directive or a rule, with where it was written.
+type Line struct {
+	Origin Origin
+	Text   string // the line exactly as written, without its newline
+	// Directive is set (Option != "") for control lines.
+	Directive Directive
+	// Rule is set for rule lines.
+	Rule *Spec
+	// Controls are the compliance control IDs annotated above the line's
+	// block ("## controls: RHEL-09-654010"); a blank line ends a block.
+	Controls []string
+}
+
+// IsDirective reports whether the line is a control line.
+func (l *Line) IsDirective() bool { return l.Directive.Option != "" }
