@@ -31,6 +31,11 @@ var keptDivergences = []struct {
 func TestLoadVerdictsMatchAuditctl(t *testing.T) {
 	k := kerneltest.Acquire(t)
 	k.ExpediteGracePeriods()
+	// This test asks the real host, not the stand-ins of the table tests.
+	hostLoaderTable, hostLoaderVersion, hostRunsSELinux = realHostLoaderTable, realHostLoaderVersion, realHostRunsSELinux
+	t.Cleanup(func() {
+		hostLoaderTable, hostLoaderVersion, hostRunsSELinux = fakeLoaderTable, fakeLoaderVersion, fakeRunsSELinux
+	})
 	host := differentialHost(t)
 	cases := rulegen.Cases(20261201, 5000, host)
 	const batch = 250

@@ -12,29 +12,6 @@ import (
 
 // Checks of fields, operators and filter lists.
 
-// exitOnly are the fields that need a syscall context: libaudit refuses
-// them on other lists (io_uring takes them too, except perm).
-var exitOnly = map[string]bool{
-	"perm": true, "path": true, "dir": true, "filetype": true, "exit": true, "success": true,
-	"devmajor": true, "devminor": true, "inode": true, "ppid": true,
-	"obj_user": true, "obj_role": true, "obj_type": true, "obj_lev_low": true, "obj_lev_high": true,
-	"obj_uid": true, "obj_gid": true,
-}
-
-func listAllows(l model.List, field string) (bool, string) {
-	switch {
-	case field == "msgtype" && l != model.ListUser && l != model.ListExclude:
-		return false, "msgtype works only on the user and exclude lists"
-	case field == "fstype" && l != model.ListFilesystem:
-		return false, "fstype works only on the filesystem list"
-	case l == model.ListFilesystem && field != "fstype":
-		return false, "the filesystem list takes only fstype (and a key)"
-	case exitOnly[field] && l != model.ListExit && !(l == model.ListIOUring && field != "perm"):
-		return false, field + " needs a syscall and works only on the exit list"
-	}
-	return true, ""
-}
-
 var _ = register(&Check{
 	ID:        "FLD-NOT-VALID-FOR-LIST",
 	Title:     "field or syscall the list cannot use",
@@ -53,15 +30,6 @@ Good:
     -a always,exit -F arch=b64 -S unlink -k delete`,
 	Run: reportModel,
 })
-
-// bitFields may use the bit test operators & and &=.
-var bitFields = map[string]bool{"a0": true, "a1": true, "a2": true, "a3": true, "pers": true, "devminor": true}
-
-// equalityOnly are fields the kernel compares only with = and !=.
-var equalityOnly = map[string]bool{
-	"arch": true, "filetype": true, "key": true, "exe": true, "fstype": true,
-	"subj_user": true, "subj_role": true, "subj_type": true, "obj_user": true, "obj_role": true, "obj_type": true,
-}
 
 var _ = register(&Check{
 	ID:        "FLD-BAD-OPERATOR",
@@ -153,15 +121,16 @@ Good:
 
 var _ = register(&Check{
 	ID:       "FLD-ARG-TRUNCATION",
-	Title:    "syscall argument value the kernel truncates",
+	Title:    "numeric value auditctl cuts to 32 bits or misreads",
 	Severity: Error,
 	Run:      reportModel,
-	Doc: `a0-a3 are compared as 32-bit numbers: a larger value is silently cut to its low 32 bits
-(a0=0x100000000 becomes a0=0), and a string cannot be compared at all (the argument is a
-pointer).
+	Doc: `The kernel compares 32-bit values. auditctl reads a larger number and silently keeps its
+low 32 bits (a0=0x100000000 becomes a0=0, auid<=4294967296 becomes auid<=0), and reads a
+sessionid that is not a number as 0. The rule loads and compares something nobody wrote.
 
 Bad:
     -a always,exit -F arch=b64 -S clock_settime -F a0=0x100000000
+    -a always,exit -F arch=b64 -S openat -F sessionid=abc
 
 Good:
     -a always,exit -F arch=b64 -S clock_settime -F a0=0x0`,
@@ -173,11 +142,14 @@ var _ = register(&Check{
 	Severity:  Error,
 	FailsLoad: true,
 	Run:       reportModel,
-	Doc: `Numeric fields (pid, exit, success, inode, ...) need a number, exit also takes an errno
-name such as -EACCES. auditctl rejects anything else and the load stops.
+	Doc: `Numeric fields (pid, exit, success, inode, a0-a3, ...) need a number; exit also takes an
+errno name such as -EACCES, and a0-a3 cannot compare strings (the argument is a pointer).
+4294967295 (-1, unset) is no valid user or group ID except for auid, where it means "not
+logged in". auditctl or the kernel rejects the rule and the load stops.
 
 Bad:
     -a always,exit -F arch=b64 -S openat -F exit=-EWHATEVER
+    -a always,exit -F arch=b64 -S openat -F euid=-1
 
 Good:
     -a always,exit -F arch=b64 -S openat -F exit=-EACCES`,
@@ -343,13 +315,6 @@ Good:
 	},
 })
 
-// filterFields are the fields the kernel's user and exclude filters know;
-// any other field aborts the list's evaluation and keeps the record.
-var filterFields = map[string]bool{
-	"pid": true, "uid": true, "gid": true, "auid": true, "msgtype": true, "exe": true,
-	"subj_user": true, "subj_role": true, "subj_type": true, "subj_sen": true, "subj_clr": true,
-}
-
 var _ = register(&Check{
 	ID:       "LST-FILTER-UNSUPPORTED-FIELD",
 	Title:    "field the user or exclude filter cannot evaluate",
@@ -375,8 +340,8 @@ Good:
 				name := f.Name
 				if f.Kind == model.KindCompare {
 					name = "-C " + f.Name
-				} else if filterFields[name] || exitOnly[name] {
-					continue // exitOnly fields are FLD-NOT-VALID-FOR-LIST
+				} else if f.Def.UserFilter || f.Def.ExitOnly {
+					continue // exit-only fields are FLD-NOT-VALID-FOR-LIST
 				}
 				p.Reportf(r.Item.Origin, nil, "the %s filter cannot evaluate %s: the kernel stops at this rule and keeps the record, skipping every later %s rule; use pid, uid, gid, auid, msgtype, exe or subj_*",
 					r.List, name, r.List)
@@ -403,10 +368,6 @@ Good:
     -a always,exit -F arch=b64 -S openat -F path=/etc/gshadow -k shadow`,
 	Run: reportModel,
 })
-
-// maxRuleFields is how many fields auditctl sends in one rule (the key
-// counts as one); it refuses the 64th with "Too many fields in rule".
-const maxRuleFields = 63
 
 var _ = register(&Check{
 	ID:        "SYN-FIELD-COUNT",
@@ -471,13 +432,6 @@ Good:
 	},
 })
 
-// lsmFields compare SELinux labels; without SELinux the kernel keeps the
-// rule and the field never matches.
-var lsmFields = map[string]bool{
-	"subj_user": true, "subj_role": true, "subj_type": true, "subj_sen": true, "subj_clr": true,
-	"obj_user": true, "obj_role": true, "obj_type": true, "obj_lev_low": true, "obj_lev_high": true,
-}
-
 // hostRunsSELinux says whether SELinux is active here (selinuxfs is
 // mounted). Tests replace it.
 var hostRunsSELinux = func() bool {
@@ -507,7 +461,7 @@ Good: a field the host has:
 		}
 		for _, r := range p.Rules {
 			for _, f := range r.Fields {
-				if lsmFields[f.Name] {
+				if f.Def != nil && f.Def.LSM {
 					p.Reportf(r.Item.Origin, nil, "-F %s%s%s needs SELinux, which this host does not run: the kernel keeps the rule and the field never matches, so the %s rule never applies; use exe=, uid= or another field this host has", f.Name, f.Op, f.Text, r.Action)
 					break
 				}

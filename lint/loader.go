@@ -39,11 +39,75 @@ var hostLoaderTable = func(table string) (lt loaderTable, ok bool, err error) {
 		}
 	}
 	lt.Version = "audit userspace"
-	if v, err := exec.Command("auditctl", "-v").Output(); err == nil {
-		lt.Version = strings.TrimSpace(string(v))
+	if v, ok := hostLoaderVersion(); ok {
+		lt.Version = "auditctl version " + v
 	}
 	return lt, true, nil
 }
+
+// hostLoaderVersion is the version of the host's auditctl ("3.0.9"); ok
+// is false where it is not installed. Tests replace it.
+var hostLoaderVersion = func() (string, bool) {
+	out, err := exec.Command("auditctl", "-v").Output()
+	if err != nil {
+		return "", false
+	}
+	v, ok := strings.CutPrefix(strings.TrimSpace(string(out)), "auditctl version ")
+	return v, ok
+}
+
+// olderVersion reports whether dotted version a is older than b.
+func olderVersion(a, b string) bool {
+	as, bs := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < max(len(as), len(bs)); i++ {
+		var x, y int
+		if i < len(as) {
+			x, _ = strconv.Atoi(as[i])
+		}
+		if i < len(bs) {
+			y, _ = strconv.Atoi(bs[i])
+		}
+		if x != y {
+			return x < y
+		}
+	}
+	return false
+}
+
+var _ = register(&Check{
+	ID:        "LST-LIST-TOO-NEW-FOR-LOADER",
+	FailsLoad: true,
+	Title:     "filter list this host's auditctl does not know",
+	Severity:  Error,
+	Host:      true,
+	Doc: `The io_uring list is in the kernel since Linux 5.16, but auditctl reads "-a always,io_uring"
+only since audit userspace 4.0: an older auditctl refuses the line ("bad keyword") and
+augenrules --load at boot stops there. auditpack apply loads such rules itself; the host's
+loader does not. Checked with --host against the host's auditctl version.
+
+Bad (auditctl 3.0.9):
+    -a always,io_uring -S openat,openat2 -F key=io_uring_open
+
+Good: the rule in a pack only hosts with audit userspace 4.0 or newer select.`,
+	Run: func(p *Pass) {
+		version, ok := hostLoaderVersion()
+		if !ok {
+			return
+		}
+		for _, r := range p.Rules {
+			if since, newer := model.ListSinceAuditctl[r.List]; newer && olderVersion(version, since) {
+				p.Reportf(r.Item.Origin, nil, "the %s list needs auditctl %s or newer; this host's auditctl is %s and refuses the line, so augenrules --load at boot stops here", r.List, since, version)
+			}
+		}
+		// A dropped rule ("-a io_uring,possible") is refused all the same
+		// by an auditctl that does not know its list.
+		for _, pe := range p.Ordered.Problems {
+			if pe.NeedsAuditctl != "" && olderVersion(version, pe.NeedsAuditctl) {
+				p.Reportf(pe.Origin, nil, "this line needs auditctl %s or newer to be read at all; this host's auditctl is %s and refuses it, so augenrules --load at boot stops here", pe.NeedsAuditctl, version)
+			}
+		}
+	},
+})
 
 var _ = register(&Check{
 	ID:        "ARCH-SYSCALL-TOO-NEW-FOR-LOADER",
@@ -72,8 +136,8 @@ Good: the syscall in a pack only hosts with a newer audit userspace select, or a
 			}
 			tables := loaderTables{}
 			for _, r := range p.RulesFor(t) {
-				if len(r.Syscalls) == 0 || len(r.Unknown) > 0 {
-					continue
+				if len(r.Syscalls) == 0 || len(r.Unknown) > 0 || r.List == model.ListIOUring {
+					continue // io_uring rules name operations, not syscalls
 				}
 				// auditctl looks names up in the table of the rule's arch,
 				// or its native one when the rule has none.

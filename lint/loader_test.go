@@ -16,22 +16,29 @@ var realHostLoaderTable = hostLoaderTable
 
 var realHostRunsSELinux = hostRunsSELinux
 
+var realHostLoaderVersion = hostLoaderVersion
+
 func TestMain(m *testing.M) {
 	// The table tests describe a host without SELinux, as CI's Debian is.
-	hostRunsSELinux = func() bool { return false }
-	hostLoaderTable = func(table string) (loaderTable, bool, error) {
-		lt := loaderTable{Version: "auditctl version 3.0.9", Numbers: map[int]bool{}}
-		for abi := range 2 {
-			if model.Native().TableName(model.ABI(abi)) != table {
-				continue
-			}
-			for n := range model.Native().SyscallNames(model.ABI(abi)) {
-				lt.Numbers[n] = n <= 450
-			}
-		}
-		return lt, true, nil
-	}
+	hostRunsSELinux, hostLoaderVersion, hostLoaderTable = fakeRunsSELinux, fakeLoaderVersion, fakeLoaderTable
 	os.Exit(m.Run())
+}
+
+func fakeRunsSELinux() bool { return false }
+
+func fakeLoaderVersion() (string, bool) { return "3.0.9", true }
+
+func fakeLoaderTable(table string) (loaderTable, bool, error) {
+	lt := loaderTable{Version: "auditctl version 3.0.9", Numbers: map[int]bool{}}
+	for abi := range 2 {
+		if model.Native().TableName(model.ABI(abi)) != table {
+			continue
+		}
+		for n := range model.Native().SyscallNames(model.ABI(abi)) {
+			lt.Numbers[n] = n <= 450
+		}
+	}
+	return lt, true, nil
 }
 
 // The real ausyscall agrees with auditpack's tables: every number the

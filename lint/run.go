@@ -108,8 +108,9 @@ type Result struct {
 	Checks      []*Check     // every check that ran
 	Files       int
 	Rules       int
-	// InputErrors is set when some line could not be read at all (the
-	// SYN-* parse problems): the CLI exits 2 for it.
+	// InputErrors is set when an input is no rules file at all (binary
+	// data) or the files cannot be merged (two with one name): the CLI
+	// exits 2. A line auditctl cannot read is a finding like any other.
 	InputErrors bool
 }
 
@@ -136,7 +137,10 @@ func Run(sel *packs.Selection, opts Options) (res *Result, err error) {
 		}
 	}
 	rs := newRuleSet(sel, opts)
-	res = &Result{Files: len(rs.Ordered.Files), Rules: len(rs.Rules), InputErrors: len(rs.Ordered.Problems) > 0}
+	res = &Result{Files: len(rs.Ordered.Files), Rules: len(rs.Rules)}
+	for _, pe := range rs.Ordered.Problems {
+		res.InputErrors = res.InputErrors || pe.Check == packs.CheckNotText || pe.Check == packs.CheckFileConflict
+	}
 	var diags []Diagnostic
 	checks := Checks()
 	for _, stage := range []Stage{StageRules, StageFindings, StageSuppress} {

@@ -42,7 +42,7 @@ never loaded and a final -e 2 never runs.
 
 Bad:
     -a always,exit -F arch=b64 -S openat -F colour=red
-    -a exit,possible -S openat
+    -a possible,exit -S openat
 
 Good:
     -a always,exit -F arch=b64 -S openat -F auid>=1000 -F auid!=unset -k access`,
@@ -98,11 +98,14 @@ Good: split it into several rules of reasonable length.`,
 
 var _ = register(&Check{
 	ID: model.CheckWatchForm, FailsLoad: true, Title: "malformed watch (-w, -p)", Severity: Error, Run: reportModel,
-	Doc: `A watch is "-w PATH [-p rwxa] [-k KEY]". auditctl rejects -w together with -a or -S, fields
-before -w, -p without -w, and permissions other than r, w, x, a.
+	Doc: `A watch is "-w PATH [-p rwxa] [-k KEY]", an always,exit rule on PATH. auditctl rejects a
+second -w, -w in an -a rule, "-a always,exit" after -w (the list is set already, so the
+second word must be an action), -p before any field and permissions other than r, w, x, a.
+-p after a path field of an -a rule is read as -F perm=.
 
 Bad:
     -a always,exit -w /etc/hosts -p wa
+    -w /etc/hosts -p wa -a always,exit
     -w /etc/hosts -p rwz
 
 Good:
@@ -112,12 +115,13 @@ Good:
 
 var _ = register(&Check{
 	ID: model.CheckInvalidValue, FailsLoad: true, Title: "control option with an invalid value", Severity: Error, Run: reportModel,
-	Doc: `-e and -f take exactly 0, 1 or 2; -b, -r and --backlog_wait_time a whole number. auditctl
-compares -e and -f as strings, so "02" or "2\r" fail, and it reads "010" as octal 8.
+	Doc: `-e and -f take exactly 0, 1 or 2 (auditctl compares them as strings, so "02" or "2\r"
+fail); -b, -r and --backlog_wait_time a number that starts with a digit. auditctl rejects
+anything else and, without -c, stops loading.
 
 Bad:
     -e 02
-    -b 010
+    -b -1
 
 Good:
     -e 2
@@ -126,13 +130,14 @@ Good:
 
 var _ = register(&Check{
 	ID: packs.CheckStatefulOption, Title: "command, not configuration, in a rules file", Severity: Error, Run: reportModel,
-	Doc: `A rules file holds rules and control settings. Commands such as -l, -s, -R (nested rule
-files are not supported), -d, -W, -m or --reset-lost run once, do not describe a state, and
-either fail in a file or act on whatever happens to be loaded.
+	Doc: `A rules file holds rules and control settings. Commands such as -l, -s, -v, -d, -W, -m,
+-t or --reset-lost run once while the file loads: they list, delete or reset whatever
+happens to be loaded then, and describe no state. auditctl runs them without an error;
+keep them out of rules files. (-R, a nested rule file, is refused: SYN-PARSE-ERROR.)
 
 Bad:
-    -R /etc/audit/more.rules
     -l
+    --reset-lost
 
 Good: run such commands with auditctl by hand; keep rules files declarative.`,
 })
@@ -170,9 +175,10 @@ Good: end every file with a newline.`,
 
 var _ = register(&Check{
 	ID: model.CheckKey, FailsLoad: true, Title: "key auditctl rejects or truncates", Severity: Error,
-	Doc: `auditctl takes -k only after a syscall, watch, path, dir, perm or exe (so user, exclude and
-task rules cannot have a key) and all keys of a rule together, joined by a 0x01 byte, may be
-at most 256 bytes. An empty key is an error as well.
+	Doc: `auditctl takes -k only after a syscall, watch, path, dir, perm or exe, and adds every key
+(-k and -F key=) as one field after reading the line, so a rule without any of those cannot
+carry a key (user, task and exclude rules). All keys of a rule together, joined by a 0x01
+byte, may be at most 256 bytes.
 
 Bad:
     -a always,exit -F arch=b64 -k access -S openat

@@ -19,8 +19,10 @@ import (
 // would reject is not formatted.
 func Format(name string, data []byte) ([]byte, error) {
 	f := ParseFile(name, name, nil, data)
-	if len(f.Errors) > 0 {
-		return nil, f.Errors[0]
+	for _, e := range f.Errors {
+		if !e.Loads {
+			return nil, e
+		}
 	}
 	lines := strings.SplitAfter(string(data), "\n")
 	for i := range f.Items {
@@ -79,7 +81,11 @@ func canonical(it *Item) string {
 				seen = append(seen, s)
 			}
 		}
-		syscalls = " -S " + escape(strings.Join(seen, ","))
+		list := strings.Join(seen, ",")
+		if list == "" {
+			list = "," // -S with only commas: a rule that sees no syscall
+		}
+		syscalls = " -S " + escape(list)
 	}
 	at := r.FieldsBeforeSyscalls
 	if at < 0 {

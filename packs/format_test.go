@@ -15,7 +15,7 @@ func TestFormatCanonical(t *testing.T) {
 	cases := map[string]string{
 		"-a exit,always  -F arch=b64 -S open -S openat -F key=x\n":                      "-a always,exit -F arch=b64 -S open,openat -F key=x\n",
 		"-w /etc/passwd  -k id -p aw\n":                                                 "-w /etc/passwd -p wa -k id\n",
-		"-a always,exit -S openat -F arch=b64\n":                                        "-a always,exit -S openat -F arch=b64\n",
+		"-S openat -a always,exit -F uid=0\n":                                           "-a always,exit -S openat -F uid=0\n",
 		"-A never,exit -F arch=b32 -S all -F exe=/a\\ b -F auid!=unset\n":               "-A never,exit -F arch=b32 -S all -F exe=/a\\ b -F auid!=unset\n",
 		"-b   8192\n## comment  kept\n\n  -f 2\n-D  -k old\n":                           "-b 8192\n## comment  kept\n\n  -f 2\n-D -k old\n",
 		"-a always,exit -F arch=b64 -S execve -C uid!=euid -F euid=0 -F key=a -F key=b": "-a always,exit -F arch=b64 -S execve -C uid!=euid -F euid=0 -F key=a -F key=b",

@@ -34,6 +34,12 @@ type ParseError struct {
 	Origin  Origin
 	Check   string
 	Message string // what is wrong and how to fix it
+	// Loads is set when auditctl loads the line all the same, reading it
+	// as something else than it says or ignoring it; the line may then
+	// be an item too.
+	Loads bool
+	// NeedsAuditctl is the auditctl version that reads the line at all.
+	NeedsAuditctl string
 }
 
 func (e *ParseError) Error() string { return e.Origin.String() + ": " + e.Message }

@@ -188,7 +188,7 @@ func (p *parser) statement(l, body string) {
 		return
 	}
 	if st.Note != nil {
-		p.fail(st.Note.Check, "%s", st.Note.Message)
+		p.file.Errors = append(p.file.Errors, &ParseError{Origin: p.origin, Check: st.Note.Check, Message: st.Note.Message, Loads: true, NeedsAuditctl: st.Note.NeedsAuditctl})
 	}
 	if st.Rule == nil && st.Directive.Option == "" {
 		return

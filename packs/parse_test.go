@@ -2,6 +2,10 @@ package packs
 
 import (
 	"bytes"
+	"encoding/binary"
+	"fmt"
+	"github.com/auditpack/auditpack/internal/host"
+	"github.com/auditpack/auditpack/packs/model"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -27,44 +31,60 @@ func parseOne(t *testing.T, line string) (*Item, *ParseError) {
 	return &f.Items[0], nil
 }
 
-func vf(lhs, op, rhs string) rule.FilterSpec {
-	return rule.FilterSpec{Type: rule.ValueFilterType, LHS: lhs, Comparator: op, RHS: rhs}
+// describe spells a parsed rule compactly: list, action, -A, the watch
+// and its perm, fields with the value auditctl sends (? when only the
+// loading host can tell), syscalls and keys.
+func describe(r *model.Spec) string {
+	var b strings.Builder // syscalls after the fields: the mask is apart from them
+	fmt.Fprintf(&b, "%s,%s", r.Action, r.List)
+	if r.Prepend {
+		b.WriteString(" -A")
+	}
+	if r.Watch != "" {
+		fmt.Fprintf(&b, " watch=%s perm=%s", r.Watch, model.PermText(uint32(r.Perm)))
+	}
+	for _, f := range r.Fields {
+		v := "?"
+		if f.Resolved {
+			v = fmt.Sprint(f.Value)
+		}
+		fmt.Fprintf(&b, " %s%s%s(%s)", f.Name, f.Op, f.Text, v)
+	}
+	if r.SyscallsGiven {
+		fmt.Fprintf(&b, " S=%s", strings.Join(r.Syscalls, ","))
+	}
+	for _, k := range r.Keys {
+		fmt.Fprintf(&b, " key=%q", k)
+	}
+	return b.String()
 }
 
 func TestParseRules(t *testing.T) {
-	cases := []struct {
-		line string
-		want rule.Rule
-	}{
+	cases := []struct{ line, want string }{
 		{"-a always,exit -F arch=b64 -S openat,open -F auid>=1000 -F auid!=unset -k access",
-			&rule.SyscallRule{Type: rule.AppendSyscallRuleType, List: "exit", Action: "always",
-				Filters:  []rule.FilterSpec{vf("arch", "=", "b64"), vf("auid", ">=", "1000"), vf("auid", "!=", "unset")},
-				Syscalls: []string{"openat", "open"}, Keys: []string{"access"}}},
-		{"-A exit,never -F arch=b32 -S all -F exe=/usr/bin/true",
-			&rule.SyscallRule{Type: rule.PrependSyscallRuleType, List: "exit", Action: "never",
-				Filters: []rule.FilterSpec{vf("arch", "=", "b32"), vf("exe", "=", "/usr/bin/true")}, Syscalls: []string{"all"}}},
+			`always,exit arch=b64(?) auid>=1000(1000) auid!=unset(4294967295) S=openat,open key="access"`},
+		{"-A exit,never -F arch=b32 -S all -F exe=/usr/bin/true", `never,exit -A arch=b32(?) exe=/usr/bin/true(?) S=all`},
+		// -C holds the comparison's kernel code (AUDIT_COMPARE_UID_TO_EUID).
 		{"-a always,exit -F arch=b64 -S execve -C uid!=euid -F euid=0 -F key=execpriv",
-			&rule.SyscallRule{Type: rule.AppendSyscallRuleType, List: "exit", Action: "always",
-				Filters: []rule.FilterSpec{vf("arch", "=", "b64"), {Type: rule.InterFieldFilterType, LHS: "uid", Comparator: "!=", RHS: "euid"},
-					vf("euid", "=", "0"), vf("key", "=", "execpriv")}, Syscalls: []string{"execve"}}},
+			`always,exit arch=b64(?) uid!=euid(11) euid=0(0) S=execve key="execpriv"`},
 		// Keys are not split at commas (go-libaudit's flags.Parse splits them).
-		{"-w /etc/passwd -p wa -k a,b",
-			&rule.FileWatchRule{Type: rule.FileWatchRuleType, Path: "/etc/passwd",
-				Permissions: []rule.AccessType{rule.WriteAccessType, rule.AttributeChangeAccessType}, Keys: []string{"a,b"}}},
-		// "\ " is a space inside a word, as in auditctl.
-		{`-w /srv/my\ data -p r`,
-			&rule.FileWatchRule{Type: rule.FileWatchRuleType, Path: "/srv/my data", Permissions: []rule.AccessType{rule.ReadAccessType}}},
-		// A watch with fields becomes an exit rule on the path, as auditctl makes it.
-		{"-w /etc/hosts -p wa -F auid>=1000 -k h",
-			&rule.SyscallRule{Type: rule.AppendSyscallRuleType, List: "exit", Action: "always",
-				Filters: []rule.FilterSpec{vf("path", "=", "/etc/hosts"), vf("perm", "=", "wa"), vf("auid", ">=", "1000")}, Keys: []string{"h"}}},
-		{"   -a never,exclude -F msgtype=CWD",
-			&rule.SyscallRule{Type: rule.AppendSyscallRuleType, List: "exclude", Action: "never", Filters: []rule.FilterSpec{vf("msgtype", "=", "CWD")}}},
-		{"-a never,filesystem -F fstype=tracefs",
-			&rule.SyscallRule{Type: rule.AppendSyscallRuleType, List: "filesystem", Action: "never", Filters: []rule.FilterSpec{vf("fstype", "=", "tracefs")}}},
-		{"-a task,never", &rule.SyscallRule{Type: rule.AppendSyscallRuleType, List: "task", Action: "never"}},
-		{"-aalways,exit -Farch=b64 -Sopenat", &rule.SyscallRule{Type: rule.AppendSyscallRuleType, List: "exit", Action: "always",
-			Filters: []rule.FilterSpec{vf("arch", "=", "b64")}, Syscalls: []string{"openat"}}},
+		{"-w /etc/passwd -p wa -k a,b", `always,exit watch=/etc/passwd perm=wa key="a,b"`},
+		// "\ " is a space inside a word, as in auditctl; a trailing / is trimmed.
+		{`-w /srv/my\ data/ -p r`, `always,exit watch=/srv/my data perm=r`},
+		// A watch with fields is an exit rule on the path with those fields.
+		{"-w /etc/hosts -p wa -F auid>=1000 -k h", `always,exit watch=/etc/hosts perm=wa auid>=1000(1000) key="h"`},
+		{"   -a never,exclude -F msgtype=CWD", `never,exclude msgtype=CWD(1307)`},
+		{"-a never,filesystem -F fstype=tracefs", `never,filesystem fstype=tracefs(1953653091)`},
+		{"-a task,never", `never,task`},
+		{"-aalways,exit -Farch=b64 -Sopenat", `always,exit arch=b64(?) S=openat`},
+		// What auditctl accepts although it looks wrong: -S before -a, empty
+		// names between commas, -p on a syscall rule (a perm field), a field
+		// name in capitals, a user name (resolved by the loading host).
+		{"-S openat -a always,exit", `always,exit S=openat`},
+		{"-a always,exit -F arch=b64 -S open,,close", `always,exit arch=b64(?) S=open,close`},
+		{"-a always,exit -F path=/etc/shadow -p wa", `always,exit path=/etc/shadow(?) perm=wa(10)`},
+		{"-a always,exit -F arch=b64 -S openat -F UID=0 -F euid=root", `always,exit arch=b64(?) uid=0(0) euid=root(?) S=openat`},
+		{"-a always,exit -F arch=b64 -S openat -F sessionid=unset -F a0=-1", `always,exit arch=b64(?) sessionid=unset(4294967295) a0=-1(4294967295) S=openat`},
 	}
 	for _, c := range cases {
 		it, perr := parseOne(t, c.line)
@@ -75,8 +95,8 @@ func TestParseRules(t *testing.T) {
 		if it.Text != c.line {
 			t.Errorf("%q: Text = %q", c.line, it.Text)
 		}
-		if !reflect.DeepEqual(it.Rule, c.want) {
-			t.Errorf("%q:\n got %#v\nwant %#v", c.line, it.Rule, c.want)
+		if got := describe(it.Rule); got != c.want {
+			t.Errorf("%q:\n got %s\nwant %s", c.line, got, c.want)
 		}
 	}
 }
@@ -119,50 +139,74 @@ func TestParseErrors(t *testing.T) {
 		{"-a always,exit -F arch=b64 -S openat stray", CheckParseError, `unexpected word "stray"`},
 		{"-a always,exit -F arch=b64 -S openat -k x\r", CheckCRLF, `carriage return.*dos2unix`},
 		{"-a\talways,exit", CheckTab, `tab at column 3`},
-		{"-a always,exit -F ++uid=0", CheckParseError, `write field, operator, value`},
-		{"-a always,exit -F uid", CheckParseError, `no operator after "uid"`},
-		{"-a always,exit -F UID=0", CheckParseError, `write field, operator, value`},
+		{"-a always,exit -F ++uid=0", CheckParseError, `unknown field "\+\+uid"`},
+		{"-a always,exit -F uid", CheckParseError, `no operator; write field, operator, value`},
 		{"-a always,exit -F colour=red", CheckParseError, `unknown field "colour"`},
+		{"-a always,exit -F uid=", CheckParseError, `value is missing`},
 		{"-a always,exit,now", CheckParseError, `one comma`},
 		{"-a entry,always", CheckParseError, `entry list was removed`},
 		{"-a possible,exit", CheckParseError, `possible action was removed`},
 		{"-a always,always", CheckParseError, `"always" is not a list`},
 		{"-a always,exit -a always,exit", CheckParseError, `two`},
-		{"-a always,exit -S", CheckParseError, `-S needs a value`},
-		{"-a always,exit -S open,,close", CheckParseError, `empty syscall name`},
-		{"-F arch=b64 -a always,exit -S openat", CheckParseError, `-F before -a`},
-		{"-S openat -a always,exit", CheckParseError, `-S before -a`},
-		{"-a always,exit -F arch=b64 -k x -S openat", CheckKey, `-k before any -S`},
-		{"-a always,user -F uid=0 -k x", CheckKey, `-k before`},
-		{"-a always,exit -C auid>obj_uid", CheckParseError, `-C compares with = or !=`},
-		{"-a always,exit -C uid!=pid", CheckParseError, `"pid" cannot be compared`},
-		{"-w /etc/hosts -a always,exit", CheckWatchForm, `-a after -w`},
-		{"-a always,exit -w /etc/hosts", CheckWatchForm, `-w in a -a/-A rule`},
-		{"-w /etc/hosts -S open", CheckWatchForm, `-S in a watch`},
-		{"-a always,exit -F arch=b64 -S all -p wa", CheckWatchForm, `-p needs a -w`},
-		{"-w /etc/hosts -p wz", CheckWatchForm, `"z" is not one of`},
-		{"-w /etc/hosts -p rwxaw", CheckWatchForm, `at most four`},
-		{"-w /etc/hosts -p ww", CheckWatchForm, `repeated`},
-		{"-w /a -w /b", CheckWatchForm, `two`},
-		{"-k lonely", CheckKey, `-k before`},
-		{"-e 3", CheckInvalidValue, `-e must be 0, 1 or 2, not "3"`},
-		{"-f 02", CheckInvalidValue, `-f must be 0, 1 or 2`},
-		{"-b 010", CheckInvalidValue, `octal`},
-		{"-b 8192x", CheckInvalidValue, `whole number`},
-		{"-b 4294967296", CheckInvalidValue, `whole number`},
-		{"-r abc", CheckInvalidValue, `whole number`},
+		{"-a always,exit -S", CheckParseError, `option -S needs a value`},
+		{"-F arch=b64 -a always,exit -S openat", CheckParseError, `-F arch=b64 before -a or -w`},
+		{"-a always,exit -F arch=b64 -k x -S openat", model.CheckKey, `-k before any -S`},
+		{"-a always,user -F uid=0 -k x", model.CheckKey, `-k before`},
+		{"-a always,user -F uid=0 -F key=x", model.CheckKey, `a key needs a -S`},
+		{"-a never,exclude -F msgtype=CWD -F exe=/usr/bin/true -k x", model.CheckNotForList, `a key on the exclude list`},
+		{"-a always,exit -F arch=b64 -S openat -k " + strings.Repeat("k", 200) + " -k " + strings.Repeat("k", 56), model.CheckKey, `257 bytes together`},
+		{"-a always,exit -C auid>obj_uid", model.CheckBadOperator, `-C compares with = or !=`},
+		{"-a always,exit -C uid!=pid", CheckParseError, `uid and pid cannot be compared`},
+		{"-a always,exit -S openat -F arch=b64", "ARCH-AFTER-SYSCALL", `put -F arch= before -S`},
+		{"-a always,exit -F arch=sparc -S openat", model.CheckBadValue, `unknown arch`},
+		{"-a always,exit -F arch=b64 -S openat -F exit=-ENOPE", model.CheckBadValue, `not an errno`},
+		{"-a always,exit -F arch=b64 -S openat -F pid=-5", model.CheckBadValue, `pid needs a number`},
+		{"-a always,exit -F arch=b64 -S openat -F filetype=blob", model.CheckBadValue, `file type "blob"`},
+		{"-a always,exit -F arch=b64 -S openat -F msgtype=CWD", model.CheckNotForList, `msgtype works only on the user and exclude lists`},
+		{"-a never,user -F path=/etc", model.CheckNotForList, `works only on the exit list`},
+		{"-a never,exclude -F euid=0", model.CheckNotForList, `exclude list`},
+		{"-a always,exit -F arch=b64 -S openat -F inode<5", model.CheckBadOperator, `inode compares only with = or !=`},
+		{"-a always,exit -F arch=b64 -S openat -F perm!=r", model.CheckBadOperator, `perm compares only with =`},
+		{"-a always,task -S openat", model.CheckNotForList, `task rules see no syscalls`},
+		{"-a never,exclude -S openat", model.CheckNotForList, `exclude rules see no syscalls`},
+		{"-w /etc/hosts -a always,exit", model.CheckWatchForm, `after -w: a watch is an always,exit rule already`},
+		{"-a always,exit -w /etc/hosts", model.CheckWatchForm, `-w in a -a/-A rule`},
+		{"-a always,exit -p wa", model.CheckWatchForm, `-p before any field`},
+		{"-w /etc/hosts -p wz", model.CheckWatchForm, `"z" is not one of`},
+		{"-w /etc/hosts -p rwxaw", model.CheckWatchForm, `at most four`},
+		{"-w /a -w /b", model.CheckWatchForm, `one -w`},
+		{"-w etc/hosts", model.CheckPath, `relative`},
+		{"-w /etc/hosts -F arch=b64", "ARCH-AFTER-SYSCALL", `before -S`},
+		{"-k lonely", model.CheckKey, `-k before`},
+		{"-S openat", CheckParseError, `-S without a list`},
+		{"-e 3", model.CheckInvalidValue, `-e must be 0, 1 or 2, not "3"`},
+		{"-f 02", model.CheckInvalidValue, `-f must be 0, 1 or 2`},
+		{"-b -1", model.CheckInvalidValue, `whole number`},
+		{"-r abc", model.CheckInvalidValue, `whole number`},
+		{"-b 99999999999999999999", model.CheckInvalidValue, `whole number`},
+		// auditctl loads these, but not as written.
+		{"-b 010", model.CheckValueMisread, `octal, 8`},
+		{"-b 8192x", model.CheckValueMisread, `reads 8192 and ignores "x"`},
+		{"-b 4294967296", model.CheckValueMisread, `silently sets 0`},
+		{"-b 8192 -f 1", model.CheckOnePerLine, `-b and -f on one line`},
+		{"-a exit,possible -S openat", model.CheckIgnored, `drops the whole rule`},
+		{"-a always,exit -F arch=b64 -S openat -F exit=EACCES", "FLD-EXIT-POSITIVE-ERRNO", `write exit=-EACCES`},
+		{"-a always,exit -F arch=b64 -S openat -F a0=0x100000000", model.CheckTruncated, `does not fit in 32 bits`},
+		{"-l", CheckStatefulOption, `command, not configuration`},
+		{"--reset-lost", CheckStatefulOption, `command, not configuration`},
+		{"-D -k a -k b", CheckParseError, `-D takes only -k KEY`},
+		{"-D -b 1", CheckParseError, `-D takes only -k KEY`},
+		{"-c -b 1", CheckParseError, `put -c on a line of its own`},
+		{"-Dc", CheckParseError, `put -D on a line of its own`},
+		{"-a always,exit -S all -f 1", CheckParseError, `cannot be part of a rule`},
+		{"-R other.rules", CheckParseError, `nested rule files`},
 		{"--backlog_wait_time", CheckParseError, `needs a value`},
 		{"--loginuid-immutable=1", CheckParseError, `takes no value`},
 		{"--colour", CheckParseError, `unknown option "--colour"`},
-		{"-b 8192 -f 1", CheckParseError, `cannot share a line`},
-		{"-D -k a -k b", CheckParseError, `cannot share a line`},
-		{"-a always,exit -S all -f 1", CheckParseError, `cannot be part of a rule`},
-		{"-Dc", CheckParseError, `unknown option "-Dc"`},
-		{"-R other.rules", CheckStatefulOption, `command, not configuration`},
-		{"-l", CheckStatefulOption, `command, not configuration`},
-		{"--reset-lost", CheckStatefulOption, `one-off command`},
-		{"-F arch=b64", CheckParseError, `-F before -a or -w`},
+		{"--reset", CheckParseError, `ambiguous`},
+		{"-F arch=b64", CheckParseError, `-F arch=b64 before -a or -w`},
 		{"-k", CheckParseError, `option -k needs a value`},
+		{"foo", CheckParseError, `"foo" is not an option`},
 		{"-a always,exit -S all -p", CheckParseError, `option -p needs a value`},
 		{strings.Repeat("x", MaxLineLen+1), CheckLineTooLong, `at most 6143`},
 		{"-w /etc/\xff", CheckNotText, `not valid UTF-8`},
@@ -213,15 +257,20 @@ func TestParseBinaryFile(t *testing.T) {
 	}
 }
 
-// TestParseMatchesGoLibaudit checks that for every line both parsers
-// accept, the rule structs build to the same kernel wire format: the strict
-// parser reads rules exactly as go-libaudit (and auditctl) would.
-func TestParseMatchesGoLibaudit(t *testing.T) {
+// TestEncodeMatchesGoLibaudit checks the model's wire encoding against
+// go-libaudit's parser and encoder, an independent implementation that
+// matches auditctl byte for byte on the rules it can express. Its known
+// deviations are left out: task rules (it sends every syscall), several
+// keys (it sends one field per key, auditctl joins them) and keys with
+// commas (it splits them). The mask's last 16 bits are syscall classes the
+// kernel clears on arrival; go-libaudit sets them for "all", we do not.
+func TestEncodeMatchesGoLibaudit(t *testing.T) {
 	var files []string
 	for _, pattern := range []string{"*/*.rules", "../../shared/corpus/*/*.rules", "../testdata/*/*.rules"} {
 		m, _ := filepath.Glob(pattern)
 		files = append(files, m...)
 	}
+	x86 := model.Targets["x86_64"]
 	compared := 0
 	for _, path := range files {
 		data, err := os.ReadFile(path)
@@ -229,8 +278,9 @@ func TestParseMatchesGoLibaudit(t *testing.T) {
 			t.Fatal(err)
 		}
 		f := ParseFile(filepath.Base(path), path, nil, data)
-		for _, it := range f.Items {
-			if it.Rule == nil {
+		for i := range f.Items {
+			it := &f.Items[i]
+			if it.Rule == nil || it.Rule.List == model.ListTask || len(it.Rule.Keys) > 1 || strings.Contains(strings.Join(it.Rule.Keys, ""), ",") {
 				continue
 			}
 			theirs, err := flags.Parse(it.Text)
@@ -238,12 +288,18 @@ func TestParseMatchesGoLibaudit(t *testing.T) {
 				continue // go-libaudit cannot read it (e.g. the filesystem list)
 			}
 			wantWire, err1 := rule.Build(theirs)
-			gotWire, err2 := rule.Build(it.Rule)
-			if (err1 == nil) != (err2 == nil) {
-				t.Errorf("%s: build errors differ: go-libaudit %v, ours %v", it.Origin, err1, err2)
+			gotWire, err2 := model.Normalize(it, x86).Encode(host.Local{})
+			if err1 != nil {
+				continue // go-libaudit's tables lack the newest syscalls
+			}
+			if err2 != nil {
+				t.Errorf("%s: go-libaudit builds it, we do not: %v", it.Origin, err2)
 				continue
 			}
-			if err1 == nil && !bytes.Equal(wantWire, gotWire) {
+			wantWire = wantWire[:model.WireHeaderLen+int(binary.NativeEndian.Uint32(wantWire[model.WireOffBufLen:]))] // without its padding
+			last := model.WireOffMask + 63*4
+			binary.NativeEndian.PutUint32(wantWire[last:], binary.NativeEndian.Uint32(wantWire[last:])&0xffff)
+			if !bytes.Equal(wantWire, gotWire) {
 				t.Errorf("%s: wire format differs from go-libaudit's for %q", it.Origin, it.Text)
 			}
 			compared++
@@ -252,7 +308,7 @@ func TestParseMatchesGoLibaudit(t *testing.T) {
 	if compared < 200 {
 		t.Errorf("compared only %d rules; the packs alone have more", compared)
 	}
-	t.Logf("%d rules built to the same wire format as go-libaudit's parser", compared)
+	t.Logf("%d rules built to the same wire format as go-libaudit's", compared)
 }
 
 func TestCorpusHasNoParseErrors(t *testing.T) {

@@ -99,8 +99,8 @@ func Parse(data []byte, source string) (*Profile, error) {
 			continue
 		}
 		d := packs.Directive{Option: s.option, Value: strconv.FormatInt(v, 10)}
-		if _, misread, ok := d.Number(); !ok || misread != "" || (s.option == packs.OptFailure || s.option == packs.OptEnabled) && v > 2 {
-			return nil, fmt.Errorf("%s: settings.%s: %d is not a value %s takes", source, s.key, v, s.option)
+		if problem := d.Problem(); problem != nil {
+			return nil, fmt.Errorf("%s: settings.%s: %s", source, s.key, problem.Message)
 		}
 		p.Settings = append(p.Settings, d)
 	}

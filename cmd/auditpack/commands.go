@@ -209,7 +209,7 @@ Examples:
 			}
 			switch {
 			case res.InputErrors:
-				return &exitError{code: exitInput, err: fmt.Errorf("some lines cannot be read at all (see the SYN-* findings above)")}
+				return &exitError{code: exitInput, err: fmt.Errorf("some inputs are not rules files or cannot be merged (see the SYN-NOT-TEXT and PACK-FILE-CONFLICT findings above)")}
 			case res.Count(failOn) > 0:
 				return &exitError{code: exitFailed, err: fmt.Errorf("%d findings at or above %s", res.Count(failOn), failOn)}
 			}

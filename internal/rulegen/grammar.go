@@ -11,8 +11,8 @@ import (
 // not.
 type Host struct {
 	File, Dir, Missing, MissingParent string // absolute paths
-	Executable                           string
-	User, Group                          string // names that resolve
+	Executable                        string
+	User, Group                       string // names that resolve
 }
 
 // Cases writes n small rule files (2 to 5 lines each) from auditctl's

@@ -26,17 +26,17 @@ func kernelRefusal(check, format string, args ...any) Refusal {
 // kernelProblems fills r.Problems with what the kernel refuses in the
 // rule wherever it is loaded.
 func (r *Rule) kernelProblems() {
-	var singletons []string
+	type seen struct{ group, text string }
+	var singletons []seen
 	for _, f := range r.Fields {
 		if f.Def == nil || f.Kind == KindCompare {
 			continue
 		}
 		op := OpFromText(f.Op)
 		text := fmt.Sprintf("%s%s%s", f.Name, f.Op, f.Text)
-		if r.Watch && (f.Def.Number == fieldPath || f.Def.Number == fieldPerm) && len(singletons) == 0 {
-			text = "-w " + r.Fields[0].Text
-		}
 		switch {
+		case r.List == ListIOUring && f.Def.Number == fieldPerm:
+			r.Problems = append(r.Problems, kernelRefusal(CheckNotForList, "-F %s on the io_uring list: io_uring operations have no permission class; use the operations (-S) instead", text))
 		case r.List == ListFilesystem && f.Def.Number != 26 && f.Def.Number != FieldKey:
 			r.Problems = append(r.Problems, kernelRefusal(CheckNotForList, "-F %s on the filesystem list: the kernel takes only fstype there", text))
 		case op.isBit() && !f.Def.BitOps:
@@ -50,9 +50,12 @@ func (r *Rule) kernelProblems() {
 		case f.Def.Number == FieldCompare && f.Resolved && f.Value > maxCompare:
 			r.Problems = append(r.Problems, kernelRefusal(CheckBadValue, "-F %s: no such field comparison; use -C", text))
 		case (f.Def.Number == fieldPath || f.Def.Number == fieldDir || f.Def.Number == fieldExe) && !strings.HasPrefix(f.Text, "/"):
-			r.Problems = append(r.Problems, kernelRefusal(CheckPath, "-F %s: the kernel takes an absolute path", text))
-		case (f.Def.Number == fieldPath || f.Def.Number == fieldExe) && strings.HasSuffix(f.Text, "/") && !(r.Watch && f.Text == "/"):
-			r.Problems = append(r.Problems, kernelRefusal(CheckTrailingSlash, "-F %s: the kernel refuses a trailing \"/\" here; remove it (use dir= for a directory tree)", text))
+			r.Problems = append(r.Problems, kernelRefusal(CheckPath, "-F %s: the path must start with '/' (the kernel refuses a relative path); write the absolute path", text))
+		case f.Def.Number == fieldPath && strings.HasSuffix(f.Text, "/") && !(r.Watch && f.Text == "/"):
+			trimmed := strings.TrimRight(f.Text, "/")
+			r.Problems = append(r.Problems, kernelRefusal(CheckTrailingSlash, "-F %s: the kernel refuses a trailing \"/\"; write -F dir=%s for everything below the directory, or -F path=%s for the directory itself", text, trimmed, trimmed))
+		case f.Def.Number == fieldExe && strings.HasSuffix(f.Text, "/"):
+			r.Problems = append(r.Problems, kernelRefusal(CheckTrailingSlash, "-F %s: exe names a program; the kernel refuses a trailing \"/\"", text))
 		case (f.Def.Number == fieldPath || f.Def.Number == fieldDir || f.Def.Number == fieldExe) && longestComponent(f.Text) > NameMax:
 			r.Problems = append(r.Problems, kernelRefusal(CheckBadValue, "-F %s: a path component longer than %d bytes: the kernel refuses the rule (File name too long)", text[:min(len(text), 60)]+"...", NameMax))
 		case f.Def.KernelEq && !op.isEq():
@@ -67,11 +70,11 @@ func (r *Rule) kernelProblems() {
 				group = "path" // one of path, dir, inode per rule
 			}
 			for _, s := range singletons {
-				if s == group {
-					r.Problems = append(r.Problems, kernelRefusal(CheckSingleton, "-F %s: a rule has at most one %s (and one of path, dir, inode); the kernel refuses the rule; split it", text, f.Name))
+				if s.group == group {
+					r.Problems = append(r.Problems, kernelRefusal(CheckSingleton, "%s and -F %s in one rule: the kernel keeps one per rule (one of path, dir, inode; one exe) and refuses the rule; write one rule each", s.text, text))
 				}
 			}
-			singletons = append(singletons, group)
+			singletons = append(singletons, seen{group, describeField(r, f)})
 		}
 	}
 }
@@ -110,12 +113,15 @@ func (r *Rule) HostProblems(host Host) []Refusal {
 			if parent == "" {
 				parent = "/"
 			}
-			if host.PathKind(parent) != PathDir || strings.HasSuffix(f.Text, "/..") || strings.HasSuffix(f.Text, "/.") {
-				out = append(out, kernelRefusal(CheckPathMissing, "%s: %s is not a directory on this host: the kernel refuses the rule (No such file or directory); create it or remove the rule", describeField(r, f), parent))
+			switch kind := host.PathKind(parent); {
+			case kind == PathMissing:
+				out = append(out, kernelRefusal(CheckPathMissing, "%s: directory %s does not exist on this host, so the kernel refuses the rule (No such file or directory); create it or remove the rule", describeField(r, f), parent))
+			case kind != PathDir || strings.HasSuffix(f.Text, "/..") || strings.HasSuffix(f.Text, "/."):
+				out = append(out, kernelRefusal(CheckPathMissing, "%s: %s is not a directory on this host, so the kernel refuses the rule; name the file itself", describeField(r, f), parent))
 			}
 		case fieldDir:
 			if host.PathKind(f.Text) == PathMissing {
-				out = append(out, kernelRefusal(CheckDirMissing, "%s: %s does not exist on this host: the kernel refuses the rule (No such file or directory); create it or remove the rule", describeField(r, f), f.Text))
+				out = append(out, kernelRefusal(CheckDirMissing, "%s: the directory does not exist on this host, so the kernel refuses the rule (No such file or directory); create it or remove the rule", describeField(r, f)))
 			}
 		}
 	}

@@ -65,6 +65,9 @@ type Refusal struct {
 	Check   string
 	Message string
 	Loads   bool
+	// NeedsAuditctl is the auditctl version that reads the line at all
+	// (for a dropped rule on a list older auditctl does not know).
+	NeedsAuditctl string
 }
 
 func refuse(check, format string, args ...any) *Refusal {
@@ -137,18 +140,23 @@ type opt struct {
 	name string // "-a", "--backlog_wait_time"
 	arg  string
 	bad  string // getopt's error for this word
+	// rest is set when more options follow in the same word (-Dc): getopt
+	// has not moved past the word yet. next is the index of the word
+	// after the option and its argument.
+	rest bool
+	next int
 }
 
 // getopt splits words as glibc's getopt_long does for auditctl: options in
 // order (clustered short options apart), an option's argument from the
 // same word or the next, unambiguous prefixes of long options, and the
 // words that are no option, which getopt moves to the end.
-func getopt(words []string) (opts []opt, strays int) {
+func getopt(words []string) (opts []opt, strays []string) {
 	for i := 0; i < len(words); i++ {
 		w := words[i]
 		switch {
 		case w == "--":
-			return opts, strays + len(words) - i - 1
+			return opts, append(strays, words[i+1:]...)
 		case strings.HasPrefix(w, "--"):
 			name, val, hasVal := strings.Cut(w[2:], "=")
 			match := -1
@@ -179,6 +187,7 @@ func getopt(words []string) (opts []opt, strays int) {
 			case !lo.hasArg && hasVal:
 				return append(opts, opt{name: o.name, bad: fmt.Sprintf("%s takes no value", o.name)}), strays
 			}
+			o.next = i + 1
 			opts = append(opts, o)
 		case len(w) > 1 && w[0] == '-':
 			for j := 1; j < len(w); j++ {
@@ -189,7 +198,7 @@ func getopt(words []string) (opts []opt, strays int) {
 				}
 				name := "-" + string(c)
 				if k+1 == len(shortOptions) || shortOptions[k+1] != ':' {
-					opts = append(opts, opt{name: name})
+					opts = append(opts, opt{name: name, rest: j+1 < len(w), next: i + 1})
 					continue
 				}
 				arg := w[j+1:]
@@ -200,11 +209,11 @@ func getopt(words []string) (opts []opt, strays int) {
 					i++
 					arg = words[i]
 				}
-				opts = append(opts, opt{name: name, arg: arg})
+				opts = append(opts, opt{name: name, arg: arg, next: i + 1})
 				break
 			}
 		default:
-			strays++
+			strays = append(strays, w)
 		}
 	}
 	return opts, strays
@@ -246,7 +255,7 @@ func Read(words []string) (Statement, *Refusal) {
 		return Statement{}, refuse(CheckParseError, "%q is not an option: every line starts with one (-a, -w, -D, ...)", words[0])
 	}
 	r := &reader{firstSyscallAt: -1, spec: Spec{FieldsBeforeSyscalls: -1}}
-	for _, o := range opts {
+	for i, o := range opts {
 		if o.bad != "" {
 			return Statement{}, refuse(CheckParseError, "%s", o.bad)
 		}
@@ -254,17 +263,32 @@ func Read(words []string) (Statement, *Refusal) {
 		if ref != nil {
 			return Statement{}, ref
 		}
+		if stop && r.eaten {
+			break // setopt returns at once, before it looks at the rest
+		}
 		if stop {
+			// "-D -k KEY" deletes the rules whose key holds KEY; auditctl
+			// reads the -k itself, not as an option.
+			if o.name == "-D" && len(words) == 3 {
+				if i+1 < len(opts) && opts[i+1].name == "-k" {
+					r.directives[len(r.directives)-1].Key = opts[i+1].arg
+					break
+				}
+				return Statement{}, refuse(CheckParseError, "-D takes only -k KEY after it")
+			}
+			// auditctl leaves its option loop here; any word getopt has
+			// not moved past fails the line.
+			if o.rest || o.next < len(words) {
+				return Statement{}, refuse(CheckParseError, "%s ends what auditctl reads of the line, and the rest makes it fail: put %s on a line of its own", o.name, o.name)
+			}
 			break
 		}
 	}
-	if strays > 0 {
-		for _, w := range words {
-			if strings.HasPrefix(w, "#") {
-				return Statement{}, refuse(CheckInlineComment, "comment after a rule: auditctl reads %q as a word and rejects the whole line; move the comment to a line of its own", w)
-			}
+	if len(strays) > 0 {
+		if strings.HasPrefix(strays[0], "#") {
+			return Statement{}, refuse(CheckInlineComment, "comment after a rule: auditctl reads %q as a word and rejects the whole line; move the comment to a line of its own", strays[0])
 		}
-		return Statement{}, refuse(CheckParseError, "a word that belongs to no option: every value must follow its option (write a space inside a value as '\\ ')")
+		return Statement{}, refuse(CheckParseError, "unexpected word %q: every value must follow its option (write a space inside a value as '\\ ')", strays[0])
 	}
 	if r.keyGiven && r.key != "" {
 		if ref := r.addKey(); ref != nil {
@@ -273,7 +297,8 @@ func Read(words []string) (Statement, *Refusal) {
 	}
 	switch {
 	case r.eaten:
-		return Statement{Note: &Refusal{Check: CheckIgnored, Loads: true, Message: fmt.Sprintf("the action %q is obsolete: auditctl drops the whole rule without an error, so it is never loaded; use always", r.actionText)}}, nil
+		return Statement{Note: &Refusal{Check: CheckIgnored, Loads: true, NeedsAuditctl: ListSinceAuditctl[r.list],
+			Message: fmt.Sprintf("the action %q is obsolete: auditctl drops the whole rule without an error, so it is never loaded; use always", r.actionText)}}, nil
 	case r.isRule:
 		if len(r.directives) > 0 {
 			return Statement{}, refuse(CheckParseError, "%s cannot be part of a rule: put each control option on a line of its own", r.directives[0].Option)
@@ -315,17 +340,12 @@ func (r *reader) option(o opt, count int) (stop bool, ref *Refusal) {
 		r.commands = append(r.commands, o.name)
 	case "-R":
 		return false, refuse(CheckParseError, "-R inside a rules file: auditctl does not read nested rule files")
-	case "-e", "-f":
-		if o.arg != "0" && o.arg != "1" && o.arg != "2" {
-			return false, refuse(CheckInvalidValue, "%s must be 0, 1 or 2, not %q", o.name, o.arg)
-		}
-		r.directives = append(r.directives, Directive{Option: Option(o.name), Value: o.arg})
-	case "-r", "-b", "--backlog_wait_time":
+	case "-e", "-f", "-r", "-b", "--backlog_wait_time":
 		d := Directive{Option: Option(o.name), Value: o.arg}
-		if _, misread, ok := d.Number(); !ok {
-			return false, refuse(CheckInvalidValue, "%s needs a whole number from 0 to 4294967295, not %q", o.name, o.arg)
-		} else if misread != "" && r.misread == nil {
-			r.misread = &Refusal{Check: CheckValueMisread, Loads: true, Message: misread}
+		if ref := d.Problem(); ref != nil && !ref.Loads {
+			return false, ref
+		} else if ref != nil && r.misread == nil {
+			r.misread = ref
 		}
 		r.directives = append(r.directives, d)
 	case "--loginuid-immutable":
@@ -363,6 +383,24 @@ func (r *reader) option(o opt, count int) (stop bool, ref *Refusal) {
 		return false, r.perm(o.arg)
 	}
 	return false, nil
+}
+
+// Problem says what auditctl makes of a control option's value: a
+// refusal, a misreading (Loads set), or nil when it reads what is written.
+func (d Directive) Problem() *Refusal {
+	switch d.Option {
+	case OptEnabled, OptFailure:
+		if d.Value != "0" && d.Value != "1" && d.Value != "2" {
+			return refuse(CheckInvalidValue, "%s must be 0, 1 or 2, not %q", d.Option, d.Value)
+		}
+	case OptBacklogLimit, OptRateLimit, OptBacklogWaitTime:
+		if _, misread, ok := d.Number(); !ok {
+			return refuse(CheckInvalidValue, "%s needs a whole number from 0 to 4294967295, not %q", d.Option, d.Value)
+		} else if misread != "" {
+			return &Refusal{Check: CheckValueMisread, Loads: true, Message: misread}
+		}
+	}
+	return nil
 }
 
 // Number reads a -b, -r or --backlog_wait_time value as auditctl does
@@ -448,31 +486,37 @@ func (r *reader) add(o opt) *Refusal {
 	if !ok || strings.Contains(second, ",") {
 		return refuse(CheckParseError, "%s %s: write one list and one action separated by one comma, e.g. always,exit", o.name, o.arg)
 	}
-	// auditctl tries the first word as an action, then as a list; the
-	// second word is a list unless a list is set already (by -w or the
-	// first word), then it is an action.
+	// audit_rule_setup: the first word is tried as an action, then as a
+	// list. The second word is then a list if none is set yet, else an
+	// action. -w has set both already (exit, always).
 	list, listSet := r.list, r.listSet
-	action, actionSet := r.spec.Action, r.listSet // -w sets always
+	action, actionSet := r.spec.Action, r.listSet
 	if a, ok, possible := lookupAction(first); ok {
 		action, actionSet = a, true
 	} else if !possible {
-		l, ok := lookupList(first)
-		if !ok {
-			return refuse(CheckParseError, "%s %s: %q is not a list (task, exit, user, exclude, filesystem) or an action (always, never)", o.name, o.arg, first)
+		if list, listSet = lookupList(first); !listSet {
+			return refuse(CheckParseError, "%s %s: %s", o.name, o.arg, notListOrAction(first))
 		}
-		list, listSet = l, true
 	}
-	if !listSet {
-		list, listSet = lookupList(second)
-	} else if a, ok, possible := lookupAction(second); possible {
-		r.eaten, r.actionText = true, second
+	switch a, isAction, possible := lookupAction(second); {
+	case !listSet:
+		if list, listSet = lookupList(second); !listSet {
+			return refuse(CheckParseError, "%s %s: %s", o.name, o.arg, notListOrAction(second))
+		}
+	case possible:
+		r.eaten, r.actionText, r.list = true, second, list
 		return nil
-	} else if !ok {
-		return refuse(CheckParseError, "%s %s: %q is not an action (always, never)", o.name, o.arg, second)
-	} else {
+	case !isAction && r.listSet:
+		return refuse(CheckWatchForm, "%s %s after -w: a watch is an always,exit rule already, and auditctl rejects the line; drop %s", o.name, o.arg, o.name)
+	case !isAction:
+		return refuse(CheckParseError, "%s %s: %s", o.name, o.arg, notListOrAction(second))
+	default:
 		action, actionSet = a, true
 	}
-	if !listSet || !actionSet {
+	if !actionSet {
+		if first == "possible" {
+			return refuse(CheckParseError, "%s %s: %s", o.name, o.arg, notListOrAction(first))
+		}
 		return refuse(CheckParseError, "%s %s: write one list and one action, e.g. always,exit", o.name, o.arg)
 	}
 	r.exclude = list == ListExclude
@@ -480,6 +524,17 @@ func (r *reader) add(o opt) *Refusal {
 	r.list, r.listSet, r.isRule = list, true, true
 	r.spec.Prepend = o.name == "-A"
 	return nil
+}
+
+// notListOrAction says why a word of -a is neither.
+func notListOrAction(w string) string {
+	switch w {
+	case "entry":
+		return "the entry list was removed from the kernel; use exit"
+	case "possible":
+		return "the possible action was removed from the kernel; use always"
+	}
+	return fmt.Sprintf("%q is not a list (task, exit, user, exclude, filesystem, io_uring) or an action (always, never)", w)
 }
 
 func lookupAction(s string) (a Action, ok, possible bool) {
@@ -495,10 +550,8 @@ func lookupAction(s string) (a Action, ok, possible bool) {
 }
 
 func lookupList(s string) (List, bool) {
-	if !loaderLists[s] {
-		return 0, false
-	}
-	return listNames[s], true
+	l, ok := listNames[s]
+	return l, ok
 }
 
 func (r *reader) syscalls(arg string) *Refusal {
@@ -559,13 +612,16 @@ func (r *reader) addKey() *Refusal {
 		return refuse(CheckKey, "a key needs a -S, a watch or a path, dir, perm or exe field in its rule: auditctl rejects the line (user, exclude and task rules cannot carry a key)")
 	}
 	if r.fieldCount >= MaxFields-1 {
-		return refuse(CheckFieldCount, "%d fields and the key: auditctl sends at most %d fields in a rule, the key included; split the rule", r.fieldCount, MaxFields-1)
+		return refuse(CheckFieldCount, "the rule has %d fields (arch, -F and the key): auditctl sends at most %d and stops with \"Too many fields in rule\"; split the rule", r.fieldCount+1, MaxFields-1)
 	}
 	r.fieldCount++
 	return nil
 }
 
 func (r *reader) watch(path string) *Refusal {
+	if r.spec.Watch != "" {
+		return refuse(CheckWatchForm, "a watch has one -w; this line has two")
+	}
 	if r.listSet {
 		return refuse(CheckWatchForm, "-w in a -a/-A rule: a watch cannot also be a syscall rule; use -F path= or -F dir= instead")
 	}
@@ -576,7 +632,7 @@ func (r *reader) watch(path string) *Refusal {
 		return refuse(CheckParseError, "the watched path is %d bytes; the kernel takes at most %d", len(path), PathMax-1)
 	}
 	if !strings.HasPrefix(path, "/") {
-		return refuse(CheckPath, "the watched path %q is relative: write the absolute path", path)
+		return refuse(CheckPath, "-w %s: the path must start with '/' (auditctl refuses a relative path); write the absolute path", path)
 	}
 	base := path[strings.LastIndexByte(strings.TrimRight(path, "/"), '/')+1:]
 	if len(strings.TrimRight(base, "/")) > NameMax {
@@ -663,7 +719,7 @@ func splitPair(pair string, ops []struct {
 
 func (r *reader) field(pair string) *Refusal {
 	if r.fieldCount >= MaxFields-1 {
-		return refuse(CheckFieldCount, "more than %d fields: auditctl sends at most %d fields in a rule, the key included; split the rule", MaxFields-1, MaxFields-1)
+		return refuse(CheckFieldCount, "the rule has %d fields (arch, -F and the key): auditctl sends at most %d and stops with \"Too many fields in rule\"; split the rule", r.fieldCount+1, MaxFields-1)
 	}
 	name, op, value, found := splitPair(pair, operatorSearch)
 	switch {
@@ -676,13 +732,13 @@ func (r *reader) field(pair string) *Refusal {
 	}
 	def, ok := fieldsByName[strings.ToLower(name)]
 	if !ok {
-		return refuse(CheckParseError, "-F %s: unknown field %q (field names are lowercase, e.g. auid, arch, path)", pair, name)
+		return refuse(CheckParseError, "-F %s: unknown field %q; auditctl knows %s", pair, name, knownFields)
 	}
 	f := Field{Def: def, Name: def.Name, Op: op.String(), Kind: def.Kind, Text: value}
-	if r.exclude && !def.OnExclude {
+	if r.exclude && !def.UserFilter {
 		return refuse(CheckNotForList, "-F %s on the exclude list: it takes only msgtype, pid, uid, gid, auid, exe and the subj_ fields", pair)
 	}
-	if def.ExitOnly && r.list != ListExit {
+	if def.ExitOnly && r.list != ListExit && r.list != ListIOUring {
 		return refuse(CheckNotForList, "-F %s on the %s list: %s needs a syscall and works only on the exit list", pair, r.list, def.Name)
 	}
 	if (def.ClientEq && !op.isEq()) || (def.ClientEqOnly && op != OpEqual) {
@@ -729,7 +785,7 @@ func (r *reader) fieldValue(f *Field, pair string) *Refusal {
 		n, _, _ := strtoul(text)
 		set(uint32(n))
 		if n > 1<<32-1 {
-			r.noteMisread(CheckTruncated, "-F %s does not fit in 32 bits: auditctl silently sends %d", pair, uint32(n))
+			r.noteMisread(CheckTruncated, "-F %s does not fit in 32 bits: auditctl silently sends its low 32 bits, %#x; the kernel compares 32-bit values", pair, uint32(n))
 		}
 	}
 	switch f.Def.Value {
@@ -851,6 +907,17 @@ func (r *reader) fieldValue(f *Field, pair string) *Refusal {
 	}
 	return nil
 }
+
+// knownFields lists the field names for messages, in the table's order.
+var knownFields = func() string {
+	var names []string
+	for _, f := range Fields {
+		if f.Number != FieldCompare {
+			names = append(names, f.Name)
+		}
+	}
+	return strings.Join(names, ", ")
+}()
 
 // OpFromText is the operator of a field's text form.
 func OpFromText(s string) Op {

@@ -183,6 +183,9 @@ func (r *Rule) normalizeSyscalls(spec *Spec, t *Target) {
 			continue
 		}
 		n, ok := table.Syscall(abi, s)
+		if r.List == ListIOUring {
+			n, ok = uringOp(s)
+		}
 		if !ok {
 			r.Unknown = append(r.Unknown, UnknownSyscall{ABI: abi, Name: s})
 			continue
@@ -193,6 +196,13 @@ func (r *Rule) normalizeSyscalls(spec *Spec, t *Target) {
 	case r.List == ListTask:
 		// auditctl sends an empty mask for task rules; they see no syscall.
 		r.WireMask = &noSyscalls
+	case r.List == ListIOUring && containsAll(spec.Syscalls):
+		// "all" on io_uring is every operation the kernel audits.
+		r.AllSyscalls = true
+		for _, n := range uringOps {
+			m.Set(n)
+		}
+		r.WireMask = m
 	case !spec.SyscallsGiven || containsAll(spec.Syscalls):
 		r.AllSyscalls = r.List == ListExit || r.List == ListIOUring || containsAll(spec.Syscalls)
 		r.WireMask = &allSyscalls
@@ -329,4 +339,13 @@ func EvalOrder(rules []*Rule) []*Rule {
 		}
 	}
 	return append(prepended, appended...)
+}
+
+// uringOp resolves an io_uring operation name or number.
+func uringOp(s string) (int, bool) {
+	if n, ok := uringOps[s]; ok {
+		return n, true
+	}
+	n, rest, ok := strtoul(s)
+	return int(n), ok && rest == "" && n < 2048
 }

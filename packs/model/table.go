@@ -35,8 +35,13 @@ type FieldDef struct {
 	Value  ValueKind
 	// ExitOnly: auditctl takes the field only on the exit list.
 	ExitOnly bool
-	// OnExclude: the field may be used on the exclude list.
-	OnExclude bool
+	// UserFilter: the kernel's user and exclude filters evaluate the field
+	// (auditctl takes only these on the exclude list; any other field
+	// stops the evaluation of those lists).
+	UserFilter bool
+	// LSM: the field compares a security label (SELinux), which the kernel
+	// keeps but never matches where no such LSM runs.
+	LSM bool
 	// ClientEq: auditctl takes only = and != (ClientEqOnly: only =).
 	ClientEq, ClientEqOnly bool
 	// BitOps: the kernel accepts & and &= (only on syscall arguments and
@@ -57,30 +62,30 @@ type FieldDef struct {
 // Fields is the table: every field auditctl 3.0.9 knows, by name ("loginuid"
 // is auid's older name).
 var Fields = []FieldDef{
-	{Name: "pid", Number: 0, Value: ValNumber, OnExclude: true, Kind: KindNumeric},
-	{Name: "uid", Number: 1, Value: ValUID, OnExclude: true, IDField: true, Kind: KindNumeric},
+	{Name: "pid", Number: 0, Value: ValNumber, UserFilter: true, Kind: KindNumeric},
+	{Name: "uid", Number: 1, Value: ValUID, UserFilter: true, IDField: true, Kind: KindNumeric},
 	{Name: "euid", Number: 2, Value: ValUID, IDField: true, Kind: KindNumeric},
 	{Name: "suid", Number: 3, Value: ValUID, IDField: true, Kind: KindNumeric},
 	{Name: "fsuid", Number: 4, Value: ValUID, IDField: true, Kind: KindNumeric},
-	{Name: "gid", Number: 5, Value: ValGID, OnExclude: true, IDField: true, Kind: KindNumeric},
+	{Name: "gid", Number: 5, Value: ValGID, UserFilter: true, IDField: true, Kind: KindNumeric},
 	{Name: "egid", Number: 6, Value: ValGID, IDField: true, Kind: KindNumeric},
 	{Name: "sgid", Number: 7, Value: ValGID, IDField: true, Kind: KindNumeric},
 	{Name: "fsgid", Number: 8, Value: ValGID, IDField: true, Kind: KindNumeric},
-	{Name: "auid", Number: 9, Value: ValUID, OnExclude: true, IDField: true, Kind: KindNumeric},
+	{Name: "auid", Number: 9, Value: ValUID, UserFilter: true, IDField: true, Kind: KindNumeric},
 	{Name: "pers", Number: 10, Value: ValNumber, BitOps: true, Kind: KindNumeric},
 	{Name: "arch", Number: 11, Value: ValArch, ClientEq: true, KernelEq: true, Kind: KindArch},
-	{Name: "msgtype", Number: 12, Value: ValMsgType, OnExclude: true, Kind: KindNumeric},
-	{Name: "subj_user", Number: 13, Value: ValString, OnExclude: true, KernelEq: true, Kind: KindString},
-	{Name: "subj_role", Number: 14, Value: ValString, OnExclude: true, KernelEq: true, Kind: KindString},
-	{Name: "subj_type", Number: 15, Value: ValString, OnExclude: true, KernelEq: true, Kind: KindString},
-	{Name: "subj_sen", Number: 16, Value: ValString, OnExclude: true, Kind: KindString},
-	{Name: "subj_clr", Number: 17, Value: ValString, OnExclude: true, Kind: KindString},
+	{Name: "msgtype", Number: 12, Value: ValMsgType, UserFilter: true, Kind: KindNumeric},
+	{Name: "subj_user", Number: 13, Value: ValString, UserFilter: true, KernelEq: true, LSM: true, Kind: KindString},
+	{Name: "subj_role", Number: 14, Value: ValString, UserFilter: true, KernelEq: true, LSM: true, Kind: KindString},
+	{Name: "subj_type", Number: 15, Value: ValString, UserFilter: true, KernelEq: true, LSM: true, Kind: KindString},
+	{Name: "subj_sen", Number: 16, Value: ValString, UserFilter: true, LSM: true, Kind: KindString},
+	{Name: "subj_clr", Number: 17, Value: ValString, UserFilter: true, LSM: true, Kind: KindString},
 	{Name: "ppid", Number: 18, Value: ValNumber, ExitOnly: true, Kind: KindNumeric},
-	{Name: "obj_user", Number: 19, Value: ValString, ExitOnly: true, KernelEq: true, Kind: KindString},
-	{Name: "obj_role", Number: 20, Value: ValString, ExitOnly: true, KernelEq: true, Kind: KindString},
-	{Name: "obj_type", Number: 21, Value: ValString, ExitOnly: true, KernelEq: true, Kind: KindString},
-	{Name: "obj_lev_low", Number: 22, Value: ValString, ExitOnly: true, Kind: KindString},
-	{Name: "obj_lev_high", Number: 23, Value: ValString, ExitOnly: true, Kind: KindString},
+	{Name: "obj_user", Number: 19, Value: ValString, ExitOnly: true, KernelEq: true, LSM: true, Kind: KindString},
+	{Name: "obj_role", Number: 20, Value: ValString, ExitOnly: true, KernelEq: true, LSM: true, Kind: KindString},
+	{Name: "obj_type", Number: 21, Value: ValString, ExitOnly: true, KernelEq: true, LSM: true, Kind: KindString},
+	{Name: "obj_lev_low", Number: 22, Value: ValString, ExitOnly: true, LSM: true, Kind: KindString},
+	{Name: "obj_lev_high", Number: 23, Value: ValString, ExitOnly: true, LSM: true, Kind: KindString},
 	{Name: "sessionid", Number: 25, Value: ValSession, Kind: KindNumeric},
 	{Name: "fstype", Number: 26, Value: ValFSType, ClientEq: true, KernelEq: true, Kind: KindNumeric},
 	{Name: "devmajor", Number: 100, Value: ValNumber, ExitOnly: true, Kind: KindNumeric},
@@ -95,7 +100,7 @@ var Fields = []FieldDef{
 	{Name: "obj_uid", Number: 109, Value: ValUID, IDField: true, Kind: KindNumeric},
 	{Name: "obj_gid", Number: 110, Value: ValGID, IDField: true, Kind: KindNumeric},
 	{Name: "field_compare", Number: 111, Value: ValNumber, Kind: KindNumeric},
-	{Name: "exe", Number: 112, Value: ValString, OnExclude: true, ClientEq: true, KernelEq: true, Singleton: true, Kind: KindString},
+	{Name: "exe", Number: 112, Value: ValString, UserFilter: true, ClientEq: true, KernelEq: true, Singleton: true, Kind: KindString},
 	{Name: "saddr_fam", Number: 113, Value: ValSaddrFam, Kind: KindNumeric},
 	{Name: "a0", Number: 200, Value: ValArg, BitOps: true, Kind: KindNumeric},
 	{Name: "a1", Number: 201, Value: ValArg, BitOps: true, Kind: KindNumeric},
@@ -225,13 +230,24 @@ func CompareFields(code uint32) (string, string, bool) {
 	return "", "", false
 }
 
-// Lists and actions auditctl 3.0.9 knows. io_uring (7) is newer: the
-// kernel has it since 5.16, auditctl since 4.0.
-var (
-	listNames = map[string]List{"user": ListUser, "task": ListTask, "exit": ListExit, "exclude": ListExclude, "filesystem": ListFilesystem, "io_uring": ListIOUring}
-	// loaderLists are the lists this host's auditctl reads.
-	loaderLists = map[string]bool{"user": true, "task": true, "exit": true, "exclude": true, "filesystem": true}
-)
+// The filter lists by name. io_uring (7) is the newest: the kernel has it
+// since 5.16, auditctl since 4.0 (LoaderKnows).
+var listNames = map[string]List{"user": ListUser, "task": ListTask, "exit": ListExit, "exclude": ListExclude, "filesystem": ListFilesystem, "io_uring": ListIOUring}
+
+// ListSinceAuditctl is the auditctl version that first reads a list, for
+// lists newer than 3.0.
+var ListSinceAuditctl = map[List]string{ListIOUring: "4.0"}
+
+// uringOps are the io_uring operations the kernel audits (IORING_OP_* in
+// linux/io_uring.h, without the ops marked audit_skip in io_uring/opdef.c):
+// an io_uring rule's -S names these, not syscalls.
+var uringOps = map[string]int{
+	"sendmsg": 9, "recvmsg": 10, "accept": 13, "connect": 16, "fallocate": 17, "openat": 18, "close": 19,
+	"openat2": 28, "shutdown": 34, "renameat": 35, "unlinkat": 36, "mkdirat": 37, "symlinkat": 38, "linkat": 39,
+	"msg_ring": 40, "fsetxattr": 41, "setxattr": 42, "fgetxattr": 43, "getxattr": 44, "uring_cmd": 46,
+	"sendmsg_zc": 48, "waitid": 50, "futex_wait": 51, "futex_wake": 52, "futex_waitv": 53, "fixed_fd_install": 54,
+	"ftruncate": 55, "bind": 56, "listen": 57, "uring_cmd128": 64,
+}
 
 // fileTypes are the names -F filetype= takes (S_IF* values).
 var fileTypes = map[string]uint32{
