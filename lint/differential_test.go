@@ -9,75 +9,130 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/auditpack/auditpack/internal/corpus"
 	"github.com/auditpack/auditpack/internal/kerneltest"
 	"github.com/auditpack/auditpack/internal/rulegen"
+	"github.com/auditpack/auditpack/profiles"
 )
 
 // keptDivergences are the lines auditpack judges differently from auditctl
-// on purpose, each with its reason. A line auditctl loads but auditpack
-// refuses is reported as a lint error that is not a load failure.
+// on purpose or for a reason outside the line, each with that reason.
 var keptDivergences = []struct {
 	line   *regexp.Regexp
 	reason string
 }{
 	{regexp.MustCompile(`^-S .* -a [a-z_]+,possible`), "-S before -a list,possible: auditctl checks the -S names before it reads the obsolete action and drops the line; auditpack reads the dropped line (SYN-IGNORED-LINE) without resolving its names. Nothing loads either way"},
 	{regexp.MustCompile(`^-w / `), "a tree watch on / re-added right after -D: the kernel prunes the old tree asynchronously, so whether the new one is refused depends on timing, not on the line"},
-	{regexp.MustCompile(`^-a always,task -F subj_role=chronyd_t -F exe=\S+/missing$`), "the same rule twice with -D between them: auditpack reads a file as augenrules assembles it (the -D moves to the top, so the second is a duplicate); auditctl -R runs the -D in place. Reading a loaded file in place is issue 16"},
+}
+
+// verdicts compares, line by line, what auditctl refused with what
+// auditpack says it refuses.
+type verdicts struct {
+	lines, refused, agree, kept, oursOnly, theirsOnly int
+	report                                            []string
+}
+
+func (v *verdicts) compare(where string, lines []string, theirs, ours map[int]bool) {
+	for i, l := range lines {
+		v.lines++
+		real, predicted := theirs[i+1], ours[i+1]
+		if real {
+			v.refused++
+		}
+		switch {
+		case real == predicted:
+			v.agree++
+			continue
+		case keptDivergence(l) != "":
+			v.kept++
+			continue
+		case predicted:
+			v.oursOnly++
+		default:
+			v.theirsOnly++
+		}
+		v.report = append(v.report, fmt.Sprintf("auditctl refused=%v auditpack refused=%v: %q (%s line %d)", real, predicted, l, where, i+1))
+	}
+}
+
+func (v *verdicts) check(t *testing.T, what string) {
+	sort.Strings(v.report)
+	t.Logf("%s: %d lines, %d refused by auditctl: %d agree, %d kept divergences; auditpack refuses %d lines auditctl loads, loads %d lines auditctl refuses",
+		what, v.lines, v.refused, v.agree, v.kept, v.oursOnly, v.theirsOnly)
+	for _, r := range v.report {
+		t.Error(r)
+	}
 }
 
 // TestLoadVerdictsMatchAuditctl loads thousands of generated cases with the
 // real auditctl -c -R (each case followed by -D) and compares the lines it
 // refuses with the lines auditpack says this host refuses.
 func TestLoadVerdictsMatchAuditctl(t *testing.T) {
-	k := kerneltest.Acquire(t)
-	k.ExpediteGracePeriods()
-	// This test asks the real host, not the stand-ins of the table tests.
-	hostLoaderTable, hostLoaderVersion, hostRunsSELinux = realHostLoaderTable, realHostLoaderVersion, realHostRunsSELinux
-	t.Cleanup(func() {
-		hostLoaderTable, hostLoaderVersion, hostRunsSELinux = fakeLoaderTable, fakeLoaderVersion, fakeRunsSELinux
-	})
+	k := acquireRealHost(t)
 	host := differentialHost(t)
 	cases := rulegen.Cases(20261201, 5000, host)
 	const batch = 250
-	var agree, loadedButRefused, refusedButLoaded, kept, lines int
-	var report []string
+	var v verdicts
 	for start := 0; start < len(cases); start += batch {
+		group := cases[start:min(start+batch, len(cases))]
 		var file []string
-		type span struct{ first, n int }
-		var spans []span
-		for _, c := range cases[start:min(start+batch, len(cases))] {
-			spans = append(spans, span{len(file) + 1, len(c)})
+		first := make([]int, len(group))
+		for i, c := range group {
+			first[i] = len(file)
 			file = append(file, c...)
 			file = append(file, "-D")
 		}
 		refused, _ := k.RefusedLines(file)
-		for i, c := range cases[start:min(start+batch, len(cases))] {
-			predicted := predictRefusals(t, c)
-			for j, l := range c {
-				lines++
-				real, ours := refused[spans[i].first+j], predicted[j+1]
-				switch {
-				case real == ours:
-					agree++
-					continue
-				case keptDivergence(l) != "":
-					kept++
-					continue
-				case ours:
-					loadedButRefused++
-				default:
-					refusedButLoaded++
-				}
-				report = append(report, fmt.Sprintf("auditctl refused=%v auditpack refused=%v: %q (case %d line %d)\n    case: %q", real, ours, l, start+i, j+1, c))
+		for i, c := range group {
+			theirs := map[int]bool{}
+			for j := range c {
+				theirs[j+1] = refused[first[i]+j+1]
 			}
+			v.compare(fmt.Sprintf("case %d", start+i), c, theirs, predictRefusals(t, c))
 		}
 	}
-	sort.Strings(report)
-	t.Logf("%d cases, %d lines: %d agree, %d kept divergences; auditpack refuses %d lines auditctl loads, loads %d lines auditctl refuses",
-		len(cases), lines, agree, kept, loadedButRefused, refusedButLoaded)
-	for _, r := range report {
-		t.Error(r)
+	v.check(t, fmt.Sprintf("%d generated cases", len(cases)))
+}
+
+// TestCorpusVerdictsMatchAuditctl loads every published rule file with the
+// real auditctl -c -R, line after line as auditctl continues, and compares
+// the refused lines with auditpack's. Lines no test may load (-e 2, -f 2,
+// --loginuid-immutable) become comments in both copies.
+func TestCorpusVerdictsMatchAuditctl(t *testing.T) {
+	k := acquireRealHost(t)
+	files, _ := filepath.Glob(filepath.Join(corpus.Dir(t, ""), "*", "*.rules"))
+	var v verdicts
+	for _, path := range files {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+		for i, l := range lines {
+			if why := kerneltest.Forbidden(l); why != "" {
+				lines[i] = "# not loaded by tests: " + why
+			}
+		}
+		lines = append(lines, "-D")
+		refused, _ := k.RefusedLines(lines)
+		v.compare(filepath.Base(filepath.Dir(path))+"/"+filepath.Base(path), lines, refused, predictRefusals(t, lines))
 	}
+	if v.lines < 1500 {
+		t.Errorf("compared only %d lines of the corpus", v.lines)
+	}
+	v.check(t, fmt.Sprintf("%d corpus files", len(files)))
+}
+
+// acquireRealHost holds the kernel for a test that compares with this
+// host's auditctl: the host stand-ins of the table tests are put aside.
+func acquireRealHost(t *testing.T) *kerneltest.Kernel {
+	k := kerneltest.Acquire(t)
+	k.ExpediteGracePeriods()
+	hostLoaderTable, hostLoaderVersion, hostRunsSELinux = realHostLoaderTable, realHostLoaderVersion, realHostRunsSELinux
+	t.Cleanup(func() {
+		hostLoaderTable, hostLoaderVersion, hostRunsSELinux = fakeLoaderTable, fakeLoaderVersion, fakeRunsSELinux
+	})
+	return k
 }
 
 func keptDivergence(line string) string {
@@ -105,9 +160,21 @@ func differentialHost(t *testing.T) rulegen.Host {
 }
 
 // predictRefusals is what auditpack says auditctl refuses of a file loaded
-// as written: its unreadable lines and its findings that fail the load.
+// as written: its findings that fail the load.
 func predictRefusals(t *testing.T, lines []string) map[int]bool {
-	res := lintText(t, strings.Join(lines, "\n")+"\n", Options{Host: true})
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "case.rules")
+	if err := os.WriteFile(file, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sel, err := profiles.Select(profiles.Request{Paths: []string{file}, AsLoaded: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(sel, Options{Host: true})
+	if err != nil {
+		t.Fatal(err)
+	}
 	refused := map[int]bool{}
 	for _, d := range res.Diagnostics {
 		if c, _ := Lookup(d.Check); c != nil && c.FailsLoad {

@@ -181,15 +181,22 @@ func (rs *RuleSet) shadows() []shadow {
 	var out []shadow
 	exact := make(map[string]*model.Rule, len(rs.Rules))
 	duplicate := map[*model.Rule]bool{}
-	for _, r := range rs.Rules { // load order: what auditctl sends, one by one
-		if r.Prepend {
-			continue // -A bypasses the kernel's duplicate check
+	for _, it := range rs.Ordered.Items { // load order: what auditctl runs, line by line
+		if d := it.Directive; d.Option == packs.OptDeleteAll {
+			deleteLoaded(exact, d.Key)
+			continue
 		}
-		if first, ok := exact[r.Identity()]; ok {
+		r := rs.RuleOf(it)
+		if r == nil {
+			continue
+		}
+		if first, ok := exact[r.Identity()]; ok && !r.Prepend {
 			out = append(out, shadow{first, r, "ORD-EXACT-DUPLICATE"})
 			duplicate[r] = true
 			continue
 		}
+		// An -A rule is never refused as a duplicate (the kernel compares
+		// the prepend flag too), but once added it is one like any other.
 		exact[r.Identity()] = r
 	}
 	ix := newCoverIndex(rs.Eval)
@@ -204,6 +211,16 @@ func (rs *RuleSet) shadows() []shadow {
 	}
 	rs.shadowCache = &out
 	return out
+}
+
+// deleteLoaded is -D on the rules loaded so far: all of them, or with
+// "-D -k KEY" those whose key holds KEY.
+func deleteLoaded(loaded map[string]*model.Rule, key string) {
+	for id, r := range loaded {
+		if key == "" || strings.Contains(strings.Join(r.Keys, model.KeySep), key) {
+			delete(loaded, id)
+		}
+	}
 }
 
 func classify(a, b *model.Rule) string {

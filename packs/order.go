@@ -27,7 +27,8 @@ type Ordered struct {
 // Order sorts the selection's files as augenrules would if they were all
 // copied into one rules.d (GNU version sort of the file names), then moves
 // the last -D, -b and -f to the top and the last -e to the end, as
-// augenrules does, and applies the selection's settings.
+// augenrules does, and applies the selection's settings. A selection read
+// AsLoaded keeps every line where it is, as auditctl -R runs it.
 //
 // Like augenrules under Debian's mawk, only directives written at the very
 // start of a line are moved; an indented one stays where it is (lint
@@ -56,7 +57,7 @@ func (s *Selection) Order() *Ordered {
 	for _, f := range files {
 		for i := range f.Items {
 			it := &f.Items[i]
-			if slot := hoistSlot(it); slot >= 0 {
+			if slot := hoistSlot(it); slot >= 0 && !s.AsLoaded {
 				hoisted[slot] = it
 				continue
 			}

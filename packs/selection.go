@@ -18,6 +18,10 @@ type Selection struct {
 	// Severity overrides lint checks' severities (check ID -> error,
 	// warning or info), from the profile.
 	Severity map[string]string
+	// AsLoaded reads the files as auditctl -R loads them (a compiled
+	// audit.rules), line after line, instead of as augenrules assembles a
+	// rules.d: no control line is moved.
+	AsLoaded bool
 }
 
 // AddPack adds a pack and parses its files.

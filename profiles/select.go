@@ -15,12 +15,15 @@ type Request struct {
 	// DefaultDir is read when neither Profile nor Paths is given; empty
 	// means packs.DefaultRulesDir, what augenrules reads on a host.
 	DefaultDir string
+	// AsLoaded reads the paths as auditctl -R loads them, not as augenrules
+	// assembles them (see packs.Selection.AsLoaded).
+	AsLoaded bool
 }
 
 // Select resolves a request: the profile's packs (newest version that
 // satisfies each constraint) and every path, with the profile's settings.
 func Select(req Request) (*packs.Selection, error) {
-	sel := &packs.Selection{}
+	sel := &packs.Selection{AsLoaded: req.AsLoaded}
 	paths := req.Paths
 	if req.Profile == "" && len(paths) == 0 {
 		dir := req.DefaultDir

@@ -29,9 +29,15 @@ func TestIdentityMatchesKernel(t *testing.T) {
 		{"-a always,exit -F arch=b64 -S openat -k ap_k", "-a always,exit -F arch=b32 -S openat -k ap_k"},
 		{"-w /etc/passwd -p wa -k ap_k", "-w /etc/passwd -p w -k ap_k"},
 		{"-a always,exit -F arch=b64 -S openat -F auid>=1000 -k ap_k", "-a always,exit -F arch=b64 -S openat -F auid>1000 -k ap_k"},
+		{"-A always,exit -F arch=b64 -S openat -k ap_k", "-a always,exit -F arch=b64 -S openat -k ap_k"},
+		{"-a always,exit -F arch=b64 -S openat -k ap_k", "-A always,exit -F arch=b64 -S openat -k ap_k"},
+		{"-a never,task -F uid=4242", "-a task,never -F uid=4242"},
+		{"-a never,exclude -F msgtype=CWD", "-a exclude,never -F msgtype=1307"},
+		{"-a never,filesystem -F fstype=debugfs", "-a never,filesystem -F fstype=0x64626720"},
 	}
 	for _, p := range pairs {
-		sameForModel := norm(t, p[0]).Identity() == norm(t, p[1]).Identity()
+		second := norm(t, p[1])
+		sameForModel := norm(t, p[0]).Identity() == second.Identity() && !second.Prepend
 		out, code := k.LoadWithAuditctl("-D\n" + p[0] + "\n" + p[1] + "\n")
 		exists := strings.Contains(out, "Rule exists")
 		if exists != sameForModel || (!exists && code != 0) {

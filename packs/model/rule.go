@@ -246,15 +246,14 @@ func containsAll(s []string) bool {
 }
 
 // buildIdentity renders what the kernel compares to decide that two rules
-// are the same ("Rule exists"): list, action, prepend flag, every field in
-// order with its stored value, the key field, and the syscall mask.
+// are the same ("Rule exists"): list, action, every field in order with its
+// stored value, the key field, and the syscall mask. The prepend flag is
+// not part of it: the kernel clears it once a rule is in place, so only a
+// new -A rule escapes the comparison (it differs in that flag).
 func (r *Rule) buildIdentity() string {
 	b := make([]byte, 0, 128)
 	b = strconv.AppendUint(b, uint64(r.List), 10)
 	b = append(b, ' ', byte('0'+r.Action))
-	if r.Prepend {
-		b = append(b, 'P')
-	}
 	b = append(b, '|')
 	for _, f := range r.Fields {
 		b = append(b, f.Name...)
@@ -286,7 +285,8 @@ func (r *Rule) buildIdentity() string {
 }
 
 // Identity is the rule as the kernel compares it: two rules with the same
-// identity are one rule to the kernel, and the second gets "Rule exists".
+// identity are one rule to the kernel, and the second gets "Rule exists"
+// unless it is added with -A.
 func (r *Rule) Identity() string { return r.identity }
 
 // FieldsNamed returns the constraints on one field.
