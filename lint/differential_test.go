@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -51,7 +52,7 @@ func (v *verdicts) compare(where string, lines []string, theirs, ours map[int]bo
 		default:
 			v.theirsOnly++
 		}
-		v.report = append(v.report, fmt.Sprintf("auditctl refused=%v auditpack refused=%v: %q (%s line %d)", real, predicted, l, where, i+1))
+		v.report = append(v.report, fmt.Sprintf("auditctl refused=%v auditpack refused=%v: %q (%s line %d)\n    in %q", real, predicted, l, where, i+1, lines))
 	}
 }
 
@@ -70,7 +71,12 @@ func (v *verdicts) check(t *testing.T, what string) {
 func TestLoadVerdictsMatchAuditctl(t *testing.T) {
 	k := acquireRealHost(t)
 	host := differentialHost(t)
-	cases := rulegen.Cases(20261201, 5000, host)
+	// AUDITPACK_DIFF_SEED tries other cases than CI's fixed ones.
+	seed := uint64(20261201)
+	if s, err := strconv.ParseUint(os.Getenv("AUDITPACK_DIFF_SEED"), 10, 64); err == nil {
+		seed = s
+	}
+	cases := rulegen.Cases(seed, 5000, host)
 	const batch = 250
 	var v verdicts
 	for start := 0; start < len(cases); start += batch {

@@ -2,7 +2,6 @@ package lint
 
 import (
 	"github.com/auditpack/auditpack/packs/model"
-	"slices"
 
 	"github.com/auditpack/auditpack/packs"
 )
@@ -186,19 +185,5 @@ Bad:
 
 Good:
     -a always,exit -F arch=b64 -S openat -k access`,
-	Run: func(p *Pass) {
-		reportModel(p)
-		for _, r := range p.Rules {
-			total := len(r.Keys) - 1 // the separators
-			for _, k := range r.Keys {
-				total += len(k)
-			}
-			switch {
-			case total > 256:
-				p.Reportf(r.Item.Origin, nil, "the keys are %d bytes together; the kernel takes at most 256: shorten them", total)
-			case slices.Contains(r.Keys, ""):
-				p.Reportf(r.Item.Origin, nil, "empty key: give the key a name or remove it")
-			}
-		}
-	},
+	Run: reportModel,
 })

@@ -95,8 +95,10 @@ func (g *grammar) control() string {
 }
 
 func (g *grammar) path() string {
-	return g.pick(g.h.File, g.h.Dir, g.h.Dir+"/", g.h.Missing, g.h.MissingParent, "relative/path", "/", g.h.Dir+"//", g.h.File+"/..", "/etc/*.conf",
-		"/"+strings.Repeat("d", 256), "/tmp/"+strings.Repeat("p", 255))
+	if g.chance(70) {
+		return g.pick(g.h.File, g.h.Dir, g.h.Dir+"/", g.h.Missing, "/etc/*.conf", "/tmp/"+strings.Repeat("p", 255))
+	}
+	return g.pick(g.h.MissingParent, "relative/path", "/", g.h.Dir+"//", g.h.File+"/..", "/"+strings.Repeat("d", 256))
 }
 
 func (g *grammar) watch() string {
@@ -115,7 +117,10 @@ func (g *grammar) watch() string {
 }
 
 func (g *grammar) key() string {
-	k := g.pick("gen", "gen-key", "identity", "a,b", strings.Repeat("k", 255), strings.Repeat("k", 256), strings.Repeat("k", 257), "k\x01x", "")
+	k := g.pick("gen", "gen-key", "identity", "a,b", strings.Repeat("k", 255), "k\x01x")
+	if g.chance(10) {
+		k = g.pick(strings.Repeat("k", 256), strings.Repeat("k", 257), "")
+	}
 	if g.chance(25) {
 		return "-F key=" + k
 	}
@@ -123,8 +128,8 @@ func (g *grammar) key() string {
 }
 
 var (
-	lists   = []string{"exit", "exit", "exit", "exit", "task", "user", "exclude", "filesystem", "io_uring", "entry"}
-	actions = []string{"always", "always", "never", "possible"}
+	lists   = []string{"exit", "exit", "exit", "exit", "exit", "exit", "exit", "exit", "exit", "task", "user", "exclude", "filesystem", "io_uring", "entry"}
+	actions = []string{"always", "always", "always", "always", "always", "never", "never", "never", "possible"}
 )
 
 func (g *grammar) rule() string {
@@ -145,13 +150,13 @@ func (g *grammar) rule() string {
 	if list == "exit" && g.chance(75) {
 		parts = append(parts, "-F arch="+g.pick("b64", "b64", "b32", "x86_64", "i386", "aarch64", "0xc000003e", "foo"))
 	}
-	if (list == "exit" || list == "io_uring") && g.chance(75) || g.chance(8) {
+	if (list == "exit" || list == "io_uring") && g.chance(85) || g.chance(5) {
 		parts = append(parts, "-S "+g.syscalls())
 	}
 	for i := g.r.IntN(4); i > 0; i-- {
 		parts = append(parts, g.field(list))
 	}
-	if g.chance(10) {
+	if g.chance(8) {
 		parts = append(parts, "-C "+g.pick("uid!=euid", "auid=obj_uid", "gid=egid", "uid=gid", "uid<euid", "foo=uid", "loginuid!=uid", "euid=", "sgid!=fsgid"))
 	}
 	if g.chance(60) {
@@ -181,71 +186,77 @@ func (g *grammar) syscalls() string {
 var operators = []string{"=", "=", "=", "!=", ">=", "<=", ">", "<", "&", "&="}
 
 func (g *grammar) field(list string) string {
-	name, values := g.fieldValues(list)
+	name, valid, odd := g.fieldValues(list)
 	op := "="
-	if g.chance(35) {
+	if g.chance(15) {
 		op = g.pick(operators...)
 	}
-	return "-F " + name + op + g.pick(values...)
+	value := g.pick(valid...)
+	if g.chance(15) {
+		value = g.pick(odd...)
+	}
+	return "-F " + name + op + value
 }
 
-// fieldValues returns a field name and values to try with it.
-func (g *grammar) fieldValues(list string) (string, []string) {
-	ids := []string{"0", "1000", "4294967295", "-1", "unset", "4294967296", "-5", "0x10", "010", "abc"}
+// fieldValues returns a field name, values auditctl and the kernel take,
+// and values that are wrong or odd for it.
+func (g *grammar) fieldValues(list string) (name string, valid, odd []string) {
 	switch list {
 	case "user", "exclude":
 		if g.chance(50) {
-			return "msgtype", []string{"USER_LOGIN", "1100", "CWD", "NO_SUCH_TYPE", "0", "AVC", "-1"}
+			return "msgtype", []string{"USER_LOGIN", "1100", "CWD", "AVC"}, []string{"NO_SUCH_TYPE", "0", "-1"}
 		}
 	case "filesystem":
 		if g.chance(70) {
-			return "fstype", []string{"debugfs", "tracefs", "0x64626720", "nofs", "1"}
+			return "fstype", []string{"debugfs", "tracefs", "0x64626720"}, []string{"nofs", "1"}
 		}
 	}
+	ids := []string{"0", "1000", "4294967294", "0x10", g.h.User}
+	oddIDs := []string{"4294967295", "-1", "unset", "4294967296", "-5", "010", "abc", "nosuchuser"}
 	switch g.r.IntN(22) {
 	case 0:
-		return g.pick("uid", "euid", "suid", "fsuid", "obj_uid"), append(ids, g.h.User, "nosuchuser")
+		return g.pick("uid", "euid", "suid", "fsuid", "obj_uid"), ids, oddIDs
 	case 1:
-		return g.pick("auid", "loginuid"), append(ids, g.h.User, "nosuchuser")
+		return g.pick("auid", "loginuid"), append(ids, "unset", "-1", "4294967295"), oddIDs
 	case 2:
-		return g.pick("gid", "egid", "sgid", "fsgid", "obj_gid"), append(ids, g.h.Group, "nosuchgroup")
+		return g.pick("gid", "egid", "sgid", "fsgid", "obj_gid"), []string{"0", "1000", g.h.Group}, []string{"-1", "unset", "4294967295", "nosuchgroup", "4294967296"}
 	case 3:
-		return g.pick("pid", "ppid"), []string{"1", "-5", "0x10", "abc", "4294967296"}
+		return g.pick("pid", "ppid"), []string{"1", "0x10", "1234"}, []string{"-5", "abc", "4294967296"}
 	case 4:
-		return "pers", []string{"0", "0x0008", "-1", "abc"}
+		return "pers", []string{"0", "0x0008"}, []string{"-1", "abc"}
 	case 5:
-		return "exit", []string{"-EACCES", "EACCES", "-13", "13", "-EWHATEVER", "abc", "0"}
+		return "exit", []string{"-EACCES", "-13", "0", "-EPERM"}, []string{"EACCES", "13", "-EWHATEVER", "abc"}
 	case 6:
-		return "success", []string{"0", "1", "2", "yes", "-1"}
+		return "success", []string{"0", "1"}, []string{"2", "yes", "-1"}
 	case 7:
-		return "msgtype", []string{"USER_LOGIN", "1100", "NO_SUCH_TYPE"}
+		return "msgtype", []string{"USER_LOGIN", "1100"}, []string{"NO_SUCH_TYPE"}
 	case 8:
-		return "filetype", []string{"file", "dir", "link", "socket", "block", "character", "fifo", "blob", "0"}
+		return "filetype", []string{"file", "dir", "link", "socket", "block", "character", "fifo"}, []string{"blob", "0"}
 	case 9:
-		return "fstype", []string{"debugfs", "nofs"}
+		return "fstype", []string{"debugfs"}, []string{"nofs"}
 	case 10:
-		return "sessionid", []string{"1", "unset", "-1", "abc", "4294967295"}
+		return "sessionid", []string{"1", "unset", "4294967295"}, []string{"-1", "abc"}
 	case 11:
-		return g.pick("a0", "a1", "a2", "a3"), []string{"0", "0x100000000", "4294967296", "-1", "abc", "0x7C020000", "-0x10"}
+		return g.pick("a0", "a1", "a2", "a3"), []string{"0", "0x7C020000", "1", "-1", "-0x10"}, []string{"0x100000000", "4294967296", "abc"}
 	case 12:
-		return g.pick("devmajor", "devminor", "inode"), []string{"8", "-1", "abc", "0"}
+		return g.pick("devmajor", "devminor", "inode"), []string{"8", "0", "1234"}, []string{"-1", "abc"}
 	case 13:
-		return g.pick("path", "dir"), []string{g.path()}
+		return g.pick("path", "dir"), []string{g.h.File, g.h.Dir, g.h.Missing}, []string{g.path()}
 	case 14:
-		return "exe", []string{g.h.Executable, g.h.Missing, "/usr/bin/", "relative", g.h.Dir, g.h.MissingParent}
+		return "exe", []string{g.h.Executable, g.h.Missing}, []string{"/usr/bin/", "relative", g.h.Dir, g.h.MissingParent}
 	case 15:
-		return "perm", []string{"r", "wa", "rwxa", "rwxax", "z", "x", "A"}
+		return "perm", []string{"r", "wa", "rwxa", "x", "A"}, []string{"rwxax", "z"}
 	case 16:
-		return "key", []string{"gen", strings.Repeat("k", 257)}
+		return "key", []string{"gen", "gen-key"}, []string{strings.Repeat("k", 257)}
 	case 17:
-		return "arch", []string{"b64", "b32", "x86_64", "aarch64", "ppc", "0x40000003"}
+		return "arch", []string{"b64", "b32", "x86_64"}, []string{"aarch64", "ppc", "0x40000003", "foo"}
 	case 18:
 		return g.pick("subj_user", "subj_role", "subj_type", "subj_sen", "subj_clr", "obj_user", "obj_role", "obj_type", "obj_lev_low", "obj_lev_high"),
-			[]string{"unconfined_u", "chronyd_t", "s0", "system_r"}
+			[]string{"unconfined_u", "chronyd_t", "s0", "system_r"}, []string{"x"}
 	case 19:
-		return "saddr_fam", []string{"2", "10", "100", "x"}
+		return "saddr_fam", []string{"2", "10"}, []string{"100", "x"}
 	case 20:
-		return g.pick("field_compare", "uringop", "colour", "Uid", "loginuid_set"), []string{"1", "0", "x"}
+		return g.pick("field_compare", "uringop", "colour", "Uid", "loginuid_set"), []string{"1"}, []string{"0", "x"}
 	}
-	return fmt.Sprintf("a%d", g.r.IntN(4)), []string{"1"}
+	return fmt.Sprintf("a%d", g.r.IntN(4)), []string{"1"}, []string{"x"}
 }

@@ -30,6 +30,7 @@ func TestIdentityMatchesKernel(t *testing.T) {
 		{"-w /etc/passwd -p wa -k ap_k", "-w /etc/passwd -p w -k ap_k"},
 		{"-a always,exit -F arch=b64 -S openat -F auid>=1000 -k ap_k", "-a always,exit -F arch=b64 -S openat -F auid>1000 -k ap_k"},
 		{"-A always,exit -F arch=b64 -S openat -k ap_k", "-a always,exit -F arch=b64 -S openat -k ap_k"},
+		{"-w /etc/passwd -p wa -k ap_k", "-w /etc/passwd -p wa -S openat -k ap_k"},
 		{"-a always,exit -F arch=b64 -S openat -k ap_k", "-A always,exit -F arch=b64 -S openat -k ap_k"},
 		{"-a never,task -F uid=4242", "-a task,never -F uid=4242"},
 		{"-a never,exclude -F msgtype=CWD", "-a exclude,never -F msgtype=1307"},

@@ -267,14 +267,19 @@ func Read(words []string) (Statement, *Refusal) {
 			break // setopt returns at once, before it looks at the rest
 		}
 		if stop {
-			// "-D -k KEY" deletes the rules whose key holds KEY; auditctl
-			// reads the -k itself, not as an option.
-			if o.name == "-D" && len(words) == 3 {
+			// "-D -k KEY" and "-l -k KEY" take the rules whose key holds
+			// KEY; auditctl reads the -k itself, not as an option.
+			if (o.name == "-D" || o.name == "-l") && len(words) == 3 {
 				if i+1 < len(opts) && opts[i+1].name == "-k" {
-					r.directives[len(r.directives)-1].Key = opts[i+1].arg
+					if o.name == "-D" {
+						r.directives[len(r.directives)-1].Key = opts[i+1].arg
+					}
 					break
 				}
-				return Statement{}, refuse(CheckParseError, "-D takes only -k KEY after it")
+				return Statement{}, refuse(CheckParseError, "%s takes only -k KEY after it", o.name)
+			}
+			if o.name == "-l" && len(words) == 2 && words[1] == "-i" {
+				break
 			}
 			// auditctl leaves its option loop here; any word getopt has
 			// not moved past fails the line.
@@ -284,7 +289,7 @@ func Read(words []string) (Statement, *Refusal) {
 			break
 		}
 	}
-	if len(strays) > 0 {
+	if len(strays) > 0 && !r.eaten {
 		if strings.HasPrefix(strays[0], "#") {
 			return Statement{}, refuse(CheckInlineComment, "comment after a rule: auditctl reads %q as a word and rejects the whole line; move the comment to a line of its own", strays[0])
 		}

@@ -196,6 +196,10 @@ func (r *Rule) normalizeSyscalls(spec *Spec, t *Target) {
 	case r.List == ListTask:
 		// auditctl sends an empty mask for task rules; they see no syscall.
 		r.WireMask = &noSyscalls
+	case spec.Watch != "":
+		// auditctl starts a watch with every syscall; -S only adds bits.
+		r.AllSyscalls = true
+		r.WireMask = &allSyscalls
 	case r.List == ListIOUring && containsAll(spec.Syscalls):
 		// "all" on io_uring is every operation the kernel audits.
 		r.AllSyscalls = true

@@ -99,7 +99,7 @@ var Fields = []FieldDef{
 	{Name: "filetype", Number: 108, Value: ValFileType, ExitOnly: true, KernelEq: true, Kind: KindNumeric},
 	{Name: "obj_uid", Number: 109, Value: ValUID, IDField: true, Kind: KindNumeric},
 	{Name: "obj_gid", Number: 110, Value: ValGID, IDField: true, Kind: KindNumeric},
-	{Name: "field_compare", Number: 111, Value: ValNumber, Kind: KindNumeric},
+	{Name: "field_compare", Number: 111, Value: ValNumber, KernelEq: true, Kind: KindNumeric},
 	{Name: "exe", Number: 112, Value: ValString, UserFilter: true, ClientEq: true, KernelEq: true, Singleton: true, Kind: KindString},
 	{Name: "saddr_fam", Number: 113, Value: ValSaddrFam, Kind: KindNumeric},
 	{Name: "a0", Number: 200, Value: ValArg, BitOps: true, Kind: KindNumeric},
