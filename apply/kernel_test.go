@@ -3,6 +3,7 @@ package apply
 import (
 	"bytes"
 	"errors"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -260,7 +261,8 @@ func TestKernelQuirks(t *testing.T) {
 		texts = append(texts, r.Text)
 	}
 	joined := strings.Join(texts, "\n")
-	if !strings.Contains(joined, "-a never,filesystem -F fstype=1953653091") || !strings.Contains(joined, "-F sessionid=5") {
+	// auditctl -l names the file system: "-F fstype=tracefs".
+	if !strings.Contains(joined, "-a never,filesystem -F fstype=tracefs") || !strings.Contains(joined, "-F sessionid=5") {
 		t.Errorf("foreign rules read back as:\n%s", joined)
 	}
 	if err := k.Set(Setting{"failure", 1}); err != nil {
@@ -287,4 +289,89 @@ func TestStatusLeavesNothingOnTheSocket(t *testing.T) {
 	if msgs, err := k.client.Netlink.Receive(true, parseAuditMessage); !errors.Is(err, syscall.EAGAIN) {
 		t.Fatalf("a message was left on the socket after Status: %+v (%v)", msgs, err)
 	}
+}
+
+// TestApplyLoadsEveryList: apply loads rules on all six filter lists. The
+// five this host's auditctl knows end up byte for byte as auditctl -R
+// leaves them and read back as auditctl -l lists them; the io_uring rule,
+// which only auditctl 4.0 reads, is held by the kernel with its operations
+// (openat 18, openat2 28). A second apply finds nothing to do.
+func TestApplyLoadsEveryList(t *testing.T) {
+	kt := kerneltest.Acquire(t)
+	auditctlKnows := []string{
+		"-a never,user -F uid=4242",
+		"-a never,task -F uid=4243",
+		"-a always,exit -F arch=b64 -S openat -F auid>=1000 -F auid!=unset -k ap_open",
+		"-a never,exclude -F msgtype=CWD",
+		"-a never,filesystem -F fstype=debugfs -F key=ap_fs",
+	}
+	ioUring := "-a always,io_uring -S openat,openat2 -F key=ap_uring"
+	k := openReal(t)
+	target := model.Native()
+	if out, code := kt.LoadWithAuditctl("-D\n" + strings.Join(auditctlKnows, "\n") + "\n"); code != 0 {
+		t.Fatalf("auditctl -R: %s", out)
+	}
+	wantList, wantRaw := kt.List(), rawRules(t, k)
+	if out, code := kt.LoadWithAuditctl("-D\n"); code != 0 {
+		t.Fatal(out)
+	}
+
+	d := desiredFrom(t, append(auditctlKnows, ioUring))
+	if _, err := Apply(k, d, target, Options{LockPath: filepath.Join(t.TempDir(), "lock")}); err != nil {
+		t.Fatalf("apply: %v", err)
+	}
+	ours, err := kernelRules(k, target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rest [][]byte
+	var uring *Rule
+	for _, r := range ours {
+		if r.List == uint32(model.ListIOUring) {
+			uring = r
+			continue
+		}
+		rest = append(rest, r.Wire)
+	}
+	if !equalRaw(rest, wantRaw) {
+		t.Errorf("apply's rules on the five lists differ from auditctl's")
+	}
+	// auditctl 3.0.9 lists the io_uring rule as "-a always,(null) -S
+	// pwrite,madvise": it knows neither the list nor the operations.
+	var listed []string
+	for _, l := range kt.List() {
+		if !strings.Contains(l, "key=ap_uring") {
+			listed = append(listed, l)
+		}
+	}
+	if strings.Join(listed, "\n") != strings.Join(wantList, "\n") {
+		t.Errorf("auditctl -l after apply:\n%s\nafter auditctl -R:\n%s", strings.Join(listed, "\n"), strings.Join(wantList, "\n"))
+	}
+	if uring == nil || uring.Text != "-a always,io_uring -S openat,openat2 -F key=ap_uring" {
+		t.Errorf("the kernel holds no io_uring rule as applied: %+v", uring)
+	} else if got := model.MaskOf(uring.Wire).Numbers(); len(got) != 2 || got[0] != 18 || got[1] != 28 {
+		t.Errorf("io_uring rule's operations = %v, want [18 28]", got)
+	}
+	if res, err := Apply(k, d, target, Options{DryRun: true}); err != nil || res.Changed() {
+		t.Errorf("a dry run right after apply finds changes (%v): %s", err, Summary(res))
+	}
+}
+
+// desiredFrom prepares rule lines as a rules file would hold them.
+func desiredFrom(t *testing.T, lines []string) *Desired {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "10-lists.rules")
+	if err := os.WriteFile(path, []byte("-D\n"+strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sel, err := profiles.Select(profiles.Request{Paths: []string{path}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ordered, _ := loadable(t, sel)
+	d, err := Prepare(ordered, model.Native())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }

@@ -139,7 +139,7 @@ func Describe(w []byte, t *model.Target) string {
 			watchable = false
 			continue
 		default:
-			text = numericText(name, value, t)
+			text = numericText(field, value, t)
 		}
 		switch name {
 		case "key":
@@ -189,7 +189,7 @@ func Describe(w []byte, t *model.Target) string {
 		}
 	}
 	if list == uint32(model.ListExit) || list == uint32(model.ListIOUring) {
-		out = append(out, "-S "+syscallText(w, t, archABI, hasArch, allSyscalls))
+		out = append(out, "-S "+syscallText(w, list, t, archABI, hasArch, allSyscalls))
 	}
 	out = append(out, rest...)
 	for _, k := range strings.Split(keys, "\x01") {
@@ -209,25 +209,35 @@ func abiOf(t *model.Target, v uint32) (model.ABI, bool) {
 	return 0, false
 }
 
-func numericText(name string, v uint32, t *model.Target) string {
-	switch name {
-	case "a0", "a1", "a2", "a3":
+// numericText spells a number field as auditctl -l does, by the kind of
+// value the model's table gives the field.
+func numericText(field uint32, v uint32, t *model.Target) string {
+	def, ok := model.FieldByNumber(field)
+	if !ok {
+		return strconv.FormatUint(uint64(v), 10)
+	}
+	switch def.Value {
+	case model.ValArg:
 		return fmt.Sprintf("0x%X", v)
-	case "exit":
+	case model.ValErrno:
 		if n := int32(v); n < 0 {
 			if e, ok := auparse.AuditErrnoToName[int(-n)]; ok {
 				return "-" + e
 			}
 			return strconv.Itoa(int(n))
 		}
-	case "arch":
+	case model.ValArch:
 		if abi, ok := abiOf(t, v); ok {
 			return abi.String()
 		}
 		return fmt.Sprintf("%#x", v)
-	case "msgtype":
+	case model.ValMsgType:
 		return auparse.AuditMessageType(v).String()
-	case "auid", "uid", "euid", "suid", "fsuid", "gid", "egid", "sgid", "fsgid", "obj_uid", "obj_gid", "sessionid":
+	case model.ValFSType:
+		if name, ok := model.FSTypeName(v); ok {
+			return name
+		}
+	case model.ValUID, model.ValGID, model.ValSession:
 		if v == ^uint32(0) {
 			return "-1"
 		}
@@ -236,8 +246,9 @@ func numericText(name string, v uint32, t *model.Target) string {
 }
 
 // syscallText names the syscalls of a rule's mask with the table of its
-// arch (the native one without an arch), in number order like auditctl.
-func syscallText(w []byte, t *model.Target, abi model.ABI, hasArch, all bool) string {
+// arch (the native one without an arch), in number order like auditctl;
+// an io_uring rule's mask holds io_uring operations.
+func syscallText(w []byte, list uint32, t *model.Target, abi model.ABI, hasArch, all bool) string {
 	if all {
 		return "all"
 	}
@@ -246,19 +257,15 @@ func syscallText(w []byte, t *model.Target, abi model.ABI, hasArch, all bool) st
 	}
 	names := t.SyscallNames(abi)
 	var out []string
-	for i := 0; i < 64; i++ {
-		word := binary.NativeEndian.Uint32(w[model.WireOffMask+4*i:])
-		for b := 0; b < 32; b++ {
-			if word&(1<<b) == 0 {
-				continue
-			}
-			n := i*32 + b
-			if name, ok := names[n]; ok {
-				out = append(out, name)
-			} else {
-				out = append(out, strconv.Itoa(n))
-			}
+	for _, n := range model.MaskOf(w).Numbers() {
+		name, ok := names[n]
+		if list == uint32(model.ListIOUring) {
+			name, ok = model.UringOpName(n)
 		}
+		if !ok {
+			name = strconv.Itoa(n)
+		}
+		out = append(out, name)
 	}
 	return strings.Join(out, ",")
 }

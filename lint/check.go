@@ -73,8 +73,14 @@ type Check struct {
 	Doc      string   // a paragraph on why, then a bad and a good example
 	Severity Severity // default; a profile may override it
 	Host     bool     // reads this host's file system; runs only with --host
-	// FailsLoad says a finding means auditctl stops loading at that line.
+	// FailsLoad says a finding means auditctl stops loading at that line
+	// (without -c), and the kernel would refuse the rule too: apply refuses
+	// the set.
 	FailsLoad bool
+	// FailsBoot says only this host's auditctl refuses the line (its
+	// tables are older than the kernel): apply loads it, but augenrules
+	// --load at boot stops there.
+	FailsBoot bool
 	Stage     Stage
 	Run       func(*Pass)
 }

@@ -76,7 +76,7 @@ func olderVersion(a, b string) bool {
 
 var _ = register(&Check{
 	ID:        "LST-LIST-TOO-NEW-FOR-LOADER",
-	FailsLoad: true,
+	FailsBoot: true,
 	Title:     "filter list this host's auditctl does not know",
 	Severity:  Error,
 	Host:      true,
@@ -111,7 +111,7 @@ Good: the rule in a pack only hosts with audit userspace 4.0 or newer select.`,
 
 var _ = register(&Check{
 	ID:        "ARCH-SYSCALL-TOO-NEW-FOR-LOADER",
-	FailsLoad: true,
+	FailsBoot: true,
 	Title:     "syscall this host's auditctl does not know",
 	Severity:  Error,
 	Host:      true,

@@ -180,10 +180,8 @@ func newVerifier(t *Target, opts VerifyOptions) *verifier {
 			if !r.ABIs[abi] {
 				continue
 			}
-			for n := 0; n < 2048; n++ {
-				if r.WireMask.Has(n) {
-					v.bySys[abi][n] = append(v.bySys[abi][n], i)
-				}
+			for _, n := range r.WireMask.Numbers() {
+				v.bySys[abi][n] = append(v.bySys[abi][n], i)
 			}
 		}
 	}
@@ -243,10 +241,8 @@ func parts(r *model.Rule) []gap {
 			out = append(out, gap{abi, -1, r.Restrict(abi, -1)})
 			continue
 		}
-		for n := 0; n < 2048; n++ {
-			if r.WireMask.Has(n) {
-				out = append(out, gap{abi, n, r.Restrict(abi, n)})
-			}
+		for _, n := range r.WireMask.Numbers() {
+			out = append(out, gap{abi, n, r.Restrict(abi, n)})
 		}
 	}
 	return out
@@ -300,10 +296,8 @@ func (v *verifier) candidates(part *model.Rule) []int {
 	var specific []int
 	for abi := range part.ABIs {
 		if part.ABIs[abi] {
-			for n := 0; n < 2048; n++ {
-				if part.WireMask.Has(n) {
-					specific = v.bySys[abi][n]
-				}
+			for _, n := range part.WireMask.Numbers() {
+				specific = v.bySys[abi][n]
 			}
 		}
 	}

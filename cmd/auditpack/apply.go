@@ -99,23 +99,30 @@ Examples:
 }
 
 // preflight refuses a rule set with lines the kernel would refuse, listing
-// all of them.
+// all of them. Lines only this host's older auditctl refuses are named as
+// warnings: apply loads them, the next boot's augenrules --load does not.
 func preflight(w io.Writer, res *lint.Result) error {
-	n := 0
+	var refused, bootOnly []lint.Diagnostic
 	for _, d := range res.Diagnostics {
-		if c, _ := lint.Lookup(d.Check); c != nil && c.FailsLoad {
-			res.Diagnostics[n] = d
-			n++
+		switch c, _ := lint.Lookup(d.Check); {
+		case c == nil:
+		case c.FailsLoad:
+			refused = append(refused, d)
+		case c.FailsBoot:
+			d.Severity = lint.Warning
+			bootOnly = append(bootOnly, d)
 		}
 	}
-	res.Diagnostics = res.Diagnostics[:n]
-	if n == 0 {
-		return nil
+	res.Diagnostics = append(refused, bootOnly...)
+	if len(res.Diagnostics) > 0 {
+		if err := lint.WriteText(w, res, version); err != nil {
+			return failedError(err)
+		}
 	}
-	if err := lint.WriteText(w, res, version); err != nil {
-		return failedError(err)
+	if len(refused) > 0 {
+		return failedError(fmt.Errorf("the kernel would refuse %s; nothing was changed", plural(len(refused), "line")))
 	}
-	return failedError(fmt.Errorf("the kernel would refuse %d lines; nothing was changed", n))
+	return nil
 }
 
 func isTerminal(w io.Writer) bool {
@@ -125,4 +132,12 @@ func isTerminal(w io.Writer) bool {
 	}
 	info, err := f.Stat()
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+// plural spells a count with its noun: "1 line", "2 lines".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

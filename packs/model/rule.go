@@ -1,6 +1,8 @@
 package model
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"strconv"
 	"strings"
 )
@@ -62,6 +64,26 @@ func (m *Mask) Set(n int) { m[n/32] |= 1 << (n % 32) }
 
 // Has reports whether syscall n is in the mask.
 func (m *Mask) Has(n int) bool { return m[n/32]&(1<<(n%32)) != 0 }
+
+// Numbers are the syscall numbers in the mask, in order.
+func (m *Mask) Numbers() []int {
+	var out []int
+	for i, word := range m {
+		for ; word != 0; word &= word - 1 {
+			out = append(out, i*32+bits.TrailingZeros32(word))
+		}
+	}
+	return out
+}
+
+// MaskOf reads the mask of struct audit_rule_data.
+func MaskOf(wire []byte) *Mask {
+	m := new(Mask)
+	for i := range m {
+		m[i] = binary.NativeEndian.Uint32(wire[WireOffMask+4*i:])
+	}
+	return m
+}
 
 // allSyscalls and noSyscalls are shared by many rules: never change them.
 var allSyscalls, noSyscalls = func() Mask {

@@ -298,3 +298,23 @@ var elfMachines = func() map[uint32]bool {
 	}
 	return m
 }()
+
+// FSTypeName is the name auditctl prints for a file system magic number.
+func FSTypeName(v uint32) (string, bool) {
+	for name, n := range fsTypes {
+		if n == v {
+			return name, true
+		}
+	}
+	return "", false
+}
+
+// UringOpName is the name of an io_uring operation number.
+func UringOpName(n int) (string, bool) {
+	for name, op := range uringOps {
+		if op == n {
+			return name, true
+		}
+	}
+	return "", false
+}
