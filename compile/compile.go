@@ -41,11 +41,18 @@ func (e *InputError) Error() string {
 }
 
 // Merge orders a selection as auditctl will execute it (see
-// packs.Selection.Order) and refuses a set that cannot load at all.
+// packs.Selection.Order) and refuses a set with lines auditctl cannot read
+// (lines it reads, if not as written, are lint's to report).
 func Merge(sel *packs.Selection) (*Result, error) {
 	o := sel.Order()
-	if len(o.Problems) > 0 {
-		return nil, &InputError{Problems: o.Problems}
+	var unreadable []*packs.ParseError
+	for _, p := range o.Problems {
+		if !p.Loads {
+			unreadable = append(unreadable, p)
+		}
+	}
+	if len(unreadable) > 0 {
+		return nil, &InputError{Problems: unreadable}
 	}
 	if len(o.Files) == 0 {
 		return nil, errors.New("nothing to compile: no rules files were selected")

@@ -410,14 +410,17 @@ var _ = register(&Check{
 	Severity: Error,
 	Doc: `"-a never,exit -S all" without fields suppresses everything: every exit rule and watch
 after it is dead. "-a always,exit -S all" without fields records every syscall of every
-process: the log floods, and with -f 2 the machine may panic.
+process: the log floods, and with -f 2 the machine may panic. -F arch=b64 is no condition on
+a 64-bit machine; -F arch=b32 is (only 32-bit programs), a deliberate way to see the 32-bit
+ABI in use.
 
 Bad:
     -a never,exit -F arch=b64 -S all
     -a always,exit -S all
 
 Good:
-    -a never,exit -F arch=b64 -S all -F exe=/usr/sbin/chronyd`,
+    -a never,exit -F arch=b64 -S all -F exe=/usr/sbin/chronyd
+    -a always,exit -F arch=b32 -S all -k 32bit_abi`,
 	Run: func(p *Pass) {
 		for _, r := range p.Rules {
 			if r.List != model.ListExit || !r.AllSyscalls || r.Watch {
@@ -429,8 +432,8 @@ Good:
 					conditions++
 				}
 			}
-			if conditions > 0 {
-				continue
+			if conditions > 0 || !r.ABIs[model.B64] {
+				continue // other fields, or only the 32-bit ABI of a 64-bit machine
 			}
 			if r.Action == model.Never {
 				p.Reportf(r.Item.Origin, nil, "never on every syscall without a condition: every later syscall rule and watch is dead; add a condition (exe=, uid=, ...)")

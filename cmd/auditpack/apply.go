@@ -55,10 +55,8 @@ Examples:
 			if err != nil {
 				return inputError(err)
 			}
-			merged, err := compile.Merge(sel)
-			if err != nil {
-				return inputError(err)
-			}
+			// The preflight comes first: it names every line the kernel or
+			// auditctl would refuse, unreadable ones included.
 			target := model.Native()
 			findings, err := lint.Run(sel, lint.Options{Host: true, Targets: []*model.Target{target}})
 			if err != nil {
@@ -66,6 +64,10 @@ Examples:
 			}
 			if err := preflight(c.App.ErrWriter, findings); err != nil {
 				return err
+			}
+			merged, err := compile.Merge(sel)
+			if err != nil {
+				return inputError(err)
 			}
 			desired, err := apply.Prepare(merged.Ordered, target)
 			if err != nil {
