@@ -5,11 +5,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/auditpack/auditpack/internal/kerneltest"
 	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
+	"github.com/auditpack/auditpack/profiles"
 )
 
 var x86 = model.Targets["x86_64"]
@@ -250,5 +253,37 @@ func TestOwnedKeysLeaveOtherAgentsAlone(t *testing.T) {
 	var pe *PreflightError
 	if _, err := Apply(k, d, x86, Options{OwnedKeys: "ap_", LockPath: filepath.Join(t.TempDir(), "l")}); !errors.As(err, &pe) {
 		t.Errorf("got %v, want a preflight error for the rule without an owned key", err)
+	}
+}
+
+// TestOneKeyChangeMovesNothing: changing the key of one rule in the middle
+// of the stig profile deletes and adds that rule and moves no other: a
+// rule can only be in the way of another that matches the same events
+// (perm classes included: perm=x sees execve and execveat only).
+func TestOneKeyChangeMovesNothing(t *testing.T) {
+	sel, err := profiles.Select(profiles.Request{Profile: "stig"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, it := range sel.Order().Items {
+		if kerneltest.Forbidden(it.Text) == "" && !it.IsDirective() {
+			lines = append(lines, it.Text)
+		}
+	}
+	k := NewMemoryKernel(Status{Enabled: 1, Failure: 1})
+	load(t, k, lines...)
+	changed := append([]string(nil), lines...)
+	mid := len(changed) / 2
+	for ; !strings.Contains(changed[mid], "-k ") && !strings.Contains(changed[mid], "key="); mid++ {
+	}
+	changed[mid] = regexp.MustCompile(`(-k |key=)\S+`).ReplaceAllString(changed[mid], "${1}changed")
+	res, err := Apply(k, desired(t, changed...), x86, Options{DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d rules; changing the key of %q: %d operations, %d moved", len(lines), lines[mid], len(res.Plan.Ops), res.Plan.Moved)
+	if len(res.Plan.Ops) != 2 || res.Plan.Moved != 0 {
+		t.Errorf("%d operations (%d moved), want 2 (delete and add the changed rule) and no move", len(res.Plan.Ops), res.Plan.Moved)
 	}
 }

@@ -86,6 +86,7 @@ func (r *Rule) summarize() {
 		switch f.Kind {
 		case KindPerm:
 			r.perm &= f.Value
+			r.hasPerm = true
 		case KindNumeric:
 			nf := r.numericNamed(f.Name)
 			if nf == nil {
@@ -168,7 +169,7 @@ func Covers(a, b *Rule) bool {
 			}
 		}
 	}
-	if b.perm&^a.perm != 0 {
+	if a.hasPerm && !(b.hasPerm && b.perm&^a.perm == 0) && !permCovers(a, b) {
 		return false
 	}
 	for i := range a.numeric {
@@ -263,14 +264,11 @@ func Overlaps(a, b *Rule) bool {
 	if usesSyscalls(a.List) {
 		common := false
 		for abi := range a.ABIs {
-			common = common || (a.ABIs[abi] && b.ABIs[abi] && a.WireMask.intersects(b.WireMask))
+			common = common || (a.ABIs[abi] && b.ABIs[abi] && a.sees(ABI(abi)).intersects(b.sees(ABI(abi))))
 		}
 		if !common {
 			return false
 		}
-	}
-	if a.perm&b.perm == 0 {
-		return false
 	}
 	for i := range a.numeric {
 		if other := b.numericNamed(a.numeric[i].name); other != nil && !meets(a.numeric[i].set, other.set) {
@@ -285,6 +283,30 @@ func Overlaps(a, b *Rule) bool {
 			if g.Name == "path" && g.Op == "=" && g.Text != f.Text {
 				return false
 			}
+		}
+	}
+	return true
+}
+
+// sees is the syscalls of an ABI the rule can match: its mask, narrowed to
+// the perm classes when it has a perm field.
+func (r *Rule) sees(abi ABI) *Mask {
+	if !r.hasPerm {
+		return r.WireMask
+	}
+	m := *r.WireMask
+	for i := range m {
+		m[i] &= r.permSees[abi][i]
+	}
+	return &m
+}
+
+// permCovers: every syscall b can match is one a's perm field matches
+// whatever its arguments.
+func permCovers(a, b *Rule) bool {
+	for abi := range b.ABIs {
+		if b.ABIs[abi] && a.permSure[abi] != nil && !a.permSure[abi].contains(b.sees(ABI(abi))) {
+			return false
 		}
 	}
 	return true

@@ -1,13 +1,14 @@
 package model_test
 
 import (
-	"github.com/auditpack/auditpack/packs/model"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/auditpack/auditpack/internal/kerneltest"
+	"github.com/auditpack/auditpack/packs/model"
 )
 
 // TestIdentityMatchesKernel loads pairs of rules into the real kernel: the
@@ -93,4 +94,62 @@ func norm(t *testing.T, line string) *model.Rule {
 		t.Fatalf("%q: %v", line, refusal)
 	}
 	return model.Normalize(&model.Line{Text: line, Rule: st.Rule}, model.Targets["x86_64"])
+}
+
+// TestPermClassesMatchEvents checks the perm classes against the events
+// the kernel logs for real syscalls on a scratch file: each rule of an
+// overlapping pair logs the same syscall when loaded alone, and a later
+// rule's key is never logged exactly when the earlier rule covers it.
+func TestPermClassesMatchEvents(t *testing.T) {
+	k := kerneltest.Acquire(t)
+	events := k.Listen()
+	file := filepath.Join(t.TempDir(), "f")
+	if err := os.WriteFile(file, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	open := func(flag int) func() {
+		return func() {
+			f, err := os.OpenFile(file, flag, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.Close()
+		}
+	}
+	chmod := func() {
+		if err := os.Chmod(file, 0o640); err != nil {
+			t.Fatal(err)
+		}
+	}
+	logged := func(rules string, action func()) map[string]bool {
+		t.Helper()
+		if out, code := k.LoadWithAuditctl("-D\n-e 1\n" + rules + "\n"); code != 0 {
+			t.Fatalf("load: %s", out)
+		}
+		return events.KeysLoggedFor(action)
+	}
+	// An open for reading and writing is both a read and a write.
+	a, b := "-w "+file+" -p r -k ap_a", "-w "+file+" -p w -k ap_b"
+	if !logged(a, open(os.O_RDWR))["ap_a"] || !logged(b, open(os.O_RDWR))["ap_b"] {
+		t.Errorf("each watch alone should log an O_RDWR open")
+	} else if !model.Overlaps(norm(t, a), norm(t, b)) {
+		t.Errorf("Overlaps = false, but both watches match an O_RDWR open")
+	}
+	cases := []struct {
+		a, b   string
+		action func()
+	}{
+		// chmod is fchmodat, in the attribute class: perm=a takes it.
+		{"-a always,exit -F arch=b64 -S all -F path=" + file + " -F perm=a -k ap_a", "-a always,exit -F arch=b64 -S fchmodat -F path=" + file + " -k ap_b", chmod},
+		// perm=r does not see an open for writing.
+		{"-a always,exit -F arch=b64 -S all -F path=" + file + " -F perm=r -k ap_a", "-a always,exit -F arch=b64 -S openat -F path=" + file + " -k ap_b", open(os.O_WRONLY)},
+		// perm=rw sees every open, whatever its mode.
+		{"-a always,exit -F arch=b64 -S all -F path=" + file + " -F perm=rw -k ap_a", "-a always,exit -F arch=b64 -S openat -F path=" + file + " -k ap_b", open(os.O_WRONLY)},
+	}
+	for _, c := range cases {
+		keys := logged(c.a+"\n"+c.b, c.action)
+		if covered := model.Covers(norm(t, c.a), norm(t, c.b)); keys["ap_b"] == covered {
+			t.Errorf("Covers = %v, but the kernel logged keys %v for\n  a: %s\n  b: %s", covered, keys, c.a, c.b)
+		}
+	}
 }

@@ -112,7 +112,12 @@ func TestOverlaps(t *testing.T) {
 		{"-a always,exit -F arch=b64 -S openat", "-a always,exit -F arch=b32 -S openat", false},
 		{"-a never,exit -F arch=b64 -S openat -F exe=/usr/bin/touch", "-w /etc/passwd -p wa", true},
 		{"-w /etc/passwd -p wa", "-w /etc/shadow -p wa", false},
-		{"-w /etc/passwd -p r", "-w /etc/passwd -p w", false},
+		// An O_RDWR open is a read and a write (TestPermClassesMatchEvents).
+		{"-w /etc/passwd -p r", "-w /etc/passwd -p w", true},
+		// perm=x sees execve and execveat only.
+		{"-a always,exit -S all -F path=/usr/bin/chcon -F perm=x", "-a always,exit -F arch=b64 -S delete_module", false},
+		{"-a always,exit -S all -F path=/usr/bin/chcon -F perm=x", "-a always,exit -F arch=b64 -S execve", true},
+		{"-w /etc/passwd -p wa", "-a always,exit -F arch=b64 -S delete_module", false},
 		{"-a always,exit -F arch=b64 -S openat", "-a always,user -F uid=0", false},
 	}
 	for _, c := range cases {

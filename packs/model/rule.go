@@ -119,14 +119,19 @@ type Rule struct {
 	// it is never changed after Normalize.
 	WireMask *Mask
 	// numeric and perm summarize the constraints for Covers.
-	numeric     []numericField
-	perm        uint32
-	HasArch     bool // an arch field is present
-	AllSyscalls bool // -S all, or no -S on an exit rule
-	Syscalls    []string
-	Unknown     []UnknownSyscall
-	Problems    []Refusal // what the kernel refuses in the rule, whatever the host
-	identity    string
+	numeric []numericField
+	perm    uint32
+	// hasPerm: a perm field (or a watch) limits the rule to the syscalls
+	// of its classes: permSees per ABI those it can match, permSure those
+	// it matches whatever their arguments.
+	hasPerm            bool
+	permSees, permSure [numABIs]*Mask
+	HasArch            bool // an arch field is present
+	AllSyscalls        bool // -S all, or no -S on an exit rule
+	Syscalls           []string
+	Unknown            []UnknownSyscall
+	Problems           []Refusal // what the kernel refuses in the rule, whatever the host
+	identity           string
 }
 
 // Normalize builds the model of a rule line for a target machine. It
@@ -154,6 +159,12 @@ func Normalize(it *Line, t *Target) *Rule {
 	r.normalizeSyscalls(spec, t)
 	r.kernelProblems()
 	r.summarize()
+	if r.hasPerm {
+		for abi := range r.ABIs {
+			r.permSees[abi] = permMask(t, ABI(abi), uint8(r.perm), false)
+			r.permSure[abi] = permMask(t, ABI(abi), uint8(r.perm), true)
+		}
+	}
 	r.identity = r.buildIdentity()
 	return r
 }
