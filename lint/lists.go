@@ -54,10 +54,6 @@ Good: suppress on the exit list, where later rules still apply:
 	},
 })
 
-// syscallContextFields need the syscall being audited; a task rule is
-// judged at fork, where there is none.
-var syscallContextFields = map[string]bool{"arch": true, "a0": true, "a1": true, "a2": true, "a3": true}
-
 var _ = register(&Check{
 	ID:       "LST-TASK-CONTEXT-FIELD",
 	Title:    "task rule with a field that needs a syscall",
@@ -78,7 +74,7 @@ Good:
 			}
 			var fields []string
 			for _, f := range r.Fields {
-				if syscallContextFields[f.Name] {
+				if f.Def != nil && f.Def.OfSyscall {
 					fields = append(fields, "-F "+f.Name+f.Op+f.Text)
 				}
 			}

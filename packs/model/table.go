@@ -42,6 +42,9 @@ type FieldDef struct {
 	// LSM: the field compares a security label (SELinux), which the kernel
 	// keeps but never matches where no such LSM runs.
 	LSM bool
+	// OfSyscall: the kernel compares the field with the syscall being
+	// audited; a task rule, judged at fork, has none, so it never matches.
+	OfSyscall bool
 	// ClientEq: auditctl takes only = and != (ClientEqOnly: only =).
 	ClientEq, ClientEqOnly bool
 	// BitOps: the kernel accepts & and &= (only on syscall arguments and
@@ -73,7 +76,7 @@ var Fields = []FieldDef{
 	{Name: "fsgid", Number: 8, Value: ValGID, IDField: true, Kind: KindNumeric},
 	{Name: "auid", Number: 9, Value: ValUID, UserFilter: true, IDField: true, Kind: KindNumeric},
 	{Name: "pers", Number: 10, Value: ValNumber, BitOps: true, Kind: KindNumeric},
-	{Name: "arch", Number: 11, Value: ValArch, ClientEq: true, KernelEq: true, Kind: KindArch},
+	{Name: "arch", Number: 11, Value: ValArch, ClientEq: true, KernelEq: true, OfSyscall: true, Kind: KindArch},
 	{Name: "msgtype", Number: 12, Value: ValMsgType, UserFilter: true, Kind: KindNumeric},
 	{Name: "subj_user", Number: 13, Value: ValString, UserFilter: true, KernelEq: true, LSM: true, Kind: KindString},
 	{Name: "subj_role", Number: 14, Value: ValString, UserFilter: true, KernelEq: true, LSM: true, Kind: KindString},
@@ -102,10 +105,10 @@ var Fields = []FieldDef{
 	{Name: "field_compare", Number: 111, Value: ValNumber, KernelEq: true, Kind: KindNumeric},
 	{Name: "exe", Number: 112, Value: ValString, UserFilter: true, ClientEq: true, KernelEq: true, Singleton: true, Kind: KindString},
 	{Name: "saddr_fam", Number: 113, Value: ValSaddrFam, Kind: KindNumeric},
-	{Name: "a0", Number: 200, Value: ValArg, BitOps: true, Kind: KindNumeric},
-	{Name: "a1", Number: 201, Value: ValArg, BitOps: true, Kind: KindNumeric},
-	{Name: "a2", Number: 202, Value: ValArg, BitOps: true, Kind: KindNumeric},
-	{Name: "a3", Number: 203, Value: ValArg, BitOps: true, Kind: KindNumeric},
+	{Name: "a0", Number: 200, Value: ValArg, BitOps: true, OfSyscall: true, Kind: KindNumeric},
+	{Name: "a1", Number: 201, Value: ValArg, BitOps: true, OfSyscall: true, Kind: KindNumeric},
+	{Name: "a2", Number: 202, Value: ValArg, BitOps: true, OfSyscall: true, Kind: KindNumeric},
+	{Name: "a3", Number: 203, Value: ValArg, BitOps: true, OfSyscall: true, Kind: KindNumeric},
 	{Name: "key", Number: 210, Value: ValString, Singleton: true, KernelEq: true, Kind: KindString},
 }
 
