@@ -296,22 +296,28 @@ Examples:
 			if err != nil {
 				return inputError(err)
 			}
-			res, err := compile.Merge(sel)
-			if err != nil {
-				return inputError(err)
-			}
+			// Lint first: a line auditctl cannot read is an error finding
+			// like any other, and every one of them is listed.
 			if !c.Bool("force") {
 				findings, err := lint.Run(sel, lint.Options{})
 				if err != nil {
 					return failedError(err)
 				}
 				if n := findings.Count(lint.Error); n > 0 {
+					code := exitFailed
+					if findings.InputErrors {
+						code = exitInput
+					}
 					findings.Diagnostics = slices.DeleteFunc(findings.Diagnostics, func(d lint.Diagnostic) bool { return d.Severity < lint.Error })
 					if err := lint.WriteText(c.App.ErrWriter, findings, version); err != nil {
 						return failedError(err)
 					}
-					return failedError(fmt.Errorf("lint found %d errors; fix them, or compile anyway with --force", n))
+					return &exitError{code: code, err: fmt.Errorf("lint found %d errors; fix them, or compile anyway with --force", n)}
 				}
+			}
+			res, err := compile.Merge(sel)
+			if err != nil {
+				return inputError(fmt.Errorf("even with --force, lines auditctl cannot read are not compiled (augenrules would copy them and auditctl would stop there):\n%w", err))
 			}
 			out := res.Render(version)
 			if path := c.String("output"); path != "" {
