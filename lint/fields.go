@@ -5,8 +5,6 @@ import (
 	"os"
 	"strings"
 
-	"github.com/elastic/go-libaudit/v2/auparse"
-
 	"github.com/auditpack/auditpack/packs/model"
 )
 
@@ -278,14 +276,11 @@ Good: remove "-a never,task" when the set has syscall rules or watches.`,
 	},
 })
 
-// SYSCALL records, the ones exit rules produce.
-const msgSyscall = 1300
-
 // dropsSyscallRecords says whether an exclude rule drops every SYSCALL
 // record: no field but msgtype, and msgtype lets SYSCALL through.
 func dropsSyscallRecords(r *model.Rule) bool {
 	msg := r.FieldsNamed("msgtype")
-	return len(r.Fields) == len(msg) && allows(msg, msgSyscall)
+	return len(r.Fields) == len(msg) && allows(msg, model.RecordSyscall)
 }
 
 var _ = register(&Check{
@@ -421,7 +416,7 @@ Good:
 			}
 			var dropped []string
 			for _, name := range structuralTypes {
-				if t, err := auparse.GetAuditMessageType(name); err == nil && allows(msg, uint32(t)) {
+				if t, ok := model.RecordType(name); ok && allows(msg, t) {
 					dropped = append(dropped, name)
 				}
 			}

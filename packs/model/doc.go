@@ -1,7 +1,10 @@
-// Package model is the one semantic model of audit rules that lint, apply
-// and verify share: a rule normalized the way the kernel sees it (filter
-// list, action, ABIs, syscall mask per ABI from per-arch tables, field
-// constraints with their kernel values, keys apart), with the kernel's
-// notion of equal rules (Identity), and Covers and Overlaps for
-// first-match reasoning.
+// Package model holds all knowledge of the kernel's audit rules and of
+// auditctl that auditpack has, in one table (table.go: every field with its
+// number, value kind, operators and lists; lists, operators, limits; syscall
+// tables and perm classes per arch), and what is built on it: reading a
+// line's words as auditctl 3.x does (Read), what the kernel refuses
+// (Rule.Problems, Rule.HostProblems), a rule normalized the way the kernel
+// sees it (Normalize), the kernel's notion of equal rules (Identity), Covers
+// and Overlaps for first-match reasoning, and the wire encoding (Encode).
+// It imports no auditpack package.
 package model

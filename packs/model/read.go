@@ -833,11 +833,11 @@ func (r *reader) fieldValue(f *Field, pair string) *Refusal {
 			number(true)
 			return nil
 		}
-		t, err := auparse.GetAuditMessageType(text)
-		if err != nil || t <= 0 {
+		t, ok := RecordType(text)
+		if !ok {
 			return refuse(CheckMsgType, "-F %s: message type %q is unknown", pair, text)
 		}
-		set(uint32(t))
+		set(t)
 	case ValString:
 		if len(text) > PathMax || (f.Def.Number == FieldKey && len(text) > MaxKeyLen) {
 			return refuse(CheckBadValue, "-F %s: the value is %d bytes, more than auditctl sends", pair[:min(len(pair), 40)]+"...", len(text))

@@ -1,5 +1,7 @@
 package model
 
+import "github.com/elastic/go-libaudit/v2/auparse"
+
 // The one table of kernel and auditctl knowledge: every field auditctl 3.x
 // reads, how it reads the value, where auditctl and the kernel accept it,
 // and the limits of a rule. The reader, normalization, wire encoding,
@@ -320,4 +322,17 @@ func UringOpName(n int) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// RecordSyscall is the SYSCALL record type (AUDIT_SYSCALL).
+const RecordSyscall = 1300
+
+// RecordType is the number of an audit record type name (CWD, USER_LOGIN,
+// ...), as msgtype= takes it.
+func RecordType(name string) (uint32, bool) {
+	t, err := auparse.GetAuditMessageType(name)
+	if err != nil || t <= 0 {
+		return 0, false
+	}
+	return uint32(t), true
 }
