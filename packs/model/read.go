@@ -136,6 +136,17 @@ var longOptions = []struct {
 	hasArg bool
 }{{"loginuid-immutable", false}, {"backlog_wait_time", true}, {"reset-lost", false}, {"reset_backlog_wait_time_actual", false}, {"signal", true}}
 
+// shortNames spells each short option once, so reading a line does not
+// build its option names again.
+var shortNames = func() (n [256]string) {
+	for i := 0; i < len(shortOptions); i++ {
+		if c := shortOptions[i]; c != ':' {
+			n[c] = "-" + string(c)
+		}
+	}
+	return n
+}()
+
 type opt struct {
 	name string // "-a", "--backlog_wait_time"
 	arg  string
@@ -151,7 +162,7 @@ type opt struct {
 // order (clustered short options apart), an option's argument from the
 // same word or the next, unambiguous prefixes of long options, and the
 // words that are no option, which getopt moves to the end.
-func getopt(words []string) (opts []opt, strays []string) {
+func getopt(words []string, opts []opt) (_ []opt, strays []string) {
 	for i := 0; i < len(words); i++ {
 		w := words[i]
 		switch {
@@ -196,7 +207,7 @@ func getopt(words []string) (opts []opt, strays []string) {
 				if c == ':' || k < 0 {
 					return append(opts, opt{name: w, bad: fmt.Sprintf("unknown option %q", "-"+string(c))}), strays
 				}
-				name := "-" + string(c)
+				name := shortNames[c]
 				if k+1 == len(shortOptions) || shortOptions[k+1] != ':' {
 					opts = append(opts, opt{name: name, rest: j+1 < len(w), next: i + 1})
 					continue
@@ -226,18 +237,15 @@ type reader struct {
 	list                                       List
 	listSet, exclude, multiple                 bool
 	syscallAdded, permAdded, exeAdded, fsAdded bool
-	archAdded                                  bool
-	key                                        string
-	keyGiven                                   bool
+	keys                                       []string // -k and -F key= values
+	keyLen                                     int      // joined with separators
 	fieldCount                                 int
 	directives                                 []Directive
 	commands                                   []string
 	isRule                                     bool
 	eaten                                      bool
 	permField                                  []int // indexes of perm fields, for -p
-	watchFields                                int   // the watch's own fields (path, perm)
 	misread                                    *Refusal
-	syscallCount                               int
 	firstSyscallAt                             int
 	actionText                                 string
 }
@@ -250,11 +258,19 @@ func Read(words []string) (Statement, *Refusal) {
 	if len(words) > 0 && strings.HasPrefix(words[0], "#") {
 		return Statement{}, refuse(CheckInlineComment, "comment after a rule")
 	}
-	opts, strays := getopt(words)
+	var buf [24]opt
+	opts, strays := getopt(words, buf[:0])
 	if len(opts) == 0 {
 		return Statement{}, refuse(CheckParseError, "%q is not an option: every line starts with one (-a, -w, -D, ...)", words[0])
 	}
 	r := &reader{firstSyscallAt: -1, spec: Spec{FieldsBeforeSyscalls: -1}}
+	fields := 0
+	for _, o := range opts {
+		if o.name == "-F" || o.name == "-C" || o.name == "-p" {
+			fields++
+		}
+	}
+	r.spec.Fields = make([]Field, 0, fields)
 	for i, o := range opts {
 		if o.bad != "" {
 			return Statement{}, refuse(CheckParseError, "%s", o.bad)
@@ -295,7 +311,7 @@ func Read(words []string) (Statement, *Refusal) {
 		}
 		return Statement{}, refuse(CheckParseError, "unexpected word %q: every value must follow its option (write a space inside a value as '\\ ')", strays[0])
 	}
-	if r.keyGiven && r.key != "" {
+	if r.keyLen > 0 {
 		if ref := r.addKey(); ref != nil {
 			return Statement{}, ref
 		}
@@ -309,8 +325,11 @@ func Read(words []string) (Statement, *Refusal) {
 			return Statement{}, refuse(CheckParseError, "%s cannot be part of a rule: put each control option on a line of its own", r.directives[0].Option)
 		}
 		spec := r.spec
-		if r.keyGiven && r.key != "" {
-			spec.Keys = strings.Split(r.key, KeySep)
+		if r.keyLen > 0 {
+			spec.Keys = r.keys
+			if joined := strings.Join(r.keys, KeySep); strings.Count(joined, KeySep) >= len(r.keys) {
+				spec.Keys = strings.Split(joined, KeySep) // a key holding the separator is two to the kernel
+			}
 		}
 		spec.List = r.list
 		return Statement{Rule: &spec, Note: r.misread}, nil
@@ -577,15 +596,16 @@ func (r *reader) syscalls(arg string) *Refusal {
 		r.firstSyscallAt = len(r.spec.Fields)
 		r.spec.FieldsBeforeSyscalls = len(r.spec.Fields)
 	}
-	names := strings.Split(arg, ",")
-	if len(names) == 1 {
+	if !strings.Contains(arg, ",") {
 		r.spec.Syscalls = append(r.spec.Syscalls, arg)
-	} else {
-		for _, n := range names {
-			if n != "" {
-				r.spec.Syscalls = append(r.spec.Syscalls, n)
-			}
+	}
+	// auditctl splits a list with strtok: empty names between commas vanish.
+	for rest := arg; strings.Contains(arg, ",") && rest != ""; {
+		name, tail, _ := strings.Cut(rest, ",")
+		if name != "" {
+			r.spec.Syscalls = append(r.spec.Syscalls, name)
 		}
+		rest = tail
 	}
 	r.spec.SyscallsGiven = true
 	r.syscallAdded = true
@@ -593,18 +613,15 @@ func (r *reader) syscalls(arg string) *Refusal {
 }
 
 func (r *reader) appendKey(k string) *Refusal {
-	sep := 0
-	if r.key != "" {
-		sep = 1
+	total := r.keyLen + len(k)
+	if len(r.keys) > 0 {
+		total++ // the separator
 	}
-	if len(k)+len(r.key)+sep > MaxKeyLen {
-		return refuse(CheckKey, "the keys of this rule are %d bytes together; auditctl takes at most %d (keys are joined with a separator): shorten them", len(k)+len(r.key)+sep, MaxKeyLen)
+	if total > MaxKeyLen {
+		return refuse(CheckKey, "the keys of this rule are %d bytes together; auditctl takes at most %d (keys are joined with a separator): shorten them", total, MaxKeyLen)
 	}
-	if r.key != "" {
-		r.key += KeySep
-	}
-	r.key += k
-	r.keyGiven = true
+	r.keyLen = total
+	r.keys = append(r.keys, k)
 	return nil
 }
 
@@ -650,7 +667,7 @@ func (r *reader) watch(path string) *Refusal {
 		}
 	}
 	r.spec.Watch, r.spec.Perm = path, PermAll
-	r.fieldCount, r.watchFields = 2, 2
+	r.fieldCount = 2
 	r.permField = []int{-1}
 	return nil
 }
@@ -763,8 +780,6 @@ func (r *reader) field(pair string) *Refusal {
 		r.exeAdded = true
 	case 26: // fstype
 		r.fsAdded = true
-	case fieldArch:
-		r.archAdded = true
 	}
 	if def.Number == fieldPerm {
 		r.permField = append(r.permField, len(r.spec.Fields))
