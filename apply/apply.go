@@ -9,6 +9,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/auditpack/auditpack/internal/atomicfile"
 	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
 )
@@ -354,11 +355,11 @@ func lock(path string) (func(), error) {
 // FILE.prev; both writes are atomic.
 func persist(path string, data []byte) error {
 	if old, err := os.ReadFile(path); err == nil {
-		if err := packs.WriteFileAtomic(path+".prev", old, 0o640); err != nil {
+		if err := atomicfile.WriteFile(path+".prev", old, 0o640); err != nil {
 			return err
 		}
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("read %s: %w", path, err)
 	}
-	return packs.WriteFileAtomic(path, data, 0o640)
+	return atomicfile.WriteFile(path, data, 0o640)
 }

@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/auditpack/auditpack/packs"
+	"github.com/auditpack/auditpack/internal/udiff"
 )
 
 func listing(rules []*Rule) string {
@@ -28,7 +28,7 @@ func WriteText(w io.Writer, res *Result, color bool) error {
 		return "\x1b[" + code + "m" + s + "\x1b[0m"
 	}
 	var b strings.Builder
-	b.WriteString(packs.UnifiedDiff("kernel", "compiled", listing(res.Plan.Old), listing(res.Plan.New), paint))
+	b.WriteString(udiff.Unified("kernel", "compiled", listing(res.Plan.Old), listing(res.Plan.New), paint))
 	if len(res.Settings) > 0 {
 		b.WriteString(paint("1", "settings:") + "\n")
 		for _, s := range res.Settings {

@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/auditpack/auditpack/internal/atomicfile"
 	"github.com/auditpack/auditpack/internal/augen"
 	"github.com/auditpack/auditpack/internal/rulegen"
-	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/profiles"
 )
 
@@ -25,7 +25,7 @@ func compileDirToFile(b *testing.B, dir, out string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := packs.WriteFileAtomic(out, res.Render("bench"), 0o640); err != nil {
+	if err := atomicfile.WriteFile(out, res.Render("bench"), 0o640); err != nil {
 		b.Fatal(err)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/auditpack/auditpack/compile"
+	"github.com/auditpack/auditpack/internal/atomicfile"
+	"github.com/auditpack/auditpack/internal/udiff"
 	"github.com/auditpack/auditpack/lint"
 	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
@@ -37,7 +39,7 @@ func packsCommand() *cli.Command {
 					if err != nil {
 						return inputError(err)
 					}
-					return packs.WriteList(c.App.Writer, catalog.Packs())
+					return writePackList(c.App.Writer, catalog.Packs())
 				},
 			},
 			{
@@ -66,7 +68,7 @@ Examples:
 					if err != nil {
 						return inputError(err)
 					}
-					return packs.WriteDetails(c.App.Writer, p, files, catalog.Packs())
+					return writePackDetails(c.App.Writer, p, files, catalog.Packs())
 				},
 			},
 			{
@@ -97,9 +99,9 @@ Examples:
 						if err != nil {
 							return inputError(err)
 						}
-						listings[i], ids[i] = packs.Listing(files), p.ID()
+						listings[i], ids[i] = packListing(files), p.ID()
 					}
-					diff := packs.UnifiedDiff(ids[0], ids[1], listings[0], listings[1], func(_, s string) string { return s })
+					diff := udiff.Unified(ids[0], ids[1], listings[0], listings[1], func(_, s string) string { return s })
 					if diff == "" {
 						diff = fmt.Sprintf("%s and %s have the same rules and controls\n", ids[0], ids[1])
 					}
@@ -127,7 +129,7 @@ func profilesCommand() *cli.Command {
 					if err != nil {
 						return failedError(err)
 					}
-					return profiles.WriteList(c.App.Writer, list)
+					return writeProfileList(c.App.Writer, list)
 				},
 			},
 			{
@@ -160,7 +162,7 @@ Examples:
 					if err != nil {
 						return inputError(err)
 					}
-					return profiles.WriteDetails(c.App.Writer, p, catalog)
+					return writeProfileDetails(c.App.Writer, p, catalog)
 				},
 			},
 		},
@@ -321,7 +323,7 @@ Examples:
 			}
 			out := res.Render(version)
 			if path := c.String("output"); path != "" {
-				if err := packs.WriteFileAtomic(path, out, 0o640); err != nil {
+				if err := atomicfile.WriteFile(path, out, 0o640); err != nil {
 					return failedError(err)
 				}
 				fmt.Fprintf(c.App.ErrWriter, "wrote %s: %s\n", path, res.Summary())

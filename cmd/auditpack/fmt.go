@@ -7,6 +7,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/auditpack/auditpack/internal/atomicfile"
+	"github.com/auditpack/auditpack/internal/udiff"
 	"github.com/auditpack/auditpack/packs"
 )
 
@@ -57,7 +59,7 @@ Examples:
 				case c.Bool("check"):
 					if !bytes.Equal(out, data) {
 						changed++
-						fmt.Fprint(c.App.Writer, packs.UnifiedDiff(path, path+" (formatted)", string(data), string(out), func(_, s string) string { return s }))
+						fmt.Fprint(c.App.Writer, udiff.Unified(path, path+" (formatted)", string(data), string(out), func(_, s string) string { return s }))
 					}
 				case c.Bool("write"):
 					if bytes.Equal(out, data) {
@@ -67,7 +69,7 @@ Examples:
 					if err != nil {
 						return failedError(err)
 					}
-					if err := packs.WriteFileAtomic(path, out, info.Mode().Perm()); err != nil {
+					if err := atomicfile.WriteFile(path, out, info.Mode().Perm()); err != nil {
 						return failedError(err)
 					}
 					fmt.Fprintf(c.App.ErrWriter, "formatted %s\n", path)

@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/auditpack/auditpack/packs"
+	"github.com/auditpack/auditpack/internal/udiff"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files with the output of this run")
@@ -37,5 +37,5 @@ func Check(t testing.TB, path string, got []byte) {
 
 // LineDiff is a deterministic unified diff of a and b.
 func LineDiff(a, b string) string {
-	return packs.UnifiedDiff("golden", "got", a, b, func(_, s string) string { return s })
+	return udiff.Unified("golden", "got", a, b, func(_, s string) string { return s })
 }

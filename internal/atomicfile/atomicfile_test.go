@@ -1,4 +1,4 @@
-package packs
+package atomicfile
 
 import (
 	"os"
@@ -6,12 +6,12 @@ import (
 	"testing"
 )
 
-func TestWriteFileAtomic(t *testing.T) {
+func TestWriteFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "audit.rules")
 	if err := os.WriteFile(path, []byte("old\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteFileAtomic(path, []byte("new\n"), 0o640); err != nil {
+	if err := WriteFile(path, []byte("new\n"), 0o640); err != nil {
 		t.Fatal(err)
 	}
 	data, err := os.ReadFile(path)
@@ -24,7 +24,7 @@ func TestWriteFileAtomic(t *testing.T) {
 		t.Errorf("temporary files left behind: %v", entries)
 	}
 	// A directory that cannot take the file leaves nothing behind.
-	if err := WriteFileAtomic(filepath.Join(t.TempDir(), "missing", "audit.rules"), []byte("x"), 0o640); err == nil {
+	if err := WriteFile(filepath.Join(t.TempDir(), "missing", "audit.rules"), []byte("x"), 0o640); err == nil {
 		t.Error("writing into a missing directory succeeded")
 	}
 }

@@ -1,4 +1,6 @@
-package packs
+// Package atomicfile writes files so that readers and crashes see the old
+// file or the new one, never part of one.
+package atomicfile
 
 import (
 	"fmt"
@@ -6,10 +8,10 @@ import (
 	"path/filepath"
 )
 
-// WriteFileAtomic replaces path with data so that a crash leaves either the
+// WriteFile replaces path with data so that a crash leaves either the
 // old or the new file, never a half-written one: it writes a temporary
 // file in the same directory, syncs it, and renames it over path.
-func WriteFileAtomic(path string, data []byte, mode os.FileMode) error {
+func WriteFile(path string, data []byte, mode os.FileMode) error {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {

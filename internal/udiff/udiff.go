@@ -1,4 +1,5 @@
-package packs
+// Package udiff prints the difference of two texts as diff -u does.
+package udiff
 
 import (
 	"fmt"
@@ -7,10 +8,10 @@ import (
 	"github.com/sergi/go-diff/diffmatchpatch"
 )
 
-// UnifiedDiff compares two texts line by line and prints the changes as
+// Unified compares two texts line by line and prints the changes as
 // diff -u does, with three lines of context; paint colours a part (ANSI
 // code, text) or returns it as it is. Equal texts give "".
-func UnifiedDiff(oldName, newName, a, b string, paint func(code, s string) string) string {
+func Unified(oldName, newName, a, b string, paint func(code, s string) string) string {
 	lines := lineDiff(a, b)
 	if !hasChanges(lines) {
 		return ""

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/auditpack/auditpack/packs"
+	"github.com/auditpack/auditpack/profiles"
+)
+
+// Listings of packs and profiles for people: packs list|show|diff and
+// profiles list|show.
+
+// writePackList prints one line per pack: name, version, order, what it implements.
+func writePackList(w io.Writer, list []*packs.Pack) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tVERSION\tORDER\tSTANDARD")
+	for _, p := range list {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", p.Name, p.Version, p.Order, p.Standard)
+	}
+	return tw.Flush()
+}
+
+// writePackDetails prints a pack's manifest, its files with their rule and
+// control counts, and the other versions the catalog has.
+func writePackDetails(w io.Writer, p *packs.Pack, files []*packs.File, all []*packs.Pack) error {
+	var others []string
+	for _, q := range all {
+		if q.Name == p.Name && q != p {
+			others = append(others, q.Version.String())
+		}
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "pack:\t%s\n", p.ID())
+	fmt.Fprintf(tw, "description:\t%s\n", p.Description)
+	fmt.Fprintf(tw, "standard:\t%s\n", p.Standard)
+	fmt.Fprintf(tw, "order:\t%d\n", p.Order)
+	fmt.Fprintf(tw, "arches:\t%s\n", strings.Join(p.Arches, " "))
+	fmt.Fprintf(tw, "from:\t%s\n", p.Dir)
+	if len(others) > 0 {
+		fmt.Fprintf(tw, "other versions:\t%s\n", strings.Join(others, " "))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "files:")
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, f := range files {
+		rules, directives := 0, 0
+		controls := map[string]bool{}
+		for i := range f.Items {
+			if f.Items[i].IsDirective() {
+				directives++
+			} else {
+				rules++
+			}
+			for _, c := range f.Items[i].Controls {
+				controls[c] = true
+			}
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", f.Name, plural(rules, "rule"), plural(directives, "directive"), plural(len(controls), "control"))
+	}
+	return tw.Flush()
+}
+
+// packListing is a pack's rules as text for comparing two versions: each file
+// under a header, each line with the controls it implements.
+func packListing(files []*packs.File) string {
+	var b strings.Builder
+	for _, f := range files {
+		fmt.Fprintf(&b, "## %s\n", f.Name)
+		for _, it := range f.Items {
+			b.WriteString(strings.TrimSpace(it.Text))
+			if len(it.Controls) > 0 {
+				b.WriteString("    # controls: " + strings.Join(it.Controls, " "))
+			}
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+// writeProfileList prints one line per profile: its name, packs and description.
+func writeProfileList(w io.Writer, list []*profiles.Profile) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tPACKS\tDESCRIPTION")
+	for _, p := range list {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", p.Name, strings.Join(p.Packs, " "), p.Description)
+	}
+	return tw.Flush()
+}
+
+// writeProfileDetails prints a profile and the pack version each reference
+// resolves to in the catalog.
+func writeProfileDetails(w io.Writer, p *profiles.Profile, catalog *packs.Catalog) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "profile:\t%s\n", p.Name)
+	fmt.Fprintf(tw, "description:\t%s\n", p.Description)
+	fmt.Fprintf(tw, "from:\t%s\n", p.Source)
+	fmt.Fprintf(tw, "arches:\t%s\n", strings.Join(p.Arches, " "))
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "packs:")
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, ref := range p.Packs {
+		pack, err := catalog.Find(ref)
+		if err != nil {
+			fmt.Fprintf(tw, "  %s\t-> not available: %v\n", ref, err)
+			continue
+		}
+		fmt.Fprintf(tw, "  %s\t-> %s\t%s\n", ref, pack.ID(), pack.Standard)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(p.Settings) > 0 {
+		fmt.Fprintln(w, "settings (override the packs):")
+		for _, d := range p.Settings {
+			fmt.Fprintf(w, "  %s %s\n", d.Option, d.Value)
+		}
+	}
+	if len(p.Severity) > 0 {
+		fmt.Fprintln(w, "lint severity:")
+		ids := make([]string, 0, len(p.Severity))
+		for id := range p.Severity {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		for _, id := range ids {
+			fmt.Fprintf(w, "  %s = %s\n", id, p.Severity[id])
+		}
+	}
+	return nil
+}
