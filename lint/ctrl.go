@@ -1,10 +1,7 @@
 package lint
 
 import (
-	"compress/gzip"
 	"fmt"
-	"io"
-	"os"
 	"strconv"
 	"strings"
 
@@ -392,36 +389,6 @@ const (
 	largestHZ          = 1000
 )
 
-// hostHZ reads CONFIG_HZ of the running kernel from its build config.
-func hostHZ() (int, bool) {
-	release, err := os.ReadFile("/proc/sys/kernel/osrelease")
-	if err != nil {
-		return 0, false
-	}
-	config, err := os.ReadFile("/boot/config-" + strings.TrimSpace(string(release)))
-	if err != nil {
-		f, err := os.Open("/proc/config.gz")
-		if err != nil {
-			return 0, false
-		}
-		defer f.Close()
-		z, err := gzip.NewReader(f)
-		if err != nil {
-			return 0, false
-		}
-		if config, err = io.ReadAll(z); err != nil {
-			return 0, false
-		}
-	}
-	for _, l := range strings.Split(string(config), "\n") {
-		if v, ok := strings.CutPrefix(l, "CONFIG_HZ="); ok {
-			hz, err := strconv.Atoi(v)
-			return hz, err == nil && hz > 0
-		}
-	}
-	return 0, false
-}
-
 var _ = register(&Check{
 	ID:        "CTRL-BACKLOG-WAIT-RANGE",
 	Title:     "--backlog_wait_time beyond the kernel's ten minutes",
@@ -440,8 +407,8 @@ Good:
     --backlog_wait_time 60000`,
 	Run: func(p *Pass) {
 		hz, where := largestHZ, "at HZ=1000, the largest"
-		if p.Host {
-			if h, ok := hostHZ(); ok {
+		if p.host != nil {
+			if h, ok := p.host.HZ(); ok {
 				hz, where = h, fmt.Sprintf("at this host's HZ=%d", h)
 			}
 		}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/auditpack/auditpack/internal/corpus"
+	"github.com/auditpack/auditpack/internal/host"
 	"github.com/auditpack/auditpack/internal/kerneltest"
 	"github.com/auditpack/auditpack/internal/rulegen"
 	"github.com/auditpack/auditpack/profiles"
@@ -130,14 +131,10 @@ func TestCorpusVerdictsMatchAuditctl(t *testing.T) {
 }
 
 // acquireRealHost holds the kernel for a test that compares with this
-// host's auditctl: the host stand-ins of the table tests are put aside.
+// host's auditctl, with grace periods expedited.
 func acquireRealHost(t *testing.T) *kerneltest.Kernel {
 	k := kerneltest.Acquire(t)
 	k.ExpediteGracePeriods()
-	hostLoaderTable, hostLoaderVersion, hostRunsSELinux = realHostLoaderTable, realHostLoaderVersion, realHostRunsSELinux
-	t.Cleanup(func() {
-		hostLoaderTable, hostLoaderVersion, hostRunsSELinux = fakeLoaderTable, fakeLoaderVersion, fakeRunsSELinux
-	})
 	return k
 }
 
@@ -178,7 +175,7 @@ func predictRefusals(t *testing.T, lines []string) map[int]bool {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Run(sel, Options{Host: true})
+	res, err := Run(sel, Options{Host: host.Local{}})
 	if err != nil {
 		t.Fatal(err)
 	}

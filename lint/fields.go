@@ -2,7 +2,6 @@ package lint
 
 import (
 	"math"
-	"os"
 	"strings"
 
 	"github.com/auditpack/auditpack/packs/model"
@@ -427,13 +426,6 @@ Good:
 	},
 })
 
-// hostRunsSELinux says whether SELinux is active here (selinuxfs is
-// mounted). Tests replace it.
-var hostRunsSELinux = func() bool {
-	_, err := os.Stat("/sys/fs/selinux/enforce")
-	return err == nil
-}
-
 var _ = register(&Check{
 	ID:       "FLD-LSM-FIELD-NO-LSM",
 	Title:    "SELinux field on a host without SELinux",
@@ -451,7 +443,7 @@ Bad (Debian):
 Good: a field the host has:
     -a never,exit -F arch=b64 -S all -F exe=/usr/sbin/cron`,
 	Run: func(p *Pass) {
-		if hostRunsSELinux() {
+		if p.host.RunsSELinux() {
 			return
 		}
 		for _, r := range p.Rules {

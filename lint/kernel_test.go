@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/auditpack/auditpack/internal/host"
 	"github.com/auditpack/auditpack/internal/kerneltest"
 	"github.com/auditpack/auditpack/profiles"
 )
@@ -112,7 +113,7 @@ func TestPathChecksMatchEvents(t *testing.T) {
 		{[]string{"-w " + real + " -p wa -k ap_real"}, appendTo(real), map[string]bool{}, map[string]bool{"ap_real": true}},
 	}
 	for i, c := range cases {
-		res := lintText(t, strings.Join(c.rules, "\n")+"\n", Options{Host: true})
+		res := lintText(t, strings.Join(c.rules, "\n")+"\n", Options{Host: host.Local{}})
 		flagged := map[string]bool{}
 		for _, d := range res.Diagnostics {
 			if d.Origin.Line == 1 && (d.Check == "PATH-SYMLINK" || d.Check == "PATH-FILE-WATCH-ON-DIRECTORY") {
@@ -157,7 +158,7 @@ func TestRulesBeforeAnExitRuleMatchEvents(t *testing.T) {
 		{"-a never,exit -F arch=b64 -S mkdir,mkdirat -F uid=0", "FLD-LSM-FIELD-NO-LSM", false, false},
 	} {
 		t.Run(c.before, func(t *testing.T) {
-			if c.check == "FLD-LSM-FIELD-NO-LSM" && realHostRunsSELinux() {
+			if c.check == "FLD-LSM-FIELD-NO-LSM" && (host.Local{}).RunsSELinux() {
 				t.Skip("this host runs SELinux: labels are real here")
 			}
 			rules := "-D\n" + c.before + "\n" + exit + "\n"
@@ -165,7 +166,7 @@ func TestRulesBeforeAnExitRuleMatchEvents(t *testing.T) {
 			if c.reported {
 				want = 1
 			}
-			if got := len(found(lintText(t, rules, Options{Host: true}), c.check)); got != want {
+			if got := len(found(lintText(t, rules, Options{Host: host.Local{}}), c.check)); got != want {
 				t.Errorf("lint reports %s %d times, want %d", c.check, got, want)
 			}
 			if out, code := k.LoadWithAuditctl("-e 1\n" + rules); code != 0 {
@@ -184,14 +185,14 @@ func TestRulesBeforeAnExitRuleMatchEvents(t *testing.T) {
 // with --host (this kernel's HZ).
 func TestBacklogWaitRangeMatchesKernel(t *testing.T) {
 	k := kerneltest.Acquire(t)
-	hz, ok := hostHZ()
+	hz, ok := host.Local{}.HZ()
 	if !ok {
 		t.Skip("this kernel's HZ is not readable (/boot/config-*, /proc/config.gz)")
 	}
 	limit := backlogWaitMinutes * 60 * hz
 	for _, v := range []int{60 * hz, limit, limit + 1, backlogWaitMinutes * 60 * largestHZ, backlogWaitMinutes*60*largestHZ + 1} {
 		line := fmt.Sprintf("--backlog_wait_time %d\n", v)
-		reported := len(found(lintText(t, line, Options{Host: true}), "CTRL-BACKLOG-WAIT-RANGE")) > 0
+		reported := len(found(lintText(t, line, Options{Host: host.Local{}}), "CTRL-BACKLOG-WAIT-RANGE")) > 0
 		out, code := k.LoadWithAuditctl(line)
 		if (code != 0) != reported {
 			t.Errorf("HZ=%d, %s: auditctl exit %d (%s), lint reports it: %v", hz, strings.TrimSpace(line), code, strings.TrimSpace(out), reported)

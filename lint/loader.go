@@ -1,60 +1,11 @@
 package lint
 
 import (
-	"bufio"
-	"bytes"
-	"fmt"
-	"os/exec"
 	"strconv"
 	"strings"
 
 	"github.com/auditpack/auditpack/packs/model"
 )
-
-// loaderTable is the syscall table of the host's audit userspace for one
-// ABI: what auditctl (and so augenrules at boot) can resolve.
-type loaderTable struct {
-	Version string       // "auditctl version 3.0.9"
-	Numbers map[int]bool // syscall numbers the table names
-}
-
-// hostLoaderTable reads a table with the host's ausyscall, which shares
-// auditctl's libaudit tables. ok is false where audit userspace is not
-// installed: then there is no loader to check against. Tests replace it.
-var hostLoaderTable = func(table string) (lt loaderTable, ok bool, err error) {
-	ausyscall, err := exec.LookPath("ausyscall")
-	if err != nil {
-		return lt, false, nil
-	}
-	out, err := exec.Command(ausyscall, table, "--dump").Output()
-	if err != nil {
-		return lt, false, fmt.Errorf("%s %s --dump: %v", ausyscall, table, err)
-	}
-	lt.Numbers = map[int]bool{}
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	for sc.Scan() {
-		num, _, found := strings.Cut(sc.Text(), "\t")
-		if n, err := strconv.Atoi(num); found && err == nil {
-			lt.Numbers[n] = true
-		}
-	}
-	lt.Version = "audit userspace"
-	if v, ok := hostLoaderVersion(); ok {
-		lt.Version = "auditctl version " + v
-	}
-	return lt, true, nil
-}
-
-// hostLoaderVersion is the version of the host's auditctl ("3.0.9"); ok
-// is false where it is not installed. Tests replace it.
-var hostLoaderVersion = func() (string, bool) {
-	out, err := exec.Command("auditctl", "-v").Output()
-	if err != nil {
-		return "", false
-	}
-	v, ok := strings.CutPrefix(strings.TrimSpace(string(out)), "auditctl version ")
-	return v, ok
-}
 
 // olderVersion reports whether dotted version a is older than b.
 func olderVersion(a, b string) bool {
@@ -90,7 +41,7 @@ Bad (auditctl 3.0.9):
 
 Good: the rule in a pack only hosts with audit userspace 4.0 or newer select.`,
 	Run: func(p *Pass) {
-		version, ok := hostLoaderVersion()
+		version, ok := p.host.LoaderVersion()
 		if !ok {
 			return
 		}
@@ -134,7 +85,11 @@ Good: the syscall in a pack only hosts with a newer audit userspace select, or a
 			if t != native {
 				continue // another machine's loader is not here to ask
 			}
-			tables := loaderTables{}
+			tables := loaderTables{host: p.host, read: map[string]loaderResult{}}
+			version := "audit userspace"
+			if v, ok := p.host.LoaderVersion(); ok {
+				version = "auditctl version " + v
+			}
 			for _, r := range p.RulesFor(t) {
 				if len(r.Syscalls) == 0 || len(r.Unknown) > 0 || r.List == model.ListIOUring {
 					continue // io_uring rules name operations, not syscalls
@@ -146,7 +101,7 @@ Good: the syscall in a pack only hosts with a newer audit userspace select, or a
 					abi = a
 				}
 				table := t.TableName(abi)
-				lt, ok, err := tables.get(table)
+				numbers, ok, err := tables.get(table)
 				if err != nil {
 					p.Reportf(r.Item.Origin, nil, "cannot read this host's syscall table: %v", err)
 					return
@@ -159,7 +114,7 @@ Good: the syscall in a pack only hosts with a newer audit userspace select, or a
 					if _, err := strconv.Atoi(name); err == nil {
 						continue // auditctl takes numbers without its table
 					}
-					if n, known := t.Syscall(abi, name); known && !lt.Numbers[n] {
+					if n, known := t.Syscall(abi, name); known && !numbers[n] {
 						if v, ok := model.SinceKernel[name]; ok {
 							name += " (Linux " + v + ")"
 						}
@@ -172,27 +127,30 @@ Good: the syscall in a pack only hosts with a newer audit userspace select, or a
 						verb = "is"
 					}
 					p.Reportf(r.Item.Origin, nil, "%s %s not in the %s table of this host's %s: augenrules --load at boot stops at this line with \"Syscall name unknown\" and loads no later rule; upgrade audit userspace or move these syscalls to a pack for newer hosts",
-						strings.Join(missing, ", "), verb, table, lt.Version)
+						strings.Join(missing, ", "), verb, table, version)
 				}
 			}
 		}
 	},
 })
 
-// loaderTables reads each table once per run.
-type loaderTables map[string]loaderResult
-
-type loaderResult struct {
-	table loaderTable
-	ok    bool
-	err   error
+// loaderTables reads each of the host's tables once per run.
+type loaderTables struct {
+	host Host
+	read map[string]loaderResult
 }
 
-func (c loaderTables) get(table string) (loaderTable, bool, error) {
-	r, seen := c[table]
+type loaderResult struct {
+	numbers map[int]bool
+	ok      bool
+	err     error
+}
+
+func (c loaderTables) get(table string) (map[int]bool, bool, error) {
+	r, seen := c.read[table]
 	if !seen {
-		r.table, r.ok, r.err = hostLoaderTable(table)
-		c[table] = r
+		r.numbers, r.ok, r.err = c.host.LoaderTable(table)
+		c.read[table] = r
 	}
-	return r.table, r.ok, r.err
+	return r.numbers, r.ok, r.err
 }

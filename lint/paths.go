@@ -1,7 +1,6 @@
 package lint
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -228,14 +227,9 @@ Good: the target as well, when writes to it matter:
 				if f.Name == "dir" || !strings.HasPrefix(f.Text, "/") {
 					return
 				}
-				clean := filepath.Clean(f.Text)
-				info, err := os.Lstat(clean)
-				if err != nil || info.Mode()&os.ModeSymlink == 0 {
+				target, isLink := p.host.LinkTarget(filepath.Clean(f.Text))
+				if !isLink {
 					return
-				}
-				target, err := filepath.EvalSymlinks(clean)
-				if err != nil {
-					target = "a missing target"
 				}
 				if f.Name == "exe" {
 					p.Reportf(r.Item.Origin, nil, "%s is a symbolic link to %s on this host: the kernel compares the resolved executable, so the rule never matches; write -F exe=%s", describeField(r, f), target, target)
@@ -267,7 +261,7 @@ Good:
 				continue
 			}
 			for _, f := range r.FieldsNamed("path") {
-				if info, err := os.Stat(f.Text); err == nil && info.IsDir() {
+				if p.host.PathKind(f.Text) == model.PathDir {
 					p.Reportf(r.Item.Origin, nil, "-F path=%s is a directory on this host: the rule sees entries created or removed in it, not writes to its files; write -F dir=%s for the whole tree", f.Text, f.Text)
 				}
 			}

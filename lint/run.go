@@ -2,7 +2,6 @@ package lint
 
 import (
 	"fmt"
-	"github.com/auditpack/auditpack/internal/host"
 	"sort"
 
 	"github.com/auditpack/auditpack/packs"
@@ -14,8 +13,9 @@ type Options struct {
 	// Targets are the machines to check syscalls for; the first is the
 	// one ordering and duplicates are judged on. Empty means x86_64.
 	Targets []*model.Target
-	// Host enables the checks that read this machine's file system.
-	Host bool
+	// Host is the machine the set is for (--host): checks that ask it
+	// run only when it is set.
+	Host Host
 }
 
 // RuleSet is the analysed rule set every check shares.
@@ -23,8 +23,6 @@ type RuleSet struct {
 	Selection *packs.Selection
 	Ordered   *packs.Ordered
 	Targets   []*model.Target
-	// Host says the rule set is for this machine (--host): checks may read it.
-	Host bool
 	// Rules are the rules for Targets[0] in load order; Eval is the
 	// order the kernel evaluates them in (-A rules first in their list).
 	Rules []*model.Rule
@@ -34,9 +32,9 @@ type RuleSet struct {
 	Directives   []*packs.Item
 	Concatenated []*packs.Item
 	perTarget    map[*model.Target][]*model.Rule
-	// host answers auditctl's questions about this machine (nil without
-	// --host); hostProblems caches its verdict per rule.
-	host         model.Host
+	// host answers for the machine the set is for (nil without --host);
+	// hostProblems caches its verdict per rule.
+	host         Host
 	hostProblems map[*model.Rule][]model.Refusal
 	byItem       map[*packs.Item]*model.Rule
 	// shadowCache holds the order analysis, which several checks share.
@@ -44,9 +42,9 @@ type RuleSet struct {
 }
 
 func newRuleSet(sel *packs.Selection, opts Options) *RuleSet {
-	rs := &RuleSet{Selection: sel, Ordered: sel.Order(), Targets: opts.Targets, Host: opts.Host, perTarget: map[*model.Target][]*model.Rule{}}
-	if opts.Host {
-		rs.host, rs.hostProblems = host.Local{}, map[*model.Rule][]model.Refusal{}
+	rs := &RuleSet{Selection: sel, Ordered: sel.Order(), Targets: opts.Targets, host: opts.Host, perTarget: map[*model.Target][]*model.Rule{}}
+	if opts.Host != nil {
+		rs.hostProblems = map[*model.Rule][]model.Refusal{}
 	}
 	if len(rs.Targets) == 0 {
 		rs.Targets = []*model.Target{model.Targets["x86_64"]}
@@ -146,7 +144,7 @@ func Run(sel *packs.Selection, opts Options) (res *Result, err error) {
 	for _, stage := range []Stage{StageRules, StageFindings, StageSuppress} {
 		earlier := append([]Diagnostic(nil), diags...)
 		for _, c := range checks {
-			if c.Stage != stage || (c.Host && !opts.Host) {
+			if c.Stage != stage || (c.Host && opts.Host == nil) {
 				continue
 			}
 			res.Checks = append(res.Checks, c)

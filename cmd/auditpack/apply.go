@@ -10,6 +10,7 @@ import (
 
 	"github.com/auditpack/auditpack/apply"
 	"github.com/auditpack/auditpack/compile"
+	"github.com/auditpack/auditpack/internal/host"
 	"github.com/auditpack/auditpack/lint"
 	"github.com/auditpack/auditpack/packs/model"
 	"github.com/auditpack/auditpack/profiles"
@@ -58,7 +59,7 @@ Examples:
 			// The preflight comes first: it names every line the kernel or
 			// auditctl would refuse, unreadable ones included.
 			target := model.Native()
-			findings, err := lint.Run(sel, lint.Options{Host: true, Targets: []*model.Target{target}})
+			findings, err := lint.Run(sel, lint.Options{Host: host.Local{}, Targets: []*model.Target{target}})
 			if err != nil {
 				return failedError(err)
 			}

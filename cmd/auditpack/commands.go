@@ -10,6 +10,7 @@ import (
 
 	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/internal/atomicfile"
+	"github.com/auditpack/auditpack/internal/host"
 	"github.com/auditpack/auditpack/internal/udiff"
 	"github.com/auditpack/auditpack/lint"
 	"github.com/auditpack/auditpack/packs"
@@ -239,7 +240,9 @@ func lintOptions(c *cli.Context) (lint.Options, lint.Severity, func(io.Writer, *
 			opts.Targets = append(opts.Targets, target)
 		}
 	}
-	opts.Host = c.Bool("host")
+	if c.Bool("host") {
+		opts.Host = host.Local{}
+	}
 	return opts, failOn, format, nil
 }
 

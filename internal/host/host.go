@@ -1,12 +1,22 @@
-// Package host answers, for the machine auditpack runs on, the questions
-// auditctl asks when it loads a rule: which user and group names exist,
-// and what a path is.
+// Package host answers, for the machine auditpack runs on, what checks of
+// a rule set for this machine ask: what auditctl asks when it loads a rule
+// (which user and group names exist, what a path is), and what the loader
+// and the kernel here are (auditctl's version and syscall tables, SELinux,
+// the kernel's HZ).
 package host
 
 import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"fmt"
+	"io"
 	"os"
+	"os/exec"
 	"os/user"
+	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/auditpack/auditpack/packs/model"
 )
@@ -46,4 +56,87 @@ func (Local) PathKind(path string) model.PathKind {
 		return model.PathDir
 	}
 	return model.PathFile
+}
+
+// LinkTarget is where a symbolic link points ("a missing target" when it
+// points nowhere); isLink is false for anything but a link.
+func (Local) LinkTarget(path string) (string, bool) {
+	info, err := os.Lstat(path)
+	if err != nil || info.Mode()&os.ModeSymlink == 0 {
+		return "", false
+	}
+	target, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return "a missing target", true
+	}
+	return target, true
+}
+
+// RunsSELinux says whether SELinux is active here (selinuxfs is mounted).
+func (Local) RunsSELinux() bool {
+	_, err := os.Stat("/sys/fs/selinux/enforce")
+	return err == nil
+}
+
+// LoaderVersion is the version of this host's auditctl ("3.0.9"); ok is
+// false where it is not installed.
+func (Local) LoaderVersion() (string, bool) {
+	out, err := exec.Command("auditctl", "-v").Output()
+	if err != nil {
+		return "", false
+	}
+	return strings.CutPrefix(strings.TrimSpace(string(out)), "auditctl version ")
+}
+
+// LoaderTable is the syscall numbers this host's auditctl knows for one
+// table (x86_64, i386, ...), read with ausyscall, which shares auditctl's
+// libaudit tables. ok is false where audit userspace is not installed.
+func (Local) LoaderTable(table string) (numbers map[int]bool, ok bool, err error) {
+	ausyscall, err := exec.LookPath("ausyscall")
+	if err != nil {
+		return nil, false, nil
+	}
+	out, err := exec.Command(ausyscall, table, "--dump").Output()
+	if err != nil {
+		return nil, false, fmt.Errorf("%s %s --dump: %v", ausyscall, table, err)
+	}
+	numbers = map[int]bool{}
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	for sc.Scan() {
+		num, _, found := strings.Cut(sc.Text(), "\t")
+		if n, err := strconv.Atoi(num); found && err == nil {
+			numbers[n] = true
+		}
+	}
+	return numbers, true, nil
+}
+
+// HZ reads CONFIG_HZ of the running kernel from its build config.
+func (Local) HZ() (int, bool) {
+	release, err := os.ReadFile("/proc/sys/kernel/osrelease")
+	if err != nil {
+		return 0, false
+	}
+	config, err := os.ReadFile("/boot/config-" + strings.TrimSpace(string(release)))
+	if err != nil {
+		f, err := os.Open("/proc/config.gz")
+		if err != nil {
+			return 0, false
+		}
+		defer f.Close()
+		z, err := gzip.NewReader(f)
+		if err != nil {
+			return 0, false
+		}
+		if config, err = io.ReadAll(z); err != nil {
+			return 0, false
+		}
+	}
+	for _, l := range strings.Split(string(config), "\n") {
+		if v, ok := strings.CutPrefix(l, "CONFIG_HZ="); ok {
+			hz, err := strconv.Atoi(v)
+			return hz, err == nil && hz > 0
+		}
+	}
+	return 0, false
 }
