@@ -4,11 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
+	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/internal/atomicfile"
 	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
@@ -65,44 +65,48 @@ var settingOf = map[packs.Option]string{
 	packs.OptRateLimit: "rate_limit", packs.OptBacklogWaitTime: "backlog_wait_time",
 }
 
-// Prepare builds the kernel form of an ordered rule set on this machine. It
-// returns every line the kernel would refuse to build, not just the first.
-func Prepare(o *packs.Ordered, t *model.Target) (*Desired, error) {
+// Prepare builds the kernel form of a compiled rule set on this machine.
+// It returns every line the kernel would refuse to build, not just the
+// first.
+func Prepare(c *compile.Compiled, t *model.Target) (*Desired, error) {
 	d := &Desired{models: map[*Rule]*model.Rule{}}
 	var problems []string
-	var prepended, appended []*Rule
 	last := map[string]uint32{}
 	var names []string
 	loginuid := false
-	for _, it := range o.Items {
-		if it.IsDirective() {
-			if name, ok := settingOf[it.Directive.Option]; ok {
-				v, _ := strconv.ParseUint(it.Directive.Value, 10, 32)
-				if _, seen := last[name]; !seen {
-					names = append(names, name)
-				}
-				last[name] = uint32(v)
-			}
-			loginuid = loginuid || it.Directive.Option == packs.OptLoginuidImmutable
+	for _, it := range c.Items {
+		if !it.IsDirective() {
 			continue
 		}
-		m := model.Normalize(it, t)
-		r, err := Build(it, m, t)
+		if name, ok := settingOf[it.Directive.Option]; ok {
+			v := uint32(0)
+			if name == "enabled" || name == "failure" {
+				v = uint32(it.Directive.Value[0] - '0')
+			} else {
+				v, _, _ = it.Directive.Number() // as auditctl reads it
+			}
+			if _, seen := last[name]; !seen {
+				names = append(names, name)
+			}
+			last[name] = v
+		}
+		loginuid = loginuid || it.Directive.Option == packs.OptLoginuidImmutable
+	}
+	built := map[*model.Rule]*Rule{}
+	for _, m := range c.Rules(t) {
+		r, err := Build(m.Item, m, t)
 		if err != nil {
 			problems = append(problems, err.Error())
 			continue
 		}
-		d.models[r] = m
-		if r.Prepend {
-			prepended = append([]*Rule{r}, prepended...)
-		} else {
-			appended = append(appended, r)
-		}
+		d.models[r], built[m] = m, r
 	}
 	if len(problems) > 0 {
 		return nil, &PreflightError{Problems: problems}
 	}
-	d.Rules = append(prepended, appended...)
+	for _, m := range model.EvalOrder(c.Rules(t)) {
+		d.Rules = append(d.Rules, built[m])
+	}
 	for _, n := range names {
 		if n != "enabled" {
 			d.Settings = append(d.Settings, Setting{Name: n, Value: last[n]})

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/internal/kerneltest"
 	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
@@ -25,7 +26,7 @@ func desired(t *testing.T, lines ...string) *Desired {
 		t.Fatal(file.Errors[0])
 	}
 	sel := &packs.Selection{Files: []*packs.File{file}}
-	d, err := Prepare(sel.Order(), x86)
+	d, err := Prepare(compile.Build(sel), x86)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,7 +267,7 @@ func TestOneKeyChangeMovesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	var lines []string
-	for _, it := range sel.Order().Items {
+	for _, it := range compile.Build(sel).Items {
 		if kerneltest.Forbidden(it.Text) == "" && !it.IsDirective() {
 			lines = append(lines, it.Text)
 		}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/internal/kerneltest"
 	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
@@ -32,7 +33,7 @@ func ruleSet(n int, changed func(i int) bool, key string) string {
 func prepared(tb testing.TB, text string) *Desired {
 	tb.Helper()
 	f := packs.ParseFile("bench.rules", "bench.rules", nil, []byte(text))
-	d, err := Prepare((&packs.Selection{Files: []*packs.File{f}}).Order(), model.Native())
+	d, err := Prepare(compile.Build(&packs.Selection{Files: []*packs.File{f}}), model.Native())
 	if err != nil {
 		tb.Fatal(err)
 	}

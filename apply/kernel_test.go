@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/internal/corpus"
 	"github.com/auditpack/auditpack/internal/kerneltest"
 	"github.com/auditpack/auditpack/packs"
@@ -20,9 +21,9 @@ import (
 
 // loadable is a rule set the tests may put into this kernel: everything
 // the selection holds except the lines that must never reach it.
-func loadable(t *testing.T, sel *packs.Selection) (*packs.Ordered, string) {
+func loadable(t *testing.T, sel *packs.Selection) (*compile.Compiled, string) {
 	t.Helper()
-	o := sel.Order()
+	o := compile.Build(sel)
 	if len(o.Problems) > 0 {
 		t.Fatalf("%v", o.Problems[0])
 	}

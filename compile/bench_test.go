@@ -21,8 +21,8 @@ func compileDirToFile(b *testing.B, dir, out string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	res, err := Merge(sel)
-	if err != nil {
+	res := Build(sel)
+	if err := res.Renderable(); err != nil {
 		b.Fatal(err)
 	}
 	if err := atomicfile.WriteFile(out, res.Render("bench"), 0o640); err != nil {

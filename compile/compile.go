@@ -7,12 +7,55 @@ import (
 	"strings"
 
 	"github.com/auditpack/auditpack/packs"
+	"github.com/auditpack/auditpack/packs/model"
 )
 
-// Result is a merged rule set in load order, ready to render.
-type Result struct {
-	*packs.Ordered
-	header []string
+// Compiled is a rule set merged once per command, which lint, verify and
+// apply all take: its lines in load order with their origin, its rules
+// normalized for each target machine, and the lines that cannot be read.
+type Compiled struct {
+	*Ordered
+	Selection *packs.Selection
+	// Targets are the machines it is checked for; the first is the one
+	// ordering and duplicates are judged on.
+	Targets []*model.Target
+	header  []string
+	rules   map[*model.Target][]*model.Rule
+	byItem  map[*model.Target]map[*packs.Item]*model.Rule
+}
+
+// Build merges a selection as auditctl will execute it (see order) for
+// the target machines (none: x86_64). It never fails: lines auditctl
+// cannot read are in Problems, for lint to report.
+func Build(sel *packs.Selection, targets ...*model.Target) *Compiled {
+	if len(targets) == 0 {
+		targets = []*model.Target{model.Targets["x86_64"]}
+	}
+	return &Compiled{Ordered: order(sel), Selection: sel, Targets: targets, header: header(sel),
+		rules: map[*model.Target][]*model.Rule{}, byItem: map[*model.Target]map[*packs.Item]*model.Rule{}}
+}
+
+// Rules are the rule lines normalized for a target, in load order.
+func (c *Compiled) Rules(t *model.Target) []*model.Rule {
+	if rules, ok := c.rules[t]; ok {
+		return rules
+	}
+	rules := make([]*model.Rule, 0, len(c.Items))
+	of := make(map[*packs.Item]*model.Rule, len(c.Items))
+	for _, it := range c.Items {
+		if r := model.Normalize(it, t); r != nil {
+			rules = append(rules, r)
+			of[it] = r
+		}
+	}
+	c.rules[t], c.byItem[t] = rules, of
+	return rules
+}
+
+// RuleOf is the model of a rule line for a target (nil for control lines).
+func (c *Compiled) RuleOf(it *packs.Item, t *model.Target) *model.Rule {
+	c.Rules(t)
+	return c.byItem[t][it]
 }
 
 // InputError lists the lines that make a rule set unloadable; the CLI
@@ -40,24 +83,23 @@ func (e *InputError) Error() string {
 	return b.String()
 }
 
-// Merge orders a selection as auditctl will execute it (see
-// packs.Selection.Order) and refuses a set with lines auditctl cannot read
-// (lines it reads, if not as written, are lint's to report).
-func Merge(sel *packs.Selection) (*Result, error) {
-	o := sel.Order()
+// Renderable says whether the set can be written as audit.rules: it has
+// files, and every line auditctl cannot read is an error (lines it reads,
+// if not as written, are lint's to report).
+func (c *Compiled) Renderable() error {
 	var unreadable []*packs.ParseError
-	for _, p := range o.Problems {
+	for _, p := range c.Problems {
 		if !p.Loads {
 			unreadable = append(unreadable, p)
 		}
 	}
 	if len(unreadable) > 0 {
-		return nil, &InputError{Problems: unreadable}
+		return &InputError{Problems: unreadable}
 	}
-	if len(o.Files) == 0 {
-		return nil, errors.New("nothing to compile: no rules files were selected")
+	if len(c.Files) == 0 {
+		return errors.New("nothing to compile: no rules files were selected")
 	}
-	return &Result{Ordered: o, header: header(sel)}, nil
+	return nil
 }
 
 // header names what the file was compiled from; it is made of comments,
@@ -81,7 +123,7 @@ func header(sel *packs.Selection) []string {
 }
 
 // Render writes the rules file: the header, then one line per item.
-func (r *Result) Render(toolVersion string) []byte {
+func (r *Compiled) Render(toolVersion string) []byte {
 	size := 256
 	for i := range r.Items {
 		size += len(r.Items[i].Text) + 1
@@ -101,7 +143,7 @@ func (r *Result) Render(toolVersion string) []byte {
 }
 
 // Summary says in a few words what was compiled.
-func (r *Result) Summary() string {
+func (r *Compiled) Summary() string {
 	rules, directives := 0, 0
 	for _, it := range r.Items {
 		if it.IsDirective() {

@@ -14,14 +14,14 @@ import (
 	"github.com/auditpack/auditpack/profiles"
 )
 
-func compileDir(t *testing.T, dir string) *Result {
+func compileDir(t *testing.T, dir string) *Compiled {
 	t.Helper()
 	sel, err := profiles.Select(profiles.Request{Paths: []string{dir}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Merge(sel)
-	if err != nil {
+	res := Build(sel)
+	if err := res.Renderable(); err != nil {
 		t.Fatal(err)
 	}
 	return res
@@ -70,8 +70,8 @@ func selectProfile(t *testing.T, name string) *packs.Selection {
 
 func TestProfilesGolden(t *testing.T) {
 	for _, name := range []string{"stig", "pci-dss", "ospp"} {
-		res, err := Merge(selectProfile(t, name))
-		if err != nil {
+		res := Build(selectProfile(t, name))
+		if err := res.Renderable(); err != nil {
 			t.Fatal(err)
 		}
 		golden.Check(t, filepath.Join("testdata", "profile-"+name+".golden"), res.Render("test"))
@@ -86,8 +86,8 @@ func TestSettingsOverride(t *testing.T) {
 		{Option: packs.OptBacklogWaitTime, Value: "1000"},
 		{Option: packs.OptRateLimit, Value: "50"},
 	}
-	res, err := Merge(sel)
-	if err != nil {
+	res := Build(sel)
+	if err := res.Renderable(); err != nil {
 		t.Fatal(err)
 	}
 	var texts []string
@@ -110,8 +110,8 @@ func TestSettingsOverride(t *testing.T) {
 func TestArchesDropOtherArches(t *testing.T) {
 	sel := selectProfile(t, "stig")
 	sel.Arches = []string{"b64"}
-	res, err := Merge(sel)
-	if err != nil {
+	res := Build(sel)
+	if err := res.Renderable(); err != nil {
 		t.Fatal(err)
 	}
 	if res.DroppedForArch == 0 {
@@ -155,7 +155,7 @@ func TestMergeRefusesBrokenInput(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = Merge(sel)
+		err = Build(sel).Renderable()
 		var ie *InputError
 		if !errors.As(err, &ie) || !regexp.MustCompile(c.want).MatchString(err.Error()) {
 			t.Errorf("%s: got %v, want an InputError matching %q", c.name, err, c.want)
@@ -175,7 +175,7 @@ func TestMergeRefusesSameFileNameTwice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = Merge(sel)
+	err = Build(sel).Renderable()
 	if err == nil || !strings.Contains(err.Error(), "file name 30-x.rules is also used by") {
 		t.Fatalf("got %v, want a file name conflict", err)
 	}

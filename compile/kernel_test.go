@@ -18,8 +18,8 @@ func TestProfilesLoadIntoKernel(t *testing.T) {
 	for _, name := range []string{"stig", "pci-dss", "ospp"} {
 		t.Run(name, func(t *testing.T) {
 			k := kerneltest.Acquire(t)
-			res, err := Merge(selectProfile(t, name))
-			if err != nil {
+			res := Build(selectProfile(t, name))
+			if err := res.Renderable(); err != nil {
 				t.Fatal(err)
 			}
 			created := kerneltest.EnsureDirs(t, kerneltest.DirsNeeded(res.Items))

@@ -25,7 +25,7 @@ func BenchmarkLint100k(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		res, err := Run(sel, Options{})
+		res, err := Run(compile.Build(sel), Options{})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -38,8 +38,8 @@ func BenchmarkLint100k(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		merged, err := compile.Merge(sel)
-		if err != nil {
+		merged := compile.Build(sel)
+		if err := merged.Renderable(); err != nil {
 			b.Fatal(err)
 		}
 		_ = merged.Render("bench")

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/internal/corpus"
 	"github.com/auditpack/auditpack/profiles"
 )
@@ -20,7 +21,7 @@ func lintFiles(t *testing.T, names ...string) *Result {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Run(sel, Options{})
+	res, err := Run(compile.Build(sel), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,11 +47,11 @@ func TestCorpusParses(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := Run(sel, Options{})
+		res, err := Run(compile.Build(sel), Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, pe := range sel.Order().Problems {
+		for _, pe := range compile.Build(sel).Problems {
 			t.Errorf("%s: %s [%s]", pe.Origin, pe.Message, pe.Check)
 		}
 		if res.InputErrors {

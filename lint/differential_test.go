@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/internal/corpus"
 	"github.com/auditpack/auditpack/internal/host"
 	"github.com/auditpack/auditpack/internal/kerneltest"
@@ -175,7 +176,7 @@ func predictRefusals(t *testing.T, lines []string) map[int]bool {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Run(sel, Options{Host: host.Local{}})
+	res, err := Run(compile.Build(sel), Options{Host: host.Local{}})
 	if err != nil {
 		t.Fatal(err)
 	}

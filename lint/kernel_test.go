@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/internal/host"
 	"github.com/auditpack/auditpack/internal/kerneltest"
 	"github.com/auditpack/auditpack/profiles"
@@ -217,7 +218,7 @@ func lintPath(t *testing.T, path string, opts Options) *Result {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Run(sel, opts)
+	res, err := Run(compile.Build(sel), opts)
 	if err != nil {
 		t.Fatal(err)
 	}

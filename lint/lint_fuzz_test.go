@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
 )
@@ -46,7 +47,7 @@ func FuzzLint(f *testing.F) {
 			"10-first.rules":  bytes.Count(first, []byte("\n")) + 1,
 			"20-second.rules": bytes.Count(second, []byte("\n")) + 1,
 		}
-		res, err := Run(sel, Options{Targets: targets})
+		res, err := Run(compile.Build(sel, targets...), Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

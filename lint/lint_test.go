@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/internal/golden"
 	"github.com/auditpack/auditpack/packs/model"
 	"github.com/auditpack/auditpack/profiles"
@@ -161,7 +162,7 @@ func TestChecks(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := Run(sel, Options{Targets: targets, Host: fakeHost{}})
+			res, err := Run(compile.Build(sel, targets...), Options{Host: fakeHost{}})
 			if err != nil {
 				t.Fatal(err)
 			}

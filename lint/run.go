@@ -4,15 +4,13 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
 )
 
 // Options say what to check the rule set for.
 type Options struct {
-	// Targets are the machines to check syscalls for; the first is the
-	// one ordering and duplicates are judged on. Empty means x86_64.
-	Targets []*model.Target
 	// Host is the machine the set is for (--host): checks that ask it
 	// run only when it is set.
 	Host Host
@@ -21,8 +19,10 @@ type Options struct {
 // RuleSet is the analysed rule set every check shares.
 type RuleSet struct {
 	Selection *packs.Selection
-	Ordered   *packs.Ordered
-	Targets   []*model.Target
+	// Ordered is the compiled set: its lines in load order, its files
+	// and the lines that cannot be read.
+	Ordered *compile.Compiled
+	Targets []*model.Target
 	// Rules are the rules for Targets[0] in load order; Eval is the
 	// order the kernel evaluates them in (-A rules first in their list).
 	Rules []*model.Rule
@@ -31,39 +31,30 @@ type RuleSet struct {
 	// all lines in file order, before augenrules moves any.
 	Directives   []*packs.Item
 	Concatenated []*packs.Item
-	perTarget    map[*model.Target][]*model.Rule
 	// host answers for the machine the set is for (nil without --host);
 	// hostProblems caches its verdict per rule.
 	host         Host
 	hostProblems map[*model.Rule][]model.Refusal
-	byItem       map[*packs.Item]*model.Rule
 	// shadowCache holds the order analysis, which several checks share.
 	shadowCache *[]shadow
 }
 
-func newRuleSet(sel *packs.Selection, opts Options) *RuleSet {
-	rs := &RuleSet{Selection: sel, Ordered: sel.Order(), Targets: opts.Targets, host: opts.Host, perTarget: map[*model.Target][]*model.Rule{}}
+func newRuleSet(c *compile.Compiled, opts Options) *RuleSet {
+	rs := &RuleSet{Selection: c.Selection, Ordered: c, Targets: c.Targets, host: opts.Host}
 	if opts.Host != nil {
 		rs.hostProblems = map[*model.Rule][]model.Refusal{}
 	}
-	if len(rs.Targets) == 0 {
-		rs.Targets = []*model.Target{model.Targets["x86_64"]}
-	}
-	for _, it := range rs.Ordered.Items {
+	for _, it := range c.Items {
 		if it.IsDirective() {
 			rs.Directives = append(rs.Directives, it)
 		}
 	}
-	for _, f := range rs.Ordered.Files {
+	for _, f := range c.Files {
 		for i := range f.Items {
 			rs.Concatenated = append(rs.Concatenated, &f.Items[i])
 		}
 	}
-	rs.Rules = rs.RulesFor(rs.Targets[0])
-	rs.byItem = make(map[*packs.Item]*model.Rule, len(rs.Rules))
-	for _, r := range rs.Rules {
-		rs.byItem[r.Item] = r
-	}
+	rs.Rules = c.Rules(rs.Targets[0])
 	rs.Eval = model.EvalOrder(rs.Rules)
 	return rs
 }
@@ -83,22 +74,10 @@ func (rs *RuleSet) HostProblems(r *model.Rule) []model.Refusal {
 }
 
 // RuleOf is the model of a rule line (nil for control lines).
-func (rs *RuleSet) RuleOf(it *packs.Item) *model.Rule { return rs.byItem[it] }
+func (rs *RuleSet) RuleOf(it *packs.Item) *model.Rule { return rs.Ordered.RuleOf(it, rs.Targets[0]) }
 
-// RulesFor normalizes the rules for a target, in load order.
-func (rs *RuleSet) RulesFor(t *model.Target) []*model.Rule {
-	if rules, ok := rs.perTarget[t]; ok {
-		return rules
-	}
-	var rules []*model.Rule
-	for _, it := range rs.Ordered.Items {
-		if r := model.Normalize(it, t); r != nil {
-			rules = append(rules, r)
-		}
-	}
-	rs.perTarget[t] = rules
-	return rules
-}
+// RulesFor is the rules normalized for a target, in load order.
+func (rs *RuleSet) RulesFor(t *model.Target) []*model.Rule { return rs.Ordered.Rules(t) }
 
 // Result is the outcome of a lint run.
 type Result struct {
@@ -123,8 +102,9 @@ func (r *Result) Count(atLeast Severity) int {
 	return n
 }
 
-// Run lints a selection with every registered check.
-func Run(sel *packs.Selection, opts Options) (res *Result, err error) {
+// Run lints a compiled rule set with every registered check.
+func Run(c *compile.Compiled, opts Options) (res *Result, err error) {
+	sel := c.Selection
 	overrides := map[string]Severity{}
 	for id, name := range sel.Severity {
 		if _, err := Lookup(id); err != nil {
@@ -134,7 +114,7 @@ func Run(sel *packs.Selection, opts Options) (res *Result, err error) {
 			return nil, fmt.Errorf("profile %s, [severity] %s: %w", sel.Profile, id, err)
 		}
 	}
-	rs := newRuleSet(sel, opts)
+	rs := newRuleSet(c, opts)
 	res = &Result{Files: len(rs.Ordered.Files), Rules: len(rs.Rules)}
 	for _, pe := range rs.Ordered.Problems {
 		res.InputErrors = res.InputErrors || pe.Check == packs.CheckNotText || pe.Check == packs.CheckFileConflict

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/profiles"
 )
 
@@ -35,7 +36,7 @@ func TestSARIFValidates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Run(sel, Options{})
+	res, err := Run(compile.Build(sel), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -59,18 +59,18 @@ Examples:
 			// The preflight comes first: it names every line the kernel or
 			// auditctl would refuse, unreadable ones included.
 			target := model.Native()
-			findings, err := lint.Run(sel, lint.Options{Host: host.Local{}, Targets: []*model.Target{target}})
+			merged := compile.Build(sel, target)
+			findings, err := lint.Run(merged, lint.Options{Host: host.Local{}})
 			if err != nil {
 				return failedError(err)
 			}
 			if err := preflight(c.App.ErrWriter, findings); err != nil {
 				return err
 			}
-			merged, err := compile.Merge(sel)
-			if err != nil {
+			if err := merged.Renderable(); err != nil {
 				return inputError(err)
 			}
-			desired, err := apply.Prepare(merged.Ordered, target)
+			desired, err := apply.Prepare(merged, target)
 			if err != nil {
 				return failedError(err)
 			}

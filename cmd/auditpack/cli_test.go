@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/auditpack/auditpack/apply"
+	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/internal/corpus"
 	"github.com/auditpack/auditpack/internal/golden"
 	"github.com/auditpack/auditpack/internal/jsonschema"
@@ -83,7 +84,7 @@ func caseKernel(t *testing.T, dir string) func() (apply.Kernel, error) {
 	k := apply.NewMemoryKernel(apply.Status{Enabled: 1, Failure: 1, BacklogLimit: 64, BacklogWaitTime: 15000})
 	if data, err := os.ReadFile(filepath.Join(dir, "kernel.rules")); err == nil {
 		f := packs.ParseFile("kernel.rules", "kernel.rules", nil, data)
-		d, err := apply.Prepare((&packs.Selection{Files: []*packs.File{f}}).Order(), model.Native())
+		d, err := apply.Prepare(compile.Build(&packs.Selection{Files: []*packs.File{f}}), model.Native())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
 	"github.com/auditpack/auditpack/profiles"
+	"github.com/auditpack/auditpack/profiles/verify"
 )
 
 var packRootsFlag = &cli.StringSliceFlag{
@@ -157,7 +158,7 @@ Examples:
 						if err != nil {
 							return inputError(err)
 						}
-						return profiles.WriteControls(c.App.Writer, profiles.Controls(sel.Order()))
+						return verify.WriteControls(c.App.Writer, verify.Controls(compile.Build(sel)))
 					}
 					catalog, err := packs.NewCatalog(c.StringSlice("packs")...)
 					if err != nil {
@@ -195,7 +196,7 @@ Examples:
 		},
 		OnUsageError: usageError,
 		Action: func(c *cli.Context) error {
-			opts, failOn, format, err := lintOptions(c)
+			opts, targets, failOn, format, err := lintOptions(c)
 			if err != nil {
 				return inputError(err)
 			}
@@ -203,7 +204,7 @@ Examples:
 			if err != nil {
 				return inputError(err)
 			}
-			res, err := lint.Run(sel, opts)
+			res, err := lint.Run(compile.Build(sel, targets...), opts)
 			if err != nil {
 				return failedError(err)
 			}
@@ -221,29 +222,27 @@ Examples:
 	}
 }
 
-func lintOptions(c *cli.Context) (lint.Options, lint.Severity, func(io.Writer, *lint.Result, string) error, error) {
-	var opts lint.Options
-	failOn, err := lint.ParseSeverity(c.String("fail-on"))
-	if err != nil {
-		return opts, 0, nil, fmt.Errorf("--fail-on: %w", err)
+func lintOptions(c *cli.Context) (opts lint.Options, targets []*model.Target, failOn lint.Severity, format func(io.Writer, *lint.Result, string) error, err error) {
+	if failOn, err = lint.ParseSeverity(c.String("fail-on")); err != nil {
+		return opts, nil, 0, nil, fmt.Errorf("--fail-on: %w", err)
 	}
 	format, ok := lint.Formats[c.String("format")]
 	if !ok {
-		return opts, 0, nil, fmt.Errorf("--format %q: use one of %s", c.String("format"), lint.FormatNames)
+		return opts, nil, 0, nil, fmt.Errorf("--format %q: use one of %s", c.String("format"), lint.FormatNames)
 	}
 	if t := c.String("target"); t != "" {
 		for _, name := range strings.Split(t, ",") {
 			target, err := model.LookupTarget(strings.TrimSpace(name))
 			if err != nil {
-				return opts, 0, nil, fmt.Errorf("--target: %w", err)
+				return opts, nil, 0, nil, fmt.Errorf("--target: %w", err)
 			}
-			opts.Targets = append(opts.Targets, target)
+			targets = append(targets, target)
 		}
 	}
 	if c.Bool("host") {
 		opts.Host = host.Local{}
 	}
-	return opts, failOn, format, nil
+	return opts, targets, failOn, format, nil
 }
 
 func explainCommand() *cli.Command {
@@ -303,8 +302,9 @@ Examples:
 			}
 			// Lint first: a line auditctl cannot read is an error finding
 			// like any other, and every one of them is listed.
+			res := compile.Build(sel)
 			if !c.Bool("force") {
-				findings, err := lint.Run(sel, lint.Options{})
+				findings, err := lint.Run(res, lint.Options{})
 				if err != nil {
 					return failedError(err)
 				}
@@ -320,8 +320,7 @@ Examples:
 					return &exitError{code: code, err: fmt.Errorf("lint found %d errors; fix them, or compile anyway with --force", n)}
 				}
 			}
-			res, err := compile.Merge(sel)
-			if err != nil {
+			if err := res.Renderable(); err != nil {
 				return inputError(fmt.Errorf("even with --force, lines auditctl cannot read are not compiled (augenrules would copy them and auditctl would stop there):\n%w", err))
 			}
 			out := res.Render(version)

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/auditpack/auditpack/apply"
+	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/internal/corpus"
 	"github.com/auditpack/auditpack/internal/kerneltest"
 	"github.com/auditpack/auditpack/lint"
@@ -73,7 +74,7 @@ func TestRealWorldFiles(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			items := sel.Order().Items
+			items := compile.Build(sel).Items
 			var assembled []string
 			for _, it := range items {
 				assembled = append(assembled, it.Text)

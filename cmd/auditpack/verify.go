@@ -9,10 +9,12 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/auditpack/auditpack/apply"
+	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/lint"
 	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
 	"github.com/auditpack/auditpack/profiles"
+	"github.com/auditpack/auditpack/profiles/verify"
 )
 
 func verifyCommand() *cli.Command {
@@ -57,8 +59,8 @@ Examples:
 			if err != nil {
 				return inputError(err)
 			}
-			required := sel.Order()
-			var target *profiles.Target
+			required := compile.Build(sel)
+			var target *verify.Target
 			if path := c.String("rules"); path != "" {
 				target, err = rulesTarget(path)
 			} else {
@@ -67,12 +69,12 @@ Examples:
 			if err != nil {
 				return err
 			}
-			report := profiles.Verify(p.Name, required, target, profiles.VerifyOptions{Machine: model.Native(), Keys: p.VerifyKeys})
+			report := verify.Verify(p.Name, required, target, verify.VerifyOptions{Machine: model.Native(), Keys: p.VerifyKeys})
 			switch format {
 			case "json":
-				err = profiles.WriteReportJSON(c.App.Writer, report)
+				err = verify.WriteReportJSON(c.App.Writer, report)
 			case "github":
-				err = profiles.WriteReportGitHub(c.App.Writer, report)
+				err = verify.WriteReportGitHub(c.App.Writer, report)
 			case "junit":
 				var cases []lint.JUnitCase
 				for _, r := range report.Results {
@@ -80,7 +82,7 @@ Examples:
 				}
 				err = lint.WriteJUnit(c.App.Writer, "auditpack verify "+report.Profile, cases)
 			default:
-				err = profiles.WriteReport(c.App.Writer, report)
+				err = verify.WriteReport(c.App.Writer, report)
 			}
 			if err != nil {
 				return failedError(err)
@@ -93,7 +95,7 @@ Examples:
 	}
 }
 
-func rulesTarget(path string) (*profiles.Target, error) {
+func rulesTarget(path string) (*verify.Target, error) {
 	src, err := packs.LoadPath(path)
 	if err != nil {
 		return nil, inputError(err)
@@ -102,16 +104,16 @@ func rulesTarget(path string) (*profiles.Target, error) {
 	if err := sel.AddSource(src); err != nil {
 		return nil, inputError(err)
 	}
-	o := sel.Order()
-	if len(o.Problems) > 0 {
-		return nil, inputError(o.Problems[0])
+	c := compile.Build(sel)
+	if err := c.Renderable(); err != nil {
+		return nil, inputError(err)
 	}
-	return profiles.TargetFromOrdered(path, o), nil
+	return verify.TargetFromOrdered(path, c), nil
 }
 
 // kernelTarget reads the running kernel's rules, spelled as auditctl -l
 // spells them, and its settings.
-func kernelTarget() (*profiles.Target, error) {
+func kernelTarget() (*verify.Target, error) {
 	k, err := openKernel()
 	if err != nil {
 		return nil, failedError(err)
@@ -137,7 +139,7 @@ func kernelTarget() (*profiles.Target, error) {
 	if len(f.Errors) > 0 {
 		return nil, failedError(fmt.Errorf("a kernel rule reads back as a line auditpack cannot parse: %v", f.Errors[0]))
 	}
-	t := profiles.TargetFromOrdered("kernel", (&packs.Selection{Files: []*packs.File{f}}).Order())
+	t := verify.TargetFromOrdered("kernel", compile.Build(&packs.Selection{Files: []*packs.File{f}}))
 	for option, v := range map[packs.Option]uint32{packs.OptEnabled: status.Enabled, packs.OptFailure: status.Failure,
 		packs.OptBacklogLimit: status.BacklogLimit, packs.OptRateLimit: status.RateLimit, packs.OptBacklogWaitTime: status.BacklogWaitTime} {
 		t.Settings[option] = strconv.FormatUint(uint64(v), 10)

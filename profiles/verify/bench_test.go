@@ -1,4 +1,4 @@
-package profiles
+package verify
 
 import (
 	"os"
@@ -6,9 +6,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/internal/rulegen"
 	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
+	"github.com/auditpack/auditpack/profiles"
 )
 
 // BenchmarkVerify2000 verifies a 2,000-rule target (the stig profile's
@@ -18,12 +20,12 @@ import (
 func BenchmarkVerify2000(b *testing.B) {
 	dir := b.TempDir()
 	rulegen.WriteRulesDir(b, dir, 4, 1920)
-	sel, err := Select(Request{Profile: "stig"})
+	sel, err := profiles.Select(profiles.Request{Profile: "stig"})
 	if err != nil {
 		b.Fatal(err)
 	}
 	var own []byte
-	for _, it := range sel.Order().Items {
+	for _, it := range compile.Build(sel).Items {
 		own = append(own, it.Text+"\n"...)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "30-stig.rules"), own, 0o644); err != nil {
@@ -33,7 +35,7 @@ func BenchmarkVerify2000(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	target := TargetFromOrdered(dir, (&packs.Selection{Files: src.Files}).Order())
+	target := TargetFromOrdered(dir, compile.Build(&packs.Selection{Files: src.Files}))
 	if n := len(target.Items); n < 1990 {
 		b.Fatalf("target has %d rules", n)
 	}
@@ -42,11 +44,11 @@ func BenchmarkVerify2000(b *testing.B) {
 	var verifying, compiling time.Duration
 	for i := 0; i < b.N; i++ {
 		start := time.Now()
-		sel, err := Select(Request{Profile: "stig"})
+		sel, err := profiles.Select(profiles.Request{Profile: "stig"})
 		if err != nil {
 			b.Fatal(err)
 		}
-		required := sel.Order()
+		required := compile.Build(sel)
 		compiling += time.Since(start)
 		start = time.Now()
 		r := Verify("stig", required, target, VerifyOptions{Machine: model.Targets["x86_64"]})

@@ -1,4 +1,4 @@
-package packs
+package compile
 
 import (
 	"fmt"
@@ -6,22 +6,23 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
 )
 
-// Ordered is a selection in the order auditctl will execute it.
+// Ordered is a selection's lines in the order auditctl will execute them.
 type Ordered struct {
 	// Items are the lines in load order: the hoisted -D, -b, -f, the rest
 	// as merged, the hoisted -e last.
-	Items []*Item
+	Items []*packs.Item
 	// Files are the merged files in augenrules order.
-	Files []*File
+	Files []*packs.File
 	// DroppedForArch counts rules left out because their -F arch= is not
 	// among the selection's arches.
 	DroppedForArch int
 	// Problems are the lines that keep the set from loading at all: parse
 	// errors, two files of one name, a file glued to the next one.
-	Problems []*ParseError
+	Problems []*packs.ParseError
 }
 
 // Order sorts the selection's files as augenrules would if they were all
@@ -33,27 +34,27 @@ type Ordered struct {
 // Like augenrules under Debian's mawk, only directives written at the very
 // start of a line are moved; an indented one stays where it is (lint
 // reports it), and "-D -k KEY" always stays in place.
-func (s *Selection) Order() *Ordered {
-	files := append([]*File(nil), s.Files...)
-	sort.SliceStable(files, func(i, j int) bool { return VersionLess(files[i].Name, files[j].Name) })
+func order(s *packs.Selection) *Ordered {
+	files := append([]*packs.File(nil), s.Files...)
+	sort.SliceStable(files, func(i, j int) bool { return packs.VersionLess(files[i].Name, files[j].Name) })
 	o := &Ordered{Files: files}
 	for i, f := range files {
 		if i > 0 && files[i-1].Name == f.Name {
-			o.Problems = append(o.Problems, &ParseError{Origin: Origin{File: f.Path, Pack: f.packID()}, Check: CheckFileConflict,
-				Message: fmt.Sprintf("file name %s is also used by %s: in one rules.d one would overwrite the other; rename one", f.Name, files[i-1].describe())})
+			o.Problems = append(o.Problems, &packs.ParseError{Origin: packs.Origin{File: f.Path, Pack: packID(f)}, Check: packs.CheckFileConflict,
+				Message: fmt.Sprintf("file name %s is also used by %s: in one rules.d one would overwrite the other; rename one", f.Name, describe(files[i-1]))})
 		}
 		o.Problems = append(o.Problems, f.Errors...)
 		if f.MissingFinalNewline && i < len(files)-1 {
-			o.Problems = append(o.Problems, &ParseError{Origin: Origin{File: f.Path, Pack: f.packID(), Line: f.Lines}, Check: CheckMissingEOFNewline,
+			o.Problems = append(o.Problems, &packs.ParseError{Origin: packs.Origin{File: f.Path, Pack: packID(f), Line: f.Lines}, Check: packs.CheckMissingEOFNewline,
 				Message: fmt.Sprintf("no newline at the end of the file: augenrules would glue this line to the first line of %s; end the file with a newline", files[i+1].Name)})
 		}
 	}
-	var hoisted [4]*Item // -D, -b, -f, -e
+	var hoisted [4]*packs.Item // -D, -b, -f, -e
 	n := 0
 	for _, f := range files {
 		n += len(f.Items)
 	}
-	body := make([]*Item, 0, n)
+	body := make([]*packs.Item, 0, n)
 	for _, f := range files {
 		for i := range f.Items {
 			it := &f.Items[i]
@@ -68,8 +69,8 @@ func (s *Selection) Order() *Ordered {
 			body = append(body, it)
 		}
 	}
-	body = s.applySettings(&hoisted, body)
-	o.Items = make([]*Item, 0, len(body)+4)
+	body = applySettings(s, &hoisted, body)
+	o.Items = make([]*packs.Item, 0, len(body)+4)
 	for _, h := range hoisted[:3] {
 		if h != nil {
 			o.Items = append(o.Items, h)
@@ -82,14 +83,14 @@ func (s *Selection) Order() *Ordered {
 	return o
 }
 
-func (f *File) packID() string {
+func packID(f *packs.File) string {
 	if f.Pack == nil {
 		return ""
 	}
 	return f.Pack.ID()
 }
 
-func (f *File) describe() string {
+func describe(f *packs.File) string {
 	if f.Pack == nil {
 		return f.Path
 	}
@@ -98,23 +99,23 @@ func (f *File) describe() string {
 
 // hoistSlot says where augenrules moves a line: 0 for -D, 1 for -b, 2 for
 // -f, 3 for -e, -1 for lines it leaves in place.
-func hoistSlot(it *Item) int {
+func hoistSlot(it *packs.Item) int {
 	d := it.Directive
 	switch {
-	case d.Option == OptDeleteAll && it.Text == "-D":
+	case d.Option == packs.OptDeleteAll && it.Text == "-D":
 		return 0
-	case d.Option == OptBacklogLimit && strings.HasPrefix(it.Text, "-b"):
+	case d.Option == packs.OptBacklogLimit && strings.HasPrefix(it.Text, "-b"):
 		return 1
-	case d.Option == OptFailure && strings.HasPrefix(it.Text, "-f"):
+	case d.Option == packs.OptFailure && strings.HasPrefix(it.Text, "-f"):
 		return 2
-	case d.Option == OptEnabled && strings.HasPrefix(it.Text, "-e"):
+	case d.Option == packs.OptEnabled && strings.HasPrefix(it.Text, "-e"):
 		return 3
 	}
 	return -1
 }
 
 // keepsArch drops a rule whose -F arch= names an arch the selection leaves out.
-func keepsArch(it *Item, arches []string) bool {
+func keepsArch(it *packs.Item, arches []string) bool {
 	if it.Rule == nil || len(arches) == 0 {
 		return true
 	}
@@ -130,16 +131,16 @@ func keepsArch(it *Item, arches []string) bool {
 // and -b take the hoisted slot; -r and --backlog_wait_time, which run in
 // place, replace every occurrence, or come right after -f when the packs
 // lack them.
-func (s *Selection) applySettings(hoisted *[4]*Item, body []*Item) []*Item {
-	var prepend []*Item
+func applySettings(s *packs.Selection, hoisted *[4]*packs.Item, body []*packs.Item) []*packs.Item {
+	var prepend []*packs.Item
 	for _, d := range s.Settings {
-		it := &Item{Origin: Origin{File: s.SettingsOrigin, Pack: "profile " + s.Profile}, Text: string(d.Option) + " " + d.Value, Directive: d}
+		it := &packs.Item{Origin: packs.Origin{File: s.SettingsOrigin, Pack: "profile " + s.Profile}, Text: string(d.Option) + " " + d.Value, Directive: d}
 		switch d.Option {
-		case OptEnabled:
+		case packs.OptEnabled:
 			hoisted[3] = it
-		case OptFailure:
+		case packs.OptFailure:
 			hoisted[2] = it
-		case OptBacklogLimit:
+		case packs.OptBacklogLimit:
 			hoisted[1] = it
 		default:
 			replaced := false

@@ -1,4 +1,4 @@
-package profiles
+package verify
 
 import (
 	"fmt"
@@ -9,21 +9,23 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
+	"github.com/auditpack/auditpack/profiles"
 )
 
 func verifyFile(t *testing.T, profile, packRoot, target string) *Report {
 	t.Helper()
-	p, err := Load(profile)
+	p, err := profiles.Load(profile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	req := Request{Profile: profile}
+	req := profiles.Request{Profile: profile}
 	if packRoot != "" {
 		req.PackRoots = []string{packRoot}
 	}
-	sel, err := Select(req)
+	sel, err := profiles.Select(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +34,7 @@ func verifyFile(t *testing.T, profile, packRoot, target string) *Report {
 		t.Fatal(err)
 	}
 	tsel := &packs.Selection{Files: src.Files}
-	return Verify(p.Name, sel.Order(), TargetFromOrdered(target, tsel.Order()), VerifyOptions{Machine: model.Targets["x86_64"], Keys: p.VerifyKeys})
+	return Verify(p.Name, compile.Build(sel), TargetFromOrdered(target, compile.Build(tsel)), VerifyOptions{Machine: model.Targets["x86_64"], Keys: p.VerifyKeys})
 }
 
 func failing(r *Report) []string {
@@ -57,7 +59,7 @@ func TestVerifyByMeaning(t *testing.T) {
 		"small-backlog":   {"C-BACKLOG"},
 	}
 	for name, want := range cases {
-		r := verifyFile(t, "testdata/verify/req.toml", "testdata/verify/req", "testdata/verify/targets/"+name+".rules")
+		r := verifyFile(t, "testdata/req.toml", "testdata/req", "testdata/targets/"+name+".rules")
 		if got := failing(r); !slices.Equal(got, want) {
 			var b strings.Builder
 			WriteReport(&b, r)
@@ -70,7 +72,7 @@ func TestVerifyByMeaning(t *testing.T) {
 }
 
 func TestVerifySuggestsTheMissingRule(t *testing.T) {
-	r := verifyFile(t, "testdata/verify/req.toml", "testdata/verify/req", "testdata/verify/targets/missing-syscall.rules")
+	r := verifyFile(t, "testdata/req.toml", "testdata/req", "testdata/targets/missing-syscall.rules")
 	for _, c := range r.Results {
 		if c.ID == "C-CHMOD" {
 			want := "add -a always,exit -F arch=b64 -S fchmodat -F auid>=1000 -F auid!=unset -k perm_mod"
@@ -83,9 +85,9 @@ func TestVerifySuggestsTheMissingRule(t *testing.T) {
 
 func TestVerifyKeysWhenTheProfileSaysSo(t *testing.T) {
 	dir := t.TempDir()
-	data, _ := os.ReadFile("testdata/verify/req.toml")
+	data, _ := os.ReadFile("testdata/req.toml")
 	os.WriteFile(filepath.Join(dir, "keys.toml"), append(data, []byte("verify_keys = true\n")...), 0o644)
-	r := verifyFile(t, filepath.Join(dir, "keys.toml"), "testdata/verify/req", "testdata/verify/targets/good.rules")
+	r := verifyFile(t, filepath.Join(dir, "keys.toml"), "testdata/req", "testdata/targets/good.rules")
 	if got := failing(r); !slices.Equal(got, []string{"C-EXEC", "C-CHMOD", "C-SHADOW"}) {
 		t.Errorf("with verify_keys the renamed keys must fail: %v", got)
 	}
@@ -95,11 +97,11 @@ func TestVerifyKeysWhenTheProfileSaysSo(t *testing.T) {
 // control: for each embedded profile, and for random rule sets.
 func TestVerifyOwnOutputPasses(t *testing.T) {
 	for _, name := range []string{"stig", "pci-dss", "ospp"} {
-		sel, err := Select(Request{Profile: name})
+		sel, err := profiles.Select(profiles.Request{Profile: name})
 		if err != nil {
 			t.Fatal(err)
 		}
-		o := sel.Order()
+		o := compile.Build(sel)
 		r := Verify(name, o, TargetFromOrdered("compiled", o), VerifyOptions{Machine: model.Targets["x86_64"]})
 		if got := failing(r); len(got) > 0 || len(r.Results) == 0 {
 			t.Errorf("%s against its own output: failing %v of %d", name, got, len(r.Results))
@@ -112,7 +114,7 @@ func TestVerifyOwnOutputPasses(t *testing.T) {
 		if len(f.Errors) > 0 {
 			t.Fatalf("generator wrote %v", f.Errors[0])
 		}
-		o := (&packs.Selection{Files: []*packs.File{f}}).Order()
+		o := compile.Build(&packs.Selection{Files: []*packs.File{f}})
 		r := Verify("random", o, TargetFromOrdered("compiled", o), VerifyOptions{Machine: model.Targets["x86_64"]})
 		if got := failing(r); len(got) > 0 {
 			t.Fatalf("random set %d fails %v against itself:\n%s", i, got, text)

@@ -1,4 +1,4 @@
-package profiles
+package verify
 
 import (
 	"fmt"
@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
 )
@@ -19,7 +20,7 @@ type Control struct {
 
 // Controls lists the controls of a rule set in the order their first line
 // loads.
-func Controls(o *packs.Ordered) []Control {
+func Controls(o *compile.Compiled) []Control {
 	var out []Control
 	index := map[string]int{}
 	for _, it := range o.Items {
@@ -47,7 +48,7 @@ type Target struct {
 
 // TargetFromOrdered takes the rules and the effective settings (the last
 // value in load order) of a rules file.
-func TargetFromOrdered(name string, o *packs.Ordered) *Target {
+func TargetFromOrdered(name string, o *compile.Compiled) *Target {
 	t := &Target{Name: name, Settings: map[packs.Option]string{}}
 	for _, it := range o.Items {
 		switch {
@@ -119,7 +120,7 @@ type VerifyOptions struct {
 // that match all of its events (together: one per arch, or syscalls split
 // over rules), in the same filter list, with constraints at least as broad,
 // and with no earlier never rule taking the events first.
-func Verify(profile string, required *packs.Ordered, target *Target, opts VerifyOptions) *Report {
+func Verify(profile string, required *compile.Compiled, target *Target, opts VerifyOptions) *Report {
 	v := newVerifier(target, opts)
 	rep := &Report{Profile: profile, Target: target.Name}
 	for _, c := range Controls(required) {

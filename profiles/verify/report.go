@@ -1,4 +1,4 @@
-package profiles
+package verify
 
 import (
 	"encoding/json"
