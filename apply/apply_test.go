@@ -126,7 +126,7 @@ func TestApplyRollsBackOnFailure(t *testing.T) {
 	load(t, k, rA, rB, rC)
 	before := texts(t, k)
 	k.FailAdd = func(w []byte) error {
-		if strings.Contains(Describe(w, x86), "mkdirat") {
+		if strings.Contains(model.Describe(w, x86), "mkdirat") {
 			return fmt.Errorf("no such file or directory")
 		}
 		return nil

@@ -4,10 +4,11 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"github.com/auditpack/auditpack/packs/model"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/auditpack/auditpack/packs/model"
 
 	libaudit "github.com/elastic/go-libaudit/v2"
 	"github.com/elastic/go-libaudit/v2/auparse"

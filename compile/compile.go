@@ -158,3 +158,18 @@ func (r *Compiled) Summary() string {
 	}
 	return s
 }
+
+// FromWire builds a compiled set from rules as the kernel holds them (the
+// kernel's own listing, for verify --kernel): each rule decoded, with its
+// auditctl -l spelling as text and its place in the kernel's list as line.
+func FromWire(rules [][]byte, t *model.Target) (*Compiled, error) {
+	f := &packs.File{Name: "kernel", Path: "kernel", Lines: len(rules)}
+	for i, w := range rules {
+		spec, err := model.Decode(w, t)
+		if err != nil {
+			return nil, fmt.Errorf("kernel rule %d (%s): %w", i+1, model.Describe(w, t), err)
+		}
+		f.Items = append(f.Items, packs.Item{Origin: packs.Origin{File: "kernel", Line: i + 1}, Text: model.Describe(w, t), Rule: spec})
+	}
+	return Build(&packs.Selection{Files: []*packs.File{f}, AsLoaded: true}, t), nil
+}

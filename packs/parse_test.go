@@ -324,3 +324,57 @@ func TestCorpusHasNoParseErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeInvertsEncode: a rule read back from its wire form (as verify
+// --kernel reads the kernel's rules) is the same rule: encoding it again
+// gives the same bytes, and the kernel's identity is the same.
+func TestDecodeInvertsEncode(t *testing.T) {
+	var files []string
+	for _, pattern := range []string{"*/*.rules", "../../shared/corpus/*/*.rules", "../testdata/*/*.rules", "../lint/testdata/*.rules"} {
+		m, _ := filepath.Glob(pattern)
+		files = append(files, m...)
+	}
+	x86 := model.Targets["x86_64"]
+	checked := 0
+	for _, path := range files {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, it := range ParseFile(filepath.Base(path), path, nil, data).Items {
+			if it.Rule == nil {
+				continue
+			}
+			r := model.Normalize(&it, x86)
+			wire, err := r.Encode(host.Local{})
+			if err != nil || len(r.Problems) > 0 {
+				continue // rules the kernel refuses, names this host cannot resolve
+			}
+			spec, err := model.Decode(wire, x86)
+			if err != nil {
+				t.Errorf("%s:%d: %v", path, i+1, err)
+				continue
+			}
+			again := model.Normalize(&model.Line{Rule: spec}, x86)
+			wire2, err := again.Encode(host.Local{})
+			if err != nil || !bytes.Equal(wire, wire2) {
+				t.Errorf("%s: %q decodes to %q, which encodes differently (%v)", it.Origin, it.Text, model.Describe(wire, x86), err)
+			}
+			named := false // a user or group name: its number only comes back
+			for _, f := range r.Fields {
+				named = named || !f.Resolved && f.Def != nil && (f.Def.Value == model.ValUID || f.Def.Value == model.ValGID)
+			}
+			// A watch on a directory is a dir= rule to the kernel, which
+			// only the loading host can tell; its bytes are compared above.
+			treeWatch := r.Watch && (host.Local{}).PathKind(it.Rule.Watch) == model.PathDir
+			if again.Identity() != r.Identity() && !named && !treeWatch {
+				t.Errorf("%s: %q decodes to another rule:\n%s\n%s", it.Origin, it.Text, r.Identity(), again.Identity())
+			}
+			checked++
+		}
+	}
+	if checked < 1000 {
+		t.Errorf("checked only %d rules", checked)
+	}
+	t.Logf("%d rules decode to themselves", checked)
+}

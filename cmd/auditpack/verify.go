@@ -4,11 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/auditpack/auditpack/apply"
 	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/lint"
 	"github.com/auditpack/auditpack/packs"
@@ -111,8 +109,7 @@ func rulesTarget(path string) (*verify.Target, error) {
 	return verify.TargetFromOrdered(path, c), nil
 }
 
-// kernelTarget reads the running kernel's rules, spelled as auditctl -l
-// spells them, and its settings.
+// kernelTarget reads the running kernel's rules and settings.
 func kernelTarget() (*verify.Target, error) {
 	k, err := openKernel()
 	if err != nil {
@@ -127,19 +124,11 @@ func kernelTarget() (*verify.Target, error) {
 	if err != nil {
 		return nil, failedError(err)
 	}
-	var text strings.Builder
-	for _, w := range raw {
-		r, err := apply.FromKernel(w, model.Native())
-		if err != nil {
-			return nil, failedError(err)
-		}
-		text.WriteString(r.Text + "\n")
+	c, err := compile.FromWire(raw, model.Native())
+	if err != nil {
+		return nil, failedError(err)
 	}
-	f := packs.ParseFile("kernel", "kernel", nil, []byte(text.String()))
-	if len(f.Errors) > 0 {
-		return nil, failedError(fmt.Errorf("a kernel rule reads back as a line auditpack cannot parse: %v", f.Errors[0]))
-	}
-	t := verify.TargetFromOrdered("kernel", compile.Build(&packs.Selection{Files: []*packs.File{f}}))
+	t := verify.TargetFromOrdered("kernel", c)
 	for option, v := range map[packs.Option]uint32{packs.OptEnabled: status.Enabled, packs.OptFailure: status.Failure,
 		packs.OptBacklogLimit: status.BacklogLimit, packs.OptRateLimit: status.RateLimit, packs.OptBacklogWaitTime: status.BacklogWaitTime} {
 		t.Settings[option] = strconv.FormatUint(uint64(v), 10)
