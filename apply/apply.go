@@ -10,6 +10,7 @@ import (
 
 	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/internal/atomicfile"
+	"github.com/auditpack/auditpack/internal/report"
 	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
 )
@@ -40,10 +41,7 @@ type Desired struct {
 }
 
 // SettingChange is a status value that differs.
-type SettingChange struct {
-	Name           string
-	Kernel, Wanted uint32
-}
+type SettingChange = report.SettingChange
 
 // Result is what an apply found and did.
 type Result struct {

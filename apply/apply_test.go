@@ -170,8 +170,8 @@ func TestApplyLockedKernel(t *testing.T) {
 	if data, err := os.ReadFile(persistTo); err != nil || !strings.Contains(string(data), rA) {
 		t.Errorf("--persist must still write the file for the next boot: %v %q", err, data)
 	}
-	if !strings.Contains(Summary(res), "a reboot is needed") {
-		t.Errorf("summary %q does not say a reboot is needed", Summary(res))
+	if !strings.Contains(res.Summary(), "a reboot is needed") {
+		t.Errorf("summary %q does not say a reboot is needed", res.Summary())
 	}
 }
 

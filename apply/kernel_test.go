@@ -14,6 +14,7 @@ import (
 	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/internal/corpus"
 	"github.com/auditpack/auditpack/internal/kerneltest"
+	"github.com/auditpack/auditpack/internal/report"
 	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
 	"github.com/auditpack/auditpack/profiles"
@@ -144,7 +145,7 @@ func TestApplyMatchesAuditctl(t *testing.T) {
 			res, err := Apply(k, d, target, Options{DryRun: true})
 			if err != nil || res.Plan.Changed() {
 				var b bytes.Buffer
-				WriteText(&b, res, false)
+				report.WriteApplyText(&b, res.Report(), false)
 				t.Errorf("against the kernel auditctl loaded, apply would change rules (%v):\n%s", err, b.String())
 			}
 
@@ -165,7 +166,7 @@ func TestApplyMatchesAuditctl(t *testing.T) {
 				t.Errorf("status after apply:\n%s\nafter auditctl -R:\n%s", got, wantStatus)
 			}
 			if res, err := Apply(k, d, target, Options{DryRun: true}); err != nil || res.Changed() {
-				t.Errorf("a dry run right after apply finds changes (%v): %s", err, Summary(res))
+				t.Errorf("a dry run right after apply finds changes (%v): %s", err, res.Summary())
 			}
 		})
 	}
@@ -354,7 +355,7 @@ func TestApplyLoadsEveryList(t *testing.T) {
 		t.Errorf("io_uring rule's operations = %v, want [18 28]", got)
 	}
 	if res, err := Apply(k, d, target, Options{DryRun: true}); err != nil || res.Changed() {
-		t.Errorf("a dry run right after apply finds changes (%v): %s", err, Summary(res))
+		t.Errorf("a dry run right after apply finds changes (%v): %s", err, res.Summary())
 	}
 }
 

@@ -6,55 +6,25 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/auditpack/auditpack/internal/report"
 	"github.com/auditpack/auditpack/packs"
 )
 
-// Severity ranks a finding. The zero value is invalid, so every check must
-// choose one.
-type Severity uint8
+// Severity and Diagnostic are the report layer's, which writes them.
+type (
+	Severity   = report.Severity
+	Diagnostic = report.Diagnostic
+)
 
 // Severities, lowest first.
 const (
-	_ Severity = iota
-	Info
-	Warning
-	Error
+	Info    = report.Info
+	Warning = report.Warning
+	Error   = report.Error
 )
 
-func (s Severity) String() string {
-	switch s {
-	case Info:
-		return "info"
-	case Warning:
-		return "warning"
-	case Error:
-		return "error"
-	}
-	return fmt.Sprintf("severity(%d)", uint8(s))
-}
-
 // ParseSeverity reads "error", "warning" or "info".
-func ParseSeverity(s string) (Severity, error) {
-	switch s {
-	case "error":
-		return Error, nil
-	case "warning":
-		return Warning, nil
-	case "info":
-		return Info, nil
-	}
-	return 0, fmt.Errorf("severity %q is not error, warning or info", s)
-}
-
-// Diagnostic is one finding. It has no JSON tags: each output format owns
-// its wire struct.
-type Diagnostic struct {
-	Check    string // stable ID from the catalogue, e.g. "ORD-NEVER-SHADOWS-ALWAYS"
-	Severity Severity
-	Origin   packs.Origin // file, line and pack of the offending line
-	Message  string       // what is wrong and how to fix it
-	Related  []packs.Origin
-}
+func ParseSeverity(s string) (Severity, error) { return report.ParseSeverity(s) }
 
 // Stage orders checks that need the findings of others.
 type Stage uint8

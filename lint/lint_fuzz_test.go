@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/auditpack/auditpack/compile"
+	"github.com/auditpack/auditpack/internal/report"
 	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
 )
@@ -59,9 +60,9 @@ func FuzzLint(f *testing.F) {
 				t.Fatalf("%s points at %s:%d, past the file's %d lines", d.Check, d.Origin.File, d.Origin.Line, n)
 			}
 		}
-		for name, write := range Formats {
+		for name, write := range report.Formats {
 			var out bytes.Buffer
-			if err := write(&out, res, "fuzz"); err != nil {
+			if err := write(&out, &res.Findings, "fuzz"); err != nil {
 				t.Fatalf("--format %s: %v", name, err)
 			}
 			if (name == "json" || name == "sarif") && !json.Valid(out.Bytes()) {

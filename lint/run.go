@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/auditpack/auditpack/compile"
+	"github.com/auditpack/auditpack/internal/report"
 	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
 )
@@ -79,27 +80,14 @@ func (rs *RuleSet) RuleOf(it *packs.Item) *model.Rule { return rs.Ordered.RuleOf
 // RulesFor is the rules normalized for a target, in load order.
 func (rs *RuleSet) RulesFor(t *model.Target) []*model.Rule { return rs.Ordered.Rules(t) }
 
-// Result is the outcome of a lint run.
+// Result is the outcome of a lint run: the findings, for the report layer
+// to write.
 type Result struct {
-	Diagnostics []Diagnostic // sorted by file, line, check
-	Checks      []*Check     // every check that ran
-	Files       int
-	Rules       int
+	report.Findings
 	// InputErrors is set when an input is no rules file at all (binary
 	// data) or the files cannot be merged (two with one name): the CLI
 	// exits 2. A line auditctl cannot read is a finding like any other.
 	InputErrors bool
-}
-
-// Count returns how many diagnostics are at or above a severity.
-func (r *Result) Count(atLeast Severity) int {
-	n := 0
-	for _, d := range r.Diagnostics {
-		if d.Severity >= atLeast {
-			n++
-		}
-	}
-	return n
 }
 
 // Run lints a compiled rule set with every registered check.
@@ -115,7 +103,7 @@ func Run(c *compile.Compiled, opts Options) (res *Result, err error) {
 		}
 	}
 	rs := newRuleSet(c, opts)
-	res = &Result{Files: len(rs.Ordered.Files), Rules: len(rs.Rules)}
+	res = &Result{Findings: report.Findings{Files: len(rs.Ordered.Files), Rules: len(rs.Rules)}}
 	for _, pe := range rs.Ordered.Problems {
 		res.InputErrors = res.InputErrors || pe.Check == packs.CheckNotText || pe.Check == packs.CheckFileConflict
 	}
@@ -127,7 +115,7 @@ func Run(c *compile.Compiled, opts Options) (res *Result, err error) {
 			if c.Stage != stage || (c.Host && opts.Host == nil) {
 				continue
 			}
-			res.Checks = append(res.Checks, c)
+			res.Checks = append(res.Checks, report.Check{ID: c.ID, Title: c.Title, Doc: c.Doc, Severity: c.Severity})
 			severity := c.Severity
 			if s, ok := overrides[c.ID]; ok {
 				severity = s

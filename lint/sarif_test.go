@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/auditpack/auditpack/compile"
+	"github.com/auditpack/auditpack/internal/report"
 	"github.com/auditpack/auditpack/profiles"
 )
 
@@ -46,7 +47,7 @@ func TestSARIFValidates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteSARIF(f, res, "0.1.0"); err != nil {
+	if err := report.WriteSARIF(f, &res.Findings, "0.1.0"); err != nil {
 		t.Fatal(err)
 	}
 	f.Close()

@@ -11,6 +11,7 @@ import (
 	"github.com/auditpack/auditpack/apply"
 	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/internal/host"
+	"github.com/auditpack/auditpack/internal/report"
 	"github.com/auditpack/auditpack/lint"
 	"github.com/auditpack/auditpack/packs/model"
 	"github.com/auditpack/auditpack/profiles"
@@ -82,9 +83,9 @@ Examples:
 			res, applyErr := apply.Apply(k, desired, target, apply.Options{DryRun: c.Bool("dry-run"), Persist: c.String("persist"), Rendered: merged.Render(version), OwnedKeys: c.String("owned-keys")})
 			if res.Plan != nil {
 				if format == "json" {
-					err = apply.WriteJSON(c.App.Writer, res)
+					err = report.WriteApplyJSON(c.App.Writer, res.Report())
 				} else {
-					err = apply.WriteText(c.App.Writer, res, isTerminal(c.App.Writer))
+					err = report.WriteApplyText(c.App.Writer, res.Report(), isTerminal(c.App.Writer))
 				}
 				if err != nil {
 					return failedError(err)
@@ -118,7 +119,7 @@ func preflight(w io.Writer, res *lint.Result) error {
 	}
 	res.Diagnostics = append(refused, bootOnly...)
 	if len(res.Diagnostics) > 0 {
-		if err := lint.WriteText(w, res, version); err != nil {
+		if err := report.WriteText(w, &res.Findings, version); err != nil {
 			return failedError(err)
 		}
 	}

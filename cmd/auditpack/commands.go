@@ -11,6 +11,7 @@ import (
 	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/internal/atomicfile"
 	"github.com/auditpack/auditpack/internal/host"
+	"github.com/auditpack/auditpack/internal/report"
 	"github.com/auditpack/auditpack/internal/udiff"
 	"github.com/auditpack/auditpack/lint"
 	"github.com/auditpack/auditpack/packs"
@@ -158,7 +159,7 @@ Examples:
 						if err != nil {
 							return inputError(err)
 						}
-						return verify.WriteControls(c.App.Writer, verify.Controls(compile.Build(sel)))
+						return writeControls(c.App.Writer, verify.Controls(compile.Build(sel)))
 					}
 					catalog, err := packs.NewCatalog(c.StringSlice("packs")...)
 					if err != nil {
@@ -189,7 +190,7 @@ Examples:
    auditpack explain ORD-NEVER-SHADOWS-ALWAYS`,
 		Flags: []cli.Flag{
 			profileFlag, packRootsFlag,
-			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: " + lint.FormatNames},
+			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: " + report.FormatNames(report.Formats)},
 			&cli.StringFlag{Name: "fail-on", Value: "error", Usage: "exit 1 on findings of this `SEVERITY` or higher: error, warning, info"},
 			&cli.StringFlag{Name: "target", Usage: "check syscalls for these machines, `ARCH,...` (x86_64, aarch64, ppc64le, s390x); default x86_64"},
 			&cli.BoolFlag{Name: "host", Usage: "also run the checks that read this host's file system (paths that must exist)"},
@@ -208,7 +209,7 @@ Examples:
 			if err != nil {
 				return failedError(err)
 			}
-			if err := format(c.App.Writer, res, version); err != nil {
+			if err := format(c.App.Writer, &res.Findings, version); err != nil {
 				return failedError(err)
 			}
 			switch {
@@ -222,13 +223,13 @@ Examples:
 	}
 }
 
-func lintOptions(c *cli.Context) (opts lint.Options, targets []*model.Target, failOn lint.Severity, format func(io.Writer, *lint.Result, string) error, err error) {
+func lintOptions(c *cli.Context) (opts lint.Options, targets []*model.Target, failOn lint.Severity, format func(io.Writer, *report.Findings, string) error, err error) {
 	if failOn, err = lint.ParseSeverity(c.String("fail-on")); err != nil {
 		return opts, nil, 0, nil, fmt.Errorf("--fail-on: %w", err)
 	}
-	format, ok := lint.Formats[c.String("format")]
+	format, ok := report.Formats[c.String("format")]
 	if !ok {
-		return opts, nil, 0, nil, fmt.Errorf("--format %q: use one of %s", c.String("format"), lint.FormatNames)
+		return opts, nil, 0, nil, fmt.Errorf("--format %q: use one of %s", c.String("format"), report.FormatNames(report.Formats))
 	}
 	if t := c.String("target"); t != "" {
 		for _, name := range strings.Split(t, ",") {
@@ -314,7 +315,7 @@ Examples:
 						code = exitInput
 					}
 					findings.Diagnostics = slices.DeleteFunc(findings.Diagnostics, func(d lint.Diagnostic) bool { return d.Severity < lint.Error })
-					if err := lint.WriteText(c.App.ErrWriter, findings, version); err != nil {
+					if err := report.WriteText(c.App.ErrWriter, &findings.Findings, version); err != nil {
 						return failedError(err)
 					}
 					return &exitError{code: code, err: fmt.Errorf("lint found %d errors; fix them, or compile anyway with --force", n)}

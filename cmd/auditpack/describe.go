@@ -9,6 +9,7 @@ import (
 
 	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/profiles"
+	"github.com/auditpack/auditpack/profiles/verify"
 )
 
 // Listings of packs and profiles for people: packs list|show|diff and
@@ -132,6 +133,20 @@ func writeProfileDetails(w io.Writer, p *profiles.Profile, catalog *packs.Catalo
 		sort.Strings(ids)
 		for _, id := range ids {
 			fmt.Fprintf(w, "  %s = %s\n", id, p.Severity[id])
+		}
+	}
+	return nil
+}
+
+// writeControls lists every control of a rule set with the lines that
+// implement it.
+func writeControls(w io.Writer, controls []verify.Control) error {
+	for _, c := range controls {
+		if _, err := fmt.Fprintf(w, "%s\n", c.ID); err != nil {
+			return err
+		}
+		for _, it := range c.Items {
+			fmt.Fprintf(w, "    %s  %s\n", it.Origin.Describe(), strings.TrimSpace(it.Text))
 		}
 	}
 	return nil

@@ -8,7 +8,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/auditpack/auditpack/compile"
-	"github.com/auditpack/auditpack/lint"
+	"github.com/auditpack/auditpack/internal/report"
 	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
 	"github.com/auditpack/auditpack/profiles"
@@ -36,7 +36,7 @@ Examples:
 			profileFlag, packRootsFlag,
 			&cli.StringFlag{Name: "rules", Usage: "the rules `FILE` (or rules.d) to check"},
 			&cli.BoolFlag{Name: "kernel", Usage: "check the running kernel's rules"},
-			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text, json, github or junit"},
+			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: " + report.FormatNames(report.VerifyFormats)},
 		},
 		OnUsageError: usageError,
 		Action: func(c *cli.Context) error {
@@ -46,8 +46,8 @@ Examples:
 				return inputError(errors.New("verify needs --profile"))
 			case (c.String("rules") == "") == !c.Bool("kernel"):
 				return inputError(errors.New("verify needs exactly one of --rules FILE and --kernel"))
-			case format != "text" && format != "json" && format != "github" && format != "junit":
-				return inputError(fmt.Errorf("--format %q: use text, json, github or junit", format))
+			case report.VerifyFormats[format] == nil:
+				return inputError(fmt.Errorf("--format %q: use one of %s", format, report.FormatNames(report.VerifyFormats)))
 			}
 			p, err := profiles.Load(c.String("profile"))
 			if err != nil {
@@ -67,25 +67,11 @@ Examples:
 			if err != nil {
 				return err
 			}
-			report := verify.Verify(p.Name, required, target, verify.VerifyOptions{Machine: model.Native(), Keys: p.VerifyKeys})
-			switch format {
-			case "json":
-				err = verify.WriteReportJSON(c.App.Writer, report)
-			case "github":
-				err = verify.WriteReportGitHub(c.App.Writer, report)
-			case "junit":
-				var cases []lint.JUnitCase
-				for _, r := range report.Results {
-					cases = append(cases, lint.JUnitCase{Name: r.ID, Failures: r.Missing})
-				}
-				err = lint.WriteJUnit(c.App.Writer, "auditpack verify "+report.Profile, cases)
-			default:
-				err = verify.WriteReport(c.App.Writer, report)
-			}
-			if err != nil {
+			result := verify.Verify(p.Name, required, target, verify.VerifyOptions{Machine: model.Native(), Keys: p.VerifyKeys})
+			if err := report.VerifyFormats[format](c.App.Writer, result); err != nil {
 				return failedError(err)
 			}
-			if n := report.Failed(); n > 0 {
+			if n := result.Failed(); n > 0 {
 				return failedError(fmt.Errorf("%d controls fail", n))
 			}
 			return nil

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/auditpack/auditpack/compile"
+	"github.com/auditpack/auditpack/internal/report"
 	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
 )
@@ -63,51 +64,18 @@ func TargetFromOrdered(name string, o *compile.Compiled) *Target {
 	return t
 }
 
-// Status of a control.
-const (
-	Pass = "PASS"
-	Fail = "FAIL"
+// The report types are the report layer's, which writes them.
+type (
+	Report        = report.Report
+	ControlResult = report.ControlResult
+	Evidence      = report.Evidence
 )
 
-// ControlResult is the verdict on one control with its evidence.
-type ControlResult struct {
-	ID       string
-	Status   string
-	Evidence []Evidence // what in the target implements it
-	Missing  []string   // what to add to the target, each with the requirement it comes from
-	Notes    []string   // partial exclusions and the like, which do not fail it
-}
-
-// Evidence is a target line, or a setting, that implements a control.
-type Evidence struct {
-	Origin  packs.Origin
-	Setting string // "-e 2" for a setting; empty for a rule line
-}
-
-func (e Evidence) String() string {
-	if e.Setting != "" {
-		return e.Setting
-	}
-	return e.Origin.String()
-}
-
-// Report is verify's answer for a whole profile.
-type Report struct {
-	Profile string
-	Target  string
-	Results []ControlResult
-}
-
-// Failed counts the controls that fail.
-func (r *Report) Failed() int {
-	n := 0
-	for _, c := range r.Results {
-		if c.Status == Fail {
-			n++
-		}
-	}
-	return n
-}
+// Status of a control.
+const (
+	Pass = report.Pass
+	Fail = report.Fail
+)
 
 // VerifyOptions tune the comparison.
 type VerifyOptions struct {

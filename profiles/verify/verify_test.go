@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/auditpack/auditpack/compile"
+	"github.com/auditpack/auditpack/internal/report"
 	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
 	"github.com/auditpack/auditpack/profiles"
@@ -62,7 +63,7 @@ func TestVerifyByMeaning(t *testing.T) {
 		r := verifyFile(t, "testdata/req.toml", "testdata/req", "testdata/targets/"+name+".rules")
 		if got := failing(r); !slices.Equal(got, want) {
 			var b strings.Builder
-			WriteReport(&b, r)
+			report.WriteReport(&b, r)
 			t.Errorf("%s: failing %v, want %v\n%s", name, got, want, b.String())
 		}
 		if len(r.Results) != 5 {

@@ -1,4 +1,4 @@
-package verify
+package report
 
 import (
 	"encoding/json"
@@ -6,7 +6,57 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/auditpack/auditpack/packs/model"
 )
+
+// Verify's report: a result per control of a profile.
+
+// Status of a control.
+const (
+	Pass = "PASS"
+	Fail = "FAIL"
+)
+
+// ControlResult is the verdict on one control with its evidence.
+type ControlResult struct {
+	ID       string
+	Status   string
+	Evidence []Evidence // what in the target implements it
+	Missing  []string   // what to add to the target, each with the requirement it comes from
+	Notes    []string   // partial exclusions and the like, which do not fail it
+}
+
+// Evidence is a target line, or a setting, that implements a control.
+type Evidence struct {
+	Origin  model.Origin
+	Setting string // "-e 2" for a setting; empty for a rule line
+}
+
+func (e Evidence) String() string {
+	if e.Setting != "" {
+		return e.Setting
+	}
+	return e.Origin.String()
+}
+
+// Report is verify's answer for a whole profile.
+type Report struct {
+	Profile string
+	Target  string
+	Results []ControlResult
+}
+
+// Failed counts the controls that fail.
+func (r *Report) Failed() int {
+	n := 0
+	for _, c := range r.Results {
+		if c.Status == Fail {
+			n++
+		}
+	}
+	return n
+}
 
 // WriteReport prints one line per control: status and evidence (the target
 // lines that implement it) or what is missing, then a summary.
@@ -73,30 +123,29 @@ func WriteReportJSON(w io.Writer, r *Report) error {
 	return enc.Encode(out)
 }
 
-// WriteControls lists every control of a rule set with the lines that
-// implement it.
-func WriteControls(w io.Writer, controls []Control) error {
-	for _, c := range controls {
-		if _, err := fmt.Fprintf(w, "%s\n", c.ID); err != nil {
-			return err
-		}
-		for _, it := range c.Items {
-			fmt.Fprintf(w, "    %s  %s\n", it.Origin.Describe(), strings.TrimSpace(it.Text))
-		}
-	}
-	return nil
-}
-
 // WriteReportGitHub prints a GitHub Actions annotation per failing control.
 func WriteReportGitHub(w io.Writer, r *Report) error {
 	for _, c := range r.Results {
 		if c.Status != Fail {
 			continue
 		}
-		msg := strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(strings.Join(c.Missing, "\n"))
-		if _, err := fmt.Fprintf(w, "::error title=%s not covered::%s\n", c.ID, msg); err != nil {
+		if _, err := fmt.Fprintf(w, "::error title=%s::%s\n", ghProperty(c.ID+" not covered"), ghData(strings.Join(c.Missing, "\n"))); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// WriteReportJUnit reports verify as one test case per control.
+func WriteReportJUnit(w io.Writer, r *Report) error {
+	var cases []JUnitCase
+	for _, c := range r.Results {
+		cases = append(cases, JUnitCase{Name: c.ID, Failures: c.Missing})
+	}
+	return WriteJUnit(w, "auditpack verify "+r.Profile, cases)
+}
+
+// VerifyFormats are verify's output formats, by --format name.
+var VerifyFormats = map[string]func(io.Writer, *Report) error{
+	"text": WriteReport, "json": WriteReportJSON, "github": WriteReportGitHub, "junit": WriteReportJUnit,
 }

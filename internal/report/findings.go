@@ -1,29 +1,37 @@
-package lint
+package report
 
 import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
-	"github.com/auditpack/auditpack/packs"
+	"github.com/auditpack/auditpack/packs/model"
 )
 
-// Formats are the output formats, by --format name.
-var Formats = map[string]func(io.Writer, *Result, string) error{
+// Formats are lint's output formats, by --format name.
+var Formats = map[string]func(io.Writer, *Findings, string) error{
 	"text":   WriteText,
 	"json":   WriteJSON,
 	"sarif":  WriteSARIF,
 	"github": WriteGitHub,
-	"junit":  WriteJUnitResult,
+	"junit":  WriteJUnitFindings,
 }
 
-// FormatNames lists the formats for help texts.
-const FormatNames = "text, json, sarif, github, junit"
+// FormatNames lists the names of a format table for help texts, sorted.
+func FormatNames[F any](formats map[string]F) string {
+	names := make([]string, 0, len(formats))
+	for n := range formats {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
 
 // WriteText prints "file:line: severity: message [ID]" lines, then a
 // summary line.
-func WriteText(w io.Writer, r *Result, _ string) error {
+func WriteText(w io.Writer, r *Findings, _ string) error {
 	for _, d := range r.Diagnostics {
 		pack := ""
 		if d.Origin.Pack != "" {
@@ -63,7 +71,7 @@ type jsonSummary struct {
 }
 
 // WriteJSON prints one object: {"diagnostics":[...],"summary":{...}}.
-func WriteJSON(w io.Writer, r *Result, _ string) error {
+func WriteJSON(w io.Writer, r *Findings, _ string) error {
 	out := struct {
 		Diagnostics []jsonDiagnostic `json:"diagnostics"`
 		Summary     jsonSummary      `json:"summary"`
@@ -86,7 +94,7 @@ func WriteJSON(w io.Writer, r *Result, _ string) error {
 
 // WriteGitHub prints GitHub Actions workflow commands, which the runner
 // turns into annotations on the files.
-func WriteGitHub(w io.Writer, r *Result, _ string) error {
+func WriteGitHub(w io.Writer, r *Findings, _ string) error {
 	for _, d := range r.Diagnostics {
 		level := map[Severity]string{Error: "error", Warning: "warning", Info: "notice"}[d.Severity]
 		msg := d.Message
@@ -98,15 +106,6 @@ func WriteGitHub(w io.Writer, r *Result, _ string) error {
 		}
 	}
 	return nil
-}
-
-// GitHub's escaping of workflow command data and properties.
-func ghData(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
-}
-
-func ghProperty(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
 }
 
 // sarif* are the parts of SARIF 2.1.0 auditpack writes.
@@ -186,7 +185,7 @@ const checksDocURL = "https://github.com/auditpack/auditpack/blob/main/docs/chec
 
 // WriteSARIF prints a SARIF 2.1.0 log with one reporting descriptor per
 // check that ran.
-func WriteSARIF(w io.Writer, r *Result, toolVersion string) error {
+func WriteSARIF(w io.Writer, r *Findings, toolVersion string) error {
 	run := sarifRun{Tool: sarifTool{Driver: sarifDriver{Name: "auditpack", Version: toolVersion,
 		InformationURI: "https://github.com/auditpack/auditpack"}}, Results: []sarifResult{}}
 	index := map[string]int{}
@@ -213,7 +212,7 @@ func WriteSARIF(w io.Writer, r *Result, toolVersion string) error {
 	return enc.Encode(sarifLog{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []sarifRun{run}})
 }
 
-func sarifLoc(o packs.Origin, id int) sarifLocation {
+func sarifLoc(o model.Origin, id int) sarifLocation {
 	// A finding about a whole file (line 0) points at its first line.
 	line := max(o.Line, 1)
 	return sarifLocation{ID: id, PhysicalLocation: sarifPhysicalLocation{
@@ -222,7 +221,7 @@ func sarifLoc(o packs.Origin, id int) sarifLocation {
 
 // sarifURI names an embedded pack's file by pack, so it is not mistaken
 // for a file of the repository.
-func sarifURI(o packs.Origin) string {
+func sarifURI(o model.Origin) string {
 	if o.Pack != "" && !strings.Contains(o.File, "/") {
 		return "auditpack:" + o.Pack + "/" + o.File
 	}

@@ -1,4 +1,4 @@
-package lint
+package report
 
 import (
 	"encoding/xml"
@@ -56,9 +56,9 @@ func WriteJUnit(w io.Writer, suite string, cases []JUnitCase) error {
 	return err
 }
 
-// WriteJUnitResult reports lint as one test case per check that ran,
+// WriteJUnitFindings reports lint as one test case per check that ran,
 // failed by its findings.
-func WriteJUnitResult(w io.Writer, r *Result, _ string) error {
+func WriteJUnitFindings(w io.Writer, r *Findings, _ string) error {
 	var cases []JUnitCase
 	for _, c := range r.Checks {
 		jc := JUnitCase{Name: c.ID}
