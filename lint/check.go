@@ -26,16 +26,6 @@ const (
 // ParseSeverity reads "error", "warning" or "info".
 func ParseSeverity(s string) (Severity, error) { return report.ParseSeverity(s) }
 
-// Stage orders checks that need the findings of others.
-type Stage uint8
-
-// Stages: most checks look at rules; a few judge the other findings.
-const (
-	StageRules    Stage = iota
-	StageFindings       // runs after every rules check, sees its findings
-	StageSuppress       // last: may drop findings (suppression comments)
-)
-
 // Check is one lint check.
 type Check struct {
 	ID       string   // e.g. "ORD-NEVER-SHADOWS-ALWAYS"
@@ -51,8 +41,11 @@ type Check struct {
 	// tables are older than the kernel): apply loads it, but augenrules
 	// --load at boot stops there.
 	FailsBoot bool
-	Stage     Stage
-	Run       func(*Pass)
+	// Reads selects the checks whose findings this check reads
+	// (Pass.Findings): the runner runs them first. Nil for a check that
+	// looks at the rules alone.
+	Reads func(*Check) bool
+	Run   func(*Pass)
 }
 
 var registry []*Check
@@ -99,8 +92,7 @@ type Pass struct {
 	*RuleSet
 	check    *Check
 	report   func(Diagnostic)
-	findings []Diagnostic  // of earlier stages
-	all      *[]Diagnostic // every finding, for StageSuppress
+	findings []Diagnostic // of the checks it reads
 }
 
 // Reportf reports a finding at o; related names the other lines involved.
@@ -108,7 +100,7 @@ func (p *Pass) Reportf(o packs.Origin, related []packs.Origin, format string, ar
 	p.report(Diagnostic{Check: p.check.ID, Severity: p.check.Severity, Origin: o, Message: fmt.Sprintf(format, args...), Related: related})
 }
 
-// Findings are the diagnostics of the earlier stages.
+// Findings are the diagnostics of the checks this check reads.
 func (p *Pass) Findings() []Diagnostic { return p.findings }
 
 // WriteCatalogue writes every check's ID, severity, title and doc as

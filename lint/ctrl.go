@@ -100,7 +100,7 @@ var _ = register(&Check{
 	ID:       "CTRL-IMMUTABLE-UNREACHABLE",
 	Title:    "-e 2 is never reached",
 	Severity: Error,
-	Stage:    StageFindings,
+	Reads:    func(c *Check) bool { return c.FailsLoad },
 	Doc: `auditctl stops at the first line it cannot load, so the final -e 2 never runs: the host
 is neither complete nor locked, and "auditctl -l" still exits 0. -c and -i make auditctl go on
 past errors, which hides them instead.
@@ -119,12 +119,7 @@ Good: fix every line auditpack reports as failing to load; leave out -c and -i.`
 		if last.Directive.Option != packs.OptEnabled || last.Directive.Value != "2" {
 			return
 		}
-		var failing []Diagnostic
-		for _, d := range p.Findings() {
-			if c, err := Lookup(d.Check); err == nil && c.FailsLoad {
-				failing = append(failing, d)
-			}
-		}
+		failing := p.Findings()
 		if len(failing) > 0 {
 			first := failing[0]
 			for _, d := range failing {

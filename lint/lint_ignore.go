@@ -6,11 +6,13 @@ import (
 	"github.com/auditpack/auditpack/packs"
 )
 
+// ignoreCheck reports suppression comments without reason or effect.
+const ignoreCheck = "LINT-IGNORE"
+
 var _ = register(&Check{
-	ID:       "LINT-IGNORE",
+	ID:       ignoreCheck,
 	Title:    "suppression comment without reason or effect",
 	Severity: Warning,
-	Stage:    StageSuppress,
 	Doc: `A "# auditpack:ignore CHECK-ID reason" comment on the line above a rule silences that
 check for that rule. The reason is required, so the next reader knows why the finding is
 fine; a comment without one silences nothing. A comment that silences nothing (the check no
@@ -23,29 +25,55 @@ Bad:
 Good:
     # auditpack:ignore ORD-KEY-SHADOW the earlier rule's key is the one our SIEM uses
     -a always,exit -F arch=b64 -S openat -k late`,
-	Run: func(p *Pass) { *p.all = applyIgnores(p, *p.all) },
+	Run: func(p *Pass) {
+		for _, ig := range ignoresOf(p.Ordered.Files) {
+			msg := ""
+			switch _, unknown := Lookup(ig.Check); {
+			case ig.Check == "":
+				msg = "auditpack:ignore needs a check ID and a reason: # auditpack:ignore CHECK-ID why it is fine here"
+			case unknown != nil:
+				msg = fmt.Sprintf("auditpack:ignore %s: no such check (auditpack explain --list); name one check per comment", ig.Check)
+			case ig.Reason == "":
+				msg = fmt.Sprintf("auditpack:ignore %s has no reason, so it silences nothing; say why the finding is fine here", ig.Check)
+			case ig.Target == 0:
+				msg = fmt.Sprintf("auditpack:ignore %s is not directly above a rule line; put it on the line above the rule", ig.Check)
+			}
+			if msg != "" {
+				p.Reportf(ig.Origin, nil, "%s", msg)
+			}
+		}
+	},
 })
 
-// applyIgnores drops the findings a suppression comment above their line
-// silences, and reports the comments without a reason or effect.
-func applyIgnores(p *Pass, diags []Diagnostic) []Diagnostic {
+func ignoresOf(files []*packs.File) []*packs.Ignore {
+	var all []*packs.Ignore
+	for _, f := range files {
+		for i := range f.Ignores {
+			all = append(all, &f.Ignores[i])
+		}
+	}
+	return all
+}
+
+// suppress drops the findings a valid suppression comment above their
+// line silences, and reports, as LINT-IGNORE, the valid comments that
+// silence nothing.
+func suppress(files []*packs.File, diags []Diagnostic, severity Severity) []Diagnostic {
 	type key struct {
 		file  string
 		line  int
 		check string
 	}
 	ignores := map[key]*packs.Ignore{}
-	used := map[*packs.Ignore]bool{}
-	var all []*packs.Ignore
-	for _, f := range p.Ordered.Files {
+	for _, f := range files {
 		for i := range f.Ignores {
 			ig := &f.Ignores[i]
-			all = append(all, ig)
-			if ig.Reason != "" && ig.Target > 0 {
+			if _, unknown := Lookup(ig.Check); unknown == nil && ig.Reason != "" && ig.Target > 0 {
 				ignores[key{f.Path, ig.Target, ig.Check}] = ig
 			}
 		}
 	}
+	used := map[*packs.Ignore]bool{}
 	kept := diags[:0]
 	for _, d := range diags {
 		if ig := ignores[key{d.Origin.File, d.Origin.Line, d.Check}]; ig != nil {
@@ -54,20 +82,10 @@ func applyIgnores(p *Pass, diags []Diagnostic) []Diagnostic {
 		}
 		kept = append(kept, d)
 	}
-	for _, ig := range all {
-		msg := ""
-		switch {
-		case ig.Check == "":
-			msg = "auditpack:ignore needs a check ID and a reason: # auditpack:ignore CHECK-ID why it is fine here"
-		case ig.Reason == "":
-			msg = fmt.Sprintf("auditpack:ignore %s has no reason, so it silences nothing; say why the finding is fine here", ig.Check)
-		case ig.Target == 0:
-			msg = fmt.Sprintf("auditpack:ignore %s is not directly above a rule line; put it on the line above the rule", ig.Check)
-		case !used[ig]:
-			msg = fmt.Sprintf("auditpack:ignore %s silences nothing on line %d; remove it", ig.Check, ig.Target)
-		}
-		if msg != "" {
-			kept = append(kept, Diagnostic{Check: p.check.ID, Severity: p.check.Severity, Origin: ig.Origin, Message: msg})
+	for _, ig := range ignoresOf(files) {
+		if k := (key{ig.Origin.File, ig.Target, ig.Check}); ignores[k] == ig && !used[ig] {
+			kept = append(kept, Diagnostic{Check: ignoreCheck, Severity: severity, Origin: ig.Origin,
+				Message: fmt.Sprintf("auditpack:ignore %s silences nothing on line %d; remove it", ig.Check, ig.Target)})
 		}
 	}
 	return kept

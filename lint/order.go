@@ -1,8 +1,6 @@
 package lint
 
 import (
-	"math/bits"
-	"path"
 	"strings"
 
 	"github.com/auditpack/auditpack/packs"
@@ -16,161 +14,6 @@ import (
 type shadow struct {
 	a, b  *model.Rule
 	check string
-}
-
-// coverIndex finds, for a rule, the earlier rules that may cover it,
-// without comparing all pairs. A rule that pins a value (path=X, exe=Y,
-// uid=5, exit=-EACCES) can only cover rules that pin the same value, and a
-// rule can only cover rules whose syscalls it sees: rules are filed under
-// their first pinned value and each syscall they see, so a rule finds its
-// candidates under its own values and its first syscall. dir=D rules are
-// filed by D and found from every directory above a path.
-type coverIndex struct {
-	slots map[slot][]int   // rules by pinned value and syscall (eval positions)
-	dirs  map[string][]int // rules with dir=D, by D
-	rules []*model.Rule    // in eval order
-	seen  []int32          // scratch: the generation in which each rule was last tried
-	gen   int32
-}
-
-// slot files rules: pin is a pinned field value (zero for none); abi and
-// sys are -1 for rules that see every syscall or none.
-type slot struct {
-	pin      pin
-	abi, sys int16
-}
-
-// pin is a field pinned to one value ("path", "/etc/passwd").
-type pin struct{ field, value string }
-
-func pinKey(f model.Field) (pin, bool) {
-	if f.Op != "=" {
-		return pin{}, false
-	}
-	switch {
-	case f.Kind == model.KindString && f.Name != "dir" && f.Name != "key",
-		f.Kind == model.KindNumeric && f.Resolved:
-		return pin{f.Name, f.Text}, true
-	}
-	return pin{}, false
-}
-
-// seesSyscalls reports whether a rule is filed by syscall.
-func seesSyscalls(r *model.Rule) bool {
-	return (r.List == model.ListExit || r.List == model.ListIOUring) && !r.AllSyscalls && len(r.Syscalls) > 0
-}
-
-func newCoverIndex(rules []*model.Rule) *coverIndex {
-	ix := &coverIndex{slots: make(map[slot][]int, len(rules)), dirs: map[string][]int{}, rules: rules, seen: make([]int32, len(rules))}
-	for i, r := range rules {
-		pin, pinned := anchor(r)
-		if dir, ok := dirOf(r); !pinned && ok {
-			d := strings.TrimRight(dir, "/")
-			ix.dirs[d] = append(ix.dirs[d], i)
-			continue
-		}
-		if !seesSyscalls(r) {
-			k := slot{pin, -1, -1}
-			ix.slots[k] = append(ix.slots[k], i)
-			continue
-		}
-		for abi := range r.ABIs {
-			if r.ABIs[abi] {
-				eachSyscall(r.WireMask, func(n int) bool {
-					k := slot{pin, int16(abi), int16(n)}
-					ix.slots[k] = append(ix.slots[k], i)
-					return true
-				})
-			}
-		}
-	}
-	return ix
-}
-
-// eachSyscall calls f for each syscall in the mask until f returns false.
-func eachSyscall(m *model.Mask, f func(int) bool) {
-	for w, word := range m {
-		for word != 0 {
-			if !f(w*32 + bits.TrailingZeros32(word)) {
-				return
-			}
-			word &= word - 1
-		}
-	}
-}
-
-// anchor is the first pinned value of a rule: every rule it covers pins it too.
-func anchor(r *model.Rule) (pin, bool) {
-	for _, f := range r.Fields {
-		if key, ok := pinKey(f); ok {
-			return key, true
-		}
-	}
-	return pin{}, false
-}
-
-// dirOf is the value of the rule's first dir= constraint.
-func dirOf(r *model.Rule) (string, bool) {
-	for _, f := range r.Fields {
-		if f.Name == "dir" {
-			return f.Text, f.Op == "="
-		}
-	}
-	return "", false
-}
-
-// earliestCover returns the first rule before position j (in eval order)
-// that covers rule j, or -1.
-func (ix *coverIndex) earliestCover(j int) int {
-	b := ix.rules[j]
-	ix.gen++
-	best := -1
-	try := func(cands []int) {
-		for _, i := range cands {
-			if i >= j {
-				break // positions are ascending
-			}
-			if (best >= 0 && i >= best) || ix.seen[i] == ix.gen {
-				continue
-			}
-			ix.seen[i] = ix.gen
-			if model.Covers(ix.rules[i], b) {
-				best = i
-			}
-		}
-	}
-	// b's first syscall in its first ABI: every cover sees it.
-	abi, sys := int16(-1), int16(-1)
-	if b.List == model.ListExit || b.List == model.ListIOUring {
-		for a := range b.ABIs {
-			if b.ABIs[a] {
-				abi = int16(a)
-				eachSyscall(b.WireMask, func(n int) bool { sys = int16(n); return false })
-				break
-			}
-		}
-	}
-	tryPin := func(p pin) {
-		try(ix.slots[slot{p, -1, -1}])
-		if sys >= 0 {
-			try(ix.slots[slot{p, abi, sys}])
-		}
-	}
-	tryPin(pin{})
-	for _, f := range b.Fields {
-		if key, ok := pinKey(f); ok {
-			tryPin(key)
-		}
-		if (f.Name == "path" || f.Name == "dir") && f.Op == "=" {
-			for d := strings.TrimRight(f.Text, "/"); ; d = path.Dir(d) {
-				try(ix.dirs[d])
-				if d == "/" || d == "." || d == "" {
-					break
-				}
-			}
-		}
-	}
-	return best
 }
 
 // shadows runs the order analysis once per rule set.
@@ -199,12 +42,12 @@ func (rs *RuleSet) shadows() []shadow {
 		// the prepend flag too), but once added it is one like any other.
 		exact[r.Identity()] = r
 	}
-	ix := newCoverIndex(rs.Eval)
+	ix := model.NewIndex(rs.Eval)
 	for j, b := range rs.Eval {
 		if duplicate[b] || b.MatchesNothing() {
 			continue
 		}
-		if i := ix.earliestCover(j); i >= 0 {
+		if i := ix.EarliestCover(j); i >= 0 {
 			a := rs.Eval[i]
 			out = append(out, shadow{a, b, classify(a, b)})
 		}

@@ -2,7 +2,9 @@ package lint
 
 import (
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/internal/report"
@@ -108,27 +110,45 @@ func Run(c *compile.Compiled, opts Options) (res *Result, err error) {
 		res.InputErrors = res.InputErrors || pe.Check == packs.CheckNotText || pe.Check == packs.CheckFileConflict
 	}
 	var diags []Diagnostic
+	severityOf := func(c *Check) Severity {
+		if s, ok := overrides[c.ID]; ok {
+			return s
+		}
+		return c.Severity
+	}
+	// Checks that read others' findings run after the rest; each sees the
+	// findings of the checks it reads.
 	checks := Checks()
-	for _, stage := range []Stage{StageRules, StageFindings, StageSuppress} {
-		earlier := append([]Diagnostic(nil), diags...)
-		for _, c := range checks {
-			if c.Stage != stage || (c.Host && opts.Host == nil) {
-				continue
-			}
-			res.Checks = append(res.Checks, report.Check{ID: c.ID, Title: c.Title, Doc: c.Doc, Severity: c.Severity})
-			severity := c.Severity
-			if s, ok := overrides[c.ID]; ok {
-				severity = s
-			}
-			pass := &Pass{RuleSet: rs, check: c, findings: earlier, all: &diags, report: func(d Diagnostic) {
-				d.Severity = severity
-				diags = append(diags, d)
-			}}
-			if err := runCheck(c, pass); err != nil {
-				return nil, err
+	reads := func(c *Check) int {
+		if c.Reads != nil {
+			return 1
+		}
+		return 0
+	}
+	slices.SortStableFunc(checks, func(a, b *Check) int { return reads(a) - reads(b) })
+	for _, c := range checks {
+		if c.Host && opts.Host == nil {
+			continue
+		}
+		res.Checks = append(res.Checks, report.Check{ID: c.ID, Title: c.Title, Doc: c.Doc, Severity: c.Severity})
+		pass := &Pass{RuleSet: rs, check: c, report: func(d Diagnostic) {
+			d.Severity = severityOf(c)
+			diags = append(diags, d)
+		}}
+		if c.Reads != nil {
+			for _, d := range diags {
+				if dc, err := Lookup(d.Check); err == nil && dc.Reads == nil && c.Reads(dc) {
+					pass.findings = append(pass.findings, d)
+				}
 			}
 		}
+		if err := runCheck(c, pass); err != nil {
+			return nil, err
+		}
 	}
+	ignore, _ := Lookup(ignoreCheck)
+	diags = suppress(rs.Ordered.Files, diags, severityOf(ignore))
+	slices.SortFunc(res.Checks, func(a, b report.Check) int { return strings.Compare(a.ID, b.ID) })
 	sort.SliceStable(diags, func(i, j int) bool {
 		a, b := diags[i], diags[j]
 		if a.Origin.File != b.Origin.File {

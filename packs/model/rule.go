@@ -76,6 +76,16 @@ func (m *Mask) Numbers() []int {
 	return out
 }
 
+// First is the lowest syscall number in the mask.
+func (m *Mask) First() (int, bool) {
+	for i, word := range m {
+		if word != 0 {
+			return i*32 + bits.TrailingZeros32(word), true
+		}
+	}
+	return 0, false
+}
+
 // MaskOf reads the mask of struct audit_rule_data.
 func MaskOf(wire []byte) *Mask {
 	m := new(Mask)

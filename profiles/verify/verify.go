@@ -125,8 +125,7 @@ type verifier struct {
 	opts     VerifyOptions
 	target   *Target
 	eval     []*model.Rule
-	bySys    [2]map[int][]int // ABI -> syscall -> eval positions of rules that see it
-	wide     []int            // rules that see every syscall, or are on other lists
+	index    *model.Index // finds the target rules that may match a requirement's events
 	settings map[packs.Option]string
 }
 
@@ -139,21 +138,7 @@ func newVerifier(t *Target, opts VerifyOptions) *verifier {
 		}
 	}
 	v.eval = model.EvalOrder(rules)
-	v.bySys = [2]map[int][]int{{}, {}}
-	for i, r := range v.eval {
-		if r.AllSyscalls || (r.List != model.ListExit && r.List != model.ListIOUring) {
-			v.wide = append(v.wide, i)
-			continue
-		}
-		for abi := range r.ABIs {
-			if !r.ABIs[abi] {
-				continue
-			}
-			for _, n := range r.WireMask.Numbers() {
-				v.bySys[abi][n] = append(v.bySys[abi][n], i)
-			}
-		}
-	}
+	v.index = model.NewIndex(v.eval)
 	return v
 }
 
@@ -223,7 +208,7 @@ func parts(r *model.Rule) []gap {
 // some only is noted.
 func (v *verifier) cover(part, req *model.Rule) (*model.Rule, string, string) {
 	note := ""
-	for _, i := range v.candidates(part) {
+	for _, i := range v.index.MayOverlap(part) {
 		t := v.eval[i]
 		if !model.Overlaps(t, part) {
 			continue
@@ -254,34 +239,6 @@ func sameKeys(have, want []string) bool {
 		}
 	}
 	return true
-}
-
-// candidates are the target rules, in evaluation order, that may see the
-// part's syscall.
-func (v *verifier) candidates(part *model.Rule) []int {
-	if part.List != model.ListExit && part.List != model.ListIOUring || part.AllSyscalls {
-		return v.wide
-	}
-	var specific []int
-	for abi := range part.ABIs {
-		if part.ABIs[abi] {
-			for _, n := range part.WireMask.Numbers() {
-				specific = v.bySys[abi][n]
-			}
-		}
-	}
-	merged := make([]int, 0, len(specific)+len(v.wide))
-	i, j := 0, 0
-	for i < len(specific) || j < len(v.wide) {
-		if j == len(v.wide) || (i < len(specific) && specific[i] < v.wide[j]) {
-			merged = append(merged, specific[i])
-			i++
-		} else {
-			merged = append(merged, v.wide[j])
-			j++
-		}
-	}
-	return merged
 }
 
 // checkSetting compares a required control setting with the target's.
