@@ -115,3 +115,166 @@ Good: never rules for what to drop, an always rule before them only for exceptio
 		}
 	},
 })
+
+var _ = register(&Check{
+	ID:        "LST-MSGTYPE-UNKNOWN",
+	Title:     "unknown message type",
+	Severity:  Error,
+	FailsLoad: true,
+	Run:       reportModel,
+	Doc: `msgtype takes a record type name known to auditctl (CWD, PATH, USER_LOGIN, ...) or a
+number. An unknown name is rejected ("-F unknown message type") and the load stops.
+
+Bad:
+    -a never,exclude -F msgtype=ALL
+
+Good:
+    -a never,exclude -F msgtype=CRYPTO_KEY_USER`,
+})
+
+var _ = register(&Check{
+	ID:       "LST-TASK-NEVER-GLOBAL",
+	Title:    "-a never,task turns syscall auditing off",
+	Severity: Error,
+	Doc: `"-a never,task" without fields gives every task created afterwards no audit context at all:
+no syscall rule and no watch can ever fire for it (tasks already running are unaffected). It
+is the "no audit" default of some distributions, and it silently disables every exit rule
+and watch of the set.
+
+Bad:
+    -a never,task
+    -w /etc/passwd -p wa -k identity
+
+Good: remove "-a never,task" when the set has syscall rules or watches.`,
+	Run: func(p *Pass) {
+		exitRules := 0
+		for _, r := range p.Rules {
+			if r.List == model.ListExit {
+				exitRules++
+			}
+		}
+		if exitRules == 0 {
+			return
+		}
+		for _, r := range p.Rules {
+			if r.List == model.ListTask && r.Action == model.Never && len(r.Fields) == 0 {
+				p.Reportf(r.Item.Origin, nil, "-a never,task gives every new task no audit context: the %d syscall rules and watches of this set never fire; remove it", exitRules)
+			}
+		}
+	},
+})
+
+var _ = register(&Check{
+	ID:       "LST-EXCLUDE-EVERYTHING",
+	Title:    "exclude rule that drops syscall records",
+	Severity: Error,
+	Doc: `The exclude list filters every record before it is written, including the SYSCALL records
+that exit rules produce. An exclude rule without fields, or one whose msgtype range takes in
+SYSCALL (1300), makes every syscall rule and watch of the set record nothing. On this list
+the action does not matter: any match drops the record.
+
+Bad:
+    -a always,exclude -F msgtype>0
+    -a never,exclude
+
+Good:
+    -a always,exclude -F msgtype=CRYPTO_KEY_USER`,
+	Run: func(p *Pass) {
+		for _, r := range p.Rules {
+			if r.List != model.ListExclude {
+				continue
+			}
+			if dropsSyscallRecords(r) {
+				p.Reportf(r.Item.Origin, nil, "this exclude rule drops SYSCALL records: every syscall rule and watch of the set records nothing; exclude single record types (e.g. msgtype=CRYPTO_KEY_USER)")
+			}
+		}
+	},
+})
+
+var _ = register(&Check{
+	ID:       "LST-FILTER-UNSUPPORTED-FIELD",
+	Title:    "field the user or exclude filter cannot evaluate",
+	Severity: Error,
+	Doc: `The kernel's user and exclude filters know only pid, uid, gid, auid, msgtype, exe and the
+subj_* fields. Any other field (euid, sessionid, arch, a0, ...) makes the kernel stop
+evaluating the list and keep the record: this rule and every later rule of the list are
+skipped for the records that reach it. Newer auditctl versions accept such rules.
+
+Bad:
+    -a never,user -F euid=12345
+    -a never,user -F msgtype=USER_CMD
+
+Good:
+    -a never,user -F uid=12345
+    -a never,user -F msgtype=USER_CMD`,
+	Run: func(p *Pass) {
+		for _, r := range p.Rules {
+			if r.List != model.ListUser && r.List != model.ListExclude {
+				continue
+			}
+			for _, f := range r.Fields {
+				name := f.Name
+				if f.Kind == model.KindCompare {
+					name = "-C " + f.Name
+				} else if f.Def.UserFilter || f.Def.ExitOnly {
+					continue // exit-only fields are FLD-NOT-VALID-FOR-LIST
+				}
+				p.Reportf(r.Item.Origin, nil, "the %s filter cannot evaluate %s: the kernel stops at this rule and keeps the record, skipping every later %s rule; use pid, uid, gid, auid, msgtype, exe or subj_*",
+					r.List, name, r.List)
+			}
+		}
+	},
+})
+
+var _ = register(&Check{
+	ID:       "LST-EXCLUDE-STRUCTURAL-TYPES",
+	Title:    "exclusion of records events or compliance need",
+	Severity: Warning,
+	Doc: `Excluding CWD, PATH, EOE or PROCTITLE saves little and breaks events: PATH records carry
+the file a watch fired on, EOE ends each event for dispatchers (laurel, audisp plugins), and
+CONFIG_CHANGE, DAEMON_* and USER_AUTH/LOGIN/CMD are the tamper and login evidence STIG and
+PCI DSS require. Drop noise by what produces it (exe=, uid=) or by noisy types such as
+CRYPTO_KEY_USER, not by the parts of an event.
+
+Bad:
+    -a always,exclude -F msgtype=EOE
+
+Good:
+    -a always,exclude -F msgtype=CRYPTO_KEY_USER`,
+	Run: func(p *Pass) {
+		for _, r := range p.Rules {
+			if r.List != model.ListExclude {
+				continue
+			}
+			msg := r.FieldsNamed("msgtype")
+			if len(msg) == 0 || dropsSyscallRecords(r) {
+				continue // LST-EXCLUDE-EVERYTHING reports these
+			}
+			var dropped []string
+			for _, name := range structuralTypes {
+				if t, ok := model.RecordType(name); ok && allows(msg, t) {
+					dropped = append(dropped, name)
+				}
+			}
+			if len(dropped) > 0 {
+				p.Reportf(r.Item.Origin, nil, "this exclusion drops %s records, which events or compliance need; exclude noise by exe=, uid= or noisy types instead", strings.Join(dropped, ", "))
+			}
+		}
+	},
+})
+
+// dropsSyscallRecords says whether an exclude rule drops every SYSCALL
+// record: no field but msgtype, and msgtype lets SYSCALL through.
+func dropsSyscallRecords(r *model.Rule) bool {
+	msg := r.FieldsNamed("msgtype")
+	return len(r.Fields) == len(msg) && allows(msg, model.RecordSyscall)
+}
+
+// structuralTypes are record types an exclusion must not drop: the parts
+// of every syscall event, and the evidence of audit tampering and logins
+// that compliance profiles require.
+var structuralTypes = []string{
+	"SYSCALL", "EOE", "CWD", "PATH", "PROCTITLE", "EXECVE",
+	"CONFIG_CHANGE", "DAEMON_START", "DAEMON_END", "DAEMON_ABORT", "DAEMON_CONFIG",
+	"USER_AUTH", "USER_LOGIN", "USER_CMD", "USER_ACCT", "LOGIN",
+}

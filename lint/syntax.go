@@ -187,3 +187,20 @@ Good:
     -a always,exit -F arch=b64 -S openat -k access`,
 	Run: reportModel,
 })
+
+var _ = register(&Check{
+	ID:        "SYN-FIELD-COUNT",
+	Title:     "more fields than auditctl sends in one rule",
+	Severity:  Error,
+	FailsLoad: true,
+	Doc: `auditctl sends at most 63 fields in one rule, counting arch, every -F and the key;
+the next is refused ("Too many fields in rule") and the load stops. Long exclusion lists
+(uid!=, msgtype=) hit it; fields are AND-ed, so split such a list over several rules the
+way the kernel combines them (one never rule per group, or one always rule per value).
+
+Bad:
+    -a always,exit -F arch=b64 -S openat -F uid!=1 -F uid!=2 ... -F uid!=63 -k k
+
+Good: the same exclusions over two never rules placed before the always rule.`,
+	Run: reportModel,
+})
