@@ -12,7 +12,6 @@ import (
 	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/internal/host"
 	"github.com/auditpack/auditpack/internal/report"
-	"github.com/auditpack/auditpack/lint"
 	"github.com/auditpack/auditpack/packs/model"
 	"github.com/auditpack/auditpack/profiles"
 )
@@ -61,12 +60,14 @@ Examples:
 			// auditctl would refuse, unreadable ones included.
 			target := model.Native()
 			merged := compile.Build(sel, target)
-			findings, err := lint.Run(merged, lint.Options{Host: host.Local{}})
+			checked, err := apply.Preflight(merged, host.Local{})
+			if checked != nil && len(checked.Diagnostics) > 0 {
+				if werr := report.WriteText(c.App.ErrWriter, &checked.Findings, version); werr != nil {
+					return failedError(werr)
+				}
+			}
 			if err != nil {
 				return failedError(err)
-			}
-			if err := preflight(c.App.ErrWriter, findings); err != nil {
-				return err
 			}
 			if err := merged.Renderable(); err != nil {
 				return inputError(err)
@@ -100,33 +101,6 @@ Examples:
 			return nil
 		},
 	}
-}
-
-// preflight refuses a rule set with lines the kernel would refuse, listing
-// all of them. Lines only this host's older auditctl refuses are named as
-// warnings: apply loads them, the next boot's augenrules --load does not.
-func preflight(w io.Writer, res *lint.Result) error {
-	var refused, bootOnly []lint.Diagnostic
-	for _, d := range res.Diagnostics {
-		switch c, _ := lint.Lookup(d.Check); {
-		case c == nil:
-		case c.FailsLoad:
-			refused = append(refused, d)
-		case c.FailsBoot:
-			d.Severity = lint.Warning
-			bootOnly = append(bootOnly, d)
-		}
-	}
-	res.Diagnostics = append(refused, bootOnly...)
-	if len(res.Diagnostics) > 0 {
-		if err := report.WriteText(w, &res.Findings, version); err != nil {
-			return failedError(err)
-		}
-	}
-	if len(refused) > 0 {
-		return failedError(fmt.Errorf("the kernel would refuse %s; nothing was changed", plural(len(refused), "line")))
-	}
-	return nil
 }
 
 func isTerminal(w io.Writer) bool {

@@ -1,0 +1,40 @@
+package apply
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/auditpack/auditpack/compile"
+	"github.com/auditpack/auditpack/internal/host"
+	"github.com/auditpack/auditpack/packs"
+)
+
+// loader309 is this machine with auditctl 3.0.9, whatever is installed.
+type loader309 struct{ host.Local }
+
+func (loader309) LoaderVersion() (string, bool) { return "3.0.9", true }
+
+func TestPreflightKeepsOnlyWhatDecidesALoad(t *testing.T) {
+	text := strings.Join([]string{
+		"-a always,exit -F arch=b64 -S openat -F exit=-EACCES -k access", // loads
+		"-a always,exit -F arch=b64 -S no_such_call -k bad",              // refused by auditctl
+		"-a always,io_uring -S openat -k uring",                          // auditctl 3.0.9 has no io_uring list
+		"-a always,exit -F arch=b64 -S chmod",                            // loads; only a style finding (no key)
+	}, "\n") + "\n"
+	file := packs.ParseFile("t.rules", "t.rules", nil, []byte(text))
+	res, err := Preflight(compile.Build(&packs.Selection{Files: []*packs.File{file}}), loader309{})
+	var refused *RefusedError
+	if !errors.As(err, &refused) || refused.Lines != 1 {
+		t.Fatalf("err = %v, want the one refused line", err)
+	}
+	var got []string
+	for _, d := range res.Diagnostics {
+		got = append(got, fmt.Sprintf("%d:%s:%s", d.Origin.Line, d.Severity, d.Check))
+	}
+	want := []string{"2:error:ARCH-SYSCALL-UNKNOWN", "3:warning:LST-LIST-TOO-NEW-FOR-LOADER"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("preflight kept %q, want %q: the refused line first, then the boot-only one as a warning, no style findings", got, want)
+	}
+}
