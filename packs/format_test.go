@@ -3,10 +3,10 @@ package packs_test
 import (
 	"bytes"
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/auditpack/auditpack/apply"
+	"github.com/auditpack/auditpack/internal/corpus"
 	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
 )
@@ -38,11 +38,7 @@ func TestFormatCanonical(t *testing.T) {
 // kernel identity and go-libaudit wire data, every directive its value;
 // and formatting twice changes nothing more.
 func TestFormatKeepsMeaning(t *testing.T) {
-	var files []string
-	for _, pattern := range []string{"*/*.rules", "../../shared/corpus/*/*.rules", "../lint/testdata/*.rules", "../compile/testdata/*/*.rules"} {
-		m, _ := filepath.Glob(pattern)
-		files = append(files, m...)
-	}
+	files := corpus.RuleFiles(t, "*/*.rules", "../lint/testdata/*.rules", "../compile/testdata/*/*.rules")
 	x86 := model.Targets["x86_64"]
 	checked := 0
 	for _, path := range files {

@@ -4,14 +4,15 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
-	"github.com/auditpack/auditpack/internal/host"
-	"github.com/auditpack/auditpack/packs/model"
 	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/auditpack/auditpack/internal/host"
+	"github.com/auditpack/auditpack/packs/model"
 
 	"github.com/elastic/go-libaudit/v2/rule"
 	"github.com/elastic/go-libaudit/v2/rule/flags"
@@ -265,11 +266,7 @@ func TestParseBinaryFile(t *testing.T) {
 // commas (it splits them). The mask's last 16 bits are syscall classes the
 // kernel clears on arrival; go-libaudit sets them for "all", we do not.
 func TestEncodeMatchesGoLibaudit(t *testing.T) {
-	var files []string
-	for _, pattern := range []string{"*/*.rules", "../../shared/corpus/*/*.rules", "../testdata/*/*.rules"} {
-		m, _ := filepath.Glob(pattern)
-		files = append(files, m...)
-	}
+	files := corpus.RuleFiles(t, "*/*.rules", "../testdata/*/*.rules")
 	x86 := model.Targets["x86_64"]
 	compared := 0
 	for _, path := range files {
@@ -329,11 +326,7 @@ func TestCorpusHasNoParseErrors(t *testing.T) {
 // --kernel reads the kernel's rules) is the same rule: encoding it again
 // gives the same bytes, and the kernel's identity is the same.
 func TestDecodeInvertsEncode(t *testing.T) {
-	var files []string
-	for _, pattern := range []string{"*/*.rules", "../../shared/corpus/*/*.rules", "../testdata/*/*.rules", "../lint/testdata/*.rules"} {
-		m, _ := filepath.Glob(pattern)
-		files = append(files, m...)
-	}
+	files := corpus.RuleFiles(t, "*/*.rules", "../testdata/*/*.rules", "../lint/testdata/*.rules")
 	x86 := model.Targets["x86_64"]
 	checked := 0
 	for _, path := range files {
