@@ -68,17 +68,30 @@ func (l *Line) Canonical() string {
 	writeFields(&b, r.Fields[:at])
 	b.WriteString(syscalls)
 	writeFields(&b, r.Fields[at:])
-	for _, k := range r.Keys {
+	writeKeys(&b, r.Keys)
+	return b.String()
+}
+
+// writeKeys spells keys as -F key= words, one per part: a key holding the
+// separator is several keys to auditctl -l and to the reader, and is
+// written so, or formatting it twice would differ.
+func writeKeys(b *strings.Builder, keys []string) {
+	if len(keys) == 0 {
+		return
+	}
+	for _, k := range strings.Split(strings.Join(keys, KeySep), KeySep) {
 		b.WriteString(" -F key=" + escape(k))
 	}
-	return b.String()
 }
 
 func writeFields(b *strings.Builder, fields []Field) {
 	for _, f := range fields {
-		if f.Kind == KindCompare {
+		switch {
+		case f.Kind == KindCompare:
 			fmt.Fprintf(b, " -C %s%s%s", f.Name, f.Op, f.Text)
-		} else {
+		case f.Def != nil && f.Def.Number == FieldKey && f.Op == "=":
+			writeKeys(b, []string{f.Text})
+		default:
 			fmt.Fprintf(b, " -F %s%s%s", f.Name, f.Op, escape(f.Text))
 		}
 	}
