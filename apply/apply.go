@@ -11,6 +11,7 @@ import (
 	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/internal/atomicfile"
 	"github.com/auditpack/auditpack/internal/report"
+	"github.com/auditpack/auditpack/lint"
 	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
 )
@@ -21,8 +22,10 @@ type Options struct {
 	// Persist, when set, is the rules file to write for the next boot
 	// (atomically, mode 0640, the old one kept as FILE.prev).
 	Persist string
-	// Rendered is the compiled rules file, written by Persist.
-	Rendered []byte
+	// Rendered is the compiled rules file, written by Persist; Run renders
+	// it with Generator (the auditpack version) in its header.
+	Rendered  []byte
+	Generator string
 	// LockPath is the lock file that keeps two applies apart.
 	LockPath string
 	// OwnedKeys, when set, limits apply to the kernel rules with a key
@@ -45,10 +48,12 @@ type SettingChange = report.SettingChange
 
 // Result is what an apply found and did.
 type Result struct {
-	Plan     *Plan
-	Settings []SettingChange
-	Locked   bool // the kernel is immutable (enabled 2): nothing could change
-	Applied  bool // the kernel was changed
+	// Preflight is what Run found the kernel or the loader would refuse.
+	Preflight *lint.Result
+	Plan      *Plan
+	Settings  []SettingChange
+	Locked    bool // the kernel is immutable (enabled 2): nothing could change
+	Applied   bool // the kernel was changed
 	// Gap is how long the longest moved rule was absent from the kernel.
 	Gap       time.Duration
 	Persisted string

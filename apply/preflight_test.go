@@ -3,6 +3,7 @@ package apply
 import (
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -36,5 +37,38 @@ func TestPreflightKeepsOnlyWhatDecidesALoad(t *testing.T) {
 	want := []string{"2:error:ARCH-SYSCALL-UNKNOWN", "3:warning:LST-LIST-TOO-NEW-FOR-LOADER"}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Fatalf("preflight kept %q, want %q: the refused line first, then the boot-only one as a warning, no style findings", got, want)
+	}
+}
+
+func TestRunOpensTheKernelOnlyForALoadableSet(t *testing.T) {
+	compiled := func(lines ...string) *compile.Compiled {
+		file := packs.ParseFile("t.rules", "t.rules", nil, []byte(strings.Join(lines, "\n")+"\n"))
+		return compile.Build(&packs.Selection{Files: []*packs.File{file}}, x86)
+	}
+	opened := 0
+	k := NewMemoryKernel(Status{Enabled: 1})
+	open := func() (Kernel, error) { opened++; return k, nil }
+	persistTo := t.TempDir() + "/audit.rules"
+	opts := Options{Persist: persistTo, Generator: "test", LockPath: t.TempDir() + "/lock"}
+
+	res, err := Run(open, compiled(rA, "-a always,exit -F arch=b64 -S no_such_call -k bad"), loader309{}, opts)
+	var refused *RefusedError
+	if !errors.As(err, &refused) || opened != 0 || res.Preflight == nil || len(res.Preflight.Diagnostics) != 1 {
+		t.Fatalf("refused set: err %v, kernel opened %d times, preflight %+v; want a RefusedError naming the line, kernel untouched", err, opened, res.Preflight)
+	}
+	if _, err := os.Stat(persistTo); err == nil {
+		t.Fatal("a refused set was persisted")
+	}
+
+	res, err = Run(open, compiled(rA, rB), loader309{}, opts)
+	if err != nil || opened != 1 || !res.Applied {
+		t.Fatalf("loadable set: err %v, opened %d, applied %v", err, opened, res.Applied)
+	}
+	if got := texts(t, k); len(got) != 2 {
+		t.Errorf("kernel holds %q, want the two rules", got)
+	}
+	data, err := os.ReadFile(persistTo)
+	if err != nil || !strings.Contains(string(data), rA) || !strings.Contains(string(data), "test") {
+		t.Errorf("persisted %q (%v): want the rendered set with its generator", data, err)
 	}
 }

@@ -56,32 +56,13 @@ Examples:
 			if err != nil {
 				return inputError(err)
 			}
-			// The preflight comes first: it names every line the kernel or
-			// auditctl would refuse, unreadable ones included.
-			target := model.Native()
-			merged := compile.Build(sel, target)
-			checked, err := apply.Preflight(merged, host.Local{})
-			if checked != nil && len(checked.Diagnostics) > 0 {
-				if werr := report.WriteText(c.App.ErrWriter, &checked.Findings, version); werr != nil {
-					return failedError(werr)
+			res, applyErr := apply.Run(openKernel, compile.Build(sel, model.Native()), host.Local{}, apply.Options{
+				DryRun: c.Bool("dry-run"), Persist: c.String("persist"), Generator: version, OwnedKeys: c.String("owned-keys")})
+			if res.Preflight != nil && len(res.Preflight.Diagnostics) > 0 {
+				if err := report.WriteText(c.App.ErrWriter, &res.Preflight.Findings, version); err != nil {
+					return failedError(err)
 				}
 			}
-			if err != nil {
-				return failedError(err)
-			}
-			if err := merged.Renderable(); err != nil {
-				return inputError(err)
-			}
-			desired, err := apply.Prepare(merged, target)
-			if err != nil {
-				return failedError(err)
-			}
-			k, err := openKernel()
-			if err != nil {
-				return failedError(err)
-			}
-			defer k.Close()
-			res, applyErr := apply.Apply(k, desired, target, apply.Options{DryRun: c.Bool("dry-run"), Persist: c.String("persist"), Rendered: merged.Render(version), OwnedKeys: c.String("owned-keys")})
 			if res.Plan != nil {
 				if format == "json" {
 					err = report.WriteApplyJSON(c.App.Writer, res.Report())

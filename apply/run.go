@@ -1,0 +1,39 @@
+package apply
+
+import (
+	"github.com/auditpack/auditpack/compile"
+	"github.com/auditpack/auditpack/lint"
+)
+
+// Run applies a compiled rule set to the kernel opened by open, for the
+// machine c was built for first (c.Targets[0]): the preflight, whose
+// findings are in Result.Preflight even when it refuses (a *RefusedError);
+// the kernel form; then Apply. The kernel is opened only once the rule set
+// is known to load, so a refused set is reported without root.
+func Run(open func() (Kernel, error), c *compile.Compiled, h lint.Host, opts Options) (*Result, error) {
+	res := &Result{}
+	checked, err := Preflight(c, h)
+	res.Preflight = checked
+	if err != nil {
+		return res, err
+	}
+	if err := c.Renderable(); err != nil {
+		return res, err
+	}
+	target := c.Targets[0]
+	d, err := Prepare(c, target)
+	if err != nil {
+		return res, err
+	}
+	k, err := open()
+	if err != nil {
+		return res, err
+	}
+	defer k.Close()
+	if opts.Persist != "" {
+		opts.Rendered = c.Render(opts.Generator)
+	}
+	applied, err := Apply(k, d, target, opts)
+	applied.Preflight = checked
+	return applied, err
+}
