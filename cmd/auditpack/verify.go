@@ -3,10 +3,10 @@ package main
 import (
 	"errors"
 	"fmt"
-	"strconv"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/auditpack/auditpack/apply"
 	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/internal/report"
 	"github.com/auditpack/auditpack/packs"
@@ -102,25 +102,9 @@ func kernelTarget() (*verify.Target, error) {
 		return nil, failedError(err)
 	}
 	defer k.Close()
-	status, err := k.Status()
+	t, err := apply.VerifyTarget(k, model.Native())
 	if err != nil {
 		return nil, failedError(err)
-	}
-	raw, err := k.Rules()
-	if err != nil {
-		return nil, failedError(err)
-	}
-	c, err := compile.FromWire(raw, model.Native())
-	if err != nil {
-		return nil, failedError(err)
-	}
-	t := verify.TargetFromOrdered("kernel", c)
-	for option, v := range map[packs.Option]uint32{packs.OptEnabled: status.Enabled, packs.OptFailure: status.Failure,
-		packs.OptBacklogLimit: status.BacklogLimit, packs.OptRateLimit: status.RateLimit, packs.OptBacklogWaitTime: status.BacklogWaitTime} {
-		t.Settings[option] = strconv.FormatUint(uint64(v), 10)
-	}
-	if status.LoginuidImmutable {
-		t.Settings[packs.OptLoginuidImmutable] = "1"
 	}
 	return t, nil
 }

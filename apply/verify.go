@@ -1,0 +1,36 @@
+package apply
+
+import (
+	"strconv"
+
+	"github.com/auditpack/auditpack/compile"
+	"github.com/auditpack/auditpack/packs"
+	"github.com/auditpack/auditpack/packs/model"
+	"github.com/auditpack/auditpack/profiles/verify"
+)
+
+// VerifyTarget is what verify --kernel checks: the kernel's rules, read
+// straight from their wire form for the machine, and its settings.
+func VerifyTarget(k Kernel, machine *model.Target) (*verify.Target, error) {
+	status, err := k.Status()
+	if err != nil {
+		return nil, err
+	}
+	raw, err := k.Rules()
+	if err != nil {
+		return nil, err
+	}
+	c, err := compile.FromWire(raw, machine)
+	if err != nil {
+		return nil, err
+	}
+	t := verify.TargetFromOrdered("kernel", c)
+	for option, name := range settingOf {
+		v, _ := statusValue(status, name)
+		t.Settings[option] = strconv.FormatUint(uint64(v), 10)
+	}
+	if status.LoginuidImmutable {
+		t.Settings[packs.OptLoginuidImmutable] = "1"
+	}
+	return t, nil
+}
