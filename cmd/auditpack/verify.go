@@ -9,7 +9,6 @@ import (
 	"github.com/auditpack/auditpack/apply"
 	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/internal/report"
-	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
 	"github.com/auditpack/auditpack/profiles"
 	"github.com/auditpack/auditpack/profiles/verify"
@@ -60,11 +59,10 @@ Examples:
 			required := compile.Build(sel)
 			var target *verify.Target
 			if path := c.String("rules"); path != "" {
-				target, err = rulesTarget(path)
-			} else {
-				target, err = kernelTarget()
-			}
-			if err != nil {
+				if target, err = verify.FileTarget(path); err != nil {
+					return inputError(err)
+				}
+			} else if target, err = kernelTarget(); err != nil {
 				return err
 			}
 			result := verify.Verify(p.Name, required, target, verify.VerifyOptions{Machine: model.Native(), Keys: p.VerifyKeys})
@@ -77,22 +75,6 @@ Examples:
 			return nil
 		},
 	}
-}
-
-func rulesTarget(path string) (*verify.Target, error) {
-	src, err := packs.LoadPath(path)
-	if err != nil {
-		return nil, inputError(err)
-	}
-	sel := &packs.Selection{}
-	if err := sel.AddSource(src); err != nil {
-		return nil, inputError(err)
-	}
-	c := compile.Build(sel)
-	if err := c.Renderable(); err != nil {
-		return nil, inputError(err)
-	}
-	return verify.TargetFromOrdered(path, c), nil
 }
 
 // kernelTarget reads the running kernel's rules and settings.

@@ -64,6 +64,25 @@ func TargetFromOrdered(name string, o *compile.Compiled) *Target {
 	return t
 }
 
+// FileTarget reads a rules file or rules.d directory as the host would
+// load it. Lines auditctl cannot read are an error: the host would stop
+// there, so nothing after them can be evidence.
+func FileTarget(path string) (*Target, error) {
+	src, err := packs.LoadPath(path)
+	if err != nil {
+		return nil, err
+	}
+	sel := &packs.Selection{}
+	if err := sel.AddSource(src); err != nil {
+		return nil, err
+	}
+	c := compile.Build(sel)
+	if err := c.Renderable(); err != nil {
+		return nil, err
+	}
+	return TargetFromOrdered(path, c), nil
+}
+
 // The report types are the report layer's, which writes them.
 type (
 	Report        = report.Report
