@@ -263,8 +263,13 @@ func statusValue(s Status, name string) (uint32, bool) {
 		return s.RateLimit, true
 	case "backlog_wait_time":
 		return s.BacklogWaitTime, true
+	case "loginuid_immutable":
+		if s.LoginuidImmutable {
+			return 1, true
+		}
+		return 0, true
 	}
-	return 0, false // loginuid_immutable is not in the status
+	return 0, false
 }
 
 func settingChanges(s Status, wanted []Setting) []SettingChange {

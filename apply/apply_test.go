@@ -288,3 +288,19 @@ func TestOneKeyChangeMovesNothing(t *testing.T) {
 		t.Errorf("%d operations (%d moved), want 2 (delete and add the changed rule) and no move", len(res.Plan.Ops), res.Plan.Moved)
 	}
 }
+
+// A host where loginuid is already immutable (every STIG host) has no
+// drift in that setting: it is read back from the kernel, not assumed.
+func TestLockedLoginuidIsNoDrift(t *testing.T) {
+	k := NewMemoryKernel(Status{Enabled: 1, LoginuidImmutable: true})
+	load(t, k, rA)
+	res, err := Apply(k, desired(t, "--loginuid-immutable", rA), x86, Options{DryRun: true})
+	if err != nil || res.Changed() {
+		t.Fatalf("dry run on a host with loginuid locked: changed %v (%v), settings %v; want no difference", res.Changed(), err, res.Settings)
+	}
+	k = NewMemoryKernel(Status{Enabled: 1})
+	res, err = Apply(k, desired(t, "--loginuid-immutable"), x86, Options{DryRun: true})
+	if err != nil || len(res.Settings) != 1 || res.Settings[0].Name != "loginuid_immutable" {
+		t.Fatalf("dry run on a host without it: settings %v (%v), want loginuid_immutable to change", res.Settings, err)
+	}
+}

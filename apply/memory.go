@@ -95,6 +95,8 @@ func (m *MemoryKernel) Set(s Setting) error {
 		m.status.RateLimit = s.Value
 	case "backlog_wait_time":
 		m.status.BacklogWaitTime = s.Value
+	case "loginuid_immutable":
+		m.status.LoginuidImmutable = s.Value == 1
 	}
 	return nil
 }
