@@ -31,6 +31,14 @@ type Options struct {
 	// OwnedKeys, when set, limits apply to the kernel rules with a key
 	// starting with it; other agents' rules stay untouched, in place.
 	OwnedKeys string
+	// Interrupt delivers the signals that stop an apply: it stops before
+	// its next kernel operation and restores the previous rules and
+	// settings. Run connects SIGINT, SIGTERM and SIGHUP to it.
+	Interrupt <-chan os.Signal
+	// afterOp, in tests, runs after kernel operation n (from 1) of the
+	// change, so an interruption lands at an exact point on any kernel; it
+	// sees the interrupt channel to wait for a signal's delivery.
+	afterOp func(n int, interrupt <-chan os.Signal)
 }
 
 // DefaultLockPath keeps two applies on one host from interleaving.
@@ -150,11 +158,13 @@ var ErrLocked = errors.New("the kernel's audit configuration is locked (enabled 
 // failure, -e last.
 func Apply(k Kernel, d *Desired, t *model.Target, opts Options) (*Result, error) {
 	res := &Result{}
+	unpersist := func() error { return nil }
 	if opts.Persist != "" && !opts.DryRun {
-		if err := persist(opts.Persist, opts.Rendered); err != nil {
+		undo, err := persist(opts.Persist, opts.Rendered)
+		if err != nil {
 			return res, err
 		}
-		res.Persisted = opts.Persist
+		unpersist, res.Persisted = undo, opts.Persist
 	}
 	if !opts.DryRun {
 		unlock, err := lock(opts.LockPath)
@@ -189,12 +199,17 @@ func Apply(k Kernel, d *Desired, t *model.Target, opts Options) (*Result, error)
 	if opts.DryRun || !res.Changed() {
 		return res, nil
 	}
-	if err := execute(k, res, d.Settings); err != nil {
-		rollbackErr := restore(k, t, old, status)
+	if err := execute(k, res, d.Settings, opts); err != nil {
+		rollbackErr := errors.Join(restore(k, t, old, status), unpersist())
 		if rollbackErr != nil {
 			return res, fmt.Errorf("%w; restoring the previous rules failed too: %v", err, rollbackErr)
 		}
-		return res, fmt.Errorf("%w; the previous rules and settings are restored", err)
+		res.Persisted = ""
+		what := "rules and settings are"
+		if opts.Persist != "" {
+			what = "rules, settings and " + opts.Persist + " are"
+		}
+		return res, fmt.Errorf("%w; the previous %s restored", err, what)
 	}
 	res.Applied = true
 	return res, nil
@@ -282,10 +297,42 @@ func settingChanges(s Status, wanted []Setting) []SettingChange {
 	return out
 }
 
-// execute runs the plan's operations, then the settings (enabled last).
-func execute(k Kernel, res *Result, settings []Setting) error {
+// InterruptedError is an apply stopped by a signal before its change was
+// complete.
+type InterruptedError struct {
+	Signal      os.Signal
+	Done, Total int // kernel operations
+}
+
+func (e *InterruptedError) Error() string {
+	return fmt.Sprintf("interrupted by a signal (%v) after %d of %d kernel operations", e.Signal, e.Done, e.Total)
+}
+
+// execute runs the plan's operations, then the settings (enabled last),
+// stopping before the next operation when interrupted.
+func execute(k Kernel, res *Result, settings []Setting, opts Options) error {
+	changed := map[string]bool{}
+	for _, c := range res.Settings {
+		changed[c.Name] = true
+	}
+	total, done := len(res.Plan.Ops)+len(changed), 0
+	step := func() error {
+		if done > 0 && opts.afterOp != nil {
+			opts.afterOp(done, opts.Interrupt)
+		}
+		select {
+		case sig := <-opts.Interrupt:
+			return &InterruptedError{Signal: sig, Done: done, Total: total}
+		default:
+		}
+		done++
+		return nil
+	}
 	var deletedAt time.Time
 	for _, op := range res.Plan.Ops {
+		if err := step(); err != nil {
+			return err
+		}
 		if op.Delete {
 			if err := k.DeleteRule(op.Rule.Wire); err != nil {
 				return fmt.Errorf("delete %s: %w", op.Rule.Text, err)
@@ -305,18 +352,18 @@ func execute(k Kernel, res *Result, settings []Setting) error {
 			deletedAt = time.Time{}
 		}
 	}
-	changed := map[string]bool{}
-	for _, c := range res.Settings {
-		changed[c.Name] = true
-	}
 	for _, s := range settings {
-		if changed[s.Name] {
-			if err := k.Set(s); err != nil {
-				return err
-			}
+		if !changed[s.Name] {
+			continue
+		}
+		if err := step(); err != nil {
+			return err
+		}
+		if err := k.Set(s); err != nil {
+			return err
 		}
 	}
-	return nil
+	return step() // a signal during the last operation still restores
 }
 
 // restore puts back the rules and settings found before a failed apply.
@@ -364,14 +411,20 @@ func lock(path string) (func(), error) {
 }
 
 // persist writes the rules file for the next boot, keeping the old one as
-// FILE.prev; both writes are atomic.
-func persist(path string, data []byte) error {
-	if old, err := os.ReadFile(path); err == nil {
+// FILE.prev; both writes are atomic. undo puts the old file back (or
+// removes the new one) when the kernel change is rolled back.
+func persist(path string, data []byte) (undo func() error, err error) {
+	old, err := os.ReadFile(path)
+	switch {
+	case err == nil:
 		if err := atomicfile.WriteFile(path+".prev", old, 0o640); err != nil {
-			return err
+			return nil, err
 		}
-	} else if !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("read %s: %w", path, err)
+		undo = func() error { return atomicfile.WriteFile(path, old, 0o640) }
+	case errors.Is(err, os.ErrNotExist):
+		undo = func() error { return os.Remove(path) }
+	default:
+		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
-	return atomicfile.WriteFile(path, data, 0o640)
+	return undo, atomicfile.WriteFile(path, data, 0o640)
 }

@@ -198,7 +198,8 @@ func TestGuardRefusesLockingFromTests(t *testing.T) {
 func TestPersistKeepsPrevious(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "audit.rules")
 	os.WriteFile(path, []byte("old\n"), 0o600)
-	if err := persist(path, []byte("new\n")); err != nil {
+	undo, err := persist(path, []byte("new\n"))
+	if err != nil {
 		t.Fatal(err)
 	}
 	cur, _ := os.ReadFile(path)
@@ -206,6 +207,19 @@ func TestPersistKeepsPrevious(t *testing.T) {
 	info, _ := os.Stat(path)
 	if string(cur) != "new\n" || string(prev) != "old\n" || info.Mode().Perm() != 0o640 {
 		t.Errorf("file %q prev %q mode %v", cur, prev, info.Mode().Perm())
+	}
+	if err := undo(); err != nil {
+		t.Fatal(err)
+	}
+	if cur, _ := os.ReadFile(path); string(cur) != "old\n" {
+		t.Errorf("after undo the file holds %q, want the old one back", cur)
+	}
+	fresh := filepath.Join(t.TempDir(), "new.rules")
+	if undo, err = persist(fresh, []byte("new\n")); err != nil || undo() != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(fresh); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("undo of a first persist left %s (%v)", fresh, err)
 	}
 }
 

@@ -41,17 +41,13 @@ func TestPreflightKeepsOnlyWhatDecidesALoad(t *testing.T) {
 }
 
 func TestRunOpensTheKernelOnlyForALoadableSet(t *testing.T) {
-	compiled := func(lines ...string) *compile.Compiled {
-		file := packs.ParseFile("t.rules", "t.rules", nil, []byte(strings.Join(lines, "\n")+"\n"))
-		return compile.Build(&packs.Selection{Files: []*packs.File{file}}, x86)
-	}
 	opened := 0
 	k := NewMemoryKernel(Status{Enabled: 1})
 	open := func() (Kernel, error) { opened++; return k, nil }
 	persistTo := t.TempDir() + "/audit.rules"
 	opts := Options{Persist: persistTo, Generator: "test", LockPath: t.TempDir() + "/lock"}
 
-	res, err := Run(open, compiled(rA, "-a always,exit -F arch=b64 -S no_such_call -k bad"), loader309{}, opts)
+	res, err := Run(open, compiled(t, rA, "-a always,exit -F arch=b64 -S no_such_call -k bad"), loader309{}, opts)
 	var refused *RefusedError
 	if !errors.As(err, &refused) || opened != 0 || res.Preflight == nil || len(res.Preflight.Diagnostics) != 1 {
 		t.Fatalf("refused set: err %v, kernel opened %d times, preflight %+v; want a RefusedError naming the line, kernel untouched", err, opened, res.Preflight)
@@ -60,7 +56,7 @@ func TestRunOpensTheKernelOnlyForALoadableSet(t *testing.T) {
 		t.Fatal("a refused set was persisted")
 	}
 
-	res, err = Run(open, compiled(rA, rB), loader309{}, opts)
+	res, err = Run(open, compiled(t, rA, rB), loader309{}, opts)
 	if err != nil || opened != 1 || !res.Applied {
 		t.Fatalf("loadable set: err %v, opened %d, applied %v", err, opened, res.Applied)
 	}
@@ -71,4 +67,11 @@ func TestRunOpensTheKernelOnlyForALoadableSet(t *testing.T) {
 	if err != nil || !strings.Contains(string(data), rA) || !strings.Contains(string(data), "test") {
 		t.Errorf("persisted %q (%v): want the rendered set with its generator", data, err)
 	}
+}
+
+// compiled builds rule lines for x86_64.
+func compiled(t *testing.T, lines ...string) *compile.Compiled {
+	t.Helper()
+	file := packs.ParseFile("t.rules", "t.rules", nil, []byte(strings.Join(lines, "\n")+"\n"))
+	return compile.Build(&packs.Selection{Files: []*packs.File{file}}, x86)
 }

@@ -1,6 +1,10 @@
 package apply
 
 import (
+	"os"
+	"os/signal"
+	"syscall"
+
 	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/lint"
 )
@@ -9,7 +13,11 @@ import (
 // machine c was built for first (c.Targets[0]): the preflight, whose
 // findings are in Result.Preflight even when it refuses (a *RefusedError);
 // the kernel form; then Apply. The kernel is opened only once the rule set
-// is known to load, so a refused set is reported without root.
+// is known to load, so a refused set is reported without root. While the
+// kernel changes, SIGINT, SIGTERM and SIGHUP stop the apply between two
+// kernel operations and restore the previous rules, settings and
+// persisted file (an *InterruptedError): the kernel ends exactly old or
+// exactly new.
 func Run(open func() (Kernel, error), c *compile.Compiled, h lint.Host, opts Options) (*Result, error) {
 	res := &Result{}
 	checked, err := Preflight(c, h)
@@ -32,6 +40,14 @@ func Run(open func() (Kernel, error), c *compile.Compiled, h lint.Host, opts Opt
 	defer k.Close()
 	if opts.Persist != "" {
 		opts.Rendered = c.Render(opts.Generator)
+	}
+	if !opts.DryRun && opts.Interrupt == nil {
+		// From here on a signal must not kill the process half way: Apply
+		// stops before its next kernel operation and restores.
+		sig := make(chan os.Signal, 1)
+		signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+		defer signal.Stop(sig)
+		opts.Interrupt = sig
 	}
 	applied, err := Apply(k, d, target, opts)
 	applied.Preflight = checked

@@ -28,8 +28,9 @@ const lockPath = "/run/auditpack-kernel-tests.lock"
 
 // Kernel is a test's hold on the audit subsystem.
 type Kernel struct {
-	t      testing.TB
-	client *libaudit.AuditClient
+	t          testing.TB
+	client     *libaudit.AuditClient
+	unexpedite func() // set by ExpediteGracePeriods
 }
 
 func skipOrFail(t testing.TB, why string) {
@@ -80,7 +81,14 @@ func Acquire(t testing.TB) *Kernel {
 		t.Fatalf("read the kernel's rules: %v", err)
 	}
 	k := &Kernel{t: t, client: client}
-	t.Cleanup(func() { k.restore(status, rules) })
+	// The rules are restored before grace periods are: deleting thousands
+	// of a test's rules takes seconds expedited, minutes otherwise.
+	t.Cleanup(func() {
+		k.restore(status, rules)
+		if k.unexpedite != nil {
+			k.unexpedite()
+		}
+	})
 	return k
 }
 
@@ -300,7 +308,7 @@ func Executable(t testing.TB, name string) string {
 }
 
 // ExpediteGracePeriods turns on expedited RCU grace periods for the rest of
-// the test and restores the setting after it. Each rule delete waits for a
+// the test and restores the setting after the test's rules are restored. Each rule delete waits for a
 // grace period (about 12 ms on kernels without expedited RCU), so a test
 // that loads thousands of rules would otherwise spend minutes deleting them.
 func (k *Kernel) ExpediteGracePeriods() {
@@ -315,11 +323,11 @@ func (k *Kernel) ExpediteGracePeriods() {
 		k.t.Logf("grace periods stay as they are: %v", err)
 		return
 	}
-	k.t.Cleanup(func() {
+	k.unexpedite = func() {
 		if err := os.WriteFile(knob, old, 0o644); err != nil {
 			k.t.Errorf("restore %s: %v", knob, err)
 		}
-	})
+	}
 }
 
 // RefusedLines loads rules with `auditctl -R` in continue-on-error mode, as
