@@ -87,9 +87,9 @@ func RulesFiles(p string) ([]string, error) {
 }
 
 func loadFile(p, name string) (*File, error) {
-	data, err := os.ReadFile(p)
+	data, err := ReadFile("", p)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", p, unwrapPathError(err))
+		return nil, err
 	}
 	return ParseFile(name, filepath.ToSlash(p), nil, data), nil
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"slices"
 	"sort"
 	"strconv"
@@ -140,13 +139,9 @@ var ErrUnknownProfile = errors.New("unknown profile")
 // when nameOrPath ends in ".toml".
 func Load(nameOrPath string) (*Profile, error) {
 	if strings.HasSuffix(nameOrPath, ".toml") {
-		data, err := os.ReadFile(nameOrPath)
+		data, err := packs.ReadFile("profile", nameOrPath)
 		if err != nil {
-			var pe *fs.PathError
-			if errors.As(err, &pe) {
-				err = pe.Err
-			}
-			return nil, fmt.Errorf("read profile %s: %w", nameOrPath, err)
+			return nil, err
 		}
 		return Parse(data, nameOrPath)
 	}

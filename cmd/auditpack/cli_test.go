@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/auditpack/auditpack/apply"
@@ -32,6 +33,16 @@ func TestCLI(t *testing.T) {
 	if err := os.WriteFile(longLine, append(bytes.Repeat([]byte("x"), 10<<20), '\n'), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// A rules.d with a FIFO among its files (git cannot hold one).
+	fifoDir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(fifoDir, "10-base.rules"), []byte("-D\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(fifoDir, "20-x.rules"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	placeholders := strings.NewReplacer("$LONG_LINE_FILE", longLine, "$FIFO_DIR", fifoDir)
+	shown := strings.NewReplacer(longLine, "$LONG_LINE_FILE", fifoDir, "$FIFO_DIR")
 	cases, err := filepath.Glob(filepath.Join(root, "testdata/cli/*"))
 	if err != nil || len(cases) == 0 {
 		t.Fatalf("no cases in testdata/cli (%v)", err)
@@ -48,14 +59,14 @@ func TestCLI(t *testing.T) {
 			}
 			args := append([]string{"auditpack"}, strings.Fields(string(raw))...)
 			for i, a := range args {
-				args[i] = strings.ReplaceAll(a, "$LONG_LINE_FILE", longLine)
+				args[i] = placeholders.Replace(a)
 			}
 			openKernel = caseKernel(t, dir)
 			var stdout, stderr bytes.Buffer
 			code := run(args, &stdout, &stderr)
 			golden.Check(t, filepath.Join(dir, "stdout.golden"), stdout.Bytes())
 			checkSchema(t, args, stdout.Bytes())
-			golden.Check(t, filepath.Join(dir, "stderr.golden"), bytes.ReplaceAll(stderr.Bytes(), []byte(longLine), []byte("$LONG_LINE_FILE")))
+			golden.Check(t, filepath.Join(dir, "stderr.golden"), []byte(shown.Replace(stderr.String())))
 			wantRaw, err := os.ReadFile(filepath.Join(dir, "exitcode"))
 			if err != nil {
 				t.Fatal(err)

@@ -45,12 +45,18 @@ Examples:
 				}
 				files = append(files, names...)
 			}
-			changed := 0
-			for _, path := range files {
-				data, err := os.ReadFile(path)
-				if err != nil {
+			// Every file is read first: an unreadable one stops fmt before
+			// anything is printed or written.
+			contents := make([][]byte, len(files))
+			for i, path := range files {
+				var err error
+				if contents[i], err = packs.ReadFile("", path); err != nil {
 					return inputError(err)
 				}
+			}
+			changed := 0
+			for i, path := range files {
+				data := contents[i]
 				out, err := packs.Format(path, data)
 				if err != nil {
 					return inputError(err)

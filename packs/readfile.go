@@ -1,0 +1,59 @@
+package packs
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+// MaxFileSize is the largest rules or profile file read. Real rule sets
+// are far smaller (100,000 rules are about 7 MiB); anything larger is a
+// wrong path, and reading it would only exhaust memory.
+const MaxFileSize = 64 << 20
+
+// ReadFile reads a rules or profile file. What is not a regular file (a
+// FIFO would block forever, /dev/zero never ends) is refused before it is
+// opened; so is a file over MaxFileSize, also one that grows while read.
+// what names the file in errors ("profile"), or is empty.
+func ReadFile(what, p string) ([]byte, error) {
+	shown := p
+	if what != "" {
+		shown = what + " " + p
+	}
+	info, err := os.Stat(p)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", shown, unwrapPathError(err))
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("read %s: it is %s, not a regular file; rules and profiles are read from regular files only (in a rules.d, remove it or rename it to end in something other than .rules)", shown, kindOf(info.Mode()))
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", shown, unwrapPathError(err))
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", shown, unwrapPathError(err))
+	}
+	if len(data) > MaxFileSize {
+		return nil, fmt.Errorf("read %s: the file is larger than %d MiB; rules and profile files are far smaller: is this the right path?", shown, MaxFileSize>>20)
+	}
+	return data, nil
+}
+
+func kindOf(m os.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&os.ModeNamedPipe != 0:
+		return "a named pipe (FIFO)"
+	case m&os.ModeSocket != 0:
+		return "a socket"
+	case m&os.ModeCharDevice != 0:
+		return "a character device"
+	case m&os.ModeDevice != 0:
+		return "a block device"
+	}
+	return "not a regular file"
+}
