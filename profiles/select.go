@@ -24,6 +24,9 @@ type Request struct {
 // satisfies each constraint) and every path, with the profile's settings.
 func Select(req Request) (*packs.Selection, error) {
 	sel := &packs.Selection{AsLoaded: req.AsLoaded}
+	if req.Profile == "" && len(req.PackRoots) > 0 {
+		return nil, fmt.Errorf("--packs adds pack roots for a --profile to choose from, and no --profile is given: name a profile, or give the pack directory itself as a PATH")
+	}
 	paths := req.Paths
 	if req.Profile == "" && len(paths) == 0 {
 		dir := req.DefaultDir

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -9,10 +10,12 @@ import (
 // flagsFirst moves the options of a command in front of its arguments.
 // urfave/cli v2 stops reading options at the first argument, so without
 // this "auditpack compile rules.d -o audit.rules" would take "-o" for a
-// path. Everything after "--" stays an argument.
-func flagsFirst(app *cli.App, args []string) []string {
+// path. Everything after "--" stays an argument. An option given an empty
+// value is an error: "--profile $P" with P unset must not fall back to
+// what no option means (the host's rules.d).
+func flagsFirst(app *cli.App, args []string) ([]string, error) {
 	if len(args) < 2 {
-		return args
+		return args, nil
 	}
 	out := []string{args[0]}
 	rest := args[1:]
@@ -28,7 +31,7 @@ func flagsFirst(app *cli.App, args []string) []string {
 		rest = rest[1:]
 	}
 	if cmd == nil {
-		return args
+		return args, nil
 	}
 	var flags, positional []string
 	for i := 0; i < len(rest); i++ {
@@ -42,14 +45,21 @@ func flagsFirst(app *cli.App, args []string) []string {
 			continue
 		}
 		flags = append(flags, a)
-		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		if !hasValue && takesValue(cmd, name) && i+1 < len(rest) {
+		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if !takesValue(cmd, name) {
+			continue
+		}
+		if !hasValue && i+1 < len(rest) {
 			i++
-			flags = append(flags, rest[i])
+			value, hasValue = rest[i], true
+			flags = append(flags, value)
+		}
+		if hasValue && value == "" {
+			return nil, fmt.Errorf("%s is given an empty value (an unset variable?): give a value or leave the option out (see auditpack %s --help)", strings.SplitN(a, "=", 2)[0], strings.Join(out[1:], " "))
 		}
 	}
 	out = append(out, flags...)
-	return append(out, positional...)
+	return append(out, positional...), nil
 }
 
 func findCommand(cmds []*cli.Command, name string) *cli.Command {

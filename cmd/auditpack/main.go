@@ -45,7 +45,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		unknownCommand = true
 		fmt.Fprintf(stderr, "auditpack: unknown command %q; see auditpack --help\n", name)
 	}
-	err := app.Run(flagsFirst(app, args))
+	ordered, err := flagsFirst(app, args)
+	if err != nil {
+		fmt.Fprintf(stderr, "auditpack: %v\n", err)
+		return exitInput
+	}
+	err = app.Run(ordered)
 	if err == nil && unknownCommand {
 		return exitInput
 	}
