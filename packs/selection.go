@@ -1,6 +1,10 @@
 package packs
 
-import "fmt"
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+)
 
 // Selection is the set of sources one run works on: the packs a profile
 // chose and the user's own paths, with the profile's settings.
@@ -46,4 +50,38 @@ func (s *Selection) AddSource(src *Source) error {
 	}
 	s.Files = append(s.Files, src.Files...)
 	return nil
+}
+
+// Reads says whether a file written at path would be one the selection
+// reads, now or in the next run: one of its input files, or a *.rules file
+// inside one of its rules.d or pack directories. input is the path it hits.
+func (s *Selection) Reads(path string) (input string, ok bool) {
+	out := resolved(path)
+	inputs := append([]string(nil), s.Paths...)
+	for _, p := range s.Packs {
+		if !strings.HasPrefix(p.Dir, "embedded:") {
+			inputs = append(inputs, p.Dir)
+		}
+	}
+	for _, in := range inputs {
+		r := resolved(in)
+		inside := strings.HasPrefix(out, r+string(filepath.Separator)) && IsRulesFileName(filepath.Base(out))
+		if out == r || inside {
+			return in, true
+		}
+	}
+	return "", false
+}
+
+// resolved is an absolute path with its symbolic links followed, as far
+// as it exists.
+func resolved(p string) string {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return filepath.Clean(p)
+	}
+	if r, err := filepath.EvalSymlinks(abs); err == nil {
+		return r
+	}
+	return filepath.Join(resolved(filepath.Dir(abs)), filepath.Base(abs))
 }

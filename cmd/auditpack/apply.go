@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/urfave/cli/v2"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/internal/host"
 	"github.com/auditpack/auditpack/internal/report"
+	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
 	"github.com/auditpack/auditpack/profiles"
 )
@@ -56,6 +58,9 @@ Examples:
 			if err != nil {
 				return inputError(err)
 			}
+			if err := checkOutput(sel, "--persist", c.String("persist")); err != nil {
+				return err
+			}
 			res, applyErr := apply.Run(openKernel, compile.Build(sel, model.Native()), host.Local{}, apply.Options{
 				DryRun: c.Bool("dry-run"), Persist: c.String("persist"), Generator: version, OwnedKeys: c.String("owned-keys")})
 			if res.Preflight != nil && len(res.Preflight.Diagnostics) > 0 {
@@ -99,4 +104,20 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// checkOutput refuses, before anything is written, an output that is a
+// directory or one of the inputs, or a rules file inside one: it would
+// overwrite a source, or be read back by the next run.
+func checkOutput(sel *packs.Selection, flag, path string) error {
+	if path == "" {
+		return nil
+	}
+	if info, err := os.Stat(path); err == nil && info.IsDir() {
+		return inputError(fmt.Errorf("%s %s is a directory; give the path of a file, e.g. %s", flag, path, filepath.Join(path, "audit.rules")))
+	}
+	if in, ok := sel.Reads(path); ok {
+		return inputError(fmt.Errorf("%s %s would overwrite or be read with %s, an input of this run: write the compiled rules outside the inputs (e.g. /etc/audit/audit.rules)", flag, path, in))
+	}
+	return nil
 }

@@ -301,6 +301,9 @@ Examples:
 			if err != nil {
 				return inputError(err)
 			}
+			if err := checkOutput(sel, "-o", c.String("output")); err != nil {
+				return err
+			}
 			// Lint first: a line auditctl cannot read is an error finding
 			// like any other, and every one of them is listed.
 			res := compile.Build(sel)

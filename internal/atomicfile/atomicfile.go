@@ -3,6 +3,7 @@
 package atomicfile
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,8 +11,14 @@ import (
 
 // WriteFile replaces path with data so that a crash leaves either the
 // old or the new file, never a half-written one: it writes a temporary
-// file in the same directory, syncs it, and renames it over path.
+// file in the same directory, syncs it, and renames it over path. A
+// symbolic link keeps pointing where it did: the file it names is
+// replaced. A directory or a device at path is an error.
 func WriteFile(path string, data []byte, mode os.FileMode) error {
+	path, err := target(path)
+	if err != nil {
+		return err
+	}
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
@@ -45,4 +52,27 @@ func WriteFile(path string, data []byte, mode os.FileMode) error {
 		d.Close()
 	}
 	return nil
+}
+
+// target is the file a write to path replaces: path itself, or the file a
+// symbolic link at path names.
+func target(path string) (string, error) {
+	info, err := os.Lstat(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return path, nil
+	case err != nil:
+		return "", fmt.Errorf("write %s: %w", path, err)
+	case info.Mode()&os.ModeSymlink != 0:
+		resolved, err := filepath.EvalSymlinks(path)
+		if err != nil {
+			return "", fmt.Errorf("write %s: it is a symbolic link to a missing file or directory (%w); point it at an existing directory or remove it", path, err)
+		}
+		return target(resolved)
+	case info.IsDir():
+		return "", fmt.Errorf("write %s: it is a directory; give the path of a file, e.g. %s", path, filepath.Join(path, "audit.rules"))
+	case !info.Mode().IsRegular():
+		return "", fmt.Errorf("write %s: it is not a regular file (a device, FIFO or socket); give the path of a file", path)
+	}
+	return path, nil
 }

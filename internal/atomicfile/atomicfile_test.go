@@ -3,6 +3,7 @@ package atomicfile
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -26,5 +27,32 @@ func TestWriteFile(t *testing.T) {
 	// A directory that cannot take the file leaves nothing behind.
 	if err := WriteFile(filepath.Join(t.TempDir(), "missing", "audit.rules"), []byte("x"), 0o640); err == nil {
 		t.Error("writing into a missing directory succeeded")
+	}
+}
+
+func TestWriteFileThroughLinkAndIntoDirectory(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "real.rules")
+	link := filepath.Join(dir, "audit.rules")
+	if err := os.WriteFile(real, []byte("old\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("real.rules", link); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(link, []byte("new\n"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if info, err := os.Lstat(link); err != nil || info.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced by a file (%v)", err)
+	}
+	if data, _ := os.ReadFile(real); string(data) != "new\n" {
+		t.Errorf("the link's target holds %q, want the new data", data)
+	}
+	if err := WriteFile(dir, []byte("x"), 0o640); err == nil || !strings.Contains(err.Error(), "it is a directory") {
+		t.Errorf("writing over a directory: %v, want a clear refusal", err)
+	}
+	if err := WriteFile("/dev/null", []byte("x"), 0o640); err == nil {
+		t.Error("writing over a device succeeded")
 	}
 }
