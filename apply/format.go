@@ -4,7 +4,14 @@ import "github.com/auditpack/auditpack/internal/report"
 
 // Report is what apply found and did, for the report layer to write.
 func (r *Result) Report() *report.Apply {
-	a := &report.Apply{Moved: r.Plan.Moved, Kept: r.Plan.Kept, Settings: r.Settings, Locked: r.Locked, Applied: r.Applied, Gap: r.Gap, Persisted: r.Persisted}
+	a := &report.Apply{Settings: r.Settings, Locked: r.Locked, Applied: r.Applied, Gap: r.Gap, Persisted: r.Persisted}
+	if r.Preflight != nil {
+		a.Refused = r.Preflight.Diagnostics
+	}
+	if r.Plan == nil { // stopped before the kernel was read
+		return a
+	}
+	a.Moved, a.Kept = r.Plan.Moved, r.Plan.Kept
 	for _, x := range r.Plan.Old {
 		a.Old = append(a.Old, x.Text)
 	}

@@ -54,39 +54,55 @@ Examples:
 			if format != "text" && format != "json" {
 				return inputError(fmt.Errorf("--format %q: use text or json", format))
 			}
-			sel, err := profiles.Select(profiles.Request{Profile: c.String("profile"), PackRoots: c.StringSlice("packs"), Paths: c.Args().Slice()})
-			if err != nil {
-				return inputError(err)
-			}
-			if err := checkOutput(sel, "--persist", c.String("persist")); err != nil {
-				return err
-			}
-			res, applyErr := apply.Run(openKernel, compile.Build(sel, model.Native()), host.Local{}, apply.Options{
-				DryRun: c.Bool("dry-run"), Persist: c.String("persist"), Generator: version, OwnedKeys: c.String("owned-keys")})
-			if res.Preflight != nil && len(res.Preflight.Diagnostics) > 0 {
-				if err := report.WriteText(c.App.ErrWriter, &res.Preflight.Findings, version); err != nil {
-					return failedError(err)
-				}
-			}
-			if res.Plan != nil {
-				if format == "json" {
-					err = report.WriteApplyJSON(c.App.Writer, res.Report())
-				} else {
-					err = report.WriteApplyText(c.App.Writer, res.Report(), isTerminal(c.App.Writer))
+			res, err := runApply(c)
+			if format == "json" { // one object on every outcome
+				rep := &report.Apply{}
+				if res != nil {
+					rep = res.Report()
 				}
 				if err != nil {
-					return failedError(err)
+					rep.Error = err.Error()
+				}
+				if werr := report.WriteApplyJSON(c.App.Writer, rep); werr != nil {
+					return failedError(werr)
+				}
+			} else if res != nil && res.Plan != nil {
+				if werr := report.WriteApplyText(c.App.Writer, res.Report(), isTerminal(c.App.Writer)); werr != nil {
+					return failedError(werr)
 				}
 			}
 			switch {
-			case applyErr != nil:
-				return failedError(applyErr)
+			case err != nil:
+				return err
 			case c.Bool("dry-run") && res.Changed():
 				return &exitError{code: exitChanges, err: errors.New("the kernel differs from the compiled rule set")}
 			}
 			return nil
 		},
 	}
+}
+
+// runApply selects, checks and applies; the preflight's findings go to
+// standard error for people, the result to the caller for the report.
+func runApply(c *cli.Context) (*apply.Result, error) {
+	sel, err := profiles.Select(profiles.Request{Profile: c.String("profile"), PackRoots: c.StringSlice("packs"), Paths: c.Args().Slice()})
+	if err != nil {
+		return nil, inputError(err)
+	}
+	if err := checkOutput(sel, "--persist", c.String("persist")); err != nil {
+		return nil, err
+	}
+	res, err := apply.Run(openKernel, compile.Build(sel, model.Native()), host.Local{}, apply.Options{
+		DryRun: c.Bool("dry-run"), Persist: c.String("persist"), Generator: version, OwnedKeys: c.String("owned-keys")})
+	if res.Preflight != nil && len(res.Preflight.Diagnostics) > 0 {
+		if werr := report.WriteText(c.App.ErrWriter, &res.Preflight.Findings, version); werr != nil {
+			return res, failedError(werr)
+		}
+	}
+	if err != nil {
+		return res, failedError(err)
+	}
+	return res, nil
 }
 
 func isTerminal(w io.Writer) bool {

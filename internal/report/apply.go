@@ -24,6 +24,11 @@ type Apply struct {
 	// Gap is how long the longest moved rule was absent from the kernel.
 	Gap       time.Duration
 	Persisted string
+	// Refused are the lines the preflight found the kernel or the loader
+	// would refuse (errors) or only this host's loader refuses (warnings).
+	Refused []Diagnostic
+	// Error is why the apply stopped, if it did.
+	Error string
 }
 
 // SettingChange is a status value that differs.
@@ -108,8 +113,13 @@ func WriteApplyJSON(w io.Writer, a *Apply) error {
 		Locked    bool                   `json:"locked"`
 		Applied   bool                   `json:"applied"`
 		Persisted string                 `json:"persisted,omitempty"`
+		Refused   []jsonDiagnostic       `json:"refused,omitempty"`
+		Error     string                 `json:"error,omitempty"`
 	}{Changed: a.Changed(), Added: append([]string{}, a.Added...), Removed: append([]string{}, a.Removed...), Moved: a.Moved, Unchanged: a.Kept,
-		Settings: map[string]jsonSetting{}, Locked: a.Locked, Applied: a.Applied, Persisted: a.Persisted}
+		Settings: map[string]jsonSetting{}, Locked: a.Locked, Applied: a.Applied, Persisted: a.Persisted, Error: a.Error}
+	if len(a.Refused) > 0 {
+		out.Refused = jsonDiagnostics(a.Refused)
+	}
 	for _, s := range a.Settings {
 		js := jsonSetting{Compiled: s.Wanted}
 		if s.Name != "loginuid_immutable" {

@@ -62,6 +62,19 @@ type jsonDiagnostic struct {
 	Related  []jsonLocation `json:"related"`
 }
 
+func jsonDiagnostics(ds []Diagnostic) []jsonDiagnostic {
+	out := []jsonDiagnostic{}
+	for _, d := range ds {
+		jd := jsonDiagnostic{Check: d.Check, Severity: d.Severity.String(), File: d.Origin.File, Line: d.Origin.Line,
+			Pack: d.Origin.Pack, Message: d.Message, Related: []jsonLocation{}}
+		for _, o := range d.Related {
+			jd.Related = append(jd.Related, jsonLocation{File: o.File, Line: o.Line, Pack: o.Pack})
+		}
+		out = append(out, jd)
+	}
+	return out
+}
+
 type jsonSummary struct {
 	Errors   int `json:"errors"`
 	Warnings int `json:"warnings"`
@@ -75,15 +88,8 @@ func WriteJSON(w io.Writer, r *Findings, _ string) error {
 	out := struct {
 		Diagnostics []jsonDiagnostic `json:"diagnostics"`
 		Summary     jsonSummary      `json:"summary"`
-	}{Diagnostics: []jsonDiagnostic{}}
-	for _, d := range r.Diagnostics {
-		jd := jsonDiagnostic{Check: d.Check, Severity: d.Severity.String(), File: d.Origin.File, Line: d.Origin.Line,
-			Pack: d.Origin.Pack, Message: d.Message, Related: []jsonLocation{}}
-		for _, o := range d.Related {
-			jd.Related = append(jd.Related, jsonLocation{File: o.File, Line: o.Line, Pack: o.Pack})
-		}
-		out.Diagnostics = append(out.Diagnostics, jd)
-	}
+	}{}
+	out.Diagnostics = jsonDiagnostics(r.Diagnostics)
 	out.Summary = jsonSummary{Errors: r.Count(Error), Warnings: r.Count(Warning) - r.Count(Error),
 		Info: r.Count(Info) - r.Count(Warning), Files: r.Files, Rules: r.Rules}
 	enc := json.NewEncoder(w)
