@@ -245,9 +245,21 @@ func (d *Desired) ownedBy(prefix string) error {
 		}
 	}
 	if len(problems) > 0 {
-		return &PreflightError{Problems: problems}
+		return &UnownedError{Prefix: prefix, Problems: problems}
 	}
 	return nil
+}
+
+// UnownedError lists the rules without a key of the owned prefix; nothing
+// was changed.
+type UnownedError struct {
+	Prefix   string
+	Problems []string
+}
+
+func (e *UnownedError) Error() string {
+	return fmt.Sprintf("--owned-keys %s: %d rules carry no key starting with %q, so apply could not tell them from other agents' rules; add the key to them (nothing was changed):\n%s",
+		e.Prefix, len(e.Problems), e.Prefix, strings.Join(e.Problems, "\n"))
 }
 
 func kernelRules(k Kernel, t *model.Target) ([]*Rule, error) {

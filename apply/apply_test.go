@@ -265,9 +265,9 @@ func TestOwnedKeysLeaveOtherAgentsAlone(t *testing.T) {
 	}
 	// Every rule of the set must carry an owned key.
 	d = desired(t, "-a always,exit -F arch=b64 -S unlinkat -k mine")
-	var pe *PreflightError
+	var pe *UnownedError
 	if _, err := Apply(k, d, x86, Options{OwnedKeys: "ap_", LockPath: filepath.Join(t.TempDir(), "l")}); !errors.As(err, &pe) {
-		t.Errorf("got %v, want a preflight error for the rule without an owned key", err)
+		t.Errorf("got %v, want an UnownedError for the rule without an owned key", err)
 	}
 }
 
