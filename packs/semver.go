@@ -125,6 +125,9 @@ func parseTerm(s string) ([]term, error) {
 // partialVersion reads "1", "1.2" or "1.2.3[-pre]" and says how many
 // numbers were given.
 func partialVersion(s string) (Version, int, error) {
+	if s == "" {
+		return Version{}, 0, fmt.Errorf("a version is missing; write e.g. ^2, ~2.1, >=2.0.0 or 2.1.0")
+	}
 	n := strings.Count(strings.SplitN(s, "-", 2)[0], ".") + 1
 	full := s
 	for i := n; i < 3; i++ {
@@ -134,6 +137,10 @@ func partialVersion(s string) (Version, int, error) {
 		n = 4 // let ParseVersion report it
 	}
 	v, err := ParseVersion(full)
+	if err != nil && full != s {
+		// The error names what was written, not the padded form.
+		return v, n, fmt.Errorf("%q is not a version (MAJOR, MAJOR.MINOR or MAJOR.MINOR.PATCH, numbers only); write e.g. ^2, ~2.1 or 2.1.0", s)
+	}
 	return v, n, err
 }
 
