@@ -18,7 +18,11 @@ func TestFormatCanonical(t *testing.T) {
 		"-S openat -a always,exit -F uid=0\n":                                           "-a always,exit -S openat -F uid=0\n",
 		"-A never,exit -F arch=b32 -S all -F exe=/a\\ b -F auid!=unset\n":               "-A never,exit -F arch=b32 -S all -F exe=/a\\ b -F auid!=unset\n",
 		"-b   8192\n## comment  kept\n\n  -f 2\n-D  -k old\n":                           "-b 8192\n## comment  kept\n\n  -f 2\n-D -k old\n",
-		"-a always,exit -F arch=b64 -S execve -C uid!=euid -F euid=0 -F key=a -F key=b": "-a always,exit -F arch=b64 -S execve -C uid!=euid -F euid=0 -F key=a -F key=b",
+		"-a always,exit -F arch=b64 -S execve -C uid!=euid -F euid=0 -F key=a -F key=b": "-a always,exit -F arch=b64 -S execve -C uid!=euid -F euid=0 -F key=a -F key=b\n",
+		// A byte order mark goes, a missing final newline is added.
+		"\ufeff-D\n-b 8192": "-D\n-b 8192\n",
+		"\ufeff## x\n":      "## x\n",
+		"":                  "",
 	}
 	for in, want := range cases {
 		got, err := packs.Format("t.rules", []byte(in))

@@ -45,6 +45,9 @@ func (g *grammar) chance(percent int) bool { return g.r.IntN(100) < percent }
 
 func (g *grammar) line(earlier []string) string {
 	switch n := g.r.IntN(100); {
+	case n < 1:
+		// A byte order mark, as Windows editors write one.
+		return "\ufeff" + g.line(earlier)
 	case n < 8 && len(earlier) > 0:
 		return g.nearRepeat(earlier[g.r.IntN(len(earlier))])
 	case n < 16:

@@ -25,6 +25,10 @@ const (
 	OptIgnoreErrors      Option = "-i"
 )
 
+// ByteOrderMark is the UTF-8 BOM some Windows editors put at the start of
+// a file; auditctl reads it as part of the first word.
+const ByteOrderMark = "\ufeff"
+
 // Directive is a parsed control line.
 type Directive struct {
 	Option Option
@@ -260,6 +264,9 @@ func Read(words []string) (Statement, *Refusal) {
 	}
 	var buf [24]opt
 	opts, strays := getopt(words, buf[:0])
+	if len(opts) == 0 && strings.HasPrefix(words[0], ByteOrderMark) {
+		return Statement{}, refuse(CheckParseError, "the line starts with a UTF-8 byte order mark (BOM, which editors put at the start of a file); auditctl reads it as part of %q and refuses the line; save the file without it (auditpack fmt -w removes it)", strings.TrimPrefix(words[0], ByteOrderMark))
+	}
 	if len(opts) == 0 {
 		return Statement{}, refuse(CheckParseError, "%q is not an option: every line starts with one (-a, -w, -D, ...)", words[0])
 	}
