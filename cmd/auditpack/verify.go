@@ -57,6 +57,9 @@ Examples:
 				return inputError(err)
 			}
 			required := compile.Build(sel)
+			if len(verify.Controls(required)) == 0 {
+				return inputError(fmt.Errorf("profile %s has no controls: its packs tag no rule with \"## controls:\", so there is nothing to verify; tag the rules, or use lint and apply --dry-run for this rule set", p.Name))
+			}
 			var target *verify.Target
 			if path := c.String("rules"); path != "" {
 				if target, err = verify.FileTarget(path); err != nil {
