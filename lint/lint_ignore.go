@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/auditpack/auditpack/packs"
 )
@@ -31,8 +32,10 @@ Good:
 			switch _, unknown := Lookup(ig.Check); {
 			case ig.Check == "":
 				msg = "auditpack:ignore needs a check ID and a reason: # auditpack:ignore CHECK-ID why it is fine here"
+			case strings.Contains(ig.Check, ","):
+				msg = fmt.Sprintf("auditpack:ignore %s names several checks, so it silences none; write one comment per check, each on its own line above the rule", ig.Check)
 			case unknown != nil:
-				msg = fmt.Sprintf("auditpack:ignore %s: no such check (auditpack explain --list); name one check per comment", ig.Check)
+				msg = fmt.Sprintf("auditpack:ignore %s: no such check, so it silences nothing; see auditpack explain --list for the IDs", ig.Check)
 			case ig.Reason == "":
 				msg = fmt.Sprintf("auditpack:ignore %s has no reason, so it silences nothing; say why the finding is fine here", ig.Check)
 			case ig.Target == 0:

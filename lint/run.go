@@ -92,6 +92,17 @@ type Result struct {
 	InputErrors bool
 }
 
+// Add takes in the findings of another rule set checked in the same run.
+func (r *Result) Add(o *Result) {
+	r.Diagnostics = append(r.Diagnostics, o.Diagnostics...)
+	r.Files += o.Files
+	r.Rules += o.Rules
+	r.InputErrors = r.InputErrors || o.InputErrors
+	if r.Checks == nil {
+		r.Checks = o.Checks
+	}
+}
+
 // Run lints a compiled rule set with every registered check.
 func Run(c *compile.Compiled, opts Options) (res *Result, err error) {
 	sel := c.Selection

@@ -26,6 +26,8 @@ type Selection struct {
 	// audit.rules), line after line, instead of as augenrules assembles a
 	// rules.d: no control line is moved.
 	AsLoaded bool
+	// plainFiles are the resolved paths of the plain files added.
+	plainFiles map[string]bool
 }
 
 // AddPack adds a pack and parses its files.
@@ -48,7 +50,22 @@ func (s *Selection) AddSource(src *Source) error {
 		}
 		s.Packs = append(s.Packs, p)
 	}
-	s.Files = append(s.Files, src.Files...)
+	for _, f := range src.Files {
+		if src.Pack != nil {
+			s.Files = append(s.Files, f)
+			continue
+		}
+		// The same file named twice (a file and its directory, a path and
+		// a link to it) is read once.
+		r := resolved(f.Path)
+		if s.plainFiles == nil {
+			s.plainFiles = map[string]bool{}
+		}
+		if !s.plainFiles[r] {
+			s.plainFiles[r] = true
+			s.Files = append(s.Files, f)
+		}
+	}
 	return nil
 }
 

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -194,6 +197,7 @@ Examples:
 			&cli.StringFlag{Name: "fail-on", Value: "error", Usage: "exit 1 on findings of this `SEVERITY` or higher: error, warning, info"},
 			&cli.StringFlag{Name: "target", Usage: "check syscalls for these machines, `ARCH,...` (x86_64, aarch64, ppc64le, s390x); default x86_64"},
 			&cli.BoolFlag{Name: "host", Usage: "also run the checks that read this host's file system (paths that must exist)"},
+			&cli.BoolFlag{Name: "each-dir", Usage: "check the directory of each PATH as a rule set of its own, as its host will load it (for hooks that pass the changed files of several rules.d)"},
 		},
 		OnUsageError: usageError,
 		Action: func(c *cli.Context) error {
@@ -201,13 +205,23 @@ Examples:
 			if err != nil {
 				return inputError(err)
 			}
-			sel, err := profiles.Select(profiles.Request{Profile: c.String("profile"), PackRoots: c.StringSlice("packs"), Paths: c.Args().Slice()})
-			if err != nil {
-				return inputError(err)
+			sets := [][]string{c.Args().Slice()}
+			if c.Bool("each-dir") {
+				if sets = ruleSets(c.Args().Slice()); len(sets) == 0 {
+					return inputError(errors.New("--each-dir lints the directories of the PATHs given; give at least one"))
+				}
 			}
-			res, err := lint.Run(compile.Build(sel, targets...), opts)
-			if err != nil {
-				return failedError(err)
+			res := &lint.Result{}
+			for _, paths := range sets {
+				sel, err := profiles.Select(profiles.Request{Profile: c.String("profile"), PackRoots: c.StringSlice("packs"), Paths: paths})
+				if err != nil {
+					return inputError(err)
+				}
+				one, err := lint.Run(compile.Build(sel, targets...), opts)
+				if err != nil {
+					return failedError(err)
+				}
+				res.Add(one)
 			}
 			if err := format(c.App.Writer, &res.Findings, version); err != nil {
 				return failedError(err)
@@ -221,6 +235,24 @@ Examples:
 			return nil
 		},
 	}
+}
+
+// ruleSets groups paths into the rule sets hosts load: each directory
+// given, and the directory of each file given, once.
+func ruleSets(paths []string) [][]string {
+	var sets [][]string
+	seen := map[string]bool{}
+	for _, p := range paths {
+		dir := p // a path that cannot be read stays as given, for its error
+		if info, err := os.Stat(p); err == nil && !info.IsDir() {
+			dir = filepath.Dir(p)
+		}
+		if dir = filepath.Clean(dir); !seen[dir] {
+			seen[dir] = true
+			sets = append(sets, []string{dir})
+		}
+	}
+	return sets
 }
 
 func lintOptions(c *cli.Context) (opts lint.Options, targets []*model.Target, failOn lint.Severity, format func(io.Writer, *report.Findings, string) error, err error) {

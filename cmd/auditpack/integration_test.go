@@ -40,7 +40,7 @@ func gitOut(t *testing.T, dir string, args ...string) string {
 // TestPreCommitHooks runs Debian's pre-commit with this repository's
 // .pre-commit-hooks.yaml (at HEAD) on a rules repository: fmt rewrites an
 // unformatted file, lint fails on a rule the kernel would refuse, and a
-// clean repository passes.
+// clean repository passes, also with two hosts' rules.d sharing file names.
 func TestPreCommitHooks(t *testing.T) {
 	preCommit := need(t, "pre-commit", "apt-get install -y pre-commit")
 	root, err := filepath.Abs("../..")
@@ -82,6 +82,14 @@ func TestPreCommitHooks(t *testing.T) {
 	}
 	write("20-bad.rules", "-a always,exit -F arch=b32 -S stime -F key=time\n")
 	write("10-site.rules", string(formatted))
+	// Two hosts' rule sets in one repository, with the same file names:
+	// each directory is its own rules.d, no conflict.
+	for _, host := range []string{"hostA", "hostB"} {
+		if err := os.Mkdir(filepath.Join(repo, host), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		write(filepath.Join(host, "10-site.rules"), "-D\n-w /etc/hosts -p wa -k "+host+"\n")
+	}
 	gitOut(t, repo, "add", "-A")
 	if out, err := runHooks(); err != nil {
 		t.Errorf("the hooks fail a clean repository: %v\n%s", err, out)
