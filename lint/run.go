@@ -103,17 +103,30 @@ func (r *Result) Add(o *Result) {
 	}
 }
 
+// SeverityOverrides reads a profile's [severity] table (check ID ->
+// error, warning or info); an unknown check ID is an error, so a typo does
+// not silently keep a check at its default.
+func SeverityOverrides(profile string, table map[string]string) (map[string]Severity, error) {
+	overrides := map[string]Severity{}
+	for id, name := range table {
+		if _, err := Lookup(id); err != nil {
+			return nil, fmt.Errorf("profile %s, [severity]: %w", profile, err)
+		}
+		s, err := ParseSeverity(name)
+		if err != nil {
+			return nil, fmt.Errorf("profile %s, [severity] %s: %w", profile, id, err)
+		}
+		overrides[id] = s
+	}
+	return overrides, nil
+}
+
 // Run lints a compiled rule set with every registered check.
 func Run(c *compile.Compiled, opts Options) (res *Result, err error) {
 	sel := c.Selection
-	overrides := map[string]Severity{}
-	for id, name := range sel.Severity {
-		if _, err := Lookup(id); err != nil {
-			return nil, fmt.Errorf("profile %s, [severity]: %w", sel.Profile, err)
-		}
-		if overrides[id], err = ParseSeverity(name); err != nil {
-			return nil, fmt.Errorf("profile %s, [severity] %s: %w", sel.Profile, id, err)
-		}
+	overrides, err := SeverityOverrides(sel.Profile, sel.Severity)
+	if err != nil {
+		return nil, err
 	}
 	rs := newRuleSet(c, opts)
 	res = &Result{Findings: report.Findings{Files: len(rs.Ordered.Files), Rules: len(rs.Rules)}}

@@ -13,6 +13,7 @@ import (
 	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/internal/host"
 	"github.com/auditpack/auditpack/internal/report"
+	"github.com/auditpack/auditpack/lint"
 	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
 	"github.com/auditpack/auditpack/profiles"
@@ -85,9 +86,9 @@ Examples:
 // runApply selects, checks and applies; the preflight's findings go to
 // standard error for people, the result to the caller for the report.
 func runApply(c *cli.Context) (*apply.Result, error) {
-	sel, err := profiles.Select(profiles.Request{Profile: c.String("profile"), PackRoots: c.StringSlice("packs"), Paths: c.Args().Slice()})
+	sel, err := selectSources(c, c.Args().Slice())
 	if err != nil {
-		return nil, inputError(err)
+		return nil, err
 	}
 	if err := checkOutput(sel, "--persist", c.String("persist")); err != nil {
 		return nil, err
@@ -136,4 +137,17 @@ func checkOutput(sel *packs.Selection, flag, path string) error {
 		return inputError(fmt.Errorf("%s %s would overwrite or be read with %s, an input of this run: write the compiled rules outside the inputs (e.g. /etc/audit/audit.rules)", flag, path, in))
 	}
 	return nil
+}
+
+// selectSources resolves --profile, --packs and the paths; a profile is
+// checked whole (its [severity] IDs too) by every command that reads it.
+func selectSources(c *cli.Context, paths []string) (*packs.Selection, error) {
+	sel, err := profiles.Select(profiles.Request{Profile: c.String("profile"), PackRoots: c.StringSlice("packs"), Paths: paths})
+	if err != nil {
+		return nil, inputError(err)
+	}
+	if _, err := lint.SeverityOverrides(sel.Profile, sel.Severity); err != nil {
+		return nil, inputError(err)
+	}
+	return sel, nil
 }

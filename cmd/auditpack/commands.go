@@ -157,6 +157,9 @@ Examples:
 					if err != nil {
 						return inputError(err)
 					}
+					if _, err := lint.SeverityOverrides(p.Name, p.Severity); err != nil {
+						return inputError(err)
+					}
 					if c.Bool("controls") {
 						sel, err := profiles.Select(profiles.Request{Profile: c.Args().First(), PackRoots: c.StringSlice("packs")})
 						if err != nil {
@@ -201,40 +204,56 @@ Examples:
 		},
 		OnUsageError: usageError,
 		Action: func(c *cli.Context) error {
-			opts, targets, failOn, format, err := lintOptions(c)
-			if err != nil {
-				return inputError(err)
+			res, failOn, err := runLint(c)
+			if err != nil && c.String("format") != "json" {
+				return err
 			}
-			sets := [][]string{c.Args().Slice()}
-			if c.Bool("each-dir") {
-				if sets = ruleSets(c.Args().Slice()); len(sets) == 0 {
-					return inputError(errors.New("--each-dir lints the directories of the PATHs given; give at least one"))
-				}
+			if err != nil { // the JSON contract: one object on every outcome
+				res = &lint.Result{}
+				res.Error = err.Error()
 			}
-			res := &lint.Result{}
-			for _, paths := range sets {
-				sel, err := profiles.Select(profiles.Request{Profile: c.String("profile"), PackRoots: c.StringSlice("packs"), Paths: paths})
-				if err != nil {
-					return inputError(err)
-				}
-				one, err := lint.Run(compile.Build(sel, targets...), opts)
-				if err != nil {
-					return failedError(err)
-				}
-				res.Add(one)
-			}
-			if err := format(c.App.Writer, &res.Findings, version); err != nil {
-				return failedError(err)
+			if werr := report.Formats[c.String("format")](c.App.Writer, &res.Findings, version); werr != nil {
+				return failedError(werr)
 			}
 			switch {
+			case err != nil:
+				return err
 			case res.InputErrors:
-				return &exitError{code: exitInput, err: fmt.Errorf("some inputs are not rules files or cannot be merged (see the SYN-NOT-TEXT and PACK-FILE-CONFLICT findings above)")}
+				return &exitError{code: exitInput, err: fmt.Errorf("some inputs are not rules files or cannot be merged (see the SYN-NOT-TEXT and PACK-FILE-CONFLICT findings)")}
 			case res.Count(failOn) > 0:
 				return &exitError{code: exitFailed, err: fmt.Errorf("%d findings at or above %s", res.Count(failOn), failOn)}
 			}
 			return nil
 		},
 	}
+}
+
+// runLint checks the rule sets the command names: one, or with --each-dir
+// one per directory.
+func runLint(c *cli.Context) (*lint.Result, lint.Severity, error) {
+	opts, targets, failOn, err := lintOptions(c)
+	if err != nil {
+		return nil, 0, inputError(err)
+	}
+	sets := [][]string{c.Args().Slice()}
+	if c.Bool("each-dir") {
+		if sets = ruleSets(c.Args().Slice()); len(sets) == 0 {
+			return nil, 0, inputError(errors.New("--each-dir lints the directories of the PATHs given; give at least one"))
+		}
+	}
+	res := &lint.Result{}
+	for _, paths := range sets {
+		sel, err := selectSources(c, paths)
+		if err != nil {
+			return nil, 0, err
+		}
+		one, err := lint.Run(compile.Build(sel, targets...), opts)
+		if err != nil {
+			return nil, 0, failedError(err)
+		}
+		res.Add(one)
+	}
+	return res, failOn, nil
 }
 
 // ruleSets groups paths into the rule sets hosts load: each directory
@@ -255,19 +274,18 @@ func ruleSets(paths []string) [][]string {
 	return sets
 }
 
-func lintOptions(c *cli.Context) (opts lint.Options, targets []*model.Target, failOn lint.Severity, format func(io.Writer, *report.Findings, string) error, err error) {
+func lintOptions(c *cli.Context) (opts lint.Options, targets []*model.Target, failOn lint.Severity, err error) {
 	if failOn, err = lint.ParseSeverity(c.String("fail-on")); err != nil {
-		return opts, nil, 0, nil, fmt.Errorf("--fail-on: %w", err)
+		return opts, nil, 0, fmt.Errorf("--fail-on: %w", err)
 	}
-	format, ok := report.Formats[c.String("format")]
-	if !ok {
-		return opts, nil, 0, nil, fmt.Errorf("--format %q: use one of %s", c.String("format"), report.FormatNames(report.Formats))
+	if _, ok := report.Formats[c.String("format")]; !ok {
+		return opts, nil, 0, fmt.Errorf("--format %q: use one of %s", c.String("format"), report.FormatNames(report.Formats))
 	}
 	if t := c.String("target"); t != "" {
 		for _, name := range strings.Split(t, ",") {
 			target, err := model.LookupTarget(strings.TrimSpace(name))
 			if err != nil {
-				return opts, nil, 0, nil, fmt.Errorf("--target: %w", err)
+				return opts, nil, 0, fmt.Errorf("--target: %w", err)
 			}
 			targets = append(targets, target)
 		}
@@ -275,7 +293,7 @@ func lintOptions(c *cli.Context) (opts lint.Options, targets []*model.Target, fa
 	if c.Bool("host") {
 		opts.Host = host.Local{}
 	}
-	return opts, targets, failOn, format, nil
+	return opts, targets, failOn, nil
 }
 
 func explainCommand() *cli.Command {
@@ -329,9 +347,9 @@ Examples:
 		},
 		OnUsageError: usageError,
 		Action: func(c *cli.Context) error {
-			sel, err := profiles.Select(profiles.Request{Profile: c.String("profile"), PackRoots: c.StringSlice("packs"), Paths: c.Args().Slice()})
+			sel, err := selectSources(c, c.Args().Slice())
 			if err != nil {
-				return inputError(err)
+				return err
 			}
 			if err := checkOutput(sel, "-o", c.String("output")); err != nil {
 				return err

@@ -40,44 +40,60 @@ Examples:
 		OnUsageError: usageError,
 		Action: func(c *cli.Context) error {
 			format := c.String("format")
-			switch {
-			case c.String("profile") == "":
-				return inputError(errors.New("verify needs --profile"))
-			case (c.String("rules") == "") == !c.Bool("kernel"):
-				return inputError(errors.New("verify needs exactly one of --rules FILE and --kernel"))
-			case report.VerifyFormats[format] == nil:
+			if report.VerifyFormats[format] == nil {
 				return inputError(fmt.Errorf("--format %q: use one of %s", format, report.FormatNames(report.VerifyFormats)))
 			}
-			p, err := profiles.Load(c.String("profile"))
-			if err != nil {
-				return inputError(err)
-			}
-			sel, err := profiles.Select(profiles.Request{Profile: c.String("profile"), PackRoots: c.StringSlice("packs")})
-			if err != nil {
-				return inputError(err)
-			}
-			required := compile.Build(sel)
-			if len(verify.Controls(required)) == 0 {
-				return inputError(fmt.Errorf("profile %s has no controls: its packs tag no rule with \"## controls:\", so there is nothing to verify; tag the rules, or use lint and apply --dry-run for this rule set", p.Name))
-			}
-			var target *verify.Target
-			if path := c.String("rules"); path != "" {
-				if target, err = verify.FileTarget(path); err != nil {
-					return inputError(err)
-				}
-			} else if target, err = kernelTarget(); err != nil {
+			result, err := runVerify(c)
+			if err != nil && format != "json" {
 				return err
 			}
-			result := verify.Verify(p.Name, required, target, verify.VerifyOptions{Machine: model.Native(), Keys: p.VerifyKeys})
-			if err := report.VerifyFormats[format](c.App.Writer, result); err != nil {
-				return failedError(err)
+			if err != nil { // the JSON contract: one object on every outcome
+				result = &verify.Report{Profile: c.String("profile"), Target: c.String("rules"), Error: err.Error()}
 			}
-			if n := result.Failed(); n > 0 {
-				return failedError(fmt.Errorf("%d controls fail", n))
+			if werr := report.VerifyFormats[format](c.App.Writer, result); werr != nil {
+				return failedError(werr)
+			}
+			switch {
+			case err != nil:
+				return err
+			case result.Failed() > 0:
+				return failedError(fmt.Errorf("%d controls fail", result.Failed()))
 			}
 			return nil
 		},
 	}
+}
+
+// runVerify checks the profile's controls against the rules file or the
+// kernel.
+func runVerify(c *cli.Context) (*verify.Report, error) {
+	switch {
+	case c.String("profile") == "":
+		return nil, inputError(errors.New("verify needs --profile"))
+	case (c.String("rules") == "") == !c.Bool("kernel"):
+		return nil, inputError(errors.New("verify needs exactly one of --rules FILE and --kernel"))
+	}
+	p, err := profiles.Load(c.String("profile"))
+	if err != nil {
+		return nil, inputError(err)
+	}
+	sel, err := selectSources(c, nil)
+	if err != nil {
+		return nil, err
+	}
+	required := compile.Build(sel)
+	if len(verify.Controls(required)) == 0 {
+		return nil, inputError(fmt.Errorf("profile %s has no controls: its packs tag no rule with \"## controls:\", so there is nothing to verify; tag the rules, or use lint and apply --dry-run for this rule set", p.Name))
+	}
+	var target *verify.Target
+	if path := c.String("rules"); path != "" {
+		if target, err = verify.FileTarget(path); err != nil {
+			return nil, inputError(err)
+		}
+	} else if target, err = kernelTarget(); err != nil {
+		return nil, err
+	}
+	return verify.Verify(p.Name, required, target, verify.VerifyOptions{Machine: model.Native(), Keys: p.VerifyKeys}), nil
 }
 
 // kernelTarget reads the running kernel's rules and settings.

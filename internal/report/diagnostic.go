@@ -71,6 +71,9 @@ type Findings struct {
 	Checks      []Check      // every check that ran
 	Files       int
 	Rules       int
+	// Error is why the run could not check the rules (a usage or input
+	// error), for the formats that must say so in band (JSON).
+	Error string
 }
 
 // Count returns how many diagnostics are at or above a severity.

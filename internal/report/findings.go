@@ -88,7 +88,8 @@ func WriteJSON(w io.Writer, r *Findings, _ string) error {
 	out := struct {
 		Diagnostics []jsonDiagnostic `json:"diagnostics"`
 		Summary     jsonSummary      `json:"summary"`
-	}{}
+		Error       string           `json:"error,omitempty"`
+	}{Error: r.Error}
 	out.Diagnostics = jsonDiagnostics(r.Diagnostics)
 	out.Summary = jsonSummary{Errors: r.Count(Error), Warnings: r.Count(Warning) - r.Count(Error),
 		Info: r.Count(Info) - r.Count(Warning), Files: r.Files, Rules: r.Rules}

@@ -45,6 +45,9 @@ type Report struct {
 	Profile string
 	Target  string
 	Results []ControlResult
+	// Error is why nothing could be verified (a usage or input error), for
+	// the formats that must say so in band (JSON).
+	Error string
 }
 
 // Failed counts the controls that fail.
@@ -107,7 +110,8 @@ func WriteReportJSON(w io.Writer, r *Report) error {
 			Pass int `json:"pass"`
 			Fail int `json:"fail"`
 		} `json:"summary"`
-	}{Profile: r.Profile, Target: r.Target, Controls: []control{}}
+		Error string `json:"error,omitempty"`
+	}{Profile: r.Profile, Target: r.Target, Controls: []control{}, Error: r.Error}
 	for _, c := range r.Results {
 		jc := control{Control: c.ID, Status: c.Status, Evidence: []jsonOrigin{}, Missing: append([]string{}, c.Missing...), Notes: append([]string{}, c.Notes...)}
 		for _, e := range c.Evidence {
