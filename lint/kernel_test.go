@@ -127,7 +127,7 @@ func TestPathChecksMatchEvents(t *testing.T) {
 		if out, code := k.LoadWithAuditctl("-D\n-e 1\n" + strings.Join(c.rules, "\n") + "\n"); code != 0 {
 			t.Fatalf("case %d: load: %s", i, out)
 		}
-		if logged := events.KeysLoggedFor(c.action); !maps.Equal(logged, c.logged) {
+		if logged := events.KeysLoggedFor(t, c.action); !maps.Equal(logged, c.logged) {
 			t.Errorf("case %d: the kernel logged keys %v for %q, want %v", i, logged, c.rules, c.logged)
 		}
 	}
@@ -174,7 +174,7 @@ func TestRulesBeforeAnExitRuleMatchEvents(t *testing.T) {
 				t.Fatalf("load: %s", out)
 			}
 			dir := filepath.Join(scratch, "d"+string(rune('a'+i)))
-			if logged := events.KeysLoggedFor(func() { exec.Command(mkdir, dir).Run() })["ap_mkdir"]; logged != c.logged {
+			if logged := events.KeysLoggedFor(t, func() { exec.Command(mkdir, dir).Run() })["ap_mkdir"]; logged != c.logged {
 				t.Errorf("the mkdir event was logged: %v, want %v", logged, c.logged)
 			}
 		})

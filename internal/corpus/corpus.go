@@ -41,6 +41,16 @@ func RuleFiles(t testing.TB, patterns ...string) []string {
 	return files
 }
 
+// AtLeast is how many cases a test over RuleFiles must check: withCorpus
+// where the corpus is here, ownOnly in a clone without it.
+func AtLeast(t testing.TB, withCorpus, ownOnly int) int {
+	t.Helper()
+	if _, ok := find(t, ""); ok {
+		return withCorpus
+	}
+	return ownOnly
+}
+
 // find locates ../shared/corpus/sub; CI must have it.
 func find(t testing.TB, sub string) (string, bool) {
 	t.Helper()

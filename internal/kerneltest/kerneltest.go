@@ -241,8 +241,11 @@ func DirsNeeded(items []*packs.Item) []string {
 // Events listens on the kernel's audit multicast group, the way a test
 // sees which rule took an event without auditd.
 type Events struct {
-	t        testing.TB
 	listener *libaudit.AuditClient
+	// marker sends the user messages that end a collection; a socket of
+	// its own, so no answer is left where other requests read.
+	marker  *libaudit.AuditClient
+	markers int
 }
 
 // Listen opens the multicast listener; it closes when the test ends.
@@ -253,36 +256,55 @@ func (k *Kernel) Listen() *Events {
 		k.t.Fatalf("multicast audit socket: %v", err)
 	}
 	k.t.Cleanup(func() { listener.Close() })
-	return &Events{t: k.t, listener: listener}
+	marker, err := libaudit.NewAuditClient(nil)
+	if err != nil {
+		k.t.Fatalf("audit socket: %v", err)
+	}
+	k.t.Cleanup(func() { marker.Close() })
+	return &Events{listener: listener, marker: marker}
 }
 
 // KeysLoggedFor runs action and collects the keys of the SYSCALL records
-// the kernel sends in the next moment.
-func (e *Events) KeysLoggedFor(action func()) map[string]bool {
-	e.t.Helper()
+// it caused. The kernel queues records in order, so a user message sent
+// after the action marks the end: every record of the action has arrived
+// once the marker has, however slow the machine (a fixed wait missed
+// records under a full make test). The user filter must let USER
+// messages through. Failures are reported on t, the (sub)test calling.
+func (e *Events) KeysLoggedFor(t testing.TB, action func()) map[string]bool {
+	t.Helper()
 	e.drain()
 	action()
+	e.markers++
+	marker := fmt.Sprintf("auditpack-marker-%d-%d", os.Getpid(), e.markers)
+	msg := syscall.NetlinkMessage{Header: syscall.NlMsghdr{Type: uint16(auparse.AUDIT_USER), Flags: syscall.NLM_F_REQUEST}, Data: []byte(marker + "\x00")} // the kernel drops the last byte, the C string's NUL
+	if _, err := e.marker.Netlink.Send(msg); err != nil {
+		t.Fatalf("send the marker: %v", err)
+	}
 	keys := map[string]bool{}
-	deadline := time.Now().Add(700 * time.Millisecond)
-	for time.Now().Before(deadline) {
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		if time.Now().After(deadline) {
+			t.Fatalf("the marker message did not arrive within 30 s (is audit enabled, and does a user filter rule drop USER messages?)")
+		}
 		msg, err := e.listener.Receive(true)
 		if errors.Is(err, syscall.EAGAIN) || errors.Is(err, syscall.EWOULDBLOCK) {
-			time.Sleep(10 * time.Millisecond)
+			time.Sleep(time.Millisecond)
 			continue
 		}
 		if err != nil {
-			e.t.Fatalf("receive: %v", err)
-		}
-		if msg.Type != auparse.AUDIT_SYSCALL {
-			continue
+			t.Fatalf("receive: %v", err)
 		}
 		data := string(msg.Data)
+		switch {
+		case msg.Type == auparse.AUDIT_USER && strings.Contains(data, marker):
+			return keys
+		case msg.Type != auparse.AUDIT_SYSCALL:
+			continue
+		}
 		if i := strings.Index(data, ` key="`); i >= 0 {
 			key := data[i+6:]
 			keys[key[:strings.IndexByte(key, '"')]] = true
 		}
 	}
-	return keys
 }
 
 func (e *Events) drain() {

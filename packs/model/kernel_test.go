@@ -75,7 +75,7 @@ func TestCoversMatchesEvents(t *testing.T) {
 			t.Fatalf("load: %s", out)
 		}
 		dir := filepath.Join(scratch, "d"+string(rune('a'+i)))
-		keys := events.KeysLoggedFor(func() {
+		keys := events.KeysLoggedFor(t, func() {
 			if out, err := exec.Command(mkdir, dir).CombinedOutput(); err != nil {
 				t.Fatalf("mkdir: %v %s", err, out)
 			}
@@ -126,7 +126,7 @@ func TestPermClassesMatchEvents(t *testing.T) {
 		if out, code := k.LoadWithAuditctl("-D\n-e 1\n" + rules + "\n"); code != 0 {
 			t.Fatalf("load: %s", out)
 		}
-		return events.KeysLoggedFor(action)
+		return events.KeysLoggedFor(t, action)
 	}
 	// An open for reading and writing is both a read and a write.
 	a, b := "-w "+file+" -p r -k ap_a", "-w "+file+" -p w -k ap_b"
