@@ -35,6 +35,9 @@ type Options struct {
 	// its next kernel operation and restores the previous rules and
 	// settings. Run connects SIGINT, SIGTERM and SIGHUP to it.
 	Interrupt <-chan os.Signal
+	// Progress, when set, is told after each kernel operation of the
+	// change how many of how many are done.
+	Progress func(done, total int)
 	// afterOp, in tests, runs after kernel operation n (from 1) of the
 	// change, so an interruption lands at an exact point on any kernel; it
 	// sees the interrupt channel to wait for a signal's delivery.
@@ -329,6 +332,9 @@ func execute(k Kernel, res *Result, settings []Setting, opts Options) error {
 	}
 	total, done := len(res.Plan.Ops)+len(changed), 0
 	step := func() error {
+		if done > 0 && opts.Progress != nil {
+			opts.Progress(done, total)
+		}
 		if done > 0 && opts.afterOp != nil {
 			opts.afterOp(done, opts.Interrupt)
 		}

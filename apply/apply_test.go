@@ -318,3 +318,20 @@ func TestLockedLoginuidIsNoDrift(t *testing.T) {
 		t.Fatalf("dry run on a host without it: settings %v (%v), want loginuid_immutable to change", res.Settings, err)
 	}
 }
+
+func TestProgressCountsEveryOperation(t *testing.T) {
+	k := NewMemoryKernel(Status{Enabled: 1})
+	load(t, k, rA, rB)
+	var seen []int
+	total := 0
+	o := opts(t)
+	o.Progress = func(done, all int) { seen, total = append(seen, done), all }
+	res, err := Apply(k, desired(t, "-b 100", rB, rC), x86, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := len(res.Plan.Ops) + len(res.Settings)
+	if total != want || len(seen) != want || seen[len(seen)-1] != want {
+		t.Errorf("progress saw %v of %d, want 1..%d", seen, total, want)
+	}
+}

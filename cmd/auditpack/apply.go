@@ -47,6 +47,7 @@ Examples:
 			&cli.BoolFlag{Name: "dry-run", Usage: "show the difference, change nothing"},
 			&cli.StringFlag{Name: "persist", Usage: "also write the compiled rules to `FILE` (atomically, mode 0640, the old one kept as FILE.prev) for the next boot"},
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text or json"},
+			&cli.StringFlag{Name: "progress", Value: "auto", Usage: "show kernel operations done and time left on standard error: `WHEN` auto (on a terminal, not with --format json), always or never"},
 			&cli.StringFlag{Name: "owned-keys", Usage: "change only kernel rules with a key starting with `PREFIX`; other agents' rules stay untouched"},
 		},
 		OnUsageError: usageError,
@@ -93,8 +94,16 @@ func runApply(c *cli.Context) (*apply.Result, error) {
 	if err := checkOutput(sel, "--persist", c.String("persist")); err != nil {
 		return nil, err
 	}
-	res, err := apply.Run(openKernel, compile.Build(sel, model.Native()), host.Local{}, apply.Options{
-		DryRun: c.Bool("dry-run"), Persist: c.String("persist"), Generator: version, OwnedKeys: c.String("owned-keys")})
+	opts := apply.Options{DryRun: c.Bool("dry-run"), Persist: c.String("persist"), Generator: version, OwnedKeys: c.String("owned-keys")}
+	switch when := c.String("progress"); {
+	case when == "always" || when == "auto" && c.String("format") != "json" && isTerminal(c.App.ErrWriter):
+		line := newProgressLine(c.App.ErrWriter)
+		defer line.end()
+		opts.Progress = line.update
+	case when != "auto" && when != "never":
+		return nil, inputError(fmt.Errorf("--progress %q: use auto, always or never", when))
+	}
+	res, err := apply.Run(openKernel, compile.Build(sel, model.Native()), host.Local{}, opts)
 	if res.Preflight != nil && len(res.Preflight.Diagnostics) > 0 {
 		if werr := report.WriteText(c.App.ErrWriter, &res.Preflight.Findings, version); werr != nil {
 			return res, failedError(werr)
