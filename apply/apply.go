@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -44,8 +45,9 @@ type Options struct {
 	afterOp func(n int, interrupt <-chan os.Signal)
 }
 
-// DefaultLockPath keeps two applies on one host from interleaving.
-const DefaultLockPath = "/run/auditpack-apply.lock"
+// DefaultLockPath keeps two applies on one host from interleaving; the
+// journal of an apply in progress lies beside it.
+const DefaultLockPath = "/run/auditpack/apply.lock"
 
 // Desired is what the compiled rule set asks of the kernel.
 type Desired struct {
@@ -59,6 +61,10 @@ type SettingChange = report.SettingChange
 
 // Result is what an apply found and did.
 type Result struct {
+	// Unfinished says that an earlier apply changed the kernel and never
+	// ended (killed, or the machine stopped): the kernel may have held part
+	// of its change; this apply converges from whatever it found.
+	Unfinished string
 	// Preflight is what Run found the kernel or the loader would refuse.
 	Preflight *lint.Result
 	Plan      *Plan
@@ -161,6 +167,15 @@ var ErrLocked = errors.New("the kernel's audit configuration is locked (enabled 
 // failure, -e last.
 func Apply(k Kernel, d *Desired, t *model.Target, opts Options) (*Result, error) {
 	res := &Result{}
+	journal := journalPath(opts.LockPath)
+	if !opts.DryRun {
+		unlock, err := lock(opts.LockPath)
+		if err != nil {
+			return res, err
+		}
+		defer unlock()
+	}
+	res.Unfinished = readJournal(journal)
 	unpersist := func() error { return nil }
 	if opts.Persist != "" && !opts.DryRun {
 		undo, err := persist(opts.Persist, opts.Rendered)
@@ -168,13 +183,6 @@ func Apply(k Kernel, d *Desired, t *model.Target, opts Options) (*Result, error)
 			return res, err
 		}
 		unpersist, res.Persisted = undo, opts.Persist
-	}
-	if !opts.DryRun {
-		unlock, err := lock(opts.LockPath)
-		if err != nil {
-			return res, err
-		}
-		defer unlock()
 	}
 	status, err := k.Status()
 	if err != nil {
@@ -199,8 +207,14 @@ func Apply(k Kernel, d *Desired, t *model.Target, opts Options) (*Result, error)
 		}
 		return res, nil
 	}
-	if opts.DryRun || !res.Changed() {
+	if opts.DryRun {
 		return res, nil
+	}
+	if !res.Changed() {
+		return res, clearJournal(journal)
+	}
+	if err := writeJournal(journal); err != nil {
+		return res, err
 	}
 	if err := execute(k, res, d.Settings, opts); err != nil {
 		rollbackErr := errors.Join(restore(k, t, old, status), unpersist())
@@ -212,10 +226,10 @@ func Apply(k Kernel, d *Desired, t *model.Target, opts Options) (*Result, error)
 		if opts.Persist != "" {
 			what = "rules, settings and " + opts.Persist + " are"
 		}
-		return res, fmt.Errorf("%w; the previous %s restored", err, what)
+		return res, errors.Join(fmt.Errorf("%w; the previous %s restored", err, what), clearJournal(journal))
 	}
 	res.Applied = true
-	return res, nil
+	return res, clearJournal(journal)
 }
 
 // owned keeps the rules with a key that starts with prefix.
@@ -416,6 +430,9 @@ func restore(k Kernel, t *model.Target, old []*Rule, status Status) error {
 func lock(path string) (func(), error) {
 	if path == "" {
 		path = DefaultLockPath
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("create the apply lock's directory: %w", err)
 	}
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {

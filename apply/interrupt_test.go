@@ -1,8 +1,11 @@
 package apply
 
 import (
+	"bufio"
 	"errors"
+	"fmt"
 	"os"
+	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"strings"
@@ -160,4 +163,67 @@ func TestRunCatchesStopSignals(t *testing.T) {
 	if got := texts(t, k); strings.Join(got, "\n") != strings.Join(before, "\n") {
 		t.Errorf("the kernel holds %q, want exactly the old %q", got, before)
 	}
+}
+
+// TestKilledApplyIsReportedAndConverges: an apply killed with SIGKILL half
+// way through a 2,000-rule replace (no handler runs) leaves its journal;
+// the next apply says an earlier one never finished, and ends with
+// exactly the new rule set.
+func TestKilledApplyIsReportedAndConverges(t *testing.T) {
+	kt := kerneltest.Acquire(t)
+	kt.ExpediteGracePeriods()
+	k := openReal(t)
+	target := model.Native()
+	lockPath := filepath.Join(t.TempDir(), "apply.lock")
+	old := prepared(t, ruleSet(2000, func(int) bool { return false }, "k"))
+	if _, err := Apply(k, old, target, Options{LockPath: lockPath}); err != nil {
+		t.Fatal(err)
+	}
+	child := exec.Command(os.Args[0], "-test.run=^TestKilledApplyHelper$", "-test.v")
+	child.Env = append(os.Environ(), "AUDITPACK_KILL_HELPER="+lockPath)
+	stdout, err := child.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := bufio.NewScanner(stdout)
+	for lines.Scan() && lines.Text() != "half way" {
+	}
+	if lines.Text() != "half way" {
+		child.Process.Kill()
+		t.Fatalf("the helper did not reach half way (%v)", lines.Err())
+	}
+	child.Process.Signal(syscall.SIGKILL)
+	child.Wait()
+	next := prepared(t, ruleSet(2000, func(i int) bool { return i%2 == 0 }, "n"))
+	res, err := Apply(k, next, target, Options{LockPath: lockPath})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(res.Unfinished, "never finished") {
+		t.Errorf("the apply after a killed one does not say so: %q", res.Unfinished)
+	}
+	if res, err := Apply(k, next, target, Options{DryRun: true, LockPath: lockPath}); err != nil || res.Changed() || res.Unfinished != "" {
+		t.Errorf("after converging the kernel still differs (%v) or the journal is left: %q", err, res.Unfinished)
+	}
+}
+
+// TestKilledApplyHelper is the process TestKilledApplyIsReportedAndConverges
+// kills: it replaces the parent's rules and stops half way.
+func TestKilledApplyHelper(t *testing.T) {
+	lockPath := os.Getenv("AUDITPACK_KILL_HELPER")
+	if lockPath == "" {
+		t.Skip("run by TestKilledApplyIsReportedAndConverges")
+	}
+	k := openReal(t)
+	next := prepared(t, ruleSet(2000, func(i int) bool { return i%2 == 0 }, "n"))
+	opts := Options{LockPath: lockPath, afterOp: func(done int, _ <-chan os.Signal) {
+		if done == 1500 {
+			fmt.Println("half way")
+			select {} // wait for SIGKILL
+		}
+	}}
+	Apply(k, next, model.Native(), opts)
 }

@@ -109,6 +109,9 @@ func runApply(c *cli.Context) (*apply.Result, error) {
 			return res, failedError(werr)
 		}
 	}
+	if res.Unfinished != "" {
+		fmt.Fprintf(c.App.ErrWriter, "auditpack: warning: %s\n", res.Unfinished)
+	}
 	if err != nil {
 		return res, failedError(err)
 	}

@@ -29,6 +29,8 @@ type Apply struct {
 	Refused []Diagnostic
 	// Error is why the apply stopped, if it did.
 	Error string
+	// Unfinished says an earlier apply died half way.
+	Unfinished string
 }
 
 // SettingChange is a status value that differs.
@@ -104,18 +106,19 @@ type jsonSetting struct {
 // WriteApplyJSON prints {"changed","added","removed","settings",...}.
 func WriteApplyJSON(w io.Writer, a *Apply) error {
 	out := struct {
-		Changed   bool                   `json:"changed"`
-		Added     []string               `json:"added"`
-		Removed   []string               `json:"removed"`
-		Moved     int                    `json:"moved"`
-		Unchanged int                    `json:"unchanged"`
-		Settings  map[string]jsonSetting `json:"settings"`
-		Locked    bool                   `json:"locked"`
-		Applied   bool                   `json:"applied"`
-		Persisted string                 `json:"persisted,omitempty"`
-		Refused   []jsonDiagnostic       `json:"refused,omitempty"`
-		Error     string                 `json:"error,omitempty"`
-	}{Changed: a.Changed(), Added: append([]string{}, a.Added...), Removed: append([]string{}, a.Removed...), Moved: a.Moved, Unchanged: a.Kept,
+		Changed    bool                   `json:"changed"`
+		Added      []string               `json:"added"`
+		Removed    []string               `json:"removed"`
+		Moved      int                    `json:"moved"`
+		Unchanged  int                    `json:"unchanged"`
+		Settings   map[string]jsonSetting `json:"settings"`
+		Locked     bool                   `json:"locked"`
+		Applied    bool                   `json:"applied"`
+		Persisted  string                 `json:"persisted,omitempty"`
+		Refused    []jsonDiagnostic       `json:"refused,omitempty"`
+		Error      string                 `json:"error,omitempty"`
+		Unfinished string                 `json:"unfinished,omitempty"`
+	}{Unfinished: a.Unfinished, Changed: a.Changed(), Added: append([]string{}, a.Added...), Removed: append([]string{}, a.Removed...), Moved: a.Moved, Unchanged: a.Kept,
 		Settings: map[string]jsonSetting{}, Locked: a.Locked, Applied: a.Applied, Persisted: a.Persisted, Error: a.Error}
 	if len(a.Refused) > 0 {
 		out.Refused = jsonDiagnostics(a.Refused)
