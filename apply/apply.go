@@ -21,7 +21,7 @@ import (
 type Options struct {
 	DryRun bool
 	// Persist, when set, is the rules file to write for the next boot
-	// (atomically, mode 0640, the old one kept as FILE.prev).
+	// (atomically, mode 0600, the old one kept as FILE.prev).
 	Persist string
 	// Rendered is the compiled rules file, written by Persist; Run renders
 	// it with Generator (the auditpack version) in its header.
@@ -452,14 +452,14 @@ func persist(path string, data []byte) (undo func() error, err error) {
 	old, err := os.ReadFile(path)
 	switch {
 	case err == nil:
-		if err := atomicfile.WriteFile(path+".prev", old, 0o640); err != nil {
+		if err := atomicfile.WriteFile(path+".prev", old, compile.RulesFileMode); err != nil {
 			return nil, err
 		}
-		undo = func() error { return atomicfile.WriteFile(path, old, 0o640) }
+		undo = func() error { return atomicfile.WriteFile(path, old, compile.RulesFileMode) }
 	case errors.Is(err, os.ErrNotExist):
 		undo = func() error { return os.Remove(path) }
 	default:
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
-	return undo, atomicfile.WriteFile(path, data, 0o640)
+	return undo, atomicfile.WriteFile(path, data, compile.RulesFileMode)
 }

@@ -205,7 +205,7 @@ func TestPersistKeepsPrevious(t *testing.T) {
 	cur, _ := os.ReadFile(path)
 	prev, _ := os.ReadFile(path + ".prev")
 	info, _ := os.Stat(path)
-	if string(cur) != "new\n" || string(prev) != "old\n" || info.Mode().Perm() != 0o640 {
+	if string(cur) != "new\n" || string(prev) != "old\n" || info.Mode().Perm() != compile.RulesFileMode {
 		t.Errorf("file %q prev %q mode %v", cur, prev, info.Mode().Perm())
 	}
 	if err := undo(); err != nil {

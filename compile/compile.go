@@ -24,6 +24,11 @@ type Compiled struct {
 	byItem  map[*model.Target]map[*packs.Item]*model.Rule
 }
 
+// RulesFileMode is the mode of the audit.rules auditpack writes: the DISA
+// STIG (RHEL-09-653110) wants audit.rules and rules.d files 0600 or
+// stricter, as auditd's own packages install them.
+const RulesFileMode = 0o600
+
 // Build merges a selection as auditctl will execute it (see order) for
 // the target machines (none: x86_64). It never fails: lines auditctl
 // cannot read are in Problems, for lint to report.

@@ -45,7 +45,7 @@ Examples:
 		Flags: []cli.Flag{
 			profileFlag, packRootsFlag,
 			&cli.BoolFlag{Name: "dry-run", Usage: "show the difference, change nothing"},
-			&cli.StringFlag{Name: "persist", Usage: "also write the compiled rules to `FILE` (atomically, mode 0640, the old one kept as FILE.prev) for the next boot"},
+			&cli.StringFlag{Name: "persist", Usage: "also write the compiled rules to `FILE` (atomically, mode 0600, the old one kept as FILE.prev) for the next boot"},
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text or json"},
 			&cli.StringFlag{Name: "progress", Value: "auto", Usage: "show kernel operations done and time left on standard error: `WHEN` auto (on a terminal, not with --format json), always or never"},
 			&cli.StringFlag{Name: "owned-keys", Usage: "change only kernel rules with a key starting with `PREFIX`; other agents' rules stay untouched"},

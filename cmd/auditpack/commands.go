@@ -342,7 +342,7 @@ Examples:
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "profile", Usage: "compliance profile `NAME` (auditpack profiles list) or a profile FILE.toml"},
 			packRootsFlag,
-			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` atomically (mode 0640) instead of standard output"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` atomically (mode 0600) instead of standard output"},
 			&cli.BoolFlag{Name: "force", Usage: "compile even when lint finds errors"},
 		},
 		OnUsageError: usageError,
@@ -379,7 +379,7 @@ Examples:
 			}
 			out := res.Render(version)
 			if path := c.String("output"); path != "" {
-				if err := atomicfile.WriteFile(path, out, 0o640); err != nil {
+				if err := atomicfile.WriteFile(path, out, compile.RulesFileMode); err != nil {
 					return failedError(err)
 				}
 				fmt.Fprintf(c.App.ErrWriter, "wrote %s: %s\n", path, res.Summary())
