@@ -2,6 +2,7 @@ package verify
 
 import (
 	"fmt"
+	"os"
 	"slices"
 	"sort"
 	"strconv"
@@ -45,14 +46,21 @@ type Target struct {
 	// Settings are the effective control values: "-e" -> "2", ...;
 	// "--loginuid-immutable" -> "1" when set.
 	Settings map[packs.Option]string
+	// AfterLock are the lines that come after -e 2 in load order: the
+	// locked kernel refuses them, so they are no evidence, and -e 2 is not
+	// the last line a STIG asks for.
+	AfterLock []packs.Origin
 }
 
 // TargetFromOrdered takes the rules and the effective settings (the last
-// value in load order) of a rules file.
+// value in load order) of a rules file, as the kernel holds them after
+// loading it: nothing after -e 2 is loaded.
 func TargetFromOrdered(name string, o *compile.Compiled) *Target {
 	t := &Target{Name: name, Settings: map[packs.Option]string{}}
 	for _, it := range o.Items {
 		switch {
+		case t.Settings[packs.OptEnabled] == "2":
+			t.AfterLock = append(t.AfterLock, it.Origin)
 		case it.Directive.Option == packs.OptLoginuidImmutable:
 			t.Settings[packs.OptLoginuidImmutable] = "1"
 		case it.IsDirective():
@@ -65,14 +73,20 @@ func TargetFromOrdered(name string, o *compile.Compiled) *Target {
 }
 
 // FileTarget reads a rules file or rules.d directory as the host would
-// load it. Lines auditctl cannot read are an error: the host would stop
-// there, so nothing after them can be evidence.
+// load it: a file (a compiled audit.rules) as auditctl -R loads it, line
+// after line, a directory as augenrules assembles it. Lines auditctl
+// cannot read are an error: the host would stop there, so nothing after
+// them can be evidence.
 func FileTarget(path string) (*Target, error) {
 	src, err := packs.LoadPath(path)
 	if err != nil {
 		return nil, err
 	}
-	sel := &packs.Selection{}
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	sel := &packs.Selection{AsLoaded: !info.IsDir()}
 	if err := sel.AddSource(src); err != nil {
 		return nil, err
 	}
@@ -278,6 +292,11 @@ func (v *verifier) checkSetting(it *packs.Item) ([]Evidence, []string, []string)
 		good = ok && h >= w
 	default:
 		return nil, nil, nil // -D, -c, -i describe no state
+	}
+	if good && d.Option == packs.OptEnabled && want == "2" && len(v.target.AfterLock) > 0 {
+		first := v.target.AfterLock[0]
+		return nil, []string{fmt.Sprintf("move -e 2 to the end: %d lines after it, from %s:%d, are refused by the locked kernel (for %s)",
+			len(v.target.AfterLock), first.File, first.Line, it.Origin.Describe())}, nil
 	}
 	if good {
 		return []Evidence{{Origin: packs.Origin{File: v.target.Name}, Setting: strings.TrimSpace(string(d.Option) + " " + have)}}, nil, nil

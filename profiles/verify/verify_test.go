@@ -30,12 +30,11 @@ func verifyFile(t *testing.T, profile, packRoot, target string) *Report {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src, err := packs.LoadPath(target)
+	tgt, err := FileTarget(target)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tsel := &packs.Selection{Files: src.Files}
-	return Verify(p.Name, compile.Build(sel), TargetFromOrdered(target, compile.Build(tsel)), VerifyOptions{Machine: model.Targets["x86_64"], Keys: p.VerifyKeys})
+	return Verify(p.Name, compile.Build(sel), tgt, VerifyOptions{Machine: model.Targets["x86_64"], Keys: p.VerifyKeys})
 }
 
 func failing(r *Report) []string {
@@ -58,6 +57,9 @@ func TestVerifyByMeaning(t *testing.T) {
 		"never-first":     {"C-EXEC"},
 		"b64-only":        {"C-EXEC"},
 		"small-backlog":   {"C-BACKLOG"},
+		// A compiled file loads as written: nothing after -e 2 is loaded.
+		"lock-early":         {"C-EXEC", "C-CHMOD", "C-SHADOW", "C-LOCK"},
+		"lock-before-shadow": {"C-SHADOW", "C-LOCK"},
 	}
 	for name, want := range cases {
 		r := verifyFile(t, "testdata/req.toml", "testdata/req", "testdata/targets/"+name+".rules")
