@@ -27,7 +27,12 @@ func Format(name string, data []byte) ([]byte, error) {
 	lines := strings.SplitAfter(text, "\n")
 	for i := range f.Items {
 		it := &f.Items[i]
-		lines[it.Origin.Line-1] = it.Canonical() + "\n"
+		// A value ending in a carriage return would end the canonical
+		// line with one, which reads as a Windows line ending: such a
+		// line stays as written.
+		if c := it.Canonical(); !strings.HasSuffix(c, "\r") {
+			lines[it.Origin.Line-1] = c + "\n"
+		}
 	}
 	return []byte(strings.Join(lines, "")), nil
 }

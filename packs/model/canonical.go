@@ -37,7 +37,13 @@ func (l *Line) Canonical() string {
 			b.WriteString(" -p " + PermText(uint32(r.Perm)))
 		}
 		writeFields(&b, r.Fields)
-		for _, k := range r.Keys {
+		// An empty key cannot be a -k word of its own; keys around a
+		// separator byte are written as the one joined key they are.
+		keys := r.Keys
+		if slices.Contains(keys, "") {
+			keys = []string{strings.Join(keys, KeySep)}
+		}
+		for _, k := range keys {
 			b.WriteString(" -k " + escape(k))
 		}
 		return b.String()
