@@ -83,7 +83,8 @@ func TestCLI(t *testing.T) {
 }
 
 // caseKernel is the kernel a case's apply sees: an in-memory one loaded
-// with the case's kernel.rules (locked with kernel.locked), or none when
+// with the case's kernel.rules (locked with kernel.locked, loginuid
+// immutable with kernel.loginuid-immutable), or none when
 // the case has kernel.unavailable (as for a user who is not root).
 func caseKernel(t *testing.T, dir string) func() (apply.Kernel, error) {
 	exists := func(name string) bool { _, err := os.Stat(filepath.Join(dir, name)); return err == nil }
@@ -100,6 +101,11 @@ func caseKernel(t *testing.T, dir string) func() (apply.Kernel, error) {
 			t.Fatal(err)
 		}
 		if _, err := apply.Apply(k, d, model.Native(), apply.Options{LockPath: filepath.Join(t.TempDir(), "lock")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if exists("kernel.loginuid-immutable") {
+		if err := k.Set(apply.Setting{Name: "loginuid_immutable", Value: 1}); err != nil {
 			t.Fatal(err)
 		}
 	}
