@@ -375,7 +375,7 @@ Examples:
 				}
 			}
 			if err := res.Renderable(); err != nil {
-				return inputError(fmt.Errorf("even with --force, lines auditctl cannot read are not compiled (augenrules would copy them and auditctl would stop there):\n%w", err))
+				return inputError(fmt.Errorf("even with --force, this rule set is not compiled: files that are no rules text or clash by name cannot be merged, and lines auditctl cannot read would stop it at load (augenrules would copy them):\n%w", err))
 			}
 			out := res.Render(version)
 			if path := c.String("output"); path != "" {
