@@ -134,7 +134,8 @@ func keepsArch(it *packs.Item, arches []string) bool {
 func applySettings(s *packs.Selection, hoisted *[4]*packs.Item, body []*packs.Item) []*packs.Item {
 	var prepend []*packs.Item
 	for _, d := range s.Settings {
-		it := &packs.Item{Origin: packs.Origin{File: s.SettingsOrigin, Pack: "profile " + s.Profile}, Text: string(d.Option) + " " + d.Value, Directive: d}
+		it := &packs.Item{Origin: packs.Origin{File: s.SettingsOrigin, Pack: "profile " + s.Profile}, Text: string(d.Option) + " " + d.Value, Directive: d,
+			Controls: s.SettingControls[d.Option]}
 		switch d.Option {
 		case packs.OptEnabled:
 			hoisted[3] = it

@@ -17,6 +17,8 @@ type Selection struct {
 	// [settings]); SettingsOrigin names the profile file they come from.
 	Settings       []Directive
 	SettingsOrigin string
+	// SettingControls are the controls each setting meets.
+	SettingControls map[Option][]string
 	// Arches limits rules with -F arch= to these (b64, b32); empty keeps all.
 	Arches []string
 	// Severity overrides lint checks' severities (check ID -> error,

@@ -24,6 +24,9 @@ type Profile struct {
 	Packs       []string // pack references, "name" or "name@constraint"
 	Arches      []string
 	Settings    []packs.Directive // in settingOrder
+	// SettingControls are the controls a setting of the profile meets
+	// ([setting_controls]: failure = ["RHEL-09-654265"]), for verify.
+	SettingControls map[packs.Option][]string
 	// Severity overrides lint checks' severities: check ID -> error,
 	// warning or info (lint checks the IDs).
 	Severity map[string]string
@@ -33,13 +36,15 @@ type Profile struct {
 }
 
 type profileFile struct {
-	Name        string            `toml:"name"`
-	Description string            `toml:"description"`
-	Packs       []string          `toml:"packs"`
-	Arches      []string          `toml:"arches"`
-	Settings    map[string]int64  `toml:"settings"`
-	Severity    map[string]string `toml:"severity"`
-	VerifyKeys  bool              `toml:"verify_keys"`
+	Name        string           `toml:"name"`
+	Description string           `toml:"description"`
+	Packs       []string         `toml:"packs"`
+	Arches      []string         `toml:"arches"`
+	Settings    map[string]int64 `toml:"settings"`
+	// SettingControls names, per [settings] key, the controls it meets.
+	SettingControls map[string][]string `toml:"setting_controls"`
+	Severity        map[string]string   `toml:"severity"`
+	VerifyKeys      bool                `toml:"verify_keys"`
 }
 
 type setting struct {
@@ -91,6 +96,14 @@ func Parse(data []byte, source string) (*Profile, error) {
 		if !slices.ContainsFunc(settingOrder, func(s setting) bool { return s.key == key }) {
 			return nil, fmt.Errorf("%s: unknown setting %q; settings are %s", source, key, settingKeys())
 		}
+	}
+	p.SettingControls = map[packs.Option][]string{}
+	for key, controls := range f.SettingControls {
+		i := slices.IndexFunc(settingOrder, func(s setting) bool { return s.key == key })
+		if _, set := f.Settings[key]; i < 0 || !set {
+			return nil, fmt.Errorf("%s: setting_controls.%s names no setting of [settings]; tag the settings the profile makes", source, key)
+		}
+		p.SettingControls[settingOrder[i].option] = controls
 	}
 	for _, s := range settingOrder {
 		v, ok := f.Settings[s.key]

@@ -48,6 +48,7 @@ func Select(req Request) (*packs.Selection, error) {
 			return nil, err
 		}
 		sel.Profile, sel.Arches, sel.Settings, sel.SettingsOrigin, sel.Severity = p.Name, p.Arches, p.Settings, p.Source, p.Severity
+		sel.SettingControls = p.SettingControls
 		for _, ref := range p.Packs {
 			pack, err := catalog.Find(ref)
 			if err != nil {

@@ -155,3 +155,49 @@ func randomRules(rng *rand.Rand) string {
 	}
 	return b.String()
 }
+
+// One-change variants of the stig profile's own output fail exactly the
+// controls of what changed.
+func TestVerifyStigVariants(t *testing.T) {
+	sel, err := profiles.Select(profiles.Request{Profile: "stig"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	required := compile.Build(sel)
+	own := string(required.Render("test"))
+	lockSRGs := []string{"RHEL-09-654275", "SRG-OS-000057-GPOS-00027", "SRG-OS-000058-GPOS-00028", "SRG-OS-000059-GPOS-00029"}
+	for name, c := range map[string]struct {
+		edit func(string) string
+		want []string
+	}{
+		"own output": {func(s string) string { return s }, nil},
+		"-f 0":       {func(s string) string { return strings.Replace(s, "\n-f 2\n", "\n-f 0\n", 1) }, []string{"RHEL-09-654265", "SRG-OS-000046-GPOS-00022", "SRG-OS-000047-GPOS-00023"}},
+		"-e 2 after the last rule but one": {func(s string) string {
+			s = strings.Replace(s, "\n-e 2\n", "\n", 1)
+			i := strings.LastIndex(strings.TrimSuffix(s, "\n"), "\n-a ")
+			return s[:i] + "\n-e 2" + s[i:]
+		}, nil},
+	} {
+		text := c.edit(own)
+		f := packs.ParseFile("audit.rules", "audit.rules", nil, []byte(text))
+		target := TargetFromOrdered("audit.rules", compile.Build(&packs.Selection{Files: []*packs.File{f}, AsLoaded: true}))
+		got := failing(Verify("stig", required, target, VerifyOptions{Machine: model.Targets["x86_64"]}))
+		want := c.want
+		if strings.HasPrefix(name, "-e 2") {
+			// The lock fails, and with it every control of the rule
+			// after it; compare the lock's controls only.
+			for _, id := range lockSRGs {
+				if !slices.Contains(got, id) {
+					t.Errorf("%s: %s passes", name, id)
+				}
+			}
+			if len(got) <= len(lockSRGs) {
+				t.Errorf("%s: only %v fail; the rule after -e 2 is refused, so its control must fail too", name, got)
+			}
+			continue
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: failing %v, want %v", name, got, want)
+		}
+	}
+}
