@@ -93,7 +93,7 @@ func runVerify(c *cli.Context) (*verify.Report, error) {
 	} else if target, err = kernelTarget(); err != nil {
 		return nil, err
 	}
-	return verify.Verify(p.Name, required, target, verify.VerifyOptions{Machine: model.Native(), Keys: p.VerifyKeys}), nil
+	return verify.Verify(p.Name, required, target, verify.VerifyOptions{Machine: model.Native(), Keys: p.VerifyKeys, Cmdline: p.Cmdline}), nil
 }
 
 // kernelTarget reads the running kernel's rules and settings.

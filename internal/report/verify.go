@@ -16,6 +16,9 @@ import (
 const (
 	Pass = "PASS"
 	Fail = "FAIL"
+	// NotChecked: the target holds no evidence either way (the kernel
+	// command line of a rules file); never a pass without evidence.
+	NotChecked = "NOT CHECKED"
 )
 
 // ControlResult is the verdict on one control with its evidence.
@@ -50,16 +53,18 @@ type Report struct {
 	Error string
 }
 
-// Failed counts the controls that fail.
-func (r *Report) Failed() int {
+func (r *Report) count(status string) int {
 	n := 0
 	for _, c := range r.Results {
-		if c.Status == Fail {
+		if c.Status == status {
 			n++
 		}
 	}
 	return n
 }
+
+// Failed counts the controls that fail.
+func (r *Report) Failed() int { return r.count(Fail) }
 
 // WriteReport prints one line per control: status and evidence (the target
 // lines that implement it) or what is missing, then a summary.
@@ -72,18 +77,28 @@ func WriteReport(w io.Writer, r *Report) error {
 			ev = append(ev, e.String())
 		}
 		detail := strings.Join(ev, " ")
-		if c.Status == Fail {
+		switch c.Status {
+		case Fail:
 			detail = strings.Join(c.Missing, "; ")
+		case NotChecked:
+			detail = strings.Join(c.Notes, "; ")
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", c.ID, c.Status, detail)
 		for _, n := range c.Notes {
+			if c.Status == NotChecked {
+				break // the notes are its detail
+			}
 			fmt.Fprintf(tw, "\t\tnote: %s\n", n)
 		}
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "%d of %d controls of profile %s pass on %s\n", len(r.Results)-r.Failed(), len(r.Results), r.Profile, r.Target)
+	unchecked := ""
+	if n := r.count(NotChecked); n > 0 {
+		unchecked = fmt.Sprintf(" (%d not checked)", n)
+	}
+	_, err := fmt.Fprintf(w, "%d of %d controls of profile %s pass on %s%s\n", r.count(Pass), len(r.Results), r.Profile, r.Target, unchecked)
 	return err
 }
 
@@ -107,8 +122,9 @@ func WriteReportJSON(w io.Writer, r *Report) error {
 		Target   string    `json:"target"`
 		Controls []control `json:"controls"`
 		Summary  struct {
-			Pass int `json:"pass"`
-			Fail int `json:"fail"`
+			Pass       int `json:"pass"`
+			Fail       int `json:"fail"`
+			NotChecked int `json:"not_checked"`
 		} `json:"summary"`
 		Error string `json:"error,omitempty"`
 	}{Profile: r.Profile, Target: r.Target, Controls: []control{}, Error: r.Error}
@@ -119,8 +135,7 @@ func WriteReportJSON(w io.Writer, r *Report) error {
 		}
 		out.Controls = append(out.Controls, jc)
 	}
-	out.Summary.Fail = r.Failed()
-	out.Summary.Pass = len(r.Results) - out.Summary.Fail
+	out.Summary.Fail, out.Summary.Pass, out.Summary.NotChecked = r.count(Fail), r.count(Pass), r.count(NotChecked)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)

@@ -12,6 +12,7 @@ import (
 	"github.com/auditpack/auditpack/internal/report"
 	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
+	"github.com/auditpack/auditpack/profiles"
 )
 
 // Control is one compliance control and the lines that implement it.
@@ -50,6 +51,9 @@ type Target struct {
 	// locked kernel refuses them, so they are no evidence, and -e 2 is not
 	// the last line a STIG asks for.
 	AfterLock []packs.Origin
+	// Cmdline are the kernel command line's parameters, when the target
+	// is the running kernel (nil for a rules file: not checked).
+	Cmdline map[string]string
 }
 
 // TargetFromOrdered takes the rules and the effective settings (the last
@@ -106,14 +110,17 @@ type (
 
 // Status of a control.
 const (
-	Pass = report.Pass
-	Fail = report.Fail
+	Pass       = report.Pass
+	Fail       = report.Fail
+	NotChecked = report.NotChecked
 )
 
 // VerifyOptions tune the comparison.
 type VerifyOptions struct {
 	Machine *model.Target // whose syscall tables and ABIs apply
 	Keys    bool          // keys must match too (a profile's verify_keys)
+	// Cmdline are the profile's kernel command line requirements.
+	Cmdline []profiles.CmdlineRequirement
 }
 
 // Verify checks, control by control, that the target records what the
@@ -151,7 +158,42 @@ func Verify(profile string, required *compile.Compiled, target *Target, opts Ver
 		}
 		rep.Results = append(rep.Results, res)
 	}
+	for _, req := range opts.Cmdline {
+		for _, id := range req.Controls {
+			i := slices.IndexFunc(rep.Results, func(r ControlResult) bool { return r.ID == id })
+			if i < 0 {
+				rep.Results = append(rep.Results, ControlResult{ID: id, Status: Pass})
+				i = len(rep.Results) - 1
+			}
+			checkCmdline(&rep.Results[i], req, target.Cmdline)
+		}
+	}
 	return rep
+}
+
+// checkCmdline adds a kernel command line requirement to a control's
+// result: evidence, a gap, or, without the command line, not checked.
+func checkCmdline(res *ControlResult, req profiles.CmdlineRequirement, cmdline map[string]string) {
+	want := req.Param + "=" + req.Value
+	if cmdline == nil {
+		if res.Status == Pass {
+			res.Status = NotChecked
+		}
+		res.Notes = append(res.Notes, fmt.Sprintf("%s on the kernel command line is not in a rules file; verify --kernel reads /proc/cmdline", want))
+		return
+	}
+	have, ok := cmdline[req.Param]
+	met := ok && have == req.Value
+	if w, err := strconv.ParseUint(req.Value, 10, 64); err == nil && ok {
+		h, err := strconv.ParseUint(have, 10, 64)
+		met = err == nil && h >= w
+	}
+	if met {
+		res.Evidence = append(res.Evidence, Evidence{Origin: packs.Origin{File: "/proc/cmdline"}, Setting: req.Param + "=" + have})
+		return
+	}
+	res.Status = Fail
+	res.Missing = append(res.Missing, fmt.Sprintf("add %s to the kernel command line (e.g. grubby --update-kernel=ALL --args=%s) and reboot", want, want))
 }
 
 type verifier struct {

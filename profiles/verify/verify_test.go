@@ -201,3 +201,40 @@ func TestVerifyStigVariants(t *testing.T) {
 		}
 	}
 }
+
+// The kernel command line: not checked in a rules file (never a pass
+// without evidence), met or missed on the running kernel.
+func TestVerifyKernelCmdline(t *testing.T) {
+	p, err := profiles.Load("stig")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sel, err := profiles.Select(profiles.Request{Profile: "stig"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	required := compile.Build(sel)
+	opts := VerifyOptions{Machine: model.Targets["x86_64"], Cmdline: p.Cmdline}
+	status := func(r *Report, id string) string {
+		for _, c := range r.Results {
+			if c.ID == id {
+				return c.Status
+			}
+		}
+		return "absent"
+	}
+	target := TargetFromOrdered("compiled", required)
+	r := Verify("stig", required, target, opts)
+	if a, b := status(r, "RHEL-09-212055"), status(r, "RHEL-09-653120"); a != NotChecked || b != NotChecked || r.Failed() != 0 {
+		t.Errorf("rules file: 212055 %s, 653120 %s, %d failing; want both NOT CHECKED, none failing", a, b, r.Failed())
+	}
+	target.Cmdline = map[string]string{"audit": "1", "audit_backlog_limit": "4096", "quiet": ""}
+	r = Verify("stig", required, target, opts)
+	if a, b := status(r, "RHEL-09-212055"), status(r, "RHEL-09-653120"); a != Pass || b != Fail {
+		t.Errorf("audit=1 audit_backlog_limit=4096: 212055 %s, 653120 %s; want PASS, FAIL", a, b)
+	}
+	target.Cmdline["audit_backlog_limit"] = "16384" // more than asked is fine
+	if r = Verify("stig", required, target, opts); status(r, "RHEL-09-653120") != Pass || r.Failed() != 0 {
+		t.Errorf("audit_backlog_limit=16384: 653120 %s, %d failing", status(r, "RHEL-09-653120"), r.Failed())
+	}
+}
