@@ -59,6 +59,10 @@ func Select(req Request) (*packs.Selection, error) {
 			}
 		}
 	}
+	// A compiled audit.rules named alone is read as auditctl -R loads it.
+	if req.Profile == "" && len(paths) == 1 && packs.IsLoadedFile(paths[0]) {
+		sel.AsLoaded = true
+	}
 	for _, path := range paths {
 		src, err := packs.LoadPath(path)
 		if err != nil {
