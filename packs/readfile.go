@@ -1,6 +1,7 @@
 package packs
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -27,19 +28,29 @@ func ReadFile(what, p string) ([]byte, error) {
 	if !info.Mode().IsRegular() {
 		return nil, fmt.Errorf("read %s: it is %s, not a regular file; rules and profiles are read from regular files only (in a rules.d, remove it or rename it to end in something other than .rules)", shown, kindOf(info.Mode()))
 	}
+	if info.Size() > MaxFileSize {
+		return nil, tooLarge(shown)
+	}
 	f, err := os.Open(p)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", shown, unwrapPathError(err))
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
+	// Sized from the file, as os.ReadFile does: io.ReadAll's doubling
+	// cost a 100,000-rule compile 11 MB.
+	buf := bytes.NewBuffer(make([]byte, 0, info.Size()+bytes.MinRead))
+	if _, err := buf.ReadFrom(io.LimitReader(f, MaxFileSize+1)); err != nil {
 		return nil, fmt.Errorf("read %s: %w", shown, unwrapPathError(err))
 	}
-	if len(data) > MaxFileSize {
-		return nil, fmt.Errorf("read %s: the file is larger than %d MiB; rules and profile files are far smaller: is this the right path?", shown, MaxFileSize>>20)
+	data := buf.Bytes()
+	if len(data) > MaxFileSize { // it grew while read
+		return nil, tooLarge(shown)
 	}
 	return data, nil
+}
+
+func tooLarge(shown string) error {
+	return fmt.Errorf("read %s: the file is larger than %d MiB; rules and profile files are far smaller: is this the right path?", shown, MaxFileSize>>20)
 }
 
 func kindOf(m os.FileMode) string {
