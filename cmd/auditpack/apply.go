@@ -127,14 +127,6 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
 
-// plural spells a count with its noun: "1 line", "2 lines".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
-
 // checkOutput refuses, before anything is written, an output that is a
 // directory or one of the inputs, or a rules file inside one: it would
 // overwrite a source, or be read back by the next run.

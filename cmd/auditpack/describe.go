@@ -151,3 +151,11 @@ func writeControls(w io.Writer, controls []verify.Control) error {
 	}
 	return nil
 }
+
+// plural spells a count with its noun: "1 line", "2 lines".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

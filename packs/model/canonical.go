@@ -74,20 +74,10 @@ func (l *Line) Canonical() string {
 	writeFields(&b, r.Fields[:at])
 	b.WriteString(syscalls)
 	writeFields(&b, r.Fields[at:])
-	writeKeys(&b, r.Keys)
-	return b.String()
-}
-
-// writeKeys spells keys as -F key= words, one per part: a key holding the
-// separator is several keys to auditctl -l and to the reader, and is
-// written so, or formatting it twice would differ.
-func writeKeys(b *strings.Builder, keys []string) {
-	if len(keys) == 0 {
-		return
-	}
-	for _, k := range strings.Split(strings.Join(keys, KeySep), KeySep) {
+	for _, k := range r.Keys { // the reader has split keys holding the separator
 		b.WriteString(" -F key=" + escape(k))
 	}
+	return b.String()
 }
 
 func writeFields(b *strings.Builder, fields []Field) {

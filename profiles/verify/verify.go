@@ -82,16 +82,9 @@ func TargetFromOrdered(name string, o *compile.Compiled) *Target {
 // cannot read are an error: the host would stop there, so nothing after
 // them can be evidence.
 func FileTarget(path string) (*Target, error) {
-	src, err := packs.LoadPath(path)
+	info, statErr := os.Stat(path) // Select says what is wrong with a path it cannot read
+	sel, err := profiles.Select(profiles.Request{Paths: []string{path}, AsLoaded: statErr == nil && !info.IsDir()})
 	if err != nil {
-		return nil, err
-	}
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	sel := &packs.Selection{AsLoaded: !info.IsDir()}
-	if err := sel.AddSource(src); err != nil {
 		return nil, err
 	}
 	c := compile.Build(sel)
