@@ -1,10 +1,7 @@
 package apply
 
 import (
-	"fmt"
-	"os"
 	"strconv"
-	"strings"
 
 	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/packs"
@@ -35,26 +32,8 @@ func VerifyTarget(k Kernel, machine *model.Target) (*verify.Target, error) {
 	if status.LoginuidImmutable {
 		t.Settings[packs.OptLoginuidImmutable] = "1"
 	}
-	if t.Cmdline, err = readCmdline("/proc/cmdline"); err != nil {
+	if err := t.OnHost(); err != nil {
 		return nil, err
 	}
 	return t, nil
-}
-
-// readCmdline reads the parameters the kernel was booted with; a bare
-// word (quiet) has an empty value.
-func readCmdline(path string) (map[string]string, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("read the kernel command line: %w", err)
-	}
-	params := map[string]string{}
-	for _, word := range strings.Fields(string(data)) {
-		if word == "--" {
-			break // what follows is for init, not the kernel
-		}
-		k, v, _ := strings.Cut(word, "=")
-		params[k] = v
-	}
-	return params, nil
 }

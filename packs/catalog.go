@@ -12,7 +12,7 @@ import (
 	"strings"
 )
 
-//go:embed */pack.toml */*.rules */CHANGELOG.md
+//go:embed */pack.toml */*.rules */CHANGELOG.md */requirements.toml
 var embedded embed.FS
 
 const embeddedPrefix = "embedded:"

@@ -30,6 +30,9 @@ type Pack struct {
 	// files of the directory, which augenrules would never read.
 	FileNames []string
 	Ignored   []string
+	// Requirements are the standard's own wording of the controls the
+	// pack meets (requirements.toml); nil when the pack states none.
+	Requirements *Requirements
 
 	fsys fs.FS  // the pack root
 	root string // the pack directory inside fsys
@@ -91,7 +94,7 @@ func ReadPack(fsys fs.FS, dir, display string) (*Pack, error) {
 	for _, e := range entries {
 		name := e.Name()
 		switch {
-		case name == ManifestName:
+		case name == ManifestName, name == RequirementsName:
 		case !e.Type().IsRegular() || !IsRulesFileName(name):
 			p.Ignored = append(p.Ignored, name)
 		case !startsWithOrder(name, prefix):
@@ -104,6 +107,9 @@ func ReadPack(fsys fs.FS, dir, display string) (*Pack, error) {
 		return nil, fmt.Errorf("%s: pack %s has no *.rules files", display, p.Name)
 	}
 	sort.Slice(p.FileNames, func(i, j int) bool { return VersionLess(p.FileNames[i], p.FileNames[j]) })
+	if err := p.readRequirements(); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 

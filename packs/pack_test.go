@@ -165,7 +165,7 @@ func TestCatalogFind(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for ref, want := range map[string]string{"site": "site@1.4.0", "site@^1": "site@1.4.0", "site@~1.0": "site@1.0.0", "site@1.0.0": "site@1.0.0", "stig": "stig@2.1.1"} {
+	for ref, want := range map[string]string{"site": "site@1.4.0", "site@^1": "site@1.4.0", "site@~1.0": "site@1.0.0", "site@1.0.0": "site@1.0.0", "stig": "stig@2.2.0"} {
 		p, err := c.Find(ref)
 		if err != nil || p.ID() != want {
 			t.Errorf("Find(%q) = %v, %v; want %s", ref, p, err, want)

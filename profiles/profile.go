@@ -27,37 +27,29 @@ type Profile struct {
 	// SettingControls are the controls a setting of the profile meets
 	// ([setting_controls]: failure = ["RHEL-09-654265"]), for verify.
 	SettingControls map[packs.Option][]string
-	// Cmdline are the kernel command line parameters the profile asks
-	// for ([[cmdline]]), which no rules file can set.
-	Cmdline []CmdlineRequirement
 	// Severity overrides lint checks' severities: check ID -> error,
 	// warning or info (lint checks the IDs).
 	Severity map[string]string
 	// VerifyKeys makes verify require the profile's keys, not just events.
 	VerifyKeys bool
-	Source     string // "embedded:stig.toml" or the file's path
+	// Controls are the prefixes of the control IDs the profile answers
+	// for ("RHEL-09-"): a shared pack's tags for other standards are not
+	// its to verify. Empty: every control.
+	Controls []string
+	Source   string // "embedded:stig.toml" or the file's path
 }
 
 type profileFile struct {
-	Name        string               `toml:"name"`
-	Description string               `toml:"description"`
-	Packs       []string             `toml:"packs"`
-	Arches      []string             `toml:"arches"`
-	Settings    map[string]int64     `toml:"settings"`
-	Cmdline     []CmdlineRequirement `toml:"cmdline"`
+	Name        string           `toml:"name"`
+	Description string           `toml:"description"`
+	Packs       []string         `toml:"packs"`
+	Arches      []string         `toml:"arches"`
+	Settings    map[string]int64 `toml:"settings"`
 	// SettingControls names, per [settings] key, the controls it meets.
 	SettingControls map[string][]string `toml:"setting_controls"`
 	Severity        map[string]string   `toml:"severity"`
 	VerifyKeys      bool                `toml:"verify_keys"`
-}
-
-// CmdlineRequirement is a kernel command line parameter a control asks
-// for, e.g. audit=1 (RHEL-09-212055): audit from boot, before auditd.
-// A numeric value is a minimum.
-type CmdlineRequirement struct {
-	Param    string   `toml:"param"`
-	Value    string   `toml:"value"`
-	Controls []string `toml:"controls"`
+	Controls        []string            `toml:"controls"`
 }
 
 type setting struct {
@@ -85,7 +77,7 @@ func settingKeys() string {
 // Parse reads a profile; source names it in messages.
 func Parse(data []byte, source string) (*Profile, error) {
 	var f profileFile
-	if err := packs.DecodeTOML(data, source, &f, "a profile has name, description, packs, arches, verify_keys, [settings], [severity]"); err != nil {
+	if err := packs.DecodeTOML(data, source, &f, "a profile has name, description, packs, arches, controls, verify_keys, [settings], [setting_controls], [severity]"); err != nil {
 		return nil, err
 	}
 	if f.Name == "" {
@@ -94,12 +86,7 @@ func Parse(data []byte, source string) (*Profile, error) {
 	if len(f.Packs) == 0 {
 		return nil, fmt.Errorf("%s: packs is empty; list the packs to merge, e.g. packs = [\"base-config@^1\"]", source)
 	}
-	p := &Profile{Name: f.Name, Description: f.Description, Packs: f.Packs, Arches: f.Arches, Severity: f.Severity, VerifyKeys: f.VerifyKeys, Source: source, Cmdline: f.Cmdline}
-	for _, c := range f.Cmdline {
-		if c.Param == "" || c.Value == "" || len(c.Controls) == 0 {
-			return nil, fmt.Errorf("%s: a [[cmdline]] entry needs param, value and controls, e.g. param = \"audit\", value = \"1\", controls = [\"RHEL-09-212055\"]", source)
-		}
-	}
+	p := &Profile{Name: f.Name, Description: f.Description, Packs: f.Packs, Arches: f.Arches, Severity: f.Severity, VerifyKeys: f.VerifyKeys, Controls: f.Controls, Source: source}
 	for id, sev := range f.Severity {
 		if sev != "error" && sev != "warning" && sev != "info" {
 			return nil, fmt.Errorf("%s: severity.%s = %q: use error, warning or info", source, id, sev)

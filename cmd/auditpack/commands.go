@@ -165,7 +165,7 @@ Examples:
 						if err != nil {
 							return inputError(err)
 						}
-						return writeControls(c.App.Writer, verify.Controls(compile.Build(sel)))
+						return writeControls(c.App.Writer, verify.Controls(compile.Build(sel), p.Controls))
 					}
 					catalog, err := packs.NewCatalog(c.StringSlice("packs")...)
 					if err != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"sort"
@@ -43,6 +44,9 @@ func writePackDetails(w io.Writer, p *packs.Pack, files []*packs.File, all []*pa
 	fmt.Fprintf(tw, "from:\t%s\n", p.Dir)
 	if len(others) > 0 {
 		fmt.Fprintf(tw, "other versions:\t%s\n", strings.Join(others, " "))
+	}
+	if r := p.Requirements; r != nil {
+		fmt.Fprintf(tw, "requirements:\t%s as %s words them (%s; profiles show --controls lists them)\n", plural(len(r.List), "control"), r.Describe(), packs.RequirementsName)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -138,18 +142,44 @@ func writeProfileDetails(w io.Writer, p *profiles.Profile, catalog *packs.Catalo
 	return nil
 }
 
-// writeControls lists every control of a rule set with the lines that
+// writeControls lists every control of a rule set: the requirement in
+// its standard's words where a pack states it, and the lines that
 // implement it.
-func writeControls(w io.Writer, controls []verify.Control) error {
+func writeControls(w io.Writer, controls []*verify.Control) error {
+	bw := bufio.NewWriter(w)
 	for _, c := range controls {
-		if _, err := fmt.Fprintf(w, "%s\n", c.ID); err != nil {
-			return err
+		fmt.Fprintf(bw, "%s\n", c.ID)
+		if r := c.Requirement; r != nil {
+			fmt.Fprintf(bw, "  %s (%s, %s)\n", r.Title, c.Standard, r.Severity)
+			if len(r.Satisfies) > 0 {
+				fmt.Fprintf(bw, "  satisfies: %s\n", strings.Join(r.Satisfies, " "))
+			}
+			fmt.Fprintln(bw, "  requires:")
+			for _, it := range r.Lines {
+				fmt.Fprintf(bw, "    %s\n", strings.TrimSpace(it.Text))
+			}
+			for _, p := range r.Cmdline {
+				fmt.Fprintf(bw, "    %s on the kernel command line\n", p)
+			}
+			if r.FileMode != 0 {
+				fmt.Fprintf(bw, "    mode %04o or stricter: %s\n", r.FileMode, strings.Join(r.Files, " "))
+			}
+			if r.Note != "" {
+				fmt.Fprintf(bw, "  note: %s\n", r.Note)
+			}
+		}
+		if len(c.From) > 0 {
+			fmt.Fprintf(bw, "  satisfied by: %s\n", strings.Join(c.From, " "))
+			continue
+		}
+		if c.Requirement != nil && len(c.Items) > 0 {
+			fmt.Fprintln(bw, "  implemented by:")
 		}
 		for _, it := range c.Items {
-			fmt.Fprintf(w, "    %s  %s\n", it.Origin.Describe(), strings.TrimSpace(it.Text))
+			fmt.Fprintf(bw, "    %s  %s\n", it.Origin.Describe(), strings.TrimSpace(it.Text))
 		}
 	}
-	return nil
+	return bw.Flush()
 }
 
 // plural spells a count with its noun: "1 line", "2 lines".

@@ -24,6 +24,8 @@ const (
 // ControlResult is the verdict on one control with its evidence.
 type ControlResult struct {
 	ID       string
+	Title    string // the requirement in its standard's words, when a pack states it
+	Standard string // that standard and its release
 	Status   string
 	Evidence []Evidence // what in the target implements it
 	Missing  []string   // what to add to the target, each with the requirement it comes from
@@ -112,6 +114,8 @@ type jsonOrigin struct {
 func WriteReportJSON(w io.Writer, r *Report) error {
 	type control struct {
 		Control  string       `json:"control"`
+		Title    string       `json:"title,omitempty"`
+		Standard string       `json:"standard,omitempty"`
 		Status   string       `json:"status"`
 		Evidence []jsonOrigin `json:"evidence"`
 		Missing  []string     `json:"missing"`
@@ -129,7 +133,7 @@ func WriteReportJSON(w io.Writer, r *Report) error {
 		Error string `json:"error,omitempty"`
 	}{Profile: r.Profile, Target: r.Target, Controls: []control{}, Error: r.Error}
 	for _, c := range r.Results {
-		jc := control{Control: c.ID, Status: c.Status, Evidence: []jsonOrigin{}, Missing: append([]string{}, c.Missing...), Notes: append([]string{}, c.Notes...)}
+		jc := control{Control: c.ID, Title: c.Title, Standard: c.Standard, Status: c.Status, Evidence: []jsonOrigin{}, Missing: append([]string{}, c.Missing...), Notes: append([]string{}, c.Notes...)}
 		for _, e := range c.Evidence {
 			jc.Evidence = append(jc.Evidence, jsonOrigin{File: e.Origin.File, Line: e.Origin.Line, Setting: e.Setting})
 		}

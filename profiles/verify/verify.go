@@ -3,6 +3,7 @@ package verify
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -15,29 +16,76 @@ import (
 	"github.com/auditpack/auditpack/profiles"
 )
 
-// Control is one compliance control and the lines that implement it.
+// Control is one compliance control: what it asks for and the lines of
+// the rule set that implement it.
 type Control struct {
-	ID    string
-	Items []*packs.Item // rules and settings annotated with it, in load order
+	ID string
+	// Requirement is the standard's own wording, when a pack states it
+	// (requirements.toml): verify judges the target by it. Without one,
+	// the implementing lines are the requirement.
+	Requirement *packs.Requirement
+	Standard    string // the requirement's standard and release
+	// From are the requirements that satisfy this control (a STIG's SRG
+	// IDs): it passes when they all pass.
+	From []string
+	// Items are the rule set's lines annotated with it, in load order.
+	Items []*packs.Item
 }
 
-// Controls lists the controls of a rule set in the order their first line
-// loads.
-func Controls(o *compile.Compiled) []Control {
-	var out []Control
-	index := map[string]int{}
-	for _, it := range o.Items {
-		for _, id := range it.Controls {
-			i, ok := index[id]
-			if !ok {
-				i = len(out)
-				index[id] = i
-				out = append(out, Control{ID: id})
-			}
-			out[i].Items = append(out[i].Items, it)
+// Requires are the lines the control asks the target to record.
+func (c *Control) Requires() []*packs.Item {
+	if c.Requirement != nil {
+		return c.Requirement.Lines
+	}
+	return c.Items
+}
+
+// Controls lists the controls of a rule set: first those its packs state
+// requirements for, in the packs' order, then the controls they satisfy,
+// then the controls only the rules' annotations name, in the order their
+// first line loads. only limits them to IDs with one of its prefixes.
+func Controls(o *compile.Compiled, only []string) []*Control {
+	var out []*Control
+	index := map[string]*Control{}
+	add := func(id string) *Control {
+		c := index[id]
+		if c == nil {
+			c = &Control{ID: id}
+			index[id] = c
+			out = append(out, c)
+		}
+		return c
+	}
+	var satisfied []*packs.Requirement
+	for _, p := range o.Selection.Packs {
+		if p.Requirements == nil {
+			continue
+		}
+		for _, r := range p.Requirements.List {
+			c := add(r.ID)
+			c.Requirement, c.Standard = r, p.Requirements.Describe()
+			satisfied = append(satisfied, r)
 		}
 	}
-	return out
+	for _, r := range satisfied {
+		for _, id := range r.Satisfies {
+			if c := add(id); c.Requirement == nil {
+				c.From = append(c.From, r.ID)
+			}
+		}
+	}
+	for _, it := range o.Items {
+		for _, id := range it.Controls {
+			c := add(id)
+			c.Items = append(c.Items, it)
+		}
+	}
+	if len(only) == 0 {
+		return out
+	}
+	return slices.DeleteFunc(out, func(c *Control) bool {
+		return !slices.ContainsFunc(only, func(prefix string) bool { return strings.HasPrefix(c.ID, prefix) })
+	})
 }
 
 // Target is the rule set verify checks: a compiled file or the kernel.
@@ -52,8 +100,40 @@ type Target struct {
 	// the last line a STIG asks for.
 	AfterLock []packs.Origin
 	// Cmdline are the kernel command line's parameters, when the target
-	// is the running kernel (nil for a rules file: not checked).
+	// is this host (nil for a rules file alone: not checked).
 	Cmdline map[string]string
+	// HostRoot is where the host's files are ("/"), when the target is
+	// this host; empty for a rules file alone (file modes not checked).
+	HostRoot string
+}
+
+// ReadCmdline reads the parameters the kernel was booted with
+// (/proc/cmdline); a bare word (quiet) has an empty value.
+func ReadCmdline(path string) (map[string]string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read the kernel command line: %w", err)
+	}
+	params := map[string]string{}
+	for _, word := range strings.Fields(string(data)) {
+		if word == "--" {
+			break // what follows is for init, not the kernel
+		}
+		k, v, _ := strings.Cut(word, "=")
+		params[k] = v
+	}
+	return params, nil
+}
+
+// OnHost makes the host's facts evidence too: its kernel command line
+// and the modes of its files.
+func (t *Target) OnHost() error {
+	cmdline, err := ReadCmdline("/proc/cmdline")
+	if err != nil {
+		return err
+	}
+	t.Cmdline, t.HostRoot = cmdline, "/"
+	return nil
 }
 
 // TargetFromOrdered takes the rules and the effective settings (the last
@@ -112,81 +192,170 @@ const (
 type VerifyOptions struct {
 	Machine *model.Target // whose syscall tables and ABIs apply
 	Keys    bool          // keys must match too (a profile's verify_keys)
-	// Cmdline are the profile's kernel command line requirements.
-	Cmdline []profiles.CmdlineRequirement
+	Only    []string      // prefixes of the control IDs to verify (a profile's controls)
 }
 
-// Verify checks, control by control, that the target records what the
-// profile's rules ask for, by meaning: a requirement is met by always rules
+// Verify checks, control by control, that the target records what each
+// control asks for, by meaning: a required rule is met by always rules
 // that match all of its events (together: one per arch, or syscalls split
 // over rules), in the same filter list, with constraints at least as broad,
-// and with no earlier never rule taking the events first.
+// and with no earlier never rule taking the events first. A control the
+// standard words itself is judged by its words, not by the pack's rules.
 func Verify(profile string, required *compile.Compiled, target *Target, opts VerifyOptions) *Report {
 	v := newVerifier(target, opts)
 	rep := &Report{Profile: profile, Target: target.Name}
-	for _, c := range Controls(required) {
-		res := ControlResult{ID: c.ID, Status: Pass}
-		seen := map[Evidence]bool{}
-		for _, it := range c.Items {
-			evidence, missing, notes := v.check(it)
-			for _, e := range evidence {
-				if !seen[e] {
-					seen[e] = true
-					res.Evidence = append(res.Evidence, e)
-				}
-			}
-			res.Missing = append(res.Missing, missing...)
-			for _, n := range notes {
-				if !slices.Contains(res.Notes, n) {
-					res.Notes = append(res.Notes, n)
-				}
-			}
+	results := map[string]*ControlResult{}
+	controls := Controls(required, opts.Only)
+	for _, c := range controls {
+		res := ControlResult{ID: c.ID, Standard: c.Standard}
+		if c.Requirement != nil {
+			res.Title = c.Requirement.Title
 		}
-		sort.SliceStable(res.Evidence, func(i, j int) bool {
-			a, b := res.Evidence[i].Origin, res.Evidence[j].Origin
-			return a.File < b.File || (a.File == b.File && a.Line < b.Line)
-		})
-		if len(res.Missing) > 0 {
-			res.Status = Fail
+		if len(c.From) > 0 {
+			rep.Results = append(rep.Results, res) // judged by its requirements, below
+			continue
 		}
+		v.checkControl(c, &res)
 		rep.Results = append(rep.Results, res)
 	}
-	for _, req := range opts.Cmdline {
-		for _, id := range req.Controls {
-			i := slices.IndexFunc(rep.Results, func(r ControlResult) bool { return r.ID == id })
-			if i < 0 {
-				rep.Results = append(rep.Results, ControlResult{ID: id, Status: Pass})
-				i = len(rep.Results) - 1
-			}
-			checkCmdline(&rep.Results[i], req, target.Cmdline)
+	for i := range rep.Results {
+		results[rep.Results[i].ID] = &rep.Results[i]
+	}
+	for _, c := range controls {
+		if len(c.From) > 0 {
+			satisfiedBy(results[c.ID], c.From, results)
 		}
 	}
 	return rep
 }
 
-// checkCmdline adds a kernel command line requirement to a control's
-// result: evidence, a gap, or, without the command line, not checked.
-func checkCmdline(res *ControlResult, req profiles.CmdlineRequirement, cmdline map[string]string) {
-	want := req.Param + "=" + req.Value
-	if cmdline == nil {
-		if res.Status == Pass {
-			res.Status = NotChecked
+// checkControl judges one control by the lines, kernel command line and
+// file modes it requires.
+func (v *verifier) checkControl(c *Control, res *ControlResult) {
+	seen := map[Evidence]bool{}
+	for _, it := range c.Requires() {
+		evidence, missing, notes := v.check(it)
+		for _, e := range evidence {
+			if !seen[e] {
+				seen[e] = true
+				res.Evidence = append(res.Evidence, e)
+			}
 		}
-		res.Notes = append(res.Notes, fmt.Sprintf("%s on the kernel command line is not in a rules file; verify --kernel reads /proc/cmdline", want))
-		return
+		res.Missing = append(res.Missing, missing...)
+		for _, n := range notes {
+			if !slices.Contains(res.Notes, n) {
+				res.Notes = append(res.Notes, n)
+			}
+		}
 	}
-	have, ok := cmdline[req.Param]
-	met := ok && have == req.Value
-	if w, err := strconv.ParseUint(req.Value, 10, 64); err == nil && ok {
-		h, err := strconv.ParseUint(have, 10, 64)
-		met = err == nil && h >= w
+	sortEvidence(res.Evidence)
+	unchecked := false
+	if r := c.Requirement; r != nil {
+		for _, p := range r.Cmdline {
+			unchecked = !v.checkCmdline(res, p) || unchecked
+		}
+		if r.FileMode != 0 {
+			unchecked = !v.checkFileModes(res, r) || unchecked
+		}
+		if r.Note != "" {
+			res.Notes = append(res.Notes, r.Note)
+		}
 	}
-	if met {
-		res.Evidence = append(res.Evidence, Evidence{Origin: packs.Origin{File: "/proc/cmdline"}, Setting: req.Param + "=" + have})
-		return
+	switch {
+	case len(res.Missing) > 0:
+		res.Status = Fail
+	case unchecked:
+		res.Status = NotChecked
+	default:
+		res.Status = Pass
 	}
-	res.Status = Fail
+}
+
+// satisfiedBy judges a control that other requirements satisfy: it
+// fails when one of them fails, and is not checked while one is not.
+func satisfiedBy(res *ControlResult, from []string, results map[string]*ControlResult) {
+	seen := map[Evidence]bool{}
+	res.Status = Pass
+	for _, id := range from {
+		r := results[id]
+		if r == nil {
+			continue // a control the profile does not answer for
+		}
+		for _, e := range r.Evidence {
+			if !seen[e] {
+				seen[e] = true
+				res.Evidence = append(res.Evidence, e)
+			}
+		}
+		switch {
+		case r.Status == Fail:
+			res.Status = Fail
+			res.Missing = append(res.Missing, "meet "+id)
+		case r.Status == NotChecked && res.Status == Pass:
+			res.Status = NotChecked
+			res.Notes = append(res.Notes, "met when "+id+" is (not checked)")
+		}
+	}
+	sortEvidence(res.Evidence)
+}
+
+func sortEvidence(ev []Evidence) {
+	sort.SliceStable(ev, func(i, j int) bool {
+		a, b := ev[i].Origin, ev[j].Origin
+		return a.File < b.File || (a.File == b.File && a.Line < b.Line)
+	})
+}
+
+// checkCmdline adds a kernel command line requirement to a control's
+// result: evidence, a gap, or, without the command line, a note. It
+// reports whether the command line was checked.
+func (v *verifier) checkCmdline(res *ControlResult, p packs.CmdlineParam) bool {
+	cmdline := v.target.Cmdline
+	if cmdline == nil {
+		res.Notes = append(res.Notes, fmt.Sprintf("%s on the kernel command line is not in a rules file; verify --kernel (or --host) reads /proc/cmdline", p))
+		return false
+	}
+	have, ok := cmdline[p.Name]
+	if ok && p.Met(have) {
+		res.Evidence = append(res.Evidence, Evidence{Origin: packs.Origin{File: "/proc/cmdline"}, Setting: p.Name + "=" + have})
+		return true
+	}
+	want := p.Name + "=" + p.Value
 	res.Missing = append(res.Missing, fmt.Sprintf("add %s to the kernel command line (e.g. grubby --update-kernel=ALL --args=%s) and reboot", want, want))
+	return true
+}
+
+// checkFileModes compares the modes of the host's files with the most
+// permissive one the requirement allows. It reports whether it could
+// look at the host's files.
+func (v *verifier) checkFileModes(res *ControlResult, r *packs.Requirement) bool {
+	root := v.target.HostRoot
+	if root == "" {
+		res.Notes = append(res.Notes, fmt.Sprintf("modes of %s are the host's; verify --kernel (or --host) reads them", strings.Join(r.Files, ", ")))
+		return false
+	}
+	found := 0
+	for _, pattern := range r.Files {
+		matches, _ := filepath.Glob(filepath.Join(root, pattern)) // the patterns are the pack's, checked by its tests
+		for _, m := range matches {
+			info, err := os.Lstat(m)
+			if err != nil || !info.Mode().IsRegular() {
+				continue
+			}
+			found++
+			shown := "/" + strings.TrimPrefix(m, strings.TrimSuffix(root, "/")+"/")
+			if extra := info.Mode().Perm() &^ r.FileMode; extra != 0 {
+				res.Missing = append(res.Missing, fmt.Sprintf("chmod %04o %s (mode %04o allows more than %04o)", r.FileMode, shown, info.Mode().Perm(), r.FileMode))
+				continue
+			}
+			res.Evidence = append(res.Evidence, Evidence{Origin: packs.Origin{File: shown}, Setting: fmt.Sprintf("mode %04o", info.Mode().Perm())})
+		}
+	}
+	if found == 0 {
+		res.Notes = append(res.Notes, "none of "+strings.Join(r.Files, ", ")+" exists on this host")
+		return false
+	}
+	return true
 }
 
 type verifier struct {
@@ -334,7 +503,11 @@ func (v *verifier) checkSetting(it *packs.Item) ([]Evidence, []string, []string)
 			len(v.target.AfterLock), first.File, first.Line, it.Origin.Describe())}, nil
 	}
 	if good {
-		return []Evidence{{Origin: packs.Origin{File: v.target.Name}, Setting: strings.TrimSpace(string(d.Option) + " " + have)}}, nil, nil
+		setting := string(d.Option) + " " + have
+		if d.Option == packs.OptLoginuidImmutable {
+			setting = string(d.Option)
+		}
+		return []Evidence{{Origin: packs.Origin{File: v.target.Name}, Setting: setting}}, nil, nil
 	}
 	return nil, []string{fmt.Sprintf("set %s (for %s)", strings.TrimSpace(it.Text), it.Origin.Describe())}, nil
 }

@@ -1,4 +1,4 @@
-package apply
+package verify
 
 import (
 	"os"
@@ -9,7 +9,7 @@ import (
 func TestReadCmdline(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "cmdline")
 	os.WriteFile(path, []byte("BOOT_IMAGE=/vmlinuz ro quiet audit=1 audit_backlog_limit=8192 -- audit=0 --init-arg\n"), 0o644)
-	got, err := readCmdline(path)
+	got, err := ReadCmdline(path)
 	if err != nil {
 		t.Fatal(err)
 	}
