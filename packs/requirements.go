@@ -41,6 +41,10 @@ type Requirement struct {
 	// (shell patterns); zero when it sets none.
 	FileMode fs.FileMode
 	Files    []string
+	// OutsideRules says what meets the requirement without an audit rule
+	// (PAM's own records, auditd's start and stop): verify cannot see it
+	// in rules, so it is never passed, only noted.
+	OutsideRules string
 	// Note says how the pack reads the standard where its texts disagree.
 	Note string
 }
@@ -82,6 +86,7 @@ type requirementsFile struct {
 		Cmdline   []string `toml:"cmdline"`
 		FileMode  string   `toml:"file_mode"`
 		Files     []string `toml:"files"`
+		Outside   string   `toml:"outside_rules"`
 		Note      string   `toml:"note"`
 	} `toml:"requirement"`
 }
@@ -99,7 +104,7 @@ func (p *Pack) readRequirements() error {
 		return fmt.Errorf("read %s: %w", shown, unwrapPathError(err))
 	}
 	var f requirementsFile
-	if err := DecodeTOML(data, shown, &f, "a requirements.toml has standard, release and [[requirement]] tables with id, vuln, severity, title, satisfies, lines, cmdline, file_mode, files, note"); err != nil {
+	if err := DecodeTOML(data, shown, &f, "a requirements.toml has standard, release and [[requirement]] tables with id, vuln, severity, title, satisfies, lines, cmdline, file_mode, files, outside_rules, note"); err != nil {
 		return err
 	}
 	reqs := &Requirements{Standard: f.Standard, Release: f.Release}
@@ -112,7 +117,7 @@ func (p *Pack) readRequirements() error {
 			return fmt.Errorf("%s: every requirement needs an id of its own (%q is empty or repeated)", where, r.ID)
 		}
 		seen[r.ID] = true
-		req := &Requirement{ID: r.ID, Title: r.Title, Severity: r.Severity, Satisfies: r.Satisfies, Files: r.Files, Note: r.Note}
+		req := &Requirement{ID: r.ID, Title: r.Title, Severity: r.Severity, Satisfies: r.Satisfies, Files: r.Files, OutsideRules: r.Outside, Note: r.Note}
 		for _, text := range r.Lines {
 			line := finder.find(strconv.Quote(text), at)
 			f := ParseFile(RequirementsName, p.displayPath(RequirementsName), p, []byte(text))
@@ -138,8 +143,8 @@ func (p *Pack) readRequirements() error {
 			}
 			req.FileMode = fs.FileMode(mode)
 		}
-		if len(req.Lines) == 0 && len(req.Cmdline) == 0 && req.FileMode == 0 {
-			return fmt.Errorf("%s: requirement %s asks for nothing: give it lines, cmdline or file_mode", where, r.ID)
+		if len(req.Lines) == 0 && len(req.Cmdline) == 0 && req.FileMode == 0 && req.OutsideRules == "" {
+			return fmt.Errorf("%s: requirement %s asks for nothing: give it lines, cmdline, file_mode or outside_rules", where, r.ID)
 		}
 		reqs.List = append(reqs.List, req)
 	}

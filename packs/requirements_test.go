@@ -26,6 +26,7 @@ lines = [
 [[requirement]]
 id = "SITE-2"
 cmdline = ["audit=1", "audit_backlog_limit>=8192"]
+outside_rules = "auditd records its own start"
 file_mode = "0640"
 files = ["/etc/audit/*.rules"]
 `})
@@ -44,7 +45,7 @@ files = ["/etc/audit/*.rules"]
 	if !slices.Equal(one.Satisfies, []string{"ORG-9"}) || one.Lines[0].Origin.Pack != "site@1.0.0" {
 		t.Errorf("satisfies %v, origin %+v", one.Satisfies, one.Lines[0].Origin)
 	}
-	if len(two.Cmdline) != 2 || two.Cmdline[1].String() != "audit_backlog_limit>=8192" || two.FileMode != 0o640 {
+	if len(two.Cmdline) != 2 || two.Cmdline[1].String() != "audit_backlog_limit>=8192" || two.FileMode != 0o640 || two.OutsideRules == "" {
 		t.Errorf("cmdline %v, mode %o", two.Cmdline, two.FileMode)
 	}
 	if !two.Cmdline[1].Met("16384") || two.Cmdline[1].Met("4096") || two.Cmdline[0].Met("0") || !two.Cmdline[0].Met("1") {
@@ -75,52 +76,58 @@ func TestRequirementsErrors(t *testing.T) {
 	}
 }
 
-// The stig pack's rules are annotated with the requirements they meet and
-// those requirements' SRG IDs, nothing else, and every requirement the
+// A pack's rules are annotated with the requirements they meet and those
+// requirements' further controls, nothing else, and every requirement its
 // rules can meet has rules that say so.
-func TestStigTagsMatchRequirements(t *testing.T) {
+func TestTagsMatchRequirements(t *testing.T) {
 	cat, err := NewCatalog()
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := cat.Find("stig")
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, err := p.Open()
-	if err != nil {
-		t.Fatal(err)
-	}
-	byID := map[string]*Requirement{}
-	for _, r := range p.Requirements.List {
-		byID[r.ID] = r
-	}
-	implemented := map[string]bool{}
-	for _, f := range files {
-		for _, it := range f.Items {
-			var allowed []string
-			for _, id := range it.Controls {
-				if r := byID[id]; r != nil {
-					implemented[id] = true
-					allowed = append(append(allowed, id), r.Satisfies...)
+	checked := 0
+	for _, p := range cat.Packs() {
+		if p.Requirements == nil {
+			continue
+		}
+		checked++
+		files, err := p.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		byID := map[string]*Requirement{}
+		for _, r := range p.Requirements.List {
+			byID[r.ID] = r
+		}
+		implemented := map[string]bool{}
+		for _, f := range files {
+			for _, it := range f.Items {
+				var allowed []string
+				for _, id := range it.Controls {
+					if r := byID[id]; r != nil {
+						implemented[id] = true
+						allowed = append(append(allowed, id), r.Satisfies...)
+					}
 				}
-			}
-			for _, id := range it.Controls {
-				if !slices.Contains(allowed, id) {
-					t.Errorf("%s: %s is not a requirement of the line's block nor one it satisfies", it.Origin, id)
+				for _, id := range it.Controls {
+					if !slices.Contains(allowed, id) {
+						t.Errorf("%s %s: %s is not a requirement of the line's block nor one it satisfies", p.ID(), it.Origin, id)
+					}
 				}
 			}
 		}
-	}
-	for _, r := range p.Requirements.List {
-		needsRules := len(r.Lines) > 0 && !slices.ContainsFunc(r.Lines, func(it *Item) bool {
-			return it.Directive.Option == OptFailure || it.Directive.Option == OptEnabled // the profile and finalize set these
-		})
-		if needsRules && !implemented[r.ID] {
-			t.Errorf("no rule of the pack implements %s", r.ID)
+		for _, r := range p.Requirements.List {
+			needsRules := len(r.Lines) > 0 && !slices.ContainsFunc(r.Lines, func(it *Item) bool {
+				return it.Directive.Option == OptFailure || it.Directive.Option == OptEnabled // the profile and finalize set these
+			})
+			if needsRules && !implemented[r.ID] {
+				t.Errorf("no rule of %s implements %s", p.ID(), r.ID)
+			}
 		}
+	}
+	if checked != 3 {
+		t.Errorf("%d packs state requirements; stig, pci-dss and ospp do", checked)
 	}
 	if data, _ := os.ReadFile("stig/requirements.toml"); !strings.Contains(string(data), `release  = "V2R9"`) {
-		t.Error("the requirements do not name the manual's release")
+		t.Error("the stig requirements do not name the manual's release")
 	}
 }

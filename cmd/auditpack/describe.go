@@ -150,7 +150,11 @@ func writeControls(w io.Writer, controls []*verify.Control) error {
 	for _, c := range controls {
 		fmt.Fprintf(bw, "%s\n", c.ID)
 		if r := c.Requirement; r != nil {
-			fmt.Fprintf(bw, "  %s (%s, %s)\n", r.Title, c.Standard, r.Severity)
+			about := c.Standard
+			if r.Severity != "" {
+				about += ", " + r.Severity
+			}
+			fmt.Fprintf(bw, "  %s (%s)\n", r.Title, about)
 			if len(r.Satisfies) > 0 {
 				fmt.Fprintf(bw, "  satisfies: %s\n", strings.Join(r.Satisfies, " "))
 			}
@@ -163,6 +167,9 @@ func writeControls(w io.Writer, controls []*verify.Control) error {
 			}
 			if r.FileMode != 0 {
 				fmt.Fprintf(bw, "    mode %04o or stricter: %s\n", r.FileMode, strings.Join(r.Files, " "))
+			}
+			if r.OutsideRules != "" {
+				fmt.Fprintf(bw, "    outside audit rules: %s\n", r.OutsideRules)
 			}
 			if r.Note != "" {
 				fmt.Fprintf(bw, "  note: %s\n", r.Note)

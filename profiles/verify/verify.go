@@ -257,6 +257,10 @@ func (v *verifier) checkControl(c *Control, res *ControlResult) {
 		if r.FileMode != 0 {
 			unchecked = !v.checkFileModes(res, r) || unchecked
 		}
+		if r.OutsideRules != "" {
+			unchecked = true
+			res.Notes = append(res.Notes, "not in audit rules: "+r.OutsideRules)
+		}
 		if r.Note != "" {
 			res.Notes = append(res.Notes, r.Note)
 		}
@@ -272,21 +276,17 @@ func (v *verifier) checkControl(c *Control, res *ControlResult) {
 }
 
 // satisfiedBy judges a control that other requirements satisfy: it
-// fails when one of them fails, and is not checked while one is not.
+// fails when one of them fails, and is not checked while one is not. Its
+// evidence is theirs, listed with them, not repeated.
 func satisfiedBy(res *ControlResult, from []string, results map[string]*ControlResult) {
-	seen := map[Evidence]bool{}
 	res.Status = Pass
+	judged := 0
 	for _, id := range from {
 		r := results[id]
 		if r == nil {
 			continue // a control the profile does not answer for
 		}
-		for _, e := range r.Evidence {
-			if !seen[e] {
-				seen[e] = true
-				res.Evidence = append(res.Evidence, e)
-			}
-		}
+		judged++
 		switch {
 		case r.Status == Fail:
 			res.Status = Fail
@@ -296,7 +296,9 @@ func satisfiedBy(res *ControlResult, from []string, results map[string]*ControlR
 			res.Notes = append(res.Notes, "met when "+id+" is (not checked)")
 		}
 	}
-	sortEvidence(res.Evidence)
+	if res.Status == Pass {
+		res.Notes = append(res.Notes, fmt.Sprintf("the requirements that satisfy it pass (%d)", judged))
+	}
 }
 
 func sortEvidence(ev []Evidence) {
