@@ -124,6 +124,12 @@ func header(sel *packs.Selection) []string {
 	if len(sel.Paths) > 0 {
 		h = append(h, "## paths: "+strings.Join(sel.Paths, " "))
 	}
+	for _, p := range sel.Packs {
+		if p.UsesFacts() {
+			h = append(h, fmt.Sprintf("## facts: %s (%s)", sel.Facts, sel.FactsOrigin))
+			break
+		}
+	}
 	return h
 }
 

@@ -276,3 +276,44 @@ Good: a field the host has:
 		}
 	},
 })
+
+var _ = register(&Check{
+	ID:       "FLD-AUID-NOT-UID-MIN",
+	Title:    "auid threshold that is not this host's UID_MIN",
+	Severity: Warning,
+	Host:     true,
+	Doc: `STIG, CIS and OSPP rules write -F auid>=1000 for "every user after login", because
+1000 is RHEL's and Debian's first user ID (UID_MIN in /etc/login.defs). On a host whose UID_MIN
+is 500, users 500 to 999 are not recorded at all; on one whose UID_MIN is 2000, system accounts
+1000 to 1999 are. Checked with --host against this host's UID_MIN. Packs write
+auid>=${UID_MIN}, which compile --host and apply resolve from this host.
+
+Bad (UID_MIN 1000):
+    -a always,exit -F arch=b64 -S chmod -F auid>=2000 -F auid!=unset -k perm_mod
+
+Good:
+    -a always,exit -F arch=b64 -S chmod -F auid>=1000 -F auid!=unset -k perm_mod`,
+	Run: func(p *Pass) {
+		uidMin, ok := p.host.UIDMin()
+		if !ok {
+			return
+		}
+		for _, r := range p.Rules {
+			for _, f := range r.Fields {
+				if f.Name != "auid" || !f.Resolved || (f.Op != ">=" && f.Op != ">") || f.Value == math.MaxUint32 {
+					continue
+				}
+				first := f.Value // unset (4294967295) is FLD-BAD-OPERATOR's
+				if f.Op == ">" {
+					first++
+				}
+				switch {
+				case first > uidMin:
+					p.Reportf(r.Item.Origin, nil, "-F auid%s%s leaves out users %d to %d: this host's UID_MIN is %d (login.defs); write auid>=%d, or auid>=${UID_MIN} in a pack", f.Op, f.Text, uidMin, first-1, uidMin, uidMin)
+				case first < uidMin && first > 0:
+					p.Reportf(r.Item.Origin, nil, "-F auid%s%s also records system accounts %d to %d: this host's UID_MIN is %d (login.defs); write auid>=%d, or auid>=${UID_MIN} in a pack", f.Op, f.Text, first, uidMin-1, uidMin, uidMin)
+				}
+			}
+		}
+	},
+})

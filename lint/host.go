@@ -19,4 +19,6 @@ type Host interface {
 	LoaderTable(table string) (numbers map[int]bool, ok bool, err error)
 	// HZ is the kernel's CONFIG_HZ.
 	HZ() (int, bool)
+	// UIDMin is the host's first user ID (login.defs UID_MIN).
+	UIDMin() (uint32, bool)
 }

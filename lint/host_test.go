@@ -11,7 +11,7 @@ import (
 // fakeHost is the machine the table tests describe, whatever machine runs
 // them: a Debian-like host with auditctl 3.0.9 (its x86_64 and i386 tables
 // end at set_mempolicy_home_node, 450), without SELinux, HZ 1000, the
-// directories and files below (and services keeping state in /run,
+// directories and files below, UID_MIN 1000 (and services keeping state in /run,
 // /var/lib and /tmp), and no user or group named auditpack-no-such-*.
 type fakeHost struct{}
 
@@ -74,6 +74,8 @@ func (fakeHost) LoaderTable(table string) (map[int]bool, bool, error) {
 }
 
 func (fakeHost) HZ() (int, bool) { return 1000, true }
+
+func (fakeHost) UIDMin() (uint32, bool) { return 1000, true }
 
 var (
 	_ Host = fakeHost{}

@@ -19,8 +19,9 @@ type Source struct {
 }
 
 // LoadPath reads a .rules file, a rules.d directory (its *.rules files, as
-// augenrules reads them) or a pack directory (one with a pack.toml).
-func LoadPath(p string) (*Source, error) {
+// augenrules reads them) or a pack directory (one with a pack.toml, whose
+// ${NAME}s the facts resolve).
+func LoadPath(p string, facts Facts) (*Source, error) {
 	info, err := os.Stat(p)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", p, unwrapPathError(err))
@@ -37,7 +38,7 @@ func LoadPath(p string) (*Source, error) {
 		if err != nil {
 			return nil, err
 		}
-		files, err := pack.Open()
+		files, err := pack.Open(facts)
 		if err != nil {
 			return nil, err
 		}

@@ -144,17 +144,34 @@ func IsRulesFileName(name string) bool {
 	return strings.HasSuffix(name, ".rules") && !strings.HasPrefix(name, ".")
 }
 
-// Open parses the pack's rules files.
-func (p *Pack) Open() ([]*File, error) {
+// Open parses the pack's rules files, with the facts they name resolved
+// (nil: DefaultFacts).
+func (p *Pack) Open(facts Facts) ([]*File, error) {
+	if facts == nil {
+		facts = DefaultFacts()
+	}
 	files := make([]*File, 0, len(p.FileNames))
 	for _, name := range p.FileNames {
 		data, err := p.ReadFile(name)
 		if err != nil {
 			return nil, err
 		}
+		if data, err = facts.expand(data, joinDisplay(p.Dir, name)); err != nil {
+			return nil, err
+		}
 		files = append(files, ParseFile(name, p.displayPath(name), p, data))
 	}
 	return files, nil
+}
+
+// UsesFacts says whether one of the pack's files names a host fact.
+func (p *Pack) UsesFacts() bool {
+	for _, name := range p.FileNames {
+		if data, err := p.ReadFile(name); err == nil && UsesFacts(data) {
+			return true
+		}
+	}
+	return false
 }
 
 // ReadFile returns the contents of one of the pack's files.

@@ -71,7 +71,7 @@ func TestEmbeddedPacks(t *testing.T) {
 	var names []string
 	for _, p := range c.Packs() {
 		names = append(names, p.Name)
-		files, err := p.Open()
+		files, err := p.Open(nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -131,7 +131,7 @@ func TestPackManifestErrors(t *testing.T) {
 	for _, c := range cases {
 		dir := filepath.Join(t.TempDir(), "site")
 		writePack(t, dir, c.files)
-		_, err := LoadPath(dir)
+		_, err := LoadPath(dir, nil)
 		if err == nil || !regexp.MustCompile(c.want).MatchString(err.Error()) {
 			t.Errorf("%s: got %v, want %q", c.name, err, c.want)
 		}
@@ -142,7 +142,7 @@ func TestPackFilesAndIgnored(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "site")
 	writePack(t, dir, map[string]string{"pack.toml": goodManifest, "50-b.rules": "-w /b -p wa\n", "50.rules": "-w /a -p wa\n",
 		"50-b.rules.bak": "", ".50-c.rules": "", "notes.txt": ""})
-	src, err := LoadPath(dir)
+	src, err := LoadPath(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,10 +193,10 @@ func TestCatalogFind(t *testing.T) {
 
 func TestLoadPathErrors(t *testing.T) {
 	dir := t.TempDir()
-	if _, err := LoadPath(filepath.Join(dir, "nope.rules")); err == nil || !regexp.MustCompile(`nope.rules: no such file`).MatchString(err.Error()) {
+	if _, err := LoadPath(filepath.Join(dir, "nope.rules"), nil); err == nil || !regexp.MustCompile(`nope.rules: no such file`).MatchString(err.Error()) {
 		t.Errorf("missing file: %v", err)
 	}
-	if _, err := LoadPath(dir); err == nil || !regexp.MustCompile(`no \*.rules files here`).MatchString(err.Error()) {
+	if _, err := LoadPath(dir, nil); err == nil || !regexp.MustCompile(`no \*.rules files here`).MatchString(err.Error()) {
 		t.Errorf("empty dir: %v", err)
 	}
 	if os.Geteuid() != 0 { // root reads anything
@@ -204,7 +204,7 @@ func TestLoadPathErrors(t *testing.T) {
 		if err := os.WriteFile(p, []byte("-D\n"), 0o000); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := LoadPath(p); err == nil || !regexp.MustCompile(`read .*10-x.rules: permission denied`).MatchString(err.Error()) {
+		if _, err := LoadPath(p, nil); err == nil || !regexp.MustCompile(`read .*10-x.rules: permission denied`).MatchString(err.Error()) {
 			t.Errorf("unreadable: %v", err)
 		}
 	}

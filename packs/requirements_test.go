@@ -30,7 +30,7 @@ outside_rules = "auditd records its own start"
 file_mode = "0640"
 files = ["/etc/audit/*.rules"]
 `})
-	src, err := LoadPath(dir)
+	src, err := LoadPath(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +69,7 @@ func TestRequirementsErrors(t *testing.T) {
 	} {
 		dir := filepath.Join(t.TempDir(), "site")
 		writePack(t, dir, map[string]string{"pack.toml": goodManifest, "50-a.rules": "", RequirementsName: c.body})
-		_, err := LoadPath(dir)
+		_, err := LoadPath(dir, nil)
 		if err == nil || !regexp.MustCompile(c.want).MatchString(err.Error()) {
 			t.Errorf("%s: got %v, want %q", name, err, c.want)
 		}
@@ -90,7 +90,7 @@ func TestTagsMatchRequirements(t *testing.T) {
 			continue
 		}
 		checked++
-		files, err := p.Open()
+		files, err := p.Open(nil)
 		if err != nil {
 			t.Fatal(err)
 		}

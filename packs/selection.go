@@ -24,6 +24,10 @@ type Selection struct {
 	// Severity overrides lint checks' severities (check ID -> error,
 	// warning or info), from the profile.
 	Severity map[string]string
+	// Facts are the host facts the packs' ${NAME}s resolve to (nil:
+	// DefaultFacts); FactsOrigin says where they come from.
+	Facts       Facts
+	FactsOrigin string
 	// AsLoaded reads the files as auditctl -R loads them (a compiled
 	// audit.rules), line after line, instead of as augenrules assembles a
 	// rules.d: no control line is moved.
@@ -34,7 +38,7 @@ type Selection struct {
 
 // AddPack adds a pack and parses its files.
 func (s *Selection) AddPack(p *Pack) error {
-	files, err := p.Open()
+	files, err := p.Open(s.Facts)
 	if err != nil {
 		return err
 	}

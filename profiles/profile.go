@@ -32,6 +32,9 @@ type Profile struct {
 	Severity map[string]string
 	// VerifyKeys makes verify require the profile's keys, not just events.
 	VerifyKeys bool
+	// Facts are the host facts the profile's packs resolve ${NAME} to
+	// ([facts]: UID_MIN = 500), unless --host reads the host's own.
+	Facts packs.Facts
 	// Controls are the prefixes of the control IDs the profile answers
 	// for ("RHEL-09-"): a shared pack's tags for other standards are not
 	// its to verify. Empty: every control.
@@ -50,6 +53,7 @@ type profileFile struct {
 	Severity        map[string]string   `toml:"severity"`
 	VerifyKeys      bool                `toml:"verify_keys"`
 	Controls        []string            `toml:"controls"`
+	Facts           map[string]string   `toml:"facts"`
 }
 
 type setting struct {
@@ -77,7 +81,7 @@ func settingKeys() string {
 // Parse reads a profile; source names it in messages.
 func Parse(data []byte, source string) (*Profile, error) {
 	var f profileFile
-	if err := packs.DecodeTOML(data, source, &f, "a profile has name, description, packs, arches, controls, verify_keys, [settings], [setting_controls], [severity]"); err != nil {
+	if err := packs.DecodeTOML(data, source, &f, "a profile has name, description, packs, arches, controls, verify_keys, [settings], [setting_controls], [facts], [severity]"); err != nil {
 		return nil, err
 	}
 	if f.Name == "" {
@@ -86,7 +90,10 @@ func Parse(data []byte, source string) (*Profile, error) {
 	if len(f.Packs) == 0 {
 		return nil, fmt.Errorf("%s: packs is empty; list the packs to merge, e.g. packs = [\"base-config@^1\"]", source)
 	}
-	p := &Profile{Name: f.Name, Description: f.Description, Packs: f.Packs, Arches: f.Arches, Severity: f.Severity, VerifyKeys: f.VerifyKeys, Controls: f.Controls, Source: source}
+	p := &Profile{Name: f.Name, Description: f.Description, Packs: f.Packs, Arches: f.Arches, Severity: f.Severity, VerifyKeys: f.VerifyKeys, Controls: f.Controls, Facts: f.Facts, Source: source}
+	if err := packs.CheckFacts(p.Facts, source+": [facts]"); err != nil {
+		return nil, err
+	}
 	for id, sev := range f.Severity {
 		if sev != "error" && sev != "warning" && sev != "info" {
 			return nil, fmt.Errorf("%s: severity.%s = %q: use error, warning or info", source, id, sev)

@@ -18,12 +18,16 @@ type Request struct {
 	// AsLoaded reads the paths as auditctl -R loads them, not as augenrules
 	// assembles them (see packs.Selection.AsLoaded).
 	AsLoaded bool
+	// HostFacts are this host's facts (--host, apply), which win over the
+	// profile's [facts]; HostFactsOrigin names their file.
+	HostFacts       packs.Facts
+	HostFactsOrigin string
 }
 
 // Select resolves a request: the profile's packs (newest version that
 // satisfies each constraint) and every path, with the profile's settings.
 func Select(req Request) (*packs.Selection, error) {
-	sel := &packs.Selection{AsLoaded: req.AsLoaded}
+	sel := &packs.Selection{AsLoaded: req.AsLoaded, Facts: packs.DefaultFacts(), FactsOrigin: "default"}
 	if req.Profile == "" && len(req.PackRoots) > 0 {
 		return nil, fmt.Errorf("--packs adds pack roots for a --profile to choose from, and no --profile is given: name a profile, or give the pack directory itself as a PATH")
 	}
@@ -38,21 +42,32 @@ func Select(req Request) (*packs.Selection, error) {
 		}
 		paths = []string{dir}
 	}
+	var profile *Profile
+	var catalog *packs.Catalog
 	if req.Profile != "" {
-		p, err := Load(req.Profile)
-		if err != nil {
+		var err error
+		if profile, err = Load(req.Profile); err != nil {
 			return nil, err
 		}
-		catalog, err := packs.NewCatalog(req.PackRoots...)
-		if err != nil {
+		if catalog, err = packs.NewCatalog(req.PackRoots...); err != nil {
 			return nil, err
 		}
+		p := profile
 		sel.Profile, sel.Arches, sel.Settings, sel.SettingsOrigin, sel.Severity = p.Name, p.Arches, p.Settings, p.Source, p.Severity
 		sel.SettingControls = p.SettingControls
-		for _, ref := range p.Packs {
+		if len(p.Facts) > 0 {
+			sel.Facts, sel.FactsOrigin = sel.Facts.Merge(p.Facts), p.Source
+		}
+	}
+	// The host's facts win: they are what the rules run on.
+	if len(req.HostFacts) > 0 {
+		sel.Facts, sel.FactsOrigin = sel.Facts.Merge(req.HostFacts), req.HostFactsOrigin
+	}
+	if profile != nil {
+		for _, ref := range profile.Packs {
 			pack, err := catalog.Find(ref)
 			if err != nil {
-				return nil, fmt.Errorf("profile %s: %w", p.Name, err)
+				return nil, fmt.Errorf("profile %s: %w", profile.Name, err)
 			}
 			if err := sel.AddPack(pack); err != nil {
 				return nil, err
@@ -64,7 +79,7 @@ func Select(req Request) (*packs.Selection, error) {
 		sel.AsLoaded = true
 	}
 	for _, path := range paths {
-		src, err := packs.LoadPath(path)
+		src, err := packs.LoadPath(path, sel.Facts)
 		if err != nil {
 			return nil, err
 		}

@@ -87,7 +87,7 @@ Examples:
 // runApply selects, checks and applies; the preflight's findings go to
 // standard error for people, the result to the caller for the report.
 func runApply(c *cli.Context) (*apply.Result, error) {
-	sel, err := selectSources(c, c.Args().Slice())
+	sel, err := selectSources(c, c.Args().Slice(), true)
 	if err != nil {
 		return nil, err
 	}
@@ -145,8 +145,15 @@ func checkOutput(sel *packs.Selection, flag, path string) error {
 
 // selectSources resolves --profile, --packs and the paths; a profile is
 // checked whole (its [severity] IDs too) by every command that reads it.
-func selectSources(c *cli.Context, paths []string) (*packs.Selection, error) {
-	sel, err := profiles.Select(profiles.Request{Profile: c.String("profile"), PackRoots: c.StringSlice("packs"), Paths: paths})
+func selectSources(c *cli.Context, paths []string, onHost bool) (*packs.Selection, error) {
+	req := profiles.Request{Profile: c.String("profile"), PackRoots: c.StringSlice("packs"), Paths: paths}
+	if onHost {
+		var err error
+		if req.HostFacts, req.HostFactsOrigin, err = (host.Local{}).Facts(); err != nil {
+			return nil, inputError(err)
+		}
+	}
+	sel, err := profiles.Select(req)
 	if err != nil {
 		return nil, inputError(err)
 	}

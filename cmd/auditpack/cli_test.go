@@ -154,10 +154,7 @@ func TestManPageCurrent(t *testing.T) {
 // queries with its commands. urfave/cli reads the query from os.Args, so
 // the binary is built and run.
 func TestCompletion(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "auditpack")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v %s", err, out)
-	}
+	bin := buildBinary(t)
 	offered, err := exec.Command(bin, "--generate-bash-completion").Output()
 	if err != nil {
 		t.Fatal(err)

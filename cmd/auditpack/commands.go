@@ -70,7 +70,7 @@ Examples:
 					if err != nil {
 						return inputError(err)
 					}
-					files, err := p.Open()
+					files, err := p.Open(nil)
 					if err != nil {
 						return inputError(err)
 					}
@@ -101,7 +101,7 @@ Examples:
 						if err != nil {
 							return inputError(err)
 						}
-						files, err := p.Open()
+						files, err := p.Open(nil)
 						if err != nil {
 							return inputError(err)
 						}
@@ -199,7 +199,7 @@ Examples:
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: " + report.FormatNames(report.Formats)},
 			&cli.StringFlag{Name: "fail-on", Value: "error", Usage: "exit 1 on findings of this `SEVERITY` or higher: error, warning, info"},
 			&cli.StringFlag{Name: "target", Usage: "check syscalls for these machines, `ARCH,...` (x86_64, aarch64, ppc64le, s390x); default x86_64"},
-			&cli.BoolFlag{Name: "host", Usage: "also run the checks that read this host's file system (paths that must exist)"},
+			&cli.BoolFlag{Name: "host", Usage: "also run the checks that read this host (paths that must exist, UID_MIN) and resolve the packs' host facts from it"},
 			&cli.BoolFlag{Name: "each-dir", Usage: "check the directory of each PATH as a rule set of its own, as its host will load it (for hooks that pass the changed files of several rules.d)"},
 		},
 		OnUsageError: usageError,
@@ -243,7 +243,7 @@ func runLint(c *cli.Context) (*lint.Result, lint.Severity, error) {
 	}
 	res := &lint.Result{}
 	for _, paths := range sets {
-		sel, err := selectSources(c, paths)
+		sel, err := selectSources(c, paths, c.Bool("host"))
 		if err != nil {
 			return nil, 0, err
 		}
@@ -327,7 +327,7 @@ func compileCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "compile",
 		Usage: "merge packs and rule files into one audit.rules",
-		UsageText: `auditpack compile [--profile P] [--packs DIR]... [-o FILE] [PATH...]
+		UsageText: `auditpack compile [--profile P] [--packs DIR]... [-o FILE] [--force] [--host] [PATH...]
 
 PATH is a .rules file, a rules.d directory or a pack directory. Files are
 merged in the order augenrules uses (GNU version sort of the file names); the
@@ -344,10 +344,11 @@ Examples:
 			packRootsFlag,
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` atomically (mode 0600) instead of standard output"},
 			&cli.BoolFlag{Name: "force", Usage: "compile even when lint finds errors"},
+			&cli.BoolFlag{Name: "host", Usage: "resolve the packs' host facts (UID_MIN) from this host's /etc/login.defs"},
 		},
 		OnUsageError: usageError,
 		Action: func(c *cli.Context) error {
-			sel, err := selectSources(c, c.Args().Slice())
+			sel, err := selectSources(c, c.Args().Slice(), c.Bool("host"))
 			if err != nil {
 				return err
 			}

@@ -128,6 +128,9 @@ func writeProfileDetails(w io.Writer, p *profiles.Profile, catalog *packs.Catalo
 			fmt.Fprintf(w, "  %s %s\n", d.Option, d.Value)
 		}
 	}
+	if len(p.Facts) > 0 {
+		fmt.Fprintf(w, "host facts (unless --host reads the host's): %s\n", p.Facts)
+	}
 	if len(p.Severity) > 0 {
 		fmt.Fprintln(w, "lint severity:")
 		ids := make([]string, 0, len(p.Severity))

@@ -85,7 +85,7 @@ func runVerify(c *cli.Context) (*verify.Report, error) {
 	if err != nil {
 		return nil, inputError(err)
 	}
-	sel, err := selectSources(c, nil)
+	sel, err := selectSources(c, nil, c.Bool("host") || c.Bool("kernel"))
 	if err != nil {
 		return nil, err
 	}

@@ -9,8 +9,10 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"os/user"
@@ -70,6 +72,58 @@ func (Local) LinkTarget(path string) (string, bool) {
 		return "a missing target", true
 	}
 	return target, true
+}
+
+// uidMin is login.defs' name for the first user ID, which packs name
+// ${UID_MIN} too.
+const uidMin = "UID_MIN"
+
+// LoginDefs is where useradd and the standards read UID_MIN from.
+const LoginDefs = "/etc/login.defs"
+
+// Facts are this host's facts for packs' ${NAME}s: UID_MIN from
+// /etc/login.defs, and where they come from. A host without the file has
+// useradd's defaults (nil facts).
+func (Local) Facts() (map[string]string, string, error) {
+	facts, err := ReadLoginDefs(LoginDefs)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, "", nil
+	}
+	return facts, LoginDefs, err
+}
+
+// ReadLoginDefs reads UID_MIN from a login.defs file; a file without it
+// leaves the default, as useradd does.
+func ReadLoginDefs(path string) (map[string]string, error) {
+	file, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read the host's UID_MIN: %w", err)
+	}
+	defer file.Close()
+	facts := map[string]string{}
+	sc := bufio.NewScanner(file)
+	for n := 1; sc.Scan(); n++ {
+		fields := strings.Fields(sc.Text())
+		if len(fields) < 2 || fields[0] != uidMin {
+			continue
+		}
+		if _, err := strconv.ParseUint(fields[1], 10, 32); err != nil {
+			return nil, fmt.Errorf("%s:%d: UID_MIN %q is not a number", path, n, fields[1])
+		}
+		facts[uidMin] = fields[1]
+	}
+	return facts, sc.Err()
+}
+
+// UIDMin is the first user ID useradd gives (UID_MIN); false when
+// login.defs does not say.
+func (l Local) UIDMin() (uint32, bool) {
+	facts, _, err := l.Facts()
+	if err != nil || facts[uidMin] == "" {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(facts[uidMin], 10, 32)
+	return uint32(n), err == nil
 }
 
 // RunsSELinux says whether SELinux is active here (selinuxfs is mounted).

@@ -31,7 +31,7 @@ func BenchmarkVerify2000(b *testing.B) {
 	if err := os.WriteFile(filepath.Join(dir, "30-stig.rules"), own, 0o644); err != nil {
 		b.Fatal(err)
 	}
-	src, err := packs.LoadPath(dir)
+	src, err := packs.LoadPath(dir, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
