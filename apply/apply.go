@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/auditpack/auditpack/compile"
-	"github.com/auditpack/auditpack/internal/atomicfile"
 	"github.com/auditpack/auditpack/internal/report"
 	"github.com/auditpack/auditpack/lint"
 	"github.com/auditpack/auditpack/packs"
@@ -21,8 +20,13 @@ import (
 type Options struct {
 	DryRun bool
 	// Persist, when set, is the rules file to write for the next boot
-	// (atomically, mode 0600, the old one kept as FILE.prev).
+	// (atomically, mode 0600, the old one kept as FILE.prev), or
+	// PersistAuto: where the host's boot-time loader reads (see PlanBoot).
 	Persist string
+	// Root is the file system whose boot-time loader --persist auto
+	// writes for; empty is "/". Tests give a scratch copy of a host.
+	Root string
+	boot *BootPlan
 	// Rendered is the compiled rules file, written by Persist; Run renders
 	// it with Generator (the auditpack version) in its header.
 	Rendered  []byte
@@ -74,6 +78,11 @@ type Result struct {
 	// Gap is how long the longest moved rule was absent from the kernel.
 	Gap       time.Duration
 	Persisted string
+	// Boot says how this host loads its rules at boot, and with --persist
+	// auto what was written for it.
+	Boot string
+	// Warnings are what the user should know that stopped nothing.
+	Warnings []string
 }
 
 // Changed reports whether kernel and compiled set differ.
@@ -177,7 +186,15 @@ func Apply(k Kernel, d *Desired, t *model.Target, opts Options) (*Result, error)
 	}
 	res.Unfinished = readJournal(journal)
 	unpersist := func() error { return nil }
-	if opts.Persist != "" && !opts.DryRun {
+	switch {
+	case opts.DryRun:
+	case opts.boot != nil:
+		undo, err := opts.boot.Commit()
+		if err != nil {
+			return res, err
+		}
+		unpersist, res.Persisted = undo, opts.boot.File
+	case opts.Persist != "":
 		undo, err := persist(opts.Persist, opts.Rendered)
 		if err != nil {
 			return res, err
@@ -443,23 +460,4 @@ func lock(path string) (func(), error) {
 		return nil, fmt.Errorf("another auditpack apply is running (lock %s held)", path)
 	}
 	return func() { f.Close() }, nil
-}
-
-// persist writes the rules file for the next boot, keeping the old one as
-// FILE.prev; both writes are atomic. undo puts the old file back (or
-// removes the new one) when the kernel change is rolled back.
-func persist(path string, data []byte) (undo func() error, err error) {
-	old, err := os.ReadFile(path)
-	switch {
-	case err == nil:
-		if err := atomicfile.WriteFile(path+".prev", old, compile.RulesFileMode); err != nil {
-			return nil, err
-		}
-		undo = func() error { return atomicfile.WriteFile(path, old, compile.RulesFileMode) }
-	case errors.Is(err, os.ErrNotExist):
-		undo = func() error { return os.Remove(path) }
-	default:
-		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	return undo, atomicfile.WriteFile(path, data, compile.RulesFileMode)
 }

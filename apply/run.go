@@ -1,12 +1,16 @@
 package apply
 
 import (
+	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
+	"time"
 
 	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/lint"
+	"github.com/auditpack/auditpack/packs/model"
 )
 
 // Run applies a compiled rule set to the kernel opened by open, for the
@@ -41,6 +45,10 @@ func Run(open func() (Kernel, error), c *compile.Compiled, h lint.Host, opts Opt
 	if opts.Persist != "" {
 		opts.Rendered = c.Render(opts.Generator)
 	}
+	boot, warnings, err := planBoot(&opts, target)
+	if err != nil {
+		return res, err
+	}
 	if !opts.DryRun && opts.Interrupt == nil {
 		// From here on a signal must not kill the process half way: Apply
 		// stops before its next kernel operation and restores.
@@ -50,6 +58,36 @@ func Run(open func() (Kernel, error), c *compile.Compiled, h lint.Host, opts Opt
 		opts.Interrupt = sig
 	}
 	applied, err := Apply(k, d, target, opts)
-	applied.Preflight = checked
+	applied.Preflight, applied.Boot, applied.Warnings = checked, boot, warnings
 	return applied, err
+}
+
+// planBoot finds the host's boot-time loader and, for --persist auto,
+// lays out and checks what to write for it. It returns what to say about
+// the boot; a host whose loader cannot be told is an error only for
+// --persist auto.
+func planBoot(opts *Options, t *model.Target) (boot string, warnings []string, err error) {
+	root := opts.Root
+	if root == "" {
+		root = "/"
+	}
+	loader, err := DetectLoader(root)
+	if err != nil {
+		if opts.Persist == PersistAuto {
+			return "", nil, err
+		}
+		return err.Error(), nil, nil
+	}
+	switch {
+	case opts.Persist == PersistAuto:
+		plan, err := PlanBoot(loader, opts.Rendered, t, time.Now())
+		if err != nil {
+			return "", nil, err
+		}
+		opts.boot = plan
+		return plan.Describe(), nil, nil
+	case opts.Persist != "" && loader.Augenrules != "" && filepath.Clean(opts.Persist) == loader.RulesFile:
+		warnings = append(warnings, fmt.Sprintf("--persist %s: %s regenerates this file from %s at boot, so the next boot loads rules.d, not what is applied; use --persist auto", opts.Persist, loader.Augenrules, loader.RulesDir))
+	}
+	return loader.String(), warnings, nil
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -22,11 +23,15 @@ import (
 // openKernel is the kernel apply talks to; tests replace it with a fake.
 var openKernel = apply.Open
 
+// hostRoot is the file system whose boot-time loader apply reports and
+// --persist auto writes for; tests give a scratch copy of a host.
+var hostRoot = "/"
+
 func applyCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "apply",
 		Usage: "load a rule set into the running kernel: only the difference, all or nothing",
-		UsageText: `auditpack apply [--profile P] [--packs DIR]... [--dry-run] [--persist FILE] [--format text|json] [--owned-keys PREFIX] [PATH...]
+		UsageText: `auditpack apply [--profile P] [--packs DIR]... [--dry-run] [--persist auto|FILE] [--format text|json] [--owned-keys PREFIX] [PATH...]
 
 Reads the kernel's rules and settings, shows the difference (kernel left,
 compiled right), and unless --dry-run changes only what differs: new rules
@@ -35,17 +40,24 @@ rules and settings. Lines the kernel would refuse (a missing directory, a
 duplicate, an unknown syscall) stop it before anything changes. -e 2 is set
 last. Needs root.
 
+--persist auto writes where this host's boot-time loader reads, so that
+the next boot loads what is applied: for augenrules (auditd.service or
+audit 4's audit-rules.service), /etc/audit/rules.d/auditpack.rules, with
+the other rules.d files that would change the result moved to a backup
+directory (auditpack restore DIR puts them back), checked first by running
+the host's own augenrules on the new layout in a private mount namespace.
+
 Exit codes: 0 done (or, with --dry-run, no difference), 1 refused or failed,
 2 usage or input errors, 3 --dry-run found differences.
 
 Examples:
    auditpack apply --profile stig --dry-run
-   auditpack apply --profile pci-dss --persist /etc/audit/audit.rules
+   auditpack apply --profile pci-dss --persist auto
    auditpack apply --dry-run --format json /etc/audit/rules.d`,
 		Flags: []cli.Flag{
 			profileFlag, packRootsFlag,
 			&cli.BoolFlag{Name: "dry-run", Usage: "show the difference, change nothing"},
-			&cli.StringFlag{Name: "persist", Usage: "also write the compiled rules to `FILE` (atomically, mode 0600, the old one kept as FILE.prev) for the next boot"},
+			&cli.StringFlag{Name: "persist", Usage: "also write the compiled rules for the next boot: `auto` where this host's loader reads them, or FILE (atomically, mode 0600, the old one kept as FILE.prev)"},
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text or json"},
 			&cli.StringFlag{Name: "progress", Value: "auto", Usage: "show kernel operations done and time left on standard error: `WHEN` auto (on a terminal, not with --format json), always or never"},
 			&cli.StringFlag{Name: "owned-keys", Usage: "change only kernel rules with a key starting with `PREFIX`; other agents' rules stay untouched"},
@@ -91,10 +103,12 @@ func runApply(c *cli.Context) (*apply.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkOutput(sel, "--persist", c.String("persist")); err != nil {
-		return nil, err
+	if persist := c.String("persist"); persist != apply.PersistAuto {
+		if err := checkOutput(sel, "--persist", persist); err != nil {
+			return nil, err
+		}
 	}
-	opts := apply.Options{DryRun: c.Bool("dry-run"), Persist: c.String("persist"), Generator: version, OwnedKeys: c.String("owned-keys")}
+	opts := apply.Options{DryRun: c.Bool("dry-run"), Persist: c.String("persist"), Generator: version, OwnedKeys: c.String("owned-keys"), Root: hostRoot}
 	switch when := c.String("progress"); {
 	case when == "always" || when == "auto" && c.String("format") != "json" && isTerminal(c.App.ErrWriter):
 		line := newProgressLine(c.App.ErrWriter)
@@ -111,6 +125,9 @@ func runApply(c *cli.Context) (*apply.Result, error) {
 	}
 	if res.Unfinished != "" {
 		fmt.Fprintf(c.App.ErrWriter, "auditpack: warning: %s\n", res.Unfinished)
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(c.App.ErrWriter, "auditpack: warning: %s\n", w)
 	}
 	if err != nil {
 		return res, failedError(err)
@@ -161,4 +178,42 @@ func selectSources(c *cli.Context, paths []string, onHost bool) (*packs.Selectio
 		return nil, inputError(err)
 	}
 	return sel, nil
+}
+
+func restoreCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "restore",
+		Usage: "put back the rules.d files apply --persist auto moved aside",
+		UsageText: `auditpack restore BACKUP_DIR
+
+Moves the files apply --persist auto moved out of rules.d (into the backup
+directory its output names) back, removes rules.d/auditpack.rules and lets
+augenrules regenerate audit.rules. The kernel is not touched: load the
+restored set with auditpack apply /etc/audit/rules.d, or at the next boot.
+
+Example:
+   auditpack restore /etc/audit/auditpack-backup/20261201T170000Z`,
+		OnUsageError: usageError,
+		Action: func(c *cli.Context) error {
+			if c.NArg() != 1 {
+				return inputError(errors.New("restore takes the backup directory apply --persist auto named"))
+			}
+			loader, err := apply.DetectLoader(hostRoot)
+			if err != nil {
+				return failedError(err)
+			}
+			if loader.Augenrules == "" {
+				return inputError(fmt.Errorf("this host loads %s with auditctl -R; apply --persist auto moved no files here", loader.RulesFile))
+			}
+			restored, err := apply.RestoreBoot(loader, c.Args().First())
+			if len(restored) > 0 {
+				fmt.Fprintf(c.App.Writer, "restored to %s: %s\n", loader.RulesDir, strings.Join(restored, " "))
+			}
+			if err != nil {
+				return failedError(err)
+			}
+			_, err = fmt.Fprintf(c.App.Writer, "removed %s; %s regenerated %s\n", filepath.Join(loader.RulesDir, apply.OwnedRulesFile), loader.Augenrules, loader.RulesFile)
+			return err
+		},
+	}
 }

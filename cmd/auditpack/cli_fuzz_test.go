@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/auditpack/auditpack/apply"
+	"github.com/auditpack/auditpack/internal/scratch"
 )
 
 // FuzzCLI runs the CLI on a fuzzed rules file with fuzzed arguments drawn
@@ -31,6 +32,7 @@ func FuzzCLI(f *testing.F) {
 	openKernel = func() (apply.Kernel, error) {
 		return apply.NewMemoryKernel(apply.Status{Enabled: 1, Failure: 1, BacklogLimit: 64}), nil
 	}
+	hostRoot = scratch.Copy(f, "../../testdata/hosts/debian12")
 	f.Fuzz(func(t *testing.T, picks, data []byte) {
 		dir := t.TempDir()
 		rules := filepath.Join(dir, "10-fuzz.rules")

@@ -16,6 +16,7 @@ import (
 	"github.com/auditpack/auditpack/internal/corpus"
 	"github.com/auditpack/auditpack/internal/golden"
 	"github.com/auditpack/auditpack/internal/jsonschema"
+	"github.com/auditpack/auditpack/internal/scratch"
 	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
 )
@@ -62,6 +63,7 @@ func TestCLI(t *testing.T) {
 				args[i] = placeholders.Replace(a)
 			}
 			openKernel = caseKernel(t, dir)
+			hostRoot = scratch.Copy(t, filepath.Join(root, "testdata/hosts/debian12"))
 			var stdout, stderr bytes.Buffer
 			code := run(args, &stdout, &stderr)
 			golden.Check(t, filepath.Join(dir, "stdout.golden"), stdout.Bytes())

@@ -87,7 +87,7 @@ Examples:
 		OnUsageError:           usageError,
 		HideHelpCommand:        true,
 		UseShortOptionHandling: false,
-		Commands: []*cli.Command{packsCommand(), profilesCommand(), lintCommand(), compileCommand(), applyCommand(), verifyCommand(), fmtCommand(), explainCommand(),
+		Commands: []*cli.Command{packsCommand(), profilesCommand(), lintCommand(), compileCommand(), applyCommand(), restoreCommand(), verifyCommand(), fmtCommand(), explainCommand(),
 			completionCommand(), manCommand()},
 		EnableBashCompletion: true,
 	}

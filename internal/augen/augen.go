@@ -1,11 +1,13 @@
-// Package augen runs the real augenrules on a directory, for tests that
-// compare auditpack with it. augenrules only reads /etc/audit/rules.d and
-// writes /etc/audit/audit.rules, so it runs in a private mount namespace
-// with a temporary directory bound over /etc/audit: the host's files are
-// never touched.
+// Package augen runs the real augenrules on a directory: for apply, to
+// see what the host's boot-time loader makes of a layout before it is
+// written, and for tests that compare auditpack with it. augenrules only
+// reads /etc/audit/rules.d and writes /etc/audit/audit.rules, so it runs
+// in a private mount namespace with another directory bound over
+// /etc/audit: the host's files are never touched.
 package augen
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -56,15 +58,27 @@ func Run(t testing.TB, rulesDir string) string {
 // rules.d. It returns what augenrules wrote to audit.rules.
 func RunPrepared(t testing.TB, etc string) string {
 	t.Helper()
-	out, err := exec.Command("unshare", "--mount", "sh", "-c", `mount --bind "$1" /etc/audit && exec `+Path, "sh", etc).CombinedOutput()
+	rules, err := Generate(Path, etc)
 	if err != nil {
-		t.Fatalf("augenrules: %v: %s", err, out)
+		t.Fatal(err)
+	}
+	return string(rules)
+}
+
+// Generate runs the augenrules at path (without --load: the kernel is not
+// touched) with etc bound over /etc/audit, and returns the audit.rules it
+// leaves there. augenrules keeps an existing audit.rules when the new one
+// would be empty or the same, so etc's own audit.rules is the answer then.
+func Generate(path, etc string) ([]byte, error) {
+	out, err := exec.Command("unshare", "--mount", "sh", "-c", `mount --bind "$1" /etc/audit && exec "$2"`, "sh", etc, path).CombinedOutput()
+	if err != nil {
+		return nil, fmt.Errorf("%s in a private mount namespace: %v: %s", path, err, strings.TrimSpace(string(out)))
 	}
 	rules, err := os.ReadFile(filepath.Join(etc, "audit.rules"))
 	if err != nil {
-		t.Fatalf("augenrules wrote no audit.rules (%s): %v", strings.TrimSpace(string(out)), err)
+		return nil, fmt.Errorf("%s wrote no audit.rules (%s): %w", path, strings.TrimSpace(string(out)), err)
 	}
-	return string(rules)
+	return rules, nil
 }
 
 func copyDir(t testing.TB, from, to string) {

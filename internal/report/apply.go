@@ -24,6 +24,7 @@ type Apply struct {
 	// Gap is how long the longest moved rule was absent from the kernel.
 	Gap       time.Duration
 	Persisted string
+	Boot      string // how the host loads rules at boot
 	// Refused are the lines the preflight found the kernel or the loader
 	// would refuse (errors) or only this host's loader refuses (warnings).
 	Refused []Diagnostic
@@ -63,6 +64,9 @@ func WriteApplyText(w io.Writer, a *Apply, color bool) error {
 		}
 	}
 	b.WriteString(ApplySummary(a) + "\n")
+	if a.Boot != "" {
+		b.WriteString("boot: " + a.Boot + "\n")
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -115,11 +119,12 @@ func WriteApplyJSON(w io.Writer, a *Apply) error {
 		Locked     bool                   `json:"locked"`
 		Applied    bool                   `json:"applied"`
 		Persisted  string                 `json:"persisted,omitempty"`
+		Boot       string                 `json:"boot,omitempty"`
 		Refused    []jsonDiagnostic       `json:"refused,omitempty"`
 		Error      string                 `json:"error,omitempty"`
 		Unfinished string                 `json:"unfinished,omitempty"`
 	}{Unfinished: a.Unfinished, Changed: a.Changed(), Added: append([]string{}, a.Added...), Removed: append([]string{}, a.Removed...), Moved: a.Moved, Unchanged: a.Kept,
-		Settings: map[string]jsonSetting{}, Locked: a.Locked, Applied: a.Applied, Persisted: a.Persisted, Error: a.Error}
+		Settings: map[string]jsonSetting{}, Locked: a.Locked, Applied: a.Applied, Persisted: a.Persisted, Boot: a.Boot, Error: a.Error}
 	if len(a.Refused) > 0 {
 		out.Refused = jsonDiagnostics(a.Refused)
 	}
