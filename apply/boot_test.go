@@ -106,7 +106,7 @@ func TestPersistAutoEveryLayout(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := sameLoad(nextBoot(t, l), rendered, c.Targets[0]); diff != "" {
+			if diff := sameLoad(nextBootOf(t, l), rendered, c.Targets[0]); diff != "" {
 				t.Errorf("the next boot loads something else: %s", diff)
 			}
 			if info, err := os.Stat(filepath.Join(root, plan.File)); err != nil || info.Mode().Perm() != 0o600 {
@@ -155,23 +155,6 @@ func hostAugenrules(path string) string {
 		return path
 	}
 	return augen.Path
-}
-
-// nextBoot is what the layout's loader loads at boot.
-func nextBoot(t *testing.T, l *Loader) []byte {
-	t.Helper()
-	if l.Augenrules != "" {
-		rules, err := augen.Generate(l.Augenrules, l.at("/etc/audit"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return rules
-	}
-	data, err := os.ReadFile(l.at(l.RulesFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
 }
 
 func snapshot(t *testing.T, root string) map[string]string {
@@ -246,7 +229,7 @@ func TestPersistAutoBootsIntoTheAppliedRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	boot := nextBoot(t, l)
+	boot := nextBootOf(t, l)
 	if out, code := kt.LoadWithAuditctl(string(boot)); code != 0 {
 		t.Fatalf("auditctl -R of the boot file: %s\n%s", out, boot)
 	}
@@ -263,4 +246,13 @@ func TestGuardRefusesHostBootFromTests(t *testing.T) {
 	if _, err := RestoreBoot(l, "/etc/audit/auditpack-backup/x"); !errors.Is(err, ErrHostBootInTests) {
 		t.Errorf("RestoreBoot on / from a test: %v", err)
 	}
+}
+
+func nextBootOf(t *testing.T, l *Loader) []byte {
+	t.Helper()
+	data, err := l.NextBoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/auditpack/auditpack/internal/augen"
 	"github.com/auditpack/auditpack/internal/kerneltest"
 )
 
@@ -137,18 +138,42 @@ func TestSystemdDriftUnit(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil || len(out) > 0 {
 		t.Errorf("systemd-analyze verify: %v\n%s", err, out)
 	}
-	if len(execStart) == 0 || execStart[len(execStart)-1] != "/etc/audit/rules.d" {
-		t.Fatalf("unexpected ExecStart %q", execStart)
+	if want := bin + " verify --boot --format json"; strings.Join(execStart, " ") != want {
+		t.Fatalf("ExecStart %q, want %q", execStart, want)
 	}
-	kernelGuard(t)
-	execStart[len(execStart)-1] = "../../testdata/inputs/apply/new"
-	out, err := exec.Command(execStart[0], execStart[1:]...).Output()
-	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != exitChanges {
-		t.Fatalf("the drift check exited with %v, want %d (drift); output:\n%s", err, exitChanges, out)
+	// The check reads this host's boot files: here a scratch /etc/audit
+	// holding testdata's rule set, bound over the real one in a private
+	// mount namespace, against the real kernel.
+	unshare := need(t, "unshare", "apt-get install -y util-linux")
+	augen.Skip(t)
+	kt := kerneltest.Acquire(t)
+	etc := t.TempDir()
+	site, _ := os.ReadFile("../../testdata/inputs/apply/new/10-site.rules")
+	os.MkdirAll(filepath.Join(etc, "rules.d"), 0o750)
+	os.WriteFile(filepath.Join(etc, "rules.d", "10-site.rules"), site, 0o600)
+	check := func() (string, int) {
+		cmd := exec.Command(unshare, append([]string{"--mount", "sh", "-c", `mount --bind "$0" /etc/audit && exec "$@"`, etc}, execStart...)...)
+		out, err := cmd.Output()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		checkSchema(t, []string{"auditpack", "verify", "--boot", "--format", "json"}, out)
+		return string(out), code
 	}
-	checkSchema(t, []string{"auditpack", "apply", "--format", "json"}, out)
-	if !strings.Contains(string(out), `"changed": true`) {
-		t.Errorf("no drift reported:\n%s", out)
+	if out, code := kt.LoadWithAuditctl("-D\n"); code != 0 {
+		t.Fatal(out)
+	}
+	if out, code := check(); code != exitChanges || !strings.Contains(out, `"status": "drift"`) || !strings.Contains(out, "-w /etc/passwd -p wa -k identity") {
+		t.Errorf("an empty kernel against the boot files: exit %d, want %d (drift):\n%s", code, exitChanges, out)
+	}
+	if out, code := kt.LoadWithAuditctl(string(site)); code != 0 {
+		t.Fatal(out)
+	}
+	if out, code := check(); code != 0 || !strings.Contains(out, `"status": "same"`) {
+		t.Errorf("the kernel loaded from the boot files: exit %d, want 0 (same):\n%s", code, out)
 	}
 }
 

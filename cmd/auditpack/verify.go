@@ -19,6 +19,7 @@ func verifyCommand() *cli.Command {
 		Name:  "verify",
 		Usage: "check, control by control, that a rule set records what a profile asks for",
 		UsageText: `auditpack verify --profile P (--rules FILE [--host] | --kernel) [--packs DIR]... [--format text|json|github|junit]
+auditpack verify --boot [--format text|json]
 
 A control passes when the target's rules match every event it asks for,
 by meaning (not text): rules split by arch or syscall, fields in another
@@ -31,7 +32,14 @@ host's facts: the kernel command line and the modes of the audit files.
 A rules file alone cannot show those: they are NOT CHECKED, unless --host
 says the file is this host's.
 
-Exit codes: 0 every control passes, 1 some fail, 2 usage or input errors.
+--boot compares what this host's boot-time loader (augenrules from
+auditd.service or audit-rules.service, or auditctl -R) loads at the next
+boot with the kernel now, without a profile: exit 3 when the files on disk
+and the running rules differ (drift); a locked kernel (enabled 2) whose
+files changed is "reboot pending", exit 0.
+
+Exit codes: 0 every control passes (--boot: no drift), 1 some fail, 2 usage
+or input errors, 3 --boot found drift.
 
 Examples:
    auditpack verify --profile stig --rules /etc/audit/audit.rules
@@ -41,11 +49,15 @@ Examples:
 			&cli.StringFlag{Name: "rules", Usage: "the rules `FILE` (or rules.d) to check"},
 			&cli.BoolFlag{Name: "kernel", Usage: "check the running kernel's rules and this host's facts"},
 			&cli.BoolFlag{Name: "host", Usage: "with --rules: the file is this host's; check its kernel command line and file modes too"},
+			&cli.BoolFlag{Name: "boot", Usage: "compare what the next boot loads with the running kernel (no profile)"},
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: " + report.FormatNames(report.VerifyFormats)},
 		},
 		OnUsageError: usageError,
 		Action: func(c *cli.Context) error {
 			format := c.String("format")
+			if c.Bool("boot") {
+				return verifyBoot(c)
+			}
 			if report.VerifyFormats[format] == nil {
 				return inputError(fmt.Errorf("--format %q: use one of %s", format, report.FormatNames(report.VerifyFormats)))
 			}
@@ -106,7 +118,15 @@ func runVerify(c *cli.Context) (*verify.Report, error) {
 	} else if target, err = kernelTarget(); err != nil {
 		return nil, err
 	}
-	return verify.Verify(p.Name, required, target, verify.VerifyOptions{Machine: model.Native(), Keys: p.VerifyKeys, Only: p.Controls}), nil
+	rep := verify.Verify(p.Name, required, target, verify.VerifyOptions{Machine: model.Native(), Keys: p.VerifyKeys, Only: p.Controls})
+	if c.Bool("kernel") {
+		if loader, err := apply.DetectLoader(hostRoot); err == nil {
+			rep.Boot = loader.String()
+		} else {
+			rep.Boot = err.Error()
+		}
+	}
+	return rep, nil
 }
 
 // kernelTarget reads the running kernel's rules and settings.
@@ -121,4 +141,55 @@ func kernelTarget() (*verify.Target, error) {
 		return nil, failedError(err)
 	}
 	return t, nil
+}
+
+// verifyBoot answers verify --boot: the next boot against the kernel now.
+func verifyBoot(c *cli.Context) error {
+	format := c.String("format")
+	switch {
+	case format != "text" && format != "json":
+		return inputError(fmt.Errorf("--format %q: verify --boot writes text or json", format))
+	case c.String("profile") != "" || c.String("rules") != "" || c.Bool("kernel") || c.Bool("host"):
+		return inputError(errors.New("--boot compares the host's boot files with its kernel; it takes no --profile, --rules, --kernel or --host"))
+	}
+	state, err := bootState()
+	b := &report.Boot{}
+	if err == nil {
+		b.Loader, b.Kernel, b.Status = state.Loader.String(), state.Result.Report(), report.BootSame
+		switch {
+		case state.RebootPending:
+			b.Status = report.BootRebootPending
+		case state.Drift():
+			b.Status = report.BootDrift
+		}
+	}
+	switch {
+	case format == "json":
+		if err != nil {
+			b.Error = err.Error()
+		}
+		if werr := report.WriteBootJSON(c.App.Writer, b); werr != nil {
+			return failedError(werr)
+		}
+	case err == nil:
+		if werr := report.WriteBootText(c.App.Writer, b); werr != nil {
+			return failedError(werr)
+		}
+	}
+	switch {
+	case err != nil:
+		return failedError(err)
+	case b.Status == report.BootDrift:
+		return &exitError{code: exitChanges, err: errors.New("the next boot loads something else than the kernel holds")}
+	}
+	return nil
+}
+
+func bootState() (*apply.BootState, error) {
+	k, err := openKernel()
+	if err != nil {
+		return nil, err
+	}
+	defer k.Close()
+	return apply.CheckBoot(k, hostRoot, model.Native())
 }

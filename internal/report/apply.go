@@ -107,6 +107,21 @@ type jsonSetting struct {
 	Compiled uint32  `json:"compiled"`
 }
 
+// jsonSettings spells the settings that differ by name; loginuid
+// immutability has no kernel value to show.
+func jsonSettings(changes []SettingChange) map[string]jsonSetting {
+	out := map[string]jsonSetting{}
+	for _, s := range changes {
+		js := jsonSetting{Compiled: s.Wanted}
+		if s.Name != "loginuid_immutable" {
+			v := s.Kernel
+			js.Kernel = &v
+		}
+		out[s.Name] = js
+	}
+	return out
+}
+
 // WriteApplyJSON prints {"changed","added","removed","settings",...}.
 func WriteApplyJSON(w io.Writer, a *Apply) error {
 	out := struct {
@@ -128,14 +143,7 @@ func WriteApplyJSON(w io.Writer, a *Apply) error {
 	if len(a.Refused) > 0 {
 		out.Refused = jsonDiagnostics(a.Refused)
 	}
-	for _, s := range a.Settings {
-		js := jsonSetting{Compiled: s.Wanted}
-		if s.Name != "loginuid_immutable" {
-			v := s.Kernel
-			js.Kernel = &v
-		}
-		out.Settings[s.Name] = js
-	}
+	out.Settings = jsonSettings(a.Settings)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)

@@ -49,6 +49,9 @@ func (e Evidence) String() string {
 type Report struct {
 	Profile string
 	Target  string
+	// Boot is how the host loads its rules at boot, when the target is
+	// its kernel: what a reboot would replace the checked rules with.
+	Boot    string
 	Results []ControlResult
 	// Error is why nothing could be verified (a usage or input error), for
 	// the formats that must say so in band (JSON).
@@ -100,8 +103,14 @@ func WriteReport(w io.Writer, r *Report) error {
 	if n := r.count(NotChecked); n > 0 {
 		unchecked = fmt.Sprintf(" (%d not checked)", n)
 	}
-	_, err := fmt.Fprintf(w, "%d of %d controls of profile %s pass on %s%s\n", r.count(Pass), len(r.Results), r.Profile, r.Target, unchecked)
-	return err
+	if _, err := fmt.Fprintf(w, "%d of %d controls of profile %s pass on %s%s\n", r.count(Pass), len(r.Results), r.Profile, r.Target, unchecked); err != nil {
+		return err
+	}
+	if r.Boot != "" {
+		_, err := fmt.Fprintf(w, "boot: %s (auditpack verify --boot compares it with the kernel)\n", r.Boot)
+		return err
+	}
+	return nil
 }
 
 type jsonOrigin struct {
@@ -130,8 +139,9 @@ func WriteReportJSON(w io.Writer, r *Report) error {
 			Fail       int `json:"fail"`
 			NotChecked int `json:"not_checked"`
 		} `json:"summary"`
+		Boot  string `json:"boot,omitempty"`
 		Error string `json:"error,omitempty"`
-	}{Profile: r.Profile, Target: r.Target, Controls: []control{}, Error: r.Error}
+	}{Profile: r.Profile, Target: r.Target, Boot: r.Boot, Controls: []control{}, Error: r.Error}
 	for _, c := range r.Results {
 		jc := control{Control: c.ID, Title: c.Title, Standard: c.Standard, Status: c.Status, Evidence: []jsonOrigin{}, Missing: append([]string{}, c.Missing...), Notes: append([]string{}, c.Notes...)}
 		for _, e := range c.Evidence {

@@ -25,7 +25,11 @@ options:
     elements: str
     default: []
   persist:
-    description: Also write the compiled rules to this file (atomically, old one kept as FILE.prev).
+    description:
+      - Also write the rules for the next boot. C(auto) writes where the host's
+        boot-time loader reads (rules.d/auditpack.rules for augenrules, checked by
+        running the host's augenrules first), so the next boot loads what was
+        applied; a file path writes that file (atomically, old one kept as FILE.prev).
     type: str
   owned_keys:
     description: Change only kernel rules with a key starting with this prefix.
@@ -40,7 +44,7 @@ EXAMPLES = r"""
 - name: PCI DSS audit rules
   auditpack_apply:
     profile: pci-dss
-    persist: /etc/audit/audit.rules
+    persist: auto
 """
 
 import json
