@@ -256,3 +256,32 @@ func nextBootOf(t *testing.T, l *Loader) []byte {
 	}
 	return data
 }
+
+// verify --boot's states: the next boot against a kernel that holds the
+// same, something else, or something else while locked.
+func TestCheckBootStates(t *testing.T) {
+	augen.Skip(t)
+	root := hostCopy(t, "debian12") // boots into -D -b 8192 -f 1 --backlog_wait_time 60000
+	booted := Status{Enabled: 1, Failure: 1, BacklogLimit: 8192, BacklogWaitTime: 60000}
+	for name, c := range map[string]struct {
+		status         Status
+		drift, pending bool
+	}{
+		"same":           {booted, false, false},
+		"drift":          {Status{Enabled: 1, Failure: 1, BacklogLimit: 320, BacklogWaitTime: 60000}, true, false},
+		"reboot pending": {Status{Enabled: 2, Failure: 1, BacklogLimit: 320, BacklogWaitTime: 60000}, false, true},
+	} {
+		state, err := CheckBoot(NewMemoryKernel(c.status), root, x86)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if state.Drift() != c.drift || state.RebootPending != c.pending {
+			t.Errorf("%s: drift %v, reboot pending %v; want %v, %v (%s)", name, state.Drift(), state.RebootPending, c.drift, c.pending, state.Result.Summary())
+		}
+	}
+	// A rule on disk the kernel does not hold is drift too.
+	os.WriteFile(filepath.Join(root, "etc/audit/rules.d/30-site.rules"), []byte("-w /etc/hosts -p wa -k site\n"), 0o600)
+	if state, err := CheckBoot(NewMemoryKernel(booted), root, x86); err != nil || !state.Drift() || len(state.Result.Report().Added) != 1 {
+		t.Errorf("a new rules.d file: %+v %v", state, err)
+	}
+}
