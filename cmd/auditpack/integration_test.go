@@ -221,6 +221,7 @@ func TestAnsibleModule(t *testing.T) {
           - applied.changed
           - not again.changed
           - "'-w /etc/shadow -p wa -k identity' in applied.added"
+          - "'augenrules --load' in applied.boot or 'auditctl -R' in applied.boot"
 `), 0o644)
 	cmd := exec.Command(playbook, "-i", "localhost,", "--diff", book)
 	cmd.Env = append(os.Environ(), "ANSIBLE_LIBRARY="+library, "ANSIBLE_NOCOLOR=1", "ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3")

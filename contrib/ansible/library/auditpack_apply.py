@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 # auditpack_apply: apply an audit rule set with auditpack, for Ansible.
 # Check mode runs "auditpack apply --dry-run"; diff mode shows the rules that
-# would be added and removed; "changed" comes from auditpack's JSON result.
+# would be added and removed; "changed" comes from auditpack's JSON result;
+# "boot" says how the host loads its rules at boot (and, with persist: auto,
+# what was written so that the next boot loads what was applied).
 
 DOCUMENTATION = r"""
 module: auditpack_apply
@@ -96,6 +98,7 @@ def main():
         removed=result["removed"],
         settings=result["settings"],
         locked=result["locked"],
+        boot=result.get("boot", ""),
     )
 
 
