@@ -41,6 +41,10 @@ type Check struct {
 	// tables are older than the kernel): apply loads it, but augenrules
 	// --load at boot stops there.
 	FailsBoot bool
+	// Pairwise says the check compares rules with each other (which rule
+	// takes another's events first): the full analysis, which lint runs
+	// and compile's refusal does not.
+	Pairwise bool
 	// Reads selects the checks whose findings this check reads
 	// (Pass.Findings): the runner runs them first. Nil for a check that
 	// looks at the rules alone.

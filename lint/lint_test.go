@@ -5,11 +5,13 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/internal/golden"
+	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
 	"github.com/auditpack/auditpack/profiles"
 )
@@ -166,6 +168,7 @@ func TestChecks(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			checkRefusalRun(t, sel, targets, res)
 			for _, d := range res.Diagnostics {
 				var match *want
 				for _, w := range wants {
@@ -196,4 +199,27 @@ func TestCatalogueDoc(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden.Check(t, "../docs/checks.md", []byte(b.String()))
+}
+
+// checkRefusalRun: compile's refusal run finds exactly the full run's
+// errors of the checks that do not compare rule with rule.
+func checkRefusalRun(t *testing.T, sel *packs.Selection, targets []*model.Target, full *Result) {
+	t.Helper()
+	refusal, err := Run(compile.Build(sel, targets...), Options{Host: fakeHost{}, Refusal: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, d := range full.Diagnostics {
+		if c, _ := Lookup(d.Check); d.Severity >= Error && !c.Pairwise {
+			want = append(want, d.Origin.String()+" "+d.Check)
+		}
+	}
+	var got []string
+	for _, d := range refusal.Diagnostics {
+		got = append(got, d.Origin.String()+" "+d.Check)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("compile's refusal run finds\n%s\nthe full run's errors are\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
 }

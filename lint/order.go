@@ -16,14 +16,14 @@ type shadow struct {
 	check string
 }
 
-// shadows runs the order analysis once per rule set.
-func (rs *RuleSet) shadows() []shadow {
-	if rs.shadowCache != nil {
-		return *rs.shadowCache
+// duplicates finds the rules the kernel refuses as already loaded, once
+// per rule set, in one pass in load order.
+func (rs *RuleSet) duplicates() []shadow {
+	if rs.duplicateCache != nil {
+		return *rs.duplicateCache
 	}
 	var out []shadow
 	exact := make(map[string]*model.Rule, len(rs.Rules))
-	duplicate := map[*model.Rule]bool{}
 	for _, it := range rs.Ordered.Items { // load order: what auditctl runs, line by line
 		if d := it.Directive; d.Option == packs.OptDeleteAll {
 			deleteLoaded(exact, d.Key)
@@ -35,12 +35,27 @@ func (rs *RuleSet) shadows() []shadow {
 		}
 		if first, ok := exact[r.Identity()]; ok && !r.Prepend {
 			out = append(out, shadow{first, r, "ORD-EXACT-DUPLICATE"})
-			duplicate[r] = true
 			continue
 		}
 		// An -A rule is never refused as a duplicate (the kernel compares
 		// the prepend flag too), but once added it is one like any other.
 		exact[r.Identity()] = r
+	}
+	rs.duplicateCache = &out
+	return out
+}
+
+// shadows runs the order analysis once per rule set: for each rule the
+// earliest in evaluation order that takes all of its events, found
+// through the index rather than by comparing all pairs.
+func (rs *RuleSet) shadows() []shadow {
+	if rs.shadowCache != nil {
+		return *rs.shadowCache
+	}
+	var out []shadow
+	duplicate := map[*model.Rule]bool{}
+	for _, d := range rs.duplicates() {
+		duplicate[d.b] = true
 	}
 	ix := model.NewIndex(rs.Eval)
 	for j, b := range rs.Eval {
@@ -86,7 +101,11 @@ func classify(a, b *model.Rule) string {
 }
 
 func reportShadows(p *Pass, message func(s shadow) string) {
-	for _, s := range p.shadows() {
+	found := p.shadows
+	if p.check.ID == "ORD-EXACT-DUPLICATE" {
+		found = p.duplicates
+	}
+	for _, s := range found() {
 		if s.check == p.check.ID {
 			p.Reportf(s.b.Item.Origin, []packs.Origin{s.a.Item.Origin}, "%s", message(s))
 		}
@@ -127,6 +146,7 @@ var _ = register(&Check{
 	ID:       "ORD-SEMANTIC-DUPLICATE",
 	Title:    "rule that matches exactly what an earlier one does",
 	Severity: Warning,
+	Pairwise: true,
 	Doc: `The rule matches the same events with the same key as an earlier rule, written differently
 (fields in another order, or added with -A). The kernel accepts both, and the later one never
 matches anything.
@@ -147,6 +167,7 @@ var _ = register(&Check{
 	ID:       "ORD-KEY-ONLY-DUPLICATE",
 	Title:    "same rule again with another key",
 	Severity: Warning,
+	Pairwise: true,
 	Doc: `Two packs ask for the same events under different keys (STIG's "identity" and another
 standard's key). Only the first rule ever matches, so only its key is logged and searches for
 the second key find nothing. One rule can carry both keys: "-k identity -k pci-10.2.1.5".
@@ -168,6 +189,7 @@ var _ = register(&Check{
 	ID:       "ORD-NEVER-SHADOWS-ALWAYS",
 	Title:    "never rule swallows a later always rule",
 	Severity: Error,
+	Pairwise: true,
 	Doc: `Rules are first-match: an earlier never rule that matches every event of a later always
 rule makes it dead, silently. Watches and syscall rules share one order. A site's exclusion
 pack that sorts before a compliance pack can switch off a required rule this way.
@@ -188,6 +210,7 @@ var _ = register(&Check{
 	ID:       "ORD-KEY-SHADOW",
 	Title:    "always rule whose events an earlier rule logs",
 	Severity: Warning,
+	Pairwise: true,
 	Doc: `An earlier always rule matches every event of this one, so its events are recorded under
 the earlier rule's key and this rule's key never appears. Put the more specific rule first.
 The audit userspace's 42-injection.rules has this: its ptrace rule comes before the
@@ -211,6 +234,7 @@ var _ = register(&Check{
 	ID:       "ORD-INEFFECTIVE-NEVER",
 	Title:    "never rule after an always rule that covers it",
 	Severity: Warning,
+	Pairwise: true,
 	Doc: `The exclusion comes too late: an earlier always rule already matches every event it was
 meant to suppress, and first match wins. Exclusions belong in a pack that sorts early (the
 audit userspace reserves 20-*.rules for them).
@@ -231,6 +255,7 @@ var _ = register(&Check{
 	ID:       "ORD-REDUNDANT-SUBSET",
 	Title:    "rule fully covered by an earlier one",
 	Severity: Info,
+	Pairwise: true,
 	Doc: `An earlier rule with the same action and key (or, on the exclude list, any earlier rule)
 matches every event of this one, so this one never matches. It costs evaluation time and
 misleads readers.

@@ -17,6 +17,11 @@ type Options struct {
 	// Host is the machine the set is for (--host): checks that ask it
 	// run only when it is set.
 	Host Host
+	// Refusal runs only what decides whether compile refuses the set: the
+	// checks whose severity is error and that look at each line, its
+	// directives or the settings, not at pairs of rules (see
+	// Check.Pairwise), in time linear in the rules.
+	Refusal bool
 }
 
 // RuleSet is the analysed rule set every check shares.
@@ -38,8 +43,9 @@ type RuleSet struct {
 	// hostProblems caches its verdict per rule.
 	host         Host
 	hostProblems map[*model.Rule][]model.Refusal
-	// shadowCache holds the order analysis, which several checks share.
-	shadowCache *[]shadow
+	// shadowCache and duplicateCache hold the order analysis, which
+	// several checks share.
+	shadowCache, duplicateCache *[]shadow
 }
 
 func newRuleSet(c *compile.Compiled, opts Options) *RuleSet {
@@ -151,7 +157,7 @@ func Run(c *compile.Compiled, opts Options) (res *Result, err error) {
 	}
 	slices.SortStableFunc(checks, func(a, b *Check) int { return reads(a) - reads(b) })
 	for _, c := range checks {
-		if c.Host && opts.Host == nil {
+		if c.Host && opts.Host == nil || opts.Refusal && (c.Pairwise || severityOf(c) < Error) {
 			continue
 		}
 		res.Checks = append(res.Checks, report.Check{ID: c.ID, Title: c.Title, Doc: c.Doc, Severity: c.Severity})
@@ -172,6 +178,10 @@ func Run(c *compile.Compiled, opts Options) (res *Result, err error) {
 	}
 	ignore, _ := Lookup(ignoreCheck)
 	diags = suppress(rs.Ordered.Files, diags, severityOf(ignore))
+	if opts.Refusal {
+		// A suppression of a check that did not run silences nothing here.
+		diags = slices.DeleteFunc(diags, func(d Diagnostic) bool { return d.Severity < Error })
+	}
 	slices.SortFunc(res.Checks, func(a, b report.Check) int { return strings.Compare(a.ID, b.ID) })
 	sort.SliceStable(diags, func(i, j int) bool {
 		a, b := diags[i], diags[j]

@@ -332,8 +332,11 @@ func compileCommand() *cli.Command {
 PATH is a .rules file, a rules.d directory or a pack directory. Files are
 merged in the order augenrules uses (GNU version sort of the file names); the
 last -D, -b and -f move to the top and the last -e to the end. With neither
-PATH nor --profile, /etc/audit/rules.d is compiled. A rule set that lint
-finds errors in is refused (exit 1) unless --force.
+PATH nor --profile, /etc/audit/rules.d is compiled. A rule set with error
+findings of lint's per-line, directive and settings checks (a line auditctl
+or the kernel would refuse, a misplaced -D or -e 2, conflicting settings) is
+refused (exit 1) unless --force; comparing rule with rule (a never rule that
+swallows a later one) is lint's, in time linear in the rules here.
 
 Examples:
    auditpack compile --profile stig
@@ -355,11 +358,12 @@ Examples:
 			if err := checkOutput(sel, "-o", c.String("output")); err != nil {
 				return err
 			}
-			// Lint first: a line auditctl cannot read is an error finding
-			// like any other, and every one of them is listed.
+			// What decides refusal first: a line auditctl cannot read is an
+			// error finding like any other, and every one of them is
+			// listed. The analysis of rule against rule is lint's.
 			res := compile.Build(sel)
 			if !c.Bool("force") {
-				findings, err := lint.Run(res, lint.Options{})
+				findings, err := lint.Run(res, lint.Options{Refusal: true})
 				if err != nil {
 					return failedError(err)
 				}
@@ -372,7 +376,7 @@ Examples:
 					if err := report.WriteText(c.App.ErrWriter, &findings.Findings, version); err != nil {
 						return failedError(err)
 					}
-					return &exitError{code: code, err: fmt.Errorf("lint found %d errors; fix them, or compile anyway with --force", n)}
+					return &exitError{code: code, err: fmt.Errorf("refused: %d errors that stop the load or misplace its directives; fix them, or compile anyway with --force (auditpack lint also compares rule with rule)", n)}
 				}
 			}
 			if err := res.Renderable(); err != nil {

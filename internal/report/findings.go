@@ -1,6 +1,8 @@
 package report
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -63,16 +65,20 @@ type jsonDiagnostic struct {
 }
 
 func jsonDiagnostics(ds []Diagnostic) []jsonDiagnostic {
-	out := []jsonDiagnostic{}
+	out := make([]jsonDiagnostic, 0, len(ds))
 	for _, d := range ds {
-		jd := jsonDiagnostic{Check: d.Check, Severity: d.Severity.String(), File: d.Origin.File, Line: d.Origin.Line,
-			Pack: d.Origin.Pack, Message: d.Message, Related: []jsonLocation{}}
-		for _, o := range d.Related {
-			jd.Related = append(jd.Related, jsonLocation{File: o.File, Line: o.Line, Pack: o.Pack})
-		}
-		out = append(out, jd)
+		out = append(out, jsonDiagnosticOf(d))
 	}
 	return out
+}
+
+func jsonDiagnosticOf(d Diagnostic) jsonDiagnostic {
+	jd := jsonDiagnostic{Check: d.Check, Severity: d.Severity.String(), File: d.Origin.File, Line: d.Origin.Line,
+		Pack: d.Origin.Pack, Message: d.Message, Related: make([]jsonLocation, 0, len(d.Related))}
+	for _, o := range d.Related {
+		jd.Related = append(jd.Related, jsonLocation{File: o.File, Line: o.Line, Pack: o.Pack})
+	}
+	return jd
 }
 
 type jsonSummary struct {
@@ -83,20 +89,54 @@ type jsonSummary struct {
 	Rules    int `json:"rules"`
 }
 
-// WriteJSON prints one object: {"diagnostics":[...],"summary":{...}}.
+// WriteJSON prints one object: {"diagnostics":[...],"summary":{...}},
+// indented. Diagnostics are encoded one at a time as they are written, so
+// 200,000 of them never sit in memory twice.
 func WriteJSON(w io.Writer, r *Findings, _ string) error {
-	out := struct {
-		Diagnostics []jsonDiagnostic `json:"diagnostics"`
-		Summary     jsonSummary      `json:"summary"`
-		Error       string           `json:"error,omitempty"`
-	}{Error: r.Error}
-	out.Diagnostics = jsonDiagnostics(r.Diagnostics)
-	out.Summary = jsonSummary{Errors: r.Count(Error), Warnings: r.Count(Warning) - r.Count(Error),
-		Info: r.Count(Info) - r.Count(Warning), Files: r.Files, Rules: r.Rules}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
+	bw := bufio.NewWriterSize(w, 64<<10)
+	var one bytes.Buffer
+	enc := json.NewEncoder(&one)
 	enc.SetEscapeHTML(false)
-	return enc.Encode(out)
+	// encode writes v indented as a member at depth, without its newline.
+	encode := func(v any, depth string) error {
+		one.Reset()
+		enc.SetIndent(depth, "  ")
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+		_, err := bw.Write(bytes.TrimSuffix(one.Bytes(), []byte("\n")))
+		return err
+	}
+	if len(r.Diagnostics) == 0 {
+		bw.WriteString("{\n  \"diagnostics\": [],\n")
+	} else {
+		bw.WriteString("{\n  \"diagnostics\": [\n")
+		for i, d := range r.Diagnostics {
+			bw.WriteString("    ")
+			if err := encode(jsonDiagnosticOf(d), "    "); err != nil {
+				return err
+			}
+			if i < len(r.Diagnostics)-1 {
+				bw.WriteString(",")
+			}
+			bw.WriteString("\n")
+		}
+		bw.WriteString("  ],\n")
+	}
+	bw.WriteString("  \"summary\": ")
+	summary := jsonSummary{Errors: r.Count(Error), Warnings: r.Count(Warning) - r.Count(Error),
+		Info: r.Count(Info) - r.Count(Warning), Files: r.Files, Rules: r.Rules}
+	if err := encode(summary, "  "); err != nil {
+		return err
+	}
+	if r.Error != "" {
+		bw.WriteString(",\n  \"error\": ")
+		if err := encode(r.Error, "  "); err != nil {
+			return err
+		}
+	}
+	bw.WriteString("\n}\n")
+	return bw.Flush()
 }
 
 // WriteGitHub prints GitHub Actions workflow commands, which the runner

@@ -49,3 +49,19 @@ func WriteRulesDir(tb testing.TB, dir string, files, rules int) {
 		}
 	}
 }
+
+// WriteThresholdRules writes one rules.d file of n rules that all watch the
+// same events, each from its own auid>=N threshold and with its own key:
+// every rule overlaps every other, the worst case for the analysis of rule
+// against rule (about 110 bytes a rule, as real syscall rules are).
+func WriteThresholdRules(tb testing.TB, dir string, n int) {
+	tb.Helper()
+	var sb strings.Builder
+	sb.WriteString("-D\n-b 8192\n-f 1\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&sb, "-a always,exit -F arch=b64 -S openat,openat2 -F exit=-EACCES -F auid>=%d -F auid!=unset -F key=key-%08d\n", 1000+i, i)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "30-thresholds.rules"), []byte(sb.String()), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+}

@@ -119,10 +119,10 @@ func (ix *Index) EarliestCover(j int) int {
 	best := -1
 	try := func(cands []int) {
 		for _, i := range cands {
-			if i >= j {
-				break // positions are ascending
+			if i >= j || (best >= 0 && i >= best) {
+				break // positions are ascending: nothing later is earlier
 			}
-			if (best >= 0 && i >= best) || ix.seen[i] == ix.gen {
+			if ix.seen[i] == ix.gen {
 				continue
 			}
 			ix.seen[i] = ix.gen

@@ -26,43 +26,47 @@ func kernelRefusal(check, format string, args ...any) Refusal {
 // kernelProblems fills r.Problems with what the kernel refuses in the
 // rule wherever it is loaded.
 func (r *Rule) kernelProblems() {
-	type seen struct{ group, text string }
+	type seen struct {
+		group string
+		field Field
+	}
 	var singletons []seen
 	for _, f := range r.Fields {
 		if f.Def == nil || f.Kind == KindCompare {
 			continue
 		}
 		op := OpFromText(f.Op)
-		text := fmt.Sprintf("%s%s%s", f.Name, f.Op, f.Text)
+		// Only a refused field is spelled out: most fields are fine.
+		text := func() string { return f.Name + f.Op + f.Text }
 		switch {
 		case r.List == ListIOUring && f.Def.Number == fieldPerm:
-			r.Problems = append(r.Problems, kernelRefusal(CheckNotForList, "-F %s on the io_uring list: io_uring operations have no permission class; use the operations (-S) instead", text))
+			r.Problems = append(r.Problems, kernelRefusal(CheckNotForList, "-F %s on the io_uring list: io_uring operations have no permission class; use the operations (-S) instead", text()))
 		case r.List == ListFilesystem && f.Def.Number != 26 && f.Def.Number != FieldKey:
-			r.Problems = append(r.Problems, kernelRefusal(CheckNotForList, "-F %s on the filesystem list: the kernel takes only fstype there", text))
+			r.Problems = append(r.Problems, kernelRefusal(CheckNotForList, "-F %s on the filesystem list: the kernel takes only fstype there", text()))
 		case op.isBit() && !f.Def.BitOps:
-			r.Problems = append(r.Problems, kernelRefusal(CheckBadOperator, "-F %s: %s is a bit test, which the kernel allows only on a0-a3, pers and devminor", text, f.Op))
+			r.Problems = append(r.Problems, kernelRefusal(CheckBadOperator, "-F %s: %s is a bit test, which the kernel allows only on a0-a3, pers and devminor", text(), f.Op))
 		case f.Def.Number == fieldAuid && f.Resolved && f.Value == 1<<32-1 && !op.isEq():
-			r.Problems = append(r.Problems, kernelRefusal(CheckBadOperator, "-F %s: auid unset (-1) means \"no login UID\" to the kernel, which it tests only with = or !=", text))
+			r.Problems = append(r.Problems, kernelRefusal(CheckBadOperator, "-F %s: auid unset (-1) means \"no login UID\" to the kernel, which it tests only with = or !=", text()))
 		case f.Def.IDField && f.Def.Number != fieldAuid && f.Resolved && f.Value == 1<<32-1:
-			r.Problems = append(r.Problems, kernelRefusal(CheckBadValue, "-F %s: 4294967295 (-1, unset) is no valid ID for %s; only auid has an unset value", text, f.Name))
+			r.Problems = append(r.Problems, kernelRefusal(CheckBadValue, "-F %s: 4294967295 (-1, unset) is no valid ID for %s; only auid has an unset value", text(), f.Name))
 		case f.Def.KernelEqOnly && op != OpEqual:
-			r.Problems = append(r.Problems, kernelRefusal(CheckBadOperator, "-F %s: the kernel takes %s only with =", text, f.Name))
+			r.Problems = append(r.Problems, kernelRefusal(CheckBadOperator, "-F %s: the kernel takes %s only with =", text(), f.Name))
 		case f.Def.Number == FieldCompare && f.Resolved && f.Value > maxCompare:
-			r.Problems = append(r.Problems, kernelRefusal(CheckBadValue, "-F %s: no such field comparison; use -C", text))
+			r.Problems = append(r.Problems, kernelRefusal(CheckBadValue, "-F %s: no such field comparison; use -C", text()))
 		case (f.Def.Number == fieldPath || f.Def.Number == fieldDir || f.Def.Number == fieldExe) && !strings.HasPrefix(f.Text, "/"):
-			r.Problems = append(r.Problems, kernelRefusal(CheckPath, "-F %s: the path must start with '/' (the kernel refuses a relative path); write the absolute path", text))
+			r.Problems = append(r.Problems, kernelRefusal(CheckPath, "-F %s: the path must start with '/' (the kernel refuses a relative path); write the absolute path", text()))
 		case f.Def.Number == fieldPath && strings.HasSuffix(f.Text, "/") && !(r.Watch && f.Text == "/"):
 			trimmed := strings.TrimRight(f.Text, "/")
-			r.Problems = append(r.Problems, kernelRefusal(CheckTrailingSlash, "-F %s: the kernel refuses a trailing \"/\"; write -F dir=%s for everything below the directory, or -F path=%s for the directory itself", text, trimmed, trimmed))
+			r.Problems = append(r.Problems, kernelRefusal(CheckTrailingSlash, "-F %s: the kernel refuses a trailing \"/\"; write -F dir=%s for everything below the directory, or -F path=%s for the directory itself", text(), trimmed, trimmed))
 		case f.Def.Number == fieldExe && strings.HasSuffix(f.Text, "/"):
-			r.Problems = append(r.Problems, kernelRefusal(CheckTrailingSlash, "-F %s: exe names a program; the kernel refuses a trailing \"/\"", text))
+			r.Problems = append(r.Problems, kernelRefusal(CheckTrailingSlash, "-F %s: exe names a program; the kernel refuses a trailing \"/\"", text()))
 		case (f.Def.Number == fieldPath || f.Def.Number == fieldDir || f.Def.Number == fieldExe) && longestComponent(f.Text) > NameMax:
-			r.Problems = append(r.Problems, kernelRefusal(CheckBadValue, "-F %s: a path component longer than %d bytes: the kernel refuses the rule (File name too long)", text[:min(len(text), 60)]+"...", NameMax))
+			r.Problems = append(r.Problems, kernelRefusal(CheckBadValue, "-F %s: a path component longer than %d bytes: the kernel refuses the rule (File name too long)", text()[:min(len(text()), 60)]+"...", NameMax))
 		case f.Def.KernelEq && !op.isEq():
-			r.Problems = append(r.Problems, kernelRefusal(CheckBadOperator, "-F %s: the kernel compares %s only with = or !=", text, f.Name))
+			r.Problems = append(r.Problems, kernelRefusal(CheckBadOperator, "-F %s: the kernel compares %s only with = or !=", text(), f.Name))
 		}
 		if f.Def.Number == FieldKey && len(r.Keys) > 0 {
-			r.Problems = append(r.Problems, kernelRefusal(CheckSingleton, "-F %s and -k: the kernel takes one key field per rule; write the keys with -k or -F key= only", text))
+			r.Problems = append(r.Problems, kernelRefusal(CheckSingleton, "-F %s and -k: the kernel takes one key field per rule; write the keys with -k or -F key= only", text()))
 		}
 		if f.Def.Singleton && f.Def.Number != FieldKey {
 			group := f.Name
@@ -71,10 +75,10 @@ func (r *Rule) kernelProblems() {
 			}
 			for _, s := range singletons {
 				if s.group == group {
-					r.Problems = append(r.Problems, kernelRefusal(CheckSingleton, "%s and -F %s in one rule: the kernel keeps one per rule (one of path, dir, inode; one exe) and refuses the rule; write one rule each", s.text, text))
+					r.Problems = append(r.Problems, kernelRefusal(CheckSingleton, "%s and -F %s in one rule: the kernel keeps one per rule (one of path, dir, inode; one exe) and refuses the rule; write one rule each", describeField(r, s.field), text()))
 				}
 			}
-			singletons = append(singletons, seen{group, describeField(r, f)})
+			singletons = append(singletons, seen{group, f})
 		}
 	}
 }

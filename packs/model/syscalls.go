@@ -120,11 +120,13 @@ func (t *Target) load() {
 // Syscall returns the number of a syscall name (or number) on an ABI.
 func (t *Target) Syscall(abi ABI, name string) (int, bool) {
 	t.load()
+	if n, ok := t.byName[abi][name]; ok {
+		return n, true // no syscall's name is a number: the lookup order does not matter, and a name is found without a failing Atoi
+	}
 	if n, err := strconv.Atoi(name); err == nil {
 		return n, n >= 0 && n < 2048
 	}
-	n, ok := t.byName[abi][name]
-	return n, ok
+	return 0, false
 }
 
 // SyscallNames maps an ABI's syscall numbers to names.
