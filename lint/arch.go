@@ -201,6 +201,9 @@ Good:
 				abi = a
 			}
 			for _, name := range r.Syscalls {
+				if name == "" || (name[0] < '0' || name[0] > '9') && name[0] != '-' && name[0] != '+' {
+					continue // a name: Atoi would fail, and build an error to say so
+				}
 				n, err := strconv.Atoi(name)
 				if err != nil {
 					continue

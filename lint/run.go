@@ -100,7 +100,11 @@ type Result struct {
 
 // Add takes in the findings of another rule set checked in the same run.
 func (r *Result) Add(o *Result) {
-	r.Diagnostics = append(r.Diagnostics, o.Diagnostics...)
+	if r.Diagnostics == nil {
+		r.Diagnostics = o.Diagnostics // the first set's findings need no copy
+	} else {
+		r.Diagnostics = append(r.Diagnostics, o.Diagnostics...)
+	}
 	r.Files += o.Files
 	r.Rules += o.Rules
 	r.InputErrors = r.InputErrors || o.InputErrors

@@ -34,18 +34,21 @@ func FormatNames[F any](formats map[string]F) string {
 // WriteText prints "file:line: severity: message [ID]" lines, then a
 // summary line.
 func WriteText(w io.Writer, r *Findings, _ string) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	var line []byte
 	for _, d := range r.Diagnostics {
-		pack := ""
+		line = d.Origin.AppendTo(line[:0])
+		line = append(append(append(line, ": "...), d.Severity.String()...), ": "...)
+		line = append(append(append(line, d.Message...), " ["...), d.Check...)
+		line = append(line, ']')
 		if d.Origin.Pack != "" {
-			pack = " (" + d.Origin.Pack + ")"
+			line = append(append(append(line, " ("...), d.Origin.Pack...), ')')
 		}
-		if _, err := fmt.Fprintf(w, "%s: %s: %s [%s]%s\n", d.Origin, d.Severity, d.Message, d.Check, pack); err != nil {
-			return err
-		}
+		bw.Write(append(line, '\n'))
 	}
-	_, err := fmt.Fprintf(w, "%d errors, %d warnings, %d info in %d rules of %d files\n",
+	fmt.Fprintf(bw, "%d errors, %d warnings, %d info in %d rules of %d files\n",
 		r.Count(Error), r.Count(Warning)-r.Count(Error), r.Count(Info)-r.Count(Warning), r.Rules, r.Files)
-	return err
+	return bw.Flush()
 }
 
 type jsonLocation struct {
@@ -111,15 +114,13 @@ func WriteJSON(w io.Writer, r *Findings, _ string) error {
 		bw.WriteString("{\n  \"diagnostics\": [],\n")
 	} else {
 		bw.WriteString("{\n  \"diagnostics\": [\n")
+		var line []byte
 		for i, d := range r.Diagnostics {
-			bw.WriteString("    ")
-			if err := encode(jsonDiagnosticOf(d), "    "); err != nil {
-				return err
-			}
+			line = appendJSONDiagnostic(append(line[:0], "    "...), jsonDiagnosticOf(d))
 			if i < len(r.Diagnostics)-1 {
-				bw.WriteString(",")
+				line = append(line, ',')
 			}
-			bw.WriteString("\n")
+			bw.Write(append(line, '\n'))
 		}
 		bw.WriteString("  ],\n")
 	}

@@ -1,6 +1,6 @@
 package model
 
-import "fmt"
+import "strconv"
 
 // Origin is where a line was written, so every finding can point back to it.
 type Origin struct {
@@ -14,7 +14,16 @@ func (o Origin) String() string {
 	if o.Line == 0 {
 		return o.File
 	}
-	return fmt.Sprintf("%s:%d", o.File, o.Line)
+	return string(o.AppendTo(make([]byte, 0, len(o.File)+8)))
+}
+
+// AppendTo appends the "file:line" form, for writers of many findings.
+func (o Origin) AppendTo(b []byte) []byte {
+	b = append(b, o.File...)
+	if o.Line == 0 {
+		return b
+	}
+	return strconv.AppendInt(append(b, ':'), int64(o.Line), 10)
 }
 
 // Describe names the pack too, for messages that connect two packs.

@@ -254,7 +254,7 @@ func (r *Rule) normalizeSyscalls(spec *Spec, t *Target) {
 		r.AllSyscalls = r.List == ListExit || r.List == ListIOUring || containsAll(spec.Syscalls)
 		r.WireMask = &allSyscalls
 	default:
-		r.WireMask = m
+		r.WireMask = t.intern(m)
 	}
 }
 
@@ -338,6 +338,28 @@ func (r *Rule) Identity() string { return r.identity }
 
 // FieldsNamed returns the constraints on one field.
 func (r *Rule) FieldsNamed(name string) []Field {
+	// Most rules have at most one field of a name, or several in a row:
+	// those are a part of r.Fields, shared, not a copy.
+	first, last := -1, -1
+	for i, f := range r.Fields {
+		if f.Name != name {
+			continue
+		}
+		if first >= 0 && last != i-1 {
+			return r.fieldsNamedApart(name)
+		}
+		if first < 0 {
+			first = i
+		}
+		last = i
+	}
+	if first < 0 {
+		return nil
+	}
+	return r.Fields[first : last+1 : last+1]
+}
+
+func (r *Rule) fieldsNamedApart(name string) []Field {
 	var out []Field
 	for _, f := range r.Fields {
 		if f.Name == name {

@@ -31,6 +31,25 @@ type Target struct {
 	byName [numABIs]sysTable // name -> number, built on first use
 	byNum  [numABIs]map[int]string
 	once   sync.Once
+	// masks holds one copy of each syscall mask rules use: thousands of
+	// rules name the same syscalls, and a mask is 256 bytes.
+	masks   map[Mask]*Mask
+	masksMu sync.Mutex
+}
+
+// intern returns the shared copy of m; masks are never changed after
+// Normalize, so rules may share them.
+func (t *Target) intern(m *Mask) *Mask {
+	t.masksMu.Lock()
+	defer t.masksMu.Unlock()
+	if shared, ok := t.masks[*m]; ok {
+		return shared
+	}
+	if t.masks == nil {
+		t.masks = map[Mask]*Mask{}
+	}
+	t.masks[*m] = m
+	return m
 }
 
 type sysTable map[string]int
