@@ -11,6 +11,7 @@ import (
 
 	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/internal/report"
+	"github.com/auditpack/auditpack/internal/text"
 	"github.com/auditpack/auditpack/lint"
 	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
@@ -155,7 +156,7 @@ func Prepare(c *compile.Compiled, t *model.Target) (*Desired, error) {
 type PreflightError struct{ Problems []string }
 
 func (e *PreflightError) Error() string {
-	return fmt.Sprintf("the kernel would refuse %d lines, nothing was changed:\n%s", len(e.Problems), strings.Join(e.Problems, "\n"))
+	return fmt.Sprintf("the kernel would refuse %s, nothing was changed:\n%s", text.Count(len(e.Problems), "line"), strings.Join(e.Problems, "\n"))
 }
 
 // overlaps says whether two desired rules can match the same event; rules
@@ -292,8 +293,8 @@ type UnownedError struct {
 }
 
 func (e *UnownedError) Error() string {
-	return fmt.Sprintf("--owned-keys %s: %d rules carry no key starting with %q, so apply could not tell them from other agents' rules; add the key to them (nothing was changed):\n%s",
-		e.Prefix, len(e.Problems), e.Prefix, strings.Join(e.Problems, "\n"))
+	return fmt.Sprintf("--owned-keys %s: %s without a key starting with %q, so apply could not tell them from other agents' rules; add the key to them (nothing was changed):\n%s",
+		e.Prefix, text.Count(len(e.Problems), "rule"), e.Prefix, strings.Join(e.Problems, "\n"))
 }
 
 func kernelRules(k Kernel, t *model.Target) ([]*Rule, error) {

@@ -14,6 +14,7 @@ import (
 	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/internal/atomicfile"
 	"github.com/auditpack/auditpack/internal/augen"
+	"github.com/auditpack/auditpack/internal/text"
 	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
 )
@@ -235,19 +236,12 @@ func (p *BootPlan) Describe() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s loads %s", p.Loader, p.File)
 	if len(p.Moved) > 0 {
-		fmt.Fprintf(&b, "; %d other rules.d %s (%s) moved to %s, auditpack restore %s puts them back", len(p.Moved), plural(len(p.Moved), "file", "files"), strings.Join(p.Moved, " "), p.Backup, p.Backup)
+		fmt.Fprintf(&b, "; %s (%s) moved to %s, auditpack restore %s puts them back", text.Count(len(p.Moved), "other rules.d file"), strings.Join(p.Moved, " "), p.Backup, p.Backup)
 	}
 	if p.Loader.Augenrules != "" {
 		fmt.Fprintf(&b, "; checked: %s generates exactly the applied rules and settings from it", filepath.Base(p.Loader.Augenrules))
 	}
 	return b.String()
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // RestoreBoot moves the files of a backup apply --persist auto made back

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/auditpack/auditpack/internal/text"
 	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
 )
@@ -163,9 +164,9 @@ func (r *Compiled) Summary() string {
 			rules++
 		}
 	}
-	s := fmt.Sprintf("%d rules and %d control lines from %d files", rules, directives, len(r.Files))
+	s := fmt.Sprintf("%s and %s from %s", text.Count(rules, "rule"), text.Count(directives, "control line"), text.Count(len(r.Files), "file"))
 	if r.DroppedForArch > 0 {
-		s += fmt.Sprintf(" (%d rules for other arches left out)", r.DroppedForArch)
+		s += fmt.Sprintf(" (%s for other arches left out)", text.Count(r.DroppedForArch, "rule"))
 	}
 	return s
 }

@@ -3,6 +3,7 @@ package lint
 import (
 	"strings"
 
+	"github.com/auditpack/auditpack/internal/text"
 	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
 )
@@ -125,8 +126,8 @@ Good: fix every line auditpack reports as failing to load; leave out -c and -i.`
 					first = d
 				}
 			}
-			p.Reportf(last.Origin, []packs.Origin{first.Origin}, "%d lines fail to load before this -e 2 (first %s [%s]): auditctl stops there, so the configuration is never locked",
-				len(failing), first.Origin.Describe(), first.Check)
+			p.Reportf(last.Origin, []packs.Origin{first.Origin}, "%s failing to load before this -e 2 (first %s [%s]): auditctl stops there, so the configuration is never locked",
+				text.Count(len(failing), "line"), first.Origin.Describe(), first.Check)
 		}
 		for _, it := range p.Directives {
 			if it.Directive.Option == packs.OptContinueOnError || it.Directive.Option == packs.OptIgnoreErrors {
@@ -201,11 +202,11 @@ Good: one plain -D, in the first pack (base-config).`,
 			}
 			switch {
 			case it.Directive.Key != "" && len(deleted) > 0:
-				p.Reportf(it.Origin, nil, "-D -k %s deletes the %d rules loaded before it whose key contains %q (first %s): remove it", it.Directive.Key, len(deleted), it.Directive.Key, deleted[0])
+				p.Reportf(it.Origin, nil, "-D -k %s deletes the %s loaded before it whose key contains %q (first %s): remove it", it.Directive.Key, text.Count(len(deleted), "rule"), it.Directive.Key, deleted[0])
 			case it.Directive.Key != "":
 				p.Reportf(it.Origin, nil, "-D -k %s deletes every loaded rule whose key contains %q, other tools' rules too: remove it, the leading -D already starts from empty", it.Directive.Key, it.Directive.Key)
 			default:
-				p.Reportf(it.Origin, nil, "%q is not moved to the top by augenrules and deletes the %d rules loaded before it: write a plain -D in the first pack only", it.Text, len(deleted))
+				p.Reportf(it.Origin, nil, "%q is not moved to the top by augenrules and deletes the %s loaded before it: write a plain -D in the first pack only", it.Text, text.Count(len(deleted), "rule"))
 			}
 		}
 	},

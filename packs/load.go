@@ -1,12 +1,12 @@
 package packs
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 )
 
 // DefaultRulesDir is what augenrules reads on a host.
@@ -115,10 +115,32 @@ func IsLoadedFile(path string) bool {
 	defer f.Close()
 	head := make([]byte, 128)
 	n, _ := io.ReadFull(f, head)
+	return IsLoadedData(head[:n])
+}
+
+// IsLoadedData is IsLoadedFile for a file's contents.
+func IsLoadedData(data []byte) bool {
 	for _, h := range loadedHeaders {
-		if strings.HasPrefix(string(head[:n]), h) {
+		if bytes.HasPrefix(data, []byte(h)) {
 			return true
 		}
 	}
 	return false
+}
+
+// StdinPath is the PATH that names standard input, as for most tools.
+const StdinPath = "-"
+
+// ReadStdin reads a rules file from r (standard input), up to
+// MaxFileSize, as the file "-" shown as <stdin>; loaded says whether it is
+// a compiled audit.rules (see IsLoadedFile).
+func ReadStdin(r io.Reader) (f *File, loaded bool, err error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	if err != nil {
+		return nil, false, fmt.Errorf("read standard input: %w", err)
+	}
+	if len(data) > MaxFileSize {
+		return nil, false, tooLarge("standard input")
+	}
+	return ParseFile(StdinPath, "<stdin>", nil, data), IsLoadedData(data), nil
 }

@@ -2,6 +2,7 @@ package profiles
 
 import (
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/auditpack/auditpack/packs"
@@ -22,6 +23,8 @@ type Request struct {
 	// profile's [facts]; HostFactsOrigin names their file.
 	HostFacts       packs.Facts
 	HostFactsOrigin string
+	// Stdin is read for the path "-".
+	Stdin io.Reader
 }
 
 // Select resolves a request: the profile's packs (newest version that
@@ -75,10 +78,24 @@ func Select(req Request) (*packs.Selection, error) {
 		}
 	}
 	// A compiled audit.rules named alone is read as auditctl -R loads it.
-	if req.Profile == "" && len(paths) == 1 && packs.IsLoadedFile(paths[0]) {
+	if req.Profile == "" && len(paths) == 1 && paths[0] != packs.StdinPath && packs.IsLoadedFile(paths[0]) {
 		sel.AsLoaded = true
 	}
 	for _, path := range paths {
+		if path == packs.StdinPath {
+			if req.Stdin == nil {
+				return nil, fmt.Errorf("%q names standard input, which this command does not read", path)
+			}
+			f, loaded, err := packs.ReadStdin(req.Stdin)
+			if err != nil {
+				return nil, err
+			}
+			sel.AsLoaded = sel.AsLoaded || len(paths) == 1 && req.Profile == "" && loaded
+			if err := sel.AddSource(&packs.Source{Files: []*packs.File{f}}); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		src, err := packs.LoadPath(path, sel.Facts)
 		if err != nil {
 			return nil, err

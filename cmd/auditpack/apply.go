@@ -23,6 +23,9 @@ import (
 // openKernel is the kernel apply talks to; tests replace it with a fake.
 var openKernel = apply.Open
 
+// stdin is what the PATH "-" reads; tests give their own.
+var stdin io.Reader = os.Stdin
+
 // hostRoot is the file system whose boot-time loader apply reports and
 // --persist auto writes for; tests give a scratch copy of a host.
 var hostRoot = "/"
@@ -163,7 +166,7 @@ func checkOutput(sel *packs.Selection, flag, path string) error {
 // selectSources resolves --profile, --packs and the paths; a profile is
 // checked whole (its [severity] IDs too) by every command that reads it.
 func selectSources(c *cli.Context, paths []string, onHost bool) (*packs.Selection, error) {
-	req := profiles.Request{Profile: c.String("profile"), PackRoots: c.StringSlice("packs"), Paths: paths}
+	req := profiles.Request{Profile: c.String("profile"), PackRoots: c.StringSlice("packs"), Paths: paths, Stdin: stdin}
 	if onHost {
 		var err error
 		if req.HostFacts, req.HostFactsOrigin, err = (host.Local{}).Facts(); err != nil {

@@ -64,6 +64,8 @@ func TestCLI(t *testing.T) {
 				args[i] = placeholders.Replace(a)
 			}
 			openKernel = caseKernel(t, dir)
+			in, _ := os.ReadFile(filepath.Join(dir, "stdin")) // what "-" reads; empty without the file
+			stdin = bytes.NewReader(in)
 			hostRoot = scratch.Copy(t, filepath.Join(root, "testdata/hosts/debian12"))
 			var stdout, stderr bytes.Buffer
 			code := run(args, &stdout, &stderr)

@@ -15,6 +15,7 @@ import (
 	"github.com/auditpack/auditpack/internal/atomicfile"
 	"github.com/auditpack/auditpack/internal/host"
 	"github.com/auditpack/auditpack/internal/report"
+	"github.com/auditpack/auditpack/internal/text"
 	"github.com/auditpack/auditpack/internal/udiff"
 	"github.com/auditpack/auditpack/lint"
 	"github.com/auditpack/auditpack/packs"
@@ -82,6 +83,9 @@ Examples:
 				Usage: "show what changed between two versions of a pack: rules and the controls they implement",
 				UsageText: `auditpack packs diff NAME@VERSION NAME@VERSION [--packs DIR]...
 
+Exit codes: 0 the same rules and controls, 1 they differ (as diff and
+fmt --check), 2 usage or input errors.
+
 Examples:
    auditpack packs diff site@1.2.0 site@2.0.0 --packs ./v1 --packs ./v2`,
 				Flags:        []cli.Flag{packRootsFlag},
@@ -109,10 +113,13 @@ Examples:
 					}
 					diff := udiff.Unified(ids[0], ids[1], listings[0], listings[1], func(_, s string) string { return s })
 					if diff == "" {
-						diff = fmt.Sprintf("%s and %s have the same rules and controls\n", ids[0], ids[1])
+						_, err = fmt.Fprintf(c.App.Writer, "%s and %s have the same rules and controls\n", ids[0], ids[1])
+						return err
 					}
-					_, err = io.WriteString(c.App.Writer, diff)
-					return err
+					if _, err := io.WriteString(c.App.Writer, diff); err != nil {
+						return failedError(err)
+					}
+					return &exitError{code: exitFailed, err: fmt.Errorf("%s and %s differ", ids[0], ids[1])}
 				},
 			},
 		},
@@ -221,7 +228,7 @@ Examples:
 			case res.InputErrors:
 				return &exitError{code: exitInput, err: fmt.Errorf("some inputs are not rules files or cannot be merged (see the SYN-NOT-TEXT and PACK-FILE-CONFLICT findings)")}
 			case res.Count(failOn) > 0:
-				return &exitError{code: exitFailed, err: fmt.Errorf("%d findings at or above %s", res.Count(failOn), failOn)}
+				return &exitError{code: exitFailed, err: fmt.Errorf("%s at or above %s", text.Count(res.Count(failOn), "finding"), failOn)}
 			}
 			return nil
 		},
@@ -300,20 +307,31 @@ func explainCommand() *cli.Command {
 	return &cli.Command{
 		Name:         "explain",
 		Usage:        "explain a lint check: why it matters, a bad and a good example",
-		UsageText:    "auditpack explain CHECK-ID | --list",
-		Flags:        []cli.Flag{&cli.BoolFlag{Name: "list", Usage: "list every check with its severity and title"}},
+		UsageText:    "auditpack explain CHECK-ID | --list [PREFIX]\n\nCheck IDs are read in any case; --list ORD lists the checks whose ID starts with ORD.",
+		Flags:        []cli.Flag{&cli.BoolFlag{Name: "list", Usage: "list every check (or those whose ID starts with PREFIX) with its severity and title"}},
 		OnUsageError: usageError,
 		Action: func(c *cli.Context) error {
 			if c.Bool("list") {
+				if c.NArg() > 1 {
+					return inputError(fmt.Errorf("explain --list takes at most one ID prefix, e.g. auditpack explain --list ORD"))
+				}
+				prefix := strings.ToUpper(c.Args().First())
+				listed := 0
 				for _, ch := range lint.Checks() {
-					fmt.Fprintf(c.App.Writer, "%-32s %-8s %s\n", ch.ID, ch.Severity, ch.Title)
+					if strings.HasPrefix(ch.ID, prefix) {
+						fmt.Fprintf(c.App.Writer, "%-32s %-8s %s\n", ch.ID, ch.Severity, ch.Title)
+						listed++
+					}
+				}
+				if listed == 0 {
+					return inputError(fmt.Errorf("no check ID starts with %q; auditpack explain --list lists them all", prefix))
 				}
 				return nil
 			}
 			if c.NArg() != 1 {
 				return inputError(fmt.Errorf("explain takes one check ID, e.g. auditpack explain ORD-KEY-SHADOW (or --list)"))
 			}
-			ch, err := lint.Lookup(c.Args().First())
+			ch, err := lint.Lookup(strings.ToUpper(c.Args().First()))
 			if err != nil {
 				return inputError(err)
 			}
@@ -376,7 +394,7 @@ Examples:
 					if err := report.WriteText(c.App.ErrWriter, &findings.Findings, version); err != nil {
 						return failedError(err)
 					}
-					return &exitError{code: code, err: fmt.Errorf("refused: %d errors that stop the load or misplace its directives; fix them, or compile anyway with --force (auditpack lint also compares rule with rule)", n)}
+					return &exitError{code: code, err: fmt.Errorf("refused: %s that stop the load or misplace its directives; fix them, or compile anyway with --force (auditpack lint also compares rule with rule)", text.Count(n, "error"))}
 				}
 			}
 			if err := res.Renderable(); err != nil {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/auditpack/auditpack/internal/text"
 	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/profiles"
 	"github.com/auditpack/auditpack/profiles/verify"
@@ -46,7 +47,7 @@ func writePackDetails(w io.Writer, p *packs.Pack, files []*packs.File, all []*pa
 		fmt.Fprintf(tw, "other versions:\t%s\n", strings.Join(others, " "))
 	}
 	if r := p.Requirements; r != nil {
-		fmt.Fprintf(tw, "requirements:\t%s as %s words them (%s; profiles show --controls lists them)\n", plural(len(r.List), "control"), r.Describe(), packs.RequirementsName)
+		fmt.Fprintf(tw, "requirements:\t%s as %s words them (%s; profiles show --controls lists them)\n", text.Count(len(r.List), "control"), r.Describe(), packs.RequirementsName)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -66,7 +67,7 @@ func writePackDetails(w io.Writer, p *packs.Pack, files []*packs.File, all []*pa
 				controls[c] = true
 			}
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", f.Name, plural(rules, "rule"), plural(directives, "directive"), plural(len(controls), "control"))
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", f.Name, text.Count(rules, "rule"), text.Count(directives, "directive"), text.Count(len(controls), "control"))
 	}
 	return tw.Flush()
 }
@@ -190,12 +191,4 @@ func writeControls(w io.Writer, controls []*verify.Control) error {
 		}
 	}
 	return bw.Flush()
-}
-
-// plural spells a count with its noun: "1 line", "2 lines".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

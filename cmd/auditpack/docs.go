@@ -61,8 +61,8 @@ func completionCommand() *cli.Command {
 func manCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "man",
-		Usage:     "print the manual page (roff), as docs/auditpack.1 holds it",
-		UsageText: "auditpack man > /usr/local/share/man/man1/auditpack.1",
+		Usage:     "print the manual page (roff, section 8), as docs/auditpack.8 holds it",
+		UsageText: "auditpack man > /usr/local/share/man/man8/auditpack.8",
 		Action: func(c *cli.Context) error {
 			page, err := c.App.ToMan()
 			if err != nil {

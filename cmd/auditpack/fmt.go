@@ -2,12 +2,15 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/auditpack/auditpack/internal/atomicfile"
+	"github.com/auditpack/auditpack/internal/text"
 	"github.com/auditpack/auditpack/internal/udiff"
 	"github.com/auditpack/auditpack/packs"
 )
@@ -18,8 +21,8 @@ func fmtCommand() *cli.Command {
 		Usage: "rewrite rules files in canonical spelling, without changing what they mean",
 		UsageText: `auditpack fmt [-w | --check] PATH...
 
-PATH is a .rules file or a directory of them. Without -w or --check the
-formatted files are printed. The kernel gets exactly the same rules before
+PATH is a .rules file or a directory of them, or - for standard input.
+Without -w or --check the formatted files are printed. The kernel gets exactly the same rules before
 and after; comments and blank lines stay.
 
 Exit codes: 0 done (or, with --check, nothing to change), 1 --check found
@@ -39,6 +42,13 @@ Examples:
 			}
 			var files []string
 			for _, p := range c.Args().Slice() {
+				if p == packs.StdinPath {
+					if c.Bool("write") {
+						return inputError(errors.New("fmt -w rewrites files; standard input (-) has none: drop -w to print it formatted"))
+					}
+					files = append(files, p)
+					continue
+				}
 				names, err := packs.RulesFiles(p)
 				if err != nil {
 					return inputError(err)
@@ -50,7 +60,12 @@ Examples:
 			contents := make([][]byte, len(files))
 			for i, path := range files {
 				var err error
-				if contents[i], err = packs.ReadFile("", path); err != nil {
+				if path == packs.StdinPath {
+					contents[i], err = io.ReadAll(io.LimitReader(stdin, packs.MaxFileSize+1))
+				} else {
+					contents[i], err = packs.ReadFile("", path)
+				}
+				if err != nil {
 					return inputError(err)
 				}
 			}
@@ -86,7 +101,7 @@ Examples:
 				}
 			}
 			if changed > 0 {
-				return failedError(fmt.Errorf("%d files are not formatted; run auditpack fmt -w", changed))
+				return failedError(fmt.Errorf("%s not formatted; run auditpack fmt -w", text.Count(changed, "file")))
 			}
 			return nil
 		},

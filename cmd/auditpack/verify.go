@@ -9,6 +9,7 @@ import (
 	"github.com/auditpack/auditpack/apply"
 	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/internal/report"
+	"github.com/auditpack/auditpack/internal/text"
 	"github.com/auditpack/auditpack/packs/model"
 	"github.com/auditpack/auditpack/profiles"
 	"github.com/auditpack/auditpack/profiles/verify"
@@ -75,7 +76,7 @@ Examples:
 			case err != nil:
 				return err
 			case result.Failed() > 0:
-				return failedError(fmt.Errorf("%d controls fail", result.Failed()))
+				return failedError(fmt.Errorf("%s failing", text.Count(result.Failed(), "control")))
 			}
 			return nil
 		},

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/auditpack/auditpack/internal/text"
 	"github.com/auditpack/auditpack/internal/udiff"
 )
 
@@ -84,14 +85,14 @@ func ApplySummary(a *Apply) string {
 	var s string
 	switch {
 	case a.Applied:
-		s = fmt.Sprintf("applied: added %d rules, deleted %d, moved %d, kept %d; changed %d settings", added, removed, a.Moved, a.Kept, len(a.Settings))
+		s = fmt.Sprintf("applied: added %s, deleted %d, moved %d, kept %d; changed %s", text.Count(added, "rule"), removed, a.Moved, a.Kept, text.Count(len(a.Settings), "setting"))
 		if a.Moved > 0 {
 			s += fmt.Sprintf("; moved rules were absent for at most %s", a.Gap)
 		}
 	case !a.Changed():
-		s = fmt.Sprintf("the kernel already has this rule set (%d rules)", a.Kept)
+		s = fmt.Sprintf("the kernel already has this rule set (%s)", text.Count(a.Kept, "rule"))
 	default:
-		s = fmt.Sprintf("%d rules to add, %d to delete, %d to move, %d unchanged; %d settings to change", added, removed, a.Moved, a.Kept, len(a.Settings))
+		s = fmt.Sprintf("%s to add, %d to delete, %d to move, %d unchanged; %s to change", text.Count(added, "rule"), removed, a.Moved, a.Kept, text.Count(len(a.Settings), "setting"))
 	}
 	if a.Locked {
 		s += "; the kernel is locked (enabled 2): a reboot is needed to change anything"

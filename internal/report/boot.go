@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/auditpack/auditpack/internal/text"
 	"github.com/auditpack/auditpack/internal/udiff"
 )
 
@@ -30,14 +31,14 @@ type Boot struct {
 func (b *Boot) summary() string {
 	a := b.Kernel
 	added, removed := a.Adds-a.Moved, a.Deletes-a.Moved
-	what := fmt.Sprintf("%d rules the kernel does not hold, %d it holds left out, %d in another order, %d settings different", added, removed, a.Moved, len(a.Settings))
+	what := fmt.Sprintf("%s the kernel does not hold, %d it holds left out, %d in another order, %s different", text.Count(added, "rule"), removed, a.Moved, text.Count(len(a.Settings), "setting"))
 	switch b.Status {
 	case BootRebootPending:
 		return "reboot pending: the kernel is locked (enabled 2) and the next boot loads something else (" + what + "); reboot to load it"
 	case BootDrift:
 		return "drift: the files on disk and the running rules differ; the next boot loads " + what + "; auditpack apply --persist auto writes the running set for the boot, auditpack apply /etc/audit/rules.d loads the files"
 	}
-	return fmt.Sprintf("the next boot loads what the kernel holds: %d rules, the same settings", len(a.New))
+	return fmt.Sprintf("the next boot loads what the kernel holds: %s, the same settings", text.Count(len(a.New), "rule"))
 }
 
 // WriteBootText prints the loader, a unified diff of the kernel's rules

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/auditpack/auditpack/internal/text"
 	"github.com/auditpack/auditpack/packs/model"
 )
 
@@ -46,8 +47,8 @@ func WriteText(w io.Writer, r *Findings, _ string) error {
 		}
 		bw.Write(append(line, '\n'))
 	}
-	fmt.Fprintf(bw, "%d errors, %d warnings, %d info in %d rules of %d files\n",
-		r.Count(Error), r.Count(Warning)-r.Count(Error), r.Count(Info)-r.Count(Warning), r.Rules, r.Files)
+	fmt.Fprintf(bw, "%s, %s, %d info in %s of %s\n", text.Count(r.Count(Error), "error"), text.Count(r.Count(Warning)-r.Count(Error), "warning"),
+		r.Count(Info)-r.Count(Warning), text.Count(r.Rules, "rule"), text.Count(r.Files, "file"))
 	return bw.Flush()
 }
 

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/auditpack/auditpack/internal/text"
 )
 
 // JUnitCase is one test case of a JUnit report; the CI systems that read
@@ -37,7 +39,7 @@ func WriteJUnit(w io.Writer, suite string, cases []JUnitCase) error {
 		tc := testcase{Classname: suite, Name: c.Name}
 		if len(c.Failures) > 0 {
 			s.Failures++
-			tc.Failure = &failure{Message: fmt.Sprintf("%d findings", len(c.Failures)), Text: strings.Join(c.Failures, "\n")}
+			tc.Failure = &failure{Message: text.Count(len(c.Failures), "finding"), Text: strings.Join(c.Failures, "\n")}
 			if len(c.Failures) == 1 {
 				tc.Failure.Message = c.Failures[0]
 			}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/auditpack/auditpack/internal/text"
 	"github.com/auditpack/auditpack/packs/model"
 )
 
@@ -103,7 +104,7 @@ func WriteReport(w io.Writer, r *Report) error {
 	if n := r.count(NotChecked); n > 0 {
 		unchecked = fmt.Sprintf(" (%d not checked)", n)
 	}
-	if _, err := fmt.Fprintf(w, "%d of %d controls of profile %s pass on %s%s\n", r.count(Pass), len(r.Results), r.Profile, r.Target, unchecked); err != nil {
+	if _, err := fmt.Fprintf(w, "%d of %s of profile %s pass on %s%s\n", r.count(Pass), text.Count(len(r.Results), "control"), r.Profile, r.Target, unchecked); err != nil {
 		return err
 	}
 	if r.Boot != "" {

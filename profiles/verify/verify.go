@@ -11,6 +11,7 @@ import (
 
 	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/internal/report"
+	"github.com/auditpack/auditpack/internal/text"
 	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
 	"github.com/auditpack/auditpack/profiles"
@@ -501,8 +502,8 @@ func (v *verifier) checkSetting(it *packs.Item) ([]Evidence, []string, []string)
 	}
 	if good && d.Option == packs.OptEnabled && want == "2" && len(v.target.AfterLock) > 0 {
 		first := v.target.AfterLock[0]
-		return nil, []string{fmt.Sprintf("move -e 2 to the end: %d lines after it, from %s:%d, are refused by the locked kernel (for %s)",
-			len(v.target.AfterLock), first.File, first.Line, it.Origin.Describe())}, nil
+		return nil, []string{fmt.Sprintf("move -e 2 to the end: %s after it, from %s:%d, refused by the locked kernel (for %s)",
+			text.Count(len(v.target.AfterLock), "line"), first.File, first.Line, it.Origin.Describe())}, nil
 	}
 	if good {
 		setting := string(d.Option) + " " + have
