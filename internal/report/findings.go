@@ -6,6 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
+	"path"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -219,7 +222,8 @@ type sarifPhysicalLocation struct {
 }
 
 type sarifArtifact struct {
-	URI string `json:"uri"`
+	URI       string `json:"uri"`
+	URIBaseID string `json:"uriBaseId,omitempty"`
 }
 
 type sarifRegion struct {
@@ -246,9 +250,10 @@ func WriteSARIF(w io.Writer, r *Findings, toolVersion string) error {
 			DefaultConfiguration: sarifConfig{Level: sarifLevels[c.Severity]}})
 	}
 	for _, d := range r.Diagnostics {
+		primary, related := sarifPlaces(d)
 		res := sarifResult{RuleID: d.Check, RuleIndex: index[d.Check], Level: sarifLevels[d.Severity],
-			Message: sarifText{d.Message}, Locations: []sarifLocation{sarifLoc(d.Origin, 0)}}
-		for i, o := range d.Related {
+			Message: sarifText{d.Message}, Locations: []sarifLocation{sarifLoc(primary, 0)}}
+		for i, o := range related {
 			loc := sarifLoc(o, i+1)
 			loc.Message = &sarifText{"related: " + o.Describe()}
 			res.RelatedLocations = append(res.RelatedLocations, loc)
@@ -261,18 +266,49 @@ func WriteSARIF(w io.Writer, r *Findings, toolVersion string) error {
 	return enc.Encode(sarifLog{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []sarifRun{run}})
 }
 
+// sarifPlaces puts a finding on the user's own file when one of its
+// places is: a finding an embedded pack's line has because of the user's
+// rule is shown where a pull request can change something, with the
+// pack's line as related.
+func sarifPlaces(d Diagnostic) (model.Origin, []model.Origin) {
+	if !embedded(d.Origin) {
+		return d.Origin, d.Related
+	}
+	for i, o := range d.Related {
+		if !embedded(o) {
+			related := append([]model.Origin{d.Origin}, d.Related[:i]...)
+			return o, append(related, d.Related[i+1:]...)
+		}
+	}
+	return d.Origin, d.Related
+}
+
+// embedded says whether a place is in a pack that ships in the binary
+// (its file is named without a directory).
+func embedded(o model.Origin) bool { return o.Pack != "" && !strings.Contains(o.File, "/") }
+
 func sarifLoc(o model.Origin, id int) sarifLocation {
 	// A finding about a whole file (line 0) points at its first line.
 	line := max(o.Line, 1)
 	return sarifLocation{ID: id, PhysicalLocation: sarifPhysicalLocation{
-		ArtifactLocation: sarifArtifact{URI: sarifURI(o)}, Region: &sarifRegion{StartLine: line, EndLine: line}}}
+		ArtifactLocation: sarifArtifactOf(o), Region: &sarifRegion{StartLine: line, EndLine: line}}}
 }
 
-// sarifURI names an embedded pack's file by pack, so it is not mistaken
-// for a file of the repository.
-func sarifURI(o model.Origin) string {
-	if o.Pack != "" && !strings.Contains(o.File, "/") {
-		return "auditpack:" + o.Pack + "/" + o.File
+// sarifArtifactOf is a place as a SARIF URI: a relative path
+// percent-encoded against the checkout (%SRCROOT%), an absolute one as a
+// file: URI, and an embedded pack's file by pack, so that it is not
+// mistaken for a file of the repository.
+func sarifArtifactOf(o model.Origin) sarifArtifact {
+	if embedded(o) {
+		return sarifArtifact{URI: "auditpack:" + url.PathEscape(o.Pack) + "/" + url.PathEscape(o.File)}
 	}
-	return strings.TrimPrefix(o.File, "./")
+	p := filepath.ToSlash(o.File)
+	if path.IsAbs(p) {
+		return sarifArtifact{URI: (&url.URL{Scheme: "file", Path: path.Clean(p)}).String()}
+	}
+	segments := strings.Split(strings.TrimPrefix(path.Clean(p), "./"), "/")
+	for i, s := range segments {
+		segments[i] = url.PathEscape(s)
+	}
+	return sarifArtifact{URI: strings.Join(segments, "/"), URIBaseID: "%SRCROOT%"}
 }

@@ -1,0 +1,43 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+
+	"github.com/auditpack/auditpack/packs/model"
+)
+
+func TestSARIFLocations(t *testing.T) {
+	user := model.Origin{File: "sp ace/10-x y#1.rules", Line: 3}
+	abs := model.Origin{File: "/etc/audit/rules.d/20 site.rules", Line: 2}
+	pack := model.Origin{Pack: "stig@2.2.0", File: "30-stig-rhel9.rules", Line: 9}
+	findings := &Findings{Checks: []Check{{ID: "ORD-NEVER-SHADOWS-ALWAYS", Severity: Error}}, Diagnostics: []Diagnostic{
+		{Check: "ORD-NEVER-SHADOWS-ALWAYS", Severity: Error, Origin: pack, Related: []model.Origin{user}, Message: "shadowed"},
+		{Check: "ORD-NEVER-SHADOWS-ALWAYS", Severity: Error, Origin: abs, Message: "x"},
+		{Check: "ORD-NEVER-SHADOWS-ALWAYS", Severity: Error, Origin: pack, Message: "only the pack"},
+	}}
+	var out bytes.Buffer
+	if err := WriteSARIF(&out, findings, "test"); err != nil {
+		t.Fatal(err)
+	}
+	var log sarifLog
+	if err := json.Unmarshal(out.Bytes(), &log); err != nil {
+		t.Fatal(err)
+	}
+	results := log.Runs[0].Results
+	where := func(l sarifLocation) sarifArtifact { return l.PhysicalLocation.ArtifactLocation }
+	// The user's file caused the pack's finding: the finding is there.
+	if got := where(results[0].Locations[0]); got != (sarifArtifact{URI: "sp%20ace/10-x%20y%231.rules", URIBaseID: "%SRCROOT%"}) {
+		t.Errorf("a finding the user's file causes is located at %+v", got)
+	}
+	if len(results[0].RelatedLocations) != 1 || where(results[0].RelatedLocations[0]).URI != "auditpack:stig@2.2.0/30-stig-rhel9.rules" {
+		t.Errorf("related %+v, want the pack's line", results[0].RelatedLocations)
+	}
+	if got := where(results[1].Locations[0]); got != (sarifArtifact{URI: "file:///etc/audit/rules.d/20%20site.rules"}) {
+		t.Errorf("an absolute path is %+v", got)
+	}
+	if got := where(results[2].Locations[0]).URI; got != "auditpack:stig@2.2.0/30-stig-rhel9.rules" {
+		t.Errorf("a finding only the pack has is at %q", got)
+	}
+}
