@@ -37,7 +37,13 @@ func Build(sel *packs.Selection, targets ...*model.Target) *Compiled {
 	if len(targets) == 0 {
 		targets = []*model.Target{model.Targets["x86_64"]}
 	}
-	return &Compiled{Ordered: order(sel), Selection: sel, Targets: targets, header: header(sel),
+	o := order(sel)
+	o.fitTarget(targets[0])
+	h := header(sel)
+	if targets[0].Name != "x86_64" {
+		h = append(h, "## target: "+targets[0].Name+" (pack rules without the syscalls its ABIs lack)")
+	}
+	return &Compiled{Ordered: o, Selection: sel, Targets: targets, header: h,
 		rules: map[*model.Target][]*model.Rule{}, byItem: map[*model.Target]map[*packs.Item]*model.Rule{}}
 }
 
@@ -167,6 +173,9 @@ func (r *Compiled) Summary() string {
 	s := fmt.Sprintf("%s and %s from %s", text.Count(rules, "rule"), text.Count(directives, "control line"), text.Count(len(r.Files), "file"))
 	if r.DroppedForArch > 0 {
 		s += fmt.Sprintf(" (%s for other arches left out)", text.Count(r.DroppedForArch, "rule"))
+	}
+	if r.DroppedForTarget > 0 {
+		s += fmt.Sprintf(" (%s without a syscall %s has left out)", text.Count(r.DroppedForTarget, "pack rule"), r.Targets[0].Name)
 	}
 	return s
 }

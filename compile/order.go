@@ -20,6 +20,9 @@ type Ordered struct {
 	// DroppedForArch counts rules left out because their -F arch= is not
 	// among the selection's arches.
 	DroppedForArch int
+	// DroppedForTarget counts pack rules left out because the target's ABI
+	// has none of their syscalls (see fitTarget).
+	DroppedForTarget int
 	// Problems are the lines that keep the set from loading at all: parse
 	// errors, two files of one name, a file glued to the next one.
 	Problems []*packs.ParseError

@@ -345,7 +345,7 @@ func compileCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "compile",
 		Usage: "merge packs and rule files into one audit.rules",
-		UsageText: `auditpack compile [--profile P] [--packs DIR]... [-o FILE] [--force] [--host] [PATH...]
+		UsageText: `auditpack compile [--profile P] [--packs DIR]... [-o FILE] [--force] [--host] [--target ARCH] [PATH...]
 
 PATH is a .rules file, a rules.d directory or a pack directory. Files are
 merged in the order augenrules uses (GNU version sort of the file names); the
@@ -366,6 +366,7 @@ Examples:
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` atomically (mode 0600) instead of standard output"},
 			&cli.BoolFlag{Name: "force", Usage: "compile even when lint finds errors"},
 			&cli.BoolFlag{Name: "host", Usage: "resolve the packs' host facts (UID_MIN) from this host's /etc/login.defs"},
+			&cli.StringFlag{Name: "target", Value: "x86_64", Usage: "the machine (`ARCH`: x86_64, aarch64, ppc64le, s390x) the set is for; pack rules leave out the syscalls its ABIs lack"},
 		},
 		OnUsageError: usageError,
 		Action: func(c *cli.Context) error {
@@ -376,10 +377,14 @@ Examples:
 			if err := checkOutput(sel, "-o", c.String("output")); err != nil {
 				return err
 			}
+			target, err := model.LookupTarget(c.String("target"))
+			if err != nil {
+				return inputError(fmt.Errorf("--target: %w", err))
+			}
 			// What decides refusal first: a line auditctl cannot read is an
 			// error finding like any other, and every one of them is
 			// listed. The analysis of rule against rule is lint's.
-			res := compile.Build(sel)
+			res := compile.Build(sel, target)
 			if !c.Bool("force") {
 				findings, err := lint.Run(res, lint.Options{Refusal: true})
 				if err != nil {

@@ -1,0 +1,70 @@
+package compile
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/auditpack/auditpack/packs"
+	"github.com/auditpack/auditpack/packs/model"
+)
+
+// fitTarget writes a pack's rules for the target's ABIs: a syscall the
+// ABI's table lacks (aarch64 has no unlink, chmod, rename, ... in its
+// 64-bit ABI) is left out of the rule, and a rule left with none of its
+// syscalls is left out, the way ComplianceAsCode renders its rules per
+// architecture. A user's own files are loaded as written: lint says what
+// their syscalls are missing.
+func (o *Ordered) fitTarget(t *model.Target) {
+	kept := o.Items[:0]
+	for _, it := range o.Items {
+		fitted, ok := fitItem(it, t)
+		if !ok {
+			o.DroppedForTarget++
+			continue
+		}
+		kept = append(kept, fitted)
+	}
+	o.Items = kept
+}
+
+// fitItem is the item with the syscalls t's ABI lacks left out; ok is
+// false when none of its syscalls is left.
+func fitItem(it *packs.Item, t *model.Target) (*packs.Item, bool) {
+	if it.Rule == nil || it.Origin.Pack == "" || strings.HasPrefix(it.Origin.Pack, "profile ") {
+		return it, true
+	}
+	r := model.Normalize(it, t)
+	if r == nil || len(r.Unknown) == 0 {
+		return it, true
+	}
+	lacking := make([]string, len(r.Unknown))
+	for i, u := range r.Unknown {
+		lacking[i] = u.Name
+	}
+	words := strings.Fields(it.Text)
+	var out []string
+	named := false
+	for i := 0; i < len(words); i++ {
+		if words[i] != "-S" || i+1 == len(words) {
+			out = append(out, words[i])
+			continue
+		}
+		i++
+		names := slices.DeleteFunc(strings.Split(words[i], ","), func(s string) bool { return slices.Contains(lacking, s) })
+		if len(names) > 0 {
+			out = append(out, "-S", strings.Join(names, ","))
+			named = true
+		}
+	}
+	if !named {
+		return nil, false
+	}
+	text := strings.Join(out, " ")
+	f := packs.ParseFile("fitted", it.Origin.File, nil, []byte(text))
+	if len(f.Errors) > 0 || len(f.Items) != 1 {
+		return it, true // left as written: lint reports what is wrong with it
+	}
+	fitted := f.Items[0]
+	fitted.Origin, fitted.Controls = it.Origin, it.Controls
+	return &fitted, true
+}
