@@ -8,13 +8,17 @@ import (
 	"github.com/auditpack/auditpack/packs/model"
 )
 
-// fitTarget writes a pack's rules for the target's ABIs: a syscall the
-// ABI's table lacks (aarch64 has no unlink, chmod, rename, ... in its
-// 64-bit ABI) is left out of the rule, and a rule left with none of its
-// syscalls is left out, the way ComplianceAsCode renders its rules per
-// architecture. A user's own files are loaded as written: lint says what
-// their syscalls are missing.
+// fitTarget writes a pack's rules, written for x86_64, for another
+// target's ABIs: a syscall x86_64 has and the target's ABI lacks (aarch64
+// has no unlink, chmod, rename, ... in its 64-bit ABI) is left out of the
+// rule, and a rule left with none of its syscalls is left out, the way
+// ComplianceAsCode renders its rules per architecture. A name x86_64 does
+// not know either is a mistake lint reports, and a user's own files are
+// loaded as written.
 func (o *Ordered) fitTarget(t *model.Target) {
+	if t == home {
+		return
+	}
 	kept := o.Items[:0]
 	for _, it := range o.Items {
 		fitted, ok := fitItem(it, t)
@@ -27,6 +31,9 @@ func (o *Ordered) fitTarget(t *model.Target) {
 	o.Items = kept
 }
 
+// home is the machine packs are written for.
+var home = model.Targets["x86_64"]
+
 // fitItem is the item with the syscalls t's ABI lacks left out; ok is
 // false when none of its syscalls is left.
 func fitItem(it *packs.Item, t *model.Target) (*packs.Item, bool) {
@@ -37,9 +44,14 @@ func fitItem(it *packs.Item, t *model.Target) (*packs.Item, bool) {
 	if r == nil || len(r.Unknown) == 0 {
 		return it, true
 	}
-	lacking := make([]string, len(r.Unknown))
-	for i, u := range r.Unknown {
-		lacking[i] = u.Name
+	var lacking []string
+	for _, u := range r.Unknown {
+		if home.HasSyscall(u.ABI, u.Name) {
+			lacking = append(lacking, u.Name)
+		}
+	}
+	if len(lacking) == 0 {
+		return it, true
 	}
 	words := strings.Fields(it.Text)
 	var out []string
