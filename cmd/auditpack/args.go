@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -30,8 +31,8 @@ func flagsFirst(app *cli.App, args []string) ([]string, error) {
 		out = append(out, rest[0])
 		rest = rest[1:]
 	}
-	if cmd == nil {
-		return args, nil
+	if cmd == nil || cmd.SkipFlagParsing {
+		return args, nil // __complete reads its words as they are
 	}
 	var flags, positional []string
 	for i := 0; i < len(rest); i++ {
@@ -73,11 +74,8 @@ func findCommand(cmds []*cli.Command, name string) *cli.Command {
 
 func takesValue(cmd *cli.Command, name string) bool {
 	for _, f := range cmd.Flags {
-		for _, n := range f.Names() {
-			if n == name {
-				dv, ok := f.(cli.DocGenerationFlag)
-				return ok && dv.TakesValue()
-			}
+		if slices.Contains(f.Names(), name) {
+			return valueFlag(f)
 		}
 	}
 	return false

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -157,35 +156,4 @@ func TestManPageCurrent(t *testing.T) {
 		t.Fatalf("man: %d %s", code, errOut.String())
 	}
 	golden.Check(t, "../../docs/auditpack.8", out.Bytes())
-}
-
-// The completion scripts are valid shell and the CLI answers completion
-// queries with its commands. urfave/cli reads the query from os.Args, so
-// the binary is built and run.
-func TestCompletion(t *testing.T) {
-	bin := buildBinary(t)
-	offered, err := exec.Command(bin, "--generate-bash-completion").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range []string{"lint", "compile", "apply", "verify", "fmt", "explain"} {
-		if !strings.Contains(string(offered), c+"\n") {
-			t.Errorf("completion does not offer %q: %q", c, offered)
-		}
-	}
-	var out, errOut bytes.Buffer
-	for _, shell := range []string{"bash", "zsh"} {
-		if _, err := exec.LookPath(shell); err != nil {
-			continue
-		}
-		out.Reset()
-		if code := run([]string{"auditpack", "completion", shell}, &out, &errOut); code != 0 {
-			t.Fatal(errOut.String())
-		}
-		cmd := exec.Command(shell, "-n")
-		cmd.Stdin = &out
-		if msg, err := cmd.CombinedOutput(); err != nil {
-			t.Errorf("%s completion script: %v %s", shell, err, msg)
-		}
-	}
 }

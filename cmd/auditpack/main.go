@@ -87,9 +87,20 @@ Examples:
 		OnUsageError:           usageError,
 		HideHelpCommand:        true,
 		UseShortOptionHandling: false,
-		Commands: []*cli.Command{packsCommand(), profilesCommand(), lintCommand(), compileCommand(), applyCommand(), restoreCommand(), verifyCommand(), fmtCommand(), explainCommand(),
+		Commands: []*cli.Command{packsCommand(), profilesCommand(), lintCommand(), compileCommand(), applyCommand(), restoreCommand(), completeCommand(), verifyCommand(), fmtCommand(), explainCommand(),
 			completionCommand(), manCommand()},
-		EnableBashCompletion: true,
 	}
+	// A command's arguments are paths and names: "auditpack lint help"
+	// lints a file named help; --help prints the help.
+	var leaves func([]*cli.Command)
+	leaves = func(cmds []*cli.Command) {
+		for _, c := range cmds {
+			if len(c.Subcommands) == 0 {
+				c.HideHelpCommand = true
+			}
+			leaves(c.Subcommands)
+		}
+	}
+	leaves(app.Commands)
 	return app
 }
