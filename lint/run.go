@@ -17,6 +17,9 @@ type Options struct {
 	// Host is the machine the set is for (--host): checks that ask it
 	// run only when it is set.
 	Host Host
+	// Context puts the offending line and its neighbours on each finding
+	// (report.Diagnostic.Context), for the HTML report.
+	Context bool
 	// Refusal runs only what decides whether compile refuses the set: the
 	// checks whose severity is error and that look at each line, its
 	// directives or the settings, not at pairs of rules (see
@@ -197,8 +200,34 @@ func Run(c *compile.Compiled, opts Options) (res *Result, err error) {
 		}
 		return a.Check < b.Check
 	})
+	if opts.Context {
+		addContext(rs.Ordered.Files, diags)
+	}
 	res.Diagnostics = diags
 	return res, nil
+}
+
+// addContext gives each finding on a line its line and the rule lines
+// before and after it in the same file.
+func addContext(files []*packs.File, diags []Diagnostic) {
+	byPath := map[string]*packs.File{}
+	for _, f := range files {
+		byPath[f.Path] = f
+	}
+	for i := range diags {
+		d := &diags[i]
+		f := byPath[d.Origin.File]
+		if f == nil || d.Origin.Line == 0 {
+			continue
+		}
+		at, found := sort.Find(len(f.Items), func(j int) int { return d.Origin.Line - f.Items[j].Origin.Line })
+		if !found {
+			continue
+		}
+		for j := max(at-1, 0); j <= min(at+1, len(f.Items)-1); j++ {
+			d.Context = append(d.Context, report.ContextLine{Line: f.Items[j].Origin.Line, Text: f.Items[j].Text, Here: j == at})
+		}
+	}
 }
 
 // runCheck turns a panicking check into an error that names it.

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/auditpack/auditpack/apply"
 	"github.com/auditpack/auditpack/compile"
@@ -66,6 +67,7 @@ func TestCLI(t *testing.T) {
 			in, _ := os.ReadFile(filepath.Join(dir, "stdin")) // what "-" reads; empty without the file
 			stdin = bytes.NewReader(in)
 			hostRoot = scratch.Copy(t, filepath.Join(root, "testdata/hosts/debian12"))
+			now = func() time.Time { return time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC) }
 			var stdout, stderr bytes.Buffer
 			code := run(args, &stdout, &stderr)
 			golden.Check(t, filepath.Join(dir, "stdout.golden"), stdout.Bytes())

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -219,6 +220,7 @@ Examples:
 				res = &lint.Result{}
 				res.Error = err.Error()
 			}
+			res.Generated = now().Format(time.RFC3339)
 			if werr := report.Formats[c.String("format")](c.App.Writer, &res.Findings, version); werr != nil {
 				return failedError(werr)
 			}
@@ -300,6 +302,7 @@ func lintOptions(c *cli.Context) (opts lint.Options, targets []*model.Target, fa
 	if c.Bool("host") {
 		opts.Host = host.Local{}
 	}
+	opts.Context = c.String("format") == "html"
 	return opts, targets, failOn, nil
 }
 

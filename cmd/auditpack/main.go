@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/urfave/cli/v2"
 )
@@ -15,6 +16,9 @@ import (
 // version is the release; tests set it to a fixed word so golden output
 // does not change with every release.
 var version = "0.1.0"
+
+// now is the time reports are stamped with; tests fix it.
+var now = time.Now
 
 // Exit codes of the CLI contract.
 const (

@@ -3,11 +3,13 @@ package main
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/auditpack/auditpack/apply"
 	"github.com/auditpack/auditpack/compile"
+	"github.com/auditpack/auditpack/internal/host"
 	"github.com/auditpack/auditpack/internal/report"
 	"github.com/auditpack/auditpack/internal/text"
 	"github.com/auditpack/auditpack/packs/model"
@@ -120,7 +122,9 @@ func runVerify(c *cli.Context) (*verify.Report, error) {
 		return nil, err
 	}
 	rep := verify.Verify(p.Name, required, target, verify.VerifyOptions{Machine: model.Native(), Keys: p.VerifyKeys, Only: p.Controls})
+	rep.Generated, rep.Tool = now().Format(time.RFC3339), "auditpack "+version
 	if c.Bool("kernel") {
+		rep.Host = host.Local{}.Describe()
 		if loader, err := apply.DetectLoader(hostRoot); err == nil {
 			rep.Boot = loader.String()
 		} else {

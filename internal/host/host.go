@@ -126,6 +126,14 @@ func (l Local) UIDMin() (uint32, bool) {
 	return uint32(n), err == nil
 }
 
+// Describe names this host for a report: its host name and kernel
+// release.
+func (Local) Describe() string {
+	name, _ := os.Hostname()
+	release, _ := os.ReadFile("/proc/sys/kernel/osrelease")
+	return strings.TrimSpace(name + ", kernel " + strings.TrimSpace(string(release)))
+}
+
 // RunsSELinux says whether SELinux is active here (selinuxfs is mounted).
 func (Local) RunsSELinux() bool {
 	_, err := os.Stat("/sys/fs/selinux/enforce")

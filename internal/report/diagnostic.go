@@ -56,6 +56,16 @@ type Diagnostic struct {
 	Origin   model.Origin // file, line and pack of the offending line
 	Message  string       // what is wrong and how to fix it
 	Related  []model.Origin
+	// Context is the offending line with the rule lines around it in its
+	// file, for the formats that show them (HTML); empty otherwise.
+	Context []ContextLine
+}
+
+// ContextLine is a line of a rules file shown with a finding.
+type ContextLine struct {
+	Line int
+	Text string
+	Here bool // the finding's own line
 }
 
 // Check describes a lint check for the formats that list the checks (SARIF
@@ -71,6 +81,9 @@ type Findings struct {
 	Checks      []Check      // every check that ran
 	Files       int
 	Rules       int
+	// Generated is when the findings were made (RFC 3339), for the HTML
+	// report; empty otherwise.
+	Generated string
 	// Error is why the run could not check the rules (a usage or input
 	// error), for the formats that must say so in band (JSON).
 	Error string

@@ -22,6 +22,7 @@ var Formats = map[string]func(io.Writer, *Findings, string) error{
 	"json":   WriteJSON,
 	"sarif":  WriteSARIF,
 	"github": WriteGitHub,
+	"html":   WriteHTML,
 	"junit":  WriteJUnitFindings,
 }
 

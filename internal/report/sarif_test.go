@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/auditpack/auditpack/packs/model"
@@ -39,5 +40,23 @@ func TestSARIFLocations(t *testing.T) {
 	}
 	if got := where(results[2].Locations[0]).URI; got != "auditpack:stig@2.2.0/30-stig-rhel9.rules" {
 		t.Errorf("a finding only the pack has is at %q", got)
+	}
+}
+
+// Every string from the rules is escaped in the HTML reports.
+func TestHTMLEscapes(t *testing.T) {
+	evil := `<script>alert("x")</script>`
+	var out bytes.Buffer
+	f := &Findings{Checks: []Check{{ID: "SYN-PARSE-ERROR", Severity: Error, Doc: evil}}, Diagnostics: []Diagnostic{
+		{Check: "SYN-PARSE-ERROR", Severity: Error, Origin: model.Origin{File: evil, Line: 1}, Message: evil, Context: []ContextLine{{Line: 1, Text: evil, Here: true}}}}}
+	if err := WriteHTML(&out, f, "test"); err != nil {
+		t.Fatal(err)
+	}
+	r := &Report{Profile: evil, Target: evil, Results: []ControlResult{{ID: "C-1", Title: evil, Status: Fail, Missing: []string{evil}, Notes: []string{evil}}}}
+	if err := WriteReportHTML(&out, r); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out.String(), "<script>alert") || !strings.Contains(out.String(), "&lt;script&gt;alert") {
+		t.Error("a string from the rules reaches the HTML unescaped")
 	}
 }

@@ -54,9 +54,23 @@ type Report struct {
 	// its kernel: what a reboot would replace the checked rules with.
 	Boot    string
 	Results []ControlResult
+	// For the report an auditor reads (HTML): the packs verified against,
+	// the settings compared, who wrote it and when, and the host.
+	Packs     []string
+	Settings  []SettingRow
+	Generated string // RFC 3339
+	Tool      string // "auditpack 0.1.0"
+	Host      string // hostname and kernel release, for a kernel target
 	// Error is why nothing could be verified (a usage or input error), for
 	// the formats that must say so in band (JSON).
 	Error string
+}
+
+// SettingRow is a control setting as the profile asks for it and as the
+// target has it ("" for unset).
+type SettingRow struct {
+	Option         string
+	Wanted, Target string
 }
 
 func (r *Report) count(status string) int {
@@ -181,5 +195,5 @@ func WriteReportJUnit(w io.Writer, r *Report) error {
 
 // VerifyFormats are verify's output formats, by --format name.
 var VerifyFormats = map[string]func(io.Writer, *Report) error{
-	"text": WriteReport, "json": WriteReportJSON, "github": WriteReportGitHub, "junit": WriteReportJUnit,
+	"text": WriteReport, "json": WriteReportJSON, "github": WriteReportGitHub, "junit": WriteReportJUnit, "html": WriteReportHTML,
 }

@@ -222,12 +222,52 @@ func Verify(profile string, required *compile.Compiled, target *Target, opts Ver
 	for i := range rep.Results {
 		results[rep.Results[i].ID] = &rep.Results[i]
 	}
+	for _, p := range required.Selection.Packs {
+		rep.Packs = append(rep.Packs, p.ID())
+	}
+	rep.Settings = settingRows(required, controls, target)
 	for _, c := range controls {
 		if len(c.From) > 0 {
 			satisfiedBy(results[c.ID], c.From, results)
 		}
 	}
 	return rep
+}
+
+// settingRows compares the control settings the rule set and its
+// requirements ask for with the target's, in the order auditctl applies
+// them.
+func settingRows(required *compile.Compiled, controls []*Control, target *Target) []report.SettingRow {
+	wanted := map[packs.Option]string{}
+	note := func(it *packs.Item) {
+		switch d := it.Directive; {
+		case d.Option == packs.OptLoginuidImmutable:
+			wanted[d.Option] = "set"
+		case d.Option != "" && d.Option != packs.OptDeleteAll:
+			wanted[d.Option] = d.Value
+		}
+	}
+	for _, it := range required.Items {
+		note(it)
+	}
+	for _, c := range controls {
+		if c.Requirement != nil {
+			for _, it := range c.Requirement.Lines {
+				note(it)
+			}
+		}
+	}
+	var rows []report.SettingRow
+	for _, o := range []packs.Option{packs.OptEnabled, packs.OptFailure, packs.OptBacklogLimit, packs.OptBacklogWaitTime, packs.OptRateLimit, packs.OptLoginuidImmutable} {
+		have := target.Settings[o]
+		if o == packs.OptLoginuidImmutable && have != "" {
+			have = "set"
+		}
+		if wanted[o] != "" || have != "" {
+			rows = append(rows, report.SettingRow{Option: string(o), Wanted: wanted[o], Target: have})
+		}
+	}
+	return rows
 }
 
 // checkControl judges one control by the lines, kernel command line and

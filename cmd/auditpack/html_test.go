@@ -1,0 +1,234 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"github.com/auditpack/auditpack/internal/corpus"
+)
+
+// browser opens headless Chromium and records what a page must not do:
+// log an error, throw, or ask the network for anything.
+type browser struct {
+	ctx      context.Context
+	mu       sync.Mutex
+	problems []string
+}
+
+func newBrowser(t *testing.T) *browser {
+	t.Helper()
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("CI must open the HTML reports in a browser: apt-get install -y chromium (.ci/run does)")
+		}
+		t.Skip("chromium is not installed (apt-get install -y chromium); the HTML reports are not opened")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(alloc)
+	t.Cleanup(func() { cancel(); cancelAlloc() })
+	b := &browser{ctx: ctx}
+	b.do(t, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, network.Enable, network.EnableParams{})
+		return err
+	}))
+	note := func(problem string) {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		b.problems = append(b.problems, problem)
+	}
+	console, requests := chromedp.Console(ctx), chromedp.Events(ctx, network.RequestWillBeSent)
+	go func() {
+		for msg, err := range console {
+			if err != nil {
+				return
+			}
+			if msg.Type == chromedp.ConsoleError || msg.Type == chromedp.ConsoleException || msg.Type == chromedp.ConsoleWarning {
+				note(fmt.Sprintf("console %s: %s", msg.Type, msg.Text))
+			}
+		}
+	}()
+	go func() {
+		for ev, err := range requests {
+			if err != nil {
+				return
+			}
+			if !strings.HasPrefix(ev.Request.URL, "file://") {
+				note("network request: " + ev.Request.URL)
+			}
+		}
+	}()
+	return b
+}
+
+func (b *browser) do(t *testing.T, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(b.ctx, steps...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func value[T any](t *testing.T, b *browser, a chromedp.Action[T]) T {
+	t.Helper()
+	v, err := chromedp.Run(b.ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// clean reports what the pages did that they must not; events come
+// asynchronously, so it waits a moment for the last ones.
+func (b *browser) clean(t *testing.T, what string) {
+	t.Helper()
+	time.Sleep(200 * time.Millisecond)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, p := range b.problems {
+		t.Errorf("%s: %s", what, p)
+	}
+	b.problems = nil
+}
+
+// writeOutput runs the CLI and writes its standard output to a file.
+func writeOutput(t *testing.T, path string, args ...string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	if code := run(append([]string{"auditpack"}, args...), &out, &errOut); code > 1 {
+		t.Fatalf("%v: exit %d: %s", args, code, errOut.String())
+	}
+	if err := os.WriteFile(path, out.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestHTMLReportsInABrowser opens verify's and lint's HTML reports in
+// headless Chromium: no console error, no network request, the counts on
+// the page are the JSON output's, a filter click hides the passing
+// controls, a deep link scrolls to its control, printing to PDF works, and
+// with JavaScript off every control is still listed.
+func TestHTMLReportsInABrowser(t *testing.T) {
+	b := newBrowser(t)
+	dir := t.TempDir()
+	// DISA's fix texts with three requirements taken out.
+	disa, err := os.ReadFile("../../profiles/verify/testdata/targets/disa-rhel9-v2r9-fix.rules")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gaps := []string{"RHEL-09-654010", "RHEL-09-654065", "RHEL-09-654250"}
+	var kept []string
+	skip := false
+	for _, l := range strings.Split(string(disa), "\n") {
+		if strings.HasPrefix(l, "## RHEL-09-") {
+			skip = slices.Contains(gaps, strings.TrimPrefix(l, "## "))
+		}
+		if !skip {
+			kept = append(kept, l)
+		}
+	}
+	rules := filepath.Join(dir, "three-gaps.rules")
+	os.WriteFile(rules, []byte(strings.Join(kept, "\n")), 0o644)
+	report, reportJSON := filepath.Join(dir, "verify.html"), filepath.Join(dir, "verify.json")
+	writeOutput(t, report, "verify", "--profile", "stig", "--rules", rules, "--format", "html")
+	writeOutput(t, reportJSON, "verify", "--profile", "stig", "--rules", rules, "--format", "json")
+	var verified struct {
+		Controls []struct{ Control, Status string }
+		Summary  struct {
+			Pass, Fail int
+			NotChecked int `json:"not_checked"`
+		}
+	}
+	data, _ := os.ReadFile(reportJSON)
+	if err := json.Unmarshal(data, &verified); err != nil {
+		t.Fatal(err)
+	}
+
+	b.do(t, chromedp.Navigate("file://"+report))
+	counts := [3]string{value(t, b, chromedp.Text(chromedp.ID("count-pass"))), value(t, b, chromedp.Text(chromedp.ID("count-fail"))),
+		value(t, b, chromedp.Text(chromedp.ID("count-not-checked")))}
+	failingSTIG := value(t, b, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('tr[data-status=FAIL]')).map(r => r.id).filter(id => id.startsWith('RHEL-'))`))
+	want := [3]string{fmt.Sprintf("%d passed", verified.Summary.Pass), fmt.Sprintf("%d failed", verified.Summary.Fail), fmt.Sprintf("%d not checked", verified.Summary.NotChecked)}
+	if counts != want {
+		t.Errorf("the page counts %v, the JSON %v", counts, want)
+	}
+	if !slices.Equal(failingSTIG, gaps) {
+		t.Errorf("failing STIG controls on the page %v, want the three gaps %v", failingSTIG, gaps)
+	}
+	suggested := value(t, b, chromedp.Text(chromedp.ID("RHEL-09-654250")))
+	if !strings.Contains(suggested, "add -a always,exit -F arch=b64 -F path=/var/log/faillock -F perm=wa -F auid>=1000 -F auid!=unset -k logins") {
+		t.Errorf("the failing control does not show the rule to add:\n%s", suggested)
+	}
+	// A filter click hides the passing controls.
+	b.do(t, chromedp.Click(chromedp.CSS(`input[data-filter-status="PASS"]`)))
+	visiblePass := value(t, b, chromedp.Evaluate[int](`document.querySelectorAll('tr[data-status=PASS]:not([hidden])').length`))
+	visibleFail := value(t, b, chromedp.Evaluate[int](`document.querySelectorAll('tr[data-status=FAIL]:not([hidden])').length`))
+	if visiblePass != 0 || visibleFail != verified.Summary.Fail {
+		t.Errorf("after unticking passed: %d passing and %d failing rows shown, want 0 and %d", visiblePass, visibleFail, verified.Summary.Fail)
+	}
+	// A deep link scrolls to its control.
+	b.do(t, chromedp.Navigate("file://"+report+"#RHEL-09-654250"))
+	top := value(t, b, chromedp.Evaluate[float64](`document.getElementById('RHEL-09-654250').getBoundingClientRect().top`))
+	height := value(t, b, chromedp.Evaluate[float64](`window.innerHeight`))
+	if top < -1 || top >= height { // scrolled to: at the top, give or take a border
+		t.Errorf("#RHEL-09-654250 is at %.0f px, outside the %.0f px window", top, height)
+	}
+	pdf := value(t, b, chromedp.PrintToPDF())
+	if !bytes.HasPrefix(pdf, []byte("%PDF")) || len(pdf) < 10_000 {
+		t.Errorf("print to PDF gave %d bytes", len(pdf))
+	}
+	b.clean(t, "verify report")
+
+	// lint: the counts on the page are the JSON's; the filter works.
+	lintReport, lintJSON := filepath.Join(dir, "lint.html"), filepath.Join(dir, "lint.json")
+	demo := []string{"../../testdata/inputs/lint-demo/site", "../../testdata/inputs/lint-demo/stig"}
+	writeOutput(t, lintReport, append([]string{"lint", "--format", "html"}, demo...)...)
+	writeOutput(t, lintJSON, append([]string{"lint", "--format", "json"}, demo...)...)
+	var linted struct {
+		Summary struct{ Errors, Warnings int }
+	}
+	data, _ = os.ReadFile(lintJSON)
+	json.Unmarshal(data, &linted)
+	b.do(t, chromedp.Navigate("file://"+lintReport))
+	errs, warns := value(t, b, chromedp.Text(chromedp.ID("count-error"))), value(t, b, chromedp.Text(chromedp.ID("count-warning")))
+	b.do(t, chromedp.Click(chromedp.CSS(`input[data-filter-status="warning"]`)))
+	shown := value(t, b, chromedp.Evaluate[int](`document.querySelectorAll('tr[data-status]:not([hidden])').length`))
+	if errs != fmt.Sprintf("%d errors", linted.Summary.Errors) || warns != fmt.Sprintf("%d warnings", linted.Summary.Warnings) || shown != linted.Summary.Errors {
+		t.Errorf("lint page: %q, %q, %d rows shown without warnings; JSON: %d errors, %d warnings", errs, warns, shown, linted.Summary.Errors, linted.Summary.Warnings)
+	}
+	b.clean(t, "lint report")
+
+	// JavaScript off: the published STIG example's report lists every control.
+	upstream := filepath.Join(corpus.Dir(t, "debian-auditd-3.0.9"), "30-stig.rules")
+	stigReport, stigJSON := filepath.Join(dir, "stig.html"), filepath.Join(dir, "stig.json")
+	writeOutput(t, stigReport, "verify", "--profile", "stig", "--rules", upstream, "--format", "html")
+	writeOutput(t, stigJSON, "verify", "--profile", "stig", "--rules", upstream, "--format", "json")
+	data, _ = os.ReadFile(stigJSON)
+	verified.Controls = nil
+	json.Unmarshal(data, &verified)
+	b.do(t, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+		return err
+	}), chromedp.Navigate("file://"+stigReport))
+	rows := value(t, b, chromedp.Evaluate[int](`document.querySelectorAll('#controls tr[data-status]:not([hidden])').length`))
+	filtered := value(t, b, chromedp.Text(chromedp.ID("shown")))
+	if rows != len(verified.Controls) || rows == 0 || filtered != strconv.Itoa(rows) {
+		t.Errorf("with JavaScript off %d control rows show (the page says %s), the JSON has %d", rows, filtered, len(verified.Controls))
+	}
+	b.clean(t, "30-stig.rules report")
+}

@@ -1,0 +1,243 @@
+package report
+
+import (
+	"html/template"
+	"io"
+	"sort"
+	"strings"
+)
+
+// The HTML reports are one self-contained file each: styles and the
+// filter script inline, nothing fetched, so they open on an air-gapped
+// host and travel as a ticket attachment. The tables are in the HTML;
+// the script only filters, so the report reads with JavaScript off.
+// html/template escapes every string that comes from the rules.
+
+const htmlStyle = `
+:root { --pass: #1a7f37; --fail: #cf222e; --unchecked: #9a6700; --muted: #57606a; }
+body { font: 14px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 78em; padding: 0 1em; color: #1f2328; }
+h1 { font-size: 1.5em; margin-bottom: .2em; } h2 { font-size: 1.2em; margin-top: 1.6em; }
+table { border-collapse: collapse; width: 100%; } th, td { text-align: left; vertical-align: top; padding: .35em .5em; border-bottom: 1px solid #d0d7de; }
+th { background: #f6f8fa; } code, pre { font: 12px/1.4 ui-monospace, monospace; } pre { white-space: pre-wrap; margin: .2em 0; }
+.meta td:first-child { color: var(--muted); width: 12em; }
+.PASS, .info { color: var(--pass); } .FAIL, .error { color: var(--fail); } .NOT-CHECKED, .warning { color: var(--unchecked); }
+.status { font-weight: 600; white-space: nowrap; } .muted { color: var(--muted); }
+.summary span { display: inline-block; margin-right: 1.5em; font-size: 1.1em; }
+.filters { margin: 1em 0; display: flex; gap: 1em; flex-wrap: wrap; align-items: center; }
+.filters input[type=search] { padding: .3em; min-width: 18em; }
+tr:target { outline: 2px solid #0969da; }
+.here { background: #fff8c5; } details summary { cursor: pointer; color: var(--muted); }
+@media print { .filters { display: none; } body { margin: 0; max-width: none; } tr { page-break-inside: avoid; } a { color: inherit; text-decoration: none; } }
+`
+
+// htmlFilter hides rows by status or severity checkboxes, standard and a
+// search box; rows carry data-status, data-standard and their text.
+const htmlFilter = `
+(function () {
+  var rows = Array.prototype.slice.call(document.querySelectorAll('tr[data-status]'));
+  var boxes = document.querySelectorAll('input[data-filter-status]');
+  var standard = document.getElementById('standard');
+  var search = document.getElementById('search');
+  function apply() {
+    var shown = {};
+    boxes.forEach(function (b) { shown[b.getAttribute('data-filter-status')] = b.checked; });
+    var want = standard ? standard.value : '';
+    var text = search ? search.value.toLowerCase() : '';
+    rows.forEach(function (r) {
+      var ok = shown[r.getAttribute('data-status')] !== false &&
+        (!want || r.getAttribute('data-standard') === want) &&
+        (!text || r.textContent.toLowerCase().indexOf(text) >= 0);
+      r.hidden = !ok;
+    });
+    var count = document.getElementById('shown');
+    if (count) { count.textContent = rows.filter(function (r) { return !r.hidden; }).length; }
+  }
+  boxes.forEach(function (b) { b.addEventListener('change', apply); });
+  if (standard) { standard.addEventListener('change', apply); }
+  if (search) { search.addEventListener('input', apply); }
+  apply();
+})();
+`
+
+var htmlFuncs = template.FuncMap{
+	"css":    func() template.CSS { return template.CSS(htmlStyle) },
+	"script": func() template.JS { return template.JS(htmlFilter) },
+	"dash":   func(s string) string { return strings.ReplaceAll(s, " ", "-") },
+}
+
+var verifyHTML = template.Must(template.New("verify").Funcs(htmlFuncs).Parse(`<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
+<title>auditpack verify: {{.R.Profile}} on {{.R.Target}}</title>
+<style>{{css}}</style></head>
+<body>
+<h1>Audit controls of profile {{.R.Profile}}</h1>
+<table class="meta">
+<tr><td>target</td><td><code>{{.R.Target}}</code>{{with .R.Host}} ({{.}}){{end}}</td></tr>
+<tr><td>packs</td><td>{{range .R.Packs}}<code>{{.}}</code> {{end}}</td></tr>
+<tr><td>generated</td><td>{{.R.Generated}} by {{.R.Tool}}</td></tr>
+{{with .R.Boot}}<tr><td>boot</td><td>{{.}}</td></tr>{{end}}
+</table>
+<h2>Summary</h2>
+<p class="summary"><span class="PASS" id="count-pass">{{.Pass}} passed</span><span class="FAIL" id="count-fail">{{.Fail}} failed</span><span class="NOT-CHECKED" id="count-not-checked">{{.NotChecked}} not checked</span><span>{{len .R.Results}} controls</span></p>
+<table><tr><th>standard</th><th>passed</th><th>failed</th><th>not checked</th></tr>
+{{range .Standards}}<tr><td>{{.Name}}</td><td class="PASS">{{.Pass}}</td><td class="FAIL">{{.Fail}}</td><td class="NOT-CHECKED">{{.NotChecked}}</td></tr>
+{{end}}</table>
+{{if .R.Settings}}<h2>Settings</h2>
+<table><tr><th>option</th><th>asked for</th><th>target</th></tr>
+{{range .R.Settings}}<tr><td><code>{{.Option}}</code></td><td><code>{{.Wanted}}</code></td><td><code>{{.Target}}</code></td></tr>
+{{end}}</table>{{end}}
+<h2>Controls</h2>
+<div class="filters">
+<label><input type="checkbox" data-filter-status="PASS" checked> passed</label>
+<label><input type="checkbox" data-filter-status="FAIL" checked> failed</label>
+<label><input type="checkbox" data-filter-status="NOT-CHECKED" checked> not checked</label>
+<select id="standard" aria-label="standard"><option value="">every standard</option>{{range .Standards}}<option>{{.Name}}</option>{{end}}</select>
+<input type="search" id="search" placeholder="search controls, rules, files" aria-label="search">
+<span class="muted"><span id="shown">{{len .R.Results}}</span> shown</span>
+</div>
+<table id="controls"><thead><tr><th>control</th><th>status</th><th>requirement</th><th>evidence, or what to add</th></tr></thead><tbody>
+{{range .Rows}}<tr id="{{.ID}}" data-status="{{dash .Status}}" data-standard="{{.Standard}}">
+<td><a href="#{{.ID}}"><code>{{.ID}}</code></a><br><span class="muted">{{.Standard}}</span></td>
+<td class="status {{dash .Status}}">{{.Status}}</td>
+<td>{{.Title}}</td>
+<td>{{range .Missing}}<pre class="FAIL">{{.}}</pre>{{end}}{{range .Evidence}}<code>{{.}}</code><br>{{end}}{{range .Notes}}<div class="muted">{{.}}</div>{{end}}</td>
+</tr>
+{{end}}</tbody></table>
+<script>{{script}}</script>
+</body></html>
+`))
+
+// standardOf names the standard of a control by its ID.
+func standardOf(id string) string {
+	for _, s := range []struct{ prefix, name string }{
+		{"RHEL-", "DISA STIG"}, {"SRG-", "DISA SRG"}, {"PCI-DSS-", "PCI DSS"}, {"FAU_", "NIAP OSPP"}, {"FMT_", "NIAP OSPP"},
+	} {
+		if strings.HasPrefix(id, s.prefix) {
+			return s.name
+		}
+	}
+	return "other"
+}
+
+type standardCount struct {
+	Name                   string
+	Pass, Fail, NotChecked int
+}
+
+type verifyRow struct {
+	ControlResult
+	Standard string
+	Evidence []string
+}
+
+// WriteReportHTML writes verify's report as one self-contained HTML file.
+func WriteReportHTML(w io.Writer, r *Report) error {
+	counts := map[string]*standardCount{}
+	var rows []verifyRow
+	for _, c := range r.Results {
+		std := standardOf(c.ID)
+		sc := counts[std]
+		if sc == nil {
+			sc = &standardCount{Name: std}
+			counts[std] = sc
+		}
+		switch c.Status {
+		case Pass:
+			sc.Pass++
+		case Fail:
+			sc.Fail++
+		default:
+			sc.NotChecked++
+		}
+		row := verifyRow{ControlResult: c, Standard: std}
+		for _, e := range c.Evidence {
+			row.Evidence = append(row.Evidence, e.String())
+		}
+		rows = append(rows, row)
+	}
+	var standards []standardCount
+	for _, sc := range counts {
+		standards = append(standards, *sc)
+	}
+	sort.Slice(standards, func(i, j int) bool { return standards[i].Name < standards[j].Name })
+	return verifyHTML.Execute(w, map[string]any{"R": r, "Rows": rows, "Standards": standards,
+		"Pass": r.count(Pass), "Fail": r.count(Fail), "NotChecked": r.count(NotChecked)})
+}
+
+var lintHTML = template.Must(template.New("lint").Funcs(htmlFuncs).Parse(`<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
+<title>auditpack lint: {{.Errors}} errors, {{.Warnings}} warnings</title>
+<style>{{css}}</style></head>
+<body>
+<h1>Lint findings</h1>
+<table class="meta"><tr><td>checked</td><td>{{.F.Rules}} rules in {{.F.Files}} files</td></tr>
+<tr><td>generated</td><td>{{.Generated}} by {{.Tool}}</td></tr></table>
+<p class="summary"><span class="error" id="count-error">{{.Errors}} errors</span><span class="warning" id="count-warning">{{.Warnings}} warnings</span><span class="info" id="count-info">{{.Infos}} info</span></p>
+<div class="filters">
+<label><input type="checkbox" data-filter-status="error" checked> errors</label>
+<label><input type="checkbox" data-filter-status="warning" checked> warnings</label>
+<label><input type="checkbox" data-filter-status="info" checked> info</label>
+<input type="search" id="search" placeholder="search findings" aria-label="search">
+<span class="muted"><span id="shown">{{len .F.Diagnostics}}</span> shown</span>
+</div>
+<h2>By file</h2>
+{{range .Files}}<h3><code>{{.Name}}</code></h3>
+<table><thead><tr><th>line</th><th>severity</th><th>finding</th></tr></thead><tbody>
+{{range .Findings}}<tr data-status="{{.Severity}}">
+<td><code>{{.Origin.Line}}</code></td><td class="status {{.Severity}}">{{.Severity}}</td>
+<td>{{.Message}} <a href="#check-{{.Check}}"><code>{{.Check}}</code></a>{{with .Origin.Pack}} <span class="muted">({{.}})</span>{{end}}
+{{if .Context}}<pre>{{range .Context}}<span{{if .Here}} class="here"{{end}}>{{printf "%5d" .Line}}  {{.Text}}</span>
+{{end}}</pre>{{end}}</td></tr>
+{{end}}</tbody></table>
+{{end}}
+<h2>By check</h2>
+<table><thead><tr><th>check</th><th>severity</th><th>findings</th><th>why it matters</th></tr></thead><tbody>
+{{range .Checks}}<tr id="check-{{.ID}}"><td><code>{{.ID}}</code></td><td class="{{.Severity}}">{{.Severity}}</td><td>{{.Count}}</td>
+<td>{{.Title}}<details><summary>auditpack explain {{.ID}}</summary><pre>{{.Doc}}</pre></details></td></tr>
+{{end}}</tbody></table>
+<script>{{script}}</script>
+</body></html>
+`))
+
+type lintFile struct {
+	Name     string
+	Findings []Diagnostic
+}
+
+type lintCheck struct {
+	Check
+	Count int
+}
+
+// WriteHTML writes lint's findings as one self-contained HTML file: by
+// file, each finding with its line and the rule lines around it, and by
+// check, each with its explain text.
+func WriteHTML(w io.Writer, r *Findings, toolVersion string) error {
+	var files []lintFile
+	index := map[string]int{}
+	perCheck := map[string]int{}
+	for _, d := range r.Diagnostics {
+		name := d.Origin.File
+		if d.Origin.Pack != "" && embedded(d.Origin) {
+			name = d.Origin.Pack + " " + name
+		}
+		i, ok := index[name]
+		if !ok {
+			i = len(files)
+			index[name] = i
+			files = append(files, lintFile{Name: name})
+		}
+		files[i].Findings = append(files[i].Findings, d)
+		perCheck[d.Check]++
+	}
+	var checks []lintCheck
+	for _, c := range r.Checks {
+		if perCheck[c.ID] > 0 {
+			checks = append(checks, lintCheck{Check: c, Count: perCheck[c.ID]})
+		}
+	}
+	return lintHTML.Execute(w, map[string]any{"F": r, "Files": files, "Checks": checks, "Tool": "auditpack " + toolVersion, "Generated": r.Generated,
+		"Errors": r.Count(Error), "Warnings": r.Count(Warning) - r.Count(Error), "Infos": r.Count(Info) - r.Count(Warning)})
+}
