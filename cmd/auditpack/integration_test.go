@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -181,20 +182,47 @@ func TestSystemdDriftUnit(t *testing.T) {
 // tests that run auditpack against the real kernel.
 func kernelGuard(t *testing.T) { kerneltest.Acquire(t) }
 
+// ansibleCollection builds the collection with ansible-galaxy and installs
+// it into a scratch collections path, which it returns.
+func ansibleCollection(t *testing.T) string {
+	t.Helper()
+	galaxy := need(t, "ansible-galaxy", "apt-get install -y ansible-core")
+	dir := t.TempDir()
+	if out, err := exec.Command(galaxy, "collection", "build", "../../contrib/ansible/collection", "--output-path", dir).CombinedOutput(); err != nil {
+		t.Fatalf("ansible-galaxy collection build: %v\n%s", err, out)
+	}
+	archive := filepath.Join(dir, "auditpack-auditpack-1.0.0.tar.gz")
+	collections := filepath.Join(dir, "collections")
+	if out, err := exec.Command(galaxy, "collection", "install", archive, "-p", collections).CombinedOutput(); err != nil {
+		t.Fatalf("ansible-galaxy collection install: %v\n%s", err, out)
+	}
+	return collections
+}
+
+func runPlaybook(t *testing.T, collections, book string) string {
+	t.Helper()
+	cmd := exec.Command(need(t, "ansible-playbook", "apt-get install -y ansible-core"), "-i", "localhost,", "--diff", book)
+	cmd.Env = append(os.Environ(), "ANSIBLE_COLLECTIONS_PATH="+collections, "ANSIBLE_NOCOLOR=1", "ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("ansible-playbook: %v\n%s", err, out)
+	}
+	return string(out)
+}
+
 // TestAnsibleModule runs Debian's ansible-playbook against localhost with
-// contrib/ansible's module on the real kernel (a rule set without -e 2 or
+// the collection's module on the real kernel (a rule set without -e 2 or
 // -f 2): check mode reports changes and changes nothing, the apply
 // changes, a second apply does not.
 func TestAnsibleModule(t *testing.T) {
-	playbook := need(t, "ansible-playbook", "apt-get install -y ansible-core")
+	collections := ansibleCollection(t)
 	bin := buildBinary(t)
 	kt := kerneltest.Acquire(t)
 	if out, code := kt.LoadWithAuditctl("-D\n"); code != 0 {
 		t.Fatal(out)
 	}
 	rules, _ := filepath.Abs("../../testdata/inputs/apply/new")
-	library, _ := filepath.Abs("../../contrib/ansible/library")
-	task := "auditpack_apply: {binary: " + bin + ", rules: [" + rules + "]}"
+	task := "auditpack.auditpack.auditpack_apply: {binary: " + bin + ", rules: [" + rules + "]}"
 	book := filepath.Join(t.TempDir(), "playbook.yml")
 	os.WriteFile(book, []byte(`- hosts: localhost
   connection: local
@@ -223,17 +251,65 @@ func TestAnsibleModule(t *testing.T) {
           - "'-w /etc/shadow -p wa -k identity' in applied.added"
           - "'augenrules --load' in applied.boot or 'auditctl -R' in applied.boot"
 `), 0o644)
-	cmd := exec.Command(playbook, "-i", "localhost,", "--diff", book)
-	cmd.Env = append(os.Environ(), "ANSIBLE_LIBRARY="+library, "ANSIBLE_NOCOLOR=1", "ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("ansible-playbook: %v\n%s", err, out)
-	}
-	if !strings.Contains(string(out), "+-w /etc/shadow -p wa -k identity") {
+	out := runPlaybook(t, collections, book)
+	if !strings.Contains(out, "+-w /etc/shadow -p wa -k identity") {
 		t.Errorf("diff mode does not show the added rules:\n%s", out)
 	}
 	if got := len(kt.List()); got != 6 {
 		t.Errorf("the kernel holds %d rules after the playbook, want 6", got)
+	}
+}
+
+// TestAnsibleRole runs the collection's role on localhost: it installs the
+// .deb that make package builds and applies a rule set with it (persist
+// off: the test does not change how this machine boots); a second run
+// changes nothing. The package is removed afterwards.
+func TestAnsibleRole(t *testing.T) {
+	collections := ansibleCollection(t)
+	dpkg := need(t, "dpkg", "a Debian host")
+	if os.Geteuid() != 0 {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("CI must run the role: run the tests as root")
+		}
+		t.Skip("the role installs a package; CI runs it as root")
+	}
+	if _, err := os.Stat("/usr/bin/auditpack"); err == nil {
+		t.Skip("/usr/bin/auditpack is already installed; the test does not replace it")
+	}
+	dist := t.TempDir()
+	if out, err := exec.Command("make", "-C", "../..", "package", "DIST="+dist, "VERSION=9.9.9").CombinedOutput(); err != nil {
+		t.Fatalf("make package: %v\n%s", err, out)
+	}
+	deb := filepath.Join(dist, "auditpack_9.9.9_"+runtime.GOARCH+".deb")
+	kt := kerneltest.Acquire(t)
+	t.Cleanup(func() { exec.Command(dpkg, "-r", "auditpack").Run() })
+	if out, code := kt.LoadWithAuditctl("-D\n"); code != 0 {
+		t.Fatal(out)
+	}
+	rules, _ := filepath.Abs("../../testdata/inputs/apply/new")
+	book := filepath.Join(t.TempDir(), "playbook.yml")
+	role := `    - role: auditpack.auditpack.auditpack
+      vars: {auditpack_package: "` + deb + `", auditpack_rules: ["` + rules + `"], auditpack_persist: ""}
+`
+	os.WriteFile(book, []byte(`- hosts: localhost
+  connection: local
+  gather_facts: false
+  roles:
+`+role+`  post_tasks:
+    - assert: {that: [auditpack_result.changed]}
+- hosts: localhost
+  connection: local
+  gather_facts: false
+  roles:
+`+role+`  post_tasks:
+    - assert: {that: [not auditpack_result.changed]}
+`), 0o644)
+	runPlaybook(t, collections, book)
+	if out, err := exec.Command("/usr/bin/auditpack", "--version").Output(); err != nil || !strings.Contains(string(out), "9.9.9") {
+		t.Errorf("the role did not install the package: %q %v", out, err)
+	}
+	if got := len(kt.List()); got != 6 {
+		t.Errorf("the kernel holds %d rules after the role, want 6", got)
 	}
 }
 
