@@ -220,7 +220,7 @@ func (r *Rule) normalizeSyscalls(spec *Spec, t *Target) {
 	if foreign, fabi, ok := foreignArch(spec, t); ok {
 		table, abi = foreign, fabi
 	}
-	m := new(Mask)
+	var m Mask // on the stack: most rules share an interned copy
 	for _, s := range spec.Syscalls {
 		if s == "all" {
 			continue
@@ -249,7 +249,7 @@ func (r *Rule) normalizeSyscalls(spec *Spec, t *Target) {
 		for _, n := range uringOps {
 			m.Set(n)
 		}
-		r.WireMask = m
+		r.WireMask = t.intern(m)
 	case !spec.SyscallsGiven || containsAll(spec.Syscalls):
 		r.AllSyscalls = r.List == ListExit || r.List == ListIOUring || containsAll(spec.Syscalls)
 		r.WireMask = &allSyscalls

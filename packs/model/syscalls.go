@@ -39,17 +39,18 @@ type Target struct {
 
 // intern returns the shared copy of m; masks are never changed after
 // Normalize, so rules may share them.
-func (t *Target) intern(m *Mask) *Mask {
+func (t *Target) intern(m Mask) *Mask {
 	t.masksMu.Lock()
 	defer t.masksMu.Unlock()
-	if shared, ok := t.masks[*m]; ok {
+	if shared, ok := t.masks[m]; ok {
 		return shared
 	}
 	if t.masks == nil {
 		t.masks = map[Mask]*Mask{}
 	}
-	t.masks[*m] = m
-	return m
+	shared := &m
+	t.masks[m] = shared
+	return shared
 }
 
 type sysTable map[string]int
