@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -266,21 +265,7 @@ func TestAnsibleModule(t *testing.T) {
 // changes nothing. The package is removed afterwards.
 func TestAnsibleRole(t *testing.T) {
 	collections := ansibleCollection(t)
-	dpkg := need(t, "dpkg", "a Debian host")
-	if os.Geteuid() != 0 {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("CI must run the role: run the tests as root")
-		}
-		t.Skip("the role installs a package; CI runs it as root")
-	}
-	if _, err := os.Stat("/usr/bin/auditpack"); err == nil {
-		t.Skip("/usr/bin/auditpack is already installed; the test does not replace it")
-	}
-	dist := t.TempDir()
-	if out, err := exec.Command("make", "-C", "../..", "package", "DIST="+dist, "VERSION=9.9.9").CombinedOutput(); err != nil {
-		t.Fatalf("make package: %v\n%s", err, out)
-	}
-	deb := filepath.Join(dist, "auditpack_9.9.9_"+runtime.GOARCH+".deb")
+	dpkg, deb := builtPackage(t)
 	kt := kerneltest.Acquire(t)
 	t.Cleanup(func() { exec.Command(dpkg, "-r", "auditpack").Run() })
 	if out, code := kt.LoadWithAuditctl("-D\n"); code != 0 {

@@ -15,22 +15,8 @@ import (
 // ends, whatever happens), and uses what it installed: the binary and its
 // version, the man page, bash completion and the drift units.
 func TestPackageInstalls(t *testing.T) {
-	dpkg := need(t, "dpkg", "a Debian host")
-	need(t, "make", "apt-get install -y make")
-	if os.Geteuid() != 0 {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("CI must install the package: run the tests as root")
-		}
-		t.Skip("installing the .deb needs root; CI does it")
-	}
-	if _, err := os.Stat("/usr/bin/auditpack"); err == nil {
-		t.Skip("/usr/bin/auditpack is already installed; the test does not replace it")
-	}
-	dist := t.TempDir()
-	if out, err := exec.Command("make", "-C", "../..", "package", "DIST="+dist, "VERSION=9.9.9").CombinedOutput(); err != nil {
-		t.Fatalf("make package: %v\n%s", err, out)
-	}
-	deb, rpm := filepath.Join(dist, "auditpack_9.9.9_"+runtime.GOARCH+".deb"), filepath.Join(dist, "auditpack_9.9.9_"+runtime.GOARCH+".rpm")
+	dpkg, deb := builtPackage(t)
+	rpm := strings.TrimSuffix(deb, ".deb") + ".rpm"
 	if data, err := os.ReadFile(rpm); err != nil || !bytes.HasPrefix(data, []byte{0xed, 0xab, 0xee, 0xdb}) {
 		t.Errorf("%s is no RPM package (%v)", rpm, err)
 	}
@@ -66,4 +52,27 @@ func TestPackageInstalls(t *testing.T) {
 	if err != nil || !strings.Contains(string(unit), "ExecStart=/usr/bin/auditpack verify --boot") {
 		t.Errorf("the drift unit: %v\n%s", err, unit)
 	}
+}
+
+// builtPackage builds the packages with make package (version 9.9.9) for
+// a test that installs the .deb into this machine as root; it returns
+// dpkg and the .deb. It skips where that cannot or must not happen.
+func builtPackage(t *testing.T) (dpkg, deb string) {
+	t.Helper()
+	dpkg = need(t, "dpkg", "a Debian host")
+	need(t, "make", "apt-get install -y make")
+	if os.Geteuid() != 0 {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("CI must install the package: run the tests as root")
+		}
+		t.Skip("installing the .deb needs root; CI does it")
+	}
+	if _, err := os.Stat("/usr/bin/auditpack"); err == nil {
+		t.Skip("/usr/bin/auditpack is already installed; the test does not replace it")
+	}
+	dist := t.TempDir()
+	if out, err := exec.Command("make", "-C", "../..", "package", "DIST="+dist, "VERSION=9.9.9").CombinedOutput(); err != nil {
+		t.Fatalf("make package: %v\n%s", err, out)
+	}
+	return dpkg, filepath.Join(dist, "auditpack_9.9.9_"+runtime.GOARCH+".deb")
 }
