@@ -60,6 +60,9 @@ type Spec struct {
 	// syscall table are the ones written before the first -S.
 	FieldsBeforeSyscalls int
 	Keys                 []string // joined with KeySep into one key field
+	// archFor is the target whose arch values Fields hold (see
+	// Normalize); nil before the first normalization.
+	archFor *Target
 }
 
 // Refusal is a line auditctl refuses (Loads false) or reads as something

@@ -50,9 +50,9 @@ type Field struct {
 	Def      *FieldDef
 	Name     string // canonical name (auid for loginuid)
 	Op       string // = != < > <= >= & &=
-	Kind     Kind
 	Text     string // the value as written; for -C the other field
 	Value    uint32 // the number the kernel compares (numeric fields, perm bits)
+	Kind     Kind   // after Value: the small members share a word
 	Resolved bool   // Value is known offline
 }
 
@@ -144,6 +144,28 @@ type Rule struct {
 	identity           string
 }
 
+// fieldsFor are the spec's fields with their arch values resolved for t.
+// The spec keeps the values of the first target it is normalized for, so
+// a rule shares its spec's fields (most rules are normalized for one
+// machine only); another target gets a copy.
+func (spec *Spec) fieldsFor(t *Target) []Field {
+	if spec.archFor == t {
+		return spec.Fields
+	}
+	fields := spec.Fields
+	if spec.archFor != nil {
+		fields = append([]Field(nil), spec.Fields...)
+	} else {
+		spec.archFor = t
+	}
+	for i := range fields {
+		if fields[i].Kind == KindArch {
+			fields[i].Value, fields[i].Resolved = archConst(t, fields[i].Text)
+		}
+	}
+	return fields
+}
+
 // Normalize builds the model of a rule line for a target machine. It
 // returns nil for control lines.
 func Normalize(it *Line, t *Target) *Rule {
@@ -159,12 +181,14 @@ func Normalize(it *Line, t *Target) *Rule {
 			{Def: fieldsByNumber[fieldPerm], Name: "perm", Op: "=", Kind: KindPerm, Value: uint32(spec.Perm), Resolved: true, Text: PermText(uint32(spec.Perm))},
 		}
 	}
+	if spec.Watch != "" {
+		r.Fields = append(r.Fields, spec.fieldsFor(t)...)
+	} else {
+		fields := spec.fieldsFor(t)
+		r.Fields = fields[:len(fields):len(fields)] // shared, never changed: an append copies
+	}
 	for _, f := range spec.Fields {
-		if f.Kind == KindArch {
-			r.HasArch = true
-			f.Value, f.Resolved = archConst(t, f.Text)
-		}
-		r.Fields = append(r.Fields, f)
+		r.HasArch = r.HasArch || f.Kind == KindArch
 	}
 	r.normalizeSyscalls(spec, t)
 	r.kernelProblems()
