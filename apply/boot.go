@@ -8,6 +8,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/auditpack/auditpack/compile"
+	"github.com/auditpack/auditpack/internal/augen"
+	"github.com/auditpack/auditpack/packs"
+	"github.com/auditpack/auditpack/packs/model"
 )
 
 // Loader is how a host loads its audit rules at boot: augenrules
@@ -183,4 +188,112 @@ func shellVar(path, name string) (value string, found bool, err error) {
 		}
 	}
 	return value, true, nil
+}
+
+// rulesFiles reads the *.rules files of the loader's rules.d, by name,
+// except auditpack's own.
+func (l *Loader) rulesFiles() (map[string][]byte, error) {
+	files := map[string][]byte{}
+	names, err := packs.RulesFiles(l.at(l.RulesDir))
+	if err != nil {
+		if _, statErr := os.Stat(l.at(l.RulesDir)); errors.Is(statErr, os.ErrNotExist) {
+			return files, nil
+		}
+		return nil, err
+	}
+	for _, path := range names {
+		if filepath.Base(path) == OwnedRulesFile {
+			continue
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		files[filepath.Base(path)] = data
+	}
+	return files, nil
+}
+
+// generate runs the host's augenrules, in a private mount namespace, on a
+// rules.d holding files, beside the host's current audit.rules (which
+// augenrules keeps when what it assembles is empty or the same).
+func (l *Loader) generate(files map[string][]byte) ([]byte, error) {
+	stage, err := os.MkdirTemp("", "auditpack-boot-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(stage)
+	if err := os.Mkdir(filepath.Join(stage, "rules.d"), 0o750); err != nil {
+		return nil, err
+	}
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(stage, "rules.d", name), data, 0o600); err != nil {
+			return nil, err
+		}
+	}
+	if old, err := os.ReadFile(l.at(l.RulesFile)); err == nil {
+		if err := os.WriteFile(filepath.Join(stage, "audit.rules"), old, 0o600); err != nil {
+			return nil, err
+		}
+	}
+	return augen.Generate(l.Augenrules, stage)
+}
+
+// NextBoot is the rules file the loader loads at the next boot, from the
+// files as they are now; nothing on the host is written.
+func (l *Loader) NextBoot() ([]byte, error) {
+	if l.Augenrules == "" {
+		return os.ReadFile(l.at(l.RulesFile))
+	}
+	files, err := l.rulesFiles()
+	if err != nil {
+		return nil, err
+	}
+	if owned, err := os.ReadFile(l.at(filepath.Join(l.RulesDir, OwnedRulesFile))); err == nil {
+		files[OwnedRulesFile] = owned
+	}
+	return l.generate(files)
+}
+
+// BootState is what the next boot loads compared with the kernel now.
+type BootState struct {
+	Loader *Loader
+	// Result is the difference, from the kernel to the next boot, as
+	// apply --dry-run of the boot file sees it.
+	Result *Result
+	// RebootPending: the kernel is locked (enabled 2) and the next boot
+	// loads something else; only a reboot can bring them together.
+	RebootPending bool
+}
+
+// Drift says whether the files on disk and the running rules differ while
+// they could still be brought together without a reboot.
+func (b *BootState) Drift() bool { return b.Result.Changed() && !b.RebootPending }
+
+// CheckBoot compares what the host under root loads at its next boot with
+// the kernel k holds now, for machine t.
+func CheckBoot(k Kernel, root string, t *model.Target) (*BootState, error) {
+	l, err := DetectLoader(root)
+	if err != nil {
+		return nil, err
+	}
+	data, err := l.NextBoot()
+	if err != nil {
+		return nil, fmt.Errorf("what %s loads at boot: %w", l, err)
+	}
+	f := packs.ParseFile(l.RulesFile, l.RulesFile, nil, data)
+	c := compile.Build(&packs.Selection{Files: []*packs.File{f}, AsLoaded: true}, t)
+	if err := c.Renderable(); err != nil {
+		return nil, fmt.Errorf("the next boot stops loading: %w", err)
+	}
+	d, err := Prepare(c, t)
+	if err != nil {
+		return nil, fmt.Errorf("the kernel refuses what the next boot loads: %w", err)
+	}
+	res, err := Apply(k, d, t, Options{DryRun: true})
+	if err != nil {
+		return nil, err
+	}
+	res.Boot = l.String()
+	return &BootState{Loader: l, Result: res, RebootPending: res.Locked && res.Changed()}, nil
 }

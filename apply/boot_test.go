@@ -12,6 +12,7 @@ import (
 
 	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/internal/augen"
+	"github.com/auditpack/auditpack/internal/augen/augentest"
 	"github.com/auditpack/auditpack/internal/kerneltest"
 	"github.com/auditpack/auditpack/internal/scratch"
 	"github.com/auditpack/auditpack/packs"
@@ -87,7 +88,7 @@ func bootSet(t *testing.T) (*compile.Compiled, []byte) {
 // host's own augenrules as the next boot runs it, loads exactly the
 // applied set; undo and restore give back the files as they were.
 func TestPersistAutoEveryLayout(t *testing.T) {
-	augen.Skip(t)
+	augentest.Skip(t)
 	c, rendered := bootSet(t)
 	for _, name := range hostNames {
 		t.Run(name, func(t *testing.T) {
@@ -186,7 +187,7 @@ func sameFiles(a, b map[string]string) bool {
 // A loader that would not load the applied set from the new layout (here
 // an augenrules that drops a watch) is refused before anything is written.
 func TestPersistAutoRefusesWhatBootWouldNotLoad(t *testing.T) {
-	augen.Skip(t)
+	augentest.Skip(t)
 	c, rendered := bootSet(t)
 	root := hostCopy(t, "debian12")
 	l, err := DetectLoader(root)
@@ -208,7 +209,7 @@ func TestPersistAutoRefusesWhatBootWouldNotLoad(t *testing.T) {
 // kernel, load what the host's augenrules makes of the persisted layout
 // (as auditd.service does at boot) and find exactly the applied rules.
 func TestPersistAutoBootsIntoTheAppliedRules(t *testing.T) {
-	augen.Skip(t)
+	augentest.Skip(t)
 	kt := kerneltest.Acquire(t)
 	c, _ := bootSet(t)
 	kerneltest.EnsureDirs(t, kerneltest.DirsNeeded(c.Items))
@@ -260,7 +261,7 @@ func nextBootOf(t *testing.T, l *Loader) []byte {
 // verify --boot's states: the next boot against a kernel that holds the
 // same, something else, or something else while locked.
 func TestCheckBootStates(t *testing.T) {
-	augen.Skip(t)
+	augentest.Skip(t)
 	root := hostCopy(t, "debian12") // boots into -D -b 8192 -f 1 --backlog_wait_time 60000
 	booted := Status{Enabled: 1, Failure: 1, BacklogLimit: 8192, BacklogWaitTime: 60000}
 	for name, c := range map[string]struct {

@@ -131,8 +131,8 @@ func header(sel *packs.Selection) []string {
 	if len(sel.Paths) > 0 {
 		h = append(h, "## paths: "+strings.Join(sel.Paths, " "))
 	}
-	for _, p := range sel.Packs {
-		if p.UsesFacts() {
+	for _, f := range sel.Files {
+		if f.UsesFacts {
 			h = append(h, fmt.Sprintf("## facts: %s (%s)", sel.Facts, sel.FactsOrigin))
 			break
 		}

@@ -100,12 +100,8 @@ func classify(a, b *model.Rule) string {
 	return "ORD-REDUNDANT-SUBSET"
 }
 
-func reportShadows(p *Pass, message func(s shadow) string) {
-	found := p.shadows
-	if p.check.ID == "ORD-EXACT-DUPLICATE" {
-		found = p.duplicates
-	}
-	for _, s := range found() {
+func reportShadows(p *Pass, found []shadow, message func(s shadow) string) {
+	for _, s := range found {
 		if s.check == p.check.ID {
 			p.Reportf(s.b.Item.Origin, []packs.Origin{s.a.Item.Origin}, "%s", message(s))
 		}
@@ -136,7 +132,7 @@ Bad:
 
 Good: keep one of them.`,
 	Run: func(p *Pass) {
-		reportShadows(p, func(s shadow) string {
+		reportShadows(p, p.duplicates(), func(s shadow) string {
 			return "the kernel already has this rule from " + s.a.Item.Origin.Describe() + ": auditctl stops with \"Rule exists\"; remove one"
 		})
 	},
@@ -157,7 +153,7 @@ Bad:
 
 Good: keep one of them.`,
 	Run: func(p *Pass) {
-		reportShadows(p, func(s shadow) string {
+		reportShadows(p, p.shadows(), func(s shadow) string {
 			return "matches exactly what " + s.a.Item.Origin.Describe() + " matches, with the same key: it never fires; remove it"
 		})
 	},
@@ -179,7 +175,7 @@ Bad:
 Good:
     -w /etc/passwd -p wa -k identity -k pci-10.2.1.5`,
 	Run: func(p *Pass) {
-		reportShadows(p, func(s shadow) string {
+		reportShadows(p, p.shadows(), func(s shadow) string {
 			return "matches the same events as " + s.a.Item.Origin.Describe() + ", but only that rule's " + keyText(s.a) + " is ever logged, never " + keyText(s.b) + ": give one rule both keys"
 		})
 	},
@@ -200,7 +196,7 @@ Bad:
 
 Good: narrow the never rule, or move the always rule before it.`,
 	Run: func(p *Pass) {
-		reportShadows(p, func(s shadow) string {
+		reportShadows(p, p.shadows(), func(s shadow) string {
 			return "shadowed by the never rule " + s.a.Item.Origin.Describe() + ", which matches all of its events first: it never records; narrow the never rule or order this rule first"
 		})
 	},
@@ -224,7 +220,7 @@ Good:
     -a always,exit -F arch=b64 -S ptrace -F a0=0x4 -k code-injection
     -a always,exit -F arch=b64 -S ptrace -k tracing`,
 	Run: func(p *Pass) {
-		reportShadows(p, func(s shadow) string {
+		reportShadows(p, p.shadows(), func(s shadow) string {
 			return "shadowed by " + s.a.Item.Origin.Describe() + ": its events are logged with " + keyText(s.a) + ", never with " + keyText(s.b) + "; order the specific rule first"
 		})
 	},
@@ -245,7 +241,7 @@ Bad:
 
 Good: the never rule in 20-noise.rules, before the STIG pack.`,
 	Run: func(p *Pass) {
-		reportShadows(p, func(s shadow) string {
+		reportShadows(p, p.shadows(), func(s shadow) string {
 			return "suppresses nothing: " + s.a.Item.Origin.Describe() + " records all of its events first; move the never rule before it"
 		})
 	},
@@ -266,7 +262,7 @@ Bad:
 
 Good: keep the broader rule only.`,
 	Run: func(p *Pass) {
-		reportShadows(p, func(s shadow) string {
+		reportShadows(p, p.shadows(), func(s shadow) string {
 			return "never matches: " + s.a.Item.Origin.Describe() + " covers all of its events with the same effect; remove it"
 		})
 	},

@@ -25,7 +25,7 @@ func TestPackFactsResolve(t *testing.T) {
 			t.Errorf("facts %v: %q at line %d, errors %v", c.facts, it.Text, it.Origin.Line, src.Files[0].Errors)
 		}
 	}
-	if !src(t, dir).Pack.UsesFacts() {
+	if !src(t, dir).Files[0].UsesFacts {
 		t.Error("the pack names ${UID_MIN} and says it uses no fact")
 	}
 	// A plain file is read as auditctl reads it: no variables.

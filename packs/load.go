@@ -131,16 +131,26 @@ func IsLoadedData(data []byte) bool {
 // StdinPath is the PATH that names standard input, as for most tools.
 const StdinPath = "-"
 
-// ReadStdin reads a rules file from r (standard input), up to
-// MaxFileSize, as the file "-" shown as <stdin>; loaded says whether it is
-// a compiled audit.rules (see IsLoadedFile).
+// ReadStdin reads a rules file from r (standard input), as the file "-"
+// shown as <stdin>; loaded says whether it is a compiled audit.rules (see
+// IsLoadedFile).
 func ReadStdin(r io.Reader) (f *File, loaded bool, err error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	data, err := ReadStdinData(r)
 	if err != nil {
-		return nil, false, fmt.Errorf("read standard input: %w", err)
-	}
-	if len(data) > MaxFileSize {
-		return nil, false, tooLarge("standard input")
+		return nil, false, err
 	}
 	return ParseFile(StdinPath, "<stdin>", nil, data), IsLoadedData(data), nil
+}
+
+// ReadStdinData reads standard input up to MaxFileSize, as ReadFile reads
+// a file.
+func ReadStdinData(r io.Reader) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read standard input: %w", err)
+	}
+	if len(data) > MaxFileSize {
+		return nil, tooLarge("standard input")
+	}
+	return data, nil
 }

@@ -156,22 +156,15 @@ func (p *Pack) Open(facts Facts) ([]*File, error) {
 		if err != nil {
 			return nil, err
 		}
+		uses := UsesFacts(data)
 		if data, err = facts.expand(data, joinDisplay(p.Dir, name)); err != nil {
 			return nil, err
 		}
-		files = append(files, ParseFile(name, p.displayPath(name), p, data))
+		f := ParseFile(name, p.displayPath(name), p, data)
+		f.UsesFacts = uses
+		files = append(files, f)
 	}
 	return files, nil
-}
-
-// UsesFacts says whether one of the pack's files names a host fact.
-func (p *Pack) UsesFacts() bool {
-	for _, name := range p.FileNames {
-		if data, err := p.ReadFile(name); err == nil && UsesFacts(data) {
-			return true
-		}
-	}
-	return false
 }
 
 // ReadFile returns the contents of one of the pack's files.

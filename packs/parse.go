@@ -31,6 +31,9 @@ type File struct {
 	MissingFinalNewline bool
 	// Lines is the number of lines in the file.
 	Lines int
+	// UsesFacts: the pack file named host facts (${UID_MIN}), resolved
+	// when it was read.
+	UsesFacts bool
 }
 
 // Ignore is a suppression comment, "# auditpack:ignore CHECK reason": it

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/auditpack/auditpack/apply"
-	"github.com/auditpack/auditpack/internal/augen"
+	"github.com/auditpack/auditpack/internal/augen/augentest"
 	"github.com/auditpack/auditpack/internal/scratch"
 )
 
@@ -17,7 +17,7 @@ import (
 // kernel): it names the loader, writes rules.d/auditpack.rules, moves the
 // packaged audit.rules aside and says where; restore puts it back.
 func TestPersistAutoAndRestore(t *testing.T) {
-	augen.Skip(t)
+	augentest.Skip(t)
 	hostRoot = scratch.Copy(t, "../../testdata/hosts/debian12")
 	openKernel = func() (apply.Kernel, error) {
 		return apply.NewMemoryKernel(apply.Status{Enabled: 1, Failure: 1, BacklogLimit: 64}), nil

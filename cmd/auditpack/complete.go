@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -129,9 +130,9 @@ func flagValues(path []*cli.Command, f cli.Flag) []string {
 	case "format":
 		switch command {
 		case "lint":
-			return keys(report.Formats)
+			return slices.Sorted(maps.Keys(report.Formats))
 		case "verify":
-			return keys(report.VerifyFormats)
+			return slices.Sorted(maps.Keys(report.VerifyFormats))
 		}
 		return []string{"text", "json"}
 	case "target":
@@ -201,15 +202,6 @@ func packRefs() []string {
 	}
 	sort.Strings(out)
 	return slices.Compact(out)
-}
-
-func keys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // filter keeps the candidates that start with prefix (check IDs typed in

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 
 	"github.com/urfave/cli/v2"
@@ -61,7 +60,7 @@ Examples:
 			for i, path := range files {
 				var err error
 				if path == packs.StdinPath {
-					contents[i], err = io.ReadAll(io.LimitReader(stdin, packs.MaxFileSize+1))
+					contents[i], err = packs.ReadStdinData(stdin)
 				} else {
 					contents[i], err = packs.ReadFile("", path)
 				}

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/auditpack/auditpack/internal/augen"
+	"github.com/auditpack/auditpack/internal/augen/augentest"
 	"github.com/auditpack/auditpack/internal/kerneltest"
 )
 
@@ -145,7 +145,7 @@ func TestSystemdDriftUnit(t *testing.T) {
 	// holding testdata's rule set, bound over the real one in a private
 	// mount namespace, against the real kernel.
 	unshare := need(t, "unshare", "apt-get install -y util-linux")
-	augen.Skip(t)
+	augentest.Skip(t)
 	kt := kerneltest.Acquire(t)
 	etc := t.TempDir()
 	site, _ := os.ReadFile("../../testdata/inputs/apply/new/10-site.rules")

@@ -1,6 +1,7 @@
 // Package augen runs the real augenrules on a directory: for apply, to
 // see what the host's boot-time loader makes of a layout before it is
-// written, and for tests that compare auditpack with it. augenrules only
+// written, and (through augentest) for tests that compare auditpack with
+// it. augenrules only
 // reads /etc/audit/rules.d and writes /etc/audit/audit.rules, so it runs
 // in a private mount namespace with another directory bound over
 // /etc/audit: the host's files are never touched.
@@ -12,7 +13,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"testing"
 )
 
 // Path is where Debian's auditd package installs augenrules.
@@ -32,39 +32,6 @@ func Available() string {
 	return ""
 }
 
-// Skip skips t unless augenrules can run; in CI it fails instead, because
-// there the comparison must run.
-func Skip(t testing.TB) {
-	t.Helper()
-	if why := Available(); why != "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI must run the augenrules comparison: %s", why)
-		}
-		t.Skip(why)
-	}
-}
-
-// Run runs augenrules on the *.rules files of rulesDir and returns the
-// audit.rules it writes. The files are copied first, so rulesDir can be
-// anywhere.
-func Run(t testing.TB, rulesDir string) string {
-	t.Helper()
-	etc := t.TempDir()
-	copyDir(t, rulesDir, filepath.Join(etc, "rules.d"))
-	return RunPrepared(t, etc)
-}
-
-// RunPrepared runs augenrules with etc bound over /etc/audit; etc must hold
-// rules.d. It returns what augenrules wrote to audit.rules.
-func RunPrepared(t testing.TB, etc string) string {
-	t.Helper()
-	rules, err := Generate(Path, etc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(rules)
-}
-
 // Generate runs the augenrules at path (without --load: the kernel is not
 // touched) with etc bound over /etc/audit, and returns the audit.rules it
 // leaves there. augenrules keeps an existing audit.rules when the new one
@@ -79,29 +46,6 @@ func Generate(path, etc string) ([]byte, error) {
 		return nil, fmt.Errorf("%s wrote no audit.rules (%s): %w", path, strings.TrimSpace(string(out)), err)
 	}
 	return rules, nil
-}
-
-func copyDir(t testing.TB, from, to string) {
-	t.Helper()
-	if err := os.MkdirAll(to, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	entries, err := os.ReadDir(from)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		if e.IsDir() {
-			continue
-		}
-		data, err := os.ReadFile(filepath.Join(from, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(to, e.Name()), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 }
 
 // RuleLines keeps the lines auditctl acts on, unchanged: it skips blank

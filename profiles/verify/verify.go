@@ -289,7 +289,10 @@ func (v *verifier) checkControl(c *Control, res *ControlResult) {
 			}
 		}
 	}
-	sortEvidence(res.Evidence)
+	sort.SliceStable(res.Evidence, func(i, j int) bool {
+		a, b := res.Evidence[i].Origin, res.Evidence[j].Origin
+		return a.File < b.File || (a.File == b.File && a.Line < b.Line)
+	})
 	unchecked := false
 	if r := c.Requirement; r != nil {
 		for _, p := range r.Cmdline {
@@ -340,13 +343,6 @@ func satisfiedBy(res *ControlResult, from []string, results map[string]*ControlR
 	if res.Status == Pass {
 		res.Notes = append(res.Notes, fmt.Sprintf("the requirements that satisfy it pass (%d)", judged))
 	}
-}
-
-func sortEvidence(ev []Evidence) {
-	sort.SliceStable(ev, func(i, j int) bool {
-		a, b := ev[i].Origin, ev[j].Origin
-		return a.File < b.File || (a.File == b.File && a.Line < b.Line)
-	})
 }
 
 // checkCmdline adds a kernel command line requirement to a control's
