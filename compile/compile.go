@@ -1,11 +1,14 @@
 package compile
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
+	"github.com/auditpack/auditpack/internal/parallel"
 	"github.com/auditpack/auditpack/internal/text"
 	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
@@ -52,14 +55,23 @@ func (c *Compiled) Rules(t *model.Target) []*model.Rule {
 	if rules, ok := c.rules[t]; ok {
 		return rules
 	}
-	rules := make([]*model.Rule, 0, len(c.Items))
+	// Each line is normalized on its own, so the lines are shared among
+	// the cores.
+	normalized := make([]*model.Rule, len(c.Items))
+	parallel.Chunks(len(c.Items), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			normalized[i] = model.Normalize(c.Items[i], t)
+		}
+	})
+	rules := normalized[:0]
 	of := make(map[*packs.Item]*model.Rule, len(c.Items))
-	for _, it := range c.Items {
-		if r := model.Normalize(it, t); r != nil {
+	for i, r := range normalized {
+		if r != nil {
 			rules = append(rules, r)
-			of[it] = r
+			of[c.Items[i]] = r
 		}
 	}
+	clear(normalized[len(rules):])
 	c.rules[t], c.byItem[t] = rules, of
 	return rules
 }
@@ -140,15 +152,11 @@ func header(sel *packs.Selection) []string {
 	return h
 }
 
-// Render writes the rules file: the header, then one line per item.
-func (r *Compiled) Render(toolVersion string) []byte {
-	size := 256
-	for i := range r.Items {
-		size += len(r.Items[i].Text) + 1
-	}
-	var b bytes.Buffer
-	b.Grow(size)
-	fmt.Fprintf(&b, "%s %s. Do not edit: change the packs and compile again.\n", packs.GeneratedHeader, toolVersion)
+// WriteRules writes the rules file to w: the header, then one line per
+// item. It streams: a large set is never held whole a second time.
+func (r *Compiled) WriteRules(w io.Writer, toolVersion string) error {
+	b := bufio.NewWriterSize(w, 64<<10)
+	fmt.Fprintf(b, "%s %s. Do not edit: change the packs and compile again.\n", packs.GeneratedHeader, toolVersion)
 	for _, h := range r.header {
 		b.WriteString(h)
 		b.WriteByte('\n')
@@ -157,6 +165,13 @@ func (r *Compiled) Render(toolVersion string) []byte {
 		b.WriteString(r.Items[i].Text)
 		b.WriteByte('\n')
 	}
+	return b.Flush()
+}
+
+// Render is the rules file WriteRules writes, in memory.
+func (r *Compiled) Render(toolVersion string) []byte {
+	var b bytes.Buffer
+	r.WriteRules(&b, toolVersion) // a bytes.Buffer takes every write
 	return b.Bytes()
 }
 

@@ -123,7 +123,7 @@ func keepsArch(it *packs.Item, arches []string) bool {
 		return true
 	}
 	for _, f := range it.Rule.Fields {
-		if f.Kind == model.KindArch && f.Op == "=" && (f.Text == "b64" || f.Text == "b32") {
+		if f.Kind == model.KindArch && f.Op == model.OpEqual && (f.Text == "b64" || f.Text == "b32") {
 			return slices.Contains(arches, f.Text)
 		}
 	}

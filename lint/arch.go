@@ -158,8 +158,8 @@ func twinKey(r *model.Rule) string {
 	b := []byte{byte('0' + r.Action), '|'}
 	for _, f := range r.Fields {
 		if f.Kind != model.KindArch {
-			b = append(b, f.Name...)
-			b = append(b, f.Op...)
+			b = append(b, f.Name()...)
+			b = append(b, f.Op.String()...)
 			b = append(b, f.Text...)
 			b = append(b, '|')
 		}

@@ -68,17 +68,17 @@ Good:
 			}
 			seen := map[string]bool{}
 			for _, f := range r.Fields {
-				if f.Kind != model.KindNumeric || seen[f.Name] {
+				if f.Kind != model.KindNumeric || seen[f.Name()] {
 					continue
 				}
-				seen[f.Name] = true
-				if r.Unsatisfiable(f.Name) {
-					p.Reportf(r.Item.Origin, nil, "the %s constraints exclude every value: the rule never matches", f.Name)
+				seen[f.Name()] = true
+				if r.Unsatisfiable(f.Name()) {
+					p.Reportf(r.Item.Origin, nil, "the %s constraints exclude every value: the rule never matches", f.Name())
 				}
 			}
 			for _, s := range r.FieldsNamed("success") {
 				for _, e := range r.FieldsNamed("exit") {
-					if s.Op != "=" || e.Op != "=" || !s.Resolved || !e.Resolved {
+					if s.Op != model.OpEqual || e.Op != model.OpEqual || !s.Resolved || !e.Resolved {
 						continue
 					}
 					failed := int32(e.Value) < 0
@@ -169,7 +169,7 @@ Good:
 			auids := r.FieldsNamed("auid")
 			ranged := false
 			for _, f := range auids {
-				ranged = ranged || (f.Resolved && (f.Op == ">=" || f.Op == ">"))
+				ranged = ranged || (f.Resolved && (f.Op == model.OpGreaterEq || f.Op == model.OpGreater))
 			}
 			if ranged && allows(auids, math.MaxUint32) {
 				p.Reportf(r.Item.Origin, nil, "auid range without auid!=unset: processes that never logged in (auid 4294967295) match too; add -F auid!=unset")
@@ -186,17 +186,17 @@ func allows(fs []model.Field, v uint32) bool {
 		}
 		ok := true
 		switch f.Op {
-		case "=":
+		case model.OpEqual:
 			ok = v == f.Value
-		case "!=":
+		case model.OpNotEqual:
 			ok = v != f.Value
-		case "<":
+		case model.OpLess:
 			ok = v < f.Value
-		case "<=":
+		case model.OpLessEq:
 			ok = v <= f.Value
-		case ">":
+		case model.OpGreater:
 			ok = v > f.Value
-		case ">=":
+		case model.OpGreaterEq:
 			ok = v >= f.Value
 		}
 		if !ok {
@@ -269,7 +269,7 @@ Good: a field the host has:
 		for _, r := range p.Rules {
 			for _, f := range r.Fields {
 				if f.Def != nil && f.Def.LSM {
-					p.Reportf(r.Item.Origin, nil, "-F %s%s%s needs SELinux, which this host does not run: the kernel keeps the rule and the field never matches, so the %s rule never applies; use exe=, uid= or another field this host has", f.Name, f.Op, f.Text, r.Action)
+					p.Reportf(r.Item.Origin, nil, "-F %s%s%s needs SELinux, which this host does not run: the kernel keeps the rule and the field never matches, so the %s rule never applies; use exe=, uid= or another field this host has", f.Name(), f.Op, f.Text, r.Action)
 					break
 				}
 			}
@@ -300,11 +300,11 @@ Good:
 		}
 		for _, r := range p.Rules {
 			for _, f := range r.Fields {
-				if f.Name != "auid" || !f.Resolved || (f.Op != ">=" && f.Op != ">") || f.Value == math.MaxUint32 {
+				if f.Name() != "auid" || !f.Resolved || (f.Op != model.OpGreaterEq && f.Op != model.OpGreater) || f.Value == math.MaxUint32 {
 					continue
 				}
 				first := f.Value // unset (4294967295) is FLD-BAD-OPERATOR's
-				if f.Op == ">" {
+				if f.Op == model.OpGreater {
 					first++
 				}
 				switch {

@@ -75,7 +75,7 @@ Good:
 			var fields []string
 			for _, f := range r.Fields {
 				if f.Def != nil && f.Def.OfSyscall {
-					fields = append(fields, "-F "+f.Name+f.Op+f.Text)
+					fields = append(fields, "-F "+f.Name()+f.Op.String()+f.Text)
 				}
 			}
 			if len(fields) > 0 {
@@ -213,9 +213,9 @@ Good:
 				continue
 			}
 			for _, f := range r.Fields {
-				name := f.Name
+				name := f.Name()
 				if f.Kind == model.KindCompare {
-					name = "-C " + f.Name
+					name = "-C " + f.Name()
 				} else if f.Def.UserFilter || f.Def.ExitOnly {
 					continue // exit-only fields are FLD-NOT-VALID-FOR-LIST
 				}

@@ -13,17 +13,17 @@ import (
 // path=, dir=, exe=.
 func pathFields(r *model.Rule, f func(model.Field)) {
 	for _, field := range r.Fields {
-		if field.Name == "path" || field.Name == "dir" || field.Name == "exe" {
+		if field.Name() == "path" || field.Name() == "dir" || field.Name() == "exe" {
 			f(field)
 		}
 	}
 }
 
 func describeField(r *model.Rule, f model.Field) string {
-	if r.Watch && f.Name == "path" {
+	if r.Watch && f.Name() == "path" {
 		return "-w " + f.Text
 	}
-	return "-F " + f.Name + "=" + f.Text
+	return "-F " + f.Name() + "=" + f.Text
 }
 
 var _ = register(&Check{
@@ -101,7 +101,7 @@ Good:
 		for _, r := range p.Rules {
 			pathFields(r, func(f model.Field) {
 				clean := filepath.Clean(f.Text)
-				if f.Name != "exe" && hugeTrees[clean] && (f.Name == "dir" || r.Watch) {
+				if f.Name() != "exe" && hugeTrees[clean] && (f.Name() == "dir" || r.Watch) {
 					p.Reportf(r.Item.Origin, nil, "%s watches the whole %s tree: every file access below it is recorded; watch the directories that matter", describeField(r, f), clean)
 				}
 			})
@@ -188,9 +188,9 @@ Good: watch the persistent file the service writes, or the binary (exe=) that wr
 		for _, r := range p.Rules {
 			pathFields(r, func(f model.Field) {
 				anchor := filepath.Dir(filepath.Clean(f.Text)) // the watch's parent directory
-				if f.Name == "dir" {
+				if f.Name() == "dir" {
 					anchor = filepath.Clean(f.Text)
-				} else if f.Name == "exe" {
+				} else if f.Name() == "exe" {
 					return
 				}
 				for _, root := range volatileRoots {
@@ -224,14 +224,14 @@ Good: the target as well, when writes to it matter:
 	Run: func(p *Pass) {
 		for _, r := range p.Rules {
 			pathFields(r, func(f model.Field) {
-				if f.Name == "dir" || !strings.HasPrefix(f.Text, "/") {
+				if f.Name() == "dir" || !strings.HasPrefix(f.Text, "/") {
 					return
 				}
 				target, isLink := p.host.LinkTarget(filepath.Clean(f.Text))
 				if !isLink {
 					return
 				}
-				if f.Name == "exe" {
+				if f.Name() == "exe" {
 					p.Reportf(r.Item.Origin, nil, "%s is a symbolic link to %s on this host: the kernel compares the resolved executable, so the rule never matches; write -F exe=%s", describeField(r, f), target, target)
 					return
 				}

@@ -1,7 +1,9 @@
 package lint
 
 import (
+	"cmp"
 	"fmt"
+	"iter"
 	"slices"
 	"sort"
 	"strings"
@@ -146,7 +148,7 @@ func Run(c *compile.Compiled, opts Options) (res *Result, err error) {
 	for _, pe := range rs.Ordered.Problems {
 		res.InputErrors = res.InputErrors || pe.Check == packs.CheckNotText || pe.Check == packs.CheckFileConflict
 	}
-	var diags []Diagnostic
+	var found blocks
 	severityOf := func(c *Check) Severity {
 		if s, ok := overrides[c.ID]; ok {
 			return s
@@ -170,10 +172,10 @@ func Run(c *compile.Compiled, opts Options) (res *Result, err error) {
 		res.Checks = append(res.Checks, report.Check{ID: c.ID, Title: c.Title, Doc: c.Doc, Severity: c.Severity})
 		pass := &Pass{RuleSet: rs, check: c, report: func(d Diagnostic) {
 			d.Severity = severityOf(c)
-			diags = append(diags, d)
+			found.add(d)
 		}}
 		if c.Reads != nil {
-			for _, d := range diags {
+			for d := range found.all() {
 				if dc, err := Lookup(d.Check); err == nil && dc.Reads == nil && c.Reads(dc) {
 					pass.findings = append(pass.findings, d)
 				}
@@ -184,27 +186,71 @@ func Run(c *compile.Compiled, opts Options) (res *Result, err error) {
 		}
 	}
 	ignore, _ := Lookup(ignoreCheck)
-	diags = suppress(rs.Ordered.Files, diags, severityOf(ignore))
+	diags := suppress(rs.Ordered.Files, found.slice(), severityOf(ignore))
 	if opts.Refusal {
 		// A suppression of a check that did not run silences nothing here.
 		diags = slices.DeleteFunc(diags, func(d Diagnostic) bool { return d.Severity < Error })
 	}
 	slices.SortFunc(res.Checks, func(a, b report.Check) int { return strings.Compare(a.ID, b.ID) })
-	sort.SliceStable(diags, func(i, j int) bool {
-		a, b := diags[i], diags[j]
-		if a.Origin.File != b.Origin.File {
-			return a.Origin.File < b.Origin.File
-		}
-		if a.Origin.Line != b.Origin.Line {
-			return a.Origin.Line < b.Origin.Line
-		}
-		return a.Check < b.Check
+	slices.SortStableFunc(diags, func(a, b Diagnostic) int {
+		return cmp.Or(strings.Compare(a.Origin.File, b.Origin.File), cmp.Compare(a.Origin.Line, b.Origin.Line), strings.Compare(a.Check, b.Check))
 	})
 	if opts.Context {
 		addContext(rs.Ordered.Files, diags)
 	}
 	res.Diagnostics = diags
 	return res, nil
+}
+
+// blocks collect findings in blocks: a large set has hundreds of
+// thousands of findings, and appending them to one slice would copy them
+// again with every growth (about five times over).
+type blocks struct {
+	blocks [][]Diagnostic
+	n      int
+}
+
+// maxBlock bounds a block (512 KiB of findings); blocks start small for
+// the usual handful of findings.
+const maxBlock = 4096
+
+func (b *blocks) add(d Diagnostic) {
+	if k := len(b.blocks); k == 0 || len(b.blocks[k-1]) == cap(b.blocks[k-1]) {
+		size := 16
+		if k > 0 {
+			size = min(2*cap(b.blocks[k-1]), maxBlock)
+		}
+		b.blocks = append(b.blocks, make([]Diagnostic, 0, size))
+	}
+	last := &b.blocks[len(b.blocks)-1]
+	*last = append(*last, d)
+	b.n++
+}
+
+// all yields the findings in the order they were added.
+func (b *blocks) all() iter.Seq[Diagnostic] {
+	return func(yield func(Diagnostic) bool) {
+		for _, block := range b.blocks {
+			for _, d := range block {
+				if !yield(d) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// slice is the findings in one slice of their exact number.
+func (b *blocks) slice() []Diagnostic {
+	if b.n == 0 {
+		return nil
+	}
+	out := make([]Diagnostic, 0, b.n)
+	for _, block := range b.blocks {
+		out = append(out, block...)
+	}
+	b.blocks = nil
+	return out
 }
 
 // addContext gives each finding on a line its line and the rule lines

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
+	"github.com/auditpack/auditpack/internal/parallel"
 	"github.com/auditpack/auditpack/packs/model"
 )
 
@@ -63,6 +64,7 @@ func ParseFile(name, path string, pack *Pack, data []byte) *File {
 	lines := bytes.Count(data, []byte{'\n'}) + 1
 	p := parser{file: f, origin: origin}
 	p.items = make([]Item, 0, lines)
+	p.statements = make([]statement, 0, min(lines, statementBatch))
 	// Tokens are substrings of the file's text. ParseFile owns data from
 	// here on (callers pass what they read and never touch it again), so it
 	// is viewed as a string instead of being copied.
@@ -80,21 +82,40 @@ func ParseFile(name, path string, pack *Pack, data []byte) *File {
 		p.origin.Line = line
 		p.line(l)
 	}
+	p.readStatements()
 	f.Items = p.items
+	f.Errors = append(p.errors, f.Errors[p.merged:]...)
 	return f
 }
 
 type parser struct {
 	file   *File
 	origin Origin
-	items  []Item
+	// statements are option lines waiting to be read as auditctl reads
+	// them, a batch at a time (see readStatements); items are what they
+	// were read as.
+	statements []statement
+	items      []Item
+	// errors are the file's errors in line order, up to the batch read
+	// last: file.Errors[:merged] merged with those of its statements.
+	errors []*ParseError
+	merged int
 	// controls annotate the block of rules below them, up to a blank line.
 	controls     []string
 	controlsUsed bool
 
 	// pendingIgnores counts the last Ignores still waiting for their line.
 	pendingIgnores int
-	// chunkSize fits the file: small files get small chunks.
+}
+
+// statement is an option line and what auditctl makes of it.
+type statement struct {
+	line     int
+	text     string // the line as written
+	body     string // without its leading spaces
+	controls []string
+	read     model.Statement
+	refusal  *model.Refusal
 }
 
 func (p *parser) fail(check, format string, args ...any) {
@@ -184,19 +205,48 @@ func words(s string, into []string) []string {
 }
 
 func (p *parser) statement(l, body string) {
-	var buf [24]string
-	st, refusal := model.Read(words(body, buf[:0]))
-	if refusal != nil {
-		p.fail(refusal.Check, "%s", refusal.Message)
-		return
+	p.statements = append(p.statements, statement{line: p.origin.Line, text: l, body: body, controls: p.controls})
+	p.controlsUsed = p.controls != nil
+	if len(p.statements) == statementBatch {
+		p.readStatements()
 	}
-	if st.Note != nil {
-		p.file.Errors = append(p.file.Errors, &ParseError{Origin: p.origin, Check: st.Note.Check, Message: st.Note.Message, Loads: true, NeedsAuditctl: st.Note.NeedsAuditctl})
+}
+
+// statementBatch is how many option lines are read at a time: enough to
+// share among the cores, few enough that a large file's lines are not
+// held twice.
+const statementBatch = 16384
+
+// readStatements reads the waiting option lines as auditctl does, the
+// lines shared among the cores (each line is read on its own), then makes
+// their items and merges their errors with the file's, in line order.
+func (p *parser) readStatements() {
+	sts := p.statements
+	parallel.Chunks(len(sts), func(lo, hi int) {
+		var buf [24]string
+		for i := lo; i < hi; i++ {
+			sts[i].read, sts[i].refusal = model.Read(words(sts[i].body, buf[:0]))
+		}
+	})
+	origin := p.origin
+	for i := range sts {
+		st := &sts[i]
+		origin.Line = st.line
+		for ; p.merged < len(p.file.Errors) && p.file.Errors[p.merged].Origin.Line < st.line; p.merged++ {
+			p.errors = append(p.errors, p.file.Errors[p.merged])
+		}
+		if st.refusal != nil {
+			p.errors = append(p.errors, &ParseError{Origin: origin, Check: st.refusal.Check, Message: st.refusal.Message})
+			continue
+		}
+		if note := st.read.Note; note != nil {
+			p.errors = append(p.errors, &ParseError{Origin: origin, Check: note.Check, Message: note.Message, Loads: true, NeedsAuditctl: note.NeedsAuditctl})
+		}
+		if st.read.Rule == nil && st.read.Directive.Option == "" {
+			continue
+		}
+		p.items = append(p.items, Item{Origin: origin, Text: st.text, Directive: st.read.Directive, Rule: st.read.Rule, Controls: st.controls})
 	}
-	if st.Rule == nil && st.Directive.Option == "" {
-		return
-	}
-	it := Item{Origin: p.origin, Text: l, Directive: st.Directive, Rule: st.Rule}
-	it.Controls, p.controlsUsed = p.controls, p.controls != nil
-	p.items = append(p.items, it)
+	clear(sts)
+	p.statements = sts[:0]
 }

@@ -49,7 +49,7 @@ func describe(r *model.Spec) string {
 		if f.Resolved {
 			v = fmt.Sprint(f.Value)
 		}
-		fmt.Fprintf(&b, " %s%s%s(%s)", f.Name, f.Op, f.Text, v)
+		fmt.Fprintf(&b, " %s%s%s(%s)", f.Name(), f.Op, f.Text, v)
 	}
 	if r.SyscallsGiven {
 		fmt.Fprintf(&b, " S=%s", strings.Join(r.Syscalls, ","))
@@ -370,4 +370,56 @@ func TestDecodeInvertsEncode(t *testing.T) {
 		t.Errorf("checked only %d rules, want %d", checked, min)
 	}
 	t.Logf("%d rules decode to themselves", checked)
+}
+
+// A file longer than a batch of option lines reads as its lines do one by
+// one: the same items in order and every error, in line order, whether it
+// is found before a line is read (a tab) or by reading it.
+func TestParseLargeFileAsLineByLine(t *testing.T) {
+	kinds := []string{
+		"-a always,exit -F arch=b64 -S openat -F auid>=%d -k k%d",
+		"-a always,exit -F arch=b64 -S openat\t-k tab%d%d",
+		"-a always,exit -F arch=b64 -S no_such_call_%d -k k%d",
+		"# comment %d %d",
+		"-w /etc/f%d -p wa -k k%d",
+		"-a always,exit -F arch=b64 -S open -F auid>=%d -k k%d # inline",
+		"",
+	}
+	var b strings.Builder
+	var lines []string
+	for i := range 3*statementBatch + 17 {
+		l := kinds[(i*7+i/5)%len(kinds)]
+		if strings.Count(l, "%") == 2 {
+			l = fmt.Sprintf(l, i, i)
+		}
+		lines = append(lines, l)
+		b.WriteString(l + "\n")
+	}
+	f := ParseFile("big.rules", "big.rules", nil, []byte(b.String()))
+	var items, errs []string
+	for n, l := range lines {
+		one := ParseFile("one.rules", "one.rules", nil, []byte(l+"\n"))
+		for _, it := range one.Items {
+			items = append(items, fmt.Sprintf("%d %s", n+1, it.Text))
+		}
+		for _, e := range one.Errors {
+			errs = append(errs, fmt.Sprintf("%d %s %s", n+1, e.Check, e.Message))
+		}
+	}
+	var gotItems, gotErrs []string
+	for _, it := range f.Items {
+		gotItems = append(gotItems, fmt.Sprintf("%d %s", it.Origin.Line, it.Text))
+	}
+	for _, e := range f.Errors {
+		gotErrs = append(gotErrs, fmt.Sprintf("%d %s %s", e.Origin.Line, e.Check, e.Message))
+	}
+	if len(errs) < statementBatch/2 || len(items) < statementBatch {
+		t.Fatalf("the file should have many items and errors: %d, %d", len(items), len(errs))
+	}
+	if !reflect.DeepEqual(gotItems, items) {
+		t.Errorf("items differ from reading line by line: %d vs %d", len(gotItems), len(items))
+	}
+	if !reflect.DeepEqual(gotErrs, errs) {
+		t.Errorf("errors differ from reading line by line: %d vs %d", len(gotErrs), len(errs))
+	}
 }

@@ -408,16 +408,14 @@ Examples:
 			if err := res.Renderable(); err != nil {
 				return inputError(fmt.Errorf("even with --force, this rule set is not compiled: files that are no rules text or clash by name cannot be merged, and lines auditctl cannot read would stop it at load (augenrules would copy them):\n%w", err))
 			}
-			out := res.Render(version)
 			if path := c.String("output"); path != "" {
-				if err := atomicfile.WriteFile(path, out, compile.RulesFileMode); err != nil {
+				if err := atomicfile.Write(path, compile.RulesFileMode, func(w io.Writer) error { return res.WriteRules(w, version) }); err != nil {
 					return failedError(err)
 				}
 				fmt.Fprintf(c.App.ErrWriter, "wrote %s: %s\n", path, res.Summary())
 				return nil
 			}
-			_, err = c.App.Writer.Write(out)
-			return err
+			return res.WriteRules(c.App.Writer, version)
 		},
 	}
 }

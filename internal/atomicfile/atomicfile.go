@@ -3,8 +3,10 @@
 package atomicfile
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 )
@@ -15,6 +17,16 @@ import (
 // symbolic link keeps pointing where it did: the file it names is
 // replaced. A directory or a device at path is an error.
 func WriteFile(path string, data []byte, mode os.FileMode) error {
+	return Write(path, mode, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// Write is WriteFile for contents written by fill, which streams them
+// (through a buffer) instead of holding them whole; an error from fill
+// leaves path as it was.
+func Write(path string, mode os.FileMode, fill func(io.Writer) error) error {
 	path, err := target(path)
 	if err != nil {
 		return err
@@ -34,7 +46,11 @@ func WriteFile(path string, data []byte, mode os.FileMode) error {
 	if err := tmp.Chmod(mode); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if _, err := tmp.Write(data); err != nil {
+	w := bufio.NewWriterSize(tmp, 64<<10)
+	if err := fill(w); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := w.Flush(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err := tmp.Sync(); err != nil {
@@ -54,8 +70,6 @@ func WriteFile(path string, data []byte, mode os.FileMode) error {
 	return nil
 }
 
-// target is the file a write to path replaces: path itself, or the file a
-// symbolic link at path names.
 func target(path string) (string, error) {
 	info, err := os.Lstat(path)
 	switch {

@@ -1,6 +1,8 @@
 package atomicfile
 
 import (
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -54,5 +56,30 @@ func TestWriteFileThroughLinkAndIntoDirectory(t *testing.T) {
 	}
 	if err := WriteFile("/dev/null", []byte("x"), 0o640); err == nil {
 		t.Error("writing over a device succeeded")
+	}
+}
+
+// A writer that fails part way (after more than a buffer's worth of
+// output has reached the temporary file) leaves the old file whole and no
+// temporary file behind.
+func TestWriteFailingFillKeepsOldFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "audit.rules")
+	if err := os.WriteFile(path, []byte("old\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err := Write(path, 0o600, func(w io.Writer) error {
+		if _, err := w.Write([]byte(strings.Repeat("-a always,exit -S all\n", 10_000))); err != nil {
+			return err
+		}
+		return errors.New("the rules ran out")
+	})
+	if err == nil || !strings.Contains(err.Error(), "the rules ran out") {
+		t.Fatalf("Write with a failing fill: %v", err)
+	}
+	if data, _ := os.ReadFile(path); string(data) != "old\n" {
+		t.Errorf("the old file became %d bytes", len(data))
+	}
+	if entries, _ := os.ReadDir(filepath.Dir(path)); len(entries) != 1 {
+		t.Errorf("temporary files left behind: %v", entries)
 	}
 }

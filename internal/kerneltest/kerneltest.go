@@ -227,7 +227,7 @@ func DirsNeeded(items []*packs.Item) []string {
 			dirs = append(dirs, filepath.Dir(it.Rule.Watch))
 		}
 		for _, f := range it.Rule.Fields {
-			switch f.Name {
+			switch f.Name() {
 			case "path", "exe":
 				dirs = append(dirs, filepath.Dir(f.Text))
 			case "dir":

@@ -84,7 +84,7 @@ func writeFields(b *strings.Builder, fields []Field) {
 	for _, f := range fields {
 		switch {
 		case f.Kind == KindCompare:
-			fmt.Fprintf(b, " -C %s%s%s", f.Name, f.Op, f.Text)
+			fmt.Fprintf(b, " -C %s%s%s", f.Name(), f.Op, f.Text)
 		case f.Def != nil && f.Def.Number == FieldKey:
 			// A key written as a field in another case (-F KEY=x) is a
 			// field where it stands; auditctl moves "-F key=" (exactly so)
@@ -92,7 +92,7 @@ func writeFields(b *strings.Builder, fields []Field) {
 			// field: the kernel compares the fields in order.
 			fmt.Fprintf(b, " -F Key%s%s", f.Op, escape(f.Text))
 		default:
-			fmt.Fprintf(b, " -F %s%s%s", f.Name, f.Op, escape(f.Text))
+			fmt.Fprintf(b, " -F %s%s%s", f.Name(), f.Op, escape(f.Text))
 		}
 	}
 }

@@ -15,12 +15,12 @@ var fullSet = valueSet{{0, math.MaxUint32}}
 
 // setOf is the values that satisfy "field op v" as the kernel compares
 // them (audit_comparator on u32).
-func setOf(op string, v uint32) valueSet {
+func setOf(op Op, v uint32) valueSet {
 	x := uint64(v)
 	switch op {
-	case "=":
+	case OpEqual:
 		return valueSet{{x, x}}
-	case "!=":
+	case OpNotEqual:
 		var s valueSet
 		if x > 0 {
 			s = append(s, span{0, x - 1})
@@ -29,19 +29,19 @@ func setOf(op string, v uint32) valueSet {
 			s = append(s, span{x + 1, math.MaxUint32})
 		}
 		return s
-	case "<":
+	case OpLess:
 		if x == 0 {
 			return nil
 		}
 		return valueSet{{0, x - 1}}
-	case "<=":
+	case OpLessEq:
 		return valueSet{{0, x}}
-	case ">":
+	case OpGreater:
 		if x == math.MaxUint32 {
 			return nil
 		}
 		return valueSet{{x + 1, math.MaxUint32}}
-	case ">=":
+	case OpGreaterEq:
 		return valueSet{{x, math.MaxUint32}}
 	}
 	return fullSet // bit tests are not intervals; callers treat them apart
@@ -67,7 +67,7 @@ func (s valueSet) intersect(t valueSet) valueSet {
 // interval reports whether a numeric constraint compares as an interval
 // (a resolved value and an ordering operator, not a bit test).
 func (f Field) interval() bool {
-	return f.Kind == KindNumeric && f.Resolved && f.Op != "&" && f.Op != "&="
+	return f.Kind == KindNumeric && f.Resolved && f.Op != OpBitMask && f.Op != OpBitTest
 }
 
 // numericField sums up a rule's constraints on one numeric field: the
@@ -79,19 +79,34 @@ type numericField struct {
 	atoms []Field
 }
 
-// summarize precomputes what Covers and Overlaps compare, once per rule.
-func (r *Rule) summarize() {
-	r.perm = uint32(PermAll)
+// summary is what Covers and Overlaps compare of a rule: its numeric
+// constraints per field and its perm field. With a perm field (or a watch)
+// the rule sees only the syscalls of its classes: permSees per ABI those it
+// can match, permSure those it matches whatever their arguments.
+type summary struct {
+	numeric            []numericField
+	perm               uint32
+	hasPerm            bool
+	permSees, permSure [numABIs]*Mask
+}
+
+// summary builds the rule's summary on first use. Rules are not compared
+// concurrently.
+func (r *Rule) summary() *summary {
+	if r.sum != nil {
+		return r.sum
+	}
+	s := &summary{perm: uint32(PermAll)}
 	for _, f := range r.Fields {
 		switch f.Kind {
 		case KindPerm:
-			r.perm &= f.Value
-			r.hasPerm = true
+			s.perm &= f.Value
+			s.hasPerm = true
 		case KindNumeric:
-			nf := r.numericNamed(f.Name)
+			nf := s.numericNamed(f.Name())
 			if nf == nil {
-				r.numeric = append(r.numeric, numericField{name: f.Name, set: fullSet})
-				nf = &r.numeric[len(r.numeric)-1]
+				s.numeric = append(s.numeric, numericField{name: f.Name(), set: fullSet})
+				nf = &s.numeric[len(s.numeric)-1]
 			}
 			if f.interval() {
 				nf.set = nf.set.intersect(setOf(f.Op, f.Value))
@@ -100,12 +115,20 @@ func (r *Rule) summarize() {
 			}
 		}
 	}
+	if s.hasPerm {
+		for abi := range s.permSees {
+			s.permSees[abi] = permMask(r.target, ABI(abi), uint8(s.perm), false)
+			s.permSure[abi] = permMask(r.target, ABI(abi), uint8(s.perm), true)
+		}
+	}
+	r.sum = s
+	return s
 }
 
-func (r *Rule) numericNamed(name string) *numericField {
-	for i := range r.numeric {
-		if r.numeric[i].name == name {
-			return &r.numeric[i]
+func (s *summary) numericNamed(name string) *numericField {
+	for i := range s.numeric {
+		if s.numeric[i].name == name {
+			return &s.numeric[i]
 		}
 	}
 	return nil
@@ -114,7 +137,7 @@ func (r *Rule) numericNamed(name string) *numericField {
 // Unsatisfiable reports whether the rule's interval constraints on a field
 // exclude every value, so the rule can never match.
 func (r *Rule) Unsatisfiable(field string) bool {
-	nf := r.numericNamed(field)
+	nf := r.summary().numericNamed(field)
 	return nf != nil && len(nf.set) == 0
 }
 
@@ -169,12 +192,13 @@ func Covers(a, b *Rule) bool {
 			}
 		}
 	}
-	if a.hasPerm && !(b.hasPerm && b.perm&^a.perm == 0) && !permCovers(a, b) {
+	as, bs := a.summary(), b.summary()
+	if as.hasPerm && !(bs.hasPerm && bs.perm&^as.perm == 0) && !permCovers(a, b) {
 		return false
 	}
-	for i := range a.numeric {
-		need := &a.numeric[i]
-		have := b.numericNamed(need.name)
+	for i := range as.numeric {
+		need := &as.numeric[i]
+		have := bs.numericNamed(need.name)
 		if have == nil {
 			if len(need.atoms) > 0 || !subsetOf(fullSet, need.set) {
 				return false
@@ -225,7 +249,7 @@ func (m *Mask) intersects(o *Mask) bool {
 
 func hasSame(fs []Field, want Field) bool {
 	for _, f := range fs {
-		if f.Name == want.Name && f.Op == want.Op && f.Text == want.Text {
+		if f.Name() == want.Name() && f.Op == want.Op && f.Text == want.Text {
 			return true
 		}
 	}
@@ -240,9 +264,9 @@ func stringImplied(b *Rule, need Field) bool {
 	}
 	for _, f := range b.Fields {
 		switch {
-		case need.Name == "dir" && need.Op == "=" && (f.Name == "dir" || f.Name == "path") && f.Op == "=" && under(f.Text, need.Text):
+		case need.Name() == "dir" && need.Op == OpEqual && (f.Name() == "dir" || f.Name() == "path") && f.Op == OpEqual && under(f.Text, need.Text):
 			return true
-		case need.Op == "!=" && f.Name == need.Name && f.Op == "=" && f.Text != need.Text:
+		case need.Op == OpNotEqual && f.Name() == need.Name() && f.Op == OpEqual && f.Text != need.Text:
 			return true
 		}
 	}
@@ -270,17 +294,18 @@ func Overlaps(a, b *Rule) bool {
 			return false
 		}
 	}
-	for i := range a.numeric {
-		if other := b.numericNamed(a.numeric[i].name); other != nil && !meets(a.numeric[i].set, other.set) {
+	as, bs := a.summary(), b.summary()
+	for i := range as.numeric {
+		if other := bs.numericNamed(as.numeric[i].name); other != nil && !meets(as.numeric[i].set, other.set) {
 			return false
 		}
 	}
 	for _, f := range a.Fields {
-		if f.Name != "path" || f.Op != "=" {
+		if f.Name() != "path" || f.Op != OpEqual {
 			continue
 		}
 		for _, g := range b.Fields {
-			if g.Name == "path" && g.Op == "=" && g.Text != f.Text {
+			if g.Name() == "path" && g.Op == OpEqual && g.Text != f.Text {
 				return false
 			}
 		}
@@ -291,12 +316,13 @@ func Overlaps(a, b *Rule) bool {
 // sees is the syscalls of an ABI the rule can match: its mask, narrowed to
 // the perm classes when it has a perm field.
 func (r *Rule) sees(abi ABI) *Mask {
-	if !r.hasPerm {
+	s := r.summary()
+	if !s.hasPerm {
 		return r.WireMask
 	}
 	m := *r.WireMask
 	for i := range m {
-		m[i] &= r.permSees[abi][i]
+		m[i] &= s.permSees[abi][i]
 	}
 	return &m
 }
@@ -304,8 +330,9 @@ func (r *Rule) sees(abi ABI) *Mask {
 // permCovers: every syscall b can match is one a's perm field matches
 // whatever its arguments.
 func permCovers(a, b *Rule) bool {
+	sure := a.summary().permSure
 	for abi := range b.ABIs {
-		if b.ABIs[abi] && a.permSure[abi] != nil && !a.permSure[abi].contains(b.sees(ABI(abi))) {
+		if b.ABIs[abi] && sure[abi] != nil && !sure[abi].contains(b.sees(ABI(abi))) {
 			return false
 		}
 	}

@@ -89,26 +89,26 @@ func Decode(w []byte, t *Target) (*Spec, error) {
 			if !ok {
 				return nil, fmt.Errorf("unknown field comparison %d", f.value)
 			}
-			spec.Fields = append(spec.Fields, Field{Def: def, Name: a, Op: f.op.String(), Kind: KindCompare, Text: b, Value: f.value, Resolved: true})
+			spec.Fields = append(spec.Fields, Field{Def: fieldsByName[a], Op: f.op, Kind: KindCompare, Text: b, Value: f.value, Resolved: true})
 		case f.number == FieldLoginuidSet:
 			// auid set (1) or not (0): auid!=unset or auid=unset.
 			op := OpNotEqual
 			if (f.value == 1) == (f.op == OpNotEqual) {
 				op = OpEqual
 			}
-			spec.Fields = append(spec.Fields, Field{Def: fieldsByNumber[fieldAuid], Name: "auid", Op: op.String(), Kind: KindNumeric, Text: "unset", Value: 1<<32 - 1, Resolved: true})
+			spec.Fields = append(spec.Fields, Field{Def: fieldsByNumber[fieldAuid], Op: op, Kind: KindNumeric, Text: "unset", Value: 1<<32 - 1, Resolved: true})
 		case !ok:
 			return nil, fmt.Errorf("unknown field %d", f.number)
 		case def.Value == ValString:
-			spec.Fields = append(spec.Fields, Field{Def: def, Name: def.Name, Op: f.op.String(), Kind: def.Kind, Text: f.text})
+			spec.Fields = append(spec.Fields, Field{Def: def, Op: f.op, Kind: def.Kind, Text: f.text})
 		case def.Kind == KindArch:
 			text := fmt.Sprintf("%#x", f.value)
 			if abi, ok := abiOf(t, f.value); ok {
 				text = abi.String()
 			}
-			spec.Fields = append(spec.Fields, Field{Def: def, Name: def.Name, Op: f.op.String(), Kind: KindArch, Text: text})
+			spec.Fields = append(spec.Fields, Field{Def: def, Op: f.op, Kind: KindArch, Text: text})
 		default:
-			spec.Fields = append(spec.Fields, Field{Def: def, Name: def.Name, Op: f.op.String(), Kind: def.Kind, Text: strconv.FormatUint(uint64(f.value), 10), Value: f.value, Resolved: true})
+			spec.Fields = append(spec.Fields, Field{Def: def, Op: f.op, Kind: def.Kind, Text: strconv.FormatUint(uint64(f.value), 10), Value: f.value, Resolved: true})
 		}
 	}
 	if !r.mask.allSyscallsHeld() && r.list != ListTask {
@@ -122,7 +122,7 @@ func Decode(w []byte, t *Target) (*Spec, error) {
 	// where a watch's path is a tree only if the loading host has a
 	// directory there.)
 	if r.list == ListExit && r.action == Always && !spec.SyscallsGiven && len(spec.Fields) == 2 &&
-		spec.Fields[0].Name == "path" && spec.Fields[1].Name == "perm" {
+		spec.Fields[0].Name() == "path" && spec.Fields[1].Name() == "perm" {
 		spec.Watch, spec.Perm, spec.PermGiven = spec.Fields[0].Text, uint8(spec.Fields[1].Value), true
 		spec.Fields = nil
 	}

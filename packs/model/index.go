@@ -36,13 +36,13 @@ type slot struct {
 type pin struct{ field, value string }
 
 func pinKey(f Field) (pin, bool) {
-	if f.Op != "=" {
+	if f.Op != OpEqual {
 		return pin{}, false
 	}
 	switch {
-	case f.Kind == KindString && f.Name != "dir" && f.Name != "key",
+	case f.Kind == KindString && f.Name() != "dir" && f.Name() != "key",
 		f.Kind == KindNumeric && f.Resolved:
-		return pin{f.Name, f.Text}, true
+		return pin{f.Name(), f.Text}, true
 	}
 	return pin{}, false
 }
@@ -104,8 +104,8 @@ func anchor(r *Rule) (pin, bool) {
 // dirOf is the value of the rule's first dir= constraint.
 func dirOf(r *Rule) (string, bool) {
 	for _, f := range r.Fields {
-		if f.Name == "dir" {
-			return f.Text, f.Op == "="
+		if f.Name() == "dir" {
+			return f.Text, f.Op == OpEqual
 		}
 	}
 	return "", false
@@ -155,7 +155,7 @@ func (ix *Index) EarliestCover(j int) int {
 		if key, ok := pinKey(f); ok {
 			tryPin(key)
 		}
-		if (f.Name == "path" || f.Name == "dir") && f.Op == "=" {
+		if (f.Name() == "path" || f.Name() == "dir") && f.Op == OpEqual {
 			for d := strings.TrimRight(f.Text, "/"); ; d = path.Dir(d) {
 				try(ix.dirs[d])
 				if d == "/" || d == "." || d == "" {

@@ -35,9 +35,9 @@ func (r *Rule) kernelProblems() {
 		if f.Def == nil || f.Kind == KindCompare {
 			continue
 		}
-		op := OpFromText(f.Op)
+		op := f.Op
 		// Only a refused field is spelled out: most fields are fine.
-		text := func() string { return f.Name + f.Op + f.Text }
+		text := func() string { return f.Name() + f.Op.String() + f.Text }
 		switch {
 		case r.List == ListIOUring && f.Def.Number == fieldPerm:
 			r.Problems = append(r.Problems, kernelRefusal(CheckNotForList, "-F %s on the io_uring list: io_uring operations have no permission class; use the operations (-S) instead", text()))
@@ -48,9 +48,9 @@ func (r *Rule) kernelProblems() {
 		case f.Def.Number == fieldAuid && f.Resolved && f.Value == 1<<32-1 && !op.isEq():
 			r.Problems = append(r.Problems, kernelRefusal(CheckBadOperator, "-F %s: auid unset (-1) means \"no login UID\" to the kernel, which it tests only with = or !=", text()))
 		case f.Def.IDField && f.Def.Number != fieldAuid && f.Resolved && f.Value == 1<<32-1:
-			r.Problems = append(r.Problems, kernelRefusal(CheckBadValue, "-F %s: 4294967295 (-1, unset) is no valid ID for %s; only auid has an unset value", text(), f.Name))
+			r.Problems = append(r.Problems, kernelRefusal(CheckBadValue, "-F %s: 4294967295 (-1, unset) is no valid ID for %s; only auid has an unset value", text(), f.Name()))
 		case f.Def.KernelEqOnly && op != OpEqual:
-			r.Problems = append(r.Problems, kernelRefusal(CheckBadOperator, "-F %s: the kernel takes %s only with =", text(), f.Name))
+			r.Problems = append(r.Problems, kernelRefusal(CheckBadOperator, "-F %s: the kernel takes %s only with =", text(), f.Name()))
 		case f.Def.Number == FieldCompare && f.Resolved && f.Value > maxCompare:
 			r.Problems = append(r.Problems, kernelRefusal(CheckBadValue, "-F %s: no such field comparison; use -C", text()))
 		case (f.Def.Number == fieldPath || f.Def.Number == fieldDir || f.Def.Number == fieldExe) && !strings.HasPrefix(f.Text, "/"):
@@ -63,13 +63,13 @@ func (r *Rule) kernelProblems() {
 		case (f.Def.Number == fieldPath || f.Def.Number == fieldDir || f.Def.Number == fieldExe) && longestComponent(f.Text) > NameMax:
 			r.Problems = append(r.Problems, kernelRefusal(CheckBadValue, "-F %s: a path component longer than %d bytes: the kernel refuses the rule (File name too long)", text()[:min(len(text()), 60)]+"...", NameMax))
 		case f.Def.KernelEq && !op.isEq():
-			r.Problems = append(r.Problems, kernelRefusal(CheckBadOperator, "-F %s: the kernel compares %s only with = or !=", text(), f.Name))
+			r.Problems = append(r.Problems, kernelRefusal(CheckBadOperator, "-F %s: the kernel compares %s only with = or !=", text(), f.Name()))
 		}
 		if f.Def.Number == FieldKey && len(r.Keys) > 0 {
 			r.Problems = append(r.Problems, kernelRefusal(CheckSingleton, "-F %s and -k: the kernel takes one key field per rule; write the keys with -k or -F key= only", text()))
 		}
 		if f.Def.Singleton && f.Def.Number != FieldKey {
-			group := f.Name
+			group := f.Name()
 			if f.Def.Number == fieldDir || f.Def.Number == fieldInode {
 				group = "path" // one of path, dir, inode per rule
 			}
@@ -101,7 +101,7 @@ func (r *Rule) HostProblems(host Host) []Refusal {
 				lookup, kind = host.Group, "group"
 			}
 			if _, ok := lookup(f.Text); !ok {
-				out = append(out, kernelRefusal(CheckUnresolved, "-F %s%s%s: no %s %q on this host (auditctl: \"Unknown %s\"); use a number or create the %s", f.Name, f.Op, f.Text, kind, f.Text, kind, kind))
+				out = append(out, kernelRefusal(CheckUnresolved, "-F %s%s%s: no %s %q on this host (auditctl: \"Unknown %s\"); use a number or create the %s", f.Name(), f.Op, f.Text, kind, f.Text, kind, kind))
 			}
 			continue
 		}
@@ -136,7 +136,7 @@ func describeField(r *Rule, f Field) string {
 	if r.Watch && f.Def.Number == fieldPath {
 		return "-w " + f.Text
 	}
-	return "-F " + f.Name + f.Op + f.Text
+	return "-F " + f.Name() + f.Op.String() + f.Text
 }
 
 func longestComponent(path string) int {

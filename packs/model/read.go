@@ -699,7 +699,7 @@ func (r *reader) perm(letters string) *Refusal {
 			return refuse(CheckFieldCount, "too many fields to add the permissions: auditctl sends at most %d fields in a rule; split the rule", MaxFields-1)
 		}
 		r.permField = append(r.permField, len(r.spec.Fields))
-		r.spec.Fields = append(r.spec.Fields, Field{Def: fieldsByNumber[fieldPerm], Name: "perm", Op: "=", Kind: KindPerm})
+		r.spec.Fields = append(r.spec.Fields, Field{Def: fieldsByNumber[fieldPerm], Op: OpEqual, Kind: KindPerm})
 		r.fieldCount++
 	}
 	for _, i := range r.permField {
@@ -766,7 +766,7 @@ func (r *reader) field(pair string) *Refusal {
 	if !ok {
 		return refuse(CheckParseError, "-F %s: unknown field %q; auditctl knows %s", pair, name, knownFields)
 	}
-	f := Field{Def: def, Name: def.Name, Op: op.String(), Kind: def.Kind, Text: value}
+	f := Field{Def: def, Op: op, Kind: def.Kind, Text: value}
 	if r.exclude && !def.UserFilter {
 		return refuse(CheckNotForList, "-F %s on the exclude list: it takes only msgtype, pid, uid, gid, auid, exe and the subj_ fields", pair)
 	}
@@ -927,7 +927,7 @@ func (r *reader) fieldValue(f *Field, pair string) *Refusal {
 		}
 		set(uint32(n))
 	case ValNumber:
-		if f.Def.Number == fieldInode && !OpFromText(f.Op).isEq() {
+		if f.Def.Number == fieldInode && !f.Op.isEq() {
 			return refuse(CheckBadOperator, "-F %s: inode compares only with = or !=", pair)
 		}
 		if !digit {
@@ -948,12 +948,6 @@ var knownFields = func() string {
 	}
 	return strings.Join(names, ", ")
 }()
-
-// OpFromText is the operator of a field's text form.
-func OpFromText(s string) Op {
-	o, _ := ParseOp(s)
-	return o
-}
 
 func (r *reader) noteMisread(check, format string, args ...any) {
 	if r.misread == nil {
@@ -1012,7 +1006,7 @@ func (r *reader) compare(pair string) *Refusal {
 	if !ok {
 		return refuse(CheckParseError, "-C %s: %s and %s cannot be compared; compare user IDs with user IDs, group IDs with group IDs", pair, a.Name, b.Name)
 	}
-	r.spec.Fields = append(r.spec.Fields, Field{Def: fieldsByNumber[FieldCompare], Name: a.Name, Op: op.String(), Kind: KindCompare, Text: b.Name, Value: code, Resolved: true})
+	r.spec.Fields = append(r.spec.Fields, Field{Def: a, Op: op, Kind: KindCompare, Text: b.Name, Value: code, Resolved: true})
 	r.fieldCount++
 	return nil
 }

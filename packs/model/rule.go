@@ -47,14 +47,18 @@ func (a Action) String() string {
 
 // Field is one field constraint in kernel order (-F, or -C for KindCompare).
 type Field struct {
+	// Def is the field; for -C the field on the left of the comparison.
 	Def      *FieldDef
-	Name     string // canonical name (auid for loginuid)
-	Op       string // = != < > <= >= & &=
-	Text     string // the value as written; for -C the other field
-	Value    uint32 // the number the kernel compares (numeric fields, perm bits)
-	Kind     Kind   // after Value: the small members share a word
-	Resolved bool   // Value is known offline
+	Text     string // the value as written; for -C the field on the right
+	Value    uint32 // the number the kernel compares (numeric fields, perm bits, the -C code)
+	Op       Op
+	Kind     Kind // after Value and Op: the small members share a word
+	Resolved bool // Value is known offline
 }
+
+// Name is the field's canonical name (auid for loginuid); for -C the
+// field on the left.
+func (f *Field) Name() string { return f.Def.Name }
 
 // Mask is a syscall bit mask as the kernel keeps it (2048 syscalls).
 type Mask [64]uint32
@@ -128,20 +132,17 @@ type Rule struct {
 	// applies to each ABI in ABIs. Rules share the all-syscalls mask, so
 	// it is never changed after Normalize.
 	WireMask *Mask
-	// numeric and perm summarize the constraints for Covers.
-	numeric []numericField
-	perm    uint32
-	// hasPerm: a perm field (or a watch) limits the rule to the syscalls
-	// of its classes: permSees per ABI those it can match, permSure those
-	// it matches whatever their arguments.
-	hasPerm            bool
-	permSees, permSure [numABIs]*Mask
-	HasArch            bool // an arch field is present
-	AllSyscalls        bool // -S all, or no -S on an exit rule
-	Syscalls           []string
-	Unknown            []UnknownSyscall
-	Problems           []Refusal // what the kernel refuses in the rule, whatever the host
-	identity           string
+	// target is the machine the rule is normalized for; sum is what
+	// Covers and Overlaps compare, built on their first use (compile never
+	// compares rules).
+	target      *Target
+	sum         *summary
+	HasArch     bool // an arch field is present
+	AllSyscalls bool // -S all, or no -S on an exit rule
+	Syscalls    []string
+	Unknown     []UnknownSyscall
+	Problems    []Refusal // what the kernel refuses in the rule, whatever the host
+	identity    string
 }
 
 // fieldsFor are the spec's fields with their arch values resolved for t.
@@ -173,12 +174,12 @@ func Normalize(it *Line, t *Target) *Rule {
 	if spec == nil {
 		return nil
 	}
-	r := &Rule{Item: it, List: spec.List, Action: spec.Action, Prepend: spec.Prepend, Keys: spec.Keys}
+	r := &Rule{Item: it, List: spec.List, Action: spec.Action, Prepend: spec.Prepend, Keys: spec.Keys, target: t}
 	if spec.Watch != "" {
 		r.Watch = true
 		r.Fields = []Field{
-			{Def: fieldsByNumber[fieldPath], Name: "path", Op: "=", Kind: KindString, Text: spec.Watch},
-			{Def: fieldsByNumber[fieldPerm], Name: "perm", Op: "=", Kind: KindPerm, Value: uint32(spec.Perm), Resolved: true, Text: PermText(uint32(spec.Perm))},
+			{Def: fieldsByNumber[fieldPath], Op: OpEqual, Kind: KindString, Text: spec.Watch},
+			{Def: fieldsByNumber[fieldPerm], Op: OpEqual, Kind: KindPerm, Value: uint32(spec.Perm), Resolved: true, Text: PermText(uint32(spec.Perm))},
 		}
 	}
 	if spec.Watch != "" {
@@ -192,13 +193,6 @@ func Normalize(it *Line, t *Target) *Rule {
 	}
 	r.normalizeSyscalls(spec, t)
 	r.kernelProblems()
-	r.summarize()
-	if r.hasPerm {
-		for abi := range r.ABIs {
-			r.permSees[abi] = permMask(t, ABI(abi), uint8(r.perm), false)
-			r.permSure[abi] = permMask(t, ABI(abi), uint8(r.perm), true)
-		}
-	}
 	r.identity = r.buildIdentity()
 	return r
 }
@@ -226,7 +220,7 @@ func (r *Rule) normalizeSyscalls(spec *Spec, t *Target) {
 		var match [numABIs]bool
 		if ok {
 			match[abi] = true
-			if f.Op == "!=" {
+			if f.Op == OpNotEqual {
 				match[abi], match[1-abi] = false, true
 			}
 			if spec.FieldsBeforeSyscalls < 0 || i < spec.FieldsBeforeSyscalls {
@@ -327,8 +321,8 @@ func (r *Rule) buildIdentity() string {
 	b = append(b, ' ', byte('0'+r.Action))
 	b = append(b, '|')
 	for _, f := range r.Fields {
-		b = append(b, f.Name...)
-		b = append(b, f.Op...)
+		b = append(b, f.Name()...)
+		b = append(b, f.Op.String()...)
 		if f.Resolved {
 			b = strconv.AppendUint(b, uint64(f.Value), 10)
 		} else {
@@ -366,7 +360,7 @@ func (r *Rule) FieldsNamed(name string) []Field {
 	// those are a part of r.Fields, shared, not a copy.
 	first, last := -1, -1
 	for i, f := range r.Fields {
-		if f.Name != name {
+		if f.Name() != name {
 			continue
 		}
 		if first >= 0 && last != i-1 {
@@ -386,7 +380,7 @@ func (r *Rule) FieldsNamed(name string) []Field {
 func (r *Rule) fieldsNamedApart(name string) []Field {
 	var out []Field
 	for _, f := range r.Fields {
-		if f.Name == name {
+		if f.Name() == name {
 			out = append(out, f)
 		}
 	}

@@ -48,7 +48,8 @@ func (t *Target) intern(m Mask) *Mask {
 	if t.masks == nil {
 		t.masks = map[Mask]*Mask{}
 	}
-	shared := &m
+	shared := new(Mask) // only on a miss: taking &m would move every caller's mask to the heap
+	*shared = m
 	t.masks[m] = shared
 	return shared
 }

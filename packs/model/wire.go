@@ -58,7 +58,7 @@ func (r *Rule) Encode(host Host) ([]byte, error) {
 		w = append(w, s...)
 	}
 	for i, f := range r.Fields {
-		op := OpFromText(f.Op)
+		op := f.Op
 		switch {
 		case f.Kind == KindCompare:
 			add(FieldCompare, op, f.Value)
@@ -73,11 +73,11 @@ func (r *Rule) Encode(host Host) ([]byte, error) {
 		case !f.Resolved && (f.Def.Value == ValUID || f.Def.Value == ValGID):
 			id, ok := lookupID(host, f)
 			if !ok {
-				return nil, fmt.Errorf("-F %s%s%s: no such %s on this host", f.Name, f.Op, f.Text, strings.TrimPrefix(strings.ToLower(f.Def.Name), "e"))
+				return nil, fmt.Errorf("-F %s%s%s: no such %s on this host", f.Name(), f.Op, f.Text, strings.TrimPrefix(strings.ToLower(f.Def.Name), "e"))
 			}
 			add(f.Def.Number, op, id)
 		case !f.Resolved:
-			return nil, fmt.Errorf("-F %s%s%s: the value cannot be encoded", f.Name, f.Op, f.Text)
+			return nil, fmt.Errorf("-F %s%s%s: the value cannot be encoded", f.Name(), f.Op, f.Text)
 		default:
 			add(f.Def.Number, op, f.Value)
 		}

@@ -581,9 +581,9 @@ func suggest(req *model.Rule, gaps []gap, m *model.Target) []string {
 			switch f.Kind {
 			case model.KindArch:
 			case model.KindCompare:
-				fmt.Fprintf(&b, " -C %s%s%s", f.Name, f.Op, f.Text)
+				fmt.Fprintf(&b, " -C %s%s%s", f.Name(), f.Op, f.Text)
 			default:
-				fmt.Fprintf(&b, " -F %s%s%s", f.Name, f.Op, f.Text)
+				fmt.Fprintf(&b, " -F %s%s%s", f.Name(), f.Op, f.Text)
 			}
 		}
 		for _, k := range req.Keys {
