@@ -25,7 +25,9 @@ type Compiled struct {
 	Targets []*model.Target
 	header  []string
 	rules   map[*model.Target][]*model.Rule
-	byItem  map[*model.Target]map[*packs.Item]*model.Rule
+	// ofItem holds, per target, the rule of each of Items (nil for a
+	// control line).
+	ofItem map[*model.Target][]*model.Rule
 }
 
 // RulesFileMode is the mode of the audit.rules auditpack writes: the DISA
@@ -47,7 +49,7 @@ func Build(sel *packs.Selection, targets ...*model.Target) *Compiled {
 		h = append(h, "## target: "+targets[0].Name+" (pack rules without the syscalls its ABIs lack)")
 	}
 	return &Compiled{Ordered: o, Selection: sel, Targets: targets, header: h,
-		rules: map[*model.Target][]*model.Rule{}, byItem: map[*model.Target]map[*packs.Item]*model.Rule{}}
+		rules: map[*model.Target][]*model.Rule{}, ofItem: map[*model.Target][]*model.Rule{}}
 }
 
 // Rules are the rule lines normalized for a target, in load order.
@@ -63,23 +65,20 @@ func (c *Compiled) Rules(t *model.Target) []*model.Rule {
 			normalized[i] = model.Normalize(c.Items[i], t)
 		}
 	})
-	rules := normalized[:0]
-	of := make(map[*packs.Item]*model.Rule, len(c.Items))
-	for i, r := range normalized {
+	rules := make([]*model.Rule, 0, len(normalized))
+	for _, r := range normalized {
 		if r != nil {
 			rules = append(rules, r)
-			of[c.Items[i]] = r
 		}
 	}
-	clear(normalized[len(rules):])
-	c.rules[t], c.byItem[t] = rules, of
+	c.rules[t], c.ofItem[t] = rules, normalized
 	return rules
 }
 
-// RuleOf is the model of a rule line for a target (nil for control lines).
-func (c *Compiled) RuleOf(it *packs.Item, t *model.Target) *model.Rule {
+// RuleAt is the model of Items[i] for a target (nil for a control line).
+func (c *Compiled) RuleAt(i int, t *model.Target) *model.Rule {
 	c.Rules(t)
-	return c.byItem[t][it]
+	return c.ofItem[t][i]
 }
 
 // InputError lists the lines that make a rule set unloadable; the CLI

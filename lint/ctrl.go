@@ -192,11 +192,11 @@ Good: one plain -D, in the first pack (base-config).`,
 				continue
 			}
 			var deleted []string
-			for _, prev := range p.Ordered.Items[:i] {
+			for j, prev := range p.Ordered.Items[:i] {
 				if prev.IsDirective() {
 					continue
 				}
-				if it.Directive.Key == "" || keyContains(p.RuleOf(prev), it.Directive.Key) {
+				if it.Directive.Key == "" || keyContains(p.RuleAt(j), it.Directive.Key) {
 					deleted = append(deleted, prev.Origin.Describe())
 				}
 			}

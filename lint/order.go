@@ -24,12 +24,12 @@ func (rs *RuleSet) duplicates() []shadow {
 	}
 	var out []shadow
 	exact := make(map[string]*model.Rule, len(rs.Rules))
-	for _, it := range rs.Ordered.Items { // load order: what auditctl runs, line by line
+	for i, it := range rs.Ordered.Items { // load order: what auditctl runs, line by line
 		if d := it.Directive; d.Option == packs.OptDeleteAll {
 			deleteLoaded(exact, d.Key)
 			continue
 		}
-		r := rs.RuleOf(it)
+		r := rs.RuleAt(i)
 		if r == nil {
 			continue
 		}

@@ -63,6 +63,11 @@ func newRuleSet(c *compile.Compiled, opts Options) *RuleSet {
 			rs.Directives = append(rs.Directives, it)
 		}
 	}
+	lines := 0
+	for _, f := range c.Files {
+		lines += len(f.Items)
+	}
+	rs.Concatenated = make([]*packs.Item, 0, lines)
 	for _, f := range c.Files {
 		for i := range f.Items {
 			rs.Concatenated = append(rs.Concatenated, &f.Items[i])
@@ -87,8 +92,9 @@ func (rs *RuleSet) HostProblems(r *model.Rule) []model.Refusal {
 	return pr
 }
 
-// RuleOf is the model of a rule line (nil for control lines).
-func (rs *RuleSet) RuleOf(it *packs.Item) *model.Rule { return rs.Ordered.RuleOf(it, rs.Targets[0]) }
+// RuleAt is the model of the rule line Ordered.Items[i] (nil for a
+// control line).
+func (rs *RuleSet) RuleAt(i int) *model.Rule { return rs.Ordered.RuleAt(i, rs.Targets[0]) }
 
 // RulesFor is the rules normalized for a target, in load order.
 func (rs *RuleSet) RulesFor(t *model.Target) []*model.Rule { return rs.Ordered.Rules(t) }

@@ -153,3 +153,36 @@ func TestPermClassesMatchEvents(t *testing.T) {
 		}
 	}
 }
+
+// TestEvalOrderMatchesKernel loads rules added with -a and -A, mixed: the
+// kernel lists them (auditctl -l, its evaluation order) in the order
+// model.EvalOrder gives, the last -A first.
+func TestEvalOrderMatchesKernel(t *testing.T) {
+	k := kerneltest.Acquire(t)
+	lines := []string{
+		"-a always,exit -F arch=b64 -S openat -k ap_a1",
+		"-A always,exit -F arch=b64 -S openat -k ap_p1",
+		"-a always,exit -F arch=b64 -S openat -k ap_a2",
+		"-A always,exit -F arch=b64 -S openat -k ap_p2",
+		"-A always,exit -F arch=b64 -S openat -k ap_p3",
+		"-a always,exit -F arch=b64 -S openat -k ap_a3",
+	}
+	var rules []*model.Rule
+	for _, l := range lines {
+		rules = append(rules, norm(t, l))
+	}
+	var want []string
+	for _, r := range model.EvalOrder(rules) {
+		want = append(want, r.Keys[0])
+	}
+	if out, code := k.LoadWithAuditctl("-D\n" + strings.Join(lines, "\n") + "\n"); code != 0 {
+		t.Fatalf("auditctl -R: exit %d: %s", code, out)
+	}
+	var got []string
+	for _, l := range k.List() {
+		got = append(got, l[strings.LastIndex(l, "key=")+len("key="):])
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("kernel order %v, EvalOrder %v", got, want)
+	}
+}

@@ -166,3 +166,18 @@ func TestValueProblems(t *testing.T) {
 		}
 	}
 }
+
+// FuzzSplitField holds the one-scan operator split to auditctl's search
+// (the first operator of its search order found anywhere in the pair).
+func FuzzSplitField(f *testing.F) {
+	for _, s := range []string{"auid>=1000", "a=b!=c", "a<>b", "path=/a&b", "x!y", "=", "a&=1", "k=v=w", "arch!=b64", "exit=-EACCES"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, pair string) {
+		n1, o1, v1, ok1 := splitField(pair)
+		n2, o2, v2, ok2 := splitPair(pair, operatorSearch)
+		if n1 != n2 || o1 != o2 || v1 != v2 || ok1 != ok2 {
+			t.Fatalf("%q: one scan %q %v %q %v, auditctl's search %q %v %q %v", pair, n1, o1, v1, ok1, n2, o2, v2, ok2)
+		}
+	})
+}

@@ -749,11 +749,32 @@ func splitPair(pair string, ops []struct {
 	return "", 0, "", false
 }
 
+// splitField is splitPair with auditctl's full operator search. Most
+// pairs hold one operator and no operator character after it; for them
+// the first operator character decides, in one scan.
+func splitField(pair string) (name string, op Op, value string, found bool) {
+	i := strings.IndexAny(pair, operatorChars)
+	if i < 0 {
+		return "", 0, "", false
+	}
+	n := 1
+	if i+1 < len(pair) && pair[i+1] == '=' {
+		n = 2
+	}
+	if o, ok := ParseOp(pair[i : i+n]); ok && !strings.ContainsAny(pair[i+n:], operatorChars) {
+		return pair[:i], o, pair[i+n:], true
+	}
+	return splitPair(pair, operatorSearch)
+}
+
+// operatorChars are the characters operators are made of.
+const operatorChars = "!<>=&"
+
 func (r *reader) field(pair string) *Refusal {
 	if r.fieldCount >= MaxFields-1 {
 		return refuse(CheckFieldCount, "the rule has %d fields (arch, -F and the key): auditctl sends at most %d and stops with \"Too many fields in rule\"; split the rule", r.fieldCount+1, MaxFields-1)
 	}
-	name, op, value, found := splitPair(pair, operatorSearch)
+	name, op, value, found := splitField(pair)
 	switch {
 	case !found:
 		return refuse(CheckParseError, "-F %s: no operator; write field, operator, value, e.g. auid>=1000", pair)

@@ -417,15 +417,27 @@ func (r *Rule) Restrict(abi ABI, syscall int) *Rule {
 // rules added with -A first (the last added first), then the others in
 // load order.
 func EvalOrder(rules []*Rule) []*Rule {
-	var prepended, appended []*Rule
+	prepends := 0
 	for _, r := range rules {
 		if r.Prepend {
-			prepended = append([]*Rule{r}, prepended...)
-		} else {
-			appended = append(appended, r)
+			prepends++
 		}
 	}
-	return append(prepended, appended...)
+	if prepends == 0 {
+		return rules // load order, shared: callers never change it
+	}
+	out := make([]*Rule, len(rules))
+	front, back := prepends, prepends
+	for _, r := range rules {
+		if r.Prepend {
+			front--
+			out[front] = r
+		} else {
+			out[back] = r
+			back++
+		}
+	}
+	return out
 }
 
 // uringOp resolves an io_uring operation name or number.
