@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/auditpack/auditpack/packs"
@@ -19,29 +20,42 @@ type shadow struct {
 // duplicates finds the rules the kernel refuses as already loaded, once
 // per rule set, in one pass in load order.
 func (rs *RuleSet) duplicates() []shadow {
-	if rs.duplicateCache != nil {
-		return *rs.duplicateCache
+	if rs.duplicateCache == nil {
+		out := exactDuplicates(rs.Ordered.Items, rs.RuleAt, (*model.Rule).IdentityHash)
+		rs.duplicateCache = &out
 	}
+	return *rs.duplicateCache
+}
+
+// exactDuplicates runs the lines as auditctl does, keeping the rules
+// loaded so far by identity (found through hash, which rules of one
+// identity share).
+func exactDuplicates(items []*packs.Item, ruleAt func(int) *model.Rule, hash func(*model.Rule) uint64) []shadow {
 	var out []shadow
-	exact := make(map[string]*model.Rule, len(rs.Rules))
-	for i, it := range rs.Ordered.Items { // load order: what auditctl runs, line by line
+	loaded := make(map[uint64][]*model.Rule, len(items))
+	for i, it := range items {
 		if d := it.Directive; d.Option == packs.OptDeleteAll {
-			deleteLoaded(exact, d.Key)
+			deleteLoaded(loaded, d.Key)
 			continue
 		}
-		r := rs.RuleAt(i)
+		r := ruleAt(i)
 		if r == nil {
 			continue
 		}
-		if first, ok := exact[r.Identity()]; ok && !r.Prepend {
-			out = append(out, shadow{first, r, "ORD-EXACT-DUPLICATE"})
-			continue
+		h := hash(r)
+		same := slices.IndexFunc(loaded[h], func(l *model.Rule) bool { return l.Identity() == r.Identity() })
+		switch {
+		case same >= 0 && !r.Prepend:
+			out = append(out, shadow{loaded[h][same], r, "ORD-EXACT-DUPLICATE"})
+		case same >= 0:
+			// An -A rule is never refused as a duplicate (the kernel
+			// compares the prepend flag too), but once added it is one
+			// like any other.
+			loaded[h][same] = r
+		default:
+			loaded[h] = append(loaded[h], r)
 		}
-		// An -A rule is never refused as a duplicate (the kernel compares
-		// the prepend flag too), but once added it is one like any other.
-		exact[r.Identity()] = r
 	}
-	rs.duplicateCache = &out
 	return out
 }
 
@@ -73,11 +87,11 @@ func (rs *RuleSet) shadows() []shadow {
 
 // deleteLoaded is -D on the rules loaded so far: all of them, or with
 // "-D -k KEY" those whose key holds KEY.
-func deleteLoaded(loaded map[string]*model.Rule, key string) {
-	for id, r := range loaded {
-		if key == "" || strings.Contains(strings.Join(r.Keys, model.KeySep), key) {
-			delete(loaded, id)
-		}
+func deleteLoaded(loaded map[uint64][]*model.Rule, key string) {
+	for h, rules := range loaded {
+		loaded[h] = slices.DeleteFunc(rules, func(r *model.Rule) bool {
+			return key == "" || strings.Contains(strings.Join(r.Keys, model.KeySep), key)
+		})
 	}
 }
 

@@ -2,9 +2,9 @@ package model
 
 import (
 	"encoding/binary"
+	"hash/maphash"
 	"math/bits"
 	"strconv"
-	"strings"
 )
 
 // List is a kernel filter list, numbered as the kernel numbers them.
@@ -142,7 +142,7 @@ type Rule struct {
 	Syscalls    []string
 	Unknown     []UnknownSyscall
 	Problems    []Refusal // what the kernel refuses in the rule, whatever the host
-	identity    string
+	idHash      uint64    // see IdentityHash
 }
 
 // fieldsFor are the spec's fields with their arch values resolved for t.
@@ -193,7 +193,8 @@ func Normalize(it *Line, t *Target) *Rule {
 	}
 	r.normalizeSyscalls(spec, t)
 	r.kernelProblems()
-	r.identity = r.buildIdentity()
+	var buf [256]byte // most identities fit: no allocation
+	r.idHash = maphash.Bytes(identitySeed, r.appendIdentity(buf[:0]))
 	return r
 }
 
@@ -310,13 +311,12 @@ func containsAll(s []string) bool {
 	return false
 }
 
-// buildIdentity renders what the kernel compares to decide that two rules
-// are the same ("Rule exists"): list, action, every field in order with its
-// stored value, the key field, and the syscall mask. The prepend flag is
-// not part of it: the kernel clears it once a rule is in place, so only a
-// new -A rule escapes the comparison (it differs in that flag).
-func (r *Rule) buildIdentity() string {
-	b := make([]byte, 0, 128)
+// appendIdentity appends what the kernel compares to decide that two
+// rules are the same ("Rule exists"): list, action, every field in order
+// with its stored value, the key field, and the syscall mask. The prepend
+// flag is not part of it: the kernel clears it once a rule is in place, so
+// only a new -A rule escapes the comparison (it differs in that flag).
+func (r *Rule) appendIdentity(b []byte) []byte {
 	b = strconv.AppendUint(b, uint64(r.List), 10)
 	b = append(b, ' ', byte('0'+r.Action))
 	b = append(b, '|')
@@ -331,7 +331,14 @@ func (r *Rule) buildIdentity() string {
 		b = append(b, '|')
 	}
 	if len(r.Keys) > 0 {
-		b = append(b, "key="+strings.Join(r.Keys, "\x01")+"|"...)
+		b = append(b, "key="...)
+		for i, k := range r.Keys {
+			if i > 0 {
+				b = append(b, 1)
+			}
+			b = append(b, k...)
+		}
+		b = append(b, '|')
 	}
 	switch r.WireMask {
 	case &allSyscalls:
@@ -346,13 +353,21 @@ func (r *Rule) buildIdentity() string {
 			}
 		}
 	}
-	return string(b)
+	return b
 }
 
 // Identity is the rule as the kernel compares it: two rules with the same
 // identity are one rule to the kernel, and the second gets "Rule exists"
 // unless it is added with -A.
-func (r *Rule) Identity() string { return r.identity }
+func (r *Rule) Identity() string { return string(r.appendIdentity(make([]byte, 0, 128))) }
+
+// identitySeed keys IdentityHash for this process.
+var identitySeed = maphash.MakeSeed()
+
+// IdentityHash is a hash of Identity, kept from Normalize on: rules with
+// one identity have one hash, so a set of rules is searched for equal ones
+// by hash, comparing identities only when hashes meet.
+func (r *Rule) IdentityHash() uint64 { return r.idHash }
 
 // FieldsNamed returns the constraints on one field.
 func (r *Rule) FieldsNamed(name string) []Field {
