@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"hash/maphash"
 	"strconv"
 	"strings"
 
@@ -99,48 +100,60 @@ Bad:
 Good:
     -a always,exit -F arch=b64 -S mount,umount2 -F auid>=1000 -F auid!=unset -k mount
     -a always,exit -F arch=b32 -S mount,umount2 -F auid>=1000 -F auid!=unset -k mount`,
-	Run: func(p *Pass) {
-		wanted := map[model.ABI]bool{model.B64: true, model.B32: true}
-		if arches := p.Selection.Arches; len(arches) > 0 {
-			wanted = map[model.ABI]bool{}
-			for _, a := range arches {
-				abi, _ := p.Targets[0].ArchABI(a)
-				wanted[abi] = true
-			}
-		}
-		// Rules that differ only in arch and syscalls, per ABI.
-		var twins [2]map[string][]*model.Rule
-		twins[model.B64], twins[model.B32] = map[string][]*model.Rule{}, map[string][]*model.Rule{}
-		keys := make(map[*model.Rule]string, len(p.Rules))
-		for _, r := range p.Rules {
-			if abi, ok := singleABI(r); ok {
-				keys[r] = twinKey(r)
-				twins[abi][keys[r]] = append(twins[abi][keys[r]], r)
-			}
-		}
-		t := p.Targets[0]
-		for _, r := range p.Rules {
-			abi, ok := singleABI(r)
-			if !ok || !namedSyscalls(r) {
-				continue
-			}
-			other := 1 - abi
-			if !wanted[other] {
-				continue
-			}
-			var missing []string
-			for _, s := range r.Syscalls {
-				if t.HasSyscall(abi, s) && t.HasSyscall(other, s) && !twinHas(twins[other][keys[r]], t, other, s) {
-					missing = append(missing, s)
-				}
-			}
-			if len(missing) > 0 {
-				p.Reportf(r.Item.Origin, nil, "no %s rule with the same fields covers %s: %s processes escape this %s rule; add its -F arch=%s twin",
-					other, strings.Join(missing, ","), other, abi, other)
-			}
-		}
-	},
+	Run: func(p *Pass) { coverageGaps(p, twinHash) },
 })
+
+// coverageGaps reports the syscalls of one-ABI rules that no twin for the
+// other ABI covers; hash groups candidate twins.
+func coverageGaps(p *Pass, hash func(*model.Rule) uint64) {
+	wanted := map[model.ABI]bool{model.B64: true, model.B32: true}
+	if arches := p.Selection.Arches; len(arches) > 0 {
+		wanted = map[model.ABI]bool{}
+		for _, a := range arches {
+			abi, _ := p.Targets[0].ArchABI(a)
+			wanted[abi] = true
+		}
+	}
+	// Rules that differ only in arch and syscalls, per ABI, grouped by
+	// a hash of what they share (twins are confirmed field by field).
+	twins := [2]map[uint64][]*model.Rule{{}, {}}
+	hashes := make([]uint64, len(p.Rules))
+	for i, r := range p.Rules {
+		if abi, ok := singleABI(r); ok {
+			hashes[i] = hash(r)
+			twins[abi][hashes[i]] = append(twins[abi][hashes[i]], r)
+		}
+	}
+	t := p.Targets[0]
+	messages := map[string]string{} // one per ABI and syscall list
+	for i, r := range p.Rules {
+		abi, ok := singleABI(r)
+		if !ok || !namedSyscalls(r) {
+			continue
+		}
+		other := 1 - abi
+		if !wanted[other] {
+			continue
+		}
+		var missing []string
+		for _, s := range r.Syscalls {
+			if t.HasSyscall(abi, s) && t.HasSyscall(other, s) && !twinHas(r, twins[other][hashes[i]], t, other, s) {
+				missing = append(missing, s)
+			}
+		}
+		if len(missing) == 0 {
+			continue
+		}
+		key := other.String() + " " + strings.Join(missing, ",")
+		msg, ok := messages[key]
+		if !ok {
+			msg = fmt.Sprintf("no %s rule with the same fields covers %s: %s processes escape this %s rule; add its -F arch=%s twin",
+				other, strings.Join(missing, ","), other, abi, other)
+			messages[key] = msg
+		}
+		p.Report(r.Item.Origin, nil, msg)
+	}
+}
 
 // singleABI is the one ABI an exit rule with an arch field applies to.
 func singleABI(r *model.Rule) (model.ABI, bool) {
@@ -153,27 +166,69 @@ func singleABI(r *model.Rule) (model.ABI, bool) {
 	return model.B32, true
 }
 
-// twinKey groups rules that differ only in arch and syscalls.
-func twinKey(r *model.Rule) string {
-	b := []byte{byte('0' + r.Action), '|'}
+// twinSeed keys twinHash for this process.
+var twinSeed = maphash.MakeSeed()
+
+// twinHash hashes what twins share: the action and the fields but arch.
+func twinHash(r *model.Rule) uint64 {
+	var h maphash.Hash
+	h.SetSeed(twinSeed)
+	h.WriteByte(byte(r.Action))
 	for _, f := range r.Fields {
 		if f.Kind != model.KindArch {
-			b = append(b, f.Name()...)
-			b = append(b, f.Op.String()...)
-			b = append(b, f.Text...)
-			b = append(b, '|')
+			h.WriteString(f.Name())
+			h.WriteString(f.Op.String())
+			h.WriteString(f.Text)
+			h.WriteByte(0)
 		}
 	}
-	return string(b)
+	return h.Sum64()
 }
 
-func twinHas(rules []*model.Rule, t *model.Target, abi model.ABI, syscall string) bool {
+// sameButArch reports whether two rules differ only in arch and syscalls.
+func sameButArch(a, b *model.Rule) bool {
+	if a.Action != b.Action {
+		return false
+	}
+	fa, fb := withoutArch(a.Fields), withoutArch(b.Fields)
+	for {
+		fx, okA := fa()
+		fy, okB := fb()
+		if okA != okB {
+			return false
+		}
+		if !okA {
+			return true
+		}
+		if fx.Name() != fy.Name() || fx.Op != fy.Op || fx.Text != fy.Text {
+			return false
+		}
+	}
+}
+
+// withoutArch steps through fields, skipping arch fields.
+func withoutArch(fields []model.Field) func() (*model.Field, bool) {
+	i := 0
+	return func() (*model.Field, bool) {
+		for ; i < len(fields); i++ {
+			if fields[i].Kind != model.KindArch {
+				i++
+				return &fields[i-1], true
+			}
+		}
+		return nil, false
+	}
+}
+
+// twinHas reports whether a twin of r among candidates (for abi) sees the
+// syscall.
+func twinHas(r *model.Rule, candidates []*model.Rule, t *model.Target, abi model.ABI, syscall string) bool {
 	n, ok := t.Syscall(abi, syscall)
 	if !ok {
 		return false
 	}
-	for _, r := range rules {
-		if r.MaskFor(abi).Has(n) {
+	for _, c := range candidates {
+		if c.MaskFor(abi).Has(n) && sameButArch(r, c) {
 			return true
 		}
 	}

@@ -101,7 +101,13 @@ type Pass struct {
 
 // Reportf reports a finding at o; related names the other lines involved.
 func (p *Pass) Reportf(o packs.Origin, related []packs.Origin, format string, args ...any) {
-	p.report(Diagnostic{Check: p.check.ID, Severity: p.check.Severity, Origin: o, Message: fmt.Sprintf(format, args...), Related: related})
+	p.Report(o, related, fmt.Sprintf(format, args...))
+}
+
+// Report is Reportf with the message made: a check that says one thing of
+// many lines makes it once.
+func (p *Pass) Report(o packs.Origin, related []packs.Origin, message string) {
+	p.report(Diagnostic{Check: p.check.ID, Severity: p.check.Severity, Origin: o, Message: message, Related: related})
 }
 
 // Findings are the diagnostics of the checks this check reads.

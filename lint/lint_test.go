@@ -298,3 +298,29 @@ func TestExactDuplicatesSurviveHashCollisions(t *testing.T) {
 		t.Errorf("duplicates: with the real hash %v, with one hash for all %v, want %v", real, collided, want)
 	}
 }
+
+// Twins are confirmed field by field wherever their hashes meet: with
+// every rule's hash the same, ARCH-COVERAGE-GAP finds what it finds with
+// the real hash, near-twins (another exit value) included.
+func TestCoverageGapsSurviveHashCollisions(t *testing.T) {
+	check, err := Lookup("ARCH-COVERAGE-GAP")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sel, err := profiles.Select(profiles.Request{Paths: []string{"testdata/ARCH-COVERAGE-GAP.rules"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := newRuleSet(compile.Build(sel), Options{})
+	gaps := func(hash func(*model.Rule) uint64) []string {
+		var out []string
+		coverageGaps(&Pass{RuleSet: rs, check: check, report: func(d Diagnostic) {
+			out = append(out, fmt.Sprintf("%d %s", d.Origin.Line, d.Message))
+		}}, hash)
+		return out
+	}
+	real, collided := gaps(twinHash), gaps(func(*model.Rule) uint64 { return 0 })
+	if len(real) != 3 || !slices.Equal(real, collided) {
+		t.Errorf("with the real hash:\n%s\nwith one hash for all:\n%s", strings.Join(real, "\n"), strings.Join(collided, "\n"))
+	}
+}

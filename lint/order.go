@@ -117,7 +117,7 @@ func classify(a, b *model.Rule) string {
 func reportShadows(p *Pass, found []shadow, message func(s shadow) string) {
 	for _, s := range found {
 		if s.check == p.check.ID {
-			p.Reportf(s.b.Item.Origin, []packs.Origin{s.a.Item.Origin}, "%s", message(s))
+			p.Report(s.b.Item.Origin, []packs.Origin{s.a.Item.Origin}, message(s))
 		}
 	}
 }
