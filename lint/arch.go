@@ -32,7 +32,7 @@ Good:
 	Run: func(p *Pass) {
 		for _, r := range p.Rules {
 			if r.List == model.ListExit && namedSyscalls(r) && !r.HasArch {
-				p.Reportf(r.Item.Origin, nil, "-S %s without -F arch=: the numbers of the native table match a different syscall in the other ABI; write one rule per arch (-F arch=b64, -F arch=b32)", strings.Join(r.Syscalls, ","))
+				p.Reportf(&r.Item.Origin, nil, "-S %s without -F arch=: the numbers of the native table match a different syscall in the other ABI; write one rule per arch (-F arch=b64, -F arch=b32)", strings.Join(r.Syscalls, ","))
 			}
 		}
 	},
@@ -78,7 +78,7 @@ Good:
 					if v, ok := model.SinceKernel[u.Name]; ok {
 						since = fmt.Sprintf(" (it needs Linux %s)", v)
 					}
-					p.Reportf(r.Item.Origin, nil, "syscall %q does not exist in %s's %s table%s: auditctl stops with \"Syscall name unknown\"; remove it or move it to a rule for the other arch",
+					p.Reportf(&r.Item.Origin, nil, "syscall %q does not exist in %s's %s table%s: auditctl stops with \"Syscall name unknown\"; remove it or move it to a rule for the other arch",
 						u.Name, t.Name, u.ABI, since)
 				}
 			}
@@ -151,7 +151,7 @@ func coverageGaps(p *Pass, hash func(*model.Rule) uint64) {
 				other, strings.Join(missing, ","), other, abi, other)
 			messages[key] = msg
 		}
-		p.Report(r.Item.Origin, nil, msg)
+		p.Report(&r.Item.Origin, nil, msg)
 	}
 }
 
@@ -267,7 +267,7 @@ Good:
 				if known, ok := t.SyscallNames(abi)[n]; ok {
 					what = fmt.Sprintf("on %s %s it is %s; write -S %s", t.Name, abi, known, known)
 				}
-				p.Reportf(r.Item.Origin, nil, "-S %d is a number, loaded without a check: %s", n, what)
+				p.Reportf(&r.Item.Origin, nil, "-S %d is a number, loaded without a check: %s", n, what)
 			}
 		}
 	},

@@ -95,19 +95,41 @@ func (c *Check) Explain() string {
 type Pass struct {
 	*RuleSet
 	check    *Check
-	report   func(Diagnostic)
+	report   func(finding)
 	findings []Diagnostic // of the checks it reads
 }
 
-// Reportf reports a finding at o; related names the other lines involved.
-func (p *Pass) Reportf(o packs.Origin, related []packs.Origin, format string, args ...any) {
+// finding is a diagnostic as a run keeps it until the end: a large set has
+// hundreds of thousands, so it points at its lines instead of holding
+// copies (a third of a Diagnostic's size).
+type finding struct {
+	origin, related *packs.Origin // related is nil when no other line is involved
+	message         string
+	check           *Check
+	severity        Severity
+}
+
+// diagnostic is the finding as the report layer takes it; related points
+// into a slice the caller gives, of length one.
+func (f *finding) diagnostic(related []packs.Origin) Diagnostic {
+	d := Diagnostic{Check: f.check.ID, Severity: f.severity, Origin: *f.origin, Message: f.message}
+	if f.related != nil {
+		related[0] = *f.related
+		d.Related = related[:1:1]
+	}
+	return d
+}
+
+// Reportf reports a finding at o; related is the other line involved, if
+// any. Both point at lines that outlive the run (an item's origin).
+func (p *Pass) Reportf(o, related *packs.Origin, format string, args ...any) {
 	p.Report(o, related, fmt.Sprintf(format, args...))
 }
 
 // Report is Reportf with the message made: a check that says one thing of
 // many lines makes it once.
-func (p *Pass) Report(o packs.Origin, related []packs.Origin, message string) {
-	p.report(Diagnostic{Check: p.check.ID, Severity: p.check.Severity, Origin: o, Message: message, Related: related})
+func (p *Pass) Report(o, related *packs.Origin, message string) {
+	p.report(finding{origin: o, related: related, message: message, check: p.check, severity: p.check.Severity})
 }
 
 // Findings are the diagnostics of the checks this check reads.

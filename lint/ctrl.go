@@ -62,7 +62,7 @@ Good: one -e, in the pack that sorts last (finalize), or set "enabled" in the pr
 			if it.Directive.Value == "2" {
 				consequence = ": the configuration is not locked"
 			}
-			p.Reportf(it.Origin, []packs.Origin{last.Origin}, "-e %s is dropped: augenrules keeps only the last -e, %s at %s%s; keep one -e",
+			p.Reportf(&it.Origin, &last.Origin, "-e %s is dropped: augenrules keeps only the last -e, %s at %s%s; keep one -e",
 				it.Directive.Value, last.Text, last.Origin.Describe(), consequence)
 		}
 	},
@@ -88,7 +88,7 @@ Good:
 		items := p.Ordered.Items
 		for i, it := range items {
 			if it.Directive.Option == packs.OptEnabled && it.Directive.Value == "2" && i < len(items)-1 {
-				p.Reportf(it.Origin, []packs.Origin{items[i+1].Origin}, "-e 2 is followed by %d more lines (first %s): after -e 2 the kernel refuses every change, so they never load; make -e 2 the last line",
+				p.Reportf(&it.Origin, &items[i+1].Origin, "-e 2 is followed by %d more lines (first %s): after -e 2 the kernel refuses every change, so they never load; make -e 2 the last line",
 					len(items)-1-i, items[i+1].Origin.Describe())
 			}
 		}
@@ -126,12 +126,12 @@ Good: fix every line auditpack reports as failing to load; leave out -c and -i.`
 					first = d
 				}
 			}
-			p.Reportf(last.Origin, []packs.Origin{first.Origin}, "%s failing to load before this -e 2 (first %s [%s]): auditctl stops there, so the configuration is never locked",
+			p.Reportf(&last.Origin, &first.Origin, "%s failing to load before this -e 2 (first %s [%s]): auditctl stops there, so the configuration is never locked",
 				text.Count(len(failing), "line"), first.Origin.Describe(), first.Check)
 		}
 		for _, it := range p.Directives {
 			if it.Directive.Option == packs.OptContinueOnError || it.Directive.Option == packs.OptIgnoreErrors {
-				p.Reportf(last.Origin, []packs.Origin{it.Origin}, "%s at %s lets auditctl go on past failing lines: whether this -e 2 locks a complete rule set is unknown; remove %s",
+				p.Reportf(&last.Origin, &it.Origin, "%s at %s lets auditctl go on past failing lines: whether this -e 2 locks a complete rule set is unknown; remove %s",
 					it.Directive.Option, it.Origin.Describe(), it.Directive.Option)
 			}
 		}
@@ -163,7 +163,7 @@ Good: one -b, or "backlog_limit = 8192" in the profile's [settings].`,
 			last := occ[len(occ)-1]
 			for _, it := range occ[:len(occ)-1] {
 				if it.Directive.Value != last.Directive.Value {
-					p.Reportf(it.Origin, []packs.Origin{last.Origin}, "%s %s is overridden by %s at %s (the last one wins): set it once",
+					p.Reportf(&it.Origin, &last.Origin, "%s %s is overridden by %s at %s (the last one wins): set it once",
 						option, it.Directive.Value, last.Directive.Value, last.Origin.Describe())
 				}
 			}
@@ -202,11 +202,11 @@ Good: one plain -D, in the first pack (base-config).`,
 			}
 			switch {
 			case it.Directive.Key != "" && len(deleted) > 0:
-				p.Reportf(it.Origin, nil, "-D -k %s deletes the %s loaded before it whose key contains %q (first %s): remove it", it.Directive.Key, text.Count(len(deleted), "rule"), it.Directive.Key, deleted[0])
+				p.Reportf(&it.Origin, nil, "-D -k %s deletes the %s loaded before it whose key contains %q (first %s): remove it", it.Directive.Key, text.Count(len(deleted), "rule"), it.Directive.Key, deleted[0])
 			case it.Directive.Key != "":
-				p.Reportf(it.Origin, nil, "-D -k %s deletes every loaded rule whose key contains %q, other tools' rules too: remove it, the leading -D already starts from empty", it.Directive.Key, it.Directive.Key)
+				p.Reportf(&it.Origin, nil, "-D -k %s deletes every loaded rule whose key contains %q, other tools' rules too: remove it, the leading -D already starts from empty", it.Directive.Key, it.Directive.Key)
 			default:
-				p.Reportf(it.Origin, nil, "%q is not moved to the top by augenrules and deletes the %s loaded before it: write a plain -D in the first pack only", it.Text, text.Count(len(deleted), "rule"))
+				p.Reportf(&it.Origin, nil, "%q is not moved to the top by augenrules and deletes the %s loaded before it: write a plain -D in the first pack only", it.Text, text.Count(len(deleted), "rule"))
 			}
 		}
 	},
@@ -241,7 +241,7 @@ Good:
 		if len(p.Rules) == 0 || (len(items) > 0 && items[0].Directive.Option == packs.OptDeleteAll && items[0].Directive.Key == "") {
 			return
 		}
-		p.Reportf(items[0].Origin, nil, "the rule set does not start with -D: a reload fails on the first rule already loaded (\"Rule exists\"); add the base-config pack or a -D line")
+		p.Reportf(&items[0].Origin, nil, "the rule set does not start with -D: a reload fails on the first rule already loaded (\"Rule exists\"); add the base-config pack or a -D line")
 	},
 })
 
@@ -261,9 +261,9 @@ Good: leave them out and fix the lines auditpack reports.`,
 		for _, it := range p.Directives {
 			switch it.Directive.Option {
 			case packs.OptIgnoreErrors:
-				p.Reportf(it.Origin, nil, "-i makes auditctl skip every failing line after it, in every later pack, and exit 0: remove it and fix the failing lines")
+				p.Reportf(&it.Origin, nil, "-i makes auditctl skip every failing line after it, in every later pack, and exit 0: remove it and fix the failing lines")
 			case packs.OptContinueOnError:
-				p.Reportf(it.Origin, nil, "-c makes auditctl go on past every failing line after it, in every later pack: remove it and fix the failing lines")
+				p.Reportf(&it.Origin, nil, "-c makes auditctl go on past every failing line after it, in every later pack: remove it and fix the failing lines")
 			}
 		}
 	},
@@ -293,7 +293,7 @@ Good:
 				continue
 			}
 			if it.Text != strings.TrimSpace(it.Text) {
-				p.Reportf(it.Origin, nil, "%q has spaces around it: Debian's augenrules (mawk) leaves it where it is instead of moving it; write %q", it.Text, strings.TrimSpace(it.Text))
+				p.Reportf(&it.Origin, nil, "%q has spaces around it: Debian's augenrules (mawk) leaves it where it is instead of moving it; write %q", it.Text, strings.TrimSpace(it.Text))
 			}
 		}
 	},

@@ -48,7 +48,7 @@ Good:
 			reasons = append(reasons, fmt.Sprintf("%d noisy rules (first %s)", len(noisy), noisy[0].Item.Origin.Describe()))
 		}
 		if len(reasons) > 0 {
-			p.Reportf(failure.Origin, nil, "-f 2 panics the kernel when auditing fails, and this set makes that likely: %s", strings.Join(reasons, "; "))
+			p.Reportf(&failure.Origin, nil, "-f 2 panics the kernel when auditing fails, and this set makes that likely: %s", strings.Join(reasons, "; "))
 		}
 	},
 })
@@ -82,7 +82,7 @@ Good:
 			return
 		}
 		if e := lastDirective(p, packs.OptEnabled); e != nil && e.Directive.Value == "0" {
-			p.Reportf(e.Origin, nil, "-e 0 is the last -e: the rules load but the kernel records nothing until auditctl -e 1; write -e 1 (or -e 2 in the finalize pack)")
+			p.Reportf(&e.Origin, nil, "-e 0 is the last -e: the rules load but the kernel records nothing until auditctl -e 1; write -e 1 (or -e 2 in the finalize pack)")
 		}
 	},
 })
@@ -120,7 +120,7 @@ Good:
 		limit := backlogWaitMinutes * 60 * hz
 		for _, it := range occurrences(p, packs.OptBacklogWaitTime) {
 			if v, err := strconv.ParseUint(it.Directive.Value, 10, 32); err == nil && v > uint64(limit) {
-				p.Reportf(it.Origin, nil, "--backlog_wait_time %d is more than the kernel accepts, %d jiffies (ten minutes %s): auditctl stops with \"Error sending backlog limit request (Invalid argument)\"; the value counts jiffies, not ms (default %d)", v, limit, where, 60*hz)
+				p.Reportf(&it.Origin, nil, "--backlog_wait_time %d is more than the kernel accepts, %d jiffies (ten minutes %s): auditctl stops with \"Error sending backlog limit request (Invalid argument)\"; the value counts jiffies, not ms (default %d)", v, limit, where, 60*hz)
 			}
 		}
 	},
@@ -153,7 +153,7 @@ Good:
 		}
 		if b := lastDirective(p, packs.OptBacklogLimit); b != nil {
 			if n, err := strconv.Atoi(b.Directive.Value); err == nil && n < smallBacklog {
-				p.Reportf(b.Origin, nil, "-b %d is a small queue for auditd: a burst of events overflows it and records are lost; write -b %d or more", n, smallBacklog)
+				p.Reportf(&b.Origin, nil, "-b %d is a small queue for auditd: a burst of events overflows it and records are lost; write -b %d or more", n, smallBacklog)
 			}
 		}
 	},

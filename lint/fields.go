@@ -64,7 +64,7 @@ Good:
 	Run: func(p *Pass) {
 		for _, r := range p.Rules {
 			if len(fieldsOf(r, model.KindArch)) > 1 && r.MatchesNothing() {
-				p.Reportf(r.Item.Origin, nil, "the arch fields exclude each other: the rule never matches; keep one arch per rule")
+				p.Reportf(&r.Item.Origin, nil, "the arch fields exclude each other: the rule never matches; keep one arch per rule")
 			}
 			seen := map[string]bool{}
 			for _, f := range r.Fields {
@@ -73,7 +73,7 @@ Good:
 				}
 				seen[f.Name()] = true
 				if r.Unsatisfiable(f.Name()) {
-					p.Reportf(r.Item.Origin, nil, "the %s constraints exclude every value: the rule never matches", f.Name())
+					p.Reportf(&r.Item.Origin, nil, "the %s constraints exclude every value: the rule never matches", f.Name())
 				}
 			}
 			for _, s := range r.FieldsNamed("success") {
@@ -83,7 +83,7 @@ Good:
 					}
 					failed := int32(e.Value) < 0
 					if (s.Value == 1 && failed) || (s.Value == 0 && !failed) {
-						p.Reportf(r.Item.Origin, nil, "success=%d contradicts exit=%s: the rule never matches; keep one of them", s.Value, e.Text)
+						p.Reportf(&r.Item.Origin, nil, "success=%d contradicts exit=%s: the rule never matches; keep one of them", s.Value, e.Text)
 					}
 				}
 			}
@@ -172,7 +172,7 @@ Good:
 				ranged = ranged || (f.Resolved && (f.Op == model.OpGreaterEq || f.Op == model.OpGreater))
 			}
 			if ranged && allows(auids, math.MaxUint32) {
-				p.Reportf(r.Item.Origin, nil, "auid range without auid!=unset: processes that never logged in (auid 4294967295) match too; add -F auid!=unset")
+				p.Reportf(&r.Item.Origin, nil, "auid range without auid!=unset: processes that never logged in (auid 4294967295) match too; add -F auid!=unset")
 			}
 		}
 	},
@@ -221,7 +221,7 @@ Good:
 	Run: func(p *Pass) {
 		for _, r := range p.Rules {
 			if r.Action == model.Never && len(r.Keys) > 0 && r.List != model.ListExclude {
-				p.Reportf(r.Item.Origin, nil, "key %q on a never rule is never logged: remove it", strings.Join(r.Keys, ","))
+				p.Reportf(&r.Item.Origin, nil, "key %q on a never rule is never logged: remove it", strings.Join(r.Keys, ","))
 			}
 		}
 	},
@@ -269,7 +269,7 @@ Good: a field the host has:
 		for _, r := range p.Rules {
 			for _, f := range r.Fields {
 				if f.Def != nil && f.Def.LSM {
-					p.Reportf(r.Item.Origin, nil, "-F %s%s%s needs SELinux, which this host does not run: the kernel keeps the rule and the field never matches, so the %s rule never applies; use exe=, uid= or another field this host has", f.Name(), f.Op, f.Text, r.Action)
+					p.Reportf(&r.Item.Origin, nil, "-F %s%s%s needs SELinux, which this host does not run: the kernel keeps the rule and the field never matches, so the %s rule never applies; use exe=, uid= or another field this host has", f.Name(), f.Op, f.Text, r.Action)
 					break
 				}
 			}
@@ -309,9 +309,9 @@ Good:
 				}
 				switch {
 				case first > uidMin:
-					p.Reportf(r.Item.Origin, nil, "-F auid%s%s leaves out users %d to %d: this host's UID_MIN is %d (login.defs); write auid>=%d, or auid>=${UID_MIN} in a pack", f.Op, f.Text, uidMin, first-1, uidMin, uidMin)
+					p.Reportf(&r.Item.Origin, nil, "-F auid%s%s leaves out users %d to %d: this host's UID_MIN is %d (login.defs); write auid>=%d, or auid>=${UID_MIN} in a pack", f.Op, f.Text, uidMin, first-1, uidMin, uidMin)
 				case first < uidMin && first > 0:
-					p.Reportf(r.Item.Origin, nil, "-F auid%s%s also records system accounts %d to %d: this host's UID_MIN is %d (login.defs); write auid>=%d, or auid>=${UID_MIN} in a pack", f.Op, f.Text, first, uidMin-1, uidMin, uidMin)
+					p.Reportf(&r.Item.Origin, nil, "-F auid%s%s also records system accounts %d to %d: this host's UID_MIN is %d (login.defs); write auid>=%d, or auid>=${UID_MIN} in a pack", f.Op, f.Text, first, uidMin-1, uidMin, uidMin)
 				}
 			}
 		}

@@ -42,7 +42,7 @@ Good:
 				msg = fmt.Sprintf("auditpack:ignore %s is not directly above a rule line; put it on the line above the rule", ig.Check)
 			}
 			if msg != "" {
-				p.Report(ig.Origin, nil, msg)
+				p.Report(&ig.Origin, nil, msg)
 			}
 		}
 	},

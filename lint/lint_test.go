@@ -314,8 +314,8 @@ func TestCoverageGapsSurviveHashCollisions(t *testing.T) {
 	rs := newRuleSet(compile.Build(sel), Options{})
 	gaps := func(hash func(*model.Rule) uint64) []string {
 		var out []string
-		coverageGaps(&Pass{RuleSet: rs, check: check, report: func(d Diagnostic) {
-			out = append(out, fmt.Sprintf("%d %s", d.Origin.Line, d.Message))
+		coverageGaps(&Pass{RuleSet: rs, check: check, report: func(f finding) {
+			out = append(out, fmt.Sprintf("%d %s", f.origin.Line, f.message))
 		}}, hash)
 		return out
 	}

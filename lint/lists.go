@@ -25,7 +25,7 @@ Good: exit rules for the syscalls that matter:
 	Run: func(p *Pass) {
 		for _, r := range p.Rules {
 			if r.List == model.ListTask && r.Action == model.Always {
-				p.Reportf(r.Item.Origin, nil, "-a always,task records every syscall of the matching tasks, and never rules cannot take it back: expect a flood; write exit rules for the syscalls that matter")
+				p.Reportf(&r.Item.Origin, nil, "-a always,task records every syscall of the matching tasks, and never rules cannot take it back: expect a flood; write exit rules for the syscalls that matter")
 			}
 		}
 	},
@@ -48,7 +48,7 @@ Good: suppress on the exit list, where later rules still apply:
 	Run: func(p *Pass) {
 		for _, r := range p.Rules {
 			if r.List == model.ListTask && r.Action == model.Never && len(r.Fields) > 0 {
-				p.Reportf(r.Item.Origin, nil, "-a never,task makes the matching tasks unauditable by every rule, watches included, judged once at fork; use -a never,exit so later rules still apply")
+				p.Reportf(&r.Item.Origin, nil, "-a never,task makes the matching tasks unauditable by every rule, watches included, judged once at fork; use -a never,exit so later rules still apply")
 			}
 		}
 	},
@@ -79,7 +79,7 @@ Good:
 				}
 			}
 			if len(fields) > 0 {
-				p.Reportf(r.Item.Origin, nil, "%s on the task list never matches (there is no syscall at fork): the rule never applies; use the exit list", strings.Join(fields, " "))
+				p.Reportf(&r.Item.Origin, nil, "%s on the task list never matches (there is no syscall at fork): the rule never applies; use the exit list", strings.Join(fields, " "))
 			}
 		}
 	},
@@ -111,7 +111,7 @@ Good: never rules for what to drop, an always rule before them only for exceptio
 			}
 		}
 		for _, r := range always {
-			p.Reportf(r.Item.Origin, nil, "-a always,user with no never,user rule after it changes nothing: user messages are recorded by default; remove it")
+			p.Reportf(&r.Item.Origin, nil, "-a always,user with no never,user rule after it changes nothing: user messages are recorded by default; remove it")
 		}
 	},
 })
@@ -158,7 +158,7 @@ Good: remove "-a never,task" when the set has syscall rules or watches.`,
 		}
 		for _, r := range p.Rules {
 			if r.List == model.ListTask && r.Action == model.Never && len(r.Fields) == 0 {
-				p.Reportf(r.Item.Origin, nil, "-a never,task gives every new task no audit context: the %d syscall rules and watches of this set never fire; remove it", exitRules)
+				p.Reportf(&r.Item.Origin, nil, "-a never,task gives every new task no audit context: the %d syscall rules and watches of this set never fire; remove it", exitRules)
 			}
 		}
 	},
@@ -185,7 +185,7 @@ Good:
 				continue
 			}
 			if dropsSyscallRecords(r) {
-				p.Reportf(r.Item.Origin, nil, "this exclude rule drops SYSCALL records: every syscall rule and watch of the set records nothing; exclude single record types (e.g. msgtype=CRYPTO_KEY_USER)")
+				p.Reportf(&r.Item.Origin, nil, "this exclude rule drops SYSCALL records: every syscall rule and watch of the set records nothing; exclude single record types (e.g. msgtype=CRYPTO_KEY_USER)")
 			}
 		}
 	},
@@ -219,7 +219,7 @@ Good:
 				} else if f.Def.UserFilter || f.Def.ExitOnly {
 					continue // exit-only fields are FLD-NOT-VALID-FOR-LIST
 				}
-				p.Reportf(r.Item.Origin, nil, "the %s filter cannot evaluate %s: the kernel stops at this rule and keeps the record, skipping every later %s rule; use pid, uid, gid, auid, msgtype, exe or subj_*",
+				p.Reportf(&r.Item.Origin, nil, "the %s filter cannot evaluate %s: the kernel stops at this rule and keeps the record, skipping every later %s rule; use pid, uid, gid, auid, msgtype, exe or subj_*",
 					r.List, name, r.List)
 			}
 		}
@@ -257,7 +257,7 @@ Good:
 				}
 			}
 			if len(dropped) > 0 {
-				p.Reportf(r.Item.Origin, nil, "this exclusion drops %s records, which events or compliance need; exclude noise by exe=, uid= or noisy types instead", strings.Join(dropped, ", "))
+				p.Reportf(&r.Item.Origin, nil, "this exclusion drops %s records, which events or compliance need; exclude noise by exe=, uid= or noisy types instead", strings.Join(dropped, ", "))
 			}
 		}
 	},

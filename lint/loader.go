@@ -47,14 +47,14 @@ Good: the rule in a pack only hosts with audit userspace 4.0 or newer select.`,
 		}
 		for _, r := range p.Rules {
 			if since, newer := model.ListSinceAuditctl[r.List]; newer && olderVersion(version, since) {
-				p.Reportf(r.Item.Origin, nil, "the %s list needs auditctl %s or newer; this host's auditctl is %s and refuses the line, so augenrules --load at boot stops here", r.List, since, version)
+				p.Reportf(&r.Item.Origin, nil, "the %s list needs auditctl %s or newer; this host's auditctl is %s and refuses the line, so augenrules --load at boot stops here", r.List, since, version)
 			}
 		}
 		// A dropped rule ("-a io_uring,possible") is refused all the same
 		// by an auditctl that does not know its list.
 		for _, pe := range p.Ordered.Problems {
 			if pe.NeedsAuditctl != "" && olderVersion(version, pe.NeedsAuditctl) {
-				p.Reportf(pe.Origin, nil, "this line needs auditctl %s or newer to be read at all; this host's auditctl is %s and refuses it, so augenrules --load at boot stops here", pe.NeedsAuditctl, version)
+				p.Reportf(&pe.Origin, nil, "this line needs auditctl %s or newer to be read at all; this host's auditctl is %s and refuses it, so augenrules --load at boot stops here", pe.NeedsAuditctl, version)
 			}
 		}
 	},
@@ -103,7 +103,7 @@ Good: the syscall in a pack only hosts with a newer audit userspace select, or a
 				table := t.TableName(abi)
 				numbers, ok, err := tables.get(table)
 				if err != nil {
-					p.Reportf(r.Item.Origin, nil, "cannot read this host's syscall table: %v", err)
+					p.Reportf(&r.Item.Origin, nil, "cannot read this host's syscall table: %v", err)
 					return
 				}
 				if !ok {
@@ -126,7 +126,7 @@ Good: the syscall in a pack only hosts with a newer audit userspace select, or a
 					if len(missing) == 1 {
 						verb = "is"
 					}
-					p.Reportf(r.Item.Origin, nil, "%s %s not in the %s table of this host's %s: augenrules --load at boot stops at this line with \"Syscall name unknown\" and loads no later rule; upgrade audit userspace or move these syscalls to a pack for newer hosts",
+					p.Reportf(&r.Item.Origin, nil, "%s %s not in the %s table of this host's %s: augenrules --load at boot stops at this line with \"Syscall name unknown\" and loads no later rule; upgrade audit userspace or move these syscalls to a pack for newer hosts",
 						strings.Join(missing, ", "), verb, table, version)
 				}
 			}

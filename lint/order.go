@@ -81,6 +81,9 @@ func (rs *RuleSet) shadows() []shadow {
 			out = append(out, shadow{a, b, classify(a, b)})
 		}
 	}
+	// The comparisons are done (their outcome is cached): what they kept
+	// of each rule goes, instead of staying as long as the rules.
+	model.ForgetSummaries(rs.Eval)
 	rs.shadowCache = &out
 	return out
 }
@@ -117,7 +120,7 @@ func classify(a, b *model.Rule) string {
 func reportShadows(p *Pass, found []shadow, message func(s shadow) string) {
 	for _, s := range found {
 		if s.check == p.check.ID {
-			p.Report(s.b.Item.Origin, []packs.Origin{s.a.Item.Origin}, message(s))
+			p.Report(&s.b.Item.Origin, &s.a.Item.Origin, message(s))
 		}
 	}
 }
@@ -314,9 +317,9 @@ Good:
 				continue // other fields, or only the 32-bit ABI of a 64-bit machine
 			}
 			if r.Action == model.Never {
-				p.Reportf(r.Item.Origin, nil, "never on every syscall without a condition: every later syscall rule and watch is dead; add a condition (exe=, uid=, ...)")
+				p.Reportf(&r.Item.Origin, nil, "never on every syscall without a condition: every later syscall rule and watch is dead; add a condition (exe=, uid=, ...)")
 			} else {
-				p.Reportf(r.Item.Origin, nil, "always on every syscall without a condition records every syscall of every process: add a condition or name the syscalls")
+				p.Reportf(&r.Item.Origin, nil, "always on every syscall without a condition records every syscall of every process: add a condition or name the syscalls")
 			}
 		}
 	},
@@ -337,7 +340,7 @@ Good: put the rule in a pack that sorts early, with -a.`,
 	Run: func(p *Pass) {
 		for _, r := range p.Rules {
 			if r.Prepend {
-				p.Reportf(r.Item.Origin, nil, "-A puts this rule before every rule of the %s list, whatever the pack order, and escapes the kernel's duplicate check; use -a in a pack that sorts early", r.List)
+				p.Reportf(&r.Item.Origin, nil, "-A puts this rule before every rule of the %s list, whatever the pack order, and escapes the kernel's duplicate check; use -a in a pack that sorts early", r.List)
 			}
 		}
 	},

@@ -58,7 +58,7 @@ Good:
 		for _, r := range p.Rules {
 			pathFields(r, func(f model.Field) {
 				if strings.ContainsAny(f.Text, "*?") || strings.Contains("/"+f.Text+"/", "/../") {
-					p.Reportf(r.Item.Origin, nil, "%s: paths are matched literally, wildcards and .. included, so this never fires; name the file or use dir=", describeField(r, f))
+					p.Reportf(&r.Item.Origin, nil, "%s: paths are matched literally, wildcards and .. included, so this never fires; name the file or use dir=", describeField(r, f))
 				}
 			})
 		}
@@ -102,7 +102,7 @@ Good:
 			pathFields(r, func(f model.Field) {
 				clean := filepath.Clean(f.Text)
 				if f.Name() != "exe" && hugeTrees[clean] && (f.Name() == "dir" || r.Watch) {
-					p.Reportf(r.Item.Origin, nil, "%s watches the whole %s tree: every file access below it is recorded; watch the directories that matter", describeField(r, f), clean)
+					p.Reportf(&r.Item.Origin, nil, "%s watches the whole %s tree: every file access below it is recorded; watch the directories that matter", describeField(r, f), clean)
 				}
 			})
 		}
@@ -159,7 +159,7 @@ Good:
 	Run: func(p *Pass) {
 		for _, r := range p.Rules {
 			if w := r.Item.Rule; w.Watch != "" && !w.PermGiven {
-				p.Reportf(r.Item.Origin, nil, "-w %s has no -p: the kernel watches rwxa, so every read is recorded too; write -p wa for changes (or -p rwxa to say that reads are wanted)", w.Watch)
+				p.Reportf(&r.Item.Origin, nil, "-w %s has no -p: the kernel watches rwxa, so every read is recorded too; write -p wa for changes (or -p rwxa to say that reads are wanted)", w.Watch)
 			}
 		}
 	},
@@ -195,7 +195,7 @@ Good: watch the persistent file the service writes, or the binary (exe=) that wr
 				}
 				for _, root := range volatileRoots {
 					if strings.HasPrefix(anchor, root+"/") {
-						p.Reportf(r.Item.Origin, nil, "%s hangs on %s, below %s: when it is removed (service restart, reboot) the kernel drops the rule and does not restore it; watch a persistent path", describeField(r, f), anchor, root)
+						p.Reportf(&r.Item.Origin, nil, "%s hangs on %s, below %s: when it is removed (service restart, reboot) the kernel drops the rule and does not restore it; watch a persistent path", describeField(r, f), anchor, root)
 						return
 					}
 				}
@@ -232,10 +232,10 @@ Good: the target as well, when writes to it matter:
 					return
 				}
 				if f.Name() == "exe" {
-					p.Reportf(r.Item.Origin, nil, "%s is a symbolic link to %s on this host: the kernel compares the resolved executable, so the rule never matches; write -F exe=%s", describeField(r, f), target, target)
+					p.Reportf(&r.Item.Origin, nil, "%s is a symbolic link to %s on this host: the kernel compares the resolved executable, so the rule never matches; write -F exe=%s", describeField(r, f), target, target)
 					return
 				}
-				p.Reportf(r.Item.Origin, nil, "%s is a symbolic link to %s on this host: the kernel watches the link itself, so writes to and executions of %s through it are not recorded; watch %s too", describeField(r, f), target, target, target)
+				p.Reportf(&r.Item.Origin, nil, "%s is a symbolic link to %s on this host: the kernel watches the link itself, so writes to and executions of %s through it are not recorded; watch %s too", describeField(r, f), target, target, target)
 			})
 		}
 	},
@@ -262,7 +262,7 @@ Good:
 			}
 			for _, f := range r.FieldsNamed("path") {
 				if p.host.PathKind(f.Text) == model.PathDir {
-					p.Reportf(r.Item.Origin, nil, "-F path=%s is a directory on this host: the rule sees entries created or removed in it, not writes to its files; write -F dir=%s for the whole tree", f.Text, f.Text)
+					p.Reportf(&r.Item.Origin, nil, "-F path=%s is a directory on this host: the rule sees entries created or removed in it, not writes to its files; write -F dir=%s for the whole tree", f.Text, f.Text)
 				}
 			}
 		}

@@ -37,7 +37,7 @@ Good:
 	Run: func(p *Pass) {
 		for _, r := range p.Rules {
 			if r.List == model.ListExit && r.AllSyscalls && !r.Watch && !selective(r) && r.HasArch {
-				p.Reportf(r.Item.Origin, nil, "every syscall of every process is checked against this rule and most match: add a selective field (auid, exe, dir, exit) or name the syscalls")
+				p.Reportf(&r.Item.Origin, nil, "every syscall of every process is checked against this rule and most match: add a selective field (auid, exe, dir, exit) or name the syscalls")
 			}
 		}
 	},
@@ -94,7 +94,7 @@ Good:
 					hot = append(hot, s)
 				}
 			}
-			p.Reportf(r.Item.Origin, nil, "%s run constantly and nothing limits this rule: add -F auid>=1000 -F auid!=unset, an exit= or a dir=/exe= field", strings.Join(hot, ","))
+			p.Reportf(&r.Item.Origin, nil, "%s run constantly and nothing limits this rule: add -F auid>=1000 -F auid!=unset, an exit= or a dir=/exe= field", strings.Join(hot, ","))
 		}
 	},
 })

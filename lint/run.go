@@ -176,14 +176,14 @@ func Run(c *compile.Compiled, opts Options) (res *Result, err error) {
 			continue
 		}
 		res.Checks = append(res.Checks, report.Check{ID: c.ID, Title: c.Title, Doc: c.Doc, Severity: c.Severity})
-		pass := &Pass{RuleSet: rs, check: c, report: func(d Diagnostic) {
-			d.Severity = severityOf(c)
-			found.add(d)
+		pass := &Pass{RuleSet: rs, check: c, report: func(f finding) {
+			f.severity = severityOf(c)
+			found.add(f)
 		}}
 		if c.Reads != nil {
-			for d := range found.all() {
-				if dc, err := Lookup(d.Check); err == nil && dc.Reads == nil && c.Reads(dc) {
-					pass.findings = append(pass.findings, d)
+			for f := range found.all() {
+				if f.check.Reads == nil && c.Reads(f.check) {
+					pass.findings = append(pass.findings, f.diagnostic(make([]packs.Origin, 1)))
 				}
 			}
 		}
@@ -192,7 +192,7 @@ func Run(c *compile.Compiled, opts Options) (res *Result, err error) {
 		}
 	}
 	ignore, _ := Lookup(ignoreCheck)
-	diags := suppress(rs.Ordered.Files, found.slice(), severityOf(ignore))
+	diags := suppress(rs.Ordered.Files, found.diagnostics(), severityOf(ignore))
 	if opts.Refusal {
 		// A suppression of a check that did not run silences nothing here.
 		diags = slices.DeleteFunc(diags, func(d Diagnostic) bool { return d.Severity < Error })
@@ -212,33 +212,33 @@ func Run(c *compile.Compiled, opts Options) (res *Result, err error) {
 // thousands of findings, and appending them to one slice would copy them
 // again with every growth (about five times over).
 type blocks struct {
-	blocks [][]Diagnostic
+	blocks [][]finding
 	n      int
 }
 
-// maxBlock bounds a block (512 KiB of findings); blocks start small for
+// maxBlock bounds a block (192 KiB of findings); blocks start small for
 // the usual handful of findings.
 const maxBlock = 4096
 
-func (b *blocks) add(d Diagnostic) {
+func (b *blocks) add(f finding) {
 	if k := len(b.blocks); k == 0 || len(b.blocks[k-1]) == cap(b.blocks[k-1]) {
 		size := 16
 		if k > 0 {
 			size = min(2*cap(b.blocks[k-1]), maxBlock)
 		}
-		b.blocks = append(b.blocks, make([]Diagnostic, 0, size))
+		b.blocks = append(b.blocks, make([]finding, 0, size))
 	}
 	last := &b.blocks[len(b.blocks)-1]
-	*last = append(*last, d)
+	*last = append(*last, f)
 	b.n++
 }
 
 // all yields the findings in the order they were added.
-func (b *blocks) all() iter.Seq[Diagnostic] {
-	return func(yield func(Diagnostic) bool) {
+func (b *blocks) all() iter.Seq[*finding] {
+	return func(yield func(*finding) bool) {
 		for _, block := range b.blocks {
-			for _, d := range block {
-				if !yield(d) {
+			for i := range block {
+				if !yield(&block[i]) {
 					return
 				}
 			}
@@ -246,14 +246,25 @@ func (b *blocks) all() iter.Seq[Diagnostic] {
 	}
 }
 
-// slice is the findings in one slice of their exact number.
-func (b *blocks) slice() []Diagnostic {
+// diagnostics are the findings as the report layer takes them, in one
+// slice of their exact number (and the related lines in one more).
+func (b *blocks) diagnostics() []Diagnostic {
 	if b.n == 0 {
 		return nil
 	}
+	withRelated := 0
+	for f := range b.all() {
+		if f.related != nil {
+			withRelated++
+		}
+	}
+	related := make([]packs.Origin, withRelated)
 	out := make([]Diagnostic, 0, b.n)
-	for _, block := range b.blocks {
-		out = append(out, block...)
+	for f := range b.all() {
+		out = append(out, f.diagnostic(related))
+		if f.related != nil {
+			related = related[1:]
+		}
 	}
 	b.blocks = nil
 	return out

@@ -16,18 +16,18 @@ import (
 func reportModel(p *Pass) {
 	for _, pe := range p.Ordered.Problems {
 		if pe.Check == p.check.ID {
-			p.Report(pe.Origin, nil, pe.Message)
+			p.Report(&pe.Origin, nil, pe.Message)
 		}
 	}
 	for _, r := range p.Rules {
 		for _, pr := range r.Problems {
 			if pr.Check == p.check.ID {
-				p.Report(r.Item.Origin, nil, pr.Message)
+				p.Report(&r.Item.Origin, nil, pr.Message)
 			}
 		}
 		for _, pr := range p.HostProblems(r) {
 			if pr.Check == p.check.ID {
-				p.Report(r.Item.Origin, nil, pr.Message)
+				p.Report(&r.Item.Origin, nil, pr.Message)
 			}
 		}
 	}

@@ -90,6 +90,15 @@ type summary struct {
 	permSees, permSure [numABIs]*Mask
 }
 
+// ForgetSummaries drops what Covers and Overlaps keep of the rules
+// between calls (built again when they are next asked), for a caller done
+// comparing a large set.
+func ForgetSummaries(rules []*Rule) {
+	for _, r := range rules {
+		r.sum = nil
+	}
+}
+
 // summary builds the rule's summary on first use. Rules are not compared
 // concurrently.
 func (r *Rule) summary() *summary {
@@ -137,8 +146,13 @@ func (s *summary) numericNamed(name string) *numericField {
 // Unsatisfiable reports whether the rule's interval constraints on a field
 // exclude every value, so the rule can never match.
 func (r *Rule) Unsatisfiable(field string) bool {
-	nf := r.summary().numericNamed(field)
-	return nf != nil && len(nf.set) == 0
+	set, constrained := fullSet, false
+	for i := range r.Fields {
+		if f := &r.Fields[i]; f.Name() == field && f.interval() {
+			set, constrained = set.intersect(setOf(f.Op, f.Value)), true
+		}
+	}
+	return constrained && len(set) == 0
 }
 
 // subsetOf reports whether every value of s is in t (both sorted).
