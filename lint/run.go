@@ -44,20 +44,16 @@ type RuleSet struct {
 	// all lines in file order, before augenrules moves any.
 	Directives   []*packs.Item
 	Concatenated []*packs.Item
-	// host answers for the machine the set is for (nil without --host);
-	// hostProblems caches its verdict per rule.
-	host         Host
-	hostProblems map[*model.Rule][]model.Refusal
-	// shadowCache and duplicateCache hold the order analysis, which
-	// several checks share.
+	// host answers for the machine the set is for (nil without --host).
+	host Host
+	// shadowCache and duplicateCache hold the order analysis, and
+	// modelCache what the model refused, which several checks share.
 	shadowCache, duplicateCache *[]shadow
+	modelCache                  map[string][]refused
 }
 
 func newRuleSet(c *compile.Compiled, opts Options) *RuleSet {
 	rs := &RuleSet{Selection: c.Selection, Ordered: c, Targets: c.Targets, host: opts.Host}
-	if opts.Host != nil {
-		rs.hostProblems = map[*model.Rule][]model.Refusal{}
-	}
 	for _, it := range c.Items {
 		if it.IsDirective() {
 			rs.Directives = append(rs.Directives, it)
@@ -78,18 +74,36 @@ func newRuleSet(c *compile.Compiled, opts Options) *RuleSet {
 	return rs
 }
 
-// HostProblems is what this host's kernel and auditctl refuse in a rule
-// (nothing without --host).
-func (rs *RuleSet) HostProblems(r *model.Rule) []model.Refusal {
-	if rs.host == nil {
-		return nil
+// refused is a line the model refuses, and why.
+type refused struct {
+	origin  *packs.Origin
+	message string
+}
+
+// modelProblems are what the model refuses in the set, by check ID: lines
+// auditctl refuses or misreads (read from the files), what the kernel
+// refuses in a rule, and with --host what it refuses on this host. Thirty
+// checks report from it; the rules are gone through once.
+func (rs *RuleSet) modelProblems() map[string][]refused {
+	if rs.modelCache != nil {
+		return rs.modelCache
 	}
-	if pr, ok := rs.hostProblems[r]; ok {
-		return pr
+	byCheck := map[string][]refused{}
+	for _, pe := range rs.Ordered.Problems {
+		byCheck[pe.Check] = append(byCheck[pe.Check], refused{&pe.Origin, pe.Message})
 	}
-	pr := r.HostProblems(rs.host)
-	rs.hostProblems[r] = pr
-	return pr
+	for _, r := range rs.Rules {
+		for _, pr := range r.Problems {
+			byCheck[pr.Check] = append(byCheck[pr.Check], refused{&r.Item.Origin, pr.Message})
+		}
+		if rs.host != nil {
+			for _, pr := range r.HostProblems(rs.host) {
+				byCheck[pr.Check] = append(byCheck[pr.Check], refused{&r.Item.Origin, pr.Message})
+			}
+		}
+	}
+	rs.modelCache = byCheck
+	return byCheck
 }
 
 // RuleAt is the model of the rule line Ordered.Items[i] (nil for a

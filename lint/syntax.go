@@ -10,26 +10,11 @@ import (
 // (packs.Selection.Order) found: lines auditctl would reject or mangle. They
 // share one mechanism, so they share this file.
 
-// reportModel reports, for the check that runs it, what the model found:
-// lines auditctl refuses or misreads (read from the files), what the
-// kernel refuses in a rule, and with --host what it refuses on this host.
+// reportModel reports, for the check that runs it, what the model found
+// (see RuleSet.modelProblems).
 func reportModel(p *Pass) {
-	for _, pe := range p.Ordered.Problems {
-		if pe.Check == p.check.ID {
-			p.Report(&pe.Origin, nil, pe.Message)
-		}
-	}
-	for _, r := range p.Rules {
-		for _, pr := range r.Problems {
-			if pr.Check == p.check.ID {
-				p.Report(&r.Item.Origin, nil, pr.Message)
-			}
-		}
-		for _, pr := range p.HostProblems(r) {
-			if pr.Check == p.check.ID {
-				p.Report(&r.Item.Origin, nil, pr.Message)
-			}
-		}
+	for _, r := range p.modelProblems()[p.check.ID] {
+		p.Report(r.origin, nil, r.message)
 	}
 }
 
