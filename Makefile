@@ -28,6 +28,7 @@ bench:
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParseFile$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./packs
 	$(GO) test -run '^$$' -fuzz '^FuzzSplitField$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./packs/model
+	$(GO) test -run '^$$' -fuzz '^FuzzUnsatisfiable$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./packs/model
 	$(GO) test -run '^$$' -fuzz '^FuzzLint$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./lint
 	$(GO) test -run '^$$' -fuzz '^FuzzCLI$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./cmd/auditpack
 

@@ -3,6 +3,7 @@ package lint
 import (
 	"fmt"
 	"hash/maphash"
+	"iter"
 	"strconv"
 	"strings"
 
@@ -116,12 +117,12 @@ func coverageGaps(p *Pass, hash func(*model.Rule) uint64) {
 	}
 	// Rules that differ only in arch and syscalls, per ABI, grouped by
 	// a hash of what they share (twins are confirmed field by field).
-	twins := [2]map[uint64][]*model.Rule{{}, {}}
+	twins := [2]*groups{newGroups(len(p.Rules)), newGroups(len(p.Rules))}
 	hashes := make([]uint64, len(p.Rules))
 	for i, r := range p.Rules {
 		if abi, ok := singleABI(r); ok {
 			hashes[i] = hash(r)
-			twins[abi][hashes[i]] = append(twins[abi][hashes[i]], r)
+			twins[abi].add(hashes[i], i)
 		}
 	}
 	t := p.Targets[0]
@@ -137,7 +138,7 @@ func coverageGaps(p *Pass, hash func(*model.Rule) uint64) {
 		}
 		var missing []string
 		for _, s := range r.Syscalls {
-			if t.HasSyscall(abi, s) && t.HasSyscall(other, s) && !twinHas(r, twins[other][hashes[i]], t, other, s) {
+			if t.HasSyscall(abi, s) && t.HasSyscall(other, s) && !twinHas(r, p.Rules, twins[other].members(hashes[i]), t, other, s) {
 				missing = append(missing, s)
 			}
 		}
@@ -220,15 +221,15 @@ func withoutArch(fields []model.Field) func() (*model.Field, bool) {
 	}
 }
 
-// twinHas reports whether a twin of r among candidates (for abi) sees the
-// syscall.
-func twinHas(r *model.Rule, candidates []*model.Rule, t *model.Target, abi model.ABI, syscall string) bool {
+// twinHas reports whether a twin of r among the candidate rules (for abi)
+// sees the syscall.
+func twinHas(r *model.Rule, rules []*model.Rule, candidates iter.Seq[int], t *model.Target, abi model.ABI, syscall string) bool {
 	n, ok := t.Syscall(abi, syscall)
 	if !ok {
 		return false
 	}
-	for _, c := range candidates {
-		if c.MaskFor(abi).Has(n) && sameButArch(r, c) {
+	for i := range candidates {
+		if c := rules[i]; c.MaskFor(abi).Has(n) && sameButArch(r, c) {
 			return true
 		}
 	}

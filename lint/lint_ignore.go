@@ -61,7 +61,7 @@ func ignoresOf(files []*packs.File) []*packs.Ignore {
 // suppress drops the findings a valid suppression comment above their
 // line silences, and reports, as LINT-IGNORE, the valid comments that
 // silence nothing.
-func suppress(files []*packs.File, diags []Diagnostic, severity Severity) []Diagnostic {
+func suppress(files []*packs.File, found []*finding, ignore *Check, severity Severity) []*finding {
 	type key struct {
 		file  string
 		line  int
@@ -76,19 +76,22 @@ func suppress(files []*packs.File, diags []Diagnostic, severity Severity) []Diag
 			}
 		}
 	}
+	if len(ignores) == 0 {
+		return found
+	}
 	used := map[*packs.Ignore]bool{}
-	kept := diags[:0]
-	for _, d := range diags {
-		if ig := ignores[key{d.Origin.File, d.Origin.Line, d.Check}]; ig != nil {
+	kept := found[:0]
+	for _, f := range found {
+		if ig := ignores[key{f.origin.File, f.origin.Line, f.check.ID}]; ig != nil {
 			used[ig] = true
 			continue
 		}
-		kept = append(kept, d)
+		kept = append(kept, f)
 	}
 	for _, ig := range ignoresOf(files) {
 		if k := (key{ig.Origin.File, ig.Target, ig.Check}); ignores[k] == ig && !used[ig] {
-			kept = append(kept, Diagnostic{Check: ignoreCheck, Severity: severity, Origin: ig.Origin,
-				Message: fmt.Sprintf("auditpack:ignore %s silences nothing on line %d; remove it", ig.Check, ig.Target)})
+			kept = append(kept, &finding{check: ignore, severity: severity, origin: &ig.Origin,
+				message: fmt.Sprintf("auditpack:ignore %s silences nothing on line %d; remove it", ig.Check, ig.Target)})
 		}
 	}
 	return kept

@@ -1,7 +1,7 @@
 package lint
 
 import (
-	"slices"
+	"iter"
 	"strings"
 
 	"github.com/auditpack/auditpack/packs"
@@ -32,10 +32,12 @@ func (rs *RuleSet) duplicates() []shadow {
 // identity share).
 func exactDuplicates(items []*packs.Item, ruleAt func(int) *model.Rule, hash func(*model.Rule) uint64) []shadow {
 	var out []shadow
-	loaded := make(map[uint64][]*model.Rule, len(items))
+	loaded := newGroups(len(items))
 	for i, it := range items {
 		if d := it.Directive; d.Option == packs.OptDeleteAll {
-			deleteLoaded(loaded, d.Key)
+			loaded.deleteFunc(func(j int) bool {
+				return d.Key == "" || strings.Contains(strings.Join(ruleAt(j).Keys, model.KeySep), d.Key)
+			})
 			continue
 		}
 		r := ruleAt(i)
@@ -43,20 +45,29 @@ func exactDuplicates(items []*packs.Item, ruleAt func(int) *model.Rule, hash fun
 			continue
 		}
 		h := hash(r)
-		same := slices.IndexFunc(loaded[h], func(l *model.Rule) bool { return l.Identity() == r.Identity() })
-		switch {
-		case same >= 0 && !r.Prepend:
-			out = append(out, shadow{loaded[h][same], r, "ORD-EXACT-DUPLICATE"})
-		case same >= 0:
-			// An -A rule is never refused as a duplicate (the kernel
-			// compares the prepend flag too), but once added it is one
-			// like any other.
-			loaded[h][same] = r
-		default:
-			loaded[h] = append(loaded[h], r)
+		// An -A rule is never refused as a duplicate (the kernel compares
+		// the prepend flag too), but once added it is one like any other:
+		// the last added of an identity is found first.
+		if !r.Prepend {
+			if first := sameIdentity(loaded.members(h), ruleAt, r); first != nil {
+				out = append(out, shadow{first, r, "ORD-EXACT-DUPLICATE"})
+				continue
+			}
 		}
+		loaded.add(h, i)
 	}
 	return out
+}
+
+// sameIdentity is the first of candidates that is one rule with r to the
+// kernel, or nil.
+func sameIdentity(candidates iter.Seq[int], ruleAt func(int) *model.Rule, r *model.Rule) *model.Rule {
+	for j := range candidates {
+		if c := ruleAt(j); c.Identity() == r.Identity() {
+			return c
+		}
+	}
+	return nil
 }
 
 // shadows runs the order analysis once per rule set: for each rule the
@@ -86,16 +97,6 @@ func (rs *RuleSet) shadows() []shadow {
 	model.ForgetSummaries(rs.Eval)
 	rs.shadowCache = &out
 	return out
-}
-
-// deleteLoaded is -D on the rules loaded so far: all of them, or with
-// "-D -k KEY" those whose key holds KEY.
-func deleteLoaded(loaded map[uint64][]*model.Rule, key string) {
-	for h, rules := range loaded {
-		loaded[h] = slices.DeleteFunc(rules, func(r *model.Rule) bool {
-			return key == "" || strings.Contains(strings.Join(r.Keys, model.KeySep), key)
-		})
-	}
 }
 
 func classify(a, b *model.Rule) string {

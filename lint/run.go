@@ -206,15 +206,16 @@ func Run(c *compile.Compiled, opts Options) (res *Result, err error) {
 		}
 	}
 	ignore, _ := Lookup(ignoreCheck)
-	diags := suppress(rs.Ordered.Files, found.diagnostics(), severityOf(ignore))
+	kept := suppress(rs.Ordered.Files, found.list(), ignore, severityOf(ignore))
 	if opts.Refusal {
 		// A suppression of a check that did not run silences nothing here.
-		diags = slices.DeleteFunc(diags, func(d Diagnostic) bool { return d.Severity < Error })
+		kept = slices.DeleteFunc(kept, func(f *finding) bool { return f.severity < Error })
 	}
 	slices.SortFunc(res.Checks, func(a, b report.Check) int { return strings.Compare(a.ID, b.ID) })
-	slices.SortStableFunc(diags, func(a, b Diagnostic) int {
-		return cmp.Or(strings.Compare(a.Origin.File, b.Origin.File), cmp.Compare(a.Origin.Line, b.Origin.Line), strings.Compare(a.Check, b.Check))
+	slices.SortStableFunc(kept, func(a, b *finding) int {
+		return cmp.Or(strings.Compare(a.origin.File, b.origin.File), cmp.Compare(a.origin.Line, b.origin.Line), strings.Compare(a.check.ID, b.check.ID))
 	})
+	diags := diagnostics(kept)
 	if opts.Context {
 		addContext(rs.Ordered.Files, diags)
 	}
@@ -260,27 +261,35 @@ func (b *blocks) all() iter.Seq[*finding] {
 	}
 }
 
+// list is the findings in the order they were added.
+func (b *blocks) list() []*finding {
+	out := make([]*finding, 0, b.n)
+	for f := range b.all() {
+		out = append(out, f)
+	}
+	return out
+}
+
 // diagnostics are the findings as the report layer takes them, in one
 // slice of their exact number (and the related lines in one more).
-func (b *blocks) diagnostics() []Diagnostic {
-	if b.n == 0 {
+func diagnostics(found []*finding) []Diagnostic {
+	if len(found) == 0 {
 		return nil
 	}
 	withRelated := 0
-	for f := range b.all() {
+	for _, f := range found {
 		if f.related != nil {
 			withRelated++
 		}
 	}
 	related := make([]packs.Origin, withRelated)
-	out := make([]Diagnostic, 0, b.n)
-	for f := range b.all() {
+	out := make([]Diagnostic, 0, len(found))
+	for _, f := range found {
 		out = append(out, f.diagnostic(related))
 		if f.related != nil {
 			related = related[1:]
 		}
 	}
-	b.blocks = nil
 	return out
 }
 

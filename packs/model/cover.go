@@ -2,6 +2,7 @@ package model
 
 import (
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -146,13 +147,53 @@ func (s *summary) numericNamed(name string) *numericField {
 // Unsatisfiable reports whether the rule's interval constraints on a field
 // exclude every value, so the rule can never match.
 func (r *Rule) Unsatisfiable(field string) bool {
-	set, constrained := fullSet, false
-	for i := range r.Fields {
-		if f := &r.Fields[i]; f.Name() == field && f.interval() {
-			set, constrained = set.intersect(setOf(f.Op, f.Value)), true
+	var excluded [8]uint32 // the != values; more of them spill to the heap
+	return unsatisfiable(r.Fields, field, excluded[:0])
+}
+
+// unsatisfiable is Unsatisfiable without a valueSet: the ordering and =
+// constraints bound one range, the != values punch holes in it, and the
+// rule never matches when the range is empty or all holes.
+func unsatisfiable(fields []Field, field string, excluded []uint32) bool {
+	lo, hi := uint64(0), uint64(math.MaxUint32)
+	for i := range fields {
+		f := &fields[i]
+		if f.Name() != field || !f.interval() {
+			continue
+		}
+		x := uint64(f.Value)
+		switch f.Op {
+		case OpEqual:
+			lo, hi = max(lo, x), min(hi, x)
+		case OpNotEqual:
+			excluded = append(excluded, f.Value)
+		case OpLess:
+			if x == 0 {
+				return true
+			}
+			hi = min(hi, x-1)
+		case OpLessEq:
+			hi = min(hi, x)
+		case OpGreater:
+			if x == math.MaxUint32 {
+				return true
+			}
+			lo = max(lo, x+1)
+		case OpGreaterEq:
+			lo = max(lo, x)
 		}
 	}
-	return constrained && len(set) == 0
+	if lo > hi {
+		return true
+	}
+	slices.Sort(excluded)
+	holes := uint64(0)
+	for i, x := range excluded {
+		if (i == 0 || x != excluded[i-1]) && uint64(x) >= lo && uint64(x) <= hi {
+			holes++
+		}
+	}
+	return holes == hi-lo+1
 }
 
 // subsetOf reports whether every value of s is in t (both sorted).

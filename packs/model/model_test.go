@@ -1,6 +1,7 @@
 package model
 
 import (
+	"math"
 	"strings"
 	"testing"
 )
@@ -178,6 +179,33 @@ func FuzzSplitField(f *testing.F) {
 		n2, o2, v2, ok2 := splitPair(pair, operatorSearch)
 		if n1 != n2 || o1 != o2 || v1 != v2 || ok1 != ok2 {
 			t.Fatalf("%q: one scan %q %v %q %v, auditctl's search %q %v %q %v", pair, n1, o1, v1, ok1, n2, o2, v2, ok2)
+		}
+	})
+}
+
+// FuzzUnsatisfiable holds the range-and-holes reading of a field's
+// constraints to the interval sets Covers compares: a rule never matches
+// exactly when the sets leave no value.
+func FuzzUnsatisfiable(f *testing.F) {
+	f.Add([]byte{0, 5, 5, 1, 5, 5})
+	f.Add([]byte{4, 0, 0, 2, 0, 2, 1, 0, 0, 1, 0, 1})
+	f.Add([]byte{2, 0, 0, 3, 255, 255})
+	ops := []Op{OpEqual, OpNotEqual, OpLess, OpLessEq, OpGreater, OpGreaterEq}
+	f.Fuzz(func(t *testing.T, spec []byte) {
+		var fields []Field
+		set := fullSet
+		for i := 0; i+2 < len(spec) && len(fields) < 12; i += 3 {
+			// Values near 0 and near the top, where the edges are.
+			v := uint32(spec[i+1])<<8 | uint32(spec[i+2])
+			if spec[i+1] >= 128 {
+				v = math.MaxUint32 - (v & 0x7fff)
+			}
+			op := ops[int(spec[i])%len(ops)]
+			fields = append(fields, Field{Def: fieldsByName["uid"], Op: op, Kind: KindNumeric, Value: v, Resolved: true})
+			set = set.intersect(setOf(op, v))
+		}
+		if got, want := unsatisfiable(fields, "uid", nil), len(set) == 0; got != want {
+			t.Fatalf("%v: unsatisfiable %v, interval sets say %v (%v)", fields, got, want, set)
 		}
 	})
 }
