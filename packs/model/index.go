@@ -19,8 +19,9 @@ type Index struct {
 	rules []*Rule          // in eval order
 	seen  []int32          // scratch: the generation in which each rule was last tried
 	gen   int32
-	// For overlaps: rules by ABI and syscall they see, and the rules that
-	// see every syscall or are on lists without syscalls.
+	// For overlaps, filed on the first MayOverlap: rules by ABI and
+	// syscall they see, and the rules that see every syscall or are on
+	// lists without syscalls.
 	bySys [numABIs]map[int][]int
 	wide  []int
 }
@@ -54,20 +55,8 @@ func seesSyscalls(r *Rule) bool {
 
 // NewIndex files rules given in evaluation order.
 func NewIndex(rules []*Rule) *Index {
-	ix := &Index{slots: make(map[slot][]int, len(rules)), dirs: map[string][]int{}, rules: rules, seen: make([]int32, len(rules)),
-		bySys: [numABIs]map[int][]int{{}, {}}}
+	ix := &Index{slots: map[slot][]int{}, dirs: map[string][]int{}, rules: rules, seen: make([]int32, len(rules))}
 	for i, r := range rules {
-		if r.AllSyscalls || !usesSyscalls(r.List) {
-			ix.wide = append(ix.wide, i)
-		} else {
-			for abi := range r.ABIs {
-				if r.ABIs[abi] {
-					for _, n := range r.WireMask.Numbers() {
-						ix.bySys[abi][n] = append(ix.bySys[abi][n], i)
-					}
-				}
-			}
-		}
 		pin, pinned := anchor(r)
 		if dir, ok := dirOf(r); !pinned && ok {
 			d := strings.TrimRight(dir, "/")
@@ -79,9 +68,11 @@ func NewIndex(rules []*Rule) *Index {
 			ix.slots[k] = append(ix.slots[k], i)
 			continue
 		}
+		var buf [16]int // most rules name a few syscalls
+		numbers := r.WireMask.appendNumbers(buf[:0])
 		for abi := range r.ABIs {
 			if r.ABIs[abi] {
-				for _, n := range r.WireMask.Numbers() {
+				for _, n := range numbers {
 					k := slot{pin, int16(abi), int16(n)}
 					ix.slots[k] = append(ix.slots[k], i)
 				}
@@ -167,10 +158,30 @@ func (ix *Index) EarliestCover(j int) int {
 	return best
 }
 
+func (ix *Index) fileBySyscall() {
+	ix.bySys = [numABIs]map[int][]int{{}, {}}
+	for i, r := range ix.rules {
+		if r.AllSyscalls || !usesSyscalls(r.List) {
+			ix.wide = append(ix.wide, i)
+			continue
+		}
+		for abi := range r.ABIs {
+			if r.ABIs[abi] {
+				for _, n := range r.WireMask.Numbers() {
+					ix.bySys[abi][n] = append(ix.bySys[abi][n], i)
+				}
+			}
+		}
+	}
+}
+
 // MayOverlap lists, in evaluation order, the rules that may match some of
 // r's events: those that see one of its syscalls, and those that see every
 // syscall or none.
 func (ix *Index) MayOverlap(r *Rule) []int {
+	if ix.bySys[0] == nil {
+		ix.fileBySyscall()
+	}
 	if !usesSyscalls(r.List) || r.AllSyscalls {
 		return ix.wide
 	}

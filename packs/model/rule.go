@@ -70,8 +70,9 @@ func (m *Mask) Set(n int) { m[n/32] |= 1 << (n % 32) }
 func (m *Mask) Has(n int) bool { return m[n/32]&(1<<(n%32)) != 0 }
 
 // Numbers are the syscall numbers in the mask, in order.
-func (m *Mask) Numbers() []int {
-	var out []int
+func (m *Mask) Numbers() []int { return m.appendNumbers(nil) }
+
+func (m *Mask) appendNumbers(out []int) []int {
 	for i, word := range m {
 		for ; word != 0; word &= word - 1 {
 			out = append(out, i*32+bits.TrailingZeros32(word))

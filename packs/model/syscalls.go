@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/elastic/go-libaudit/v2/auparse"
 )
@@ -35,14 +36,21 @@ type Target struct {
 	// rules name the same syscalls, and a mask is 256 bytes.
 	masks   map[Mask]*Mask
 	masksMu sync.Mutex
+	// lastMask is the mask interned last: rules in a row mostly name the
+	// same syscalls, and comparing with it needs no lock.
+	lastMask atomic.Pointer[Mask]
 }
 
 // intern returns the shared copy of m; masks are never changed after
 // Normalize, so rules may share them.
 func (t *Target) intern(m Mask) *Mask {
+	if last := t.lastMask.Load(); last != nil && *last == m {
+		return last
+	}
 	t.masksMu.Lock()
 	defer t.masksMu.Unlock()
 	if shared, ok := t.masks[m]; ok {
+		t.lastMask.Store(shared)
 		return shared
 	}
 	if t.masks == nil {
@@ -51,6 +59,7 @@ func (t *Target) intern(m Mask) *Mask {
 	shared := new(Mask) // only on a miss: taking &m would move every caller's mask to the heap
 	*shared = m
 	t.masks[m] = shared
+	t.lastMask.Store(shared)
 	return shared
 }
 
