@@ -61,8 +61,9 @@ func (c *Compiled) Rules(t *model.Target) []*model.Rule {
 	// the cores.
 	normalized := make([]*model.Rule, len(c.Items))
 	parallel.Chunks(len(c.Items), func(lo, hi int) {
+		arena := model.Arena{Lines: hi - lo}
 		for i := lo; i < hi; i++ {
-			normalized[i] = model.Normalize(c.Items[i], t)
+			normalized[i] = arena.Normalize(c.Items[i], t)
 		}
 	})
 	rules := make([]*model.Rule, 0, len(normalized))

@@ -2,8 +2,10 @@ package compile
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/auditpack/auditpack/internal/golden"
 	"github.com/auditpack/auditpack/packs"
+	"github.com/auditpack/auditpack/packs/model"
 	"github.com/auditpack/auditpack/profiles"
 )
 
@@ -178,5 +181,34 @@ func TestMergeRefusesSameFileNameTwice(t *testing.T) {
 	err = Build(sel).Renderable()
 	if err == nil || !strings.Contains(err.Error(), "file name 30-x.rules is also used by") {
 		t.Fatalf("got %v, want a file name conflict", err)
+	}
+}
+
+// The rules of a large set, normalized on every core into shared blocks,
+// are the rules each line normalizes to alone.
+func TestRulesAsNormalizedAlone(t *testing.T) {
+	var b strings.Builder
+	for i := range 3 * 2048 {
+		fmt.Fprintf(&b, "-a always,exit -F arch=b%d -S openat,open%s -F auid>=%d -F auid!=unset -k k%d\n", 32<<(i%2), strings.Repeat(",creat", i%3), i, i)
+		fmt.Fprintf(&b, "-w /etc/f%d -p wa -k w%d\n", i, i)
+	}
+	path := filepath.Join(t.TempDir(), "big.rules")
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sel, err := profiles.Select(profiles.Request{Paths: []string{path}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := Build(sel)
+	target := c.Targets[0]
+	rules := c.Rules(target)
+	if len(rules) != 2*3*2048 {
+		t.Fatalf("%d rules", len(rules))
+	}
+	for i, it := range c.Items {
+		if got, want := c.RuleAt(i, target), model.Normalize(it, target); !reflect.DeepEqual(got, want) {
+			t.Fatalf("line %d: normalized with the set\n%+v\nalone\n%+v", it.Origin.Line, got, want)
+		}
 	}
 }

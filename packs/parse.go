@@ -224,8 +224,9 @@ func (p *parser) readStatements() {
 	sts := p.statements
 	parallel.Chunks(len(sts), func(lo, hi int) {
 		var buf [24]string
+		arena := model.Arena{Lines: hi - lo}
 		for i := lo; i < hi; i++ {
-			sts[i].read, sts[i].refusal = model.Read(words(sts[i].body, buf[:0]))
+			sts[i].read, sts[i].refusal = arena.Read(words(sts[i].body, buf[:0]))
 		}
 	})
 	origin := p.origin

@@ -423,3 +423,39 @@ func TestParseLargeFileAsLineByLine(t *testing.T) {
 		t.Errorf("errors differ from reading line by line: %d vs %d", len(gotErrs), len(errs))
 	}
 }
+
+// Specs read into one arena are those read one by one: a spec's fields,
+// syscalls and keys never run into its neighbours' in the shared blocks.
+func TestArenaReadsAsReadAlone(t *testing.T) {
+	files := corpus.RuleFiles(t, "*/*.rules", "../testdata/*/*.rules", "../lint/testdata/*.rules")
+	arena := model.Arena{Lines: 64}
+	read := 0
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for n, l := range strings.Split(string(data), "\n") {
+			body := strings.TrimLeft(l, " ")
+			if body == "" || body[0] == '#' {
+				continue
+			}
+			shared, sharedRef := arena.Read(words(body, nil))
+			alone, aloneRef := model.Read(words(body, nil))
+			if !reflect.DeepEqual(shared, alone) || !reflect.DeepEqual(sharedRef, aloneRef) {
+				t.Errorf("%s:%d: in an arena %+v %v, alone %+v %v", file, n+1, shared.Rule, sharedRef, alone.Rule, aloneRef)
+			}
+			if shared.Rule != nil {
+				// Whatever a caller appends goes to a spec's own slots or
+				// to new memory, never into the next spec's.
+				shared.Rule.Fields = append(shared.Rule.Fields, model.Field{Text: "appended"})
+				shared.Rule.Syscalls = append(shared.Rule.Syscalls, "appended")
+				shared.Rule.Keys = append(shared.Rule.Keys, "appended")
+			}
+			read++
+		}
+	}
+	if read < corpus.AtLeast(t, 1000, 100) {
+		t.Fatalf("only %d lines read", read)
+	}
+}

@@ -261,7 +261,77 @@ type reader struct {
 // and libaudit's field parsing): a refusal says why auditctl rejects the
 // line. Checks that need the kernel (duplicates, paths that must exist,
 // values the kernel rejects) are KernelProblems'.
-func Read(words []string) (Statement, *Refusal) {
+func Read(words []string) (Statement, *Refusal) { return new(Arena).Read(words) }
+
+// Arena holds the specs a run of Read calls makes, or the rules a run of
+// Normalize calls makes, in blocks: a file of many rules costs a few
+// allocations per block instead of several per line. The specs or rules
+// share its blocks, which live as long as any of them. An Arena is for one
+// goroutine.
+type Arena struct {
+	// Lines is how many more lines the arena expects to read; blocks are
+	// sized by it (0: each spec gets allocations of its own size).
+	Lines  int
+	specs  []Spec
+	fields []Field
+	words  []string
+	rules  []Rule
+}
+
+// maxBlock is the most specs a block holds; fields and words blocks hold
+// a few per spec.
+const maxBlock = 1024
+
+func (a *Arena) spec(s Spec) *Spec {
+	if len(a.specs) == 0 {
+		a.specs = make([]Spec, max(1, min(a.Lines, maxBlock)))
+	}
+	a.Lines = max(0, a.Lines-1)
+	p := &a.specs[0]
+	*p = s
+	a.specs = a.specs[1:]
+	return p
+}
+
+func (a *Arena) rule(r Rule) *Rule {
+	if len(a.rules) == 0 {
+		a.rules = make([]Rule, max(1, min(a.Lines, maxBlock)))
+	}
+	a.Lines = max(0, a.Lines-1)
+	p := &a.rules[0]
+	*p = r
+	a.rules = a.rules[1:]
+	return p
+}
+
+// fieldSlots are n empty fields to append to (nil for none).
+func (a *Arena) fieldSlots(n int) []Field {
+	if n == 0 {
+		return nil
+	}
+	if n > len(a.fields) {
+		a.fields = make([]Field, max(n, min(4*a.Lines, 4*maxBlock)))
+	}
+	f := a.fields[:0:n]
+	a.fields = a.fields[n:]
+	return f
+}
+
+// wordSlots are n empty words to append to (nil for none).
+func (a *Arena) wordSlots(n int) []string {
+	if n == 0 {
+		return nil
+	}
+	if n > len(a.words) {
+		a.words = make([]string, max(n, min(3*a.Lines, 3*maxBlock)))
+	}
+	w := a.words[:0:n]
+	a.words = a.words[n:]
+	return w
+}
+
+// Read is Read with the spec's memory taken from the arena.
+func (a *Arena) Read(words []string) (Statement, *Refusal) {
 	if len(words) > 0 && strings.HasPrefix(words[0], "#") {
 		return Statement{}, refuse(CheckInlineComment, "comment after a rule")
 	}
@@ -274,13 +344,24 @@ func Read(words []string) (Statement, *Refusal) {
 		return Statement{}, refuse(CheckParseError, "%q is not an option: every line starts with one (-a, -w, -D, ...)", words[0])
 	}
 	r := &reader{firstSyscallAt: -1, spec: Spec{FieldsBeforeSyscalls: -1}}
-	fields := 0
+	// Room in the arena for what the line names; more than counted (a
+	// -F key=) is appended elsewhere.
+	fields, syscalls, keys := 0, 0, 0
 	for _, o := range opts {
-		if o.name == "-F" || o.name == "-C" || o.name == "-p" {
+		switch o.name {
+		case "-F", "-C", "-p":
 			fields++
+		case "-S":
+			syscalls += 1 + strings.Count(o.arg, ",")
+		case "-k":
+			keys++
+		}
+		if o.name == "-F" && len(o.arg) > 3 && strings.EqualFold(o.arg[:3], "key") {
+			keys++
 		}
 	}
-	r.spec.Fields = make([]Field, 0, fields)
+	r.spec.Fields = a.fieldSlots(fields)
+	r.spec.Syscalls, r.keys = a.wordSlots(syscalls), a.wordSlots(keys)
 	for i, o := range opts {
 		if o.bad != "" {
 			return Statement{}, refuse(CheckParseError, "%s", o.bad)
@@ -342,7 +423,7 @@ func Read(words []string) (Statement, *Refusal) {
 			}
 		}
 		spec.List = r.list
-		return Statement{Rule: &spec, Note: r.misread}, nil
+		return Statement{Rule: a.spec(spec), Note: r.misread}, nil
 	case r.syscallAdded:
 		return Statement{}, refuse(CheckParseError, "-S without a list: add -a always,exit before it")
 	case len(r.directives) == 1:

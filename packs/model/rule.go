@@ -170,12 +170,15 @@ func (spec *Spec) fieldsFor(t *Target) []Field {
 
 // Normalize builds the model of a rule line for a target machine. It
 // returns nil for control lines.
-func Normalize(it *Line, t *Target) *Rule {
+func Normalize(it *Line, t *Target) *Rule { return new(Arena).Normalize(it, t) }
+
+// Normalize is Normalize with the rule's memory taken from the arena.
+func (a *Arena) Normalize(it *Line, t *Target) *Rule {
 	spec := it.Rule
 	if spec == nil {
 		return nil
 	}
-	r := &Rule{Item: it, List: spec.List, Action: spec.Action, Prepend: spec.Prepend, Keys: spec.Keys, target: t}
+	r := a.rule(Rule{Item: it, List: spec.List, Action: spec.Action, Prepend: spec.Prepend, Keys: spec.Keys, target: t})
 	if spec.Watch != "" {
 		r.Watch = true
 		r.Fields = []Field{
