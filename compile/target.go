@@ -41,11 +41,11 @@ func fitItem(it *packs.Item, t *model.Target) (*packs.Item, bool) {
 		return it, true
 	}
 	r := model.Normalize(it, t)
-	if r == nil || len(r.Unknown) == 0 {
+	if r == nil || len(r.Unknown()) == 0 {
 		return it, true
 	}
 	var lacking []string
-	for _, u := range r.Unknown {
+	for _, u := range r.Unknown() {
 		if home.HasSyscall(u.ABI, u.Name) {
 			lacking = append(lacking, u.Name)
 		}

@@ -13,7 +13,7 @@ import (
 // Checks of arches and syscalls.
 
 func namedSyscalls(r *model.Rule) bool {
-	return len(r.Syscalls) > 0 && !r.AllSyscalls
+	return len(r.Syscalls()) > 0 && !r.AllSyscalls
 }
 
 var _ = register(&Check{
@@ -33,7 +33,7 @@ Good:
 	Run: func(p *Pass) {
 		for _, r := range p.Rules {
 			if r.List == model.ListExit && namedSyscalls(r) && !r.HasArch {
-				p.Reportf(&r.Item.Origin, nil, "-S %s without -F arch=: the numbers of the native table match a different syscall in the other ABI; write one rule per arch (-F arch=b64, -F arch=b32)", strings.Join(r.Syscalls, ","))
+				p.Reportf(&r.Item.Origin, nil, "-S %s without -F arch=: the numbers of the native table match a different syscall in the other ABI; write one rule per arch (-F arch=b64, -F arch=b32)", strings.Join(r.Syscalls(), ","))
 			}
 		}
 	},
@@ -74,7 +74,7 @@ Good:
 	Run: func(p *Pass) {
 		for _, t := range p.Targets {
 			for _, r := range p.RulesFor(t) {
-				for _, u := range r.Unknown {
+				for _, u := range r.Unknown() {
 					since := ""
 					if v, ok := model.SinceKernel[u.Name]; ok {
 						since = fmt.Sprintf(" (it needs Linux %s)", v)
@@ -137,7 +137,7 @@ func coverageGaps(p *Pass, hash func(*model.Rule) uint64) {
 			continue
 		}
 		var missing []string
-		for _, s := range r.Syscalls {
+		for _, s := range r.Syscalls() {
 			if t.HasSyscall(abi, s) && t.HasSyscall(other, s) && !twinHas(r, p.Rules, twins[other].members(hashes[i]), t, other, s) {
 				missing = append(missing, s)
 			}
@@ -256,7 +256,7 @@ Good:
 			if a, ok := singleABI(r); ok {
 				abi = a
 			}
-			for _, name := range r.Syscalls {
+			for _, name := range r.Syscalls() {
 				if name == "" || (name[0] < '0' || name[0] > '9') && name[0] != '-' && name[0] != '+' {
 					continue // a name: Atoi would fail, and build an error to say so
 				}

@@ -91,7 +91,7 @@ Good: the syscall in a pack only hosts with a newer audit userspace select, or a
 				version = "auditctl version " + v
 			}
 			for _, r := range p.RulesFor(t) {
-				if len(r.Syscalls) == 0 || len(r.Unknown) > 0 || r.List == model.ListIOUring {
+				if len(r.Syscalls()) == 0 || len(r.Unknown()) > 0 || r.List == model.ListIOUring {
 					continue // io_uring rules name operations, not syscalls
 				}
 				// auditctl looks names up in the table of the rule's arch,
@@ -110,7 +110,7 @@ Good: the syscall in a pack only hosts with a newer audit userspace select, or a
 					return
 				}
 				var missing []string
-				for _, name := range r.Syscalls {
+				for _, name := range r.Syscalls() {
 					if _, err := strconv.Atoi(name); err == nil {
 						continue // auditctl takes numbers without its table
 					}

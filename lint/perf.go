@@ -62,7 +62,7 @@ func noisyRules(p *Pass) []*model.Rule {
 			continue
 		}
 		hot := false
-		for _, s := range r.Syscalls {
+		for _, s := range r.Syscalls() {
 			hot = hot || noisy[s]
 		}
 		if hot && !selective(r) {
@@ -89,7 +89,7 @@ Good:
 	Run: func(p *Pass) {
 		for _, r := range noisyRules(p) {
 			var hot []string
-			for _, s := range r.Syscalls {
+			for _, s := range r.Syscalls() {
 				if noisy[s] {
 					hot = append(hot, s)
 				}

@@ -93,7 +93,7 @@ func (rs *RuleSet) modelProblems() map[string][]refused {
 		byCheck[pe.Check] = append(byCheck[pe.Check], refused{&pe.Origin, pe.Message})
 	}
 	for _, r := range rs.Rules {
-		for _, pr := range r.Problems {
+		for _, pr := range r.Problems() {
 			byCheck[pr.Check] = append(byCheck[pr.Check], refused{&r.Item.Origin, pr.Message})
 		}
 		if rs.host != nil {
@@ -205,8 +205,12 @@ func Run(c *compile.Compiled, opts Options) (res *Result, err error) {
 			return nil, err
 		}
 	}
+	// From here on only the files are needed (rs and c are not used
+	// again): the rules, which take more memory than the findings, are the
+	// collector's before the findings become the report's.
+	files := rs.Ordered.Files
 	ignore, _ := Lookup(ignoreCheck)
-	kept := suppress(rs.Ordered.Files, found.list(), ignore, severityOf(ignore))
+	kept := suppress(files, found.list(), ignore, severityOf(ignore))
 	if opts.Refusal {
 		// A suppression of a check that did not run silences nothing here.
 		kept = slices.DeleteFunc(kept, func(f *finding) bool { return f.severity < Error })
@@ -217,7 +221,7 @@ func Run(c *compile.Compiled, opts Options) (res *Result, err error) {
 	})
 	diags := diagnostics(kept)
 	if opts.Context {
-		addContext(rs.Ordered.Files, diags)
+		addContext(files, diags)
 	}
 	res.Diagnostics = diags
 	return res, nil

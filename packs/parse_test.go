@@ -340,7 +340,7 @@ func TestDecodeInvertsEncode(t *testing.T) {
 			}
 			r := model.Normalize(&it, x86)
 			wire, err := r.Encode(host.Local{})
-			if err != nil || len(r.Problems) > 0 {
+			if err != nil || len(r.Problems()) > 0 {
 				continue // rules the kernel refuses, names this host cannot resolve
 			}
 			spec, err := model.Decode(wire, x86)

@@ -50,7 +50,7 @@ func pinKey(f Field) (pin, bool) {
 
 // seesSyscalls reports whether a rule is filed by syscall.
 func seesSyscalls(r *Rule) bool {
-	return (r.List == ListExit || r.List == ListIOUring) && !r.AllSyscalls && len(r.Syscalls) > 0
+	return (r.List == ListExit || r.List == ListIOUring) && !r.AllSyscalls && len(r.Syscalls()) > 0
 }
 
 // NewIndex files rules given in evaluation order.

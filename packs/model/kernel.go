@@ -23,8 +23,11 @@ func kernelRefusal(check, format string, args ...any) Refusal {
 	return Refusal{Check: check, Message: fmt.Sprintf(format, args...)}
 }
 
-// kernelProblems fills r.Problems with what the kernel refuses in the
-// rule wherever it is loaded.
+// refuse adds to what the kernel refuses in the rule.
+func (r *Rule) refuse(why Refusal) { r.flawed().problems = append(r.flawed().problems, why) }
+
+// kernelProblems finds what the kernel refuses in the rule wherever it is
+// loaded (Problems).
 func (r *Rule) kernelProblems() {
 	type seen struct {
 		group string
@@ -40,33 +43,33 @@ func (r *Rule) kernelProblems() {
 		text := func() string { return f.Name() + f.Op.String() + f.Text }
 		switch {
 		case r.List == ListIOUring && f.Def.Number == fieldPerm:
-			r.Problems = append(r.Problems, kernelRefusal(CheckNotForList, "-F %s on the io_uring list: io_uring operations have no permission class; use the operations (-S) instead", text()))
+			r.refuse(kernelRefusal(CheckNotForList, "-F %s on the io_uring list: io_uring operations have no permission class; use the operations (-S) instead", text()))
 		case r.List == ListFilesystem && f.Def.Number != 26 && f.Def.Number != FieldKey:
-			r.Problems = append(r.Problems, kernelRefusal(CheckNotForList, "-F %s on the filesystem list: the kernel takes only fstype there", text()))
+			r.refuse(kernelRefusal(CheckNotForList, "-F %s on the filesystem list: the kernel takes only fstype there", text()))
 		case op.isBit() && !f.Def.BitOps:
-			r.Problems = append(r.Problems, kernelRefusal(CheckBadOperator, "-F %s: %s is a bit test, which the kernel allows only on a0-a3, pers and devminor", text(), f.Op))
+			r.refuse(kernelRefusal(CheckBadOperator, "-F %s: %s is a bit test, which the kernel allows only on a0-a3, pers and devminor", text(), f.Op))
 		case f.Def.Number == fieldAuid && f.Resolved && f.Value == 1<<32-1 && !op.isEq():
-			r.Problems = append(r.Problems, kernelRefusal(CheckBadOperator, "-F %s: auid unset (-1) means \"no login UID\" to the kernel, which it tests only with = or !=", text()))
+			r.refuse(kernelRefusal(CheckBadOperator, "-F %s: auid unset (-1) means \"no login UID\" to the kernel, which it tests only with = or !=", text()))
 		case f.Def.IDField && f.Def.Number != fieldAuid && f.Resolved && f.Value == 1<<32-1:
-			r.Problems = append(r.Problems, kernelRefusal(CheckBadValue, "-F %s: 4294967295 (-1, unset) is no valid ID for %s; only auid has an unset value", text(), f.Name()))
+			r.refuse(kernelRefusal(CheckBadValue, "-F %s: 4294967295 (-1, unset) is no valid ID for %s; only auid has an unset value", text(), f.Name()))
 		case f.Def.KernelEqOnly && op != OpEqual:
-			r.Problems = append(r.Problems, kernelRefusal(CheckBadOperator, "-F %s: the kernel takes %s only with =", text(), f.Name()))
+			r.refuse(kernelRefusal(CheckBadOperator, "-F %s: the kernel takes %s only with =", text(), f.Name()))
 		case f.Def.Number == FieldCompare && f.Resolved && f.Value > maxCompare:
-			r.Problems = append(r.Problems, kernelRefusal(CheckBadValue, "-F %s: no such field comparison; use -C", text()))
+			r.refuse(kernelRefusal(CheckBadValue, "-F %s: no such field comparison; use -C", text()))
 		case (f.Def.Number == fieldPath || f.Def.Number == fieldDir || f.Def.Number == fieldExe) && !strings.HasPrefix(f.Text, "/"):
-			r.Problems = append(r.Problems, kernelRefusal(CheckPath, "-F %s: the path must start with '/' (the kernel refuses a relative path); write the absolute path", text()))
+			r.refuse(kernelRefusal(CheckPath, "-F %s: the path must start with '/' (the kernel refuses a relative path); write the absolute path", text()))
 		case f.Def.Number == fieldPath && strings.HasSuffix(f.Text, "/") && !(r.Watch && f.Text == "/"):
 			trimmed := strings.TrimRight(f.Text, "/")
-			r.Problems = append(r.Problems, kernelRefusal(CheckTrailingSlash, "-F %s: the kernel refuses a trailing \"/\"; write -F dir=%s for everything below the directory, or -F path=%s for the directory itself", text(), trimmed, trimmed))
+			r.refuse(kernelRefusal(CheckTrailingSlash, "-F %s: the kernel refuses a trailing \"/\"; write -F dir=%s for everything below the directory, or -F path=%s for the directory itself", text(), trimmed, trimmed))
 		case f.Def.Number == fieldExe && strings.HasSuffix(f.Text, "/"):
-			r.Problems = append(r.Problems, kernelRefusal(CheckTrailingSlash, "-F %s: exe names a program; the kernel refuses a trailing \"/\"", text()))
+			r.refuse(kernelRefusal(CheckTrailingSlash, "-F %s: exe names a program; the kernel refuses a trailing \"/\"", text()))
 		case (f.Def.Number == fieldPath || f.Def.Number == fieldDir || f.Def.Number == fieldExe) && longestComponent(f.Text) > NameMax:
-			r.Problems = append(r.Problems, kernelRefusal(CheckBadValue, "-F %s: a path component longer than %d bytes: the kernel refuses the rule (File name too long)", text()[:min(len(text()), 60)]+"...", NameMax))
+			r.refuse(kernelRefusal(CheckBadValue, "-F %s: a path component longer than %d bytes: the kernel refuses the rule (File name too long)", text()[:min(len(text()), 60)]+"...", NameMax))
 		case f.Def.KernelEq && !op.isEq():
-			r.Problems = append(r.Problems, kernelRefusal(CheckBadOperator, "-F %s: the kernel compares %s only with = or !=", text(), f.Name()))
+			r.refuse(kernelRefusal(CheckBadOperator, "-F %s: the kernel compares %s only with = or !=", text(), f.Name()))
 		}
 		if f.Def.Number == FieldKey && len(r.Keys) > 0 {
-			r.Problems = append(r.Problems, kernelRefusal(CheckSingleton, "-F %s and -k: the kernel takes one key field per rule; write the keys with -k or -F key= only", text()))
+			r.refuse(kernelRefusal(CheckSingleton, "-F %s and -k: the kernel takes one key field per rule; write the keys with -k or -F key= only", text()))
 		}
 		if f.Def.Singleton && f.Def.Number != FieldKey {
 			group := f.Name()
@@ -75,7 +78,7 @@ func (r *Rule) kernelProblems() {
 			}
 			for _, s := range singletons {
 				if s.group == group {
-					r.Problems = append(r.Problems, kernelRefusal(CheckSingleton, "%s and -F %s in one rule: the kernel keeps one per rule (one of path, dir, inode; one exe) and refuses the rule; write one rule each", describeField(r, s.field), text()))
+					r.refuse(kernelRefusal(CheckSingleton, "%s and -F %s in one rule: the kernel keeps one per rule (one of path, dir, inode; one exe) and refuses the rule; write one rule each", describeField(r, s.field), text()))
 				}
 			}
 			singletons = append(singletons, seen{group, f})

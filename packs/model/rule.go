@@ -138,12 +138,42 @@ type Rule struct {
 	// compares rules).
 	target      *Target
 	sum         *summary
-	HasArch     bool // an arch field is present
-	AllSyscalls bool // -S all, or no -S on an exit rule
-	Syscalls    []string
-	Unknown     []UnknownSyscall
-	Problems    []Refusal // what the kernel refuses in the rule, whatever the host
-	idHash      uint64    // see IdentityHash
+	HasArch     bool   // an arch field is present
+	AllSyscalls bool   // -S all, or no -S on an exit rule
+	flaws       *flaws // nil for the most rules, which have none
+	idHash      uint64 // see IdentityHash
+}
+
+// flaws are what is wrong with a rule, apart from it: few rules have any.
+type flaws struct {
+	unknown  []UnknownSyscall
+	problems []Refusal
+}
+
+// Syscalls are the -S names and numbers as written ("all" included).
+func (r *Rule) Syscalls() []string { return r.Item.Rule.Syscalls }
+
+// Unknown are the syscall names the target's table lacks.
+func (r *Rule) Unknown() []UnknownSyscall {
+	if r.flaws == nil {
+		return nil
+	}
+	return r.flaws.unknown
+}
+
+// Problems are what the kernel refuses in the rule, whatever the host.
+func (r *Rule) Problems() []Refusal {
+	if r.flaws == nil {
+		return nil
+	}
+	return r.flaws.problems
+}
+
+func (r *Rule) flawed() *flaws {
+	if r.flaws == nil {
+		r.flaws = &flaws{}
+	}
+	return r.flaws
 }
 
 // fieldsFor are the spec's fields with their arch values resolved for t.
@@ -236,7 +266,6 @@ func (r *Rule) normalizeSyscalls(spec *Spec, t *Target) {
 			r.ABIs[i] = r.ABIs[i] && match[i]
 		}
 	}
-	r.Syscalls = spec.Syscalls
 	// auditctl resolves every name with the table it chose, even next to
 	// "all"; a foreign arch's rule is resolved with that machine's table.
 	table, abi := t, tableABI
@@ -253,7 +282,7 @@ func (r *Rule) normalizeSyscalls(spec *Spec, t *Target) {
 			n, ok = uringOp(s)
 		}
 		if !ok {
-			r.Unknown = append(r.Unknown, UnknownSyscall{ABI: abi, Name: s})
+			r.flawed().unknown = append(r.flawed().unknown, UnknownSyscall{ABI: abi, Name: s})
 			continue
 		}
 		m.Set(n)

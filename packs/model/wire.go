@@ -31,8 +31,8 @@ const (
 // there, user and group names resolve there. The prepend flag is left to
 // the caller, which sets it only when adding.
 func (r *Rule) Encode(host Host) ([]byte, error) {
-	if len(r.Unknown) > 0 {
-		return nil, fmt.Errorf("syscall %q does not exist in the %s table", r.Unknown[0].Name, r.Unknown[0].ABI)
+	if len(r.Unknown()) > 0 {
+		return nil, fmt.Errorf("syscall %q does not exist in the %s table", r.Unknown()[0].Name, r.Unknown()[0].ABI)
 	}
 	w := make([]byte, WireHeaderLen, WireHeaderLen+64)
 	put := func(off int, v uint32) { binary.NativeEndian.PutUint32(w[off:], v) }
