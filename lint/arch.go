@@ -127,6 +127,8 @@ func coverageGaps(p *Pass, hash func(*model.Rule) uint64) {
 	}
 	t := p.Targets[0]
 	messages := map[string]string{} // one per ABI and syscall list
+	var missingBuf [8]string
+	var key []byte
 	for i, r := range p.Rules {
 		abi, ok := singleABI(r)
 		if !ok || !namedSyscalls(r) {
@@ -136,7 +138,7 @@ func coverageGaps(p *Pass, hash func(*model.Rule) uint64) {
 		if !wanted[other] {
 			continue
 		}
-		var missing []string
+		missing := missingBuf[:0]
 		for _, s := range r.Syscalls() {
 			if t.HasSyscall(abi, s) && t.HasSyscall(other, s) && !twinHas(r, p.Rules, twins[other].members(hashes[i]), t, other, s) {
 				missing = append(missing, s)
@@ -145,12 +147,15 @@ func coverageGaps(p *Pass, hash func(*model.Rule) uint64) {
 		if len(missing) == 0 {
 			continue
 		}
-		key := other.String() + " " + strings.Join(missing, ",")
-		msg, ok := messages[key]
+		key = append(key[:0], other.String()...)
+		for _, s := range missing {
+			key = append(append(key, ' '), s...)
+		}
+		msg, ok := messages[string(key)]
 		if !ok {
 			msg = fmt.Sprintf("no %s rule with the same fields covers %s: %s processes escape this %s rule; add its -F arch=%s twin",
 				other, strings.Join(missing, ","), other, abi, other)
-			messages[key] = msg
+			messages[string(key)] = msg
 		}
 		p.Report(&r.Item.Origin, nil, msg)
 	}

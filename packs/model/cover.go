@@ -16,13 +16,13 @@ var fullSet = valueSet{{0, math.MaxUint32}}
 
 // setOf is the values that satisfy "field op v" as the kernel compares
 // them (audit_comparator on u32).
-func setOf(op Op, v uint32) valueSet {
+func setOf(op Op, v uint32, buf *[2]span) valueSet {
 	x := uint64(v)
+	s := buf[:0]
 	switch op {
 	case OpEqual:
-		return valueSet{{x, x}}
+		return append(s, span{x, x})
 	case OpNotEqual:
-		var s valueSet
 		if x > 0 {
 			s = append(s, span{0, x - 1})
 		}
@@ -32,24 +32,27 @@ func setOf(op Op, v uint32) valueSet {
 		return s
 	case OpLess:
 		if x == 0 {
-			return nil
+			return s
 		}
-		return valueSet{{0, x - 1}}
+		return append(s, span{0, x - 1})
 	case OpLessEq:
-		return valueSet{{0, x}}
+		return append(s, span{0, x})
 	case OpGreater:
 		if x == math.MaxUint32 {
-			return nil
+			return s
 		}
-		return valueSet{{x + 1, math.MaxUint32}}
+		return append(s, span{x + 1, math.MaxUint32})
 	case OpGreaterEq:
-		return valueSet{{x, math.MaxUint32}}
+		return append(s, span{x, math.MaxUint32})
 	}
 	return fullSet // bit tests are not intervals; callers treat them apart
 }
 
-func (s valueSet) intersect(t valueSet) valueSet {
-	var out valueSet
+func (s valueSet) intersect(t valueSet) valueSet { return s.intersectInto(nil, t) }
+
+// intersectInto appends the intersection to out: out has room for
+// len(s)+len(t) spans where the caller wants no allocation.
+func (s valueSet) intersectInto(out, t valueSet) valueSet {
 	i, j := 0, 0
 	for i < len(s) && j < len(t) {
 		lo, hi := max(s[i].lo, t[j].lo), min(s[i].hi, t[j].hi)
@@ -103,10 +106,43 @@ func ForgetSummaries(rules []*Rule) {
 // summary builds the rule's summary on first use. Rules are not compared
 // concurrently.
 func (r *Rule) summary() *summary {
-	if r.sum != nil {
-		return r.sum
+	if r.sum == nil {
+		var a summaryArena
+		r.sum = a.summarize(r)
 	}
-	s := &summary{perm: uint32(PermAll)}
+	return r.sum
+}
+
+// summaryArena takes the summaries of many rules, and their numeric
+// fields and value sets, from shared blocks (see Arena).
+type summaryArena struct {
+	rules   int // how many more rules it expects
+	sums    []summary
+	numeric []numericField
+	spans   []span
+}
+
+func (a *summaryArena) summarize(r *Rule) *summary {
+	if len(a.sums) == 0 {
+		a.sums = make([]summary, max(1, min(a.rules, maxBlock)))
+	}
+	s := &a.sums[0]
+	a.sums = a.sums[1:]
+	s.perm = uint32(PermAll)
+	numeric := 0
+	for i := range r.Fields {
+		if r.Fields[i].Kind == KindNumeric {
+			numeric++
+		}
+	}
+	if numeric > 0 {
+		if numeric > len(a.numeric) {
+			a.numeric = make([]numericField, max(numeric, min(3*a.rules, 3*maxBlock)))
+		}
+		s.numeric = a.numeric[:0:numeric]
+		a.numeric = a.numeric[numeric:]
+	}
+	a.rules = max(0, a.rules-1)
 	for _, f := range r.Fields {
 		switch f.Kind {
 		case KindPerm:
@@ -119,7 +155,9 @@ func (r *Rule) summary() *summary {
 				nf = &s.numeric[len(s.numeric)-1]
 			}
 			if f.interval() {
-				nf.set = nf.set.intersect(setOf(f.Op, f.Value))
+				var buf [2]span
+				t := setOf(f.Op, f.Value, &buf)
+				nf.set = nf.set.intersectInto(a.spanSlots(len(nf.set)+len(t)), t)
 			} else {
 				nf.atoms = append(nf.atoms, f)
 			}
@@ -131,8 +169,28 @@ func (r *Rule) summary() *summary {
 			s.permSure[abi] = permMask(r.target, ABI(abi), uint8(s.perm), true)
 		}
 	}
-	r.sum = s
 	return s
+}
+
+// spanSlots is room for n spans.
+func (a *summaryArena) spanSlots(n int) valueSet {
+	if n > len(a.spans) {
+		a.spans = make([]span, max(n, min(4*a.rules, 4*maxBlock)))
+	}
+	out := a.spans[:0:n]
+	a.spans = a.spans[n:]
+	return out
+}
+
+// summarizeAll builds what Covers and Overlaps compare for rules about to
+// be compared many times, in blocks.
+func summarizeAll(rules []*Rule) {
+	a := summaryArena{rules: len(rules)}
+	for _, r := range rules {
+		if r.sum == nil {
+			r.sum = a.summarize(r)
+		}
+	}
 }
 
 func (s *summary) numericNamed(name string) *numericField {
@@ -285,6 +343,9 @@ func Covers(a, b *Rule) bool {
 }
 
 func (m *Mask) contains(o *Mask) bool {
+	if m == o {
+		return true // interned: rules naming the same syscalls share one mask
+	}
 	for i := range m {
 		if o[i]&^m[i] != 0 {
 			return false

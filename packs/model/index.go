@@ -55,6 +55,7 @@ func seesSyscalls(r *Rule) bool {
 
 // NewIndex files rules given in evaluation order.
 func NewIndex(rules []*Rule) *Index {
+	summarizeAll(rules)
 	ix := &Index{slots: map[slot][]int{}, dirs: map[string][]int{}, rules: rules, seen: make([]int32, len(rules))}
 	for i, r := range rules {
 		pin, pinned := anchor(r)
