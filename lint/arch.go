@@ -3,7 +3,6 @@ package lint
 import (
 	"fmt"
 	"hash/maphash"
-	"iter"
 	"strconv"
 	"strings"
 
@@ -140,7 +139,7 @@ func coverageGaps(p *Pass, hash func(*model.Rule) uint64) {
 		}
 		missing := missingBuf[:0]
 		for _, s := range r.Syscalls() {
-			if t.HasSyscall(abi, s) && t.HasSyscall(other, s) && !twinHas(r, p.Rules, twins[other].members(hashes[i]), t, other, s) {
+			if t.HasSyscall(abi, s) && t.HasSyscall(other, s) && !twinHas(r, p.Rules, twins[other], hashes[i], t, other, s) {
 				missing = append(missing, s)
 			}
 		}
@@ -226,14 +225,14 @@ func withoutArch(fields []model.Field) func() (*model.Field, bool) {
 	}
 }
 
-// twinHas reports whether a twin of r among the candidate rules (for abi)
-// sees the syscall.
-func twinHas(r *model.Rule, rules []*model.Rule, candidates iter.Seq[int], t *model.Target, abi model.ABI, syscall string) bool {
+// twinHas reports whether a twin of r among the rules grouped under hash
+// h (for abi) sees the syscall.
+func twinHas(r *model.Rule, rules []*model.Rule, g *groups, h uint64, t *model.Target, abi model.ABI, syscall string) bool {
 	n, ok := t.Syscall(abi, syscall)
 	if !ok {
 		return false
 	}
-	for i := range candidates {
+	for i := g.first(h); i >= 0; i = int(g.next[i]) {
 		if c := rules[i]; c.MaskFor(abi).Has(n) && sameButArch(r, c) {
 			return true
 		}

@@ -63,7 +63,7 @@ Good:
     -a always,exit -F arch=b64 -S openat -F auid>=1000 -F auid!=unset`,
 	Run: func(p *Pass) {
 		for _, r := range p.Rules {
-			if len(fieldsOf(r, model.KindArch)) > 1 && r.MatchesNothing() {
+			if countFields(r, model.KindArch) > 1 && r.MatchesNothing() {
 				p.Reportf(&r.Item.Origin, nil, "the arch fields exclude each other: the rule never matches; keep one arch per rule")
 			}
 			seen := map[string]bool{}
@@ -91,14 +91,14 @@ Good:
 	},
 })
 
-func fieldsOf(r *model.Rule, k model.Kind) []model.Field {
-	var out []model.Field
-	for _, f := range r.Fields {
-		if f.Kind == k {
-			out = append(out, f)
+func countFields(r *model.Rule, k model.Kind) int {
+	n := 0
+	for i := range r.Fields {
+		if r.Fields[i].Kind == k {
+			n++
 		}
 	}
-	return out
+	return n
 }
 
 var _ = register(&Check{

@@ -25,12 +25,21 @@ func (g *groups) add(h uint64, i int) {
 	g.head[h] = int32(i)
 }
 
+// first is the index added last with hash h, or -1; next[i] goes on
+// from i (a plain loop, where an iterator's closure would be allocated
+// for each of many rules).
+func (g *groups) first(h uint64) int {
+	if j, ok := g.head[h]; ok {
+		return int(j)
+	}
+	return -1
+}
+
 // members yields the indices added with hash h, the last added first.
 func (g *groups) members(h uint64) iter.Seq[int] {
 	return func(yield func(int) bool) {
-		j, ok := g.head[h]
-		for ; ok && j >= 0; j = g.next[j] {
-			if !yield(int(j)) {
+		for j := g.first(h); j >= 0; j = int(g.next[j]) {
+			if !yield(j) {
 				return
 			}
 		}

@@ -118,19 +118,48 @@ func classify(a, b *model.Rule) string {
 	return "ORD-REDUNDANT-SUBSET"
 }
 
-func reportShadows(p *Pass, found []shadow, message func(s shadow) string) {
+func reportShadows(p *Pass, found []shadow, message func(m *shadowMessage, s shadow)) {
+	var m shadowMessage
 	for _, s := range found {
 		if s.check == p.check.ID {
-			p.Report(&s.b.Item.Origin, &s.a.Item.Origin, message(s))
+			m.b = m.b[:0]
+			message(&m, s)
+			p.Report(&s.b.Item.Origin, &s.a.Item.Origin, string(m.b))
 		}
 	}
 }
 
-func keyText(r *model.Rule) string {
-	if len(r.Keys) == 0 {
-		return "no key"
+// shadowMessage builds a finding's message in a buffer the findings of a
+// check share: a set of many overlapping rules has one for most rules.
+type shadowMessage struct{ b []byte }
+
+func (m *shadowMessage) text(s string) *shadowMessage {
+	m.b = append(m.b, s...)
+	return m
+}
+
+// line names where a rule is, with its pack.
+func (m *shadowMessage) line(r *model.Rule) *shadowMessage {
+	if o := r.Item.Origin; o.Pack != "" {
+		m.b = append(append(m.b, o.Pack...), ' ')
 	}
-	return "key " + strings.Join(r.Keys, ",")
+	m.b = r.Item.Origin.AppendTo(m.b)
+	return m
+}
+
+// keys names a rule's keys.
+func (m *shadowMessage) keys(r *model.Rule) *shadowMessage {
+	if len(r.Keys) == 0 {
+		return m.text("no key")
+	}
+	m.text("key ")
+	for i, k := range r.Keys {
+		if i > 0 {
+			m.text(",")
+		}
+		m.text(k)
+	}
+	return m
 }
 
 var _ = register(&Check{
@@ -150,8 +179,8 @@ Bad:
 
 Good: keep one of them.`,
 	Run: func(p *Pass) {
-		reportShadows(p, p.duplicates(), func(s shadow) string {
-			return "the kernel already has this rule from " + s.a.Item.Origin.Describe() + ": auditctl stops with \"Rule exists\"; remove one"
+		reportShadows(p, p.duplicates(), func(m *shadowMessage, s shadow) {
+			m.text("the kernel already has this rule from ").line(s.a).text(": auditctl stops with \"Rule exists\"; remove one")
 		})
 	},
 })
@@ -171,8 +200,8 @@ Bad:
 
 Good: keep one of them.`,
 	Run: func(p *Pass) {
-		reportShadows(p, p.shadows(), func(s shadow) string {
-			return "matches exactly what " + s.a.Item.Origin.Describe() + " matches, with the same key: it never fires; remove it"
+		reportShadows(p, p.shadows(), func(m *shadowMessage, s shadow) {
+			m.text("matches exactly what ").line(s.a).text(" matches, with the same key: it never fires; remove it")
 		})
 	},
 })
@@ -193,8 +222,8 @@ Bad:
 Good:
     -w /etc/passwd -p wa -k identity -k pci-10.2.1.5`,
 	Run: func(p *Pass) {
-		reportShadows(p, p.shadows(), func(s shadow) string {
-			return "matches the same events as " + s.a.Item.Origin.Describe() + ", but only that rule's " + keyText(s.a) + " is ever logged, never " + keyText(s.b) + ": give one rule both keys"
+		reportShadows(p, p.shadows(), func(m *shadowMessage, s shadow) {
+			m.text("matches the same events as ").line(s.a).text(", but only that rule's ").keys(s.a).text(" is ever logged, never ").keys(s.b).text(": give one rule both keys")
 		})
 	},
 })
@@ -214,8 +243,8 @@ Bad:
 
 Good: narrow the never rule, or move the always rule before it.`,
 	Run: func(p *Pass) {
-		reportShadows(p, p.shadows(), func(s shadow) string {
-			return "shadowed by the never rule " + s.a.Item.Origin.Describe() + ", which matches all of its events first: it never records; narrow the never rule or order this rule first"
+		reportShadows(p, p.shadows(), func(m *shadowMessage, s shadow) {
+			m.text("shadowed by the never rule ").line(s.a).text(", which matches all of its events first: it never records; narrow the never rule or order this rule first")
 		})
 	},
 })
@@ -238,8 +267,8 @@ Good:
     -a always,exit -F arch=b64 -S ptrace -F a0=0x4 -k code-injection
     -a always,exit -F arch=b64 -S ptrace -k tracing`,
 	Run: func(p *Pass) {
-		reportShadows(p, p.shadows(), func(s shadow) string {
-			return "shadowed by " + s.a.Item.Origin.Describe() + ": its events are logged with " + keyText(s.a) + ", never with " + keyText(s.b) + "; order the specific rule first"
+		reportShadows(p, p.shadows(), func(m *shadowMessage, s shadow) {
+			m.text("shadowed by ").line(s.a).text(": its events are logged with ").keys(s.a).text(", never with ").keys(s.b).text("; order the specific rule first")
 		})
 	},
 })
@@ -259,8 +288,8 @@ Bad:
 
 Good: the never rule in 20-noise.rules, before the STIG pack.`,
 	Run: func(p *Pass) {
-		reportShadows(p, p.shadows(), func(s shadow) string {
-			return "suppresses nothing: " + s.a.Item.Origin.Describe() + " records all of its events first; move the never rule before it"
+		reportShadows(p, p.shadows(), func(m *shadowMessage, s shadow) {
+			m.text("suppresses nothing: ").line(s.a).text(" records all of its events first; move the never rule before it")
 		})
 	},
 })
@@ -280,8 +309,8 @@ Bad:
 
 Good: keep the broader rule only.`,
 	Run: func(p *Pass) {
-		reportShadows(p, p.shadows(), func(s shadow) string {
-			return "never matches: " + s.a.Item.Origin.Describe() + " covers all of its events with the same effect; remove it"
+		reportShadows(p, p.shadows(), func(m *shadowMessage, s shadow) {
+			m.text("never matches: ").line(s.a).text(" covers all of its events with the same effect; remove it")
 		})
 	},
 })

@@ -75,14 +75,17 @@ type jsonDiagnostic struct {
 func jsonDiagnostics(ds []Diagnostic) []jsonDiagnostic {
 	out := make([]jsonDiagnostic, 0, len(ds))
 	for _, d := range ds {
-		out = append(out, jsonDiagnosticOf(d))
+		out = append(out, jsonDiagnosticOf(d, make([]jsonLocation, 0, len(d.Related))))
 	}
 	return out
 }
 
-func jsonDiagnosticOf(d Diagnostic) jsonDiagnostic {
+// jsonDiagnosticOf is d as JSON shows it; its related lines are appended
+// to related (non-nil: JSON shows none as []), which a writer of many
+// reuses.
+func jsonDiagnosticOf(d Diagnostic, related []jsonLocation) jsonDiagnostic {
 	jd := jsonDiagnostic{Check: d.Check, Severity: d.Severity.String(), File: d.Origin.File, Line: d.Origin.Line,
-		Pack: d.Origin.Pack, Message: d.Message, Related: make([]jsonLocation, 0, len(d.Related))}
+		Pack: d.Origin.Pack, Message: d.Message, Related: related[:0]}
 	for _, o := range d.Related {
 		jd.Related = append(jd.Related, jsonLocation{File: o.File, Line: o.Line, Pack: o.Pack})
 	}
@@ -120,8 +123,11 @@ func WriteJSON(w io.Writer, r *Findings, _ string) error {
 	} else {
 		bw.WriteString("{\n  \"diagnostics\": [\n")
 		var line []byte
+		var related []jsonLocation
 		for i, d := range r.Diagnostics {
-			line = appendJSONDiagnostic(append(line[:0], "    "...), jsonDiagnosticOf(d))
+			jd := jsonDiagnosticOf(d, related)
+			related = jd.Related
+			line = appendJSONDiagnostic(append(line[:0], "    "...), jd)
 			if i < len(r.Diagnostics)-1 {
 				line = append(line, ',')
 			}
