@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // span is an inclusive range of u32 values.
@@ -80,18 +81,51 @@ func (f Field) interval() bool {
 type numericField struct {
 	name  string
 	set   valueSet
-	atoms []Field
+	atoms *[]Field // nil for the most fields, which have none
+}
+
+func (nf *numericField) atomList() []Field {
+	if nf.atoms == nil {
+		return nil
+	}
+	return *nf.atoms
 }
 
 // summary is what Covers and Overlaps compare of a rule: its numeric
-// constraints per field and its perm field. With a perm field (or a watch)
-// the rule sees only the syscalls of its classes: permSees per ABI those it
-// can match, permSure those it matches whatever their arguments.
+// constraints per field and its perm field (nil without one).
 type summary struct {
-	numeric            []numericField
-	perm               uint32
-	hasPerm            bool
-	permSees, permSure [numABIs]*Mask
+	numeric []numericField
+	perm    *permSummary
+}
+
+// permSummary is a perm field's classes: with one (or a watch) a rule sees
+// only the syscalls of its classes: sees per ABI those it can match, sure
+// those it matches whatever their arguments. Rules with the same classes
+// on one machine share one.
+type permSummary struct {
+	bits       uint32
+	sees, sure [numABIs]*Mask
+}
+
+var permSummaries sync.Map // permSummaryKey -> *permSummary
+
+type permSummaryKey struct {
+	t    *Target
+	bits uint32
+}
+
+func permSummaryOf(t *Target, bits uint32) *permSummary {
+	key := permSummaryKey{t, bits}
+	if p, ok := permSummaries.Load(key); ok {
+		return p.(*permSummary)
+	}
+	p := &permSummary{bits: bits}
+	for abi := range p.sees {
+		p.sees[abi] = permMask(t, ABI(abi), uint8(bits), false)
+		p.sure[abi] = permMask(t, ABI(abi), uint8(bits), true)
+	}
+	permSummaries.Store(key, p)
+	return p
 }
 
 // ForgetSummaries drops what Covers and Overlaps keep of the rules
@@ -128,26 +162,27 @@ func (a *summaryArena) summarize(r *Rule) *summary {
 	}
 	s := &a.sums[0]
 	a.sums = a.sums[1:]
-	s.perm = uint32(PermAll)
+	// One slot per numeric field named: most rules constrain auid twice.
 	numeric := 0
 	for i := range r.Fields {
-		if r.Fields[i].Kind == KindNumeric {
+		if f := &r.Fields[i]; f.Kind == KindNumeric && !slices.ContainsFunc(r.Fields[:i], func(g Field) bool { return g.Kind == KindNumeric && g.Def == f.Def }) {
 			numeric++
 		}
 	}
 	if numeric > 0 {
 		if numeric > len(a.numeric) {
-			a.numeric = make([]numericField, max(numeric, min(3*a.rules, 3*maxBlock)))
+			a.numeric = make([]numericField, max(numeric, min(2*a.rules, 2*maxBlock)))
 		}
 		s.numeric = a.numeric[:0:numeric]
 		a.numeric = a.numeric[numeric:]
 	}
 	a.rules = max(0, a.rules-1)
+	perm, hasPerm := uint32(PermAll), false
 	for _, f := range r.Fields {
 		switch f.Kind {
 		case KindPerm:
-			s.perm &= f.Value
-			s.hasPerm = true
+			perm &= f.Value
+			hasPerm = true
 		case KindNumeric:
 			nf := s.numericNamed(f.Name())
 			if nf == nil {
@@ -159,15 +194,13 @@ func (a *summaryArena) summarize(r *Rule) *summary {
 				t := setOf(f.Op, f.Value, &buf)
 				nf.set = nf.set.intersectInto(a.spanSlots(len(nf.set)+len(t)), t)
 			} else {
-				nf.atoms = append(nf.atoms, f)
+				atoms := append(nf.atomList(), f)
+				nf.atoms = &atoms
 			}
 		}
 	}
-	if s.hasPerm {
-		for abi := range s.permSees {
-			s.permSees[abi] = permMask(r.target, ABI(abi), uint8(s.perm), false)
-			s.permSure[abi] = permMask(r.target, ABI(abi), uint8(s.perm), true)
-		}
+	if hasPerm {
+		s.perm = permSummaryOf(r.target, perm)
 	}
 	return s
 }
@@ -306,14 +339,14 @@ func Covers(a, b *Rule) bool {
 		}
 	}
 	as, bs := a.summary(), b.summary()
-	if as.hasPerm && !(bs.hasPerm && bs.perm&^as.perm == 0) && !permCovers(a, b) {
+	if as.perm != nil && !(bs.perm != nil && bs.perm.bits&^as.perm.bits == 0) && !permCovers(a, b) {
 		return false
 	}
 	for i := range as.numeric {
 		need := &as.numeric[i]
 		have := bs.numericNamed(need.name)
 		if have == nil {
-			if len(need.atoms) > 0 || !subsetOf(fullSet, need.set) {
+			if need.atoms != nil || !subsetOf(fullSet, need.set) {
 				return false
 			}
 			continue
@@ -321,8 +354,8 @@ func Covers(a, b *Rule) bool {
 		if !subsetOf(have.set, need.set) {
 			return false
 		}
-		for _, atom := range need.atoms {
-			if !hasSame(have.atoms, atom) {
+		for _, atom := range need.atomList() {
+			if !hasSame(have.atomList(), atom) {
 				return false
 			}
 		}
@@ -433,12 +466,12 @@ func Overlaps(a, b *Rule) bool {
 // the perm classes when it has a perm field.
 func (r *Rule) sees(abi ABI) *Mask {
 	s := r.summary()
-	if !s.hasPerm {
+	if s.perm == nil {
 		return r.WireMask
 	}
 	m := *r.WireMask
 	for i := range m {
-		m[i] &= s.permSees[abi][i]
+		m[i] &= s.perm.sees[abi][i]
 	}
 	return &m
 }
@@ -446,7 +479,11 @@ func (r *Rule) sees(abi ABI) *Mask {
 // permCovers: every syscall b can match is one a's perm field matches
 // whatever its arguments.
 func permCovers(a, b *Rule) bool {
-	sure := a.summary().permSure
+	perm := a.summary().perm
+	if perm == nil {
+		return true
+	}
+	sure := perm.sure
 	for abi := range b.ABIs {
 		if b.ABIs[abi] && sure[abi] != nil && !sure[abi].contains(b.sees(ABI(abi))) {
 			return false
