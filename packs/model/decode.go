@@ -15,7 +15,8 @@ import (
 // wireField is one field of a rule as the kernel holds it.
 type wireField struct {
 	number, value uint32
-	op            Op
+	op            Op     // 0 for a flag no operator has
+	flag          uint32 // the operator as the kernel keeps it
 	text          string // a string field's value
 }
 
@@ -35,7 +36,8 @@ func readWire(w []byte) (*wireRule, error) {
 	r := &wireRule{list: List(u32(WireOffFlags) &^ PrependFlag), action: Action(u32(WireOffAction)), mask: MaskOf(w)}
 	buf := w[WireHeaderLen:]
 	for i := 0; i < int(min(u32(WireOffFieldCount), MaxFields)); i++ {
-		f := wireField{number: u32(WireOffFields + 4*i), value: u32(WireOffValues + 4*i), op: Op(u32(WireOffFieldFlags + 4*i))}
+		f := wireField{number: u32(WireOffFields + 4*i), value: u32(WireOffValues + 4*i), flag: u32(WireOffFieldFlags + 4*i)}
+		f.op, _ = opOfFlag(f.flag)
 		if def, ok := fieldsByNumber[f.number]; ok && def.Value == ValString {
 			n := min(int(f.value), len(buf))
 			f.text, buf = string(buf[:n]), buf[n:]
@@ -146,7 +148,7 @@ func Describe(w []byte, t *Target) string {
 		name := wireFieldName(f.number)
 		op := f.op.String()
 		if op == "?" {
-			op = fmt.Sprintf("?%#x?", uint32(f.op))
+			op = fmt.Sprintf("?%#x?", f.flag)
 		}
 		text := f.text
 		switch def, known := fieldsByNumber[f.number]; {

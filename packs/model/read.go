@@ -348,15 +348,14 @@ func (a *Arena) Read(words []string) (Statement, *Refusal) {
 	// -F key=) is appended elsewhere.
 	fields, syscalls, keys := 0, 0, 0
 	for _, o := range opts {
-		switch o.name {
-		case "-F", "-C", "-p":
+		switch {
+		case o.name == "-F" && len(o.arg) > 3 && strings.EqualFold(o.arg[:3], "key"):
+			keys++ // a key, not a field of the spec
+		case o.name == "-F", o.name == "-C", o.name == "-p":
 			fields++
-		case "-S":
+		case o.name == "-S":
 			syscalls += 1 + strings.Count(o.arg, ",")
-		case "-k":
-			keys++
-		}
-		if o.name == "-F" && len(o.arg) > 3 && strings.EqualFold(o.arg[:3], "key") {
+		case o.name == "-k":
 			keys++
 		}
 	}

@@ -162,20 +162,39 @@ func FieldByNumber(n uint32) (*FieldDef, bool) {
 	return f, ok
 }
 
-// Op is a comparison operator with its kernel flag value.
-type Op uint32
+// Op is a comparison operator; Flag is its kernel value. It is one byte,
+// so a Field packs it with its kind.
+type Op uint8
 
-// Operators (AUDIT_EQUAL ... in linux/audit.h).
+// Operators.
 const (
-	OpBitMask   Op = 0x08000000 // &
-	OpLess      Op = 0x10000000
-	OpGreater   Op = 0x20000000
-	OpNotEqual  Op = 0x30000000
-	OpEqual     Op = 0x40000000
-	OpBitTest   Op = 0x48000000 // &=
-	OpLessEq    Op = 0x50000000
-	OpGreaterEq Op = 0x60000000
+	OpBitMask Op = iota + 1 // &
+	OpLess
+	OpGreater
+	OpNotEqual
+	OpEqual
+	OpBitTest // &=
+	OpLessEq
+	OpGreaterEq
 )
+
+// opFlags are the operators' kernel values (AUDIT_EQUAL ... in
+// linux/audit.h).
+var opFlags = [...]uint32{OpBitMask: 0x08000000, OpLess: 0x10000000, OpGreater: 0x20000000, OpNotEqual: 0x30000000,
+	OpEqual: 0x40000000, OpBitTest: 0x48000000, OpLessEq: 0x50000000, OpGreaterEq: 0x60000000}
+
+// Flag is the operator's kernel value.
+func (o Op) Flag() uint32 { return opFlags[o] }
+
+// opOfFlag is the operator of a kernel value (0, false for none).
+func opOfFlag(flag uint32) (Op, bool) {
+	for o, f := range opFlags {
+		if f == flag && o != 0 {
+			return Op(o), true
+		}
+	}
+	return 0, false
+}
 
 // operatorSearch is the order auditctl looks for operators in a field
 // pair: the first one found anywhere in the text wins.

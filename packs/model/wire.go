@@ -50,7 +50,7 @@ func (r *Rule) Encode(host Host) ([]byte, error) {
 	add := func(number uint32, op Op, value uint32) {
 		put(WireOffFields+4*n, number)
 		put(WireOffValues+4*n, value)
-		put(WireOffFieldFlags+4*n, uint32(op))
+		put(WireOffFieldFlags+4*n, op.Flag())
 		n++
 	}
 	addString := func(number uint32, op Op, s string) {
