@@ -30,8 +30,8 @@ type File struct {
 	// MissingFinalNewline is set when the last line has no newline:
 	// augenrules concatenates files, gluing it to the next file's first line.
 	MissingFinalNewline bool
-	// Lines is the number of lines in the file.
-	Lines int
+	// Lines is the number of lines in the file, Size its bytes.
+	Lines, Size int
 	// UsesFacts: the pack file named host facts (${UID_MIN}), resolved
 	// when it was read.
 	UsesFacts bool
@@ -50,7 +50,7 @@ type Ignore struct {
 // reject become ParseErrors; parsing goes on, so one run reports them all.
 // The returned items refer to data, which the caller must not change.
 func ParseFile(name, path string, pack *Pack, data []byte) *File {
-	f := &File{Name: name, Path: path, Pack: pack}
+	f := &File{Name: name, Path: path, Pack: pack, Size: len(data)}
 	origin := Origin{File: path}
 	if pack != nil {
 		origin.Pack = pack.ID()

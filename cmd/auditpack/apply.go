@@ -12,6 +12,7 @@ import (
 
 	"github.com/auditpack/auditpack/apply"
 	"github.com/auditpack/auditpack/compile"
+	"github.com/auditpack/auditpack/internal/heaplimit"
 	"github.com/auditpack/auditpack/internal/host"
 	"github.com/auditpack/auditpack/internal/report"
 	"github.com/auditpack/auditpack/lint"
@@ -177,6 +178,11 @@ func selectSources(c *cli.Context, paths []string, onHost bool) (*packs.Selectio
 	if err != nil {
 		return nil, inputError(err)
 	}
+	size := 0
+	for _, f := range sel.Files {
+		size += f.Size
+	}
+	heaplimit.Fit(size)
 	if _, err := lint.SeverityOverrides(sel.Profile, sel.Severity); err != nil {
 		return nil, inputError(err)
 	}
