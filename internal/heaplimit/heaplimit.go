@@ -1,9 +1,10 @@
 // Package heaplimit keeps the Go heap of one auditpack run within a soft
 // limit that grows with its input, so that large rule sets are checked in
-// bounded memory: the collector works harder near the limit instead of
-// letting the heap reach twice what is live (GOGC's default). A limit
-// below what a run needs never stops it: past the limit the collector
-// takes at most half the CPU.
+// bounded memory: the collector runs as the heap nears the limit, instead
+// of whenever it doubles (GOGC's default), which also spares a run the
+// collections of a heap growing from nothing (a 100,000-rule compile
+// needs none). A limit below what a run needs never stops it: past the
+// limit the collector takes at most half the CPU.
 package heaplimit
 
 import (
@@ -22,14 +23,39 @@ const (
 	perInputByte = 12
 )
 
-// Fit raises the limit to fit inputBytes of rules text, unless the user
-// set GOMEMLIMIT, which stays theirs.
+// Fit raises the limit to fit inputBytes of rules text and leaves the
+// collecting to it, unless the user set GOMEMLIMIT or GOGC: the
+// collector's settings then stay theirs.
 func Fit(inputBytes int) {
-	if os.Getenv("GOMEMLIMIT") != "" {
+	if os.Getenv("GOMEMLIMIT") != "" || os.Getenv("GOGC") != "" {
 		return
 	}
 	want := max(floor, perInputByte*int64(inputBytes))
 	if current := debug.SetMemoryLimit(-1); current == math.MaxInt64 || current < want {
 		debug.SetMemoryLimit(want)
 	}
+	debug.SetGCPercent(-1)
+}
+
+// SizeOf is the bytes of the files at paths, and of the files in the
+// directories among them (a rules.d); what cannot be read counts nothing.
+func SizeOf(paths []string) int {
+	size := 0
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			continue
+		}
+		if !info.IsDir() {
+			size += int(info.Size())
+			continue
+		}
+		entries, _ := os.ReadDir(p)
+		for _, e := range entries {
+			if info, err := e.Info(); err == nil && info.Mode().IsRegular() {
+				size += int(info.Size())
+			}
+		}
+	}
+	return size
 }
