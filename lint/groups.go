@@ -14,7 +14,7 @@ type groups struct {
 }
 
 func newGroups(indices int) *groups {
-	return &groups{head: map[uint64]int32{}, next: make([]int32, indices)}
+	return &groups{head: make(map[uint64]int32, indices), next: make([]int32, indices)}
 }
 
 func (g *groups) add(h uint64, i int) {
