@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/auditpack/auditpack/internal/parallel"
 	"github.com/auditpack/auditpack/internal/text"
@@ -24,7 +25,10 @@ type Compiled struct {
 	// ordering and duplicates are judged on.
 	Targets []*model.Target
 	header  []string
-	rules   map[*model.Target][]*model.Rule
+	// mu guards the rules per target, normalized when first asked for
+	// (lint's checks ask concurrently).
+	mu    sync.Mutex
+	rules map[*model.Target][]*model.Rule
 	// ofItem holds, per target, the rule of each of Items (nil for a
 	// control line).
 	ofItem map[*model.Target][]*model.Rule
@@ -54,6 +58,12 @@ func Build(sel *packs.Selection, targets ...*model.Target) *Compiled {
 
 // Rules are the rule lines normalized for a target, in load order.
 func (c *Compiled) Rules(t *model.Target) []*model.Rule {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.rulesLocked(t)
+}
+
+func (c *Compiled) rulesLocked(t *model.Target) []*model.Rule {
 	if rules, ok := c.rules[t]; ok {
 		return rules
 	}
@@ -76,10 +86,13 @@ func (c *Compiled) Rules(t *model.Target) []*model.Rule {
 	return rules
 }
 
-// RuleAt is the model of Items[i] for a target (nil for a control line).
-func (c *Compiled) RuleAt(i int, t *model.Target) *model.Rule {
-	c.Rules(t)
-	return c.ofItem[t][i]
+// ItemRules are the models of Items for a target, one per item (nil for
+// a control line). Callers must not change the slice.
+func (c *Compiled) ItemRules(t *model.Target) []*model.Rule {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.rulesLocked(t)
+	return c.ofItem[t]
 }
 
 // InputError lists the lines that make a rule set unloadable; the CLI

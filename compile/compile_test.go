@@ -206,8 +206,9 @@ func TestRulesAsNormalizedAlone(t *testing.T) {
 	if len(rules) != 2*3*2048 {
 		t.Fatalf("%d rules", len(rules))
 	}
+	byItem := c.ItemRules(target)
 	for i, it := range c.Items {
-		if got, want := c.RuleAt(i, target), model.Normalize(it, target); !reflect.DeepEqual(got, want) {
+		if got, want := byItem[i], model.Normalize(it, target); !reflect.DeepEqual(got, want) {
 			t.Fatalf("line %d: normalized with the set\n%+v\nalone\n%+v", it.Origin.Line, got, want)
 		}
 	}

@@ -1,7 +1,8 @@
 package lint
 
 import (
-	"iter"
+	"cmp"
+	"slices"
 	"strings"
 
 	"github.com/auditpack/auditpack/packs"
@@ -20,17 +21,20 @@ type shadow struct {
 // duplicates finds the rules the kernel refuses as already loaded, once
 // per rule set, in one pass in load order.
 func (rs *RuleSet) duplicates() []shadow {
-	if rs.duplicateCache == nil {
-		out := exactDuplicates(rs.Ordered.Items, rs.RuleAt, (*model.Rule).IdentityHash)
-		rs.duplicateCache = &out
-	}
-	return *rs.duplicateCache
+	rs.duplicateOnce.Do(func() {
+		rs.duplicateList = exactDuplicates(rs.Ordered.Items, rs.RuleAt, (*model.Rule).IdentityHash)
+	})
+	return rs.duplicateList
 }
 
 // exactDuplicates runs the lines as auditctl does, keeping the rules
 // loaded so far by identity (found through hash, which rules of one
 // identity share).
 func exactDuplicates(items []*packs.Item, ruleAt func(int) *model.Rule, hash func(*model.Rule) uint64) []shadow {
+	shared := sharingHash(items, ruleAt, hash)
+	if shared == nil {
+		return nil
+	}
 	var out []shadow
 	loaded := newGroups(len(items))
 	for i, it := range items {
@@ -40,16 +44,16 @@ func exactDuplicates(items []*packs.Item, ruleAt func(int) *model.Rule, hash fun
 			})
 			continue
 		}
-		r := ruleAt(i)
-		if r == nil {
-			continue
+		if !shared[i] {
+			continue // no other rule has its hash: it duplicates none
 		}
+		r := ruleAt(i)
 		h := hash(r)
 		// An -A rule is never refused as a duplicate (the kernel compares
 		// the prepend flag too), but once added it is one like any other:
 		// the last added of an identity is found first.
 		if !r.Prepend {
-			if first := sameIdentity(loaded.members(h), ruleAt, r); first != nil {
+			if first := sameIdentity(loaded, h, ruleAt, r); first != nil {
 				out = append(out, shadow{first, r, "ORD-EXACT-DUPLICATE"})
 				continue
 			}
@@ -59,10 +63,37 @@ func exactDuplicates(items []*packs.Item, ruleAt func(int) *model.Rule, hash fun
 	return out
 }
 
-// sameIdentity is the first of candidates that is one rule with r to the
-// kernel, or nil.
-func sameIdentity(candidates iter.Seq[int], ruleAt func(int) *model.Rule, r *model.Rule) *model.Rule {
-	for j := range candidates {
+// sharingHash marks the rule lines whose hash another rule line has (nil
+// when none has): only they can be one rule to the kernel. Sorting the
+// hashes finds them with no map of every rule.
+func sharingHash(items []*packs.Item, ruleAt func(int) *model.Rule, hash func(*model.Rule) uint64) []bool {
+	type keyed struct {
+		h uint64
+		i int32
+	}
+	keys := make([]keyed, 0, len(items))
+	for i := range items {
+		if r := ruleAt(i); r != nil {
+			keys = append(keys, keyed{hash(r), int32(i)})
+		}
+	}
+	slices.SortFunc(keys, func(a, b keyed) int { return cmp.Compare(a.h, b.h) })
+	var shared []bool
+	for i := 1; i < len(keys); i++ {
+		if keys[i].h == keys[i-1].h {
+			if shared == nil {
+				shared = make([]bool, len(items))
+			}
+			shared[keys[i].i], shared[keys[i-1].i] = true, true
+		}
+	}
+	return shared
+}
+
+// sameIdentity is the first rule loaded under hash h that is one rule
+// with r to the kernel, or nil.
+func sameIdentity(loaded *groups, h uint64, ruleAt func(int) *model.Rule, r *model.Rule) *model.Rule {
+	for j := loaded.first(h); j >= 0; j = int(loaded.next[j]) {
 		if c := ruleAt(j); c.Identity() == r.Identity() {
 			return c
 		}
@@ -74,29 +105,26 @@ func sameIdentity(candidates iter.Seq[int], ruleAt func(int) *model.Rule, r *mod
 // earliest in evaluation order that takes all of its events, found
 // through the index rather than by comparing all pairs.
 func (rs *RuleSet) shadows() []shadow {
-	if rs.shadowCache != nil {
-		return *rs.shadowCache
-	}
-	var out []shadow
-	duplicate := map[*model.Rule]bool{}
-	for _, d := range rs.duplicates() {
-		duplicate[d.b] = true
-	}
-	ix := model.NewIndex(rs.Eval)
-	for j, b := range rs.Eval {
-		if duplicate[b] || b.MatchesNothing() {
-			continue
+	rs.shadowOnce.Do(func() {
+		duplicate := map[*model.Rule]bool{}
+		for _, d := range rs.duplicates() {
+			duplicate[d.b] = true
 		}
-		if i := ix.EarliestCover(j); i >= 0 {
-			a := rs.Eval[i]
-			out = append(out, shadow{a, b, classify(a, b)})
+		ix := model.NewIndex(rs.Eval)
+		for j, b := range rs.Eval {
+			if duplicate[b] || b.MatchesNothing() {
+				continue
+			}
+			if i := ix.EarliestCover(j); i >= 0 {
+				a := rs.Eval[i]
+				rs.shadowList = append(rs.shadowList, shadow{a, b, classify(a, b)})
+			}
 		}
-	}
-	// The comparisons are done (their outcome is cached): what they kept
-	// of each rule goes, instead of staying as long as the rules.
-	model.ForgetSummaries(rs.Eval)
-	rs.shadowCache = &out
-	return out
+		// The comparisons are done (their outcome is kept): what they
+		// kept of each rule goes, instead of staying as long as the rules.
+		model.ForgetSummaries(rs.Eval)
+	})
+	return rs.shadowList
 }
 
 func classify(a, b *model.Rule) string {

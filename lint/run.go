@@ -4,9 +4,12 @@ import (
 	"cmp"
 	"fmt"
 	"iter"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/internal/report"
@@ -46,10 +49,14 @@ type RuleSet struct {
 	Concatenated []*packs.Item
 	// host answers for the machine the set is for (nil without --host).
 	host Host
-	// shadowCache and duplicateCache hold the order analysis, and
-	// modelCache what the model refused, which several checks share.
-	shadowCache, duplicateCache *[]shadow
-	modelCache                  map[string][]refused
+	// itemRules are the rules of Ordered.Items (see RuleAt).
+	itemRules []*model.Rule
+	// The order analysis and what the model refused, which several
+	// checks share, made once by the first check that asks (checks run
+	// concurrently).
+	shadowOnce, duplicateOnce, modelOnce sync.Once
+	shadowList, duplicateList            []shadow
+	modelList                            map[string][]refused
 }
 
 func newRuleSet(c *compile.Compiled, opts Options) *RuleSet {
@@ -69,7 +76,7 @@ func newRuleSet(c *compile.Compiled, opts Options) *RuleSet {
 			rs.Concatenated = append(rs.Concatenated, &f.Items[i])
 		}
 	}
-	rs.Rules = c.Rules(rs.Targets[0])
+	rs.Rules, rs.itemRules = c.Rules(rs.Targets[0]), c.ItemRules(rs.Targets[0])
 	rs.Eval = model.EvalOrder(rs.Rules)
 	return rs
 }
@@ -85,30 +92,29 @@ type refused struct {
 // refuses in a rule, and with --host what it refuses on this host. Thirty
 // checks report from it; the rules are gone through once.
 func (rs *RuleSet) modelProblems() map[string][]refused {
-	if rs.modelCache != nil {
-		return rs.modelCache
-	}
-	byCheck := map[string][]refused{}
-	for _, pe := range rs.Ordered.Problems {
-		byCheck[pe.Check] = append(byCheck[pe.Check], refused{&pe.Origin, pe.Message})
-	}
-	for _, r := range rs.Rules {
-		for _, pr := range r.Problems() {
-			byCheck[pr.Check] = append(byCheck[pr.Check], refused{&r.Item.Origin, pr.Message})
+	rs.modelOnce.Do(func() {
+		byCheck := map[string][]refused{}
+		for _, pe := range rs.Ordered.Problems {
+			byCheck[pe.Check] = append(byCheck[pe.Check], refused{&pe.Origin, pe.Message})
 		}
-		if rs.host != nil {
-			for _, pr := range r.HostProblems(rs.host) {
+		for _, r := range rs.Rules {
+			for _, pr := range r.Problems() {
 				byCheck[pr.Check] = append(byCheck[pr.Check], refused{&r.Item.Origin, pr.Message})
 			}
+			if rs.host != nil {
+				for _, pr := range r.HostProblems(rs.host) {
+					byCheck[pr.Check] = append(byCheck[pr.Check], refused{&r.Item.Origin, pr.Message})
+				}
+			}
 		}
-	}
-	rs.modelCache = byCheck
-	return byCheck
+		rs.modelList = byCheck
+	})
+	return rs.modelList
 }
 
 // RuleAt is the model of the rule line Ordered.Items[i] (nil for a
 // control line).
-func (rs *RuleSet) RuleAt(i int) *model.Rule { return rs.Ordered.RuleAt(i, rs.Targets[0]) }
+func (rs *RuleSet) RuleAt(i int) *model.Rule { return rs.itemRules[i] }
 
 // RulesFor is the rules normalized for a target, in load order.
 func (rs *RuleSet) RulesFor(t *model.Target) []*model.Rule { return rs.Ordered.Rules(t) }
@@ -168,40 +174,62 @@ func Run(c *compile.Compiled, opts Options) (res *Result, err error) {
 	for _, pe := range rs.Ordered.Problems {
 		res.InputErrors = res.InputErrors || pe.Check == packs.CheckNotText || pe.Check == packs.CheckFileConflict
 	}
-	var found blocks
 	severityOf := func(c *Check) Severity {
 		if s, ok := overrides[c.ID]; ok {
 			return s
 		}
 		return c.Severity
 	}
-	// Checks that read others' findings run after the rest; each sees the
-	// findings of the checks it reads.
-	checks := Checks()
-	reads := func(c *Check) int {
-		if c.Reads != nil {
-			return 1
-		}
-		return 0
-	}
-	slices.SortStableFunc(checks, func(a, b *Check) int { return reads(a) - reads(b) })
-	for _, c := range checks {
+	var shared, alone []*Check
+	for _, c := range Checks() {
 		if c.Host && opts.Host == nil || opts.Refusal && (c.Pairwise || severityOf(c) < Error) {
 			continue
 		}
 		res.Checks = append(res.Checks, report.Check{ID: c.ID, Title: c.Title, Doc: c.Doc, Severity: c.Severity})
-		pass := &Pass{RuleSet: rs, check: c, report: func(f finding) {
+		// Checks that read others' findings run after the rest, and
+		// those that ask the host one at a time (a Host need not be safe
+		// for concurrent use); the others share the cores.
+		if c.Reads != nil || c.Host {
+			alone = append(alone, c)
+		} else {
+			shared = append(shared, c)
+		}
+	}
+	pass := func(c *Check, into *blocks) *Pass {
+		return &Pass{RuleSet: rs, check: c, report: func(f finding) {
 			f.severity = severityOf(c)
-			found.add(f)
+			into.add(f)
 		}}
+	}
+	each := make([]blocks, len(shared))
+	errs := make([]error, len(shared))
+	var next atomic.Int32
+	var workers sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(shared)) {
+		workers.Go(func() {
+			for i := int(next.Add(1)) - 1; i < len(shared); i = int(next.Add(1)) - 1 {
+				errs[i] = runCheck(shared[i], pass(shared[i], &each[i]))
+			}
+		})
+	}
+	workers.Wait()
+	var found blocks
+	for i := range shared {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		found.take(&each[i])
+	}
+	for _, c := range alone {
+		p := pass(c, &found)
 		if c.Reads != nil {
 			for f := range found.all() {
 				if f.check.Reads == nil && c.Reads(f.check) {
-					pass.findings = append(pass.findings, f.diagnostic(make([]packs.Origin, 1)))
+					p.findings = append(p.findings, f.diagnostic(make([]packs.Origin, 1)))
 				}
 			}
 		}
-		if err := runCheck(c, pass); err != nil {
+		if err := runCheck(c, p); err != nil {
 			return nil, err
 		}
 	}
@@ -250,6 +278,13 @@ func (b *blocks) add(f finding) {
 	last := &b.blocks[len(b.blocks)-1]
 	*last = append(*last, f)
 	b.n++
+}
+
+// take moves o's findings after b's.
+func (b *blocks) take(o *blocks) {
+	b.blocks = append(b.blocks, o.blocks...)
+	b.n += o.n
+	*o = blocks{}
 }
 
 // all yields the findings in the order they were added.
