@@ -157,11 +157,7 @@ type summaryArena struct {
 }
 
 func (a *summaryArena) summarize(r *Rule) *summary {
-	if len(a.sums) == 0 {
-		a.sums = make([]summary, max(1, min(a.rules, maxBlock)))
-	}
-	s := &a.sums[0]
-	a.sums = a.sums[1:]
+	s := one(&a.sums, a.rules, summary{})
 	// One slot per numeric field named: most rules constrain auid twice.
 	numeric := 0
 	for i := range r.Fields {
@@ -169,13 +165,7 @@ func (a *summaryArena) summarize(r *Rule) *summary {
 			numeric++
 		}
 	}
-	if numeric > 0 {
-		if numeric > len(a.numeric) {
-			a.numeric = make([]numericField, max(numeric, min(2*a.rules, 2*maxBlock)))
-		}
-		s.numeric = a.numeric[:0:numeric]
-		a.numeric = a.numeric[numeric:]
-	}
+	s.numeric = slots(&a.numeric, numeric, 2, a.rules)
 	a.rules = max(0, a.rules-1)
 	perm, hasPerm := uint32(PermAll), false
 	for _, f := range r.Fields {
@@ -206,14 +196,7 @@ func (a *summaryArena) summarize(r *Rule) *summary {
 }
 
 // spanSlots is room for n spans.
-func (a *summaryArena) spanSlots(n int) valueSet {
-	if n > len(a.spans) {
-		a.spans = make([]span, max(n, min(4*a.rules, 4*maxBlock)))
-	}
-	out := a.spans[:0:n]
-	a.spans = a.spans[n:]
-	return out
-}
+func (a *summaryArena) spanSlots(n int) valueSet { return slots(&a.spans, n, 4, a.rules) }
 
 // summarizeAll builds what Covers and Overlaps compare for rules about to
 // be compared many times, in blocks.

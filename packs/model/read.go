@@ -283,51 +283,47 @@ type Arena struct {
 const maxBlock = 1024
 
 func (a *Arena) spec(s Spec) *Spec {
-	if len(a.specs) == 0 {
-		a.specs = make([]Spec, max(1, min(a.Lines, maxBlock)))
-	}
+	p := one(&a.specs, a.Lines, s)
 	a.Lines = max(0, a.Lines-1)
-	p := &a.specs[0]
-	*p = s
-	a.specs = a.specs[1:]
 	return p
 }
 
 func (a *Arena) rule(r Rule) *Rule {
-	if len(a.rules) == 0 {
-		a.rules = make([]Rule, max(1, min(a.Lines, maxBlock)))
-	}
+	p := one(&a.rules, a.Lines, r)
 	a.Lines = max(0, a.Lines-1)
-	p := &a.rules[0]
-	*p = r
-	a.rules = a.rules[1:]
 	return p
 }
 
 // fieldSlots are n empty fields to append to (nil for none).
-func (a *Arena) fieldSlots(n int) []Field {
-	if n == 0 {
-		return nil
-	}
-	if n > len(a.fields) {
-		a.fields = make([]Field, max(n, min(4*a.Lines, 4*maxBlock)))
-	}
-	f := a.fields[:0:n]
-	a.fields = a.fields[n:]
-	return f
-}
+func (a *Arena) fieldSlots(n int) []Field { return slots(&a.fields, n, 4, a.Lines) }
 
 // wordSlots are n empty words to append to (nil for none).
-func (a *Arena) wordSlots(n int) []string {
+func (a *Arena) wordSlots(n int) []string { return slots(&a.words, n, 3, a.Lines) }
+
+// one places v in the next element of block, a new block (sized for the
+// lines still expected) when it is used up.
+func one[T any](block *[]T, lines int, v T) *T {
+	if len(*block) == 0 {
+		*block = make([]T, max(1, min(lines, maxBlock)))
+	}
+	p := &(*block)[0]
+	*p = v
+	*block = (*block)[1:]
+	return p
+}
+
+// slots are the next n elements of block, empty, to append to (nil for
+// none); a new block holds about perLine for each line still expected.
+func slots[T any](block *[]T, n, perLine, lines int) []T {
 	if n == 0 {
 		return nil
 	}
-	if n > len(a.words) {
-		a.words = make([]string, max(n, min(3*a.Lines, 3*maxBlock)))
+	if n > len(*block) {
+		*block = make([]T, max(n, perLine*min(lines, maxBlock)))
 	}
-	w := a.words[:0:n]
-	a.words = a.words[n:]
-	return w
+	s := (*block)[:0:n]
+	*block = (*block)[n:]
+	return s
 }
 
 // Read is Read with the spec's memory taken from the arena.
