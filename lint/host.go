@@ -5,7 +5,9 @@ import "github.com/auditpack/auditpack/packs/model"
 // Host is the machine a rule set is checked for with --host: what its
 // auditctl and kernel answer. host.Local is this machine; tests give a
 // fake, so that what a check reports does not depend on the machine the
-// tests run on.
+// tests run on. Checks run concurrently and ask it from several
+// goroutines: an implementation must be safe for that (both hold no
+// state).
 type Host interface {
 	model.Host
 	// LinkTarget is where a symbolic link points; isLink is false for

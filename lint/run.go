@@ -186,10 +186,9 @@ func Run(c *compile.Compiled, opts Options) (res *Result, err error) {
 			continue
 		}
 		res.Checks = append(res.Checks, report.Check{ID: c.ID, Title: c.Title, Doc: c.Doc, Severity: c.Severity})
-		// Checks that read others' findings run after the rest, and
-		// those that ask the host one at a time (a Host need not be safe
-		// for concurrent use); the others share the cores.
-		if c.Reads != nil || c.Host {
+		// Checks that read others' findings run after the rest, one at
+		// a time; the others share the cores.
+		if c.Reads != nil {
 			alone = append(alone, c)
 		} else {
 			shared = append(shared, c)

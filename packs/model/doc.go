@@ -6,5 +6,7 @@
 // (Rule.Problems, Rule.HostProblems), a rule normalized the way the kernel
 // sees it (Normalize), the kernel's notion of equal rules (Identity), Covers
 // and Overlaps for first-match reasoning, and the wire encoding (Encode).
-// It imports no auditpack package.
+// An Arena reads and normalizes many lines with a few allocations per
+// block of lines instead of several per line. It imports no auditpack
+// package.
 package model
