@@ -1,7 +1,6 @@
 package lint
 
 import (
-	"cmp"
 	"slices"
 	"strings"
 
@@ -67,24 +66,26 @@ func exactDuplicates(items []*packs.Item, ruleAt func(int) *model.Rule, hash fun
 // when none has): only they can be one rule to the kernel. Sorting the
 // hashes finds them with no map of every rule.
 func sharingHash(items []*packs.Item, ruleAt func(int) *model.Rule, hash func(*model.Rule) uint64) []bool {
-	type keyed struct {
-		h uint64
-		i int32
-	}
-	keys := make([]keyed, 0, len(items))
+	hashes := make([]uint64, 0, len(items))
 	for i := range items {
 		if r := ruleAt(i); r != nil {
-			keys = append(keys, keyed{hash(r), int32(i)})
+			hashes = append(hashes, hash(r))
 		}
 	}
-	slices.SortFunc(keys, func(a, b keyed) int { return cmp.Compare(a.h, b.h) })
-	var shared []bool
-	for i := 1; i < len(keys); i++ {
-		if keys[i].h == keys[i-1].h {
-			if shared == nil {
-				shared = make([]bool, len(items))
-			}
-			shared[keys[i].i], shared[keys[i-1].i] = true, true
+	slices.Sort(hashes)
+	repeated := map[uint64]bool{}
+	for i := 1; i < len(hashes); i++ {
+		if hashes[i] == hashes[i-1] {
+			repeated[hashes[i]] = true
+		}
+	}
+	if len(repeated) == 0 {
+		return nil
+	}
+	shared := make([]bool, len(items))
+	for i := range items {
+		if r := ruleAt(i); r != nil {
+			shared[i] = repeated[hash(r)]
 		}
 	}
 	return shared
