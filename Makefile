@@ -27,6 +27,7 @@ bench:
 # default 60s budget would spend a short run minimizing instead of fuzzing.
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParseFile$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./packs
+	$(GO) test -run '^$$' -fuzz '^FuzzWords$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./packs
 	$(GO) test -run '^$$' -fuzz '^FuzzSplitField$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./packs/model
 	$(GO) test -run '^$$' -fuzz '^FuzzUnsatisfiable$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./packs/model
 	$(GO) test -run '^$$' -fuzz '^FuzzLint$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./lint

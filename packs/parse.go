@@ -182,6 +182,25 @@ func (p *parser) comment(body string) {
 // words splits a line like auditctl: on runs of spaces only, with "\ " for a
 // space inside a word and "\\" for a backslash.
 func words(s string, into []string) []string {
+	if strings.IndexByte(s, '\\') >= 0 {
+		return escapedWords(s, into)
+	}
+	// No escapes (most lines): each word runs to the next space.
+	for {
+		s = strings.TrimLeft(s, " ")
+		if s == "" {
+			return into
+		}
+		end := strings.IndexByte(s, ' ')
+		if end < 0 {
+			return append(into, s)
+		}
+		into, s = append(into, s[:end]), s[end:]
+	}
+}
+
+// escapedWords is words for a line with a backslash, byte by byte.
+func escapedWords(s string, into []string) []string {
 	for i := 0; i < len(s); {
 		if s[i] == ' ' {
 			i++

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -458,4 +459,17 @@ func TestArenaReadsAsReadAlone(t *testing.T) {
 	if read < corpus.AtLeast(t, 1000, 100) {
 		t.Fatalf("only %d lines read", read)
 	}
+}
+
+// FuzzWords holds the split of lines without a backslash (each word runs
+// to the next space) to the byte-by-byte split every line can take.
+func FuzzWords(f *testing.F) {
+	for _, s := range []string{"-a always,exit -S openat", "  -w  /etc/passwd -p wa ", "", " ", "-k a\\ b", "x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := words(s, nil), escapedWords(s, nil); !slices.Equal(got, want) {
+			t.Fatalf("%q: %q, byte by byte %q", s, got, want)
+		}
+	})
 }
