@@ -41,7 +41,7 @@ func TestDuplicatesMatchKernel(t *testing.T) {
 // lines lint reports with a check that says the load fails.
 func TestRefusalsMatchAuditctl(t *testing.T) {
 	k := kerneltest.Acquire(t)
-	for _, name := range []string{"FLD-SINGLETON-REPEATED", "SYN-FIELD-COUNT"} {
+	for _, name := range []string{"FLD-SINGLETON-REPEATED", "SYN-FIELD-COUNT", "FLD-FACT-PLACEHOLDER"} {
 		path := "testdata/" + name + ".rules"
 		res := lintPath(t, path, Options{})
 		refused := map[int]bool{}

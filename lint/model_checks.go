@@ -56,6 +56,25 @@ Good:
 })
 
 var _ = register(&Check{
+	ID:        model.CheckFactPlaceholder,
+	Title:     "host fact placeholder outside a pack",
+	Severity:  Error,
+	FailsLoad: true,
+	Run:       reportModel,
+	Doc: `Packs write the first login UID as ${UID_MIN}, which auditpack replaces with the number when it
+reads the pack (from the profile's facts, or with --host from /etc/login.defs). A rules file that is
+not a pack keeps the placeholder as it is: auditctl reads it as a user name, no host has a user of
+that name, and the load stops ("Unknown user: ${UID_MIN}"). Write the number (UID_MIN is in
+/etc/login.defs), or move the rule into a pack.
+
+Bad:
+    -a always,exit -F arch=b64 -S openat -F auid>=${UID_MIN} -F auid!=unset -k access
+
+Good:
+    -a always,exit -F arch=b64 -S openat -F auid>=1000 -F auid!=unset -k access`,
+})
+
+var _ = register(&Check{
 	ID:        model.CheckUnresolved,
 	Title:     "user or group name this host does not know",
 	Severity:  Error,

@@ -26,8 +26,13 @@ func kernelRefusal(check, format string, args ...any) Refusal {
 // refuse adds to what the kernel refuses in the rule.
 func (r *Rule) refuse(why Refusal) { r.flawed().problems = append(r.flawed().problems, why) }
 
-// kernelProblems finds what the kernel refuses in the rule wherever it is
-// loaded (Problems).
+// isFactPlaceholder reports whether a value is a host fact written as
+// ${NAME}, which auditpack fills in only in a pack's files: no user or
+// group has such a name, so auditctl refuses it on every host.
+func isFactPlaceholder(text string) bool { return strings.Contains(text, "${") }
+
+// kernelProblems finds what the kernel (or auditctl, whatever the host)
+// refuses in the rule wherever it is loaded (Problems).
 func (r *Rule) kernelProblems() {
 	type seen struct {
 		group string
@@ -42,6 +47,12 @@ func (r *Rule) kernelProblems() {
 		// Only a refused field is spelled out: most fields are fine.
 		text := func() string { return f.Name() + f.Op.String() + f.Text }
 		switch {
+		case (f.Def.Value == ValUID || f.Def.Value == ValGID) && !f.Resolved && isFactPlaceholder(f.Text):
+			kind := "user"
+			if f.Def.Value == ValGID {
+				kind = "group"
+			}
+			r.refuse(kernelRefusal(CheckFactPlaceholder, "-F %s: %s is a host fact auditpack fills in only in a pack's files; auditctl reads it as a %s name and stops (\"Unknown %s: %s\"): write the number (UID_MIN is in /etc/login.defs) or move the rule into a pack", text(), f.Text, kind, kind, f.Text))
 		case r.List == ListIOUring && f.Def.Number == fieldPerm:
 			r.refuse(kernelRefusal(CheckNotForList, "-F %s on the io_uring list: io_uring operations have no permission class; use the operations (-S) instead", text()))
 		case r.List == ListFilesystem && f.Def.Number != 26 && f.Def.Number != FieldKey:
@@ -98,7 +109,7 @@ func (r *Rule) HostProblems(host Host) []Refusal {
 		if f.Def == nil || f.Kind == KindCompare {
 			continue
 		}
-		if (f.Def.Value == ValUID || f.Def.Value == ValGID) && !f.Resolved {
+		if (f.Def.Value == ValUID || f.Def.Value == ValGID) && !f.Resolved && !isFactPlaceholder(f.Text) {
 			lookup, kind := host.User, "user"
 			if f.Def.Value == ValGID {
 				lookup, kind = host.Group, "group"
