@@ -11,12 +11,14 @@ import (
 // kernel refuses with EINVAL, and, given a host, ENOENT and ENOTDIR for
 // paths.
 
-// The catalogue IDs of kernel refusals.
+// The catalogue IDs of kernel refusals (and of auditctl's, where no host
+// could take the rule).
 const (
-	CheckSingleton     = "FLD-SINGLETON-REPEATED"
-	CheckPathMissing   = "PATH-PARENT-MISSING"
-	CheckDirMissing    = "PATH-DIR-MISSING"
-	CheckTrailingSlash = "PATH-TRAILING-SLASH"
+	CheckSingleton       = "FLD-SINGLETON-REPEATED"
+	CheckPathMissing     = "PATH-PARENT-MISSING"
+	CheckDirMissing      = "PATH-DIR-MISSING"
+	CheckTrailingSlash   = "PATH-TRAILING-SLASH"
+	CheckFactPlaceholder = "FLD-FACT-PLACEHOLDER"
 )
 
 func kernelRefusal(check, format string, args ...any) Refusal {
