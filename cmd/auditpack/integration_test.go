@@ -177,10 +177,6 @@ func TestSystemdDriftUnit(t *testing.T) {
 	}
 }
 
-// kernelGuard holds the kernel test lock (and restores the kernel) for
-// tests that run auditpack against the real kernel.
-func kernelGuard(t *testing.T) { kerneltest.Acquire(t) }
-
 // ansibleCollection builds the collection with ansible-galaxy and installs
 // it into a scratch collections path, which it returns.
 func ansibleCollection(t *testing.T) string {

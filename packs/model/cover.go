@@ -49,10 +49,8 @@ func setOf(op Op, v uint32, buf *[2]span) valueSet {
 	return fullSet // bit tests are not intervals; callers treat them apart
 }
 
-func (s valueSet) intersect(t valueSet) valueSet { return s.intersectInto(nil, t) }
-
-// intersectInto appends the intersection to out: out has room for
-// len(s)+len(t) spans where the caller wants no allocation.
+// intersectInto appends the intersection of s and t to out: out has
+// room for len(s)+len(t) spans where the caller wants no allocation.
 func (s valueSet) intersectInto(out, t valueSet) valueSet {
 	i, j := 0, 0
 	for i < len(s) && j < len(t) {

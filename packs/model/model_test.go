@@ -203,7 +203,7 @@ func FuzzUnsatisfiable(f *testing.F) {
 			op := ops[int(spec[i])%len(ops)]
 			fields = append(fields, Field{Def: fieldsByName["uid"], Op: op, Kind: KindNumeric, Value: v, Resolved: true})
 			var buf [2]span
-			set = set.intersect(setOf(op, v, &buf))
+			set = set.intersectInto(nil, setOf(op, v, &buf))
 		}
 		if got, want := unsatisfiable(fields, "uid", nil), len(set) == 0; got != want {
 			t.Fatalf("%v: unsatisfiable %v, interval sets say %v (%v)", fields, got, want, set)

@@ -150,12 +150,6 @@ var fieldsByName, fieldsByNumber = func() (map[string]*FieldDef, map[uint32]*Fie
 	return byName, byNumber
 }()
 
-// LookupField returns a field by the name auditctl knows it by.
-func LookupField(name string) (*FieldDef, bool) {
-	f, ok := fieldsByName[name]
-	return f, ok
-}
-
 // FieldByNumber returns a field by its kernel number.
 func FieldByNumber(n uint32) (*FieldDef, bool) {
 	f, ok := fieldsByNumber[n]
