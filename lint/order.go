@@ -38,9 +38,7 @@ func exactDuplicates(items []*packs.Item, ruleAt func(int) *model.Rule, hash fun
 	loaded := newGroups(len(items))
 	for i, it := range items {
 		if d := it.Directive; d.Option == packs.OptDeleteAll {
-			loaded.deleteFunc(func(j int) bool {
-				return d.Key == "" || strings.Contains(strings.Join(ruleAt(j).Keys, model.KeySep), d.Key)
-			})
+			loaded.deleteFunc(func(j int) bool { return d.Key == "" || keyContains(ruleAt(j), d.Key) })
 			continue
 		}
 		if !shared[i] {
@@ -169,10 +167,7 @@ func (m *shadowMessage) text(s string) *shadowMessage {
 
 // line names where a rule is, with its pack.
 func (m *shadowMessage) line(r *model.Rule) *shadowMessage {
-	if o := r.Item.Origin; o.Pack != "" {
-		m.b = append(append(m.b, o.Pack...), ' ')
-	}
-	m.b = r.Item.Origin.AppendTo(m.b)
+	m.b = r.Item.Origin.AppendDescription(m.b)
 	return m
 }
 

@@ -4,14 +4,13 @@ import (
 	"cmp"
 	"fmt"
 	"iter"
-	"runtime"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/auditpack/auditpack/compile"
+	"github.com/auditpack/auditpack/internal/parallel"
 	"github.com/auditpack/auditpack/internal/report"
 	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
@@ -202,16 +201,7 @@ func Run(c *compile.Compiled, opts Options) (res *Result, err error) {
 	}
 	each := make([]blocks, len(shared))
 	errs := make([]error, len(shared))
-	var next atomic.Int32
-	var workers sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(shared)) {
-		workers.Go(func() {
-			for i := int(next.Add(1)) - 1; i < len(shared); i = int(next.Add(1)) - 1 {
-				errs[i] = runCheck(shared[i], pass(shared[i], &each[i]))
-			}
-		})
-	}
-	workers.Wait()
+	parallel.Each(len(shared), func(i int) { errs[i] = runCheck(shared[i], pass(shared[i], &each[i])) })
 	var found blocks
 	for i := range shared {
 		if errs[i] != nil {

@@ -89,6 +89,21 @@ func RulesFiles(p string) ([]string, error) {
 	return names, nil
 }
 
+// RulesSize is the bytes of what augenrules would read of paths (see
+// RulesFiles); a path that cannot be read counts nothing.
+func RulesSize(paths []string) int {
+	size := 0
+	for _, p := range paths {
+		files, _ := RulesFiles(p)
+		for _, f := range files {
+			if info, err := os.Stat(f); err == nil {
+				size += int(info.Size())
+			}
+		}
+	}
+	return size
+}
+
 func loadFile(p, name string) (*File, error) {
 	data, err := ReadFile("", p)
 	if err != nil {

@@ -209,3 +209,21 @@ func TestLoadPathErrors(t *testing.T) {
 		}
 	}
 }
+
+// RulesSize counts what augenrules would read: a directory's *.rules
+// files (not its other files or subdirectories), a file given, and
+// nothing for what cannot be read.
+func TestRulesSize(t *testing.T) {
+	dir := t.TempDir()
+	for name, size := range map[string]int{"10-a.rules": 100, "20-b.rules": 50, "README": 7} {
+		if err := os.WriteFile(filepath.Join(dir, name), make([]byte, size), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Mkdir(filepath.Join(dir, "sub.rules"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if got := RulesSize([]string{dir, filepath.Join(dir, "10-a.rules"), filepath.Join(dir, "missing"), "-"}); got != 250 {
+		t.Errorf("RulesSize = %d, want 250 (the directory's two rules files, one of them again, nothing for the rest)", got)
+	}
+}

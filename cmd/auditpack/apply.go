@@ -177,7 +177,7 @@ func selectSources(c *cli.Context, paths []string, onHost bool) (*packs.Selectio
 	// The heap's limit is set before the files are read (reading a large
 	// set is most of the collecting), from their sizes, and raised once
 	// they are read if they turned out larger (standard input).
-	heaplimit.Fit(heaplimit.SizeOf(paths))
+	heaplimit.Fit(packs.RulesSize(paths))
 	sel, err := profiles.Select(req)
 	if err != nil {
 		return nil, inputError(err)

@@ -36,26 +36,3 @@ func Fit(inputBytes int) {
 	}
 	debug.SetGCPercent(-1)
 }
-
-// SizeOf is the bytes of the files at paths, and of the files in the
-// directories among them (a rules.d); what cannot be read counts nothing.
-func SizeOf(paths []string) int {
-	size := 0
-	for _, p := range paths {
-		info, err := os.Stat(p)
-		if err != nil {
-			continue
-		}
-		if !info.IsDir() {
-			size += int(info.Size())
-			continue
-		}
-		entries, _ := os.ReadDir(p)
-		for _, e := range entries {
-			if info, err := e.Info(); err == nil && info.Mode().IsRegular() {
-				size += int(info.Size())
-			}
-		}
-	}
-	return size
-}

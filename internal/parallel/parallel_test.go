@@ -2,6 +2,7 @@ package parallel
 
 import (
 	"fmt"
+	"sync/atomic"
 	"testing"
 )
 
@@ -22,5 +23,17 @@ func TestChunksCoverEachElementOnce(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestEachCallsEveryIndexOnce(t *testing.T) {
+	for _, n := range []int{0, 1, 2, 3, 1000} {
+		calls := make([]atomic.Int32, n)
+		Each(n, func(i int) { calls[i].Add(1) })
+		for i := range calls {
+			if c := calls[i].Load(); c != 1 {
+				t.Fatalf("n=%d: index %d called %d times", n, i, c)
+			}
+		}
 	}
 }

@@ -219,53 +219,21 @@ func (s *summary) numericNamed(name string) *numericField {
 // Unsatisfiable reports whether the rule's interval constraints on a field
 // exclude every value, so the rule can never match.
 func (r *Rule) Unsatisfiable(field string) bool {
-	var excluded [8]uint32 // the != values; more of them spill to the heap
-	return unsatisfiable(r.Fields, field, excluded[:0])
-}
-
-// unsatisfiable is Unsatisfiable without a valueSet: the ordering and =
-// constraints bound one range, the != values punch holes in it, and the
-// rule never matches when the range is empty or all holes.
-func unsatisfiable(fields []Field, field string, excluded []uint32) bool {
-	lo, hi := uint64(0), uint64(math.MaxUint32)
-	for i := range fields {
-		f := &fields[i]
+	// The set so far and the next one take turns in two stack buffers:
+	// a field needs no allocation unless its != values cut it into more
+	// than eight spans.
+	var bufs [2][8]span
+	set, constrained := fullSet, 0
+	for i := range r.Fields {
+		f := &r.Fields[i]
 		if f.Name() != field || !f.interval() {
 			continue
 		}
-		x := uint64(f.Value)
-		switch f.Op {
-		case OpEqual:
-			lo, hi = max(lo, x), min(hi, x)
-		case OpNotEqual:
-			excluded = append(excluded, f.Value)
-		case OpLess:
-			if x == 0 {
-				return true
-			}
-			hi = min(hi, x-1)
-		case OpLessEq:
-			hi = min(hi, x)
-		case OpGreater:
-			if x == math.MaxUint32 {
-				return true
-			}
-			lo = max(lo, x+1)
-		case OpGreaterEq:
-			lo = max(lo, x)
-		}
+		var one [2]span
+		set = set.intersectInto(bufs[constrained%2][:0], setOf(f.Op, f.Value, &one))
+		constrained++
 	}
-	if lo > hi {
-		return true
-	}
-	slices.Sort(excluded)
-	holes := uint64(0)
-	for i, x := range excluded {
-		if (i == 0 || x != excluded[i-1]) && uint64(x) >= lo && uint64(x) <= hi {
-			holes++
-		}
-	}
-	return holes == hi-lo+1
+	return constrained > 0 && len(set) == 0
 }
 
 // subsetOf reports whether every value of s is in t (both sorted).

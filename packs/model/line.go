@@ -28,10 +28,16 @@ func (o Origin) AppendTo(b []byte) []byte {
 
 // Describe names the pack too, for messages that connect two packs.
 func (o Origin) Describe() string {
-	if o.Pack == "" {
-		return o.String()
+	return string(o.AppendDescription(make([]byte, 0, len(o.Pack)+len(o.File)+12)))
+}
+
+// AppendDescription appends the Describe form, for writers of many
+// messages.
+func (o Origin) AppendDescription(b []byte) []byte {
+	if o.Pack != "" {
+		b = append(append(b, o.Pack...), ' ')
 	}
-	return o.Pack + " " + o.String()
+	return o.AppendTo(b)
 }
 
 // Line is one meaningful line of a rules file as auditctl reads it: a
