@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -158,4 +159,36 @@ func TestManPageCurrent(t *testing.T) {
 		t.Fatalf("man: %d %s", code, errOut.String())
 	}
 	golden.Check(t, "../../docs/auditpack.8", out.Bytes())
+}
+
+// compile -o writes the file while its checks run: a refused set leaves
+// the old file whole and no temporary file beside it, a set that passes
+// replaces it.
+func TestCompileOutputOnlyWhenNotRefused(t *testing.T) {
+	version = "test"
+	t.Chdir("../..")
+	out := filepath.Join(t.TempDir(), "audit.rules")
+	if err := os.WriteFile(out, []byte("old\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, input := range [][]string{{"testdata/inputs/lint-demo/site", "testdata/inputs/lint-demo/stig"}, {"testdata/inputs/bad-rule"}} {
+		var stderr bytes.Buffer
+		code := run(append([]string{"auditpack", "compile", "-o", out}, input...), io.Discard, &stderr)
+		if code == 0 || !strings.Contains(stderr.String(), "refused") {
+			t.Errorf("compile %s: exit %d, stderr %q; want a refusal", input, code, stderr.String())
+		}
+		if data, _ := os.ReadFile(out); string(data) != "old\n" {
+			t.Errorf("compile %s, refused, replaced the output: %.60q", input, data)
+		}
+		if entries, _ := os.ReadDir(filepath.Dir(out)); len(entries) != 1 {
+			t.Errorf("compile %s, refused, left files beside the output: %v", input, entries)
+		}
+	}
+	var stderr bytes.Buffer
+	if code := run([]string{"auditpack", "compile", "--profile", "stig", "-o", out}, io.Discard, &stderr); code != 0 {
+		t.Fatalf("compile --profile stig: exit %d: %s", code, stderr.String())
+	}
+	if data, _ := os.ReadFile(out); !bytes.HasPrefix(data, []byte(packs.GeneratedHeader)) {
+		t.Errorf("compile --profile stig -o left %.60q, want the compiled rules", data)
+	}
 }

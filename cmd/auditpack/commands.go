@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -384,38 +385,62 @@ Examples:
 			if err != nil {
 				return inputError(fmt.Errorf("--target: %w", err))
 			}
-			// What decides refusal first: a line auditctl cannot read is an
-			// error finding like any other, and every one of them is
-			// listed. The analysis of rule against rule is lint's.
 			res := compile.Build(sel, target)
+			refuse := func() error { return nil }
 			if !c.Bool("force") {
-				findings, err := lint.Run(res, lint.Options{Refusal: true})
-				if err != nil {
-					return failedError(err)
-				}
-				if n := findings.Count(lint.Error); n > 0 {
-					code := exitFailed
-					if findings.InputErrors {
-						code = exitInput
-					}
-					findings.Diagnostics = slices.DeleteFunc(findings.Diagnostics, func(d lint.Diagnostic) bool { return d.Severity < lint.Error })
-					if err := report.WriteText(c.App.ErrWriter, &findings.Findings, version); err != nil {
-						return failedError(err)
-					}
-					return &exitError{code: code, err: fmt.Errorf("refused: %s that stop the load or misplace its directives; fix them, or compile anyway with --force (auditpack lint also compares rule with rule)", text.Count(n, "error"))}
-				}
+				refuse = func() error { return refusal(c.App.ErrWriter, res) }
 			}
-			if err := res.Renderable(); err != nil {
-				return inputError(fmt.Errorf("even with --force, this rule set is not compiled: files that are no rules text or clash by name cannot be merged, and lines auditctl cannot read would stop it at load (augenrules would copy them):\n%w", err))
-			}
-			if path := c.String("output"); path != "" {
-				if err := atomicfile.Write(path, compile.RulesFileMode, func(w io.Writer) error { return res.WriteRules(w, version) }); err != nil {
-					return failedError(err)
+			path := c.String("output")
+			unrenderable := res.Renderable()
+			if path == "" || unrenderable != nil {
+				// Refusal first: its findings list every line auditctl cannot read.
+				if err := refuse(); err != nil {
+					return err
 				}
-				fmt.Fprintf(c.App.ErrWriter, "wrote %s: %s\n", path, res.Summary())
-				return nil
+				if unrenderable != nil {
+					return inputError(fmt.Errorf("even with --force, this rule set is not compiled: files that are no rules text or clash by name cannot be merged, and lines auditctl cannot read would stop it at load (augenrules would copy them):\n%w", unrenderable))
+				}
+				return res.WriteRules(c.App.Writer, version)
 			}
-			return res.WriteRules(c.App.Writer, version)
+			// The file is written and synced while the checks run, and
+			// replaces path only if they pass: a large set's writing then
+			// costs no time of its own.
+			verdict := make(chan error, 1)
+			go func() { verdict <- refuse() }()
+			refused := sync.OnceValue(func() error { return <-verdict })
+			written := atomicfile.WriteIf(path, compile.RulesFileMode, func(w io.Writer) error { return res.WriteRules(w, version) }, refused)
+			if err := refused(); err != nil {
+				return err
+			}
+			if written != nil {
+				return failedError(written)
+			}
+			fmt.Fprintf(c.App.ErrWriter, "wrote %s: %s\n", path, res.Summary())
+			return nil
 		},
 	}
+}
+
+// refusal runs what decides whether compile refuses a set (lint's
+// per-line, directive and settings checks): a line auditctl cannot read
+// is an error finding like any other, and every one is listed on w. The
+// analysis of rule against rule is lint's.
+func refusal(w io.Writer, res *compile.Compiled) error {
+	findings, err := lint.Run(res, lint.Options{Refusal: true})
+	if err != nil {
+		return failedError(err)
+	}
+	n := findings.Count(lint.Error)
+	if n == 0 {
+		return nil
+	}
+	code := exitFailed
+	if findings.InputErrors {
+		code = exitInput
+	}
+	findings.Diagnostics = slices.DeleteFunc(findings.Diagnostics, func(d lint.Diagnostic) bool { return d.Severity < lint.Error })
+	if err := report.WriteText(w, &findings.Findings, version); err != nil {
+		return failedError(err)
+	}
+	return &exitError{code: code, err: fmt.Errorf("refused: %s that stop the load or misplace its directives; fix them, or compile anyway with --force (auditpack lint also compares rule with rule)", text.Count(n, "error"))}
 }

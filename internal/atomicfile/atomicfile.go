@@ -27,6 +27,16 @@ func WriteFile(path string, data []byte, mode os.FileMode) error {
 // (through a buffer) instead of holding them whole; an error from fill
 // leaves path as it was.
 func Write(path string, mode os.FileMode, fill func(io.Writer) error) error {
+	return WriteIf(path, mode, fill, nil)
+}
+
+// WriteIf is Write with a last word: keep runs once the new contents are
+// on disk, just before they replace path, and an error from it leaves
+// path as it was and is returned as it is. A caller whose checks decide
+// whether the file may be replaced runs them meanwhile, so writing and
+// syncing cost no time of their own; keep is not called when writing
+// fails. A nil keep always keeps.
+func WriteIf(path string, mode os.FileMode, fill func(io.Writer) error, keep func() error) error {
 	path, err := target(path)
 	if err != nil {
 		return err
@@ -58,6 +68,11 @@ func Write(path string, mode os.FileMode, fill func(io.Writer) error) error {
 	}
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if keep != nil {
+		if err := keep(); err != nil {
+			return err
+		}
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)

@@ -83,3 +83,44 @@ func TestWriteFailingFillKeepsOldFile(t *testing.T) {
 		t.Errorf("temporary files left behind: %v", entries)
 	}
 }
+
+// keep decides, after the contents are written: its error leaves the old
+// file and no temporary file; it is not asked when writing failed.
+func TestWriteIfKeepDecides(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "audit.rules")
+	if err := os.WriteFile(path, []byte("old\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	refused := errors.New("refused")
+	written := false
+	fill := func(w io.Writer) error {
+		written = true
+		_, err := w.Write([]byte("new\n"))
+		return err
+	}
+	if err := WriteIf(path, 0o600, fill, func() error {
+		if !written {
+			t.Error("keep was asked before the contents were written")
+		}
+		return refused
+	}); err != refused {
+		t.Fatalf("WriteIf with a refusing keep: %v, want its error as it is", err)
+	}
+	if data, _ := os.ReadFile(path); string(data) != "old\n" {
+		t.Errorf("a refused write replaced the file: %q", data)
+	}
+	if entries, _ := os.ReadDir(filepath.Dir(path)); len(entries) != 1 {
+		t.Errorf("temporary files left behind: %v", entries)
+	}
+	asked := false
+	err := WriteIf(path, 0o600, func(io.Writer) error { return errors.New("disk full") }, func() error { asked = true; return nil })
+	if err == nil || asked {
+		t.Errorf("a failed write: error %v, keep asked %v; want the error and keep not asked", err, asked)
+	}
+	if err := WriteIf(path, 0o600, fill, func() error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := os.ReadFile(path); string(data) != "new\n" {
+		t.Errorf("a kept write left %q", data)
+	}
+}
