@@ -829,22 +829,32 @@ func splitPair(pair string, ops []struct {
 // pairs hold one operator and no operator character after it; for them
 // the first operator character decides, in one scan.
 func splitField(pair string) (name string, op Op, value string, found bool) {
-	i := strings.IndexAny(pair, operatorChars)
-	if i < 0 {
+	i := 0
+	for i < len(pair) && !isOperatorChar[pair[i]] {
+		i++
+	}
+	if i == len(pair) {
 		return "", 0, "", false
 	}
 	n := 1
 	if i+1 < len(pair) && pair[i+1] == '=' {
 		n = 2
 	}
-	if o, ok := ParseOp(pair[i : i+n]); ok && !strings.ContainsAny(pair[i+n:], operatorChars) {
-		return pair[:i], o, pair[i+n:], true
+	if o, ok := ParseOp(pair[i : i+n]); ok {
+		rest := pair[i+n:]
+		j := 0
+		for j < len(rest) && !isOperatorChar[rest[j]] {
+			j++
+		}
+		if j == len(rest) {
+			return pair[:i], o, rest, true
+		}
 	}
 	return splitPair(pair, operatorSearch)
 }
 
-// operatorChars are the characters operators are made of.
-const operatorChars = "!<>=&"
+// isOperatorChar holds the characters operators are made of.
+var isOperatorChar = [256]bool{'!': true, '<': true, '>': true, '=': true, '&': true}
 
 func (r *reader) field(pair string) *Refusal {
 	if r.fieldCount >= MaxFields-1 {
@@ -859,7 +869,7 @@ func (r *reader) field(pair string) *Refusal {
 	case value == "":
 		return refuse(CheckParseError, "-F %s: the value is missing", pair)
 	}
-	def, ok := fieldsByName[strings.ToLower(name)]
+	def, ok := lookupField(name)
 	if !ok {
 		return refuse(CheckParseError, "-F %s: unknown field %q; auditctl knows %s", pair, name, knownFields)
 	}
@@ -1089,8 +1099,8 @@ func (r *reader) compare(pair string) *Refusal {
 			return refuse(CheckBadOperator, "-C %s: -C compares with = or != only", pair)
 		}
 	}
-	a, okA := fieldsByName[strings.ToLower(name)]
-	b, okB := fieldsByName[strings.ToLower(value)]
+	a, okA := lookupField(name)
+	b, okB := lookupField(value)
 	switch {
 	case name == "" || value == "":
 		return refuse(CheckParseError, "-C %s: write two fields, e.g. -C uid!=euid", pair)

@@ -349,41 +349,43 @@ func containsAll(s []string) bool {
 // with its stored value, the key field, and the syscall mask. The prepend
 // flag is not part of it: the kernel clears it once a rule is in place, so
 // only a new -A rule escapes the comparison (it differs in that flag).
+//
+// It is a key to compare, not text to show: numbers are written as bytes,
+// texts with their length, so no two rules share one by accident and
+// nothing is formatted.
 func (r *Rule) appendIdentity(b []byte) []byte {
-	b = strconv.AppendUint(b, uint64(r.List), 10)
-	b = append(b, ' ', byte('0'+r.Action))
-	b = append(b, '|')
+	b = append(b, byte(r.List), byte(r.Action), byte(len(r.Fields)))
 	for _, f := range r.Fields {
-		b = append(b, f.Name()...)
-		b = append(b, f.Op.String()...)
+		b = binary.LittleEndian.AppendUint32(b, f.Def.Number)
+		b = append(b, byte(f.Op))
 		if f.Resolved {
-			b = strconv.AppendUint(b, uint64(f.Value), 10)
-		} else {
-			b = append(b, f.Text...)
+			b = append(b, 'v')
+			b = binary.LittleEndian.AppendUint32(b, f.Value)
+			continue
 		}
-		b = append(b, '|')
+		b = append(b, 't')
+		b = binary.AppendUvarint(b, uint64(len(f.Text)))
+		b = append(b, f.Text...)
 	}
-	if len(r.Keys) > 0 {
-		b = append(b, "key="...)
-		for i, k := range r.Keys {
-			if i > 0 {
-				b = append(b, 1)
-			}
-			b = append(b, k...)
+	// The keys are one field to the kernel, joined by KeySep.
+	joined := max(0, len(r.Keys)-1)
+	for _, k := range r.Keys {
+		joined += len(k)
+	}
+	b = binary.AppendUvarint(b, uint64(joined))
+	for i, k := range r.Keys {
+		if i > 0 {
+			b = append(b, KeySep...)
 		}
-		b = append(b, '|')
+		b = append(b, k...)
 	}
-	switch r.WireMask {
-	case &allSyscalls:
-		b = append(b, '*')
-	default:
-		for i, w := range r.WireMask {
-			if w != 0 {
-				b = strconv.AppendUint(b, uint64(i), 10)
-				b = append(b, ':')
-				b = strconv.AppendUint(b, uint64(w), 16)
-				b = append(b, ',')
-			}
+	if r.WireMask == &allSyscalls {
+		return append(b, '*')
+	}
+	for i, w := range r.WireMask {
+		if w != 0 {
+			b = append(b, byte(i))
+			b = binary.LittleEndian.AppendUint32(b, w)
 		}
 	}
 	return b

@@ -1,6 +1,10 @@
 package model
 
-import "github.com/elastic/go-libaudit/v2/auparse"
+import (
+	"strings"
+
+	"github.com/elastic/go-libaudit/v2/auparse"
+)
 
 // The one table of kernel and auditctl knowledge: every field auditctl 3.x
 // reads, how it reads the value, where auditctl and the kernel accept it,
@@ -149,6 +153,17 @@ var fieldsByName, fieldsByNumber = func() (map[string]*FieldDef, map[uint32]*Fie
 	byName["loginuid"] = byName["auid"]
 	return byName, byNumber
 }()
+
+// lookupField finds a field by name in any case, as auditctl does
+// (strcasecmp); names are nearly always written in lower case, so that
+// spelling is looked up first, without folding.
+func lookupField(name string) (*FieldDef, bool) {
+	if def, ok := fieldsByName[name]; ok {
+		return def, true
+	}
+	def, ok := fieldsByName[strings.ToLower(name)]
+	return def, ok
+}
 
 // FieldByNumber returns a field by its kernel number.
 func FieldByNumber(n uint32) (*FieldDef, bool) {
