@@ -1,8 +1,14 @@
 package heaplimit
 
 import (
+	"fmt"
 	"math"
+	"os"
+	"os/exec"
 	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -43,5 +49,70 @@ func TestFitLeavesTheUsersSettings(t *testing.T) {
 				t.Errorf("with %s set, Fit set the limit to %d and GOGC to %d", env, limit, percent)
 			}
 		})
+	}
+}
+
+// hugeAdvisedBytes sums the mappings of this process advised for huge
+// pages ("hg" among their VmFlags in /proc/self/smaps).
+func hugeAdvisedBytes(t *testing.T) int {
+	smaps, err := os.ReadFile("/proc/self/smaps")
+	if err != nil {
+		t.Skipf("no /proc/self/smaps: %v", err)
+	}
+	total, size := 0, 0
+	for line := range strings.Lines(string(smaps)) {
+		fields := strings.Fields(line)
+		if len(fields) == 0 {
+			continue
+		}
+		if from, to, ok := strings.Cut(fields[0], "-"); ok && !strings.HasSuffix(fields[0], ":") {
+			lo, err1 := strconv.ParseUint(from, 16, 64)
+			hi, err2 := strconv.ParseUint(to, 16, 64)
+			if err1 == nil && err2 == nil {
+				size = int(hi - lo)
+				continue
+			}
+		}
+		if fields[0] == "VmFlags:" && slices.Contains(fields[1:], "hg") {
+			total += size
+		}
+	}
+	return total
+}
+
+// TestFitAdvisesHugePages runs Fit in a fresh process (this test binary
+// again) for an input size and prints how much more of the process is
+// advised for huge pages after it than before.
+func TestFitAdvisesHugePages(t *testing.T) {
+	if size := os.Getenv("HEAPLIMIT_CHILD_INPUT"); size != "" {
+		n, _ := strconv.Atoi(size)
+		before := hugeAdvisedBytes(t)
+		Fit(n)
+		fmt.Printf("advised %d\n", hugeAdvisedBytes(t)-before)
+		return
+	}
+	if _, err := os.Stat("/sys/kernel/mm/transparent_hugepage/enabled"); err != nil {
+		t.Skip("this kernel has no transparent huge pages")
+	}
+	for _, c := range []struct {
+		input   int
+		godebug string
+		least   int // bytes newly advised, at least
+		most    int // and at most
+	}{
+		{10 << 20, "", perInputByte * 10 << 20, math.MaxInt},
+		{minHugeHeap/perInputByte - 1, "", 0, 0}, // small sets keep 4 KiB pages
+		{10 << 20, "disablethp=1", 0, 0},         // as the user asked
+	} {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestFitAdvisesHugePages$")
+		cmd.Env = append(os.Environ(), "HEAPLIMIT_CHILD_INPUT="+strconv.Itoa(c.input), "GODEBUG="+c.godebug)
+		out, err := cmd.CombinedOutput()
+		var advised int
+		if _, scanErr := fmt.Sscanf(string(out), "advised %d", &advised); err != nil || scanErr != nil {
+			t.Fatalf("child for %d bytes: %v %v\n%s", c.input, err, scanErr, out)
+		}
+		if advised < c.least || advised > c.most {
+			t.Errorf("Fit(%d) with GODEBUG=%q advised %d bytes for huge pages, want %d to %d", c.input, c.godebug, advised, c.least, c.most)
+		}
 	}
 }
