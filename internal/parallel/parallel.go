@@ -1,6 +1,6 @@
 // Package parallel shares work on the elements of a slice among the
 // machine's cores: in a range per core (Chunks) or one element at a time
-// (Each).
+// (Each), or in pieces of output written in order (Ordered).
 package parallel
 
 import (
@@ -50,4 +50,67 @@ func Each(n int, do func(i int)) {
 		})
 	}
 	wg.Wait()
+}
+
+// Ordered makes n pieces of output on every core and writes them in
+// order: piece i is render(state, i, buf), appended to an empty buf,
+// and is written by write while later pieces are made. Each goroutine
+// has its own state, zero at first; at most two pieces per core are held
+// at once. The first error from write stops the work and is returned.
+func Ordered[S any](n int, render func(state *S, i int, buf []byte) []byte, write func([]byte) error) error {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		var state S
+		var buf []byte
+		for i := range n {
+			buf = render(&state, i, buf[:0])
+			if err := write(buf); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	// A goroutine takes a buffer before it takes a piece, so the piece
+	// written next always has one: the pieces holding the buffers are
+	// the next ones in order.
+	free := make(chan []byte, 2*workers)
+	for range cap(free) {
+		free <- nil
+	}
+	made := make([]chan []byte, n)
+	for i := range made {
+		made[i] = make(chan []byte, 1)
+	}
+	stop := make(chan struct{})
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			var state S
+			for {
+				var buf []byte
+				select {
+				case buf = <-free:
+				case <-stop:
+					return
+				}
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				made[i] <- render(&state, i, buf[:0])
+			}
+		})
+	}
+	var err error
+	for i := range n {
+		buf := <-made[i]
+		if err = write(buf); err != nil {
+			break
+		}
+		free <- buf
+	}
+	close(stop)
+	wg.Wait()
+	return err
 }

@@ -10,8 +10,10 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
+	"github.com/auditpack/auditpack/internal/parallel"
 	"github.com/auditpack/auditpack/internal/text"
 	"github.com/auditpack/auditpack/packs/model"
 )
@@ -40,17 +42,16 @@ func FormatNames[F any](formats map[string]F) string {
 // summary line.
 func WriteText(w io.Writer, r *Findings, _ string) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	var line []byte
-	for _, d := range r.Diagnostics {
-		line = d.Origin.AppendTo(line[:0])
+	writeDiagnostics(bw, r.Diagnostics, func(_ *struct{}, d *Diagnostic, _ bool, line []byte) []byte {
+		line = d.Origin.AppendTo(line)
 		line = append(append(append(line, ": "...), d.Severity.String()...), ": "...)
 		line = append(append(append(line, d.Message...), " ["...), d.Check...)
 		line = append(line, ']')
 		if d.Origin.Pack != "" {
 			line = append(append(append(line, " ("...), d.Origin.Pack...), ')')
 		}
-		bw.Write(append(line, '\n'))
-	}
+		return append(line, '\n')
+	})
 	fmt.Fprintf(bw, "%s, %s, %d info in %s of %s\n", text.Count(r.Count(Error), "error"), text.Count(r.Count(Warning)-r.Count(Error), "warning"),
 		r.Count(Info)-r.Count(Warning), text.Count(r.Rules, "rule"), text.Count(r.Files, "file"))
 	return bw.Flush()
@@ -122,17 +123,15 @@ func WriteJSON(w io.Writer, r *Findings, _ string) error {
 		bw.WriteString("{\n  \"diagnostics\": [],\n")
 	} else {
 		bw.WriteString("{\n  \"diagnostics\": [\n")
-		var line []byte
-		var related []jsonLocation
-		for i, d := range r.Diagnostics {
-			jd := jsonDiagnosticOf(d, related)
-			related = jd.Related
-			line = appendJSONDiagnostic(append(line[:0], "    "...), jd)
-			if i < len(r.Diagnostics)-1 {
-				line = append(line, ',')
+		writeDiagnostics(bw, r.Diagnostics, func(related *[]jsonLocation, d *Diagnostic, last bool, b []byte) []byte {
+			jd := jsonDiagnosticOf(*d, *related)
+			*related = jd.Related
+			b = appendJSONDiagnostic(append(b, "    "...), jd)
+			if !last {
+				b = append(b, ',')
 			}
-			bw.Write(append(line, '\n'))
-		}
+			return append(b, '\n')
+		})
 		bw.WriteString("  ],\n")
 	}
 	bw.WriteString("  \"summary\": ")
@@ -151,21 +150,47 @@ func WriteJSON(w io.Writer, r *Findings, _ string) error {
 	return bw.Flush()
 }
 
+// diagnosticsPerPiece is how many findings one core renders at a time.
+const diagnosticsPerPiece = 1024
+
+// writeDiagnostics writes what render appends for each finding, in order,
+// rendered on every core (a large lint's output is hundreds of megabytes
+// of text); last is set for the last finding. Each core has its own
+// state for render. An error writing to w is w's to keep (a bufio.Writer
+// reports it at Flush).
+func writeDiagnostics[S any](w io.Writer, ds []Diagnostic, render func(state *S, d *Diagnostic, last bool, b []byte) []byte) {
+	pieces := (len(ds) + diagnosticsPerPiece - 1) / diagnosticsPerPiece
+	parallel.Ordered(pieces, func(state *S, piece int, b []byte) []byte {
+		for i := piece * diagnosticsPerPiece; i < min(len(ds), (piece+1)*diagnosticsPerPiece); i++ {
+			b = render(state, &ds[i], i == len(ds)-1, b)
+		}
+		return b
+	}, func(b []byte) error {
+		_, err := w.Write(b)
+		return err
+	})
+}
+
 // WriteGitHub prints GitHub Actions workflow commands, which the runner
 // turns into annotations on the files.
 func WriteGitHub(w io.Writer, r *Findings, _ string) error {
-	for _, d := range r.Diagnostics {
-		level := map[Severity]string{Error: "error", Warning: "warning", Info: "notice"}[d.Severity]
+	bw := bufio.NewWriterSize(w, 64<<10)
+	writeDiagnostics(bw, r.Diagnostics, func(_ *struct{}, d *Diagnostic, _ bool, b []byte) []byte {
 		msg := d.Message
 		if d.Origin.Pack != "" {
 			msg += " (" + d.Origin.Pack + ")"
 		}
-		if _, err := fmt.Fprintf(w, "::%s file=%s,line=%d,title=%s::%s\n", level, ghProperty(d.Origin.File), max(d.Origin.Line, 1), ghProperty(d.Check), ghData(msg)); err != nil {
-			return err
-		}
-	}
-	return nil
+		b = append(append(append(b, "::"...), ghLevels[d.Severity]...), " file="...)
+		b = append(b, ghProperty(d.Origin.File)...)
+		b = strconv.AppendInt(append(b, ",line="...), int64(max(d.Origin.Line, 1)), 10)
+		b = append(append(b, ",title="...), ghProperty(d.Check)...)
+		b = append(append(b, "::"...), ghData(msg)...)
+		return append(b, '\n')
+	})
+	return bw.Flush()
 }
+
+var ghLevels = map[Severity]string{Error: "error", Warning: "warning", Info: "notice"}
 
 // sarif* are the parts of SARIF 2.1.0 auditpack writes.
 type sarifLog struct {
@@ -256,21 +281,85 @@ func WriteSARIF(w io.Writer, r *Findings, toolVersion string) error {
 			Help:                 sarifText{"auditpack explain " + c.ID},
 			DefaultConfiguration: sarifConfig{Level: sarifLevels[c.Severity]}})
 	}
-	for _, d := range r.Diagnostics {
-		primary, related := sarifPlaces(d)
-		res := sarifResult{RuleID: d.Check, RuleIndex: index[d.Check], Level: sarifLevels[d.Severity],
-			Message: sarifText{d.Message}, Locations: []sarifLocation{sarifLoc(primary, 0)}}
-		for i, o := range related {
-			loc := sarifLoc(o, i+1)
-			loc.Message = &sarifText{"related: " + o.Describe()}
-			res.RelatedLocations = append(res.RelatedLocations, loc)
-		}
-		run.Results = append(run.Results, res)
-	}
-	enc := json.NewEncoder(w)
+	// The log is encoded with no results, and the results are written
+	// into its empty list one at a time, as JSON's diagnostics are: by
+	// reflection, 200,000 results took five seconds and half a gigabyte.
+	var doc bytes.Buffer
+	enc := json.NewEncoder(&doc)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(sarifLog{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []sarifRun{run}})
+	if err := enc.Encode(sarifLog{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []sarifRun{run}}); err != nil {
+		return err
+	}
+	if len(r.Diagnostics) == 0 {
+		_, err := w.Write(doc.Bytes())
+		return err
+	}
+	// Strings in the log cannot hold this text: their quotes are escaped.
+	const noResults = `"results": []`
+	at := bytes.LastIndex(doc.Bytes(), []byte(noResults))
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.Write(doc.Bytes()[:at+len(noResults)-1])
+	writeDiagnostics(bw, r.Diagnostics, func(results *sarifResults, d *Diagnostic, last bool, b []byte) []byte {
+		b = appendSARIFResult(append(b, "\n        "...), results.of(*d, index[d.Check]))
+		if !last {
+			b = append(b, ',')
+		}
+		return b
+	})
+	bw.WriteString("\n      ]")
+	bw.Write(doc.Bytes()[at+len(noResults):])
+	return bw.Flush()
+}
+
+// sarifResults makes the results of a log's findings one at a time,
+// each in the memory of the one before, with each file's URI made once:
+// a large log's results would otherwise be most of its garbage.
+type sarifResults struct {
+	result    sarifResult
+	regions   []sarifRegion
+	texts     []sarifText
+	text      []byte
+	related   []sarifLocation
+	artifacts map[model.Origin]sarifArtifact // by file and pack, line 0
+}
+
+// of is a finding as a SARIF result, valid until the next call;
+// ruleIndex is its check's place among the log's rules.
+func (s *sarifResults) of(d Diagnostic, ruleIndex int) sarifResult {
+	primary, related := sarifPlaces(d)
+	s.regions, s.texts = s.regions[:0], s.texts[:0]
+	res := &s.result
+	*res = sarifResult{RuleID: d.Check, RuleIndex: ruleIndex, Level: sarifLevels[d.Severity], Message: sarifText{d.Message},
+		Locations: append(res.Locations[:0], s.location(primary, 0))}
+	s.related = s.related[:0]
+	for i, o := range related {
+		loc := s.location(o, i+1)
+		s.text = o.AppendDescription(append(s.text[:0], "related: "...))
+		s.texts = append(s.texts, sarifText{string(s.text)})
+		loc.Message = &s.texts[len(s.texts)-1]
+		s.related = append(s.related, loc)
+	}
+	if len(s.related) > 0 { // else omitted
+		res.RelatedLocations = s.related
+	}
+	return *res
+}
+
+func (s *sarifResults) location(o model.Origin, id int) sarifLocation {
+	// A finding about a whole file (line 0) points at its first line.
+	line := max(o.Line, 1)
+	file := model.Origin{File: o.File, Pack: o.Pack}
+	artifact, ok := s.artifacts[file]
+	if !ok {
+		if s.artifacts == nil {
+			s.artifacts = map[model.Origin]sarifArtifact{}
+		}
+		artifact = sarifArtifactOf(o)
+		s.artifacts[file] = artifact
+	}
+	s.regions = append(s.regions, sarifRegion{StartLine: line, EndLine: line})
+	return sarifLocation{ID: id, PhysicalLocation: sarifPhysicalLocation{ArtifactLocation: artifact, Region: &s.regions[len(s.regions)-1]}}
 }
 
 // sarifPlaces puts a finding on the user's own file when one of its
@@ -293,13 +382,6 @@ func sarifPlaces(d Diagnostic) (model.Origin, []model.Origin) {
 // embedded says whether a place is in a pack that ships in the binary
 // (its file is named without a directory).
 func embedded(o model.Origin) bool { return o.Pack != "" && !strings.Contains(o.File, "/") }
-
-func sarifLoc(o model.Origin, id int) sarifLocation {
-	// A finding about a whole file (line 0) points at its first line.
-	line := max(o.Line, 1)
-	return sarifLocation{ID: id, PhysicalLocation: sarifPhysicalLocation{
-		ArtifactLocation: sarifArtifactOf(o), Region: &sarifRegion{StartLine: line, EndLine: line}}}
-}
 
 // sarifArtifactOf is a place as a SARIF URI: a relative path
 // percent-encoded against the checkout (%SRCROOT%), an absolute one as a
