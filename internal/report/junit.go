@@ -1,10 +1,11 @@
 package report
 
 import (
+	"bufio"
 	"encoding/xml"
-	"fmt"
 	"io"
-	"strings"
+	"strconv"
+	"unicode/utf8"
 
 	"github.com/auditpack/auditpack/internal/text"
 )
@@ -16,60 +17,120 @@ type JUnitCase struct {
 	Failures []string // empty: passed
 }
 
-// WriteJUnit writes a JUnit XML report of one suite.
+// WriteJUnit writes a JUnit XML report of one suite, as encoding/xml
+// indents it, element by element: a case's failures are written one by
+// one, never joined (a large lint has 200,000 of them).
 func WriteJUnit(w io.Writer, suite string, cases []JUnitCase) error {
-	type failure struct {
-		Message string `xml:"message,attr"`
-		Text    string `xml:",chardata"`
-	}
-	type testcase struct {
-		Classname string   `xml:"classname,attr"`
-		Name      string   `xml:"name,attr"`
-		Failure   *failure `xml:"failure,omitempty"`
-	}
-	type testsuite struct {
-		XMLName  xml.Name   `xml:"testsuite"`
-		Name     string     `xml:"name,attr"`
-		Tests    int        `xml:"tests,attr"`
-		Failures int        `xml:"failures,attr"`
-		Cases    []testcase `xml:"testcase"`
-	}
-	s := testsuite{Name: suite, Tests: len(cases)}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	escape := func(s string) { writeXMLEscaped(bw, s) }
+	failed := 0
 	for _, c := range cases {
-		tc := testcase{Classname: suite, Name: c.Name}
 		if len(c.Failures) > 0 {
-			s.Failures++
-			tc.Failure = &failure{Message: text.Count(len(c.Failures), "finding"), Text: strings.Join(c.Failures, "\n")}
-			if len(c.Failures) == 1 {
-				tc.Failure.Message = c.Failures[0]
-			}
+			failed++
 		}
-		s.Cases = append(s.Cases, tc)
 	}
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
+	bw.WriteString(xml.Header + `<testsuite name="`)
+	escape(suite)
+	bw.WriteString(`" tests="` + strconv.Itoa(len(cases)) + `" failures="` + strconv.Itoa(failed) + `">`)
+	for _, c := range cases {
+		bw.WriteString("\n  " + `<testcase classname="`)
+		escape(suite)
+		bw.WriteString(`" name="`)
+		escape(c.Name)
+		bw.WriteString(`">`)
+		if len(c.Failures) > 0 {
+			message := c.Failures[0]
+			if len(c.Failures) > 1 {
+				message = text.Count(len(c.Failures), "finding")
+			}
+			bw.WriteString("\n    " + `<failure message="`)
+			escape(message)
+			bw.WriteString(`">`)
+			for i, f := range c.Failures {
+				if i > 0 {
+					bw.WriteString("&#xA;")
+				}
+				escape(f)
+			}
+			bw.WriteString("</failure>\n  ")
+		}
+		bw.WriteString("</testcase>")
 	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(s); err != nil {
-		return err
+	if len(cases) > 0 {
+		bw.WriteString("\n")
 	}
-	_, err := io.WriteString(w, "\n")
-	return err
+	bw.WriteString("</testsuite>\n")
+	return bw.Flush()
 }
 
 // WriteJUnitFindings reports lint as one test case per check that ran,
 // failed by its findings.
 func WriteJUnitFindings(w io.Writer, r *Findings, _ string) error {
-	var cases []JUnitCase
-	for _, c := range r.Checks {
-		jc := JUnitCase{Name: c.ID}
-		for _, d := range r.Diagnostics {
-			if d.Check == c.ID {
-				jc.Failures = append(jc.Failures, fmt.Sprintf("%s: %s: %s", d.Origin, d.Severity, d.Message))
-			}
+	cases := make([]JUnitCase, len(r.Checks))
+	byCheck := make(map[string]int, len(r.Checks))
+	for i, c := range r.Checks {
+		cases[i].Name = c.ID
+		byCheck[c.ID] = i
+	}
+	var line []byte
+	for _, d := range r.Diagnostics {
+		i, ok := byCheck[d.Check]
+		if !ok {
+			continue
 		}
-		cases = append(cases, jc)
+		line = d.Origin.AppendTo(line[:0])
+		line = append(append(append(append(line, ": "...), d.Severity.String()...), ": "...), d.Message...)
+		cases[i].Failures = append(cases[i].Failures, string(line))
 	}
 	return WriteJUnit(w, "auditpack lint", cases)
+}
+
+// writeXMLEscaped writes s escaped as encoding/xml escapes text and
+// attribute values (its EscapeText takes bytes: a copy of every string).
+// A write error stays in w for Flush.
+func writeXMLEscaped(w *bufio.Writer, s string) {
+	last := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c < utf8.RuneSelf && c != '"' && c != '\'' && c != '&' && c != '<' && c != '>' {
+			i++
+			continue
+		}
+		r, width := utf8.DecodeRuneInString(s[i:])
+		var esc string
+		switch r {
+		case '"':
+			esc = "&#34;"
+		case '\'':
+			esc = "&#39;"
+		case '&':
+			esc = "&amp;"
+		case '<':
+			esc = "&lt;"
+		case '>':
+			esc = "&gt;"
+		case '\t':
+			esc = "&#x9;"
+		case '\n':
+			esc = "&#xA;"
+		case '\r':
+			esc = "&#xD;"
+		default:
+			if inXMLCharRange(r) && (r != utf8.RuneError || width > 1) {
+				i += width
+				continue
+			}
+			esc = "\uFFFD"
+		}
+		w.WriteString(s[last:i])
+		w.WriteString(esc)
+		i += width
+		last = i
+	}
+	w.WriteString(s[last:])
+}
+
+// inXMLCharRange is XML 1.0's Char production.
+func inXMLCharRange(r rune) bool {
+	return r == 0x09 || r == 0x0A || r == 0x0D || r >= 0x20 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF
 }
