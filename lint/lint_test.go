@@ -12,6 +12,7 @@ import (
 
 	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/internal/golden"
+	"github.com/auditpack/auditpack/internal/report"
 	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
 	"github.com/auditpack/auditpack/profiles"
@@ -322,5 +323,32 @@ func TestCoverageGapsSurviveHashCollisions(t *testing.T) {
 	real, collided := gaps(twinHash), gaps(func(*model.Rule) uint64 { return 0 })
 	if len(real) != 3 || !slices.Equal(real, collided) {
 		t.Errorf("with the real hash:\n%s\nwith one hash for all:\n%s", strings.Join(real, "\n"), strings.Join(collided, "\n"))
+	}
+}
+
+// Context (for the HTML report) goes to the findings of a file the
+// report lists, its first report.HTMLFindingsPerFile, with the line and
+// its neighbours.
+func TestContextForTheListedFindings(t *testing.T) {
+	var rules strings.Builder
+	n := report.HTMLFindingsPerFile + 200
+	for i := range n {
+		fmt.Fprintf(&rules, "-a always,exit -F arch=b64 -S openat -F auid=%d -k k%d\n", 1000+i, i)
+	}
+	diags := lintText(t, rules.String(), Options{Context: true}).Diagnostics
+	if len(diags) < n {
+		t.Fatalf("%d findings, want at least one per rule (%d: no b32 twin)", len(diags), n)
+	}
+	for i, d := range diags {
+		if listed := i < report.HTMLFindingsPerFile; listed != (len(d.Context) > 0) {
+			t.Fatalf("finding %d of the file (%s %s) has %d context lines; want them for the first %d only", i+1, d.Origin, d.Check, len(d.Context), report.HTMLFindingsPerFile)
+		}
+		if len(d.Context) == 0 {
+			continue
+		}
+		here := slices.IndexFunc(d.Context, func(c report.ContextLine) bool { return c.Here })
+		if here < 0 || d.Context[here].Line != d.Origin.Line || !strings.HasSuffix(d.Context[here].Text, fmt.Sprintf("-k k%d", d.Origin.Line-1)) {
+			t.Fatalf("finding at line %d has context %+v, want its own line marked", d.Origin.Line, d.Context)
+		}
 	}
 }

@@ -322,16 +322,22 @@ func diagnostics(found []*finding) []Diagnostic {
 }
 
 // addContext gives each finding on a line its line and the rule lines
-// before and after it in the same file.
+// before and after it in the same file, up to the findings of a file the
+// HTML report lists.
 func addContext(files []*packs.File, diags []Diagnostic) {
 	byPath := map[string]*packs.File{}
 	for _, f := range files {
 		byPath[f.Path] = f
 	}
+	perFile := map[packs.Origin]int{} // by file and pack, as the report groups them
 	for i := range diags {
 		d := &diags[i]
 		f := byPath[d.Origin.File]
 		if f == nil || d.Origin.Line == 0 {
+			continue
+		}
+		file := packs.Origin{File: d.Origin.File, Pack: d.Origin.Pack}
+		if perFile[file]++; perFile[file] > report.HTMLFindingsPerFile {
 			continue
 		}
 		at, found := sort.Find(len(f.Items), func(j int) int { return d.Origin.Line - f.Items[j].Origin.Line })

@@ -180,7 +180,7 @@ var lintHTML = template.Must(template.New("lint").Funcs(htmlFuncs).Parse(`<!DOCT
 <label><input type="checkbox" data-filter-status="warning" checked> warnings</label>
 <label><input type="checkbox" data-filter-status="info" checked> info</label>
 <input type="search" id="search" placeholder="search findings" aria-label="search">
-<span class="muted"><span id="shown">{{len .F.Diagnostics}}</span> shown</span>
+<span class="muted"><span id="shown">{{.Listed}}</span> shown</span>
 </div>
 <h2>By file</h2>
 {{range .Files}}<h3><code>{{.Name}}</code></h3>
@@ -191,7 +191,8 @@ var lintHTML = template.Must(template.New("lint").Funcs(htmlFuncs).Parse(`<!DOCT
 {{if .Context}}<pre>{{range .Context}}<span{{if .Here}} class="here"{{end}}>{{printf "%5d" .Line}}  {{.Text}}</span>
 {{end}}</pre>{{end}}</td></tr>
 {{end}}</tbody></table>
-{{end}}
+{{with .Unlisted}}<p class="muted">and {{.}} more findings in this file, not listed here: auditpack lint --format text, json or sarif lists them all.</p>
+{{end}}{{end}}
 <h2>By check</h2>
 <table><thead><tr><th>check</th><th>severity</th><th>findings</th><th>why it matters</th></tr></thead><tbody>
 {{range .Checks}}<tr id="check-{{.ID}}"><td><code>{{.ID}}</code></td><td class="{{.Severity}}">{{.Severity}}</td><td>{{.Count}}</td>
@@ -201,9 +202,16 @@ var lintHTML = template.Must(template.New("lint").Funcs(htmlFuncs).Parse(`<!DOCT
 </body></html>
 `))
 
+// HTMLFindingsPerFile is the most findings of one file the HTML report
+// lists: a page of hundreds of thousands of rows neither renders nor
+// filters in a browser. The rest are counted there, and every other
+// format lists them all.
+const HTMLFindingsPerFile = 1000
+
 type lintFile struct {
 	Name     string
 	Findings []Diagnostic
+	Unlisted int // findings past HTMLFindingsPerFile
 }
 
 type lintCheck struct {
@@ -218,6 +226,7 @@ func WriteHTML(w io.Writer, r *Findings, toolVersion string) error {
 	var files []lintFile
 	index := map[string]int{}
 	perCheck := map[string]int{}
+	listed := 0
 	for _, d := range r.Diagnostics {
 		name := d.Origin.File
 		if d.Origin.Pack != "" && embedded(d.Origin) {
@@ -229,7 +238,12 @@ func WriteHTML(w io.Writer, r *Findings, toolVersion string) error {
 			index[name] = i
 			files = append(files, lintFile{Name: name})
 		}
-		files[i].Findings = append(files[i].Findings, d)
+		if len(files[i].Findings) < HTMLFindingsPerFile {
+			files[i].Findings = append(files[i].Findings, d)
+			listed++
+		} else {
+			files[i].Unlisted++
+		}
 		perCheck[d.Check]++
 	}
 	var checks []lintCheck
@@ -238,6 +252,6 @@ func WriteHTML(w io.Writer, r *Findings, toolVersion string) error {
 			checks = append(checks, lintCheck{Check: c, Count: perCheck[c.ID]})
 		}
 	}
-	return lintHTML.Execute(w, map[string]any{"F": r, "Files": files, "Checks": checks, "Tool": "auditpack " + toolVersion, "Generated": r.Generated,
+	return lintHTML.Execute(w, map[string]any{"F": r, "Files": files, "Listed": listed, "Checks": checks, "Tool": "auditpack " + toolVersion, "Generated": r.Generated,
 		"Errors": r.Count(Error), "Warnings": r.Count(Warning) - r.Count(Error), "Infos": r.Count(Info) - r.Count(Warning)})
 }

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -58,5 +59,42 @@ func TestHTMLEscapes(t *testing.T) {
 	}
 	if strings.Contains(out.String(), "<script>alert") || !strings.Contains(out.String(), "&lt;script&gt;alert") {
 		t.Error("a string from the rules reaches the HTML unescaped")
+	}
+}
+
+// The HTML report lists up to HTMLFindingsPerFile findings of a file and
+// says how many more there are; the counts by check keep them all.
+func TestHTMLListsAFilesFirstFindings(t *testing.T) {
+	f := &Findings{Checks: []Check{{ID: "ORD-KEY-SHADOW", Severity: Warning}}}
+	for _, file := range []struct {
+		name     string
+		findings int
+	}{{"big.rules", HTMLFindingsPerFile + 500}, {"small.rules", 3}} {
+		for i := range file.findings {
+			f.Diagnostics = append(f.Diagnostics, Diagnostic{Check: "ORD-KEY-SHADOW", Severity: Warning,
+				Origin: model.Origin{File: file.name, Line: i + 1}, Message: fmt.Sprintf("finding %d of %s", i+1, file.name)})
+		}
+	}
+	var out bytes.Buffer
+	if err := WriteHTML(&out, f, "test"); err != nil {
+		t.Fatal(err)
+	}
+	html := out.String()
+	listed := strings.Count(html, `<tr data-status="warning">`)
+	if want := HTMLFindingsPerFile + 3; listed != want {
+		t.Errorf("%d findings listed, want %d (a file's first %d, and the small file's 3)", listed, want, HTMLFindingsPerFile)
+	}
+	for _, want := range []string{
+		fmt.Sprintf("finding %d of big.rules", HTMLFindingsPerFile), "finding 3 of small.rules",
+		"and 500 more findings in this file, not listed here",
+		fmt.Sprintf(`<span id="shown">%d</span>`, HTMLFindingsPerFile+3),
+		fmt.Sprintf(`<td>%d</td>`, HTMLFindingsPerFile+503), // the count by check
+	} {
+		if !strings.Contains(html, want) {
+			t.Errorf("the report lacks %q", want)
+		}
+	}
+	if strings.Contains(html, fmt.Sprintf("finding %d of big.rules ", HTMLFindingsPerFile+1)) {
+		t.Error("a finding past the limit is listed")
 	}
 }
