@@ -80,39 +80,66 @@ func hugeAdvisedBytes(t *testing.T) int {
 	return total
 }
 
+// residentBytes is this process's resident memory (VmRSS).
+func residentBytes(t *testing.T) int {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Skipf("no /proc/self/status: %v", err)
+	}
+	for line := range strings.Lines(string(status)) {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
+			if err != nil {
+				t.Fatalf("VmRSS line %q: %v", line, err)
+			}
+			return kb << 10
+		}
+	}
+	t.Fatal("no VmRSS in /proc/self/status")
+	return 0
+}
+
 // TestFitAdvisesHugePages runs Fit in a fresh process (this test binary
-// again) for an input size and prints how much more of the process is
-// advised for huge pages after it than before.
+// again) for input sizes, one call each, and reads how much more of the
+// process is advised for huge pages after them than before, and how much
+// more is resident: the ballast must never be touched.
 func TestFitAdvisesHugePages(t *testing.T) {
-	if size := os.Getenv("HEAPLIMIT_CHILD_INPUT"); size != "" {
-		n, _ := strconv.Atoi(size)
-		before := hugeAdvisedBytes(t)
-		Fit(n)
-		fmt.Printf("advised %d\n", hugeAdvisedBytes(t)-before)
+	if sizes := os.Getenv("HEAPLIMIT_CHILD_INPUTS"); sizes != "" {
+		advisedBefore, residentBefore := hugeAdvisedBytes(t), residentBytes(t)
+		for _, size := range strings.Fields(sizes) {
+			n, _ := strconv.Atoi(size)
+			Fit(n)
+		}
+		fmt.Printf("advised %d resident %d\n", hugeAdvisedBytes(t)-advisedBefore, residentBytes(t)-residentBefore)
 		return
 	}
 	if _, err := os.Stat("/sys/kernel/mm/transparent_hugepage/enabled"); err != nil {
 		t.Skip("this kernel has no transparent huge pages")
 	}
 	for _, c := range []struct {
-		input   int
+		inputs  string // Fit's calls in order
 		godebug string
 		least   int // bytes newly advised, at least
 		most    int // and at most
 	}{
-		{10 << 20, "", perInputByte * 10 << 20, math.MaxInt},
-		{minHugeHeap/perInputByte - 1, "", 0, 0}, // small sets keep 4 KiB pages
-		{10 << 20, "disablethp=1", 0, 0},         // as the user asked
+		{"10485760", "", perInputByte * 10 << 20, math.MaxInt},
+		{strconv.Itoa(minHugeHeap/perInputByte - 1), "", 0, 0}, // small sets keep 4 KiB pages
+		{"10485760", "disablethp=1", 0, 0},                     // as the user asked
+		{"1000 104857600", "", 0, 0},                           // only the first call advises
+		{"10485760 104857600", "", perInputByte * 10 << 20, perInputByte * 20 << 20},
 	} {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestFitAdvisesHugePages$")
-		cmd.Env = append(os.Environ(), "HEAPLIMIT_CHILD_INPUT="+strconv.Itoa(c.input), "GODEBUG="+c.godebug)
+		cmd.Env = append(os.Environ(), "HEAPLIMIT_CHILD_INPUTS="+c.inputs, "GODEBUG="+c.godebug)
 		out, err := cmd.CombinedOutput()
-		var advised int
-		if _, scanErr := fmt.Sscanf(string(out), "advised %d", &advised); err != nil || scanErr != nil {
-			t.Fatalf("child for %d bytes: %v %v\n%s", c.input, err, scanErr, out)
+		var advised, resident int
+		if _, scanErr := fmt.Sscanf(string(out), "advised %d resident %d", &advised, &resident); err != nil || scanErr != nil {
+			t.Fatalf("child for %s: %v %v\n%s", c.inputs, err, scanErr, out)
 		}
 		if advised < c.least || advised > c.most {
-			t.Errorf("Fit(%d) with GODEBUG=%q advised %d bytes for huge pages, want %d to %d", c.input, c.godebug, advised, c.least, c.most)
+			t.Errorf("Fit(%s) with GODEBUG=%q advised %d bytes for huge pages, want %d to %d", c.inputs, c.godebug, advised, c.least, c.most)
+		}
+		if resident > 8<<20 {
+			t.Errorf("Fit(%s) made %d more bytes resident: the ballast was touched", c.inputs, resident)
 		}
 	}
 }
