@@ -58,10 +58,12 @@ var adviceTaken bool
 // and faulting it in 4 KiB at a time was a fifth of a 100,000-rule
 // compile's CPU (18,900 faults; 1,400 with huge pages). Go does not ask
 // for them (since 1.21.1), and where the host's THP setting is "madvise"
-// (Debian's and Ubuntu's default) they come only when asked for. The
-// runtime maps the heap as it grows, so the space is taken first by a
-// ballast that is never touched, advised, and freed: the allocator then
-// hands that space out to what the run allocates.
+// (Debian's and Ubuntu's default) they come only when asked for; with
+// "always" (RHEL's) the heap has them already, with "never" it gets none,
+// so only "madvise" asks. The runtime maps the heap as it grows, so the
+// space is taken first by a ballast that is never touched, advised, and
+// freed: the allocator then hands that space out to what the run
+// allocates.
 //
 // Only the first call of a process advises, before the input is read:
 // a ballast made once the heap has been used may take pages the runtime
@@ -72,12 +74,25 @@ func hugePages(n int) {
 		return
 	}
 	adviceTaken = true
-	if n < minHugeHeap {
+	if n < minHugeHeap || thpMode() != "madvise" {
 		return
 	}
 	ballast := make([]byte, n)
-	if err := syscall.Madvise(ballast, syscall.MADV_HUGEPAGE); err != nil {
-		return // a kernel without THP: 4 KiB pages, as before
+	syscall.Madvise(ballast, syscall.MADV_HUGEPAGE) // a refusal leaves 4 KiB pages, as before
+	runtime.GC()                                    // frees the ballast's pages to the allocator
+}
+
+// thpSetting is where Linux says when it gives huge pages.
+var thpSetting = "/sys/kernel/mm/transparent_hugepage/enabled"
+
+// thpMode is the host's setting for transparent huge pages: always,
+// madvise or never (the one in brackets), or "" without THP.
+func thpMode() string {
+	setting, err := os.ReadFile(thpSetting)
+	if err != nil {
+		return ""
 	}
-	runtime.GC() // frees the ballast's pages to the allocator
+	_, rest, _ := strings.Cut(string(setting), "[")
+	mode, _, _ := strings.Cut(rest, "]")
+	return mode
 }
