@@ -390,35 +390,40 @@ Examples:
 			if !c.Bool("force") {
 				refuse = func() error { return refusal(c.App.ErrWriter, res) }
 			}
-			path := c.String("output")
-			unrenderable := res.Renderable()
-			if path == "" || unrenderable != nil {
-				// Refusal first: its findings list every line auditctl cannot read.
-				if err := refuse(); err != nil {
+			if path := c.String("output"); path != "" && res.Renderable() == nil {
+				if err := writeWhileChecking(path, res, refuse); err != nil {
 					return err
 				}
-				if unrenderable != nil {
-					return inputError(fmt.Errorf("even with --force, this rule set is not compiled: files that are no rules text or clash by name cannot be merged, and lines auditctl cannot read would stop it at load (augenrules would copy them):\n%w", unrenderable))
-				}
-				return res.WriteRules(c.App.Writer, version)
+				fmt.Fprintf(c.App.ErrWriter, "wrote %s: %s\n", path, res.Summary())
+				return nil
 			}
-			// The file is written and synced while the checks run, and
-			// replaces path only if they pass: a large set's writing then
-			// costs no time of its own.
-			verdict := make(chan error, 1)
-			go func() { verdict <- refuse() }()
-			refused := sync.OnceValue(func() error { return <-verdict })
-			written := atomicfile.WriteIf(path, compile.RulesFileMode, func(w io.Writer) error { return res.WriteRules(w, version) }, refused)
-			if err := refused(); err != nil {
+			// Refusal first: its findings list every line auditctl cannot read.
+			if err := refuse(); err != nil {
 				return err
 			}
-			if written != nil {
-				return failedError(written)
+			if err := res.Renderable(); err != nil {
+				return inputError(fmt.Errorf("even with --force, this rule set is not compiled: files that are no rules text or clash by name cannot be merged, and lines auditctl cannot read would stop it at load (augenrules would copy them):\n%w", err))
 			}
-			fmt.Fprintf(c.App.ErrWriter, "wrote %s: %s\n", path, res.Summary())
-			return nil
+			return res.WriteRules(c.App.Writer, version)
 		},
 	}
+}
+
+// writeWhileChecking writes res to path atomically while check runs, and
+// replaces path only if check passes: a large set's writing and syncing
+// then cost no time of their own. check's error comes first.
+func writeWhileChecking(path string, res *compile.Compiled, check func() error) error {
+	verdict := make(chan error, 1)
+	go func() { verdict <- check() }()
+	checked := sync.OnceValue(func() error { return <-verdict })
+	written := atomicfile.WriteIf(path, compile.RulesFileMode, func(w io.Writer) error { return res.WriteRules(w, version) }, checked)
+	if err := checked(); err != nil {
+		return err
+	}
+	if written != nil {
+		return failedError(written)
+	}
+	return nil
 }
 
 // refusal runs what decides whether compile refuses a set (lint's
