@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/BurntSushi/toml"
 )
@@ -30,16 +31,23 @@ type Pack struct {
 	// files of the directory, which augenrules would never read.
 	FileNames []string
 	Ignored   []string
-	// Requirements are the standard's own wording of the controls the
-	// pack meets (requirements.toml); nil when the pack states none.
-	Requirements *Requirements
 
 	fsys fs.FS  // the pack root
 	root string // the pack directory inside fsys
+	// requirements reads requirements.toml, once.
+	requirements func() (*Requirements, error)
 }
 
 // ID is "name@version", the way diagnostics and headers name a pack.
 func (p *Pack) ID() string { return p.Name + "@" + p.Version.String() }
+
+// Requirements are the standard's own wording of the controls the pack
+// meets (requirements.toml); nil when the pack states none. A pack from
+// a directory has them read with it, so that ReadPack reports a broken
+// file; an embedded pack's (checked by the tests) are read when first
+// asked for: only verify and the listings need them, and reading them
+// was three quarters of compiling the stig profile.
+func (p *Pack) Requirements() (*Requirements, error) { return p.requirements() }
 
 type manifest struct {
 	Name        string   `toml:"name"`
@@ -107,8 +115,11 @@ func ReadPack(fsys fs.FS, dir, display string) (*Pack, error) {
 		return nil, fmt.Errorf("%s: pack %s has no *.rules files", display, p.Name)
 	}
 	sort.Slice(p.FileNames, func(i, j int) bool { return VersionLess(p.FileNames[i], p.FileNames[j]) })
-	if err := p.readRequirements(); err != nil {
-		return nil, err
+	p.requirements = sync.OnceValues(p.readRequirements)
+	if !strings.HasPrefix(display, embeddedPrefix) {
+		if _, err := p.Requirements(); err != nil {
+			return nil, err
+		}
 	}
 	return p, nil
 }

@@ -94,18 +94,18 @@ type requirementsFile struct {
 var cmdlineParam = regexp.MustCompile(`^([a-z_][a-z0-9_.-]*)(=|>=)([^\s=]+)$`)
 
 // readRequirements reads the pack's requirements.toml, if it has one.
-func (p *Pack) readRequirements() error {
+func (p *Pack) readRequirements() (*Requirements, error) {
 	data, err := fs.ReadFile(p.fsys, path.Join(p.root, RequirementsName))
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil
+		return nil, nil
 	}
 	shown := joinDisplay(p.Dir, RequirementsName)
 	if err != nil {
-		return fmt.Errorf("read %s: %w", shown, unwrapPathError(err))
+		return nil, fmt.Errorf("read %s: %w", shown, unwrapPathError(err))
 	}
 	var f requirementsFile
 	if err := DecodeTOML(data, shown, &f, "a requirements.toml has standard, release and [[requirement]] tables with id, vuln, severity, title, satisfies, lines, cmdline, file_mode, files, outside_rules, note"); err != nil {
-		return err
+		return nil, err
 	}
 	reqs := &Requirements{Standard: f.Standard, Release: f.Release}
 	seen := map[string]bool{}
@@ -114,7 +114,7 @@ func (p *Pack) readRequirements() error {
 		at := finder.find(`"`+r.ID+`"`, 0)
 		where := fmt.Sprintf("%s:%d", shown, at)
 		if r.ID == "" || seen[r.ID] {
-			return fmt.Errorf("%s: every requirement needs an id of its own (%q is empty or repeated)", where, r.ID)
+			return nil, fmt.Errorf("%s: every requirement needs an id of its own (%q is empty or repeated)", where, r.ID)
 		}
 		seen[r.ID] = true
 		req := &Requirement{ID: r.ID, Title: r.Title, Severity: r.Severity, Satisfies: r.Satisfies, Files: r.Files, OutsideRules: r.Outside, Note: r.Note}
@@ -122,7 +122,7 @@ func (p *Pack) readRequirements() error {
 			line := finder.find(strconv.Quote(text), at)
 			f := ParseFile(RequirementsName, p.displayPath(RequirementsName), p, []byte(text))
 			if len(f.Errors) > 0 || len(f.Items) != 1 {
-				return fmt.Errorf("%s:%d: requirement %s: %q is not one line auditctl loads; write it as the standard's check text does", shown, line, r.ID, text)
+				return nil, fmt.Errorf("%s:%d: requirement %s: %q is not one line auditctl loads; write it as the standard's check text does", shown, line, r.ID, text)
 			}
 			item := f.Items[0]
 			item.Origin.Line = line
@@ -132,24 +132,23 @@ func (p *Pack) readRequirements() error {
 		for _, c := range r.Cmdline {
 			m := cmdlineParam.FindStringSubmatch(c)
 			if m == nil {
-				return fmt.Errorf("%s: requirement %s: cmdline %q must be name=value or name>=number", where, r.ID, c)
+				return nil, fmt.Errorf("%s: requirement %s: cmdline %q must be name=value or name>=number", where, r.ID, c)
 			}
 			req.Cmdline = append(req.Cmdline, CmdlineParam{Name: m[1], Value: m[3], AtLeast: m[2] == ">="})
 		}
 		if r.FileMode != "" {
 			mode, err := strconv.ParseUint(r.FileMode, 8, 12)
 			if err != nil || len(r.Files) == 0 {
-				return fmt.Errorf("%s: requirement %s: file_mode %q must be octal, like \"0600\", with the files it applies to", where, r.ID, r.FileMode)
+				return nil, fmt.Errorf("%s: requirement %s: file_mode %q must be octal, like \"0600\", with the files it applies to", where, r.ID, r.FileMode)
 			}
 			req.FileMode = fs.FileMode(mode)
 		}
 		if len(req.Lines) == 0 && len(req.Cmdline) == 0 && req.FileMode == 0 && req.OutsideRules == "" {
-			return fmt.Errorf("%s: requirement %s asks for nothing: give it lines, cmdline, file_mode or outside_rules", where, r.ID)
+			return nil, fmt.Errorf("%s: requirement %s asks for nothing: give it lines, cmdline, file_mode or outside_rules", where, r.ID)
 		}
 		reqs.List = append(reqs.List, req)
 	}
-	p.Requirements = reqs
-	return nil
+	return reqs, nil
 }
 
 // lineFinder finds the line of a string in a file, searching from a line

@@ -174,7 +174,11 @@ Examples:
 						if err != nil {
 							return inputError(err)
 						}
-						return writeControls(c.App.Writer, verify.Controls(compile.Build(sel), p.Controls))
+						controls, err := verify.Controls(compile.Build(sel), p.Controls)
+						if err != nil {
+							return inputError(err)
+						}
+						return writeControls(c.App.Writer, controls)
 					}
 					catalog, err := packs.NewCatalog(c.StringSlice("packs")...)
 					if err != nil {

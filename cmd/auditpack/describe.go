@@ -46,7 +46,11 @@ func writePackDetails(w io.Writer, p *packs.Pack, files []*packs.File, all []*pa
 	if len(others) > 0 {
 		fmt.Fprintf(tw, "other versions:\t%s\n", strings.Join(others, " "))
 	}
-	if r := p.Requirements; r != nil {
+	r, err := p.Requirements()
+	if err != nil {
+		return err
+	}
+	if r != nil {
 		fmt.Fprintf(tw, "requirements:\t%s as %s words them (%s; profiles show --controls lists them)\n", text.Count(len(r.List), "control"), r.Describe(), packs.RequirementsName)
 	}
 	if err := tw.Flush(); err != nil {

@@ -105,7 +105,11 @@ func runVerify(c *cli.Context) (*verify.Report, error) {
 		return nil, err
 	}
 	required := compile.Build(sel)
-	if len(verify.Controls(required, p.Controls)) == 0 {
+	controls, err := verify.Controls(required, p.Controls)
+	if err != nil {
+		return nil, inputError(err)
+	}
+	if len(controls) == 0 {
 		return nil, inputError(fmt.Errorf("profile %s has no controls: its packs state no requirements (requirements.toml) and tag no rule with \"## controls:\", so there is nothing to verify; tag the rules, or use lint and apply --dry-run for this rule set", p.Name))
 	}
 	var target *verify.Target
@@ -121,7 +125,10 @@ func runVerify(c *cli.Context) (*verify.Report, error) {
 	} else if target, err = kernelTarget(); err != nil {
 		return nil, err
 	}
-	rep := verify.Verify(p.Name, required, target, verify.VerifyOptions{Machine: model.Native(), Keys: p.VerifyKeys, Only: p.Controls})
+	rep, err := verify.Verify(p.Name, required, target, verify.VerifyOptions{Machine: model.Native(), Keys: p.VerifyKeys, Only: p.Controls})
+	if err != nil {
+		return nil, inputError(err)
+	}
 	rep.Generated, rep.Tool = now().Format(time.RFC3339), "auditpack "+version
 	if c.Bool("kernel") {
 		rep.Host = host.Local{}.Describe()

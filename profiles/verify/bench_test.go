@@ -51,7 +51,7 @@ func BenchmarkVerify2000(b *testing.B) {
 		required := compile.Build(sel)
 		compiling += time.Since(start)
 		start = time.Now()
-		r := Verify("stig", required, target, VerifyOptions{Machine: model.Targets["x86_64"]})
+		r := mustVerify(b, "stig", required, target, VerifyOptions{Machine: model.Targets["x86_64"]})
 		verifying += time.Since(start)
 		if r.Failed() > 0 {
 			b.Fatalf("%d controls fail", r.Failed())

@@ -61,7 +61,7 @@ func TestCoverMatchesEvents(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			f := packs.ParseFile("req.rules", "req.rules", nil, []byte("## controls: C\n"+c.requirement+"\n"))
 			required := compile.Build(&packs.Selection{Files: []*packs.File{f}})
-			if got := failing(Verify("t", required, loadedTarget(c.implementation+"\n"), VerifyOptions{Machine: model.Targets["x86_64"]})); len(got) > 0 {
+			if got := failing(mustVerify(t, "t", required, loadedTarget(c.implementation+"\n"), VerifyOptions{Machine: model.Targets["x86_64"]})); len(got) > 0 {
 				t.Fatalf("verify says %q does not meet %q", c.implementation, c.requirement)
 			}
 			for _, rule := range []string{c.requirement, c.implementation} {

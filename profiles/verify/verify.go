@@ -45,7 +45,8 @@ func (c *Control) Requires() []*packs.Item {
 // requirements for, in the packs' order, then the controls they satisfy,
 // then the controls only the rules' annotations name, in the order their
 // first line loads. only limits them to IDs with one of its prefixes.
-func Controls(o *compile.Compiled, only []string) []*Control {
+// The error is a pack's requirements.toml that cannot be read.
+func Controls(o *compile.Compiled, only []string) ([]*Control, error) {
 	var out []*Control
 	index := map[string]*Control{}
 	add := func(id string) *Control {
@@ -59,12 +60,16 @@ func Controls(o *compile.Compiled, only []string) []*Control {
 	}
 	var satisfied []*packs.Requirement
 	for _, p := range o.Selection.Packs {
-		if p.Requirements == nil {
+		reqs, err := p.Requirements()
+		if err != nil {
+			return nil, err
+		}
+		if reqs == nil {
 			continue
 		}
-		for _, r := range p.Requirements.List {
+		for _, r := range reqs.List {
 			c := add(r.ID)
-			c.Requirement, c.Standard = r, p.Requirements.Describe()
+			c.Requirement, c.Standard = r, reqs.Describe()
 			satisfied = append(satisfied, r)
 		}
 	}
@@ -82,11 +87,11 @@ func Controls(o *compile.Compiled, only []string) []*Control {
 		}
 	}
 	if len(only) == 0 {
-		return out
+		return out, nil
 	}
 	return slices.DeleteFunc(out, func(c *Control) bool {
 		return !slices.ContainsFunc(only, func(prefix string) bool { return strings.HasPrefix(c.ID, prefix) })
-	})
+	}), nil
 }
 
 // Target is the rule set verify checks: a compiled file or the kernel.
@@ -202,11 +207,14 @@ type VerifyOptions struct {
 // over rules), in the same filter list, with constraints at least as broad,
 // and with no earlier never rule taking the events first. A control the
 // standard words itself is judged by its words, not by the pack's rules.
-func Verify(profile string, required *compile.Compiled, target *Target, opts VerifyOptions) *Report {
+func Verify(profile string, required *compile.Compiled, target *Target, opts VerifyOptions) (*Report, error) {
+	controls, err := Controls(required, opts.Only)
+	if err != nil {
+		return nil, err
+	}
 	v := newVerifier(target, opts)
 	rep := &Report{Profile: profile, Target: target.Name}
 	results := map[string]*ControlResult{}
-	controls := Controls(required, opts.Only)
 	for _, c := range controls {
 		res := ControlResult{ID: c.ID, Standard: c.Standard}
 		if c.Requirement != nil {
@@ -231,7 +239,7 @@ func Verify(profile string, required *compile.Compiled, target *Target, opts Ver
 			satisfiedBy(results[c.ID], c.From, results)
 		}
 	}
-	return rep
+	return rep, nil
 }
 
 // settingRows compares the control settings the rule set and its

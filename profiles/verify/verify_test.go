@@ -35,7 +35,7 @@ func verifyFile(t *testing.T, profile, packRoot, target string) *Report {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Verify(p.Name, compile.Build(sel), tgt, VerifyOptions{Machine: model.Targets["x86_64"], Keys: p.VerifyKeys})
+	return mustVerify(t, p.Name, compile.Build(sel), tgt, VerifyOptions{Machine: model.Targets["x86_64"], Keys: p.VerifyKeys})
 }
 
 func failing(r *Report) []string {
@@ -106,7 +106,7 @@ func TestVerifyOwnOutputPasses(t *testing.T) {
 			t.Fatal(err)
 		}
 		o := compile.Build(sel)
-		r := Verify(name, o, TargetFromOrdered("compiled", o), VerifyOptions{Machine: model.Targets["x86_64"]})
+		r := mustVerify(t, name, o, TargetFromOrdered("compiled", o), VerifyOptions{Machine: model.Targets["x86_64"]})
 		if got := failing(r); len(got) > 0 || len(r.Results) == 0 {
 			t.Errorf("%s against its own output: failing %v of %d", name, got, len(r.Results))
 		}
@@ -119,7 +119,7 @@ func TestVerifyOwnOutputPasses(t *testing.T) {
 			t.Fatalf("generator wrote %v", f.Errors[0])
 		}
 		o := compile.Build(&packs.Selection{Files: []*packs.File{f}})
-		r := Verify("random", o, TargetFromOrdered("compiled", o), VerifyOptions{Machine: model.Targets["x86_64"]})
+		r := mustVerify(t, "random", o, TargetFromOrdered("compiled", o), VerifyOptions{Machine: model.Targets["x86_64"]})
 		if got := failing(r); len(got) > 0 {
 			t.Fatalf("random set %d fails %v against itself:\n%s", i, got, text)
 		}
@@ -182,7 +182,7 @@ func TestVerifyStigVariants(t *testing.T) {
 		text := c.edit(own)
 		f := packs.ParseFile("audit.rules", "audit.rules", nil, []byte(text))
 		target := TargetFromOrdered("audit.rules", compile.Build(&packs.Selection{Files: []*packs.File{f}, AsLoaded: true}))
-		got := failing(Verify("stig", required, target, VerifyOptions{Machine: model.Targets["x86_64"]}))
+		got := failing(mustVerify(t, "stig", required, target, VerifyOptions{Machine: model.Targets["x86_64"]}))
 		want := c.want
 		if strings.HasPrefix(name, "-e 2") {
 			// The lock fails, and with it every control of the rule
@@ -221,17 +221,17 @@ func TestVerifyKernelCmdline(t *testing.T) {
 		return "absent"
 	}
 	target := TargetFromOrdered("compiled", required)
-	r := Verify("stig", required, target, opts)
+	r := mustVerify(t, "stig", required, target, opts)
 	if a, b := status(r, "RHEL-09-212055"), status(r, "RHEL-09-653120"); a != NotChecked || b != NotChecked || r.Failed() != 0 {
 		t.Errorf("rules file: 212055 %s, 653120 %s, %d failing; want both NOT CHECKED, none failing", a, b, r.Failed())
 	}
 	target.Cmdline = map[string]string{"audit": "1", "audit_backlog_limit": "4096", "quiet": ""}
-	r = Verify("stig", required, target, opts)
+	r = mustVerify(t, "stig", required, target, opts)
 	if a, b := status(r, "RHEL-09-212055"), status(r, "RHEL-09-653120"); a != Pass || b != Fail {
 		t.Errorf("audit=1 audit_backlog_limit=4096: 212055 %s, 653120 %s; want PASS, FAIL", a, b)
 	}
 	target.Cmdline["audit_backlog_limit"] = "16384" // more than asked is fine
-	if r = Verify("stig", required, target, opts); status(r, "RHEL-09-653120") != Pass || r.Failed() != 0 {
+	if r = mustVerify(t, "stig", required, target, opts); status(r, "RHEL-09-653120") != Pass || r.Failed() != 0 {
 		t.Errorf("audit_backlog_limit=16384: 653120 %s, %d failing", status(r, "RHEL-09-653120"), r.Failed())
 	}
 }
@@ -265,7 +265,7 @@ func TestVerifyDISAFixTextsPass(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := Verify("stig", required, loadedTarget(string(data)), opts)
+	r := mustVerify(t, "stig", required, loadedTarget(string(data)), opts)
 	stigIDs, notChecked := 0, map[string]bool{}
 	for _, c := range r.Results {
 		if strings.HasPrefix(c.ID, "RHEL-09-") {
@@ -301,7 +301,7 @@ func TestVerifyDISAVariantsFailTheirControl(t *testing.T) {
 	}
 	disa := string(data)
 	satisfies := map[string][]string{}
-	for _, c := range Controls(required, opts.Only) {
+	for _, c := range mustControls(t, required, opts.Only) {
 		if c.Requirement != nil {
 			satisfies[c.ID] = c.Requirement.Satisfies
 		}
@@ -326,12 +326,12 @@ func TestVerifyDISAVariantsFailTheirControl(t *testing.T) {
 		if text == disa {
 			t.Fatalf("%s: the edit changed nothing", name)
 		}
-		for _, id := range failing(Verify("stig", required, loadedTarget(text), opts)) {
+		for _, id := range failing(mustVerify(t, "stig", required, loadedTarget(text), opts)) {
 			if id != c.want && !slices.Contains(satisfies[c.want], id) {
 				t.Errorf("%s: %s fails; only %s and its SRGs may", name, id, c.want)
 			}
 		}
-		if got := failing(Verify("stig", required, loadedTarget(text), opts)); !slices.Contains(got, c.want) {
+		if got := failing(mustVerify(t, "stig", required, loadedTarget(text), opts)); !slices.Contains(got, c.want) {
 			t.Errorf("%s: %s passes (failing %v)", name, c.want, got)
 		}
 	}
@@ -340,7 +340,7 @@ func TestVerifyDISAVariantsFailTheirControl(t *testing.T) {
 	early := strings.Replace(disa, "\n-e 2\n", "\n", 1)
 	i := strings.Index(early, "\n## RHEL-09-654250\n")
 	early = early[:i] + "\n-e 2" + early[i:]
-	got := failing(Verify("stig", required, loadedTarget(early), opts))
+	got := failing(mustVerify(t, "stig", required, loadedTarget(early), opts))
 	for _, id := range []string{"RHEL-09-654275", "RHEL-09-654250", "RHEL-09-654255", "RHEL-09-654265", "RHEL-09-654270"} {
 		if !slices.Contains(got, id) {
 			t.Errorf("-e 2 before RHEL-09-654250: %s passes, though the locked kernel refuses its lines", id)
@@ -356,7 +356,7 @@ func TestVerifyDISAVariantsFailTheirControl(t *testing.T) {
 func TestVerifyFileModes(t *testing.T) {
 	required, opts := stigRequired(t)
 	status := func(target *Target) (string, []string) {
-		for _, c := range Verify("stig", required, target, opts).Results {
+		for _, c := range mustVerify(t, "stig", required, target, opts).Results {
 			if c.ID == "RHEL-09-653110" {
 				return c.Status, c.Missing
 			}
@@ -425,9 +425,29 @@ func TestVerifyUpstreamRecipes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r := Verify(name, compile.Build(sel), target, VerifyOptions{Machine: model.Targets["x86_64"], Only: p.Controls})
+		r := mustVerify(t, name, compile.Build(sel), target, VerifyOptions{Machine: model.Targets["x86_64"], Only: p.Controls})
 		if got := failing(r); !slices.Equal(got, c.want) {
 			t.Errorf("%s recipe: failing %v, want %v", name, got, c.want)
 		}
 	}
+}
+
+// mustVerify is Verify for rule sets whose packs' requirements read.
+func mustVerify(t testing.TB, profile string, required *compile.Compiled, target *Target, opts VerifyOptions) *Report {
+	t.Helper()
+	r, err := Verify(profile, required, target, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// mustControls is Controls for rule sets whose packs' requirements read.
+func mustControls(t testing.TB, required *compile.Compiled, only []string) []*Control {
+	t.Helper()
+	controls, err := Controls(required, only)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return controls
 }
