@@ -199,6 +199,9 @@ func words(s string, into []string) []string {
 	}
 }
 
+// unescaper reads "\ " as a space and "\\" as a backslash.
+var unescaper = strings.NewReplacer(`\ `, " ", `\\`, `\`)
+
 // escapedWords is words for a line with a backslash, byte by byte.
 func escapedWords(s string, into []string) []string {
 	for i := 0; i < len(s); {
@@ -216,7 +219,7 @@ func escapedWords(s string, into []string) []string {
 		}
 		w := s[start:i]
 		if escaped {
-			w = strings.NewReplacer(`\ `, " ", `\\`, `\`).Replace(w)
+			w = unescaper.Replace(w)
 		}
 		into = append(into, w)
 	}
