@@ -110,8 +110,10 @@ func (p *Pack) readRequirements() (*Requirements, error) {
 	reqs := &Requirements{Standard: f.Standard, Release: f.Release}
 	seen := map[string]bool{}
 	finder := lineFinder{lines: bytes.Split(data, []byte("\n"))}
+	at := 0
 	for _, r := range f.Requirement {
-		at := finder.find(`"`+r.ID+`"`, 0)
+		// Each requirement is written after the one before it.
+		at = finder.find(`"`+r.ID+`"`, at)
 		where := fmt.Sprintf("%s:%d", shown, at)
 		if r.ID == "" || seen[r.ID] {
 			return nil, fmt.Errorf("%s: every requirement needs an id of its own (%q is empty or repeated)", where, r.ID)
