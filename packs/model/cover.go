@@ -385,8 +385,9 @@ func Overlaps(a, b *Rule) bool {
 	}
 	if usesSyscalls(a.List) {
 		common := false
+		var aSees, bSees Mask
 		for abi := range a.ABIs {
-			common = common || (a.ABIs[abi] && b.ABIs[abi] && a.sees(ABI(abi)).intersects(b.sees(ABI(abi))))
+			common = common || (a.ABIs[abi] && b.ABIs[abi] && a.sees(ABI(abi), &aSees).intersects(b.sees(ABI(abi), &bSees)))
 		}
 		if !common {
 			return false
@@ -412,17 +413,18 @@ func Overlaps(a, b *Rule) bool {
 }
 
 // sees is the syscalls of an ABI the rule can match: its mask, narrowed to
-// the perm classes when it has a perm field.
-func (r *Rule) sees(abi ABI) *Mask {
+// the perm classes when it has a perm field (then written to scratch,
+// which the caller keeps on its stack: verify compares watches pairwise,
+// and a mask made per pair was nearly all of its memory).
+func (r *Rule) sees(abi ABI, scratch *Mask) *Mask {
 	s := r.summary()
 	if s.perm == nil {
 		return r.WireMask
 	}
-	m := *r.WireMask
-	for i := range m {
-		m[i] &= s.perm.sees[abi][i]
+	for i, w := range r.WireMask {
+		scratch[i] = w & s.perm.sees[abi][i]
 	}
-	return &m
+	return scratch
 }
 
 // permCovers: every syscall b can match is one a's perm field matches
@@ -433,8 +435,9 @@ func permCovers(a, b *Rule) bool {
 		return true
 	}
 	sure := perm.sure
+	var scratch Mask
 	for abi := range b.ABIs {
-		if b.ABIs[abi] && sure[abi] != nil && !sure[abi].contains(b.sees(ABI(abi))) {
+		if b.ABIs[abi] && sure[abi] != nil && !sure[abi].contains(b.sees(ABI(abi), &scratch)) {
 			return false
 		}
 	}
