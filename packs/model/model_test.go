@@ -255,3 +255,25 @@ func emptyByRange(fields []Field, field string) bool {
 	}
 	return holes == hi-lo+1
 }
+
+// Every field name and alias is found as written, in any case, and a
+// name that is none is not.
+func TestLookupFieldEveryName(t *testing.T) {
+	for name, def := range fieldsByName {
+		for _, spelling := range []string{name, strings.ToUpper(name), strings.ToUpper(name[:1]) + name[1:]} {
+			if got, ok := lookupField(spelling); !ok || got != def {
+				t.Errorf("lookupField(%q) = %v, %v; want the %s field", spelling, got, ok, def.Name)
+			}
+		}
+		if _, ok := fieldsByName[name+"x"]; !ok {
+			if got, ok := lookupField(name + "x"); ok {
+				t.Errorf("lookupField(%q) found %s", name+"x", got.Name)
+			}
+		}
+	}
+	for _, none := range []string{"", "colour", "é", "_uid"} {
+		if got, ok := lookupField(none); ok {
+			t.Errorf("lookupField(%q) found %s", none, got.Name)
+		}
+	}
+}
