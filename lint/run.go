@@ -329,15 +329,15 @@ func addContext(files []*packs.File, diags []Diagnostic) {
 	for _, f := range files {
 		byPath[f.Path] = f
 	}
-	perFile := map[packs.Origin]int{} // by file and pack, as the report groups them
+	perFile := map[string]int{} // the report's files
 	for i := range diags {
 		d := &diags[i]
-		f := byPath[d.Origin.File]
-		if f == nil || d.Origin.Line == 0 {
+		file := report.HTMLFile(d.Origin)
+		if perFile[file]++; perFile[file] > report.HTMLFindingsPerFile {
 			continue
 		}
-		file := packs.Origin{File: d.Origin.File, Pack: d.Origin.Pack}
-		if perFile[file]++; perFile[file] > report.HTMLFindingsPerFile {
+		f := byPath[d.Origin.File]
+		if f == nil || d.Origin.Line == 0 {
 			continue
 		}
 		at, found := sort.Find(len(f.Items), func(j int) int { return d.Origin.Line - f.Items[j].Origin.Line })

@@ -41,6 +41,9 @@ type Pack struct {
 // ID is "name@version", the way diagnostics and headers name a pack.
 func (p *Pack) ID() string { return p.Name + "@" + p.Version.String() }
 
+// Embedded says whether the pack ships in the binary.
+func (p *Pack) Embedded() bool { return strings.HasPrefix(p.Dir, embeddedPrefix) }
+
 // Requirements are the standard's own wording of the controls the pack
 // meets (requirements.toml); nil when the pack states none. A pack from
 // a directory has them read with it, so that ReadPack reports a broken
@@ -116,7 +119,7 @@ func ReadPack(fsys fs.FS, dir, display string) (*Pack, error) {
 	}
 	sort.Slice(p.FileNames, func(i, j int) bool { return VersionLess(p.FileNames[i], p.FileNames[j]) })
 	p.requirements = sync.OnceValues(p.readRequirements)
-	if !strings.HasPrefix(display, embeddedPrefix) {
+	if !p.Embedded() {
 		if _, err := p.Requirements(); err != nil {
 			return nil, err
 		}
@@ -190,7 +193,7 @@ func (p *Pack) ReadFile(name string) ([]byte, error) {
 // displayPath names an embedded pack's file by its bare name (the pack ID
 // goes with it in every message) and a user's pack file by its path.
 func (p *Pack) displayPath(name string) string {
-	if strings.HasPrefix(p.Dir, embeddedPrefix) {
+	if p.Embedded() {
 		return name
 	}
 	return joinDisplay(p.Dir, name)

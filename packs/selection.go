@@ -82,7 +82,7 @@ func (s *Selection) Reads(path string) (input string, ok bool) {
 	out := resolved(path)
 	inputs := append([]string(nil), s.Paths...)
 	for _, p := range s.Packs {
-		if !strings.HasPrefix(p.Dir, "embedded:") {
+		if !p.Embedded() {
 			inputs = append(inputs, p.Dir)
 		}
 	}

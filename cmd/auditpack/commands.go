@@ -394,7 +394,8 @@ Examples:
 			if !c.Bool("force") {
 				refuse = func() error { return refusal(c.App.ErrWriter, res) }
 			}
-			if path := c.String("output"); path != "" && res.Renderable() == nil {
+			unrenderable := res.Renderable()
+			if path := c.String("output"); path != "" && unrenderable == nil {
 				if err := writeWhileChecking(path, res, refuse); err != nil {
 					return err
 				}
@@ -405,8 +406,8 @@ Examples:
 			if err := refuse(); err != nil {
 				return err
 			}
-			if err := res.Renderable(); err != nil {
-				return inputError(fmt.Errorf("even with --force, this rule set is not compiled: files that are no rules text or clash by name cannot be merged, and lines auditctl cannot read would stop it at load (augenrules would copy them):\n%w", err))
+			if unrenderable != nil {
+				return inputError(fmt.Errorf("even with --force, this rule set is not compiled: files that are no rules text or clash by name cannot be merged, and lines auditctl cannot read would stop it at load (augenrules would copy them):\n%w", unrenderable))
 			}
 			return res.WriteRules(c.App.Writer, version)
 		},

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/auditpack/auditpack/packs/model"
 )
 
 // The HTML reports are one self-contained file each: styles and the
@@ -215,6 +217,15 @@ var lintHTML = sync.OnceValue(func() *template.Template {
 // format lists them all.
 const HTMLFindingsPerFile = 1000
 
+// HTMLFile is the file the HTML report lists a finding under: its path,
+// or for an embedded pack's file the pack and the file's name.
+func HTMLFile(o model.Origin) string {
+	if o.Pack != "" && embedded(o) {
+		return o.Pack + " " + o.File
+	}
+	return o.File
+}
+
 type lintFile struct {
 	Name     string
 	Findings []Diagnostic
@@ -235,10 +246,7 @@ func WriteHTML(w io.Writer, r *Findings, toolVersion string) error {
 	perCheck := map[string]int{}
 	listed := 0
 	for _, d := range r.Diagnostics {
-		name := d.Origin.File
-		if d.Origin.Pack != "" && embedded(d.Origin) {
-			name = d.Origin.Pack + " " + name
-		}
+		name := HTMLFile(d.Origin)
 		i, ok := index[name]
 		if !ok {
 			i = len(files)

@@ -66,19 +66,15 @@ func appendJSONString(b []byte, s string) []byte {
 // appendJSONDiagnostic appends one diagnostic as an element of the
 // "diagnostics" array, indented as encoding/json indents it there.
 func appendJSONDiagnostic(b []byte, d jsonDiagnostic) []byte {
-	member := func(b []byte, name string) []byte {
-		b = append(b, ",\n      \""...)
-		b = append(b, name...)
-		return append(b, "\": "...)
-	}
+	const member, relatedMember = 6, 10 // the diagnostic's members, a related place's
 	b = append(b, "{\n      \"check\": "...)
 	b = appendJSONString(b, d.Check)
-	b = appendJSONString(member(b, "severity"), d.Severity)
-	b = appendJSONString(member(b, "file"), d.File)
-	b = strconv.AppendInt(member(b, "line"), int64(d.Line), 10)
-	b = appendJSONString(member(b, "pack"), d.Pack)
-	b = appendJSONString(member(b, "message"), d.Message)
-	b = member(b, "related")
+	b = appendJSONString(appendJSONMember(b, member, "severity"), d.Severity)
+	b = appendJSONString(appendJSONMember(b, member, "file"), d.File)
+	b = strconv.AppendInt(appendJSONMember(b, member, "line"), int64(d.Line), 10)
+	b = appendJSONString(appendJSONMember(b, member, "pack"), d.Pack)
+	b = appendJSONString(appendJSONMember(b, member, "message"), d.Message)
+	b = appendJSONMember(b, member, "related")
 	if len(d.Related) == 0 {
 		b = append(b, "[]"...)
 	} else {
@@ -89,11 +85,9 @@ func appendJSONDiagnostic(b []byte, d jsonDiagnostic) []byte {
 			}
 			b = append(b, "\n        {\n          \"file\": "...)
 			b = appendJSONString(b, l.File)
-			b = append(b, ",\n          \"line\": "...)
-			b = strconv.AppendInt(b, int64(l.Line), 10)
+			b = strconv.AppendInt(appendJSONMember(b, relatedMember, "line"), int64(l.Line), 10)
 			if l.Pack != "" {
-				b = append(b, ",\n          \"pack\": "...)
-				b = appendJSONString(b, l.Pack)
+				b = appendJSONString(appendJSONMember(b, relatedMember, "pack"), l.Pack)
 			}
 			b = append(b, "\n        }"...)
 		}
