@@ -67,34 +67,51 @@ func (c *Catalog) addRoot(fsys fs.FS, dir, display string) error {
 		c.packs = append(c.packs, p)
 		return nil
 	}
-	entries, err := fs.ReadDir(fsys, dir)
+	found, err := c.addPackDirs(fsys, dir, display, true)
 	if err != nil {
-		return fmt.Errorf("read %s: %w", display, unwrapPathError(err))
-	}
-	found := 0
-	for _, e := range entries {
-		if !e.IsDir() {
-			continue
-		}
-		sub := path.Join(dir, e.Name())
-		if _, err := fs.Stat(fsys, path.Join(sub, ManifestName)); err != nil {
-			continue
-		}
-		shown := joinDisplay(display, e.Name())
-		if display == embeddedPrefix {
-			shown = embeddedPrefix + e.Name()
-		}
-		p, err := ReadPack(fsys, sub, shown)
-		if err != nil {
-			return err
-		}
-		c.packs = append(c.packs, p)
-		found++
+		return err
 	}
 	if found == 0 {
 		return fmt.Errorf("pack root %s holds no packs (directories with a %s)", display, ManifestName)
 	}
 	return nil
+}
+
+// addPackDirs reads the packs in the directories of dir. With versions set,
+// a directory without a pack.toml may hold one directory per version of a
+// pack (stig-rhel9/V2R9/pack.toml): a standard's releases sit side by side.
+func (c *Catalog) addPackDirs(fsys fs.FS, dir, display string, versions bool) (found int, err error) {
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return 0, fmt.Errorf("read %s: %w", display, unwrapPathError(err))
+	}
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		sub := path.Join(dir, e.Name())
+		shown := joinDisplay(display, e.Name())
+		if display == embeddedPrefix {
+			shown = embeddedPrefix + e.Name()
+		}
+		if _, err := fs.Stat(fsys, path.Join(sub, ManifestName)); err != nil {
+			if versions {
+				n, err := c.addPackDirs(fsys, sub, shown, false)
+				if err != nil {
+					return found, err
+				}
+				found += n
+			}
+			continue
+		}
+		p, err := ReadPack(fsys, sub, shown)
+		if err != nil {
+			return found, err
+		}
+		c.packs = append(c.packs, p)
+		found++
+	}
+	return found, nil
 }
 
 // Packs lists every known pack: by name, newest version first.

@@ -161,17 +161,21 @@ func TestCatalogFind(t *testing.T) {
 	root := t.TempDir()
 	writePack(t, filepath.Join(root, "a"), map[string]string{"pack.toml": goodManifest, "50-a.rules": "-w /a -p wa\n"})
 	writePack(t, filepath.Join(root, "b"), map[string]string{"pack.toml": "name = \"site\"\nversion = \"1.4.0\"\norder = 50\n", "50-a.rules": "-w /a -p wa\n"})
+	// A directory of a pack's versions, one directory each, as a
+	// standard's releases are kept.
+	writePack(t, filepath.Join(root, "site", "1.2.0"), map[string]string{"pack.toml": "name = \"site\"\nversion = \"1.2.0\"\norder = 50\n", "50-a.rules": "-w /a -p wa\n"})
+	writePack(t, filepath.Join(root, "site", "0.9.0"), map[string]string{"pack.toml": "name = \"site\"\nversion = \"0.9.0\"\norder = 50\n", "50-a.rules": "-w /a -p wa\n"})
 	c, err := NewCatalog(root)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for ref, want := range map[string]string{"site": "site@1.4.0", "site@^1": "site@1.4.0", "site@~1.0": "site@1.0.0", "site@1.0.0": "site@1.0.0", "stig": "stig@2.2.0"} {
+	for ref, want := range map[string]string{"site": "site@1.4.0", "site@^1": "site@1.4.0", "site@~1.0": "site@1.0.0", "site@1.0.0": "site@1.0.0", "site@~1.2": "site@1.2.0", "site@<1": "site@0.9.0", "stig": "stig@2.2.0"} {
 		p, err := c.Find(ref)
 		if err != nil || p.ID() != want {
 			t.Errorf("Find(%q) = %v, %v; want %s", ref, p, err, want)
 		}
 	}
-	if _, err := c.Find("site@^2"); err == nil || !regexp.MustCompile(`no version of pack site satisfies "\^2"; available: 1.4.0, 1.0.0`).MatchString(err.Error()) {
+	if _, err := c.Find("site@^2"); err == nil || !regexp.MustCompile(`no version of pack site satisfies "\^2"; available: 1.4.0, 1.2.0, 1.0.0, 0.9.0`).MatchString(err.Error()) {
 		t.Errorf("unsatisfiable: %v", err)
 	}
 	if _, err := c.Find("nope"); err == nil || !regexp.MustCompile(`unknown pack "nope"; known packs: base-config, finalize, ospp, pci-dss, site, stig`).MatchString(err.Error()) {
