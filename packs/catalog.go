@@ -24,7 +24,8 @@ type Catalog struct {
 }
 
 // NewCatalog reads the embedded packs and the packs under each root. A root
-// is a directory of pack directories, or a pack directory itself.
+// is a directory of pack directories (or of directories of one pack's
+// versions), or a pack directory itself.
 func NewCatalog(roots ...string) (*Catalog, error) {
 	c := &Catalog{}
 	if err := c.addRoot(embedded, ".", embeddedPrefix); err != nil {
