@@ -175,6 +175,9 @@ func (r *Compiled) WriteRules(w io.Writer, toolVersion string) error {
 		b.WriteByte('\n')
 	}
 	for i := range r.Items {
+		if r.Items[i].Refused != nil {
+			continue // never compiled: auditctl would stop there
+		}
 		b.WriteString(r.Items[i].Text)
 		b.WriteByte('\n')
 	}
@@ -192,9 +195,11 @@ func (r *Compiled) Render(toolVersion string) []byte {
 func (r *Compiled) Summary() string {
 	rules, directives := 0, 0
 	for _, it := range r.Items {
-		if it.IsDirective() {
+		switch {
+		case it.Refused != nil:
+		case it.IsDirective():
 			directives++
-		} else {
+		default:
 			rules++
 		}
 	}

@@ -260,46 +260,6 @@ func TestEmbeddedProfilesFitEveryTarget(t *testing.T) {
 	}
 }
 
-// Rules are compared by identity wherever their hashes meet: with every
-// rule's hash the same, the duplicates found are the same as with the
-// real hash (which this set's rules of one identity share, and others
-// almost never do).
-func TestExactDuplicatesSurviveHashCollisions(t *testing.T) {
-	rules := strings.Join([]string{
-		"-a always,exit -F arch=b64 -S openat -k a",
-		"-a always,exit -F arch=b64 -S openat -k b",
-		"-a always,exit -F arch=b64 -S openat -k a", // duplicate of line 1
-		"-A always,exit -F arch=b64 -S openat -k b", // -A: never refused, replaces line 2
-		"-a always,exit -F arch=b64 -S openat -k b", // duplicate of line 4
-		"-D -k a",
-		"-a always,exit -F arch=b64 -S openat -k a", // line 1 deleted: loads
-		"-a always,exit -F arch=b64 -S openat -k c",
-		"-a always,exit -F arch=b64 -S openat -k c", // duplicate of line 8
-	}, "\n") + "\n"
-	file := filepath.Join(t.TempDir(), "10-case.rules")
-	if err := os.WriteFile(file, []byte(rules), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	sel, err := profiles.Select(profiles.Request{Paths: []string{file}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rs := newRuleSet(compile.Build(sel), Options{})
-	pairs := func(found []shadow) []string {
-		var out []string
-		for _, s := range found {
-			out = append(out, fmt.Sprintf("%d<-%d", s.a.Item.Origin.Line, s.b.Item.Origin.Line))
-		}
-		return out
-	}
-	real := pairs(exactDuplicates(rs.Ordered.Items, rs.RuleAt, (*model.Rule).IdentityHash))
-	collided := pairs(exactDuplicates(rs.Ordered.Items, rs.RuleAt, func(*model.Rule) uint64 { return 0 }))
-	want := []string{"1<-3", "4<-5", "8<-9"}
-	if !slices.Equal(real, want) || !slices.Equal(collided, want) {
-		t.Errorf("duplicates: with the real hash %v, with one hash for all %v, want %v", real, collided, want)
-	}
-}
-
 // Twins are confirmed field by field wherever their hashes meet: with
 // every rule's hash the same, ARCH-COVERAGE-GAP finds what it finds with
 // the real hash, near-twins (another exit value) included.

@@ -187,9 +187,9 @@ func TestParseErrors(t *testing.T) {
 		{"-r abc", model.CheckInvalidValue, `whole number`},
 		{"-b 99999999999999999999", model.CheckInvalidValue, `whole number`},
 		// auditctl loads these, but not as written.
-		{"-b 010", model.CheckValueMisread, `octal, 8`},
-		{"-b 8192x", model.CheckValueMisread, `reads 8192 and ignores "x"`},
-		{"-b 4294967296", model.CheckValueMisread, `silently sets 0`},
+		{"-b 010", model.CheckValueMisread, `octal \(a leading 0\), 8`},
+		{"-b 8192x", model.CheckValueMisread, `reads the number 8192 and ignores "x"`},
+		{"-b 4294967296", model.CheckValueMisread, `keeps the low 32 bits, 0`},
 		{"-b 8192 -f 1", model.CheckOnePerLine, `-b and -f on one line`},
 		{"-a exit,possible -S openat", model.CheckIgnored, `drops the whole rule`},
 		{"-a always,exit -F arch=b64 -S openat -F exit=EACCES", "FLD-EXIT-POSITIVE-ERRNO", `write exit=-EACCES`},

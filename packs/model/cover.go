@@ -312,7 +312,7 @@ func Covers(a, b *Rule) bool {
 	for _, f := range a.Fields {
 		switch f.Kind {
 		case KindString:
-			if !stringImplied(b, f) {
+			if f.Def.Number != FieldKey && !stringImplied(b, f) {
 				return false
 			}
 		case KindCompare:
