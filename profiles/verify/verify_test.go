@@ -99,17 +99,21 @@ func TestVerifyKeysWhenTheProfileSaysSo(t *testing.T) {
 }
 
 // A profile verified against its own compiled output passes every
-// control: for each embedded profile, and for random rule sets.
+// control: for each embedded profile compiled for each machine, and for
+// random rule sets.
 func TestVerifyOwnOutputPasses(t *testing.T) {
 	for _, name := range []string{"stig", "pci-dss", "ospp"} {
 		sel, err := profiles.Select(profiles.Request{Profile: name})
 		if err != nil {
 			t.Fatal(err)
 		}
-		o := compile.Build(sel)
-		r := mustVerify(t, name, o, TargetFromOrdered("compiled", o), VerifyOptions{Machine: model.Targets["x86_64"]})
-		if got := failing(r); len(got) > 0 || len(r.Results) == 0 {
-			t.Errorf("%s against its own output: failing %v of %d", name, got, len(r.Results))
+		for _, machine := range model.TargetNames() {
+			m := model.Targets[machine]
+			o := compile.Build(sel, m)
+			r := mustVerify(t, name, o, TargetFromOrdered("compiled", o), VerifyOptions{Machine: m})
+			if got := failing(r); len(got) > 0 || len(r.Results) == 0 {
+				t.Errorf("%s against its own output for %s: failing %v of %d", name, machine, got, len(r.Results))
+			}
 		}
 	}
 	rng := rand.New(rand.NewSource(1))
