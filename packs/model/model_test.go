@@ -115,6 +115,12 @@ func TestCovers(t *testing.T) {
 		{"-a always,exit -S all -F dir=/etc", "-a always,exit -S all -F dir=/etc/ssh", true},
 		{"-a always,exit -S all -F dir=/etc/ssh", "-a always,exit -S all -F dir=/etc", false},
 		{"-a always,exit -S all -F dir=/et", "-w /etc/passwd -p wa", false},
+		// A watch of a directory is a tree rule: it meets dir= at or below it.
+		{"-w /etc/selinux -p wa", "-a always,exit -F arch=b64 -F dir=/etc/selinux/ -F perm=wa -F auid>=1000 -F auid!=unset", true},
+		{"-w /etc/selinux -p wa", "-a always,exit -F arch=b32 -F dir=/etc/selinux/targeted -F perm=w", true},
+		{"-w /etc/selinux -p wa", "-a always,exit -F arch=b64 -F dir=/etc -F perm=wa", false},
+		{"-w /etc/selinux -p w", "-a always,exit -F arch=b64 -F dir=/etc/selinux -F perm=wa", false},
+		{"-a always,exit -S all -F path=/etc/selinux -F perm=wa", "-a always,exit -F arch=b64 -F dir=/etc/selinux -F perm=wa", false},
 		{"-a never,exit -F arch=b64 -S openat -F exe=/usr/bin/touch", "-w /etc/passwd -p wa", false},
 		{"-a always,exit -F arch=b64 -S openat -F a2&0100", "-a always,exit -F arch=b64 -S openat -F a2&0100 -F exit=-EACCES", true},
 		{"-a always,exit -F arch=b64 -S openat -F a2&0100", "-a always,exit -F arch=b64 -S openat -F a2&01003", false},
