@@ -74,6 +74,14 @@ func (Local) LinkTarget(path string) (string, bool) {
 	return target, true
 }
 
+// RealDir is where a directory is once every symbolic link on the way is
+// followed (/sbin is /usr/sbin on a usrmerged host); ok is false when it
+// does not exist.
+func (Local) RealDir(dir string) (string, bool) {
+	real, err := filepath.EvalSymlinks(dir)
+	return real, err == nil
+}
+
 // uidMin is login.defs' name for the first user ID, which packs name
 // ${UID_MIN} too.
 const uidMin = "UID_MIN"

@@ -31,7 +31,7 @@ func verifyFile(t *testing.T, profile, packRoot, target string) *Report {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tgt, err := FileTarget(target)
+	tgt, err := FileTarget(target, model.Targets["x86_64"], nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -514,7 +514,7 @@ func verifyRecipe(t *testing.T, profile, dir string) *Report {
 	if err != nil {
 		t.Fatal(err)
 	}
-	target, err := FileTarget(dir)
+	target, err := FileTarget(dir, model.Targets["x86_64"], nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -585,8 +585,8 @@ func TestVerifyRecipeVariants(t *testing.T) {
 			"-a always,exit -F arch=b64 -F dir=/etc/sudoers.d/ -F perm=wa", "## the watch replaces:"), nil},
 		{"no loginuid lock", "ospp", without("11-loginuid.rules"), ospp("FAU_GEN.1.2")},
 		{"no fchmodat2", "ospp", replace("30-ospp-v42-5-perm-change-success.rules", "fchmodat2,", ""), ospp("FAU_GEN.1.1.c-successful-perm-change")},
-		{"no seunshare", "ospp", replace("30-ospp-v42.rules", "-F path=/usr/sbin/seunshare", "-F path=/usr/sbin/unix_chkpwd"), ospp("FAU_GEN.1.1.c-special-config-changes")},
-		{"no lsm_set_self_attr", "ospp", replace("30-ospp-v42.rules", "-S lsm_set_self_attr", "-S mount_setattr"), ospp("FAU_GEN.1.1.c-special-config-changes")},
+		{"no seunshare", "ospp", replace("30-ospp-v42.rules", "-F path=/usr/sbin/seunshare", "-F path=/usr/sbin/no-such-helper"), ospp("FAU_GEN.1.1.c-special-config-changes")},
+		{"no lsm_set_self_attr", "ospp", replace("30-ospp-v42.rules", "-S lsm_set_self_attr", "-S getpid"), ospp("FAU_GEN.1.1.c-special-config-changes")},
 		{"SELinux policy as a path", "ospp", replace("30-ospp-v42.rules", "-F dir=/etc/selinux/", "-F path=/etc/selinux"), ospp("FAU_GEN.1.1.c-MAC-policy")},
 		{"new syscalls by number", "ospp", replace("30-ospp-v42-5-perm-change-failed.rules", "fchmodat2,setxattrat,removexattrat,file_setattr", "452,463,466,469"), nil},
 		{"SELinux policy watched", "ospp", replace("30-ospp-v42.rules",
