@@ -115,8 +115,10 @@ func TestVerifyRespellings(t *testing.T) {
 	for name, respell := range map[string]func(string) string{
 		"-C operands swapped": func(l string) string { return strings.ReplaceAll(l, "-C uid!=euid", "-C euid!=uid") },
 		"KEY=":                func(l string) string { return strings.ReplaceAll(l, "-F key=", "-F KEY=") },
-		"arch names":          func(l string) string { return strings.ReplaceAll(strings.ReplaceAll(l, "arch=b64", "arch=X86_64"), "arch=b32", "arch=i686") },
-		"syscall case":        func(l string) string { return strings.ReplaceAll(l, "-S execve", "-S Execve") },
+		"arch names": func(l string) string {
+			return strings.ReplaceAll(strings.ReplaceAll(l, "arch=b64", "arch=X86_64"), "arch=b32", "arch=i686")
+		},
+		"syscall case": func(l string) string { return strings.ReplaceAll(l, "-S execve", "-S Execve") },
 	} {
 		path := stigFile(t, func(_ int, l string) []string { return []string{respell(l)} })
 		if got := failing(verifyStig(t, path, nil)); len(got) != 0 {
