@@ -39,12 +39,12 @@ type cacControl struct {
 }
 
 type cacRule struct {
-	File        string            `json:"file"`
-	SHA256      string            `json:"sha256"`
-	Platforms   []string          `json:"platforms"`
-	Template    string            `json:"template"`
-	Vars        map[string]any    `json:"vars"`
-	Remediation *cacRemediation   `json:"remediation"`
+	File        string          `json:"file"`
+	SHA256      string          `json:"sha256"`
+	Platforms   []string        `json:"platforms"`
+	Template    string          `json:"template"`
+	Vars        map[string]any  `json:"vars"`
+	Remediation *cacRemediation `json:"remediation"`
 }
 
 type cacRemediation struct {

@@ -52,7 +52,7 @@ func (pk *pack) deviations() map[string]string {
 			notes = append(notes, "-e 2 comes from the finalize pack, which the profile loads last.")
 		}
 		if slices.Contains(rec.rules, "audit_rules_continue_loading") {
-			notes = append(notes, "The profile lowers CTRL-ERROR-MASKING to info for this -c; lint still reports every line auditctl would refuse, which -c lets the load skip.")
+			notes = append(notes, "The profile lowers CTRL-ERROR-MASKING and CTRL-IMMUTABLE-UNREACHABLE to warnings for this -c, with the reason; lint still reports every line auditctl would refuse, which -c lets the load skip, as an error.")
 		}
 		if rec.manual {
 			notes = append(notes, "CaC marks it manual. verify --kernel judges it as verify --boot does: what the boot-time loader loads from disk against the running rules; a rules file alone cannot show it (NOT CHECKED).")
@@ -203,8 +203,14 @@ func (pk *pack) profile() []byte {
 		"[severity]",
 	)
 	if pk.continues() {
-		writeLines(&b, `"CTRL-ERROR-MASKING" = "info"`, "", "[severity_reasons]",
-			`"CTRL-ERROR-MASKING" = `+quote(fmt.Sprintf("the benchmark asks for -c (%s): the load goes on past a refused line; lint still reports each such line as an error", pk.continueID())))
+		id := pk.continueID()
+		writeLines(&b,
+			`"CTRL-ERROR-MASKING" = "warning"`,
+			`"CTRL-IMMUTABLE-UNREACHABLE" = "warning"`,
+			"", "[severity_reasons]",
+			`"CTRL-ERROR-MASKING" = `+quote(fmt.Sprintf("the benchmark asks for -c (%s), so that one refused line does not stop the load; lint still reports every line auditctl would refuse as an error of its own", id)),
+			`"CTRL-IMMUTABLE-UNREACHABLE" = `+quote(fmt.Sprintf("the benchmark asks for -c (%s) and -e 2 together: -e 2 is reached when no line is refused, and lint reports each refused line as an error of its own", id)),
+		)
 	} else {
 		writeLines(&b, "# compliance: a load that hides errors is not compliant", `"CTRL-ERROR-MASKING" = "error"`)
 	}

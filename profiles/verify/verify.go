@@ -67,6 +67,9 @@ func Controls(o *compile.Compiled, only []string) ([]*Control, error) {
 		if reqs == nil {
 			continue
 		}
+		if reqs, err = reqs.Resolve(p, o.Selection.Facts); err != nil {
+			return nil, err
+		}
 		for _, r := range reqs.List {
 			c := add(r.ID)
 			c.Requirement, c.Standard = r, reqs.Describe()
