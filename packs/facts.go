@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"sort"
@@ -170,3 +171,24 @@ func (f Facts) expandScalars(data []byte, path string) ([]byte, error) {
 
 // UsesFacts says whether a pack file names a fact.
 func UsesFacts(data []byte) bool { return factRef.Match(data) }
+
+// ListFactsHeader says, for a compiled header, where each list fact of
+// the selected packs comes from: the host, or the pack's default list for
+// its product (offline).
+func ListFactsHeader(sel *Selection) []string {
+	var h []string
+	for _, p := range sel.Packs {
+		for _, name := range slices.Sorted(maps.Keys(p.Facts)) {
+			if origin, ok := sel.ListOrigins[name]; ok {
+				h = append(h, fmt.Sprintf("## facts: %s: %s", name, origin))
+				continue
+			}
+			if _, ok := sel.Facts[name]; ok {
+				h = append(h, fmt.Sprintf("## facts: %s: %d values (%s)", name, len(strings.Fields(sel.Facts[name])), sel.FactsOrigin))
+				continue
+			}
+			h = append(h, fmt.Sprintf("## facts: %s: %s's default list for its product (%d programs), not this host's; compile --host finds the host's", name, p.ID(), len(strings.Fields(p.Facts[name]))))
+		}
+	}
+	return h
+}

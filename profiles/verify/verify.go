@@ -114,6 +114,9 @@ type Target struct {
 	// HostRoot is where the host's files are ("/"), when the target is
 	// this host; empty for a rules file alone (file modes not checked).
 	HostRoot string
+	// Boot compares the host's boot files with its kernel, when the
+	// target is the kernel (verify --kernel); nil for a rules file.
+	Boot *BootComparison
 }
 
 // ReadCmdline reads the parameters the kernel was booted with
@@ -304,13 +307,16 @@ func (v *verifier) checkControl(c *Control, res *ControlResult) {
 		a, b := res.Evidence[i].Origin, res.Evidence[j].Origin
 		return a.File < b.File || (a.File == b.File && a.Line < b.Line)
 	})
-	unchecked := false
+	unchecked := v.continueUnchecked(c.Requires())
 	if r := c.Requirement; r != nil {
 		for _, p := range r.Cmdline {
 			unchecked = !v.checkCmdline(res, p) || unchecked
 		}
 		if r.FileMode != 0 {
 			unchecked = !v.checkFileModes(res, r) || unchecked
+		}
+		if r.Boot {
+			unchecked = !v.checkBoot(res) || unchecked
 		}
 		if r.OutsideRules != "" {
 			unchecked = true
@@ -538,6 +544,8 @@ func (v *verifier) checkSetting(it *packs.Item) ([]Evidence, []string, []string)
 	}
 	var good bool
 	switch d.Option {
+	case packs.OptContinueOnError:
+		return v.checkContinue(it)
 	case packs.OptEnabled, packs.OptFailure, packs.OptRateLimit, packs.OptLoginuidImmutable:
 		good = ok && have == want
 	case packs.OptBacklogLimit, packs.OptBacklogWaitTime:
