@@ -45,8 +45,8 @@ func (pk *pack) deviations() map[string]string {
 				notes = append(notes, "CaC's template writes these rules without -F perm=x for AL2023, recording every system call on the program; the benchmark's rules have -F perm=x, which records its runs: we follow the benchmark (CaC's broader rules still pass).")
 			}
 		}
-		if slices.Contains(rec.rules, "audit_rules_suid_auid_privilege_function") && pk.p.Product == "al2023" {
-			notes = append(notes, "CaC's remediation for this rule is for RHEL, Ubuntu and Debian only and writes nothing on AL2023; the lines are its rendering for the others, which the benchmark asks for too.")
+		if pk.p.Product == "al2023" && slices.ContainsFunc(rec.rules, func(r string) bool { return !pk.p.Rules[r].remediatesAL() }) {
+			notes = append(notes, "CaC's bash remediation for it lists platforms without Amazon Linux and writes nothing on AL2023; the lines are CaC's rendering for AL2023 regardless, which is what the benchmark asks for.")
 		}
 		if slices.Contains(rec.rules, "audit_rules_immutable") {
 			notes = append(notes, "-e 2 comes from the finalize pack, which the profile loads last.")
@@ -240,4 +240,26 @@ func wrap(first, rest, s string) []string {
 		empty = false
 	}
 	return append(out, strings.TrimRight(line, " "))
+}
+
+// allPlatformTemplates are CaC's audit templates whose bash.template says
+// "# platform = multi_platform_all"; the others list RHEL, Fedora, Ubuntu,
+// Debian, SUSE and the like, without Amazon Linux.
+var allPlatformTemplates = []string{"audit_rules_watch", "audit_rules_kernel_module_loading", "audit_rules_privileged_commands"}
+
+// remediatesAL says whether CaC's bash remediation of the rule applies to
+// Amazon Linux.
+func (r cacRule) remediatesAL() bool {
+	if r.Template != "" {
+		return slices.Contains(allPlatformTemplates, r.Template)
+	}
+	if r.Remediation == nil {
+		return false
+	}
+	for _, p := range strings.Split(r.Remediation.Platform, ",") {
+		if p = strings.TrimSpace(p); p == "multi_platform_all" || p == "multi_platform_al" || p == "Amazon Linux 2023" {
+			return true
+		}
+	}
+	return false
 }
