@@ -57,7 +57,6 @@ type recommendation struct {
 	manual    bool     // CaC marks it manual: nothing to render
 	rules     []string // CaC rule IDs
 	lines     []string
-	note      string
 }
 
 // pack is one product's generated content.

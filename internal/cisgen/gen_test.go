@@ -75,7 +75,6 @@ func TestRecommendationIDs(t *testing.T) {
 	}
 }
 
-
 // A recommendation without a title of ours, or naming a rule cisgen
 // cannot render, stops the generator: CIS's titles are not copied.
 func TestUnknownContentStops(t *testing.T) {

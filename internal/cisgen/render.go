@@ -205,13 +205,10 @@ func (r *renderer) dacAuids(rule cacRule) []string {
 	return []string{userAuidFilters}
 }
 
-// perXProducts are the products CaC's audit_rules_privileged_commands
-// template gives -F perm=x.
-var permXProducts = []string{"almalinux9", "debian12", "debian13", "fedora", "ol7", "ol8", "ol9", "ol10", "rhel8", "rhel9", "rhel10", "sle12", "sle15", "sle16", "slmicro5", "slmicro6", "ubuntu2204", "ubuntu2404"}
-
 // privileged renders CaC's audit_rules_privileged_commands template: one
 // rule for all ABIs, or one per ABI on RHEL 10 and Fedora. Every product
-// gets -F perm=x (see deviations: CaC leaves it out for AL2023).
+// gets -F perm=x: CaC's template leaves it out for AL2023 only, where the
+// benchmark has it too (see the pack's notes).
 func (r *renderer) privileged(l *lines, path string) {
 	archs := []string{""}
 	if r.p.Product == "rhel10" || r.p.Product == "fedora" {
