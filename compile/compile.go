@@ -180,7 +180,7 @@ func header(sel *packs.Selection) []string {
 			break
 		}
 	}
-	return h
+	return append(h, packs.ListFactsHeader(sel)...)
 }
 
 // WriteRules writes the rules file to w: the header, then one line per

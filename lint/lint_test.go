@@ -230,7 +230,7 @@ func checkRefusalRun(t *testing.T, sel *packs.Selection, targets []*model.Target
 // a set without errors: pack rules leave out the syscalls an ABI lacks.
 // A user's own file is checked as written.
 func TestEmbeddedProfilesFitEveryTarget(t *testing.T) {
-	for _, name := range []string{"stig", "pci-dss", "ospp"} {
+	for _, name := range []string{"stig", "pci-dss", "ospp", "cis-rhel8", "cis-rhel9", "cis-rhel10", "cis-ubuntu2204", "cis-ubuntu2404", "cis-debian12", "cis-al2023"} {
 		sel, err := profiles.Select(profiles.Request{Profile: name})
 		if err != nil {
 			t.Fatal(err)

@@ -169,6 +169,14 @@ func kernelTarget() (*verify.Target, error) {
 	if err != nil {
 		return nil, failedError(err)
 	}
+	// A requirement that the boot files load the running rules (CIS) is
+	// judged as verify --boot judges them.
+	t.Boot = &verify.BootComparison{}
+	if state, err := apply.CheckBoot(k, hostRoot, model.Native()); err != nil {
+		t.Boot.Err = err.Error()
+	} else {
+		t.Boot.Loader, t.Boot.Same, t.Boot.RebootPending = state.Loader.String(), !state.Result.Changed(), state.RebootPending
+	}
 	return t, nil
 }
 

@@ -68,6 +68,9 @@ func Controls(o *compile.Compiled, only []string) ([]*Control, error) {
 		if reqs == nil {
 			continue
 		}
+		if reqs, err = reqs.Resolve(p, o.Selection.Facts); err != nil {
+			return nil, err
+		}
 		for _, r := range reqs.List {
 			c := add(r.ID)
 			c.Requirement, c.Standard = r, reqs.Describe()
@@ -118,6 +121,9 @@ type Target struct {
 	// Refused are the lines auditctl refuses, also those it goes past
 	// after -c or -i.
 	Refused []compile.Refusal
+	// Boot compares the host's boot files with its kernel, when the
+	// target is the kernel (verify --kernel); nil for a rules file.
+	Boot *BootComparison
 }
 
 // ReadCmdline reads the parameters the kernel was booted with
@@ -192,6 +198,9 @@ func FileTarget(path string, machine *model.Target, host model.Host) (*Target, e
 	load := c.Simulate(host)
 	t := &Target{Name: path, Settings: map[packs.Option]string{}, Stop: load.Stop, Refused: load.Refused}
 	for i, it := range c.Items {
+		if o := it.Directive.Option; (o == packs.OptContinueOnError || o == packs.OptIgnoreErrors) && load.Stopped(i) == nil {
+			t.Settings[o] = "1" // auditctl's mode, set even by a line it then refuses ("-c 1")
+		}
 		if !load.Loaded(i) {
 			continue
 		}
@@ -359,13 +368,16 @@ func (v *verifier) checkControl(c *Control, res *ControlResult) {
 		a, b := res.Evidence[i].Origin, res.Evidence[j].Origin
 		return a.File < b.File || (a.File == b.File && a.Line < b.Line)
 	})
-	unchecked := false
+	unchecked := v.continueUnchecked(c.Requires())
 	if r := c.Requirement; r != nil {
 		for _, p := range r.Cmdline {
 			unchecked = !v.checkCmdline(res, p) || unchecked
 		}
 		if r.FileMode != 0 {
 			unchecked = !v.checkFileModes(res, r) || unchecked
+		}
+		if r.Boot {
+			unchecked = !v.checkBoot(res) || unchecked
 		}
 		if r.OutsideRules != "" {
 			unchecked = true
@@ -593,6 +605,8 @@ func (v *verifier) checkSetting(it *packs.Item) ([]Evidence, []string, []string)
 	}
 	var good bool
 	switch d.Option {
+	case packs.OptContinueOnError:
+		return v.checkContinue(it)
 	case packs.OptEnabled, packs.OptFailure, packs.OptRateLimit, packs.OptLoginuidImmutable:
 		good = ok && have == want
 	case packs.OptBacklogLimit, packs.OptBacklogWaitTime:
