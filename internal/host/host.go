@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/auditpack/auditpack/packs/model"
 )
@@ -164,27 +165,45 @@ func (Local) RunsSELinux() bool {
 
 // LoaderVersion is the version of this host's auditctl ("3.0.9"); ok is
 // false where it is not installed.
-func (Local) LoaderVersion() (string, bool) {
+func (Local) LoaderVersion() (string, bool) { return loaderVersion() }
+
+// loaderVersion is the host's auditctl version, asked once per process.
+var loaderVersion = sync.OnceValues(func() (string, bool) {
 	out, err := exec.Command("auditctl", "-v").Output()
 	if err != nil {
 		return "", false
 	}
 	return strings.CutPrefix(strings.TrimSpace(string(out)), "auditctl version ")
-}
+})
 
 // LoaderTable is the syscall numbers this host's auditctl knows for one
 // table (x86_64, i386, ...), read with ausyscall, which shares auditctl's
 // libaudit tables. ok is false where audit userspace is not installed.
 func (Local) LoaderTable(table string) (numbers map[int]bool, ok bool, err error) {
+	read, _ := loaderTables.LoadOrStore(table, sync.OnceValues(func() (loaderTable, error) { return readLoaderTable(table) }))
+	t, err := read.(func() (loaderTable, error))()
+	return t.numbers, t.ok, err
+}
+
+// loaderTables holds each table the host's auditctl knows, read once per
+// process: a run asks for them for every rule set it checks.
+var loaderTables sync.Map // table name -> func() (loaderTable, error)
+
+type loaderTable struct {
+	numbers map[int]bool
+	ok      bool
+}
+
+func readLoaderTable(table string) (loaderTable, error) {
 	ausyscall, err := exec.LookPath("ausyscall")
 	if err != nil {
-		return nil, false, nil
+		return loaderTable{}, nil
 	}
 	out, err := exec.Command(ausyscall, table, "--dump").Output()
 	if err != nil {
-		return nil, false, fmt.Errorf("%s %s --dump: %v", ausyscall, table, err)
+		return loaderTable{}, fmt.Errorf("%s %s --dump: %v", ausyscall, table, err)
 	}
-	numbers = map[int]bool{}
+	numbers := map[int]bool{}
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	for sc.Scan() {
 		num, _, found := strings.Cut(sc.Text(), "\t")
@@ -192,7 +211,7 @@ func (Local) LoaderTable(table string) (numbers map[int]bool, ok bool, err error
 			numbers[n] = true
 		}
 	}
-	return numbers, true, nil
+	return loaderTable{numbers, true}, nil
 }
 
 // HZ reads CONFIG_HZ of the running kernel from its build config.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/internal/host"
+	"github.com/auditpack/auditpack/internal/rulegen"
 	"github.com/auditpack/auditpack/packs/model"
 	"github.com/auditpack/auditpack/profiles"
 )
@@ -182,5 +183,59 @@ func TestVerifyForAnotherMachine(t *testing.T) {
 	}
 	if got := failing(mustVerify(t, "stig", compile.Build(sel, arm), target, VerifyOptions{Machine: arm, Only: p.Controls})); len(got) != 0 {
 		t.Errorf("the aarch64 set verified for aarch64: failing %v", got)
+	}
+}
+
+// Every embedded profile's own output, each rule respelled as auditctl
+// reads it the same (rulegen.Respeller: names in any case, -C swapped,
+// arches by number, -k as -F KEY=, syscalls split, numbers in hex...),
+// gets the same verdict on every control as the output as written.
+func TestVerifyRespelledProfiles(t *testing.T) {
+	x86 := model.Targets["x86_64"]
+	respell := rulegen.NewRespeller(7, func(abi, name string) (int, bool) {
+		if abi == "b32" {
+			return x86.Syscall(model.B32, name)
+		}
+		return x86.Syscall(model.B64, name)
+	})
+	list, err := profiles.List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range list {
+		sel, err := profiles.Select(profiles.Request{Profile: p.Name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		required := compile.Build(sel)
+		verdicts := func(text string) map[string]string {
+			path := filepath.Join(t.TempDir(), "audit.rules")
+			if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			target, err := FileTarget(path, x86, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := map[string]string{}
+			for _, r := range mustVerify(t, p.Name, required, target, VerifyOptions{Machine: x86, Keys: p.VerifyKeys, Only: p.Controls}).Results {
+				out[r.ID] = r.Status
+			}
+			return out
+		}
+		written := string(required.Render("test"))
+		var respelled []string
+		for _, l := range strings.Split(written, "\n") {
+			respelled = append(respelled, respell.Respell(l))
+		}
+		want, got := verdicts(written), verdicts(strings.Join(respelled, "\n"))
+		if len(want) == 0 || strings.Join(respelled, "\n") == written {
+			t.Fatalf("%s: %d controls, respelled the same: %v", p.Name, len(want), strings.Join(respelled, "\n") == written)
+		}
+		for id, status := range want {
+			if got[id] != status {
+				t.Errorf("%s: %s is %s as written, %s respelled", p.Name, id, status, got[id])
+			}
+		}
 	}
 }
