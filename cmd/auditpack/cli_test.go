@@ -185,7 +185,7 @@ func TestCompileOutputOnlyWhenNotRefused(t *testing.T) {
 		}
 	}
 	var stderr bytes.Buffer
-	if code := run([]string{"auditpack", "compile", "--profile", "stig", "-o", out}, io.Discard, &stderr); code != 0 {
+	if code := run([]string{"auditpack", "compile", "--profile", "stig-rhel9", "-o", out}, io.Discard, &stderr); code != 0 {
 		t.Fatalf("compile --profile stig: exit %d: %s", code, stderr.String())
 	}
 	if data, _ := os.ReadFile(out); !bytes.HasPrefix(data, []byte(packs.GeneratedHeader)) {

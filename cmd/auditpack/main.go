@@ -83,7 +83,7 @@ augenrules uses and compiles them to one audit.rules a host can load.
 
 Examples:
    auditpack profiles list
-   auditpack compile --profile stig -o /etc/audit/audit.rules
+   auditpack compile --profile stig-rhel9 -o /etc/audit/audit.rules
    auditpack compile /etc/audit/rules.d`,
 		Writer:                 stdout,
 		ErrWriter:              stderr,

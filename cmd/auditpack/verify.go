@@ -45,7 +45,8 @@ Exit codes: 0 every control passes (--boot: no drift), 1 some fail, 2 usage
 or input errors, 3 --boot found drift.
 
 Examples:
-   auditpack verify --profile stig --rules /etc/audit/audit.rules
+   auditpack verify --profile stig-rhel9 --rules /etc/audit/audit.rules
+   auditpack verify --profile stig --kernel   # the STIG of this host's product
    auditpack verify --profile pci-dss --kernel --format json`,
 		Flags: []cli.Flag{
 			profileFlag, packRootsFlag,
@@ -97,11 +98,16 @@ func runVerify(c *cli.Context) (*verify.Report, error) {
 	case c.Bool("host") && c.Bool("kernel"):
 		return nil, inputError(errors.New("--host goes with --rules FILE; --kernel checks this host's facts already"))
 	}
-	p, err := profiles.Load(c.String("profile"))
+	onThisHost := c.Bool("host") || c.Bool("kernel")
+	root := ""
+	if onThisHost {
+		root = hostRoot
+	}
+	p, err := profiles.LoadFor(c.String("profile"), root)
 	if err != nil {
 		return nil, inputError(err)
 	}
-	sel, err := selectSources(c, nil, c.Bool("host") || c.Bool("kernel"))
+	sel, err := selectSources(c, nil, onThisHost)
 	if err != nil {
 		return nil, err
 	}
@@ -141,6 +147,9 @@ func runVerify(c *cli.Context) (*verify.Report, error) {
 		return nil, err
 	} else {
 		opts.Host = host.Local{}
+	}
+	if onThisHost {
+		target.HostRoot = hostRoot // auditd.conf and the audit files are read under it
 	}
 	rep, err := verify.Verify(p.Name, required, target, opts)
 	if err != nil {
