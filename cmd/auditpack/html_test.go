@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -20,6 +19,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/auditpack/auditpack/internal/corpus"
+	"github.com/auditpack/auditpack/internal/testenv"
 )
 
 // browser opens headless Chromium and records what a page must not do:
@@ -32,13 +32,7 @@ type browser struct {
 
 func newBrowser(t *testing.T) *browser {
 	t.Helper()
-	path, err := exec.LookPath("chromium")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("CI must open the HTML reports in a browser: apt-get install -y chromium (.ci/run does)")
-		}
-		t.Skip("chromium is not installed (apt-get install -y chromium); the HTML reports are not opened")
-	}
+	path := testenv.Tool(t, "chromium", "apt-get install -y chromium; .ci/run does")
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(alloc)

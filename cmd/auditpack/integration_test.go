@@ -11,21 +11,8 @@ import (
 
 	"github.com/auditpack/auditpack/internal/augen/augentest"
 	"github.com/auditpack/auditpack/internal/kerneltest"
+	"github.com/auditpack/auditpack/internal/testenv"
 )
-
-// need returns the path of an integration tool, skipping the test where it
-// is missing (failing in CI, which installs it).
-func need(t *testing.T, tool, install string) string {
-	t.Helper()
-	p, err := exec.LookPath(tool)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI must run this test: %s is missing (%s)", tool, install)
-		}
-		t.Skipf("%s is not installed (%s)", tool, install)
-	}
-	return p
-}
 
 func gitOut(t *testing.T, dir string, args ...string) string {
 	t.Helper()
@@ -43,7 +30,7 @@ func gitOut(t *testing.T, dir string, args ...string) string {
 // unformatted file, lint fails on a rule the kernel would refuse, and a
 // clean repository passes, also with two hosts' rules.d sharing file names.
 func TestPreCommitHooks(t *testing.T) {
-	preCommit := need(t, "pre-commit", "apt-get install -y pre-commit")
+	preCommit := testenv.Tool(t, "pre-commit", "apt-get install -y pre-commit")
 	root, err := filepath.Abs("../..")
 	if err != nil {
 		t.Fatal(err)
@@ -110,7 +97,7 @@ func buildBinary(t *testing.T) string {
 // the service's command reports drift on the real kernel (read-only) with
 // exit 3 and JSON that follows the schema.
 func TestSystemdDriftUnit(t *testing.T) {
-	analyze := need(t, "systemd-analyze", "apt-get install -y systemd")
+	analyze := testenv.Tool(t, "systemd-analyze", "apt-get install -y systemd")
 	bin := buildBinary(t)
 	units := t.TempDir()
 	man := filepath.Join(t.TempDir(), "man8")
@@ -144,7 +131,7 @@ func TestSystemdDriftUnit(t *testing.T) {
 	// The check reads this host's boot files: here a scratch /etc/audit
 	// holding testdata's rule set, bound over the real one in a private
 	// mount namespace, against the real kernel.
-	unshare := need(t, "unshare", "apt-get install -y util-linux")
+	unshare := testenv.Tool(t, "unshare", "apt-get install -y util-linux")
 	augentest.Skip(t)
 	kt := kerneltest.Acquire(t)
 	etc := t.TempDir()
@@ -181,7 +168,7 @@ func TestSystemdDriftUnit(t *testing.T) {
 // it into a scratch collections path, which it returns.
 func ansibleCollection(t *testing.T) string {
 	t.Helper()
-	galaxy := need(t, "ansible-galaxy", "apt-get install -y ansible-core")
+	galaxy := testenv.Tool(t, "ansible-galaxy", "apt-get install -y ansible-core")
 	dir := t.TempDir()
 	if out, err := exec.Command(galaxy, "collection", "build", "../../contrib/ansible/collection", "--output-path", dir).CombinedOutput(); err != nil {
 		t.Fatalf("ansible-galaxy collection build: %v\n%s", err, out)
@@ -196,7 +183,7 @@ func ansibleCollection(t *testing.T) string {
 
 func runPlaybook(t *testing.T, collections, book string) string {
 	t.Helper()
-	cmd := exec.Command(need(t, "ansible-playbook", "apt-get install -y ansible-core"), "-i", "localhost,", "--diff", book)
+	cmd := exec.Command(testenv.Tool(t, "ansible-playbook", "apt-get install -y ansible-core"), "-i", "localhost,", "--diff", book)
 	cmd.Env = append(os.Environ(), "ANSIBLE_COLLECTIONS_PATH="+collections, "ANSIBLE_NOCOLOR=1", "ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
@@ -299,7 +286,7 @@ func TestAnsibleRole(t *testing.T) {
 // GITHUB_ACTION_PATH): the report is valid SARIF, and the step fails on
 // findings at the fail-on severity.
 func TestGitHubAction(t *testing.T) {
-	python := need(t, "python3", "apt-get install -y python3")
+	python := testenv.Tool(t, "python3", "apt-get install -y python3")
 	root, _ := filepath.Abs("../..")
 	// The steps are read with PyYAML, which Debian's ansible-core brings.
 	steps, err := exec.Command(python, "-c", `import json, sys, yaml

@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/auditpack/auditpack/internal/testenv"
 )
 
 // TestPackageInstalls builds the .deb and .rpm with make package, installs
@@ -59,8 +61,8 @@ func TestPackageInstalls(t *testing.T) {
 // dpkg and the .deb. It skips where that cannot or must not happen.
 func builtPackage(t *testing.T) (dpkg, deb string) {
 	t.Helper()
-	dpkg = need(t, "dpkg", "a Debian host")
-	need(t, "make", "apt-get install -y make")
+	dpkg = testenv.Tool(t, "dpkg", "a Debian host")
+	testenv.Tool(t, "make", "apt-get install -y make")
 	if os.Geteuid() != 0 {
 		if os.Getenv("CI") == "true" {
 			t.Fatal("CI must install the package: run the tests as root")

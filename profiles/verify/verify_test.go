@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"errors"
 	"fmt"
 	"math/rand"
 	"os"
@@ -77,20 +78,25 @@ func TestVerifyByMeaning(t *testing.T) {
 
 func TestVerifySuggestsTheMissingRule(t *testing.T) {
 	r := verifyFile(t, "testdata/req.toml", "testdata/req", "testdata/targets/missing-syscall.rules")
-	for _, c := range r.Results {
-		if c.ID == "C-CHMOD" {
-			want := "add -a always,exit -F arch=b64 -S fchmodat -F auid>=1000 -F auid!=unset -k perm_mod"
-			if len(c.Missing) != 1 || !strings.HasPrefix(c.Missing[0], want) {
-				t.Errorf("missing %q, want %q", c.Missing, want)
-			}
-		}
+	i := slices.IndexFunc(r.Results, func(c ControlResult) bool { return c.ID == "C-CHMOD" })
+	if i < 0 {
+		t.Fatalf("control C-CHMOD is not in the report: %+v", r.Results)
+	}
+	want := "add -a always,exit -F arch=b64 -S fchmodat -F auid>=1000 -F auid!=unset -k perm_mod"
+	if c := r.Results[i]; len(c.Missing) != 1 || !strings.HasPrefix(c.Missing[0], want) {
+		t.Errorf("missing %q, want %q", c.Missing, want)
 	}
 }
 
 func TestVerifyKeysWhenTheProfileSaysSo(t *testing.T) {
 	dir := t.TempDir()
-	data, _ := os.ReadFile("testdata/req.toml")
-	os.WriteFile(filepath.Join(dir, "keys.toml"), append(data, []byte("verify_keys = true\n")...), 0o644)
+	data, err := os.ReadFile("testdata/req.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "keys.toml"), append(data, []byte("verify_keys = true\n")...), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	r := verifyFile(t, filepath.Join(dir, "keys.toml"), "testdata/req", "testdata/targets/good.rules")
 	if got := failing(r); !slices.Equal(got, []string{"C-EXEC", "C-CHMOD", "C-SHADOW"}) {
 		t.Errorf("with verify_keys the renamed keys must fail: %v", got)
@@ -373,15 +379,21 @@ func TestVerifyFileModes(t *testing.T) {
 	if s, _ := status(target); s != NotChecked {
 		t.Errorf("a host without audit files: %s, want NOT CHECKED", s)
 	}
-	os.MkdirAll(filepath.Join(root, "etc/audit/rules.d"), 0o750)
+	if err := os.MkdirAll(filepath.Join(root, "etc/audit/rules.d"), 0o750); err != nil {
+		t.Fatal(err)
+	}
 	for name, mode := range map[string]os.FileMode{"etc/audit/rules.d/10-a.rules": 0o600, "etc/audit/audit.rules": 0o400, "etc/audit/auditd.conf": 0o640} {
-		os.WriteFile(filepath.Join(root, name), nil, mode)
-		os.Chmod(filepath.Join(root, name), mode)
+		// Chmod as well: the umask may narrow WriteFile's mode.
+		if err := errors.Join(os.WriteFile(filepath.Join(root, name), nil, mode), os.Chmod(filepath.Join(root, name), mode)); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if s, missing := status(target); s != Fail || len(missing) != 1 || !strings.Contains(missing[0], "chmod 0600 /etc/audit/auditd.conf") {
 		t.Errorf("auditd.conf 0640: %s %v, want FAIL naming it", s, missing)
 	}
-	os.Chmod(filepath.Join(root, "etc/audit/auditd.conf"), 0o600)
+	if err := os.Chmod(filepath.Join(root, "etc/audit/auditd.conf"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	if s, missing := status(target); s != Pass {
 		t.Errorf("every file 0600 or stricter: %s %v", s, missing)
 	}
@@ -403,16 +415,23 @@ func TestVerifyUpstreamRecipes(t *testing.T) {
 	} {
 		dir := t.TempDir()
 		for _, pattern := range c.files {
-			matches, _ := filepath.Glob(filepath.Join(upstream, pattern))
+			matches, err := filepath.Glob(filepath.Join(upstream, pattern))
+			if err != nil || len(matches) == 0 {
+				t.Fatalf("%s recipe: no %s in %s (%v)", name, pattern, upstream, err)
+			}
 			for _, m := range matches {
 				data, err := os.ReadFile(m)
 				if err != nil {
 					t.Fatal(err)
 				}
-				os.WriteFile(filepath.Join(dir, filepath.Base(m)), data, 0o600)
+				if err := os.WriteFile(filepath.Join(dir, filepath.Base(m)), data, 0o600); err != nil {
+					t.Fatal(err)
+				}
 			}
 		}
-		os.WriteFile(filepath.Join(dir, "99-finalize.rules"), []byte("-e 2\n"), 0o600)
+		if err := os.WriteFile(filepath.Join(dir, "99-finalize.rules"), []byte("-e 2\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
 		p, err := profiles.Load(name)
 		if err != nil {
 			t.Fatal(err)
