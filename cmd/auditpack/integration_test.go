@@ -93,9 +93,12 @@ func buildBinary(t *testing.T) string {
 	return bin
 }
 
-// TestSystemdDriftUnit: the drift units pass systemd-analyze verify, and
-// the service's command reports drift on the real kernel (read-only) with
-// exit 3 and JSON that follows the schema.
+// TestSystemdDriftUnit: the drift units pass systemd-analyze verify; the
+// service's sandbox rates 2.0 or better in systemd-analyze security (9.6
+// UNSAFE without one); the timer runs by the calendar, so Persistent=
+// catches up a run missed while the host was off; a failure starts the
+// alert unit. Then the service's command reports drift on the real kernel
+// (read-only) with exit 3 and JSON that follows the schema.
 func TestSystemdDriftUnit(t *testing.T) {
 	analyze := testenv.Tool(t, "systemd-analyze", "apt-get install -y systemd")
 	bin := buildBinary(t)
@@ -104,27 +107,43 @@ func TestSystemdDriftUnit(t *testing.T) {
 	if err := os.MkdirAll(man, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	page, _ := os.ReadFile("../../docs/auditpack.8")
-	os.WriteFile(filepath.Join(man, "auditpack.8"), page, 0o644)
-	var execStart []string
-	for _, name := range []string{"auditpack-drift.service", "auditpack-drift.timer"} {
+	page, err := os.ReadFile("../../docs/auditpack.8")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(man, "auditpack.8"), page, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	unit := map[string]string{}
+	var paths []string
+	for _, name := range []string{"auditpack-drift.service", "auditpack-drift.timer", "auditpack-drift-failure@.service"} {
 		data, err := os.ReadFile(filepath.Join("../../contrib/systemd", name))
 		if err != nil {
 			t.Fatal(err)
 		}
-		text := strings.ReplaceAll(string(data), "/usr/local/bin/auditpack", bin)
-		for _, l := range strings.Split(text, "\n") {
-			if cmd, ok := strings.CutPrefix(l, "ExecStart="); ok {
-				execStart = strings.Fields(cmd)
-			}
+		unit[name] = strings.ReplaceAll(string(data), "/usr/local/bin/auditpack", bin)
+		paths = append(paths, filepath.Join(units, name))
+		if err := os.WriteFile(paths[len(paths)-1], []byte(unit[name]), 0o644); err != nil {
+			t.Fatal(err)
 		}
-		os.WriteFile(filepath.Join(units, name), []byte(text), 0o644)
 	}
-	cmd := exec.Command(analyze, "verify", filepath.Join(units, "auditpack-drift.service"), filepath.Join(units, "auditpack-drift.timer"))
+	cmd := exec.Command(analyze, append([]string{"verify"}, paths...)...)
 	cmd.Env = append(os.Environ(), "MANPATH="+filepath.Dir(man))
 	if out, err := cmd.CombinedOutput(); err != nil || len(out) > 0 {
 		t.Errorf("systemd-analyze verify: %v\n%s", err, out)
 	}
+	// --threshold is exposure times ten: the command fails above 2.0.
+	if out, err := exec.Command(analyze, "security", "--offline=true", "--threshold=20", "--no-pager", paths[0]).CombinedOutput(); err != nil {
+		t.Errorf("systemd-analyze security rates the drift service above 2.0: %v\n%s", err, out)
+	}
+	service, timer := unit["auditpack-drift.service"], unit["auditpack-drift.timer"]
+	if got := unitSetting(service, "OnFailure"); got != "auditpack-drift-failure@%n.service" {
+		t.Errorf("OnFailure=%q, want the alert unit auditpack-drift-failure@%%n.service", got)
+	}
+	if unitSetting(timer, "OnCalendar") == "" || unitSetting(timer, "Persistent") != "true" {
+		t.Errorf("the timer needs OnCalendar= for Persistent=true to catch up missed runs:\n%s", timer)
+	}
+	execStart := strings.Fields(unitSetting(service, "ExecStart"))
 	if want := bin + " verify --boot --format json"; strings.Join(execStart, " ") != want {
 		t.Fatalf("ExecStart %q, want %q", execStart, want)
 	}
@@ -162,6 +181,17 @@ func TestSystemdDriftUnit(t *testing.T) {
 	if out, code := check(); code != 0 || !strings.Contains(out, `"status": "same"`) {
 		t.Errorf("the kernel loaded from the boot files: exit %d, want 0 (same):\n%s", code, out)
 	}
+}
+
+// unitSetting returns the value of the last key= line of a unit file.
+func unitSetting(unit, key string) string {
+	value := ""
+	for _, l := range strings.Split(unit, "\n") {
+		if v, ok := strings.CutPrefix(l, key+"="); ok {
+			value = v
+		}
+	}
+	return value
 }
 
 // ansibleCollection builds the collection with ansible-galaxy and installs
@@ -248,7 +278,8 @@ func TestAnsibleModule(t *testing.T) {
 // changes nothing. The package is removed afterwards.
 func TestAnsibleRole(t *testing.T) {
 	collections := ansibleCollection(t)
-	dpkg, deb := builtPackage(t)
+	dpkg := testenv.Tool(t, "dpkg", "a Debian host")
+	deb := debFile(builtPackages(t))
 	kt := kerneltest.Acquire(t)
 	t.Cleanup(func() { exec.Command(dpkg, "-r", "auditpack").Run() })
 	if out, code := kt.LoadWithAuditctl("-D\n"); code != 0 {
