@@ -1,8 +1,6 @@
 package main
 
 import (
-	"encoding/json"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -309,63 +307,5 @@ func TestAnsibleRole(t *testing.T) {
 	}
 	if got := len(kt.List()); got != 6 {
 		t.Errorf("the kernel holds %d rules after the role, want 6", got)
-	}
-}
-
-// TestGitHubAction runs the composite action's shell steps as a runner
-// would (inputs in the environment, the action's directory as
-// GITHUB_ACTION_PATH): the report is valid SARIF, and the step fails on
-// findings at the fail-on severity.
-func TestGitHubAction(t *testing.T) {
-	python := testenv.Tool(t, "python3", "apt-get install -y python3")
-	root, _ := filepath.Abs("../..")
-	// The steps are read with PyYAML, which Debian's ansible-core brings.
-	steps, err := exec.Command(python, "-c", `import json, sys, yaml
-a = yaml.safe_load(open(sys.argv[1]))
-print(json.dumps([s for s in a["runs"]["steps"] if "run" in s]))`, filepath.Join(root, "action.yml")).Output()
-	if err != nil {
-		t.Skipf("cannot read action.yml with python3-yaml: %v", err)
-	}
-	var runSteps []struct {
-		Run string            `json:"run"`
-		Env map[string]string `json:"env"`
-	}
-	if err := json.Unmarshal(steps, &runSteps); err != nil || len(runSteps) != 2 {
-		t.Fatalf("action steps %s (%v)", steps, err)
-	}
-	tmp := t.TempDir()
-	run := func(inputs map[string]string) error {
-		for _, s := range runSteps {
-			cmd := exec.Command("bash", "-e", "-c", s.Run)
-			cmd.Dir = tmp
-			cmd.Env = append(os.Environ(), "GITHUB_ACTION_PATH="+root, "RUNNER_TEMP="+tmp)
-			for k, v := range s.Env {
-				name := strings.TrimSuffix(strings.TrimPrefix(v, "${{ inputs."), " }}")
-				cmd.Env = append(cmd.Env, k+"="+inputs[name])
-			}
-			if out, err := cmd.CombinedOutput(); err != nil {
-				return fmt.Errorf("%v: %s", err, out)
-			}
-		}
-		return nil
-	}
-	demo := filepath.Join(root, "testdata/inputs/lint-demo")
-	sarif := filepath.Join(tmp, "out.sarif")
-	err = run(map[string]string{"path": demo + "/site " + demo + "/stig", "profile": "", "fail-on": "error", "sarif-file": sarif})
-	if err == nil {
-		t.Error("the step passed despite error findings")
-	}
-	data, _ := os.ReadFile(sarif)
-	var log struct {
-		Version string `json:"version"`
-		Runs    []struct {
-			Results []json.RawMessage `json:"results"`
-		} `json:"runs"`
-	}
-	if err := json.Unmarshal(data, &log); err != nil || log.Version != "2.1.0" || len(log.Runs) != 1 || len(log.Runs[0].Results) == 0 {
-		t.Errorf("the action wrote no SARIF report with results (%v):\n%.300s", err, data)
-	}
-	if err := run(map[string]string{"path": "", "profile": "pci-dss", "fail-on": "error", "sarif-file": sarif}); err != nil {
-		t.Errorf("the step failed on a clean profile: %v", err)
 	}
 }
