@@ -33,7 +33,12 @@ type browser struct {
 func newBrowser(t *testing.T) *browser {
 	t.Helper()
 	path := testenv.Tool(t, "chromium", "apt-get install -y chromium; .ci/run does")
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox)
+	// Chromium keeps its profile in a directory chromedp makes and removes,
+	// and writes its NSS database, caches and crash reports under HOME and
+	// the XDG directories: all of them temporary here.
+	home := t.TempDir()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox,
+		chromedp.Env("HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"), "XDG_CACHE_HOME="+filepath.Join(home, ".cache"), "XDG_DATA_HOME="+filepath.Join(home, ".local", "share")))
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(alloc)
 	t.Cleanup(func() { cancel(); cancelAlloc() })

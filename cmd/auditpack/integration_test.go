@@ -47,11 +47,30 @@ func TestPreCommitHooks(t *testing.T) {
 	write("10-site.rules", "-D\n-a exit,always  -F arch=b64 -S openat -F exit=-EACCES -F auid>=1000 -F auid!=unset -k access\n-a always,exit -F arch=b32 -S openat -F exit=-EACCES -F auid>=1000 -F auid!=unset -F key=access\n")
 	write("20-bad.rules", "-a always,exit -F arch=b64 -S stime -F key=time\n")
 	gitOut(t, repo, "add", "-A")
-	gomodcache, _ := exec.Command("go", "env", "GOMODCACHE").Output()
+	gomodcache, err := exec.Command("go", "env", "GOMODCACHE").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	gocache, err := exec.Command("go", "env", "GOCACHE").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A temporary HOME whose git configuration is the user's (safe
+	// directories, for one), read, never written.
+	home := t.TempDir()
+	if user, err := os.UserHomeDir(); err == nil {
+		if err := os.WriteFile(filepath.Join(home, ".gitconfig"), []byte("[include]\n\tpath = "+filepath.Join(user, ".gitconfig")+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	runHooks := func() (string, error) {
 		cmd := exec.Command(preCommit, "run", "--all-files")
 		cmd.Dir = repo
-		cmd.Env = append(os.Environ(), "PRE_COMMIT_HOME="+filepath.Join(repo, ".cache"), "GOMODCACHE="+strings.TrimSpace(string(gomodcache)))
+		// pre-commit keeps its hook environments in PRE_COMMIT_HOME; HOME
+		// is temporary too. Go's module and build caches stay the
+		// machine's, as for every go test.
+		cmd.Env = append(os.Environ(), "HOME="+home, "XDG_CACHE_HOME="+filepath.Join(home, ".cache"), "PRE_COMMIT_HOME="+filepath.Join(home, "pre-commit"),
+			"GOMODCACHE="+strings.TrimSpace(string(gomodcache)), "GOCACHE="+strings.TrimSpace(string(gocache)))
 		out, err := cmd.CombinedOutput()
 		return string(out), err
 	}
