@@ -74,6 +74,14 @@ func (Local) LinkTarget(path string) (string, bool) {
 	return target, true
 }
 
+// RealDir is where a directory is once every symbolic link on the way is
+// followed (/sbin is /usr/sbin on a usrmerged host); ok is false when it
+// does not exist.
+func (Local) RealDir(dir string) (string, bool) {
+	real, err := filepath.EvalSymlinks(dir)
+	return real, err == nil
+}
+
 // uidMin is login.defs' name for the first user ID, which packs name
 // ${UID_MIN} too.
 const uidMin = "UID_MIN"
@@ -90,6 +98,20 @@ func (Local) Facts() (map[string]string, string, error) {
 		return nil, "", nil
 	}
 	return facts, LoginDefs, err
+}
+
+// ListFact finds a list-valued host fact on this host (the packs name
+// SETUID_PROGRAMS): its value and where it comes from. It walks the root
+// file system, so it is asked only for a selected pack that names it.
+func (Local) ListFact(name string) (string, string, error) {
+	if name != "SETUID_PROGRAMS" {
+		return "", "", fmt.Errorf("no way to find the host fact %s", name)
+	}
+	found, err := SetuidPrograms("/")
+	if err != nil {
+		return "", "", fmt.Errorf("find the host's setuid and setgid programs: %w", err)
+	}
+	return strings.Join(found, " "), fmt.Sprintf("the %d setuid and setgid programs under /", len(found)), nil
 }
 
 // ReadLoginDefs reads UID_MIN from a login.defs file; a file without it
