@@ -62,7 +62,8 @@ package:
 	for unit in contrib/systemd/*.service contrib/systemd/*.timer; do \
 		sed 's#/usr/local/bin/auditpack#/usr/bin/auditpack#' $$unit > $(PKGROOT)/systemd/$${unit##*/} || exit 1; \
 	done
-	ln -s $(CURDIR)/contrib $(DIST)/contrib
+	ln -s $(CURDIR)/contrib $(CURDIR)/LICENSE $(CURDIR)/NOTICE $(DIST)/
+	gzip -9n < NOTICE > $(PKGROOT)/NOTICE.gz
 	sed -e 's/@VERSION@/$(VERSION)/g' -e "s/@COMMIT@/$$(git rev-parse --short HEAD 2>/dev/null || echo unknown)/" \
 		-e "s/@DATE@/$$(git log -1 --format=%cI 2>/dev/null || date -u +%Y-%m-%dT%H:%M:%SZ)/" \
 		contrib/package/changelog.yml > $(PKGROOT)/changelog.yml

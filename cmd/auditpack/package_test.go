@@ -135,7 +135,7 @@ func testDebInstall(t *testing.T, deb string) {
 	if status := dpkgIn("--status", "auditpack"); !strings.Contains(status, "Status: install ok installed") || !strings.Contains(status, "Version: "+packageVersion+"-1") {
 		t.Errorf("dpkg --status in the scratch root:\n%s", status)
 	}
-	checkInstalled(t, root, "/usr/share/zsh/vendor-completions/_auditpack", "/usr/share/doc/auditpack/copyright", "/usr/share/doc/auditpack/changelog.Debian.gz", "/usr/share/lintian/overrides/auditpack")
+	checkInstalled(t, root, "/usr/share/zsh/vendor-completions/_auditpack", "/usr/share/doc/auditpack/copyright", "/usr/share/doc/auditpack/changelog.Debian.gz", "/usr/share/doc/auditpack/NOTICE.gz", "/usr/share/lintian/overrides/auditpack")
 	if data, err := os.ReadFile(calls); err == nil {
 		t.Errorf("the maintainer scripts called systemd's tools for another root (DPKG_ROOT):\n%s", data)
 	}
@@ -157,7 +157,7 @@ func testRPMInstall(t *testing.T, rpmPath string) {
 	if q := rpmIn("--query", "--queryformat", "%{NAME}-%{VERSION}-%{RELEASE} %{LICENSE}", "auditpack"); !strings.HasPrefix(q, "auditpack-"+packageVersion+"-1 Apache-2.0") {
 		t.Errorf("rpm --query in the scratch root: %q", q)
 	}
-	checkInstalled(t, root, "/usr/share/zsh/site-functions/_auditpack", "/usr/share/licenses/auditpack/copyright")
+	checkInstalled(t, root, "/usr/share/zsh/site-functions/_auditpack", "/usr/share/licenses/auditpack/copyright", "/usr/share/licenses/auditpack/LICENSE", "/usr/share/licenses/auditpack/NOTICE")
 	if _, err := os.Stat(filepath.Join(root, "usr/share/zsh/vendor-completions")); err == nil {
 		t.Error("the RPM installs zsh completion into Debian's vendor-completions")
 	}
