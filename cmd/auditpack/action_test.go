@@ -180,13 +180,7 @@ func rulesRepo(t *testing.T, bad bool) string {
 		"hosts/db/rules.d/10-site.rules":  "-D\n-w /etc/hosts -p wa -k hosts\n",
 	}
 	for name, body := range files {
-		path := filepath.Join(repo, name)
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		writeFile(t, filepath.Join(repo, name), body)
 	}
 	gitOut(t, repo, "add", "-A")
 	return repo

@@ -137,13 +137,11 @@ func TestAnsibleRoleDefinition(t *testing.T) {
 	}
 }
 
-// TestAnsibleModule runs Debian's ansible-playbook against localhost with
-// the collection's module on the real kernel (a rule set without -e 2 or
-// -f 2): check mode reports changes and changes nothing, the apply
-// changes, a second apply does not.
-func TestAnsibleModule(t *testing.T) {
-	collections := ansibleCollection(t)
-	bin := buildBinary(t)
+// emptyKernel holds the kernel for an Ansible test, emptied (what it held
+// comes back when the test ends), and returns the rule set the tests
+// apply: six rules, no -e 2 or -f 2.
+func emptyKernel(t *testing.T) (*kerneltest.Kernel, string) {
+	t.Helper()
 	kt := kerneltest.Acquire(t)
 	if out, code := kt.LoadWithAuditctl("-D\n"); code != 0 {
 		t.Fatal(out)
@@ -152,6 +150,17 @@ func TestAnsibleModule(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return kt, rules
+}
+
+// TestAnsibleModule runs Debian's ansible-playbook against localhost with
+// the collection's module on the real kernel (a rule set without -e 2 or
+// -f 2): check mode reports changes and changes nothing, the apply
+// changes, a second apply does not.
+func TestAnsibleModule(t *testing.T) {
+	collections := ansibleCollection(t)
+	bin := buildBinary(t)
+	kt, rules := emptyKernel(t)
 	task := "auditpack.auditpack.auditpack_apply: {binary: " + bin + ", rules: [" + rules + "]}"
 	book := writeFile(t, filepath.Join(t.TempDir(), "playbook.yml"), `- hosts: localhost
   connection: local
@@ -240,14 +249,7 @@ func TestAnsibleRole(t *testing.T) {
 	}
 	// A local rules file the host had: persist auto moves it aside.
 	writeFile(t, filepath.Join(upper, "etc/audit/rules.d/50-local.rules"), "-w /etc/sudoers -p wa -k local\n")
-	kt := kerneltest.Acquire(t)
-	if out, code := kt.LoadWithAuditctl("-D\n"); code != 0 {
-		t.Fatal(out)
-	}
-	rules, err := filepath.Abs("../../testdata/inputs/apply/new")
-	if err != nil {
-		t.Fatal(err)
-	}
+	kt, rules := emptyKernel(t)
 	play := func(vars, asserts string) string {
 		return `- hosts: localhost
   connection: local
