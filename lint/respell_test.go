@@ -67,7 +67,7 @@ func x86Syscall(abi, name string) (int, bool) {
 // respelling of a rule it loaded as the same rule ("Rule exists"), and
 // auditpack says so of exactly the lines the kernel refuses, as
 // duplicates of that rule.
-func TestRespellingsAreOneRule(t *testing.T) {
+func TestRespellingsAreOneRuleToTheKernel(t *testing.T) {
 	k := acquireRealHost(t)
 	sources := respellSources(t)
 	respell := rulegen.NewRespeller(20261206, x86Syscall)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/internal/report"
+	"github.com/auditpack/auditpack/internal/testenv"
 	"github.com/auditpack/auditpack/profiles"
 )
 
@@ -19,14 +20,7 @@ func sarifValidator(t *testing.T) string {
 	if p := os.Getenv("SARIF_MULTITOOL"); p != "" {
 		return p
 	}
-	if p, err := exec.LookPath("sarif-multitool"); err == nil {
-		return p
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("CI must validate SARIF: install @microsoft/sarif-multitool (see .ci/run)")
-	}
-	t.Skip("sarif-multitool is not installed (npm install @microsoft/sarif-multitool); SARIF not validated")
-	return ""
+	return testenv.Tool(t, "sarif-multitool", "npm install @microsoft/sarif-multitool, or set SARIF_MULTITOOL; .ci/run does")
 }
 
 // TestSARIFValidates runs the SARIF Multitool's validator on lint's SARIF

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/auditpack/auditpack/internal/testenv"
 )
 
 // completionCases are what a user types (the last word being completed)
@@ -44,13 +46,7 @@ words=(${(s: :)LINE}); [[ $LINE == *' ' ]] && words+=(''); CURRENT=${#words}; _a
 	}
 	for shell, driver := range drivers {
 		t.Run(shell, func(t *testing.T) {
-			path, err := exec.LookPath(shell)
-			if err != nil {
-				if os.Getenv("CI") == "true" {
-					t.Fatalf("CI must test %s completion: apt-get install -y %s (.ci/run does)", shell, shell)
-				}
-				t.Skipf("%s is not installed", shell)
-			}
+			path := testenv.Tool(t, shell, "apt-get install -y "+shell+"; .ci/run does")
 			for _, c := range completionCases {
 				line := strings.ReplaceAll(c.line, "COMPLETION-DIR", dir)
 				cmd := exec.Command(path, "-c", driver)

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -20,6 +19,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/auditpack/auditpack/internal/corpus"
+	"github.com/auditpack/auditpack/internal/testenv"
 )
 
 // browser opens headless Chromium and records what a page must not do:
@@ -32,14 +32,13 @@ type browser struct {
 
 func newBrowser(t *testing.T) *browser {
 	t.Helper()
-	path, err := exec.LookPath("chromium")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("CI must open the HTML reports in a browser: apt-get install -y chromium (.ci/run does)")
-		}
-		t.Skip("chromium is not installed (apt-get install -y chromium); the HTML reports are not opened")
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox)
+	path := testenv.Tool(t, "chromium", "apt-get install -y chromium; .ci/run does")
+	// Chromium keeps its profile in a directory chromedp makes and removes,
+	// and writes its NSS database, caches and crash reports under HOME and
+	// the XDG directories: all of them temporary here.
+	home := t.TempDir()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox,
+		chromedp.Env("HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"), "XDG_CACHE_HOME="+filepath.Join(home, ".cache"), "XDG_DATA_HOME="+filepath.Join(home, ".local", "share")))
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(alloc)
 	t.Cleanup(func() { cancel(); cancelAlloc() })

@@ -79,7 +79,10 @@ func TestRealWorldFiles(t *testing.T) {
 			for _, it := range items {
 				assembled = append(assembled, it.Text)
 			}
-			refused, _ := kt.RefusedLines(assembled)
+			refused, err := kt.RefusedLines(assembled)
+			if err != nil {
+				t.Fatal(err)
+			}
 			var theirs []int
 			for i := range refused {
 				theirs = append(theirs, items[i-1].Origin.Line)

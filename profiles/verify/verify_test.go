@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"errors"
 	"fmt"
 	"math/rand"
 	"os"
@@ -77,20 +78,25 @@ func TestVerifyByMeaning(t *testing.T) {
 
 func TestVerifySuggestsTheMissingRule(t *testing.T) {
 	r := verifyFile(t, "testdata/req.toml", "testdata/req", "testdata/targets/missing-syscall.rules")
-	for _, c := range r.Results {
-		if c.ID == "C-CHMOD" {
-			want := "add -a always,exit -F arch=b64 -S fchmodat -F auid>=1000 -F auid!=unset -k perm_mod"
-			if len(c.Missing) != 1 || !strings.HasPrefix(c.Missing[0], want) {
-				t.Errorf("missing %q, want %q", c.Missing, want)
-			}
-		}
+	i := slices.IndexFunc(r.Results, func(c ControlResult) bool { return c.ID == "C-CHMOD" })
+	if i < 0 {
+		t.Fatalf("control C-CHMOD is not in the report: %+v", r.Results)
+	}
+	want := "add -a always,exit -F arch=b64 -S fchmodat -F auid>=1000 -F auid!=unset -k perm_mod"
+	if c := r.Results[i]; len(c.Missing) != 1 || !strings.HasPrefix(c.Missing[0], want) {
+		t.Errorf("missing %q, want %q", c.Missing, want)
 	}
 }
 
 func TestVerifyKeysWhenTheProfileSaysSo(t *testing.T) {
 	dir := t.TempDir()
-	data, _ := os.ReadFile("testdata/req.toml")
-	os.WriteFile(filepath.Join(dir, "keys.toml"), append(data, []byte("verify_keys = true\n")...), 0o644)
+	data, err := os.ReadFile("testdata/req.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "keys.toml"), append(data, []byte("verify_keys = true\n")...), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	r := verifyFile(t, filepath.Join(dir, "keys.toml"), "testdata/req", "testdata/targets/good.rules")
 	if got := failing(r); !slices.Equal(got, []string{"C-EXEC", "C-CHMOD", "C-SHADOW"}) {
 		t.Errorf("with verify_keys the renamed keys must fail: %v", got)
@@ -308,9 +314,9 @@ func TestVerifyHostFactsPCIAndOSPP(t *testing.T) {
 		if c.host.logMode != 0 {
 			target.HostRoot = t.TempDir()
 			log := filepath.Join(target.HostRoot, "var/log/audit/audit.log")
-			os.MkdirAll(filepath.Dir(log), 0o700)
-			os.WriteFile(log, nil, 0o600)
-			os.Chmod(log, c.host.logMode)
+			if err := errors.Join(os.MkdirAll(filepath.Dir(log), 0o700), os.WriteFile(log, nil, 0o600), os.Chmod(log, c.host.logMode)); err != nil {
+				t.Fatal(err)
+			}
 		}
 		got := map[string]string{}
 		for _, res := range mustVerify(t, c.profile, required, target, VerifyOptions{Machine: model.Targets["x86_64"], Only: p.Controls}).Results {
@@ -343,9 +349,9 @@ func recipeDir(t *testing.T, profile string, edit func(name, text string) []byte
 	t.Helper()
 	dir, published := t.TempDir(), corpus.Dir(t, "audit-userspace-rules")
 	for _, pattern := range upstreamRecipe[profile] {
-		matches, _ := filepath.Glob(filepath.Join(published, pattern))
-		if len(matches) == 0 {
-			t.Fatalf("the corpus has no %s", pattern)
+		matches, err := filepath.Glob(filepath.Join(published, pattern))
+		if err != nil || len(matches) == 0 {
+			t.Fatalf("the corpus has no %s (%v)", pattern, err)
 		}
 		for _, m := range matches {
 			data, err := os.ReadFile(m)
@@ -353,11 +359,15 @@ func recipeDir(t *testing.T, profile string, edit func(name, text string) []byte
 				t.Fatal(err)
 			}
 			if out := edit(filepath.Base(m), string(data)); out != nil {
-				os.WriteFile(filepath.Join(dir, filepath.Base(m)), out, 0o600)
+				if err := os.WriteFile(filepath.Join(dir, filepath.Base(m)), out, 0o600); err != nil {
+					t.Fatal(err)
+				}
 			}
 		}
 	}
-	os.WriteFile(filepath.Join(dir, "99-finalize.rules"), []byte("-e 2\n"), 0o600)
+	if err := os.WriteFile(filepath.Join(dir, "99-finalize.rules"), []byte("-e 2\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	return dir
 }
 
