@@ -130,6 +130,9 @@ func runVerify(c *cli.Context) (*verify.Report, error) {
 	}
 	var target *verify.Target
 	opts := verify.VerifyOptions{Machine: machine, Keys: p.VerifyKeys, Only: p.Controls}
+	if p.UsrMerged() {
+		opts.Host = verify.UsrMerged{} // a rules file of the product, not of this host (--host replaces it)
+	}
 	if path := c.String("rules"); path != "" {
 		var onHost model.Host
 		if c.Bool("host") {

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"path"
+	"strings"
 
 	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
@@ -69,4 +70,28 @@ func realPath(host model.Host, p string) string {
 		return p
 	}
 	return path.Join(dir, path.Base(p))
+}
+
+// UsrMerged is a product whose /bin, /sbin, /lib and /lib64 lead into /usr,
+// known from the product without its host: it resolves those directories
+// and nothing else (names, other paths stay as written).
+type UsrMerged struct{}
+
+// User resolves no name offline.
+func (UsrMerged) User(string) (uint32, bool) { return 0, false }
+
+// Group resolves no name offline.
+func (UsrMerged) Group(string) (uint32, bool) { return 0, false }
+
+// PathKind knows no path offline.
+func (UsrMerged) PathKind(string) model.PathKind { return model.PathUnknown }
+
+// RealDir leads /bin, /sbin, /lib and /lib64 (and below) into /usr.
+func (UsrMerged) RealDir(dir string) (string, bool) {
+	for _, top := range []string{"/bin", "/sbin", "/lib", "/lib64"} {
+		if dir == top || strings.HasPrefix(dir, top+"/") {
+			return "/usr" + dir, true
+		}
+	}
+	return dir, true
 }
