@@ -26,9 +26,11 @@ import (
 	"github.com/auditpack/auditpack/profiles/verify"
 )
 
-var packRootsFlag = &cli.StringSliceFlag{
-	Name:  "packs",
-	Usage: "also read packs from `DIR` (a directory of packs, or one pack); repeatable",
+// The flags several commands take are made for each command: urfave/cli
+// writes to a flag as it parses, and apps may run at once (the tests').
+
+func packRootsFlag() cli.Flag {
+	return &cli.StringSliceFlag{Name: "packs", Usage: "also read packs from `DIR` (a directory of packs, or one pack); repeatable"}
 }
 
 func packsCommand() *cli.Command {
@@ -41,7 +43,7 @@ func packsCommand() *cli.Command {
 				Name:         "list",
 				Usage:        "list the embedded packs and those under --packs",
 				UsageText:    "auditpack packs list [--packs DIR]...",
-				Flags:        []cli.Flag{packRootsFlag},
+				Flags:        []cli.Flag{packRootsFlag()},
 				OnUsageError: usageError,
 				Action: func(c *cli.Context) error {
 					catalog, err := packs.NewCatalog(c.StringSlice("packs")...)
@@ -59,7 +61,7 @@ func packsCommand() *cli.Command {
 Examples:
    auditpack packs show stig
    auditpack packs show base-config@^1`,
-				Flags:        []cli.Flag{packRootsFlag},
+				Flags:        []cli.Flag{packRootsFlag()},
 				OnUsageError: usageError,
 				Action: func(c *cli.Context) error {
 					if c.NArg() != 1 {
@@ -90,7 +92,7 @@ fmt --check), 2 usage or input errors.
 
 Examples:
    auditpack packs diff site@1.2.0 site@2.0.0 --packs ./v1 --packs ./v2`,
-				Flags:        []cli.Flag{packRootsFlag},
+				Flags:        []cli.Flag{packRootsFlag()},
 				OnUsageError: usageError,
 				Action: func(c *cli.Context) error {
 					if c.NArg() != 2 {
@@ -156,7 +158,7 @@ Examples:
    auditpack profiles show stig
    auditpack profiles show stig --controls
    auditpack profiles show ./site.toml --packs ./packs`,
-				Flags:        []cli.Flag{packRootsFlag, &cli.BoolFlag{Name: "controls", Usage: "list every control with the rules that implement it"}},
+				Flags:        []cli.Flag{packRootsFlag(), &cli.BoolFlag{Name: "controls", Usage: "list every control with the rules that implement it"}},
 				OnUsageError: usageError,
 				Action: func(c *cli.Context) error {
 					if c.NArg() != 1 {
@@ -191,9 +193,11 @@ Examples:
 	}
 }
 
-var profileFlag = &cli.StringFlag{Name: "profile", Usage: "compliance profile `NAME` (auditpack profiles list) or a profile FILE.toml"}
+func profileFlag() cli.Flag {
+	return &cli.StringFlag{Name: "profile", Usage: "compliance profile `NAME` (auditpack profiles list) or a profile FILE.toml"}
+}
 
-func lintCommand() *cli.Command {
+func lintCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "lint",
 		Usage: "check a merged rule set the way the kernel will evaluate it",
@@ -208,7 +212,7 @@ Examples:
    auditpack lint --target x86_64,aarch64 --fail-on warning ./rules.d
    auditpack explain ORD-NEVER-SHADOWS-ALWAYS`,
 		Flags: []cli.Flag{
-			profileFlag, packRootsFlag,
+			profileFlag(), packRootsFlag(),
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: " + report.FormatNames(report.Formats)},
 			&cli.StringFlag{Name: "fail-on", Value: "error", Usage: "exit 1 on findings of this `SEVERITY` or higher: error, warning, info"},
 			&cli.StringFlag{Name: "target", Usage: "check syscalls for these machines, `ARCH,...` (x86_64, aarch64, ppc64le, s390x); default x86_64"},
@@ -217,7 +221,7 @@ Examples:
 		},
 		OnUsageError: usageError,
 		Action: func(c *cli.Context) error {
-			res, failOn, err := runLint(c)
+			res, failOn, err := runLint(c, e)
 			if err != nil && c.String("format") != "json" {
 				return err
 			}
@@ -225,8 +229,8 @@ Examples:
 				res = &lint.Result{}
 				res.Error = err.Error()
 			}
-			res.Generated = now().Format(time.RFC3339)
-			if werr := report.Formats[c.String("format")](c.App.Writer, &res.Findings, version); werr != nil {
+			res.Generated = e.now().Format(time.RFC3339)
+			if werr := report.Formats[c.String("format")](c.App.Writer, &res.Findings, e.version); werr != nil {
 				return failedError(werr)
 			}
 			switch {
@@ -244,7 +248,7 @@ Examples:
 
 // runLint checks the rule sets the command names: one, or with --each-dir
 // one per directory.
-func runLint(c *cli.Context) (*lint.Result, lint.Severity, error) {
+func runLint(c *cli.Context, e *env) (*lint.Result, lint.Severity, error) {
 	opts, targets, failOn, err := lintOptions(c)
 	if err != nil {
 		return nil, 0, inputError(err)
@@ -257,7 +261,7 @@ func runLint(c *cli.Context) (*lint.Result, lint.Severity, error) {
 	}
 	res := &lint.Result{}
 	for _, paths := range sets {
-		sel, err := selectSources(c, paths, c.Bool("host"))
+		sel, err := selectSources(c, e, paths, c.Bool("host"))
 		if err != nil {
 			return nil, 0, err
 		}
@@ -349,7 +353,7 @@ func explainCommand() *cli.Command {
 	}
 }
 
-func compileCommand() *cli.Command {
+func compileCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "compile",
 		Usage: "merge packs and rule files into one audit.rules",
@@ -370,7 +374,7 @@ Examples:
    auditpack compile /etc/audit/rules.d`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "profile", Usage: "compliance profile `NAME` (auditpack profiles list) or a profile FILE.toml"},
-			packRootsFlag,
+			packRootsFlag(),
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` atomically (mode 0600) instead of standard output"},
 			&cli.BoolFlag{Name: "force", Usage: "compile even when lint finds errors"},
 			&cli.BoolFlag{Name: "host", Usage: "resolve the packs' host facts (UID_MIN) from this host's /etc/login.defs"},
@@ -378,7 +382,7 @@ Examples:
 		},
 		OnUsageError: usageError,
 		Action: func(c *cli.Context) error {
-			sel, err := selectSources(c, c.Args().Slice(), c.Bool("host"))
+			sel, err := selectSources(c, e, c.Args().Slice(), c.Bool("host"))
 			if err != nil {
 				return err
 			}
@@ -392,11 +396,11 @@ Examples:
 			res := compile.Build(sel, target)
 			refuse := func() error { return nil }
 			if !c.Bool("force") {
-				refuse = func() error { return refusal(c.App.ErrWriter, res) }
+				refuse = func() error { return refusal(c.App.ErrWriter, res, e.version) }
 			}
 			unrenderable := res.Renderable()
 			if path := c.String("output"); path != "" && unrenderable == nil {
-				if err := writeWhileChecking(path, res, refuse); err != nil {
+				if err := writeWhileChecking(path, res, e.version, refuse); err != nil {
 					return err
 				}
 				fmt.Fprintf(c.App.ErrWriter, "wrote %s: %s\n", path, res.Summary())
@@ -409,15 +413,16 @@ Examples:
 			if unrenderable != nil {
 				return inputError(fmt.Errorf("even with --force, this rule set is not compiled: files that are no rules text or clash by name cannot be merged, and lines auditctl cannot read would stop it at load (augenrules would copy them):\n%w", unrenderable))
 			}
-			return res.WriteRules(c.App.Writer, version)
+			return res.WriteRules(c.App.Writer, e.version)
 		},
 	}
 }
 
-// writeWhileChecking writes res to path atomically while check runs, and
-// replaces path only if check passes: a large set's writing and syncing
-// then cost no time of their own. check's error comes first.
-func writeWhileChecking(path string, res *compile.Compiled, check func() error) error {
+// writeWhileChecking writes res (stamped with version) to path atomically
+// while check runs, and replaces path only if check passes: a large set's
+// writing and syncing then cost no time of their own. check's error comes
+// first.
+func writeWhileChecking(path string, res *compile.Compiled, version string, check func() error) error {
 	verdict := make(chan error, 1)
 	go func() { verdict <- check() }()
 	checked := sync.OnceValue(func() error { return <-verdict })
@@ -435,7 +440,7 @@ func writeWhileChecking(path string, res *compile.Compiled, check func() error) 
 // per-line, directive and settings checks): a line auditctl cannot read
 // is an error finding like any other, and every one is listed on w. The
 // analysis of rule against rule is lint's.
-func refusal(w io.Writer, res *compile.Compiled) error {
+func refusal(w io.Writer, res *compile.Compiled, version string) error {
 	findings, err := lint.Run(res, lint.Options{Refusal: true})
 	if err != nil {
 		return failedError(err)

@@ -14,7 +14,7 @@ import (
 	"github.com/auditpack/auditpack/packs"
 )
 
-func fmtCommand() *cli.Command {
+func fmtCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "fmt",
 		Usage: "rewrite rules files in canonical spelling, without changing what they mean",
@@ -60,7 +60,7 @@ Examples:
 			for i, path := range files {
 				var err error
 				if path == packs.StdinPath {
-					contents[i], err = packs.ReadStdinData(stdin)
+					contents[i], err = packs.ReadStdinData(e.stdin)
 				} else {
 					contents[i], err = packs.ReadFile("", path)
 				}

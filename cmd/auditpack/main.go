@@ -4,21 +4,37 @@
 package main
 
 import (
+	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"time"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/auditpack/auditpack/apply"
 )
 
-// version is the release; tests set it to a fixed word so golden output
-// does not change with every release.
+// version is the release, stamped by the build (-X main.version=1.2.3).
 var version = "0.1.0"
 
-// now is the time reports are stamped with; tests fix it.
-var now = time.Now
+// env is what one run of auditpack takes from its process: its streams,
+// clock and version, the kernel apply talks to and the host's file system.
+// main gives the process's own; tests give theirs, so runs share nothing
+// and the CLI's tests run in parallel.
+type env struct {
+	stdin          io.Reader // what the PATH "-" reads
+	stdout, stderr io.Writer
+	now            func() time.Time // stamps reports
+	version        string
+	openKernel     func() (apply.Kernel, error)
+	// hostRoot is the host's file system for apply, restore and verify:
+	// its boot-time loader, and apply's lock and journal under
+	// /run/auditpack. "/" on a host; tests give a scratch copy.
+	hostRoot string
+}
 
 // Exit codes of the CLI contract.
 const (
@@ -28,7 +44,10 @@ const (
 	exitChanges = 3 // apply --dry-run found differences
 )
 
-func main() { os.Exit(run(os.Args, os.Stdout, os.Stderr)) }
+func main() {
+	os.Exit(run(context.Background(), &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, now: time.Now,
+		version: version, openKernel: apply.Open, hostRoot: "/"}, os.Args))
+}
 
 // exitError carries an exit code through urfave/cli without it printing.
 type exitError struct {
@@ -42,8 +61,9 @@ func (e *exitError) Unwrap() error { return e.err }
 func inputError(err error) error  { return &exitError{code: exitInput, err: err} }
 func failedError(err error) error { return &exitError{code: exitFailed, err: err} }
 
-func run(args []string, stdout, stderr io.Writer) int {
-	app := newApp(stdout, stderr)
+func run(ctx context.Context, e *env, args []string) int {
+	stderr := e.stderr
+	app := newApp(e)
 	unknownCommand := false
 	app.CommandNotFound = func(_ *cli.Context, name string) {
 		unknownCommand = true
@@ -54,7 +74,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "auditpack: %v\n", err)
 		return exitInput
 	}
-	err = app.Run(ordered)
+	err = app.RunContext(ctx, ordered)
 	if err == nil && unknownCommand {
 		return exitInput
 	}
@@ -69,15 +89,38 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return exitInput // urfave/cli's own errors are usage errors
 }
 
+// urfave/cli adds its package-level help and version flags to every app
+// and command, and a BoolFlag writes to itself as a flag set is made of
+// it: apps running at once (the CLI's tests) would race on them. Each
+// flag set gets a copy of these instead.
+func init() {
+	cli.HelpFlag = sharedBoolFlag{cli.HelpFlag.(*cli.BoolFlag)}
+	cli.VersionFlag = sharedBoolFlag{cli.VersionFlag.(*cli.BoolFlag)}
+}
+
+// sharedBoolFlag is a BoolFlag that apps running at once may share: it is
+// never written to.
+type sharedBoolFlag struct{ *cli.BoolFlag }
+
+// Apply adds a copy of the flag to set.
+func (f sharedBoolFlag) Apply(set *flag.FlagSet) error {
+	own := *f.BoolFlag
+	return own.Apply(set)
+}
+
+// GetDefaultText is empty, as for urfave/cli's own help and version
+// flags (DisableDefaultText, which it reads from a *cli.BoolFlag only).
+func (sharedBoolFlag) GetDefaultText() string { return "" }
+
 func usageError(c *cli.Context, err error, _ bool) error {
 	return inputError(fmt.Errorf("%w (see auditpack %s --help)", err, c.Command.FullName()))
 }
 
-func newApp(stdout, stderr io.Writer) *cli.App {
+func newApp(e *env) *cli.App {
 	app := &cli.App{
 		Name:    "auditpack",
 		Usage:   "versioned Linux audit rule packs: merge, compile, check",
-		Version: version,
+		Version: e.version,
 		Description: `auditpack merges rule packs selected by a compliance profile in the order
 augenrules uses and compiles them to one audit.rules a host can load.
 
@@ -85,26 +128,25 @@ Examples:
    auditpack profiles list
    auditpack compile --profile stig -o /etc/audit/audit.rules
    auditpack compile /etc/audit/rules.d`,
-		Writer:                 stdout,
-		ErrWriter:              stderr,
+		Writer:                 e.stdout,
+		ErrWriter:              e.stderr,
 		ExitErrHandler:         func(*cli.Context, error) {},
 		OnUsageError:           usageError,
 		HideHelpCommand:        true,
 		UseShortOptionHandling: false,
-		Commands: []*cli.Command{packsCommand(), profilesCommand(), lintCommand(), compileCommand(), applyCommand(), restoreCommand(), completeCommand(), verifyCommand(), fmtCommand(), explainCommand(),
+		Commands: []*cli.Command{packsCommand(), profilesCommand(), lintCommand(e), compileCommand(e), applyCommand(e), restoreCommand(e), completeCommand(), verifyCommand(e), fmtCommand(e), explainCommand(),
 			completionCommand(), manCommand()},
 	}
 	// A command's arguments are paths and names: "auditpack lint help"
-	// lints a file named help; --help prints the help.
-	var leaves func([]*cli.Command)
-	leaves = func(cmds []*cli.Command) {
+	// lints a file named help; --help prints the help. (urfave/cli's help
+	// command is also one value shared by every app, which it writes to.)
+	var hideHelpCommands func([]*cli.Command)
+	hideHelpCommands = func(cmds []*cli.Command) {
 		for _, c := range cmds {
-			if len(c.Subcommands) == 0 {
-				c.HideHelpCommand = true
-			}
-			leaves(c.Subcommands)
+			c.HideHelpCommand = true
+			hideHelpCommands(c.Subcommands)
 		}
 	}
-	leaves(app.Commands)
+	hideHelpCommands(app.Commands)
 	return app
 }

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"flag"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,15 +11,13 @@ import (
 	"testing"
 
 	"github.com/urfave/cli/v2"
-
-	"github.com/auditpack/auditpack/internal/scratch"
 )
 
 var updateReadme = flag.Bool("update-readme", false, "rewrite README.md's example outputs from this build")
 
 // readmeKernel is the kernel the README's apply example finds: the rules
 // file "loaded by hand" of the CLI case apply-dry-run.
-const readmeKernel = "testdata/cli/apply-dry-run"
+const readmeKernel = "testdata/cli/apply-dry-run.txtar"
 
 // TestREADMEExamples runs every "$ auditpack ..." example of README.md
 // and compares what it prints (standard output, then standard error, then
@@ -34,7 +30,14 @@ func TestREADMEExamples(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	version = "0.1.0"
+	caseData, err := os.ReadFile(readmeKernel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kernelCase, err := parseCase(caseData)
+	if err != nil {
+		t.Fatal(err)
+	}
 	lines := strings.Split(string(data), "\n")
 	var out []string
 	ran := 0
@@ -57,11 +60,14 @@ func TestREADMEExamples(t *testing.T) {
 			j--
 		}
 		shown := lines[i+1 : j]
-		openKernel = caseKernel(t, filepath.Join(root, readmeKernel))
-		hostRoot = scratch.Copy(t, filepath.Join(root, "testdata/hosts/debian12"))
-		var stdout, stderr bytes.Buffer
-		code := run(append([]string{"auditpack"}, strings.Fields(cmd)...), &stdout, &stderr)
-		got := strings.Split(strings.TrimSuffix(stdout.String()+stderr.String(), "\n"), "\n")
+		e := testEnv(t)
+		e.version, e.openKernel = "0.1.0", caseKernel(t, kernelCase)
+		// What an example writes to /tmp goes to the test's own directory.
+		tmp := t.TempDir()
+		args := strings.Fields(strings.ReplaceAll(cmd, " /tmp/", " "+tmp+"/"))
+		ran := runIn(e, args...)
+		code := ran.code
+		got := strings.Split(strings.TrimSuffix(strings.ReplaceAll(ran.stdout+ran.stderr, tmp+"/", "/tmp/"), "\n"), "\n")
 		wantCode := -1
 		if n := len(shown); n >= 2 && shown[n-2] == "$ echo $?" {
 			wantCode, _ = strconv.Atoi(shown[n-1])
@@ -163,5 +169,5 @@ func TestREADMEUsageListsEveryCommandAndFlag(t *testing.T) {
 			}
 		}
 	}
-	walk("", newApp(io.Discard, io.Discard).Commands)
+	walk("", newApp(testEnv(t)).Commands)
 }

@@ -17,7 +17,7 @@ import (
 	"github.com/auditpack/auditpack/profiles/verify"
 )
 
-func verifyCommand() *cli.Command {
+func verifyCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "verify",
 		Usage: "check, control by control, that a rule set records what a profile asks for",
@@ -48,7 +48,7 @@ Examples:
    auditpack verify --profile stig --rules /etc/audit/audit.rules
    auditpack verify --profile pci-dss --kernel --format json`,
 		Flags: []cli.Flag{
-			profileFlag, packRootsFlag,
+			profileFlag(), packRootsFlag(),
 			&cli.StringFlag{Name: "rules", Usage: "the rules `FILE` (or rules.d) to check"},
 			&cli.BoolFlag{Name: "kernel", Usage: "check the running kernel's rules and this host's facts"},
 			&cli.BoolFlag{Name: "host", Usage: "with --rules: the file is this host's; check its kernel command line and file modes too"},
@@ -59,12 +59,12 @@ Examples:
 		Action: func(c *cli.Context) error {
 			format := c.String("format")
 			if c.Bool("boot") {
-				return verifyBoot(c)
+				return verifyBoot(c, e)
 			}
 			if report.VerifyFormats[format] == nil {
 				return inputError(fmt.Errorf("--format %q: use one of %s", format, report.FormatNames(report.VerifyFormats)))
 			}
-			result, err := runVerify(c)
+			result, err := runVerify(c, e)
 			if err != nil && format != "json" {
 				return err
 			}
@@ -87,7 +87,7 @@ Examples:
 
 // runVerify checks the profile's controls against the rules file or the
 // kernel.
-func runVerify(c *cli.Context) (*verify.Report, error) {
+func runVerify(c *cli.Context, e *env) (*verify.Report, error) {
 	switch {
 	case c.String("profile") == "":
 		return nil, inputError(errors.New("verify needs --profile"))
@@ -100,7 +100,7 @@ func runVerify(c *cli.Context) (*verify.Report, error) {
 	if err != nil {
 		return nil, inputError(err)
 	}
-	sel, err := selectSources(c, nil, c.Bool("host") || c.Bool("kernel"))
+	sel, err := selectSources(c, e, nil, c.Bool("host") || c.Bool("kernel"))
 	if err != nil {
 		return nil, err
 	}
@@ -122,17 +122,17 @@ func runVerify(c *cli.Context) (*verify.Report, error) {
 				return nil, failedError(err)
 			}
 		}
-	} else if target, err = kernelTarget(); err != nil {
+	} else if target, err = kernelTarget(e.openKernel); err != nil {
 		return nil, err
 	}
 	rep, err := verify.Verify(p.Name, required, target, verify.VerifyOptions{Machine: model.Native(), Keys: p.VerifyKeys, Only: p.Controls})
 	if err != nil {
 		return nil, inputError(err)
 	}
-	rep.Generated, rep.Tool = now().Format(time.RFC3339), "auditpack "+version
+	rep.Generated, rep.Tool = e.now().Format(time.RFC3339), "auditpack "+e.version
 	if c.Bool("kernel") {
 		rep.Host = host.Local{}.Describe()
-		if loader, err := apply.DetectLoader(hostRoot); err == nil {
+		if loader, err := apply.DetectLoader(e.hostRoot); err == nil {
 			rep.Boot = loader.String()
 		} else {
 			rep.Boot = err.Error()
@@ -142,8 +142,8 @@ func runVerify(c *cli.Context) (*verify.Report, error) {
 }
 
 // kernelTarget reads the running kernel's rules and settings.
-func kernelTarget() (*verify.Target, error) {
-	k, err := openKernel()
+func kernelTarget(open func() (apply.Kernel, error)) (*verify.Target, error) {
+	k, err := open()
 	if err != nil {
 		return nil, failedError(err)
 	}
@@ -156,7 +156,7 @@ func kernelTarget() (*verify.Target, error) {
 }
 
 // verifyBoot answers verify --boot: the next boot against the kernel now.
-func verifyBoot(c *cli.Context) error {
+func verifyBoot(c *cli.Context, e *env) error {
 	format := c.String("format")
 	switch {
 	case format != "text" && format != "json":
@@ -164,7 +164,7 @@ func verifyBoot(c *cli.Context) error {
 	case c.String("profile") != "" || c.String("rules") != "" || c.Bool("kernel") || c.Bool("host"):
 		return inputError(errors.New("--boot compares the host's boot files with its kernel; it takes no --profile, --rules, --kernel or --host"))
 	}
-	state, err := bootState()
+	state, err := bootState(e)
 	b := &report.Boot{}
 	if err == nil {
 		b.Loader, b.Kernel, b.Status = state.Loader.String(), state.Result.Report(), report.BootSame
@@ -197,11 +197,11 @@ func verifyBoot(c *cli.Context) error {
 	return nil
 }
 
-func bootState() (*apply.BootState, error) {
-	k, err := openKernel()
+func bootState(e *env) (*apply.BootState, error) {
+	k, err := e.openKernel()
 	if err != nil {
 		return nil, err
 	}
 	defer k.Close()
-	return apply.CheckBoot(k, hostRoot, model.Native())
+	return apply.CheckBoot(k, e.hostRoot, model.Native())
 }
