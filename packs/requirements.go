@@ -95,13 +95,13 @@ var cmdlineParam = regexp.MustCompile(`^([a-z_][a-z0-9_.-]*)(=|>=)([^\s=]+)$`)
 
 // readRequirements reads the pack's requirements.toml, if it has one.
 func (p *Pack) readRequirements() (*Requirements, error) {
-	data, err := fs.ReadFile(p.fsys, path.Join(p.root, RequirementsName))
+	shown := joinDisplay(p.Dir, RequirementsName)
+	data, err := readFS(p.fsys, path.Join(p.root, RequirementsName), shown)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
-	shown := joinDisplay(p.Dir, RequirementsName)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", shown, unwrapPathError(err))
+		return nil, err
 	}
 	var f requirementsFile
 	if err := DecodeTOML(data, shown, &f, "a requirements.toml has standard, release and [[requirement]] tables with id, vuln, severity, title, satisfies, lines, cmdline, file_mode, files, outside_rules, note"); err != nil {
