@@ -49,11 +49,28 @@ type profileFile struct {
 	Arches      []string         `toml:"arches"`
 	Settings    map[string]int64 `toml:"settings"`
 	// SettingControls names, per [settings] key, the controls it meets.
-	SettingControls map[string][]string `toml:"setting_controls"`
-	Severity        map[string]string   `toml:"severity"`
-	VerifyKeys      bool                `toml:"verify_keys"`
-	Controls        []string            `toml:"controls"`
-	Facts           map[string]string   `toml:"facts"`
+	SettingControls map[string][]string  `toml:"setting_controls"`
+	Severity        map[string]string    `toml:"severity"`
+	VerifyKeys      bool                 `toml:"verify_keys"`
+	Controls        []string             `toml:"controls"`
+	Facts           map[string]factValue `toml:"facts"`
+}
+
+// factValue is a [facts] value: a number, as host facts are written
+// (UID_MIN = 500), or the same in quotes.
+type factValue string
+
+// UnmarshalTOML takes an integer or a string.
+func (v *factValue) UnmarshalTOML(data any) error {
+	switch d := data.(type) {
+	case int64:
+		*v = factValue(strconv.FormatInt(d, 10))
+	case string:
+		*v = factValue(d)
+	default:
+		return fmt.Errorf("%v: a fact is a whole number, e.g. UID_MIN = 500", data)
+	}
+	return nil
 }
 
 type setting struct {
@@ -90,7 +107,13 @@ func Parse(data []byte, source string) (*Profile, error) {
 	if len(f.Packs) == 0 {
 		return nil, fmt.Errorf("%s: packs is empty; list the packs to merge, e.g. packs = [\"base-config@^1\"]", source)
 	}
-	p := &Profile{Name: f.Name, Description: f.Description, Packs: f.Packs, Arches: f.Arches, Severity: f.Severity, VerifyKeys: f.VerifyKeys, Controls: f.Controls, Facts: f.Facts, Source: source}
+	p := &Profile{Name: f.Name, Description: f.Description, Packs: f.Packs, Arches: f.Arches, Severity: f.Severity, VerifyKeys: f.VerifyKeys, Controls: f.Controls, Source: source}
+	if len(f.Facts) > 0 {
+		p.Facts = packs.Facts{}
+		for name, value := range f.Facts {
+			p.Facts[name] = string(value)
+		}
+	}
 	if err := packs.CheckFacts(p.Facts, source+": [facts]"); err != nil {
 		return nil, err
 	}

@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/auditpack/auditpack/profiles"
 )
 
 var updateReadme = flag.Bool("update-readme", false, "rewrite README.md's example outputs from this build")
@@ -170,4 +172,28 @@ func TestREADMEUsageListsEveryCommandAndFlag(t *testing.T) {
 		}
 	}
 	walk("", newApp(testEnv(t)).Commands)
+}
+
+// Every profile the README shows (a ```toml block with packs =) is one
+// auditpack reads.
+func TestREADMEProfilesParse(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := regexp.MustCompile("(?s)```toml\n(.*?)```").FindAllSubmatch(data, -1)
+	parsed := 0
+	for _, b := range blocks {
+		if !regexp.MustCompile(`(?m)^packs\s*=`).Match(b[1]) {
+			continue
+		}
+		if _, err := profiles.Parse(b[1], "README.md"); err != nil {
+			t.Errorf("the README's profile example is refused: %v\n%s", err, b[1])
+		}
+		parsed++
+	}
+	if parsed == 0 {
+		t.Error("the README shows no profile (a ```toml block with packs =)")
+	}
 }
