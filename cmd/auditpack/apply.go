@@ -56,7 +56,6 @@ Examples:
 			&cli.StringFlag{Name: "progress", Value: "auto", Usage: "show kernel operations done and time left on standard error: `WHEN` auto (on a terminal, not with --format json), always or never"},
 			&cli.StringFlag{Name: "owned-keys", Usage: "change only kernel rules with a key starting with `PREFIX`; other agents' rules stay untouched"},
 		},
-		OnUsageError: usageError,
 		Action: func(c *cli.Context) error {
 			format := c.String("format")
 			if format != "text" && format != "json" {
@@ -197,7 +196,6 @@ restored set with auditpack apply /etc/audit/rules.d, or at the next boot.
 
 Example:
    auditpack restore /etc/audit/auditpack-backup/20261201T170000Z`,
-		OnUsageError: usageError,
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
 				return inputError(errors.New("restore takes the backup directory apply --persist auto named"))

@@ -35,16 +35,15 @@ func packRootsFlag() cli.Flag {
 
 func packsCommand() *cli.Command {
 	return &cli.Command{
-		Name:         "packs",
-		Usage:        "list and inspect rule packs",
-		OnUsageError: usageError,
+		Name:  "packs",
+		Usage: "list and inspect rule packs",
 		Subcommands: []*cli.Command{
 			{
-				Name:         "list",
-				Usage:        "list the embedded packs and those under --packs",
-				UsageText:    "auditpack packs list [--packs DIR]...",
-				Flags:        []cli.Flag{packRootsFlag()},
-				OnUsageError: usageError,
+				Name:      "list",
+				Usage:     "list the embedded packs and those under --packs",
+				UsageText: "auditpack packs list [--packs DIR]...",
+				Flags:     []cli.Flag{packRootsFlag()},
+				Before:    argsAtMost(0),
 				Action: func(c *cli.Context) error {
 					catalog, err := packs.NewCatalog(c.StringSlice("packs")...)
 					if err != nil {
@@ -61,8 +60,7 @@ func packsCommand() *cli.Command {
 Examples:
    auditpack packs show stig
    auditpack packs show base-config@^1`,
-				Flags:        []cli.Flag{packRootsFlag()},
-				OnUsageError: usageError,
+				Flags: []cli.Flag{packRootsFlag()},
 				Action: func(c *cli.Context) error {
 					if c.NArg() != 1 {
 						return inputError(fmt.Errorf("packs show takes one pack name, e.g. auditpack packs show stig"))
@@ -92,8 +90,7 @@ fmt --check), 2 usage or input errors.
 
 Examples:
    auditpack packs diff site@1.2.0 site@2.0.0 --packs ./v1 --packs ./v2`,
-				Flags:        []cli.Flag{packRootsFlag()},
-				OnUsageError: usageError,
+				Flags: []cli.Flag{packRootsFlag()},
 				Action: func(c *cli.Context) error {
 					if c.NArg() != 2 {
 						return inputError(fmt.Errorf("packs diff takes two packs, e.g. auditpack packs diff stig@2.0.0 stig@2.1.0"))
@@ -132,15 +129,14 @@ Examples:
 
 func profilesCommand() *cli.Command {
 	return &cli.Command{
-		Name:         "profiles",
-		Usage:        "list and inspect compliance profiles",
-		OnUsageError: usageError,
+		Name:  "profiles",
+		Usage: "list and inspect compliance profiles",
 		Subcommands: []*cli.Command{
 			{
-				Name:         "list",
-				Usage:        "list the embedded profiles",
-				UsageText:    "auditpack profiles list",
-				OnUsageError: usageError,
+				Name:      "list",
+				Usage:     "list the embedded profiles",
+				UsageText: "auditpack profiles list",
+				Before:    argsAtMost(0),
 				Action: func(c *cli.Context) error {
 					list, err := profiles.List()
 					if err != nil {
@@ -158,8 +154,7 @@ Examples:
    auditpack profiles show stig
    auditpack profiles show stig --controls
    auditpack profiles show ./site.toml --packs ./packs`,
-				Flags:        []cli.Flag{packRootsFlag(), &cli.BoolFlag{Name: "controls", Usage: "list every control with the rules that implement it"}},
-				OnUsageError: usageError,
+				Flags: []cli.Flag{packRootsFlag(), &cli.BoolFlag{Name: "controls", Usage: "list every control with the rules that implement it"}},
 				Action: func(c *cli.Context) error {
 					if c.NArg() != 1 {
 						return inputError(fmt.Errorf("profiles show takes one profile name, e.g. auditpack profiles show stig"))
@@ -219,7 +214,6 @@ Examples:
 			&cli.BoolFlag{Name: "host", Usage: "also run the checks that read this host (paths that must exist, UID_MIN) and resolve the packs' host facts from it"},
 			&cli.BoolFlag{Name: "each-dir", Usage: "check the directory of each PATH as a rule set of its own, as its host will load it (for hooks that pass the changed files of several rules.d)"},
 		},
-		OnUsageError: usageError,
 		Action: func(c *cli.Context) error {
 			res, failOn, err := runLint(c, e)
 			if err != nil && c.String("format") != "json" {
@@ -317,11 +311,11 @@ func lintOptions(c *cli.Context) (opts lint.Options, targets []*model.Target, fa
 
 func explainCommand() *cli.Command {
 	return &cli.Command{
-		Name:         "explain",
-		Usage:        "explain a lint check: why it matters, a bad and a good example",
-		UsageText:    "auditpack explain CHECK-ID | --list [PREFIX]\n\nCheck IDs are read in any case; --list ORD lists the checks whose ID starts with ORD.",
-		Flags:        []cli.Flag{&cli.BoolFlag{Name: "list", Usage: "list every check (or those whose ID starts with PREFIX) with its severity and title"}},
-		OnUsageError: usageError,
+		Name:      "explain",
+		Usage:     "explain a lint check: why it matters, a bad and a good example",
+		UsageText: "auditpack explain CHECK-ID | --list [PREFIX]\n\nCheck IDs are read in any case; --list ORD lists the checks whose ID starts with ORD.",
+		Flags:     []cli.Flag{&cli.BoolFlag{Name: "list", Usage: "list every check (or those whose ID starts with PREFIX) with its severity and title"}},
+		Before:    argsAtMost(1),
 		Action: func(c *cli.Context) error {
 			if c.Bool("list") {
 				if c.NArg() > 1 {
@@ -380,7 +374,6 @@ Examples:
 			&cli.BoolFlag{Name: "host", Usage: "resolve the packs' host facts (UID_MIN) from this host's /etc/login.defs"},
 			&cli.StringFlag{Name: "target", Value: "x86_64", Usage: "the machine (`ARCH`: x86_64, aarch64, ppc64le, s390x) the set is for; pack rules leave out the syscalls its ABIs lack"},
 		},
-		OnUsageError: usageError,
 		Action: func(c *cli.Context) error {
 			sel, err := selectSources(c, e, c.Args().Slice(), c.Bool("host"))
 			if err != nil {

@@ -34,7 +34,6 @@ Examples:
 			&cli.BoolFlag{Name: "write", Aliases: []string{"w"}, Usage: "rewrite the files that change"},
 			&cli.BoolFlag{Name: "check", Usage: "print a diff of the files that would change and exit 1"},
 		},
-		OnUsageError: usageError,
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {
 				return inputError(fmt.Errorf("fmt takes the files or directories to format"))

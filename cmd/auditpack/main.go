@@ -10,11 +10,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/auditpack/auditpack/apply"
+	"github.com/auditpack/auditpack/internal/text"
 )
 
 // version is the release, stamped by the build (-X main.version=1.2.3).
@@ -65,9 +67,9 @@ func run(ctx context.Context, e *env, args []string) int {
 	stderr := e.stderr
 	app := newApp(e)
 	unknownCommand := false
-	app.CommandNotFound = func(_ *cli.Context, name string) {
+	app.CommandNotFound = func(c *cli.Context, name string) {
 		unknownCommand = true
-		fmt.Fprintf(stderr, "auditpack: unknown command %q; see auditpack --help\n", name)
+		fmt.Fprintf(stderr, "auditpack: unknown command %q; see %s --help\n", name, commandPath(c))
 	}
 	ordered, err := flagsFirst(app, args)
 	if err != nil {
@@ -112,8 +114,39 @@ func (f sharedBoolFlag) Apply(set *flag.FlagSet) error {
 // flags (DisableDefaultText, which it reads from a *cli.BoolFlag only).
 func (sharedBoolFlag) GetDefaultText() string { return "" }
 
+// usageError is every command's answer to options it cannot read: exit
+// 2 with a pointer to its help (urfave/cli would print the help to
+// standard output, into a JSON report or a completion script).
 func usageError(c *cli.Context, err error, _ bool) error {
-	return inputError(fmt.Errorf("%w (see auditpack %s --help)", err, c.Command.FullName()))
+	return inputError(fmt.Errorf("%w (see %s --help)", err, commandPath(c)))
+}
+
+// commandPath is the command c runs, as typed: "auditpack packs list".
+func commandPath(c *cli.Context) string {
+	var names []string
+	for _, ctx := range c.Lineage() {
+		if ctx.Command != nil {
+			names = append([]string{ctx.Command.Name}, names...)
+		}
+	}
+	return strings.Join(names, " ")
+}
+
+// argsAtMost refuses more than max arguments: one too many is a mistake
+// to report (verify --rules a.rules b.rules would check only a.rules),
+// never one to ignore.
+func argsAtMost(max int) cli.BeforeFunc {
+	return func(c *cli.Context) error {
+		if c.NArg() <= max {
+			return nil
+		}
+		takes := "no arguments, only options"
+		if max > 0 {
+			takes = "at most " + text.Count(max, "argument")
+		}
+		path := commandPath(c)
+		return inputError(fmt.Errorf("%s takes %s: %q is one too many (see %s --help)", strings.TrimPrefix(path, c.App.Name+" "), takes, c.Args().Get(max), path))
+	}
 }
 
 func newApp(e *env) *cli.App {
@@ -140,13 +173,14 @@ Examples:
 	// A command's arguments are paths and names: "auditpack lint help"
 	// lints a file named help; --help prints the help. (urfave/cli's help
 	// command is also one value shared by every app, which it writes to.)
-	var hideHelpCommands func([]*cli.Command)
-	hideHelpCommands = func(cmds []*cli.Command) {
+	var everyCommand func([]*cli.Command)
+	everyCommand = func(cmds []*cli.Command) {
 		for _, c := range cmds {
 			c.HideHelpCommand = true
-			hideHelpCommands(c.Subcommands)
+			c.OnUsageError = usageError
+			everyCommand(c.Subcommands)
 		}
 	}
-	hideHelpCommands(app.Commands)
+	everyCommand(app.Commands)
 	return app
 }

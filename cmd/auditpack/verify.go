@@ -55,7 +55,7 @@ Examples:
 			&cli.BoolFlag{Name: "boot", Usage: "compare what the next boot loads with the running kernel (no profile)"},
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: " + report.FormatNames(report.VerifyFormats)},
 		},
-		OnUsageError: usageError,
+		Before: argsAtMost(0),
 		Action: func(c *cli.Context) error {
 			format := c.String("format")
 			if c.Bool("boot") {
