@@ -62,18 +62,16 @@ Examples:
 				return inputError(fmt.Errorf("--format %q: use text or json", format))
 			}
 			res, err := runApply(c, e)
-			if format == "json" { // one object on every outcome
-				rep := &report.Apply{}
-				if res != nil {
-					rep = res.Report()
-				}
+			switch {
+			case format == "json" && res != nil: // what it refused, with why (run writes the rest)
+				rep := res.Report()
 				if err != nil {
 					rep.Error = err.Error()
 				}
 				if werr := report.WriteApplyJSON(c.App.Writer, rep); werr != nil {
 					return failedError(werr)
 				}
-			} else if res != nil && res.Plan != nil {
+			case format == "text" && res != nil && res.Plan != nil:
 				if werr := report.WriteApplyText(c.App.Writer, res.Report(), isTerminal(c.App.Writer)); werr != nil {
 					return failedError(werr)
 				}
@@ -130,6 +128,9 @@ func runApply(c *cli.Context, e *env) (*apply.Result, error) {
 }
 
 func isTerminal(w io.Writer) bool {
+	if s, ok := w.(*stdoutWriter); ok {
+		w = s.w
+	}
 	f, ok := w.(*os.File)
 	if !ok {
 		return false

@@ -14,7 +14,7 @@ import (
 // A CLI case is one txtar archive (the format of cmd/go's script tests):
 // a comment, then files. The comment holds lines "# why the case is
 // there", setup commands, the command line "auditpack ARGS" (split at
-// spaces) and "exit N". The files are the case's inputs and the golden
+// spaces; a word in Go quotes may be empty or hold spaces) and "exit N". The files are the case's inputs and the golden
 // output:
 //
 //	stdin                      what the PATH "-" reads
@@ -55,7 +55,11 @@ func parseCase(data []byte) (*cliCase, error) {
 	for _, l := range strings.Split(strings.TrimSuffix(string(comment), "\n"), "\n") {
 		switch {
 		case strings.HasPrefix(l, "auditpack "):
-			c.args = strings.Fields(strings.TrimPrefix(l, "auditpack "))
+			args, err := setupWords(strings.TrimPrefix(l, "auditpack "))
+			if err != nil {
+				return nil, fmt.Errorf("%q: %v", l, err)
+			}
+			c.args = args
 		case strings.HasPrefix(l, "exit "):
 			n, err := strconv.Atoi(strings.TrimPrefix(l, "exit "))
 			if err != nil {
@@ -100,7 +104,14 @@ func (c *cliCase) format(stdout, stderr []byte, exit int) []byte {
 	for _, l := range c.comment {
 		comment.WriteString(l + "\n")
 	}
-	fmt.Fprintf(&comment, "auditpack %s\nexit %d\n", strings.Join(c.args, " "), exit)
+	words := make([]string, len(c.args))
+	for i, a := range c.args {
+		words[i] = a
+		if a == "" || strings.ContainsAny(a, " \t\n\"") {
+			words[i] = strconv.Quote(a)
+		}
+	}
+	fmt.Fprintf(&comment, "auditpack %s\nexit %d\n", strings.Join(words, " "), exit)
 	files := append(append([]archiveFile(nil), c.files...), archiveFile{"stdout", stdout}, archiveFile{"stderr", stderr})
 	return formatArchive(comment.Bytes(), files)
 }

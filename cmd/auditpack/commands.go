@@ -216,20 +216,14 @@ Examples:
 		},
 		Action: func(c *cli.Context) error {
 			res, failOn, err := runLint(c, e)
-			if err != nil && c.String("format") != "json" {
-				return err
-			}
-			if err != nil { // the JSON contract: one object on every outcome
-				res = &lint.Result{}
-				res.Error = err.Error()
+			if err != nil {
+				return err // run writes the --format's document of it
 			}
 			res.Generated = e.now().Format(time.RFC3339)
 			if werr := report.Formats[c.String("format")](c.App.Writer, &res.Findings, e.version); werr != nil {
 				return failedError(werr)
 			}
 			switch {
-			case err != nil:
-				return err
 			case res.InputErrors:
 				return &exitError{code: exitInput, err: fmt.Errorf("some inputs are not rules files or cannot be merged (see the SYN-NOT-TEXT and PACK-FILE-CONFLICT findings)")}
 			case res.Count(failOn) > 0:

@@ -63,32 +63,55 @@ func (e *exitError) Unwrap() error { return e.err }
 func inputError(err error) error  { return &exitError{code: exitInput, err: err} }
 func failedError(err error) error { return &exitError{code: exitFailed, err: err} }
 
+// run runs auditpack with args (the program's name first) in e and
+// returns its exit code. Two rules hold for every command: a --format
+// that promises one document on standard output (lint, verify, apply;
+// not text) gets one when the command stops before writing it, carrying
+// the error (errorDocument); and standard output that cannot be written
+// (a full disk) exits 1, unless the command failed on its input (2).
 func run(ctx context.Context, e *env, args []string) int {
-	stderr := e.stderr
-	app := newApp(e)
+	out := &stdoutWriter{w: e.stdout}
+	own := *e
+	own.stdout = out
+	app := newApp(&own)
 	unknownCommand := false
 	app.CommandNotFound = func(c *cli.Context, name string) {
 		unknownCommand = true
-		fmt.Fprintf(stderr, "auditpack: unknown command %q; see %s --help\n", name, commandPath(c))
+		fmt.Fprintf(e.stderr, "auditpack: unknown command %q; see %s --help\n", name, commandPath(c))
 	}
 	ordered, err := flagsFirst(app, args)
-	if err != nil {
-		fmt.Fprintf(stderr, "auditpack: %v\n", err)
-		return exitInput
-	}
-	err = app.RunContext(ctx, ordered)
-	if err == nil && unknownCommand {
-		return exitInput
-	}
 	if err == nil {
-		return exitOK
+		err = app.RunContext(ctx, ordered)
+	} else {
+		err = inputError(err)
 	}
-	fmt.Fprintf(stderr, "auditpack: %v\n", err)
-	var ee *exitError
-	if errors.As(err, &ee) {
-		return ee.code
+	code := exitOK
+	switch {
+	case err != nil:
+		code = exitInput // urfave/cli's own errors are usage errors
+		var ee *exitError
+		if errors.As(err, &ee) {
+			code = ee.code
+		}
+		if out.written == 0 {
+			if write := errorDocument(&own, args[1:]); write != nil {
+				write(out, err) // an error here is out's, below
+			}
+		}
+		fmt.Fprintf(e.stderr, "auditpack: %v\n", err)
+	case unknownCommand:
+		code = exitInput
 	}
-	return exitInput // urfave/cli's own errors are usage errors
+	if out.err != nil {
+		wrote := errors.Is(err, out.err) // the command failed on the write itself
+		if !wrote {
+			fmt.Fprintf(e.stderr, "auditpack: write standard output: %v\n", out.err)
+		}
+		if code != exitInput || wrote {
+			code = exitFailed
+		}
+	}
+	return code
 }
 
 // urfave/cli adds its package-level help and version flags to every app

@@ -65,18 +65,13 @@ Examples:
 				return inputError(fmt.Errorf("--format %q: use one of %s", format, report.FormatNames(report.VerifyFormats)))
 			}
 			result, err := runVerify(c, e)
-			if err != nil && format != "json" {
-				return err
-			}
-			if err != nil { // the JSON contract: one object on every outcome
-				result = &verify.Report{Profile: c.String("profile"), Target: c.String("rules"), Error: err.Error()}
+			if err != nil {
+				return err // run writes the --format's document of it
 			}
 			if werr := report.VerifyFormats[format](c.App.Writer, result); werr != nil {
 				return failedError(werr)
 			}
 			switch {
-			case err != nil:
-				return err
 			case result.Failed() > 0:
 				return failedError(fmt.Errorf("%s failing", text.Count(result.Failed(), "control")))
 			}
@@ -165,32 +160,24 @@ func verifyBoot(c *cli.Context, e *env) error {
 		return inputError(errors.New("--boot compares the host's boot files with its kernel; it takes no --profile, --rules, --kernel or --host"))
 	}
 	state, err := bootState(e)
-	b := &report.Boot{}
-	if err == nil {
-		b.Loader, b.Kernel, b.Status = state.Loader.String(), state.Result.Report(), report.BootSame
-		switch {
-		case state.RebootPending:
-			b.Status = report.BootRebootPending
-		case state.Drift():
-			b.Status = report.BootDrift
-		}
+	if err != nil {
+		return failedError(err) // run writes the --format's document of it
+	}
+	b := &report.Boot{Loader: state.Loader.String(), Kernel: state.Result.Report(), Status: report.BootSame}
+	switch {
+	case state.RebootPending:
+		b.Status = report.BootRebootPending
+	case state.Drift():
+		b.Status = report.BootDrift
+	}
+	write := report.WriteBootText
+	if format == "json" {
+		write = report.WriteBootJSON
+	}
+	if werr := write(c.App.Writer, b); werr != nil {
+		return failedError(werr)
 	}
 	switch {
-	case format == "json":
-		if err != nil {
-			b.Error = err.Error()
-		}
-		if werr := report.WriteBootJSON(c.App.Writer, b); werr != nil {
-			return failedError(werr)
-		}
-	case err == nil:
-		if werr := report.WriteBootText(c.App.Writer, b); werr != nil {
-			return failedError(werr)
-		}
-	}
-	switch {
-	case err != nil:
-		return failedError(err)
 	case b.Status == report.BootDrift:
 		return &exitError{code: exitChanges, err: errors.New("the next boot loads something else than the kernel holds")}
 	}
