@@ -363,7 +363,7 @@ Examples:
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "profile", Usage: "compliance profile `NAME` (auditpack profiles list) or a profile FILE.toml"},
 			packRootsFlag(),
-			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` atomically (mode 0600) instead of standard output"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` atomically (mode 0600) instead of standard output (- or /dev/stdout: standard output; a pipe or device is written as it is)"},
 			&cli.BoolFlag{Name: "force", Usage: "compile even when lint finds errors"},
 			&cli.BoolFlag{Name: "host", Usage: "resolve the packs' host facts (UID_MIN) from this host's /etc/login.defs"},
 			&cli.StringFlag{Name: "target", Value: "x86_64", Usage: "the machine (`ARCH`: x86_64, aarch64, ppc64le, s390x) the set is for; pack rules leave out the syscalls its ABIs lack"},
@@ -373,7 +373,8 @@ Examples:
 			if err != nil {
 				return err
 			}
-			if err := checkOutput(sel, "-o", c.String("output")); err != nil {
+			output := c.String("output")
+			if err := checkOutput(sel, "-o", output); err != nil {
 				return err
 			}
 			target, err := model.LookupTarget(c.String("target"))
@@ -386,11 +387,15 @@ Examples:
 				refuse = func() error { return refusal(c.App.ErrWriter, res, e.version) }
 			}
 			unrenderable := res.Renderable()
-			if path := c.String("output"); path != "" && unrenderable == nil {
-				if err := writeWhileChecking(path, res, e.version, refuse); err != nil {
+			stream, closeStream, err := outputStream(c.App.Writer, output)
+			if err != nil {
+				return err
+			}
+			if output != "" && stream == nil && unrenderable == nil {
+				if err := writeWhileChecking(output, res, e.version, refuse); err != nil {
 					return err
 				}
-				fmt.Fprintf(c.App.ErrWriter, "wrote %s: %s\n", path, res.Summary())
+				fmt.Fprintf(c.App.ErrWriter, "wrote %s: %s\n", output, res.Summary())
 				return nil
 			}
 			// Refusal first: its findings list every line auditctl cannot read.
@@ -400,9 +405,37 @@ Examples:
 			if unrenderable != nil {
 				return inputError(fmt.Errorf("even with --force, this rule set is not compiled: files that are no rules text or clash by name cannot be merged, and lines auditctl cannot read would stop it at load (augenrules would copy them):\n%w", unrenderable))
 			}
-			return res.WriteRules(c.App.Writer, e.version)
+			if stream == nil {
+				return res.WriteRules(c.App.Writer, e.version)
+			}
+			if err := errors.Join(res.WriteRules(stream, e.version), closeStream()); err != nil {
+				return failedError(fmt.Errorf("-o %s: %w", output, err))
+			}
+			return nil
 		},
 	}
+}
+
+// outputStream is what -o names when it is no file to replace: "-" and
+// /dev/stdout are standard output (stdout, of this run), and what is a
+// pipe or a device (/dev/null, /dev/stderr, a named pipe) is opened and
+// written as it is, with nothing to replace atomically; close is to be
+// called once written. It is nil for no -o and for a file (or a path
+// to create).
+func outputStream(stdout io.Writer, path string) (w io.Writer, close func() error, err error) {
+	none := func() error { return nil }
+	if path == "-" || path == "/dev/stdout" {
+		return stdout, none, nil
+	}
+	info, err := os.Stat(path)
+	if path == "" || err != nil || info.Mode().IsRegular() || info.IsDir() {
+		return nil, none, nil
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return nil, none, failedError(fmt.Errorf("-o %s: %w", path, err))
+	}
+	return f, f.Close, nil
 }
 
 // writeWhileChecking writes res (stamped with version) to path atomically
