@@ -331,13 +331,24 @@ func (a *Arena) Read(words []string) (Statement, *Refusal) {
 	if len(words) > 0 && strings.HasPrefix(words[0], "#") {
 		return Statement{}, refuse(CheckInlineComment, "comment after a rule")
 	}
-	var buf [24]opt
-	opts, strays := getopt(words, buf[:0])
-	if len(opts) == 0 && strings.HasPrefix(words[0], ByteOrderMark) {
+	// A first word with a BOM is no option to auditctl, whatever follows
+	// it: the line is refused, and the BOM is what to fix.
+	if strings.HasPrefix(words[0], ByteOrderMark) {
 		return Statement{}, refuse(CheckParseError, "the line starts with a UTF-8 byte order mark (BOM, which editors put at the start of a file); auditctl reads it as part of %q and refuses the line; save the file without it (auditpack fmt -w removes it)", strings.TrimPrefix(words[0], ByteOrderMark))
 	}
+	var buf [24]opt
+	opts, strays := getopt(words, buf[:0])
 	if len(opts) == 0 {
 		return Statement{}, refuse(CheckParseError, "%q is not an option: every line starts with one (-a, -w, -D, ...)", words[0])
+	}
+	// -d and -W delete the rule or watch written after them: fields and
+	// permissions belong to that rule, not to a missing -a or -w.
+	if del := opts[0].name; (del == "-d" || del == "-W") && len(opts) > 1 {
+		what, add := "rule", "-a"
+		if del == "-W" {
+			what, add = "watch", "-w"
+		}
+		return Statement{}, refuse(CheckParseError, "%s deletes the %s written after it; a rules file says what to load, and where the kernel holds no such %s (after -D) auditctl stops with \"No such file or directory\"; remove the line, or write the %s you want with %s", del, what, what, what, add)
 	}
 	r := &reader{firstSyscallAt: -1, spec: Spec{FieldsBeforeSyscalls: -1}}
 	// Room in the arena for what the line names; more than counted (a
