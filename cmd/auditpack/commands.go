@@ -77,7 +77,10 @@ Examples:
 					if err != nil {
 						return inputError(err)
 					}
-					return writePackDetails(c.App.Writer, p, files, catalog.Packs())
+					if err := writePackDetails(c.App.Writer, p, files, catalog.Packs()); err != nil {
+						return err
+					}
+					return notRulesText(p, files)
 				},
 			},
 			{
@@ -110,6 +113,9 @@ Examples:
 						if err != nil {
 							return inputError(err)
 						}
+						if err := notRulesText(p, files); err != nil {
+							return err
+						}
 						listings[i], ids[i] = packListing(files), p.ID()
 					}
 					diff := udiff.Unified(ids[0], ids[1], listings[0], listings[1], func(_, s string) string { return s })
@@ -125,6 +131,25 @@ Examples:
 			},
 		},
 	}
+}
+
+// notRulesText refuses a pack holding a file that is no rules text
+// (binary data, another encoding than UTF-8), as lint does (exit 2):
+// listed, such a file would show as "0 rules".
+func notRulesText(p *packs.Pack, files []*packs.File) error {
+	var bad []string
+	for _, f := range files {
+		for _, e := range f.Errors {
+			if e.Check == packs.CheckNotText {
+				bad = append(bad, e.Error())
+				break
+			}
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	return inputError(fmt.Errorf("pack %s: not rules text, so its rules cannot be read:\n%s", p.ID(), strings.Join(bad, "\n")))
 }
 
 func profilesCommand() *cli.Command {
@@ -181,7 +206,14 @@ Examples:
 					if err != nil {
 						return inputError(err)
 					}
-					return writeProfileDetails(c.App.Writer, p, catalog)
+					unknown, err := writeProfileDetails(c.App.Writer, p, catalog)
+					if err != nil {
+						return err
+					}
+					if len(unknown) > 0 {
+						return inputError(fmt.Errorf("profile %s names %s no pack root holds: %s", p.Name, text.Count(len(unknown), "pack"), strings.Join(unknown, ", ")))
+					}
+					return nil
 				},
 			},
 		},
