@@ -29,6 +29,7 @@ import (
 //
 //	mkfifo PATH                a named pipe
 //	symlink PATH -> TARGET     a symbolic link
+//	hardlink PATH -> TARGET    a hard link
 //	mv FROM TO                 a rename (to a name with spaces or a newline)
 //	longline PATH BYTES        a file of one line of BYTES x's
 type cliCase struct {
@@ -146,6 +147,8 @@ func (c *cliCase) setUp(t *testing.T, dir string) {
 			err = syscall.Mkfifo(words[1], 0o644)
 		case words[0] == "symlink" && len(words) == 4 && words[2] == "->":
 			err = os.Symlink(words[3], words[1])
+		case words[0] == "hardlink" && len(words) == 4 && words[2] == "->":
+			err = os.Link(words[3], words[1])
 		case words[0] == "mv" && len(words) == 3:
 			err = os.Rename(words[1], words[2])
 		case words[0] == "longline" && len(words) == 3:
@@ -154,7 +157,7 @@ func (c *cliCase) setUp(t *testing.T, dir string) {
 				err = os.WriteFile(words[1], append(bytes.Repeat([]byte("x"), n), '\n'), 0o644)
 			}
 		default:
-			err = fmt.Errorf("unknown setup command (mkfifo, symlink, mv, longline)")
+			err = fmt.Errorf("unknown setup command (mkfifo, symlink, hardlink, mv, longline)")
 		}
 		if err != nil {
 			t.Fatalf("setup %q: %v", l, err)

@@ -31,7 +31,7 @@ Examples:
    auditpack fmt --check rules.d
    auditpack fmt -w rules.d/30-site.rules`,
 		Flags: []cli.Flag{
-			&cli.BoolFlag{Name: "write", Aliases: []string{"w"}, Usage: "rewrite the files that change"},
+			&cli.BoolFlag{Name: "write", Aliases: []string{"w"}, Usage: "rewrite the files that change, each replaced whole (mode, owner and group kept; other hard links keep the old text)"},
 			&cli.BoolFlag{Name: "check", Usage: "print a diff of the files that would change and exit 1"},
 		},
 		Action: func(c *cli.Context) error {
@@ -88,8 +88,12 @@ Examples:
 					if err != nil {
 						return failedError(err)
 					}
-					if err := atomicfile.WriteFile(path, out, info.Mode().Perm()); err != nil {
+					if err := atomicfile.Replace(path, out); err != nil {
 						return failedError(err)
+					}
+					if n := atomicfile.OtherLinks(info); n > 0 {
+						fmt.Fprintf(c.App.ErrWriter, "formatted %s as a new file (replaced whole, so that a crash leaves the old file or the new one); the old text stays under its %s\n", path, text.Count(n, "other hard link"))
+						continue
 					}
 					fmt.Fprintf(c.App.ErrWriter, "formatted %s\n", path)
 				default:
