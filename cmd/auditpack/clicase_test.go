@@ -22,6 +22,7 @@ import (
 //	kernel.locked, kernel.loginuid-immutable, kernel.unavailable
 //	                           (empty) the kernel's state, or no kernel (not root)
 //	work/PATH                  a file written to $WORK/PATH, the case's own directory
+//	                           ($WORK in it is that directory too)
 //	stdout, stderr             the golden output, with $WORK for the directory
 //
 // Setup commands make what an archive cannot hold (arguments in Go
@@ -31,6 +32,7 @@ import (
 //	symlink PATH -> TARGET     a symbolic link
 //	hardlink PATH -> TARGET    a hard link
 //	mv FROM TO                 a rename (to a name with spaces or a newline)
+//	chmod MODE PATH            a mode (octal), 0755 again when the case ends
 //	longline PATH BYTES        a file of one line of BYTES x's
 type cliCase struct {
 	comment []string // description and setup lines, in order
@@ -130,7 +132,7 @@ func (c *cliCase) setUp(t *testing.T, dir string) {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(path, f.data, 0o644); err != nil {
+		if err := os.WriteFile(path, bytes.ReplaceAll(f.data, []byte("$WORK"), []byte(dir)), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -151,13 +153,20 @@ func (c *cliCase) setUp(t *testing.T, dir string) {
 			err = os.Link(words[3], words[1])
 		case words[0] == "mv" && len(words) == 3:
 			err = os.Rename(words[1], words[2])
+		case words[0] == "chmod" && len(words) == 3:
+			var mode uint64
+			if mode, err = strconv.ParseUint(words[1], 8, 32); err == nil {
+				path := words[2]
+				err = os.Chmod(path, os.FileMode(mode))
+				t.Cleanup(func() { os.Chmod(path, 0o755) }) // before the directory is removed
+			}
 		case words[0] == "longline" && len(words) == 3:
 			var n int
 			if n, err = strconv.Atoi(words[2]); err == nil {
 				err = os.WriteFile(words[1], append(bytes.Repeat([]byte("x"), n), '\n'), 0o644)
 			}
 		default:
-			err = fmt.Errorf("unknown setup command (mkfifo, symlink, hardlink, mv, longline)")
+			err = fmt.Errorf("unknown setup command (mkfifo, symlink, hardlink, mv, chmod, longline)")
 		}
 		if err != nil {
 			t.Fatalf("setup %q: %v", l, err)
