@@ -325,7 +325,9 @@ func lintOptions(c *cli.Context) (opts lint.Options, targets []*model.Target, fa
 			if err != nil {
 				return opts, nil, 0, fmt.Errorf("--target: %w", err)
 			}
-			targets = append(targets, target)
+			if !slices.Contains(targets, target) { // one machine named twice is checked once
+				targets = append(targets, target)
+			}
 		}
 	}
 	if c.Bool("host") {
