@@ -150,7 +150,7 @@ func checkOutput(sel *packs.Selection, flag, path string) error {
 		return inputError(fmt.Errorf("%s %s is a directory; give the path of a file, e.g. %s", flag, path, filepath.Join(path, "audit.rules")))
 	}
 	if in, ok := sel.Reads(path); ok {
-		return inputError(fmt.Errorf("%s %s would overwrite or be read with %s, an input of this run: write the compiled rules outside the inputs (e.g. /etc/audit/audit.rules)", flag, path, in))
+		return inputError(fmt.Errorf("%s %s would overwrite or be read with %s, an input of this run: write the compiled rules outside the inputs", flag, path, in))
 	}
 	return nil
 }

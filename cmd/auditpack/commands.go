@@ -228,10 +228,12 @@ func lintCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "lint",
 		Usage: "check a merged rule set the way the kernel will evaluate it",
-		UsageText: `auditpack lint [--profile P] [--packs DIR]... [--format F] [--fail-on S] [--target ARCH,...] [--host] [PATH...]
+		UsageText: `auditpack lint [--profile P] [--packs DIR]... [--format ` + formatChoice(report.Formats) + `] [--fail-on S] [--target ARCH,...] [--host] [PATH...]
 
-Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
-2 usage or input errors (including lines auditctl cannot read at all).
+Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it
+(a line auditctl cannot read is an error finding, and the rest of the set
+is still checked), 2 usage or input errors (a file that cannot be read or
+is not text).
 
 Examples:
    auditpack lint --profile stig
@@ -390,9 +392,14 @@ or the kernel would refuse, a misplaced -D or -e 2, conflicting settings) is
 refused (exit 1) unless --force; comparing rule with rule (a never rule that
 swallows a later one) is lint's, in time linear in the rules here.
 
+On a host whose boot runs augenrules (auditd.service, audit-rules.service),
+/etc/audit/audit.rules is regenerated from /etc/audit/rules.d at boot: write
+a file in rules.d (alone there, or it is merged with the others), or let
+auditpack apply --persist auto write it and move the others aside.
+
 Examples:
    auditpack compile --profile stig
-   auditpack compile --profile pci-dss ./rules.d -o /etc/audit/audit.rules
+   auditpack compile --profile pci-dss ./rules.d -o pci-dss.rules
    auditpack compile /etc/audit/rules.d`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "profile", Usage: "compliance profile `NAME` (auditpack profiles list) or a profile FILE.toml"},

@@ -29,7 +29,7 @@ func manCommand() *cli.Command {
 			if err != nil {
 				return failedError(err)
 			}
-			_, err = io.WriteString(c.App.Writer, page)
+			_, err = io.WriteString(c.App.Writer, page+manSections())
 			return err
 		},
 	}

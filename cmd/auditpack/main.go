@@ -182,8 +182,11 @@ augenrules uses and compiles them to one audit.rules a host can load.
 
 Examples:
    auditpack profiles list
-   auditpack compile --profile stig -o /etc/audit/audit.rules
-   auditpack compile /etc/audit/rules.d`,
+   auditpack lint /etc/audit/rules.d
+   auditpack compile --profile stig > stig.rules
+   auditpack apply --profile stig --persist auto
+
+` + exitStatusHelp(),
 		Writer:                 e.stdout,
 		ErrWriter:              e.stderr,
 		ExitErrHandler:         func(*cli.Context, error) {},

@@ -21,7 +21,7 @@ func verifyCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "verify",
 		Usage: "check, control by control, that a rule set records what a profile asks for",
-		UsageText: `auditpack verify --profile P (--rules FILE [--host] | --kernel) [--packs DIR]... [--format text|json|github|junit]
+		UsageText: `auditpack verify --profile P (--rules FILE [--host] | --kernel) [--packs DIR]... [--format ` + formatChoice(report.VerifyFormats) + `]
 auditpack verify --boot [--format text|json]
 
 A control passes when the target's rules match every event it asks for,
