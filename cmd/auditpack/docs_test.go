@@ -1,18 +1,14 @@
 package main
 
 import (
-	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/auditpack/auditpack/internal/report"
-	"github.com/auditpack/auditpack/lint"
 )
 
 // Every example of the manual names a command auditpack has and options
@@ -68,21 +64,5 @@ func TestHelpAgreesWithTheCode(t *testing.T) {
 	unreadable := runIn(testEnv(t), "lint", filepath.Join(repoRoot, "testdata/inputs/bad-rule"))
 	if unreadable.code != exitFailed || !strings.Contains(lintHelp, "1 findings at or above it\n   (a line auditctl cannot read is an error finding") {
 		t.Errorf("lint of a line auditctl cannot read exits %d; lint --help says:\n%s", unreadable.code, lintHelp)
-	}
-}
-
-// The README's count of lint checks is explain --list's.
-func TestREADMECountsTheChecks(t *testing.T) {
-	t.Parallel()
-	data, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := regexp.MustCompile("`auditpack explain --list` lists all (\\d+)").FindSubmatch(data)
-	if m == nil {
-		t.Fatal("the README does not say how many checks explain --list lists")
-	}
-	if n, _ := strconv.Atoi(string(m[1])); n != len(lint.Checks()) {
-		t.Errorf("the README says explain --list lists all %d checks; it lists %d", n, len(lint.Checks()))
 	}
 }

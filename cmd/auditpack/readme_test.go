@@ -12,6 +12,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/auditpack/auditpack/lint"
 	"github.com/auditpack/auditpack/profiles"
 )
 
@@ -98,6 +99,16 @@ func TestREADMEExamples(t *testing.T) {
 	}
 }
 
+// readme is README.md.
+func readme(t *testing.T) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
 // matches compares shown output with what ran: "..." in shown stands for
 // any lines.
 func matches(shown, got []string) bool {
@@ -131,10 +142,7 @@ func elide(shown, got []string) []string {
 // The README's usage block names every command and every flag the CLI
 // has, so the README and --help cannot drift apart.
 func TestREADMEUsageListsEveryCommandAndFlag(t *testing.T) {
-	data, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := readme(t)
 	start := strings.Index(string(data), "## Usage\n\n```\n")
 	if start < 0 {
 		t.Fatal("README.md has no usage block")
@@ -178,11 +186,7 @@ func TestREADMEUsageListsEveryCommandAndFlag(t *testing.T) {
 // auditpack reads.
 func TestREADMEProfilesParse(t *testing.T) {
 	t.Parallel()
-	data, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	blocks := regexp.MustCompile("(?s)```toml\n(.*?)```").FindAllSubmatch(data, -1)
+	blocks := regexp.MustCompile("(?s)```toml\n(.*?)```").FindAllSubmatch(readme(t), -1)
 	parsed := 0
 	for _, b := range blocks {
 		if !regexp.MustCompile(`(?m)^packs\s*=`).Match(b[1]) {
@@ -195,5 +199,17 @@ func TestREADMEProfilesParse(t *testing.T) {
 	}
 	if parsed == 0 {
 		t.Error("the README shows no profile (a ```toml block with packs =)")
+	}
+}
+
+// The README's count of lint checks is explain --list's.
+func TestREADMECountsTheChecks(t *testing.T) {
+	t.Parallel()
+	m := regexp.MustCompile("`auditpack explain --list` lists all (\\d+)").FindSubmatch(readme(t))
+	if m == nil {
+		t.Fatal("the README does not say how many checks explain --list lists")
+	}
+	if n, _ := strconv.Atoi(string(m[1])); n != len(lint.Checks()) {
+		t.Errorf("the README says explain --list lists all %d checks; it lists %d", n, len(lint.Checks()))
 	}
 }
