@@ -25,7 +25,7 @@ Without -w or --check the formatted files are printed. The kernel gets exactly t
 and after; comments and blank lines stay.
 
 Exit codes: 0 done (or, with --check, nothing to change), 1 --check found
-files to change, 2 usage or input errors.
+files to change (or -w could not write one), 2 usage or input errors.
 
 Examples:
    auditpack fmt --check rules.d

@@ -41,8 +41,9 @@ boot with the kernel now, without a profile: exit 3 when the files on disk
 and the running rules differ (drift); a locked kernel (enabled 2) whose
 files changed is "reboot pending", exit 0.
 
-Exit codes: 0 every control passes (--boot: no drift), 1 some fail, 2 usage
-or input errors, 3 --boot found drift.
+Exit codes: 0 every control passes (--boot: no drift), 1 some fail (or the
+kernel or the boot files could not be read), 2 usage or input errors, 3
+--boot found drift.
 
 Examples:
    auditpack verify --profile stig --rules /etc/audit/audit.rules
