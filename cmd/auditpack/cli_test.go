@@ -34,6 +34,11 @@ func TestCLI(t *testing.T) {
 	if err != nil || len(cases) == 0 {
 		t.Fatalf("no cases in testdata/cli (%v)", err)
 	}
+	// A case in the former layout (a directory of args, exitcode and
+	// golden files) would never run: write it as one .txtar.
+	if all, _ := filepath.Glob(filepath.Join(root, "testdata/cli/*")); len(all) != len(cases) {
+		t.Errorf("testdata/cli holds %d entries that are no .txtar case", len(all)-len(cases))
+	}
 	t.Chdir(root) // before the cases run, which never change it
 	for _, path := range cases {
 		t.Run(strings.TrimSuffix(filepath.Base(path), ".txtar"), func(t *testing.T) {
