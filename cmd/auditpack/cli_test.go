@@ -37,7 +37,7 @@ func TestCLI(t *testing.T) {
 	// A case in the former layout (a directory of args, exitcode and
 	// golden files) would never run: write it as one .txtar.
 	if all, _ := filepath.Glob(filepath.Join(root, "testdata/cli/*")); len(all) != len(cases) {
-		t.Errorf("testdata/cli holds %d entries that are no .txtar case", len(all)-len(cases))
+		t.Errorf("testdata/cli holds entries that are no .txtar case (%d of %d)", len(all)-len(cases), len(all))
 	}
 	t.Chdir(root) // before the cases run, which never change it
 	for _, path := range cases {
