@@ -139,6 +139,24 @@ func (c *Compiled) Renderable() error {
 	return nil
 }
 
+// Mergeable says whether the files merge into one load at all: no two of
+// one name (in one rules.d one overwrites the other), no file glued to the
+// next by a missing newline, nothing that is not text. Lines auditctl
+// refuses are not its concern: the load (Simulate) stops there.
+func (c *Compiled) Mergeable() error {
+	var broken []*packs.ParseError
+	for _, p := range c.Problems {
+		switch p.Check {
+		case packs.CheckFileConflict, packs.CheckMissingEOFNewline, packs.CheckNotText:
+			broken = append(broken, p)
+		}
+	}
+	if len(broken) > 0 {
+		return &InputError{Problems: broken}
+	}
+	return nil
+}
+
 // header names what the file was compiled from; it is made of comments,
 // which auditctl and augenrules skip.
 func header(sel *packs.Selection) []string {
@@ -162,7 +180,7 @@ func header(sel *packs.Selection) []string {
 			break
 		}
 	}
-	return h
+	return append(h, packs.ListFactsHeader(sel)...)
 }
 
 // WriteRules writes the rules file to w: the header, then one line per
@@ -175,6 +193,9 @@ func (r *Compiled) WriteRules(w io.Writer, toolVersion string) error {
 		b.WriteByte('\n')
 	}
 	for i := range r.Items {
+		if r.Items[i].Refused != nil {
+			continue // never compiled: auditctl would stop there
+		}
 		b.WriteString(r.Items[i].Text)
 		b.WriteByte('\n')
 	}
@@ -192,9 +213,11 @@ func (r *Compiled) Render(toolVersion string) []byte {
 func (r *Compiled) Summary() string {
 	rules, directives := 0, 0
 	for _, it := range r.Items {
-		if it.IsDirective() {
+		switch {
+		case it.Refused != nil:
+		case it.IsDirective():
 			directives++
-		} else {
+		default:
 			rules++
 		}
 	}

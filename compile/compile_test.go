@@ -213,3 +213,39 @@ func TestRulesAsNormalizedAlone(t *testing.T) {
 		}
 	}
 }
+
+// TestTargetFitsRulesOnTheModel: a pack rule is fitted to another machine
+// by its model, whatever its spelling: "-Sunlink,openat" keeps openat on
+// aarch64 (whose 64-bit ABI has no unlink), and a rule left with no
+// syscall is left out.
+func TestTargetFitsRulesOnTheModel(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"pack.toml": "name = \"fit\"\nversion = \"1.0.0\"\norder = 30\n",
+		"30-fit.rules": "-a always,exit -F arch=b64 -Sunlink,openat -k clustered\n" +
+			"-a always,exit -F arch=b64 -S unlink -S openat,chmod -F auid>=1000 -k split\n" +
+			"-a always,exit -F arch=b64 -S unlink,chmod -k gone\n",
+	})
+	sel, err := profiles.Select(profiles.Request{Paths: []string{dir}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arm := model.Targets["aarch64"]
+	c := Build(sel, arm)
+	var got []string
+	for _, r := range c.Rules(arm) {
+		if len(r.Unknown()) > 0 {
+			t.Errorf("%q keeps syscalls aarch64 lacks: %v", r.Item.Text, r.Unknown())
+		}
+		var names []string
+		for _, n := range r.WireMask.Numbers() {
+			names = append(names, arm.SyscallNames(model.B64)[n])
+		}
+		got = append(got, strings.Join(r.Keys, ",")+":"+strings.Join(names, ","))
+	}
+	if want := []string{"clustered:openat", "split:openat"}; !slices.Equal(got, want) {
+		t.Errorf("fitted rules %v, want %v", got, want)
+	}
+	if c.DroppedForTarget != 1 {
+		t.Errorf("%d rules left out, want 1 (the one with only unlink and chmod)", c.DroppedForTarget)
+	}
+}

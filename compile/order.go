@@ -101,17 +101,18 @@ func describe(f *packs.File) string {
 }
 
 // hoistSlot says where augenrules moves a line: 0 for -D, 1 for -b, 2 for
-// -f, 3 for -e, -1 for lines it leaves in place.
+// -f, 3 for -e, -1 for lines it leaves in place. It goes by the text, as
+// augenrules' awk does, so a line auditctl then refuses ("-b abc", "-e 3")
+// is moved too, and takes the place of the readable ones before it.
 func hoistSlot(it *packs.Item) int {
-	d := it.Directive
 	switch {
-	case d.Option == packs.OptDeleteAll && it.Text == "-D":
+	case it.Text == "-D":
 		return 0
-	case d.Option == packs.OptBacklogLimit && strings.HasPrefix(it.Text, "-b"):
+	case strings.HasPrefix(it.Text, "-b"):
 		return 1
-	case d.Option == packs.OptFailure && strings.HasPrefix(it.Text, "-f"):
+	case strings.HasPrefix(it.Text, "-f"):
 		return 2
-	case d.Option == packs.OptEnabled && strings.HasPrefix(it.Text, "-e"):
+	case strings.HasPrefix(it.Text, "-e"):
 		return 3
 	}
 	return -1

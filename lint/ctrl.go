@@ -1,11 +1,11 @@
 package lint
 
 import (
+	"github.com/auditpack/auditpack/compile"
 	"strings"
 
 	"github.com/auditpack/auditpack/internal/text"
 	"github.com/auditpack/auditpack/packs"
-	"github.com/auditpack/auditpack/packs/model"
 )
 
 // Checks of the control lines (-D, -b, -f, -e, -r, --backlog_wait_time,
@@ -99,7 +99,6 @@ var _ = register(&Check{
 	ID:       "CTRL-IMMUTABLE-UNREACHABLE",
 	Title:    "-e 2 is never reached",
 	Severity: Error,
-	Reads:    func(c *Check) bool { return c.FailsLoad },
 	Doc: `auditctl stops at the first line it cannot load, so the final -e 2 never runs: the host
 is neither complete nor locked, and "auditctl -l" still exits 0. -c and -i make auditctl go on
 past errors, which hides them instead.
@@ -115,25 +114,35 @@ Good: fix every line auditpack reports as failing to load; leave out -c and -i.`
 			return
 		}
 		last := items[len(items)-1]
-		if last.Directive.Option != packs.OptEnabled || last.Directive.Value != "2" {
+		if last.Directive.Option != packs.OptEnabled || last.Directive.Value != "2" || last.Refused != nil {
 			return
 		}
-		failing := p.Findings()
-		if len(failing) > 0 {
-			first := failing[0]
-			for _, d := range failing {
-				if d.Origin.File < first.Origin.File || (d.Origin.File == first.Origin.File && d.Origin.Line < first.Origin.Line) {
-					first = d
-				}
+		load := p.loading()
+		if load.Lock != nil && load.Lock != last {
+			return // an earlier -e 2 locks it (CTRL-IMMUTABLE-NOT-LAST)
+		}
+		var refused []compile.Refusal
+		for _, r := range load.Refused {
+			if r.Index < len(items)-1 {
+				refused = append(refused, r)
 			}
-			p.Reportf(&last.Origin, &first.Origin, "%s failing to load before this -e 2 (first %s [%s]): auditctl stops there, so the configuration is never locked",
-				text.Count(len(failing), "line"), first.Origin.Describe(), first.Check)
+		}
+		if stop := load.Stop; stop != nil {
+			p.Reportf(&last.Origin, &stop.Item.Origin, "%s failing to load before this -e 2 (first %s [%s]): auditctl stops there, so the configuration is never locked",
+				text.Count(len(refused), "line"), stop.Item.Origin.Describe(), stop.Check)
 		}
 		for _, it := range p.Directives {
-			if it.Directive.Option == packs.OptContinueOnError || it.Directive.Option == packs.OptIgnoreErrors {
-				p.Reportf(&last.Origin, &it.Origin, "%s at %s lets auditctl go on past failing lines: whether this -e 2 locks a complete rule set is unknown; remove %s",
-					it.Directive.Option, it.Origin.Describe(), it.Directive.Option)
+			if o := it.Directive.Option; o != packs.OptContinueOnError && o != packs.OptIgnoreErrors {
+				continue
 			}
+			if len(refused) > 0 && load.Ignoring == it {
+				first := refused[0]
+				p.Reportf(&last.Origin, &it.Origin, "%s at %s lets auditctl go on past the %s it refuses (first %s [%s]): this -e 2 locks an incomplete rule set; fix them and remove %s",
+					it.Directive.Option, it.Origin.Describe(), text.Count(len(refused), "line"), first.Item.Origin.Describe(), first.Check, it.Directive.Option)
+				continue
+			}
+			p.Reportf(&last.Origin, &it.Origin, "%s at %s lets auditctl go on past failing lines: whether this -e 2 locks a complete rule set is unknown; remove %s",
+				it.Directive.Option, it.Origin.Describe(), it.Directive.Option)
 		}
 	},
 })
@@ -196,7 +205,7 @@ Good: one plain -D, in the first pack (base-config).`,
 				if prev.IsDirective() {
 					continue
 				}
-				if it.Directive.Key == "" || keyContains(p.RuleAt(j), it.Directive.Key) {
+				if r := p.RuleAt(j); r != nil && (it.Directive.Key == "" || r.KeyContains(it.Directive.Key)) {
 					deleted = append(deleted, prev.Origin.Describe())
 				}
 			}
@@ -211,17 +220,6 @@ Good: one plain -D, in the first pack (base-config).`,
 		}
 	},
 })
-
-// keyContains reports whether a rule carries a key containing k, as
-// "-D -k" matches keys (a substring test).
-func keyContains(r *model.Rule, k string) bool {
-	for _, key := range r.Keys {
-		if strings.Contains(key, k) {
-			return true
-		}
-	}
-	return false
-}
 
 var _ = register(&Check{
 	ID:       "CTRL-MISSING-DELETE-ALL",

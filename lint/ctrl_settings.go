@@ -87,13 +87,6 @@ Good:
 	},
 })
 
-// The kernel takes a backlog wait time of at most ten minutes, counted in
-// jiffies: 10*60*HZ. Without the host's HZ, the largest common one (1000).
-const (
-	backlogWaitMinutes = 10
-	largestHZ          = 1000
-)
-
 var _ = register(&Check{
 	ID:        "CTRL-BACKLOG-WAIT-RANGE",
 	Title:     "--backlog_wait_time beyond the kernel's ten minutes",
@@ -111,16 +104,13 @@ Bad (any kernel):
 Good:
     --backlog_wait_time 60000`,
 	Run: func(p *Pass) {
-		hz, where := largestHZ, "at HZ=1000, the largest"
+		hz := 0
 		if p.host != nil {
-			if h, ok := p.host.HZ(); ok {
-				hz, where = h, fmt.Sprintf("at this host's HZ=%d", h)
-			}
+			hz, _ = p.host.HZ()
 		}
-		limit := backlogWaitMinutes * 60 * hz
 		for _, it := range occurrences(p, packs.OptBacklogWaitTime) {
-			if v, err := strconv.ParseUint(it.Directive.Value, 10, 32); err == nil && v > uint64(limit) {
-				p.Reportf(&it.Origin, nil, "--backlog_wait_time %d is more than the kernel accepts, %d jiffies (ten minutes %s): auditctl stops with \"Error sending backlog limit request (Invalid argument)\"; the value counts jiffies, not ms (default %d)", v, limit, where, 60*hz)
+			if ref := it.Directive.KernelProblem(hz); ref != nil {
+				p.Reportf(&it.Origin, nil, "%s", ref.Message)
 			}
 		}
 	},

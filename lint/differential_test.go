@@ -176,13 +176,18 @@ func predictRefusals(t *testing.T, lines []string) map[int]bool {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Run(compile.Build(sel), Options{Host: host.Local{}})
+	c := compile.Build(sel)
+	refused := map[int]bool{}
+	for _, r := range c.Simulate(host.Local{}).Refused {
+		refused[r.Item.Origin.Line] = true
+	}
+	// What only this host's older auditctl refuses is lint's to say.
+	res, err := Run(c, Options{Host: host.Local{}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	refused := map[int]bool{}
 	for _, d := range res.Diagnostics {
-		if c, _ := Lookup(d.Check); c != nil && (c.FailsLoad || c.FailsBoot) {
+		if c, _ := Lookup(d.Check); c != nil && c.FailsBoot {
 			refused[d.Origin.Line] = true
 		}
 	}

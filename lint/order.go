@@ -4,7 +4,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
 )
 
@@ -17,87 +16,17 @@ type shadow struct {
 	check string
 }
 
-// duplicates finds the rules the kernel refuses as already loaded, once
-// per rule set, in one pass in load order.
+// duplicates are the rules the kernel refuses as already loaded, as the
+// load found them.
 func (rs *RuleSet) duplicates() []shadow {
 	rs.duplicateOnce.Do(func() {
-		rs.duplicateList = exactDuplicates(rs.Ordered.Items, rs.RuleAt, (*model.Rule).IdentityHash)
-	})
-	return rs.duplicateList
-}
-
-// exactDuplicates runs the lines as auditctl does, keeping the rules
-// loaded so far by identity (found through hash, which rules of one
-// identity share).
-func exactDuplicates(items []*packs.Item, ruleAt func(int) *model.Rule, hash func(*model.Rule) uint64) []shadow {
-	shared := sharingHash(items, ruleAt, hash)
-	if shared == nil {
-		return nil
-	}
-	var out []shadow
-	loaded := newGroups(len(items))
-	for i, it := range items {
-		if d := it.Directive; d.Option == packs.OptDeleteAll {
-			loaded.deleteFunc(func(j int) bool { return d.Key == "" || keyContains(ruleAt(j), d.Key) })
-			continue
-		}
-		if !shared[i] {
-			continue // no other rule has its hash: it duplicates none
-		}
-		r := ruleAt(i)
-		h := hash(r)
-		// An -A rule is never refused as a duplicate (the kernel compares
-		// the prepend flag too), but once added it is one like any other:
-		// the last added of an identity is found first.
-		if !r.Prepend {
-			if first := sameIdentity(loaded, h, ruleAt, r); first != nil {
-				out = append(out, shadow{first, r, "ORD-EXACT-DUPLICATE"})
-				continue
+		for _, ref := range rs.loading().Refused {
+			if ref.Check == "ORD-EXACT-DUPLICATE" {
+				rs.duplicateList = append(rs.duplicateList, shadow{rs.RuleAt(ref.Earlier), rs.RuleAt(ref.Index), "ORD-EXACT-DUPLICATE"})
 			}
 		}
-		loaded.add(h, i)
-	}
-	return out
-}
-
-// sharingHash marks the rule lines whose hash another rule line has (nil
-// when none has): only they can be one rule to the kernel. Sorting the
-// hashes finds them with no map of every rule.
-func sharingHash(items []*packs.Item, ruleAt func(int) *model.Rule, hash func(*model.Rule) uint64) []bool {
-	hashes := make([]uint64, 0, len(items))
-	for i := range items {
-		if r := ruleAt(i); r != nil {
-			hashes = append(hashes, hash(r))
-		}
-	}
-	slices.Sort(hashes)
-	repeated := map[uint64]bool{}
-	for i := 1; i < len(hashes); i++ {
-		if hashes[i] == hashes[i-1] {
-			repeated[hashes[i]] = true
-		}
-	}
-	if len(repeated) == 0 {
-		return nil
-	}
-	shared := make([]bool, len(items))
-	for i := range items {
-		if r := ruleAt(i); r != nil {
-			shared[i] = repeated[hash(r)]
-		}
-	}
-	return shared
-}
-
-// sameIdentity is the first rule loaded under hash h that is one rule
-// with r to the kernel, or nil.
-func sameIdentity(loaded *groups, h uint64, ruleAt func(int) *model.Rule, r *model.Rule) *model.Rule {
-	for j := loaded.first(h); j >= 0; j = int(loaded.next[j]) {
-		if c := ruleAt(j); c.Identity() == r.Identity() {
-			return c
-		}
-	}
-	return nil
+	})
+	return rs.duplicateList
 }
 
 // shadows runs the order analysis once per rule set: for each rule the
@@ -105,17 +34,25 @@ func sameIdentity(loaded *groups, h uint64, ruleAt func(int) *model.Rule, r *mod
 // through the index rather than by comparing all pairs.
 func (rs *RuleSet) shadows() []shadow {
 	rs.shadowOnce.Do(func() {
-		duplicate := map[*model.Rule]bool{}
-		for _, d := range rs.duplicates() {
-			duplicate[d.b] = true
+		// A rule auditctl refuses (a duplicate among them) never reaches
+		// the kernel: it takes no events and loses none.
+		refused := map[*model.Rule]bool{}
+		for _, ref := range rs.loading().Refused {
+			if r := rs.RuleAt(ref.Index); r != nil {
+				refused[r] = true
+			}
 		}
-		ix := model.NewIndex(rs.Eval)
-		for j, b := range rs.Eval {
-			if duplicate[b] || b.MatchesNothing() {
+		eval := rs.Eval
+		if len(refused) > 0 {
+			eval = slices.DeleteFunc(slices.Clone(eval), func(r *model.Rule) bool { return refused[r] })
+		}
+		ix := model.NewIndex(eval)
+		for j, b := range eval {
+			if b.MatchesNothing() {
 				continue
 			}
 			if i := ix.EarliestCover(j); i >= 0 {
-				a := rs.Eval[i]
+				a := eval[i]
 				rs.shadowList = append(rs.shadowList, shadow{a, b, classify(a, b)})
 			}
 		}

@@ -53,9 +53,23 @@ type RuleSet struct {
 	// The order analysis and what the model refused, which several
 	// checks share, made once by the first check that asks (checks run
 	// concurrently).
-	shadowOnce, duplicateOnce, modelOnce sync.Once
-	shadowList, duplicateList            []shadow
-	modelList                            map[string][]refused
+	shadowOnce, duplicateOnce, modelOnce, loadOnce sync.Once
+	shadowList, duplicateList                      []shadow
+	modelList                                      map[string][]refused
+	load                                           *compile.Load
+}
+
+// loading is what auditctl -R makes of the set on the host it is for
+// (offline without --host), worked out once.
+func (rs *RuleSet) loading() *compile.Load {
+	rs.loadOnce.Do(func() {
+		var host model.Host
+		if rs.host != nil {
+			host = rs.host
+		}
+		rs.load = rs.Ordered.Simulate(host)
+	})
+	return rs.load
 }
 
 func newRuleSet(c *compile.Compiled, opts Options) *RuleSet {

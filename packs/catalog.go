@@ -13,6 +13,7 @@ import (
 )
 
 //go:embed */pack.toml */*.rules */CHANGELOG.md */requirements.toml
+//go:embed */*/pack.toml */*/*.rules */*/CHANGELOG.md */*/requirements.toml
 var embedded embed.FS
 
 const embeddedPrefix = "embedded:"

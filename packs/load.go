@@ -2,6 +2,7 @@ package packs
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -65,6 +66,10 @@ func LoadPath(p string, facts Facts) (*Source, error) {
 	return src, nil
 }
 
+// ErrNoRulesFiles is a directory with no file augenrules would read: to
+// verify, a host that loads no rules.
+var ErrNoRulesFiles = errors.New("no *.rules files here")
+
 // RulesFiles lists what augenrules would read of a path: the file itself,
 // or a directory's *.rules files in augenrules order (see readRulesDir).
 func RulesFiles(p string) ([]string, error) {
@@ -115,7 +120,7 @@ func readRulesDir(p string) (*rulesDir, error) {
 		}
 	}
 	if len(names) == 0 {
-		return nil, fmt.Errorf("%s: no *.rules files here (augenrules reads only files ending in .rules); give a rules.d directory, a pack directory or a .rules file", p)
+		return nil, fmt.Errorf("%s: %w (augenrules reads only files ending in .rules); give a rules.d directory, a pack directory or a .rules file", p, ErrNoRulesFiles)
 	}
 	sort.Slice(names, func(i, j int) bool { return VersionLess(names[i], names[j]) })
 	dir := &rulesDir{}

@@ -122,18 +122,24 @@ func (p *parser) fail(check, format string, args ...any) {
 	p.file.Errors = append(p.file.Errors, &ParseError{Origin: p.origin, Check: check, Message: fmt.Sprintf(format, args...)})
 }
 
+// refuse records a line auditctl refuses before it reads an option: a
+// statement already refused, so that it keeps its place among the lines.
+func (p *parser) refuse(l, check, format string, args ...any) {
+	p.queue(statement{line: p.origin.Line, text: l, refusal: &model.Refusal{Check: check, Message: fmt.Sprintf(format, args...)}})
+}
+
 func (p *parser) line(l string) {
 	switch {
 	case len(l) > MaxLineLen:
-		p.fail(CheckLineTooLong, "line is %d bytes; auditctl reads at most %d and splits the rest into another rule: shorten it or split it into several rules", len(l), MaxLineLen)
-		return
-	case strings.HasSuffix(l, "\r"):
-		p.fail(CheckCRLF, "line ends with a carriage return (Windows line ending); auditctl keeps it in the last value: convert the file with dos2unix")
+		p.refuse(l, CheckLineTooLong, "line is %d bytes; auditctl reads at most %d and splits the rest into another rule: shorten it or split it into several rules", len(l), MaxLineLen)
 		return
 	case !utf8.ValidString(l):
 		p.fail(CheckNotText, "line is not valid UTF-8 text; save the file as UTF-8")
 		return
 	}
+	// auditctl skips the spaces before a line; a tab or a carriage return
+	// (a Windows line ending) is a character of a word to it, so a line
+	// of them is no blank line and a comment after them is no comment.
 	body := strings.TrimLeft(l, " ")
 	if body == "" {
 		p.controls, p.controlsUsed = nil, false
@@ -144,15 +150,37 @@ func (p *parser) line(l string) {
 		p.comment(body)
 		return
 	}
-	if i := strings.IndexByte(l, '\t'); i >= 0 {
-		p.fail(CheckTab, "tab at column %d; auditctl separates words only by spaces, so the line is rejected: use spaces", i+1)
-		return
-	}
 	for i := len(p.file.Ignores) - p.pendingIgnores; i < len(p.file.Ignores); i++ {
 		p.file.Ignores[i].Target = p.origin.Line
 	}
 	p.pendingIgnores = 0
 	p.statement(l, body)
+}
+
+// oddWhitespace describes a tab or carriage return in a line, which
+// auditctl reads as part of a word, or returns "".
+func oddWhitespace(l string) (check, what string) {
+	if i := strings.IndexByte(l, '\t'); i >= 0 {
+		return CheckTab, fmt.Sprintf("tab at column %d", i+1)
+	}
+	if strings.HasSuffix(l, "\r") {
+		return CheckCRLF, "carriage return at the end of the line (a Windows line ending)"
+	}
+	return "", ""
+}
+
+// whitespaceProblem is what a line with a tab or carriage return is to
+// auditctl, which reads them as characters of a word: refused, or loaded
+// with them inside a value.
+func whitespaceProblem(l string, refusal *model.Refusal) *model.Refusal {
+	check, what := oddWhitespace(l)
+	if check == "" {
+		return refusal
+	}
+	if refusal != nil {
+		return &model.Refusal{Check: check, Message: fmt.Sprintf("%s: auditctl separates words only by spaces and refuses the line (%s); use spaces (dos2unix converts Windows line endings)", what, refusal.Message)}
+	}
+	return &model.Refusal{Check: check, Loads: true, Message: fmt.Sprintf("%s: auditctl separates words only by spaces, so it loads the character inside a value (a key or path that never matches what you wrote); use spaces (dos2unix converts Windows line endings)", what)}
 }
 
 // comment collects "controls:" annotations for the rules below, and
@@ -227,8 +255,12 @@ func escapedWords(s string, into []string) []string {
 }
 
 func (p *parser) statement(l, body string) {
-	p.statements = append(p.statements, statement{line: p.origin.Line, text: l, body: body, controls: p.controls})
+	p.queue(statement{line: p.origin.Line, text: l, body: body, controls: p.controls})
 	p.controlsUsed = p.controls != nil
+}
+
+func (p *parser) queue(st statement) {
+	p.statements = append(p.statements, st)
 	if len(p.statements) == statementBatch {
 		p.readStatements()
 	}
@@ -248,7 +280,9 @@ func (p *parser) readStatements() {
 		var buf [24]string
 		arena := model.Arena{Lines: hi - lo}
 		for i := lo; i < hi; i++ {
-			sts[i].read, sts[i].refusal = arena.Read(words(sts[i].body, buf[:0]))
+			if sts[i].refusal == nil {
+				sts[i].read, sts[i].refusal = arena.Read(words(sts[i].body, buf[:0]))
+			}
 		}
 	})
 	origin := p.origin
@@ -259,16 +293,25 @@ func (p *parser) readStatements() {
 			p.errors = append(p.errors, p.file.Errors[p.merged])
 		}
 		if st.refusal != nil {
-			p.errors = append(p.errors, &ParseError{Origin: origin, Check: st.refusal.Check, Message: st.refusal.Message})
+			refusal := whitespaceProblem(st.text, st.refusal)
+			pe := &ParseError{Origin: origin, Check: refusal.Check, Message: refusal.Message}
+			p.errors = append(p.errors, pe)
+			// The line keeps its place: auditctl stops there, and "-i"
+			// or "-c" with a stray word set their mode all the same.
+			p.items = append(p.items, Item{Origin: origin, Text: st.text, Directive: st.read.Directive, Controls: st.controls, Refused: refusal})
 			continue
 		}
-		if note := st.read.Note; note != nil {
+		note := st.read.Note
+		if check, _ := oddWhitespace(st.text); check != "" {
+			note = whitespaceProblem(st.text, nil)
+		}
+		if note != nil {
 			p.errors = append(p.errors, &ParseError{Origin: origin, Check: note.Check, Message: note.Message, Loads: true, NeedsAuditctl: note.NeedsAuditctl})
 		}
-		if st.read.Rule == nil && st.read.Directive.Option == "" {
+		if st.read.Rule == nil && st.read.Delete == nil && st.read.Directive.Option == "" {
 			continue
 		}
-		p.items = append(p.items, Item{Origin: origin, Text: st.text, Directive: st.read.Directive, Rule: st.read.Rule, Controls: st.controls})
+		p.items = append(p.items, Item{Origin: origin, Text: st.text, Directive: st.read.Directive, Rule: st.read.Rule, Delete: st.read.Delete, Controls: st.controls})
 	}
 	clear(sts)
 	p.statements = sts[:0]

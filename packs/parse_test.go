@@ -187,9 +187,9 @@ func TestParseErrors(t *testing.T) {
 		{"-r abc", model.CheckInvalidValue, `whole number`},
 		{"-b 99999999999999999999", model.CheckInvalidValue, `whole number`},
 		// auditctl loads these, but not as written.
-		{"-b 010", model.CheckValueMisread, `octal, 8`},
-		{"-b 8192x", model.CheckValueMisread, `reads 8192 and ignores "x"`},
-		{"-b 4294967296", model.CheckValueMisread, `silently sets 0`},
+		{"-b 010", model.CheckValueMisread, `octal \(a leading 0\), 8`},
+		{"-b 8192x", model.CheckValueMisread, `reads the number 8192 and ignores "x"`},
+		{"-b 4294967296", model.CheckValueMisread, `keeps the low 32 bits, 0`},
 		{"-b 8192 -f 1", model.CheckOnePerLine, `-b and -f on one line`},
 		{"-a exit,possible -S openat", model.CheckIgnored, `drops the whole rule`},
 		{"-a always,exit -F arch=b64 -S openat -F exit=EACCES", "FLD-EXIT-POSITIVE-ERRNO", `write exit=-EACCES`},
@@ -267,7 +267,7 @@ func TestParseBinaryFile(t *testing.T) {
 // commas (it splits them). The mask's last 16 bits are syscall classes the
 // kernel clears on arrival; go-libaudit sets them for "all", we do not.
 func TestEncodeMatchesGoLibaudit(t *testing.T) {
-	files := corpus.RuleFiles(t, "*/*.rules", "../testdata/*/*.rules")
+	files := corpus.RuleFiles(t, "*/*.rules", "*/*/*.rules", "../testdata/*/*.rules")
 	x86 := model.Targets["x86_64"]
 	compared := 0
 	for _, path := range files {
@@ -303,8 +303,8 @@ func TestEncodeMatchesGoLibaudit(t *testing.T) {
 			compared++
 		}
 	}
-	if compared < 200 {
-		t.Errorf("compared only %d rules; the packs alone have more", compared)
+	if min := corpus.AtLeast(t, 200, 70); compared < min {
+		t.Errorf("compared only %d rules, want %d", compared, min)
 	}
 	t.Logf("%d rules built to the same wire format as go-libaudit's", compared)
 }
@@ -327,7 +327,7 @@ func TestCorpusHasNoParseErrors(t *testing.T) {
 // --kernel reads the kernel's rules) is the same rule: encoding it again
 // gives the same bytes, and the kernel's identity is the same.
 func TestDecodeInvertsEncode(t *testing.T) {
-	files := corpus.RuleFiles(t, "*/*.rules", "../testdata/*/*.rules", "../lint/testdata/*.rules")
+	files := corpus.RuleFiles(t, "*/*.rules", "*/*/*.rules", "../testdata/*/*.rules", "../lint/testdata/*.rules")
 	x86 := model.Targets["x86_64"]
 	checked := 0
 	for _, path := range files {
@@ -367,7 +367,7 @@ func TestDecodeInvertsEncode(t *testing.T) {
 			checked++
 		}
 	}
-	if min := corpus.AtLeast(t, 1000, 300); checked < min {
+	if min := corpus.AtLeast(t, 1000, 250); checked < min {
 		t.Errorf("checked only %d rules, want %d", checked, min)
 	}
 	t.Logf("%d rules decode to themselves", checked)
@@ -428,7 +428,7 @@ func TestParseLargeFileAsLineByLine(t *testing.T) {
 // Specs read into one arena are those read one by one: a spec's fields,
 // syscalls and keys never run into its neighbours' in the shared blocks.
 func TestArenaReadsAsReadAlone(t *testing.T) {
-	files := corpus.RuleFiles(t, "*/*.rules", "../testdata/*/*.rules", "../lint/testdata/*.rules")
+	files := corpus.RuleFiles(t, "*/*.rules", "*/*/*.rules", "../testdata/*/*.rules", "../lint/testdata/*.rules")
 	arena := model.Arena{Lines: 64}
 	read := 0
 	for _, file := range files {

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -47,6 +48,16 @@ type Requirement struct {
 	OutsideRules string
 	// Note says how the pack reads the standard where its texts disagree.
 	Note string
+	// Levels are the standard's profiles the requirement is in (CIS's
+	// "Level 2 - Server").
+	Levels []string
+	// Boot asks that the rules the host loads at boot are the running
+	// ones: verify --kernel judges it as verify --boot does.
+	Boot bool
+	// texts are Lines as written, ${NAME}s unresolved, and their lines in
+	// the file: Resolve reads them again with a host's facts.
+	texts     []string
+	textLines []int
 }
 
 // CmdlineParam is one kernel command line parameter: audit=1, or with
@@ -88,6 +99,8 @@ type requirementsFile struct {
 		Files     []string `toml:"files"`
 		Outside   string   `toml:"outside_rules"`
 		Note      string   `toml:"note"`
+		Levels    []string `toml:"levels"`
+		Boot      bool     `toml:"boot"`
 	} `toml:"requirement"`
 }
 
@@ -104,7 +117,7 @@ func (p *Pack) readRequirements() (*Requirements, error) {
 		return nil, err
 	}
 	var f requirementsFile
-	if err := DecodeTOML(data, shown, &f, "a requirements.toml has standard, release and [[requirement]] tables with id, vuln, severity, title, satisfies, lines, cmdline, file_mode, files, outside_rules, note"); err != nil {
+	if err := DecodeTOML(data, shown, &f, "a requirements.toml has standard, release and [[requirement]] tables with id, vuln, severity, title, satisfies, levels, lines, cmdline, file_mode, files, boot, outside_rules, note"); err != nil {
 		return nil, err
 	}
 	reqs := &Requirements{Standard: f.Standard, Release: f.Release}
@@ -119,17 +132,15 @@ func (p *Pack) readRequirements() (*Requirements, error) {
 			return nil, fmt.Errorf("%s: every requirement needs an id of its own (%q is empty or repeated)", where, r.ID)
 		}
 		seen[r.ID] = true
-		req := &Requirement{ID: r.ID, Title: r.Title, Severity: r.Severity, Satisfies: r.Satisfies, Files: r.Files, OutsideRules: r.Outside, Note: r.Note}
+		req := &Requirement{ID: r.ID, Title: r.Title, Severity: r.Severity, Satisfies: r.Satisfies, Files: r.Files, OutsideRules: r.Outside, Note: r.Note, Levels: r.Levels, Boot: r.Boot, texts: r.Lines}
 		for _, text := range r.Lines {
 			line := finder.find(strconv.Quote(text), at)
-			f := ParseFile(RequirementsName, p.displayPath(RequirementsName), p, []byte(text))
-			if len(f.Errors) > 0 || len(f.Items) != 1 {
-				return nil, fmt.Errorf("%s:%d: requirement %s: %q is not one line auditctl loads; write it as the standard's check text does", shown, line, r.ID, text)
+			items, err := p.requirementLines(req.ID, text, line, p.FactsWith(nil))
+			if err != nil {
+				return nil, fmt.Errorf("%s:%d: requirement %s: %w", shown, line, r.ID, err)
 			}
-			item := f.Items[0]
-			item.Origin.Line = line
-			item.Controls = []string{r.ID}
-			req.Lines = append(req.Lines, &item)
+			req.Lines = append(req.Lines, items...)
+			req.textLines = append(req.textLines, line)
 		}
 		for _, c := range r.Cmdline {
 			m := cmdlineParam.FindStringSubmatch(c)
@@ -145,12 +156,59 @@ func (p *Pack) readRequirements() (*Requirements, error) {
 			}
 			req.FileMode = fs.FileMode(mode)
 		}
-		if len(req.Lines) == 0 && len(req.Cmdline) == 0 && req.FileMode == 0 && req.OutsideRules == "" {
-			return nil, fmt.Errorf("%s: requirement %s asks for nothing: give it lines, cmdline, file_mode or outside_rules", where, r.ID)
+		if len(req.texts) == 0 && len(req.Cmdline) == 0 && req.FileMode == 0 && req.OutsideRules == "" && !req.Boot {
+			return nil, fmt.Errorf("%s: requirement %s asks for nothing: give it lines, cmdline, file_mode, boot or outside_rules", where, r.ID)
 		}
 		reqs.List = append(reqs.List, req)
 	}
 	return reqs, nil
+}
+
+// requirementLines reads one of a requirement's lines with facts: one
+// item, or one per value of a list fact it names.
+func (p *Pack) requirementLines(id, text string, line int, facts Facts) ([]*Item, error) {
+	var items []*Item
+	for _, t := range facts.ExpandList(text) {
+		expanded, err := facts.expandScalars([]byte(t), RequirementsName)
+		if err != nil {
+			return nil, fmt.Errorf("%q names a fact auditpack does not know; use ${%s} or ${%s}", text, FactUIDMin, FactSetuidPrograms)
+		}
+		f := ParseFile(RequirementsName, p.displayPath(RequirementsName), p, expanded)
+		if len(f.Errors) > 0 || len(f.Items) != 1 {
+			return nil, fmt.Errorf("%q is not one line auditctl loads; write it as the standard's check text does", text)
+		}
+		item := f.Items[0]
+		item.Origin.Line = line
+		item.Controls = []string{id}
+		items = append(items, &item)
+	}
+	return items, nil
+}
+
+// Resolve reads the requirements' lines that name host facts again with
+// facts (a host's UID_MIN and setuid programs, or a profile's) over the
+// pack's defaults. An error is a fact whose value makes a line auditctl
+// does not load.
+func (r *Requirements) Resolve(p *Pack, facts Facts) (*Requirements, error) {
+	facts = p.FactsWith(facts)
+	out := &Requirements{Standard: r.Standard, Release: r.Release}
+	for _, req := range r.List {
+		if !slices.ContainsFunc(req.texts, func(t string) bool { return UsesFacts([]byte(t)) }) {
+			out.List = append(out.List, req)
+			continue
+		}
+		copied := *req
+		copied.Lines = nil
+		for i, text := range req.texts {
+			items, err := p.requirementLines(req.ID, text, req.textLines[i], facts)
+			if err != nil {
+				return nil, fmt.Errorf("%s:%d: requirement %s with the facts %s: %w", joinDisplay(p.Dir, RequirementsName), req.textLines[i], req.ID, facts, err)
+			}
+			copied.Lines = append(copied.Lines, items...)
+		}
+		out.List = append(out.List, &copied)
+	}
+	return out, nil
 }
 
 // lineFinder finds the line of a string in a file, searching from a line

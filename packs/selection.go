@@ -28,6 +28,9 @@ type Selection struct {
 	// DefaultFacts); FactsOrigin says where they come from.
 	Facts       Facts
 	FactsOrigin string
+	// ListOrigins say where list facts found on the host come from; a
+	// list fact not in Facts is the pack's default.
+	ListOrigins map[string]string
 	// AsLoaded reads the files as auditctl -R loads them (a compiled
 	// audit.rules), line after line, instead of as augenrules assembles a
 	// rules.d: no control line is moved.

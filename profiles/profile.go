@@ -30,6 +30,13 @@ type Profile struct {
 	// Severity overrides lint checks' severities: check ID -> error,
 	// warning or info (lint checks the IDs).
 	Severity map[string]string
+	// SeverityReasons say why the profile overrides a check's severity
+	// ([severity_reasons]): a standard that asks for what the check
+	// reports, such as CIS's -c.
+	SeverityReasons map[string]string
+	// Product is the system the profile is for (/etc/os-release's
+	// ID and VERSION_ID as CaC names products: rhel9, ubuntu2204).
+	Product string
 	// VerifyKeys makes verify require the profile's keys, not just events.
 	VerifyKeys bool
 	// Facts are the host facts the profile's packs resolve ${NAME} to
@@ -51,24 +58,37 @@ type profileFile struct {
 	// SettingControls names, per [settings] key, the controls it meets.
 	SettingControls map[string][]string  `toml:"setting_controls"`
 	Severity        map[string]string    `toml:"severity"`
+	SeverityReasons map[string]string    `toml:"severity_reasons"`
+	Product         string               `toml:"product"`
 	VerifyKeys      bool                 `toml:"verify_keys"`
 	Controls        []string             `toml:"controls"`
 	Facts           map[string]factValue `toml:"facts"`
 }
 
-// factValue is a [facts] value: a number, as host facts are written
-// (UID_MIN = 500), or the same in quotes.
+// factValue is a [facts] value as a profile writes it: a number
+// (UID_MIN = 500), a list of words (SETUID_PROGRAMS = ["/usr/bin/su"]),
+// or either as one string.
 type factValue string
 
-// UnmarshalTOML takes an integer or a string.
+// UnmarshalTOML takes an integer, a string or an array of strings.
 func (v *factValue) UnmarshalTOML(data any) error {
 	switch d := data.(type) {
 	case int64:
 		*v = factValue(strconv.FormatInt(d, 10))
 	case string:
 		*v = factValue(d)
+	case []any:
+		words := make([]string, len(d))
+		for i, w := range d {
+			s, ok := w.(string)
+			if !ok {
+				return fmt.Errorf("%v: a list fact holds strings, e.g. SETUID_PROGRAMS = [\"/usr/bin/su\"]", data)
+			}
+			words[i] = s
+		}
+		*v = factValue(strings.Join(words, " "))
 	default:
-		return fmt.Errorf("%v: a fact is a whole number, e.g. UID_MIN = 500", data)
+		return fmt.Errorf("%v: a fact is a whole number (UID_MIN = 500), a string or a list of strings", data)
 	}
 	return nil
 }
@@ -98,7 +118,7 @@ func settingKeys() string {
 // Parse reads a profile; source names it in messages.
 func Parse(data []byte, source string) (*Profile, error) {
 	var f profileFile
-	if err := packs.DecodeTOML(data, source, &f, "a profile has name, description, packs, arches, controls, verify_keys, [settings], [setting_controls], [facts], [severity]"); err != nil {
+	if err := packs.DecodeTOML(data, source, &f, "a profile has name, product, description, packs, arches, controls, verify_keys, [settings], [setting_controls], [facts], [severity], [severity_reasons]"); err != nil {
 		return nil, err
 	}
 	if f.Name == "" {
@@ -107,7 +127,7 @@ func Parse(data []byte, source string) (*Profile, error) {
 	if len(f.Packs) == 0 {
 		return nil, fmt.Errorf("%s: packs is empty; list the packs to merge, e.g. packs = [\"base-config@^1\"]", source)
 	}
-	p := &Profile{Name: f.Name, Description: f.Description, Packs: f.Packs, Arches: f.Arches, Severity: f.Severity, VerifyKeys: f.VerifyKeys, Controls: f.Controls, Source: source}
+	p := &Profile{Name: f.Name, Description: f.Description, Packs: f.Packs, Arches: f.Arches, Severity: f.Severity, SeverityReasons: f.SeverityReasons, Product: f.Product, VerifyKeys: f.VerifyKeys, Controls: f.Controls, Source: source}
 	if len(f.Facts) > 0 {
 		p.Facts = packs.Facts{}
 		for name, value := range f.Facts {
@@ -120,6 +140,11 @@ func Parse(data []byte, source string) (*Profile, error) {
 	for id, sev := range f.Severity {
 		if sev != "error" && sev != "warning" && sev != "info" {
 			return nil, fmt.Errorf("%s: severity.%s = %q: use error, warning or info", source, id, sev)
+		}
+	}
+	for id := range f.SeverityReasons {
+		if _, ok := f.Severity[id]; !ok {
+			return nil, fmt.Errorf("%s: severity_reasons.%s gives a reason for a severity the profile does not override; set severity.%s too", source, id, id)
 		}
 	}
 	for _, a := range f.Arches {

@@ -3,7 +3,9 @@ package profiles
 import (
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 
 	"github.com/auditpack/auditpack/packs"
 )
@@ -23,6 +25,10 @@ type Request struct {
 	// profile's [facts]; HostFactsOrigin names their file.
 	HostFacts       packs.Facts
 	HostFactsOrigin string
+	// HostListFact finds a list-valued fact on the host (the setuid
+	// programs), asked only for one a selected pack names; nil offline,
+	// where the pack's default holds.
+	HostListFact func(name string) (value, origin string, err error)
 	// Stdin is read for the path "-".
 	Stdin io.Reader
 }
@@ -72,6 +78,9 @@ func Select(req Request) (*packs.Selection, error) {
 			if err != nil {
 				return nil, fmt.Errorf("profile %s: %w", profile.Name, err)
 			}
+			if err := findListFacts(sel, pack, req.HostListFact); err != nil {
+				return nil, err
+			}
 			if err := sel.AddPack(pack); err != nil {
 				return nil, err
 			}
@@ -108,4 +117,27 @@ func Select(req Request) (*packs.Selection, error) {
 		}
 	}
 	return sel, nil
+}
+
+// findListFacts asks the host for the list facts the pack gives defaults
+// for, once per run.
+func findListFacts(sel *packs.Selection, pack *packs.Pack, find func(string) (string, string, error)) error {
+	if find == nil {
+		return nil
+	}
+	for _, name := range slices.Sorted(maps.Keys(pack.Facts)) {
+		if _, ok := sel.Facts[name]; ok {
+			continue
+		}
+		value, origin, err := find(name)
+		if err != nil {
+			return err
+		}
+		sel.Facts = sel.Facts.Merge(packs.Facts{name: value})
+		if sel.ListOrigins == nil {
+			sel.ListOrigins = map[string]string{}
+		}
+		sel.ListOrigins[name] = origin
+	}
+	return nil
 }

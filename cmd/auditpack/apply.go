@@ -164,6 +164,7 @@ func selectSources(c *cli.Context, e *env, paths []string, onHost bool) (*packs.
 		if req.HostFacts, req.HostFactsOrigin, err = (host.Local{}).Facts(); err != nil {
 			return nil, inputError(err)
 		}
+		req.HostListFact = host.Local{}.ListFact
 	}
 	// The heap's limit is set before the files are read (reading a large
 	// set is most of the collecting), from their sizes, and raised once

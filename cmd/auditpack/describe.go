@@ -40,6 +40,9 @@ func writePackDetails(w io.Writer, p *packs.Pack, files []*packs.File, all []*pa
 	fmt.Fprintf(tw, "pack:\t%s\n", p.ID())
 	fmt.Fprintf(tw, "description:\t%s\n", p.Description)
 	fmt.Fprintf(tw, "standard:\t%s\n", p.Standard)
+	if p.Release != "" {
+		fmt.Fprintf(tw, "release:\t%s\n", p.Release)
+	}
 	fmt.Fprintf(tw, "order:\t%d\n", p.Order)
 	fmt.Fprintf(tw, "arches:\t%s\n", strings.Join(p.Arches, " "))
 	fmt.Fprintf(tw, "from:\t%s\n", p.Dir)
@@ -109,6 +112,9 @@ func writeProfileDetails(w io.Writer, p *profiles.Profile, catalog *packs.Catalo
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "profile:\t%s\n", p.Name)
 	fmt.Fprintf(tw, "description:\t%s\n", p.Description)
+	if p.Product != "" {
+		fmt.Fprintf(tw, "product:\t%s\n", p.Product)
+	}
 	fmt.Fprintf(tw, "from:\t%s\n", p.Source)
 	fmt.Fprintf(tw, "arches:\t%s\n", strings.Join(p.Arches, " "))
 	if err := tw.Flush(); err != nil {
@@ -146,6 +152,9 @@ func writeProfileDetails(w io.Writer, p *profiles.Profile, catalog *packs.Catalo
 		sort.Strings(ids)
 		for _, id := range ids {
 			fmt.Fprintf(w, "  %s = %s\n", id, p.Severity[id])
+			if reason := p.SeverityReasons[id]; reason != "" {
+				fmt.Fprintf(w, "    because %s\n", reason)
+			}
 		}
 	}
 	return unknown, nil
@@ -167,6 +176,9 @@ func writeControls(w io.Writer, controls []*verify.Control) error {
 			if len(r.Satisfies) > 0 {
 				fmt.Fprintf(bw, "  satisfies: %s\n", strings.Join(r.Satisfies, " "))
 			}
+			if len(r.Levels) > 0 {
+				fmt.Fprintf(bw, "  levels: %s\n", strings.Join(r.Levels, ", "))
+			}
 			fmt.Fprintln(bw, "  requires:")
 			for _, it := range r.Lines {
 				fmt.Fprintf(bw, "    %s\n", strings.TrimSpace(it.Text))
@@ -176,6 +188,9 @@ func writeControls(w io.Writer, controls []*verify.Control) error {
 			}
 			if r.FileMode != 0 {
 				fmt.Fprintf(bw, "    mode %04o or stricter: %s\n", r.FileMode, strings.Join(r.Files, " "))
+			}
+			if r.Boot {
+				fmt.Fprintln(bw, "    the rules the host loads at boot are the running ones (verify --kernel, as verify --boot)")
 			}
 			if r.OutsideRules != "" {
 				fmt.Fprintf(bw, "    outside audit rules: %s\n", r.OutsideRules)

@@ -54,6 +54,7 @@ Examples:
 			&cli.BoolFlag{Name: "kernel", Usage: "check the running kernel's rules and this host's facts"},
 			&cli.BoolFlag{Name: "host", Usage: "with --rules: the file is this host's; check its kernel command line and file modes too"},
 			&cli.BoolFlag{Name: "boot", Usage: "compare what the next boot loads with the running kernel (no profile)"},
+			&cli.StringFlag{Name: "target", Usage: "with --rules: the machine (`ARCH`: x86_64, aarch64, ppc64le, s390x) the file is for; default this one"},
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: " + report.FormatNames(report.VerifyFormats)},
 		},
 		Before: argsAtMost(0),
@@ -108,9 +109,23 @@ func runVerify(c *cli.Context, e *env) (*verify.Report, error) {
 	if len(controls) == 0 {
 		return nil, inputError(fmt.Errorf("profile %s has no controls: its packs state no requirements (requirements.toml) and tag no rule with \"## controls:\", so there is nothing to verify; tag the rules, or use lint and apply --dry-run for this rule set", p.Name))
 	}
+	machine := model.Native()
+	if name := c.String("target"); name != "" {
+		if c.Bool("kernel") {
+			return nil, inputError(errors.New("--target goes with --rules FILE; --kernel checks this machine"))
+		}
+		if machine, err = model.LookupTarget(name); err != nil {
+			return nil, inputError(err)
+		}
+	}
 	var target *verify.Target
+	opts := verify.VerifyOptions{Machine: machine, Keys: p.VerifyKeys, Only: p.Controls}
 	if path := c.String("rules"); path != "" {
-		if target, err = verify.FileTarget(path); err != nil {
+		var onHost model.Host
+		if c.Bool("host") {
+			onHost, opts.Host = host.Local{}, host.Local{}
+		}
+		if target, err = verify.FileTarget(path, machine, onHost); err != nil {
 			return nil, inputError(err)
 		}
 		if c.Bool("host") {
@@ -118,10 +133,12 @@ func runVerify(c *cli.Context, e *env) (*verify.Report, error) {
 				return nil, failedError(err)
 			}
 		}
-	} else if target, err = kernelTarget(e.openKernel); err != nil {
+	} else if target, err = kernelTarget(e); err != nil {
 		return nil, err
+	} else {
+		opts.Host = host.Local{}
 	}
-	rep, err := verify.Verify(p.Name, required, target, verify.VerifyOptions{Machine: model.Native(), Keys: p.VerifyKeys, Only: p.Controls})
+	rep, err := verify.Verify(p.Name, required, target, opts)
 	if err != nil {
 		return nil, inputError(err)
 	}
@@ -138,8 +155,8 @@ func runVerify(c *cli.Context, e *env) (*verify.Report, error) {
 }
 
 // kernelTarget reads the running kernel's rules and settings.
-func kernelTarget(open func() (apply.Kernel, error)) (*verify.Target, error) {
-	k, err := open()
+func kernelTarget(e *env) (*verify.Target, error) {
+	k, err := e.openKernel()
 	if err != nil {
 		return nil, failedError(err)
 	}
@@ -147,6 +164,14 @@ func kernelTarget(open func() (apply.Kernel, error)) (*verify.Target, error) {
 	t, err := apply.VerifyTarget(k, model.Native())
 	if err != nil {
 		return nil, failedError(err)
+	}
+	// A requirement that the boot files load the running rules (CIS) is
+	// judged as verify --boot judges them.
+	t.Boot = &verify.BootComparison{}
+	if state, err := apply.CheckBoot(k, e.hostRoot, model.Native()); err != nil {
+		t.Boot.Err = err.Error()
+	} else {
+		t.Boot.Loader, t.Boot.Same, t.Boot.RebootPending = state.Loader.String(), !state.Result.Changed(), state.RebootPending
 	}
 	return t, nil
 }

@@ -1,7 +1,8 @@
-// Package layout holds the test of the import rules of DESIGN.md: data
-// flows one way, files -> packs -> compile -> lint | verify | apply, every
-// stage reads rules through packs/model, and the report layer knows no
-// stage.
+// Package layout holds the tests of the repository as a whole: the import
+// rules of DESIGN.md (data flows one way, files -> packs -> compile -> lint
+// | verify | apply, every stage reads rules through packs/model, and the
+// report layer knows no stage), and the licence files, which name what the
+// binary and the packs are made of.
 package layout
 
 import (

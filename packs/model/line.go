@@ -49,10 +49,20 @@ type Line struct {
 	Directive Directive
 	// Rule is set for rule lines.
 	Rule *Spec
+	// Delete is the rule a -d or -W line deletes.
+	Delete *Spec
 	// Controls are the compliance control IDs annotated above the line's
 	// block ("## controls: RHEL-09-654010"); a blank line ends a block.
 	Controls []string
+	// Refused says why auditctl refuses the line before the kernel sees
+	// it; such a line keeps its place in the load order, where auditctl
+	// stops (Directive may still be set: "-i 1" fails, yet ignores the
+	// errors of the lines after it).
+	Refused *Refusal
 }
+
+// Loadable says whether auditctl reads the line as a rule or a setting.
+func (l *Line) Loadable() bool { return l.Refused == nil && (l.Rule != nil || l.IsDirective()) }
 
 // IsDirective reports whether the line is a control line.
 func (l *Line) IsDirective() bool { return l.Directive.Option != "" }

@@ -100,6 +100,8 @@ const (
 	CheckUnresolved     = "FLD-UNKNOWN-ID"
 	CheckTruncated      = "FLD-ARG-TRUNCATION"
 	CheckPath           = "PATH-NOT-ABSOLUTE"
+	// CheckBacklogWaitRange is what the kernel refuses of a control line.
+	CheckBacklogWaitRange = "CTRL-BACKLOG-WAIT-RANGE"
 )
 
 // Statement is what one line of a rules file is to auditctl: a control
@@ -108,6 +110,9 @@ const (
 type Statement struct {
 	Directive Directive
 	Rule      *Spec
+	// Delete is the rule a -d or -W line deletes from those loaded
+	// before it (auditctl stops when there is none).
+	Delete *Spec
 	// Note is set for a line that loads but not as written: a value
 	// auditctl misreads, a command that changes nothing, a form auditpack
 	// reads more strictly than auditctl.
@@ -250,6 +255,7 @@ type reader struct {
 	directives                                 []Directive
 	commands                                   []string
 	isRule                                     bool
+	deleting                                   bool // -d or -W: the rule is deleted
 	eaten                                      bool
 	permField                                  []int // indexes of perm fields, for -p
 	misread                                    *Refusal
@@ -331,24 +337,13 @@ func (a *Arena) Read(words []string) (Statement, *Refusal) {
 	if len(words) > 0 && strings.HasPrefix(words[0], "#") {
 		return Statement{}, refuse(CheckInlineComment, "comment after a rule")
 	}
-	// A first word with a BOM is no option to auditctl, whatever follows
-	// it: the line is refused, and the BOM is what to fix.
+	var buf [24]opt
+	opts, strays := getopt(words, buf[:0])
 	if strings.HasPrefix(words[0], ByteOrderMark) {
 		return Statement{}, refuse(CheckParseError, "the line starts with a UTF-8 byte order mark (BOM, which editors put at the start of a file); auditctl reads it as part of %q and refuses the line; save the file without it (auditpack fmt -w removes it)", strings.TrimPrefix(words[0], ByteOrderMark))
 	}
-	var buf [24]opt
-	opts, strays := getopt(words, buf[:0])
 	if len(opts) == 0 {
 		return Statement{}, refuse(CheckParseError, "%q is not an option: every line starts with one (-a, -w, -D, ...)", words[0])
-	}
-	// -d and -W delete the rule or watch written after them: fields and
-	// permissions belong to that rule, not to a missing -a or -w.
-	if del := opts[0].name; (del == "-d" || del == "-W") && len(opts) > 1 {
-		what, add := "rule", "-a"
-		if del == "-W" {
-			what, add = "watch", "-w"
-		}
-		return Statement{}, refuse(CheckParseError, "%s deletes the %s written after it; a rules file says what to load, and where the kernel holds no such %s (after -D) auditctl stops with \"No such file or directory\"; remove the line, or write the %s you want with %s", del, what, what, what, add)
 	}
 	r := &reader{firstSyscallAt: -1, spec: Spec{FieldsBeforeSyscalls: -1}}
 	// Room in the arena for what the line names; more than counted (a
@@ -395,9 +390,14 @@ func (a *Arena) Read(words []string) (Statement, *Refusal) {
 				break
 			}
 			// auditctl leaves its option loop here; any word getopt has
-			// not moved past fails the line.
+			// not moved past fails the line. -c and -i have set their
+			// mode by then, which holds for the lines after it.
 			if o.rest || o.next < len(words) {
-				return Statement{}, refuse(CheckParseError, "%s ends what auditctl reads of the line, and the rest makes it fail: put %s on a line of its own", o.name, o.name)
+				var st Statement
+				if o.name == "-c" || o.name == "-i" {
+					st.Directive = r.directives[len(r.directives)-1]
+				}
+				return st, refuse(CheckParseError, "%s ends what auditctl reads of the line, and the rest makes it fail: put %s on a line of its own", o.name, o.name)
 			}
 			break
 		}
@@ -429,6 +429,10 @@ func (a *Arena) Read(words []string) (Statement, *Refusal) {
 			}
 		}
 		spec.List = r.list
+		if r.deleting {
+			return Statement{Delete: a.spec(spec), Note: &Refusal{Check: CheckStatefulOption, Loads: true,
+				Message: "-d and -W delete a rule loaded before them, and auditctl stops when there is none: in a rules file write only the rules you want"}}, nil
+		}
 		return Statement{Rule: a.spec(spec), Note: r.misread}, nil
 	case r.syscallAdded:
 		return Statement{}, refuse(CheckParseError, "-S without a list: add -a always,exit before it")
@@ -457,8 +461,15 @@ func (r *reader) option(o opt, count int) (stop bool, ref *Refusal) {
 		}
 		r.commands = append(r.commands, o.name)
 		return o.name == "-l", nil
-	case "-m", "-q", "-d", "-W", "--signal":
+	case "-m", "-q", "--signal":
 		r.commands = append(r.commands, o.name)
+	case "-d":
+		r.deleting = true
+		ref := r.add(o)
+		return r.eaten, ref
+	case "-W":
+		r.deleting = true
+		return false, r.watch(o.arg)
 	case "-R":
 		return false, refuse(CheckParseError, "-R inside a rules file: auditctl does not read nested rule files")
 	case "-e", "-f", "-r", "-b", "--backlog_wait_time":
@@ -524,75 +535,53 @@ func (d Directive) Problem() *Refusal {
 	return nil
 }
 
+// The kernel takes a backlog wait time of at most ten minutes, counted in
+// jiffies: 10*60*HZ. Without the host's HZ, the largest common one.
+const (
+	backlogWaitMinutes = 10
+	LargestHZ          = 1000
+)
+
+// BacklogWaitLimit is the largest --backlog_wait_time the kernel takes at
+// hz (0: unknown, the largest common HZ).
+func BacklogWaitLimit(hz int) uint32 {
+	if hz <= 0 {
+		hz = LargestHZ
+	}
+	return uint32(backlogWaitMinutes * 60 * hz)
+}
+
+// KernelProblem says what the kernel refuses of a control line that
+// auditctl reads, at the loading host's HZ (0: unknown).
+func (d Directive) KernelProblem(hz int) *Refusal {
+	if d.Option != OptBacklogWaitTime {
+		return nil
+	}
+	v, _, ok := d.Number()
+	if !ok || v <= BacklogWaitLimit(hz) {
+		return nil
+	}
+	where := fmt.Sprintf("at this host's HZ=%d", hz)
+	if hz <= 0 {
+		where = fmt.Sprintf("at HZ=%d, the largest", LargestHZ)
+	}
+	return refuse(CheckBacklogWaitRange, "--backlog_wait_time %d is more than the kernel accepts, %d jiffies (ten minutes %s): auditctl stops with \"Error sending backlog limit request (Invalid argument)\"; the value counts jiffies, not ms (default %d)",
+		v, BacklogWaitLimit(hz), where, BacklogWaitLimit(hz)/backlogWaitMinutes)
+}
+
 // Number reads a -b, -r or --backlog_wait_time value as auditctl does
-// (strtoul with base 0, then cut to 32 bits). misread says how the kernel
-// gets something else than what is written.
+// (strtoul with base 0 after an isdigit test, refused when errno is set,
+// then cut to 32 bits). misread says how the kernel gets something else
+// than what is written.
 func (d Directive) Number() (v uint32, misread string, ok bool) {
-	n, rest, ok := strtoul(d.Value)
-	if !ok {
+	if d.Value == "" || d.Value[0] < '0' || d.Value[0] > '9' {
 		return 0, "", false
 	}
-	switch {
-	case n > 1<<32-1:
-		misread = fmt.Sprintf("%s %s does not fit in 32 bits: auditctl silently sets %d; use a value up to 4294967295", d.Option, d.Value, uint32(n))
-	case rest != "":
-		misread = fmt.Sprintf("%s %s: auditctl reads %d and ignores %q; write the number alone", d.Option, d.Value, uint32(n), rest)
-	case len(d.Value) > 1 && d.Value[0] == '0' && d.Value[1] != 'x' && d.Value[1] != 'X':
-		misread = fmt.Sprintf("%s %s is read as octal, %d; remove the leading zero", d.Option, d.Value, uint32(n))
+	n := readC(d.Value, false)
+	if n.saturated {
+		return 0, "", false
 	}
-	return uint32(n), misread, true
-}
-
-// strtoul reads a number as C's strtoul with base 0 after auditctl's
-// isdigit test: decimal, 0x hex or 0 octal, stopping at the first other
-// character. ok is false without a leading digit or beyond 64 bits.
-func strtoul(s string) (n uint64, rest string, ok bool) {
-	if s == "" || s[0] < '0' || s[0] > '9' {
-		return 0, s, false
-	}
-	base, i := uint64(10), 0
-	switch {
-	case len(s) > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && hexDigit(s[2]) >= 0:
-		base, i = 16, 2
-	case s[0] == '0':
-		base = 8
-	}
-	for ; i < len(s); i++ {
-		d := hexDigit(s[i])
-		if d < 0 || uint64(d) >= base {
-			break
-		}
-		if n > (1<<64-1-uint64(d))/base {
-			return 0, "", false
-		}
-		n = n*base + uint64(d)
-	}
-	return n, s[i:], true
-}
-
-func hexDigit(c byte) int {
-	switch {
-	case '0' <= c && c <= '9':
-		return int(c - '0')
-	case 'a' <= c && c <= 'f':
-		return int(c-'a') + 10
-	case 'A' <= c && c <= 'F':
-		return int(c-'A') + 10
-	}
-	return -1
-}
-
-// strtol reads "-N" as C's strtol with base 0 and cuts it to 32 bits.
-func strtol(s string) (uint32, bool) {
-	neg := strings.HasPrefix(s, "-")
-	n, _, ok := strtoul(strings.TrimPrefix(s, "-"))
-	if !ok {
-		return 0, false
-	}
-	if neg {
-		return uint32(-int64(n)), true
-	}
-	return uint32(n), true
+	return n.u32(), n.misread(string(d.Option)+" "+d.Value, false), true
 }
 
 func (r *reader) add(o opt) *Refusal {
@@ -695,18 +684,31 @@ func (r *reader) syscalls(arg string) *Refusal {
 	}
 	if !strings.Contains(arg, ",") {
 		r.spec.Syscalls = append(r.spec.Syscalls, arg)
+		r.syscallNumber(arg)
 	}
 	// auditctl splits a list with strtok: empty names between commas vanish.
 	for rest := arg; strings.Contains(arg, ",") && rest != ""; {
 		name, tail, _ := strings.Cut(rest, ",")
 		if name != "" {
 			r.spec.Syscalls = append(r.spec.Syscalls, name)
+			r.syscallNumber(name)
 		}
 		rest = tail
 	}
 	r.spec.SyscallsGiven = true
 	r.syscallAdded = true
 	return nil
+}
+
+// syscallNumber notes a syscall written as a number that auditctl reads
+// as another (no syscall's name starts with a digit).
+func (r *reader) syscallNumber(word string) {
+	if word[0] < '0' || word[0] > '9' {
+		return
+	}
+	if why := readC(word, true).misread("-S "+word, true); why != "" {
+		r.noteMisread(CheckTruncated, "%s", why)
+	}
 }
 
 func (r *reader) appendKey(k string) *Refusal {
@@ -924,23 +926,23 @@ func (r *reader) fieldValue(f *Field, pair string) *Refusal {
 	digit := text[0] >= '0' && text[0] <= '9'
 	negative := len(text) >= 2 && text[0] == '-' && text[1] >= '0' && text[1] <= '9'
 	set := func(v uint32) { f.Value, f.Resolved = v, true }
+	// number reads the value as strtoul (signed: strtol) does; auditctl
+	// keeps the low 32 bits.
 	number := func(signed bool) {
-		if signed && negative {
-			v, _ := strtol(text)
-			set(v)
-			return
-		}
-		n, _, _ := strtoul(text)
-		set(uint32(n))
-		if n > 1<<32-1 {
-			r.noteMisread(CheckTruncated, "-F %s does not fit in 32 bits: auditctl silently sends its low 32 bits, %#x; the kernel compares 32-bit values", pair, uint32(n))
+		n := readC(text, signed)
+		set(n.u32())
+		// Bit masks (open flags on a0-a3) are written in octal on purpose;
+		// an ID or a count in octal is a mistake.
+		n.octal = n.octal && !f.Def.BitOps
+		if why := n.misread("-F "+pair, signed); why != "" {
+			r.noteMisread(CheckTruncated, "%s", why)
 		}
 	}
 	switch f.Def.Value {
 	case ValUID:
 		switch {
 		case digit || negative:
-			number(true)
+			number(negative)
 		case text == "unset":
 			set(1<<32 - 1)
 		default:
@@ -957,8 +959,9 @@ func (r *reader) fieldValue(f *Field, pair string) *Refusal {
 			number(true)
 			return nil
 		}
+		// errno names are looked up in any case, as auditctl's table does.
 		name, minus := strings.CutPrefix(text, "-")
-		n, ok := auparse.AuditErrnoToNum[name]
+		n, ok := auparse.AuditErrnoToNum[strings.ToUpper(name)]
 		if !ok || n == 0 {
 			return refuse(CheckBadValue, "-F %s: %q is not an errno name or number; write e.g. exit=-EACCES", pair, text)
 		}
@@ -992,7 +995,7 @@ func (r *reader) fieldValue(f *Field, pair string) *Refusal {
 		if r.syscallAdded {
 			return refuse("ARCH-AFTER-SYSCALL", "-F %s after -S (or -w): auditctl chose the syscall table already and rejects the line; put -F arch= before -S", pair)
 		}
-		if _, ok := archValue(text); !ok {
+		if _, ok := archConst(Targets["x86_64"], text); !ok { // b64 and b32 name an ABI of any machine
 			return refuse(CheckBadValue, "-F %s: unknown arch; write b64 or b32", pair)
 		}
 	case ValPerm:
@@ -1002,7 +1005,7 @@ func (r *reader) fieldValue(f *Field, pair string) *Refusal {
 		}
 		set(uint32(bits))
 	case ValFileType:
-		v, ok := fileTypes[text]
+		v, ok := fileTypes[strings.ToLower(text)]
 		if !ok {
 			return refuse(CheckBadValue, "-F %s: file type %q is unknown; use file, dir, link, socket, block, character or fifo", pair, text)
 		}
@@ -1015,7 +1018,7 @@ func (r *reader) fieldValue(f *Field, pair string) *Refusal {
 			number(false)
 			return nil
 		}
-		v, ok := fsTypes[text]
+		v, ok := fsTypes[strings.ToLower(text)]
 		if !ok {
 			return refuse(CheckBadValue, "-F %s: file system %q is unknown to auditctl; write its magic number", pair, text)
 		}
@@ -1024,14 +1027,14 @@ func (r *reader) fieldValue(f *Field, pair string) *Refusal {
 		if !digit && !negative {
 			return refuse(CheckBadValue, "-F %s is not a number; syscall arguments compare as numbers (strings are pointers)", pair)
 		}
-		number(true)
+		number(negative)
 	case ValSession:
 		if r.list != ListExclude && r.list != ListUser && r.list != ListExit {
 			return refuse(CheckNotForList, "-F %s on the %s list: sessionid works on the exit, user and exclude lists", pair, r.list)
 		}
 		switch {
 		case digit || negative:
-			number(true)
+			number(negative)
 		case text == "unset":
 			set(1<<32 - 1)
 		default:
@@ -1039,11 +1042,12 @@ func (r *reader) fieldValue(f *Field, pair string) *Refusal {
 			r.noteMisread(CheckTruncated, "-F %s: auditctl reads a value that is not a number as 0", pair)
 		}
 	case ValSaddrFam:
-		n, _, _ := strtoul(text)
-		if n >= afMax {
-			return refuse(CheckBadValue, "-F %s: address family %d is beyond the last one (%d)", pair, n, afMax-1)
+		// auditctl calls strtoul without looking at the text first and
+		// compares what it keeps, the low 32 bits.
+		if n := readC(text, false); n.u32() >= afMax {
+			return refuse(CheckBadValue, "-F %s: address family %d is beyond the last one (%d)", pair, n.u32(), afMax-1)
 		}
-		set(uint32(n))
+		number(false)
 	case ValNumber:
 		if f.Def.Number == fieldInode && !f.Op.isEq() {
 			return refuse(CheckBadOperator, "-F %s: inode compares only with = or !=", pair)
@@ -1077,26 +1081,6 @@ func (r *reader) noteMisread(check, format string, args ...any) {
 // auditctl asks (HostProblems says when it does not know the name).
 func (r *reader) resolve(*Field, string, string) *Refusal { return nil }
 
-// archValue reads an arch name or number as auditctl does; the ABI is
-// resolved per target by Normalize.
-func archValue(s string) (string, bool) {
-	if strings.EqualFold(s, "b64") || strings.EqualFold(s, "b32") {
-		return strings.ToLower(s), true
-	}
-	if _, ok := machineNames[s]; ok {
-		return s, true
-	}
-	if s[0] >= '0' && s[0] <= '9' {
-		n, _, ok := strtoul(s)
-		if ok && n <= 1<<32-1 {
-			if _, known := elfMachines[uint32(n)]; known {
-				return s, true
-			}
-		}
-	}
-	return "", false
-}
-
 func (r *reader) compare(pair string) *Refusal {
 	if r.fieldCount >= MaxFields-1 {
 		return refuse(CheckFieldCount, "more than %d fields: split the rule", MaxFields-1)
@@ -1124,7 +1108,10 @@ func (r *reader) compare(pair string) *Refusal {
 	if !ok {
 		return refuse(CheckParseError, "-C %s: %s and %s cannot be compared; compare user IDs with user IDs, group IDs with group IDs", pair, a.Name, b.Name)
 	}
-	r.spec.Fields = append(r.spec.Fields, Field{Def: a, Op: op, Kind: KindCompare, Text: b.Name, Value: code, Resolved: true})
+	// The kernel keeps the comparison's code alone: uid!=euid and
+	// euid!=uid are one rule, written as auditctl -l writes it.
+	ops := compareOperands[code]
+	r.spec.Fields = append(r.spec.Fields, Field{Def: fieldsByNumber[ops[0]], Op: op, Kind: KindCompare, Text: fieldsByNumber[ops[1]].Name, Value: code, Resolved: true})
 	r.fieldCount++
 	return nil
 }

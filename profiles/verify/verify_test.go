@@ -31,7 +31,7 @@ func verifyFile(t *testing.T, profile, packRoot, target string) *Report {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tgt, err := FileTarget(target)
+	tgt, err := FileTarget(target, model.Targets["x86_64"], nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,17 +98,21 @@ func TestVerifyKeysWhenTheProfileSaysSo(t *testing.T) {
 }
 
 // A profile verified against its own compiled output passes every
-// control: for each embedded profile, and for random rule sets.
+// control: for each embedded profile compiled for each machine, and for
+// random rule sets.
 func TestVerifyOwnOutputPasses(t *testing.T) {
 	for _, name := range []string{"stig", "pci-dss", "ospp"} {
 		sel, err := profiles.Select(profiles.Request{Profile: name})
 		if err != nil {
 			t.Fatal(err)
 		}
-		o := compile.Build(sel)
-		r := mustVerify(t, name, o, TargetFromOrdered("compiled", o), VerifyOptions{Machine: model.Targets["x86_64"]})
-		if got := failing(r); len(got) > 0 || len(r.Results) == 0 {
-			t.Errorf("%s against its own output: failing %v of %d", name, got, len(r.Results))
+		for _, machine := range model.TargetNames() {
+			m := model.Targets[machine]
+			o := compile.Build(sel, m)
+			r := mustVerify(t, name, o, TargetFromOrdered("compiled", o), VerifyOptions{Machine: m})
+			if got := failing(r); len(got) > 0 || len(r.Results) == 0 {
+				t.Errorf("%s against its own output for %s: failing %v of %d", name, machine, got, len(r.Results))
+			}
 		}
 	}
 	rng := rand.New(rand.NewSource(1))
@@ -122,6 +126,29 @@ func TestVerifyOwnOutputPasses(t *testing.T) {
 		r := mustVerify(t, "random", o, TargetFromOrdered("compiled", o), VerifyOptions{Machine: model.Targets["x86_64"]})
 		if got := failing(r); len(got) > 0 {
 			t.Fatalf("random set %d fails %v against itself:\n%s", i, got, text)
+		}
+	}
+}
+
+// Each prefix of an embedded profile's controls names some control its
+// packs state or tag: a prefix that matches none (ospp's old "FMT_") says
+// the profile answers for controls it never checks.
+func TestProfileControlPrefixesMatch(t *testing.T) {
+	list, err := profiles.List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range list {
+		name := p.Name
+		sel, err := profiles.Select(profiles.Request{Profile: name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		all := mustControls(t, compile.Build(sel), nil)
+		for _, prefix := range p.Controls {
+			if !slices.ContainsFunc(all, func(c *Control) bool { return strings.HasPrefix(c.ID, prefix) }) {
+				t.Errorf("profile %s: no control starts with %q", name, prefix)
+			}
 		}
 	}
 }
@@ -233,6 +260,62 @@ func TestVerifyKernelCmdline(t *testing.T) {
 	target.Cmdline["audit_backlog_limit"] = "16384" // more than asked is fine
 	if r = mustVerify(t, "stig", required, target, opts); status(r, "RHEL-09-653120") != Pass || r.Failed() != 0 {
 		t.Errorf("audit_backlog_limit=16384: 653120 %s, %d failing", status(r, "RHEL-09-653120"), r.Failed())
+	}
+}
+
+// The PCI DSS and OSPP requirements a host shows outside its rules (the
+// kernel command line, the audit logs' modes): not checked in a rules
+// file, met or missed on a host, each by its own facts.
+func TestVerifyHostFactsPCIAndOSPP(t *testing.T) {
+	type host struct {
+		cmdline map[string]string
+		logMode os.FileMode // of /var/log/audit/audit.log; 0 for a rules file alone
+	}
+	booted := map[string]string{"audit": "1", "audit_backlog_limit": "8192"}
+	for _, c := range []struct {
+		profile string
+		host    host
+		want    map[string]string
+	}{
+		{"pci-dss", host{}, map[string]string{"PCI-DSS-10.2.1": NotChecked, "PCI-DSS-10.3.1": NotChecked, "PCI-DSS-10.3.2": NotChecked, "PCI-DSS-10.7.2": NotChecked}},
+		{"pci-dss", host{booted, 0o600}, map[string]string{"PCI-DSS-10.2.1": Pass, "PCI-DSS-10.3.1": Pass, "PCI-DSS-10.3.2": Pass, "PCI-DSS-10.7.2": Pass}},
+		{"pci-dss", host{map[string]string{"audit": "1", "audit_backlog_limit": "4096"}, 0o640}, map[string]string{"PCI-DSS-10.2.1": Pass, "PCI-DSS-10.3.1": Pass, "PCI-DSS-10.7.2": Fail}},
+		{"pci-dss", host{map[string]string{"quiet": ""}, 0o600}, map[string]string{"PCI-DSS-10.2.1": Fail, "PCI-DSS-10.7.2": Fail}},
+		// Readable by all is a read limit missed, not a modification allowed.
+		{"pci-dss", host{booted, 0o644}, map[string]string{"PCI-DSS-10.3.1": Fail, "PCI-DSS-10.3.2": Pass}},
+		{"pci-dss", host{booted, 0o666}, map[string]string{"PCI-DSS-10.3.1": Fail, "PCI-DSS-10.3.2": Fail}},
+		{"ospp", host{}, map[string]string{"FAU_GEN.1": NotChecked, "FAU_STG.1": NotChecked, "FAU_GEN.1.2": Pass}},
+		{"ospp", host{booted, 0o600}, map[string]string{"FAU_GEN.1": Pass, "FAU_STG.1": Pass}},
+		{"ospp", host{map[string]string{"audit": "1", "audit_backlog_limit": "4096"}, 0o600}, map[string]string{"FAU_GEN.1": Pass, "FAU_STG.1": Fail}},
+		{"ospp", host{booted, 0o664}, map[string]string{"FAU_GEN.1": Pass, "FAU_STG.1": Fail}},
+	} {
+		p, err := profiles.Load(c.profile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sel, err := profiles.Select(profiles.Request{Profile: c.profile})
+		if err != nil {
+			t.Fatal(err)
+		}
+		required := compile.Build(sel)
+		target := TargetFromOrdered("compiled", required)
+		target.Cmdline = c.host.cmdline
+		if c.host.logMode != 0 {
+			target.HostRoot = t.TempDir()
+			log := filepath.Join(target.HostRoot, "var/log/audit/audit.log")
+			os.MkdirAll(filepath.Dir(log), 0o700)
+			os.WriteFile(log, nil, 0o600)
+			os.Chmod(log, c.host.logMode)
+		}
+		got := map[string]string{}
+		for _, res := range mustVerify(t, c.profile, required, target, VerifyOptions{Machine: model.Targets["x86_64"], Only: p.Controls}).Results {
+			got[res.ID] = res.Status
+		}
+		for id, want := range c.want {
+			if got[id] != want {
+				t.Errorf("%s on %+v: %s is %s, want %s", c.profile, c.host, id, got[id], want)
+			}
+		}
 	}
 }
 
@@ -387,47 +470,140 @@ func TestVerifyFileModes(t *testing.T) {
 	}
 }
 
+// upstreamRecipe is the audit userspace's published recipe for a profile
+// (in ../shared/corpus: the project keeps no copy), installed as its comments ask,
+// and -e 2, which its 99-finalize.rules ships commented out.
+var upstreamRecipe = map[string][]string{
+	"ospp":    {"10-base-config.rules", "11-loginuid.rules", "30-ospp-v42*.rules", "43-module-load.rules"},
+	"pci-dss": {"10-base-config.rules", "30-pci-dss-v31.rules", "43-module-load.rules"},
+}
+
+// recipeDir writes profile's upstream recipe into a rules.d, each file
+// through edit (which may drop it by returning nil).
+func recipeDir(t *testing.T, profile string, edit func(name, text string) []byte) string {
+	t.Helper()
+	dir, published := t.TempDir(), corpus.Dir(t, "audit-userspace-rules")
+	for _, pattern := range upstreamRecipe[profile] {
+		matches, _ := filepath.Glob(filepath.Join(published, pattern))
+		if len(matches) == 0 {
+			t.Fatalf("the corpus has no %s", pattern)
+		}
+		for _, m := range matches {
+			data, err := os.ReadFile(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out := edit(filepath.Base(m), string(data)); out != nil {
+				os.WriteFile(filepath.Join(dir, filepath.Base(m)), out, 0o600)
+			}
+		}
+	}
+	os.WriteFile(filepath.Join(dir, "99-finalize.rules"), []byte("-e 2\n"), 0o600)
+	return dir
+}
+
+// verifyRecipe verifies a rules.d against an embedded profile, as
+// verify --profile P --rules DIR does.
+func verifyRecipe(t *testing.T, profile, dir string) *Report {
+	t.Helper()
+	p, err := profiles.Load(profile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sel, err := profiles.Select(profiles.Request{Profile: profile})
+	if err != nil {
+		t.Fatal(err)
+	}
+	target, err := FileTarget(dir, model.Targets["x86_64"], nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mustVerify(t, profile, compile.Build(sel), target, VerifyOptions{Machine: model.Targets["x86_64"], Only: p.Controls})
+}
+
+func asPublished(_, text string) []byte { return []byte(text) }
+
 // The audit userspace's own recipes, judged by the standards' requirements
 // rather than by our packs' rules, fail only their real gaps.
 func TestVerifyUpstreamRecipes(t *testing.T) {
-	upstream := corpus.Dir(t, "audit-userspace-rules")
-	for name, c := range map[string]struct {
-		files []string
-		want  []string
-	}{
-		// rmdir and renameat2 are deletions the example leaves out.
-		"ospp": {[]string{"10-base-config.rules", "11-loginuid.rules", "30-ospp-v42*.rules", "43-module-load.rules"},
-			[]string{"FAU_GEN.1.1.c-unsuccessful-delete", "FAU_GEN.1.1.c-successful-delete", "FAU_GEN.1.1.c"}},
-		// The example reads system-level objects as database-only.
-		"pci-dss": {[]string{"10-base-config.rules", "30-pci-dss-v31.rules"}, []string{"PCI-DSS-10.2.1.7"}},
+	for name, want := range map[string][]string{
+		// rmdir and renameat2 are deletions the recipe leaves out.
+		"ospp": {"FAU_GEN.1.1.c-unsuccessful-delete", "FAU_GEN.1.1.c-successful-delete", "FAU_GEN.1.1.c"},
+		// Since August 2025 it records every system-level object the
+		// requirement asks for.
+		"pci-dss": nil,
 	} {
-		dir := t.TempDir()
-		for _, pattern := range c.files {
-			matches, _ := filepath.Glob(filepath.Join(upstream, pattern))
-			for _, m := range matches {
-				data, err := os.ReadFile(m)
-				if err != nil {
-					t.Fatal(err)
+		r := verifyRecipe(t, name, recipeDir(t, name, asPublished))
+		if got := failing(r); !slices.Equal(got, want) {
+			var b strings.Builder
+			report.WriteReport(&b, r)
+			t.Errorf("%s recipe: failing %v, want %v\n%s", name, got, want, b.String())
+		}
+	}
+}
+
+// One change to an upstream recipe fails exactly the requirement it
+// breaks (and the control that requirement satisfies); a rewrite that
+// keeps the meaning fails nothing.
+func TestVerifyRecipeVariants(t *testing.T) {
+	// replace edits one file: each old string (every arch's line when
+	// it names none) becomes the new one.
+	replace := func(file string, oldNew ...string) func(string, string) []byte {
+		return func(name, text string) []byte {
+			for i := 0; name == file && i < len(oldNew); i += 2 {
+				if !strings.Contains(text, oldNew[i]) {
+					t.Fatalf("%s has no %q", file, oldNew[i])
 				}
-				os.WriteFile(filepath.Join(dir, filepath.Base(m)), data, 0o600)
+				text = strings.ReplaceAll(text, oldNew[i], oldNew[i+1])
+			}
+			return []byte(text)
+		}
+	}
+	without := func(file string) func(string, string) []byte {
+		return func(name, text string) []byte {
+			if name == file {
+				return nil
+			}
+			return []byte(text)
+		}
+	}
+	ospp := func(ids ...string) []string {
+		return append(ids, "FAU_GEN.1.1.c")
+	}
+	upstreamGaps := []string{"FAU_GEN.1.1.c-unsuccessful-delete", "FAU_GEN.1.1.c-successful-delete"}
+	for _, c := range []struct {
+		name, profile string
+		edit          func(string, string) []byte
+		want          []string
+	}{
+		{"no landlock_create_ruleset", "pci-dss", replace("30-pci-dss-v31.rules", "-S landlock_create_ruleset", "-S mount_setattr"), []string{"PCI-DSS-10.2.1.7"}},
+		{"no 32-bit umount", "pci-dss", replace("30-pci-dss-v31.rules", "-S mount,umount,umount2", "-S mount,umount2"), []string{"PCI-DSS-10.2.1.7"}},
+		{"no module rules", "pci-dss", without("43-module-load.rules"), []string{"PCI-DSS-10.2.1.7"}},
+		{"sudoers.d as a path", "pci-dss", replace("30-pci-dss-v31.rules", "-F dir=/etc/sudoers.d/", "-F path=/etc/sudoers.d"), []string{"PCI-DSS-10.2.1.2"}},
+		{"sudoers.d watched", "pci-dss", replace("30-pci-dss-v31.rules",
+			"-a always,exit -F arch=b32 -F dir=/etc/sudoers.d/ -F perm=wa", "-w /etc/sudoers.d -p wa",
+			"-a always,exit -F arch=b64 -F dir=/etc/sudoers.d/ -F perm=wa", "## the watch replaces:"), nil},
+		{"no loginuid lock", "ospp", without("11-loginuid.rules"), ospp("FAU_GEN.1.2")},
+		{"no fchmodat2", "ospp", replace("30-ospp-v42-5-perm-change-success.rules", "fchmodat2,", ""), ospp("FAU_GEN.1.1.c-successful-perm-change")},
+		{"no seunshare", "ospp", replace("30-ospp-v42.rules", "-F path=/usr/sbin/seunshare", "-F path=/usr/sbin/no-such-helper"), ospp("FAU_GEN.1.1.c-special-config-changes")},
+		{"no lsm_set_self_attr", "ospp", replace("30-ospp-v42.rules", "-S lsm_set_self_attr", "-S getpid"), ospp("FAU_GEN.1.1.c-special-config-changes")},
+		{"SELinux policy as a path", "ospp", replace("30-ospp-v42.rules", "-F dir=/etc/selinux/", "-F path=/etc/selinux"), ospp("FAU_GEN.1.1.c-MAC-policy")},
+		{"new syscalls by number", "ospp", replace("30-ospp-v42-5-perm-change-failed.rules", "fchmodat2,setxattrat,removexattrat,file_setattr", "452,463,466,469"), nil},
+		{"SELinux policy watched", "ospp", replace("30-ospp-v42.rules",
+			"-a always,exit -F arch=b32 -F dir=/etc/selinux/ -F perm=wa -F auid>=1000 -F auid!=unset", "-w /etc/selinux -p wa",
+			"-a always,exit -F arch=b64 -F dir=/etc/selinux/ -F perm=wa -F auid>=1000 -F auid!=unset", "## the watch replaces:"), nil},
+	} {
+		got := failing(verifyRecipe(t, c.profile, recipeDir(t, c.profile, c.edit)))
+		want := c.want
+		if c.profile == "ospp" {
+			// The recipe's own gaps fail whatever the edit.
+			got = slices.DeleteFunc(got, func(id string) bool { return slices.Contains(upstreamGaps, id) })
+			if c.want == nil {
+				want = []string{"FAU_GEN.1.1.c"}
 			}
 		}
-		os.WriteFile(filepath.Join(dir, "99-finalize.rules"), []byte("-e 2\n"), 0o600)
-		p, err := profiles.Load(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sel, err := profiles.Select(profiles.Request{Profile: name})
-		if err != nil {
-			t.Fatal(err)
-		}
-		target, err := FileTarget(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r := mustVerify(t, name, compile.Build(sel), target, VerifyOptions{Machine: model.Targets["x86_64"], Only: p.Controls})
-		if got := failing(r); !slices.Equal(got, c.want) {
-			t.Errorf("%s recipe: failing %v, want %v", name, got, c.want)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: failing %v, want %v", c.name, got, want)
 		}
 	}
 }
