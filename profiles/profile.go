@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -34,9 +35,6 @@ type Profile struct {
 	// ([severity_reasons]): a standard that asks for what the check
 	// reports, such as CIS's -c.
 	SeverityReasons map[string]string
-	// Product is the system the profile is for (/etc/os-release's
-	// ID and VERSION_ID as CaC names products: rhel9, ubuntu2204).
-	Product string
 	// VerifyKeys makes verify require the profile's keys, not just events.
 	VerifyKeys bool
 	// Facts are the host facts the profile's packs resolve ${NAME} to
@@ -46,7 +44,21 @@ type Profile struct {
 	// for ("RHEL-09-"): a shared pack's tags for other standards are not
 	// its to verify. Empty: every control.
 	Controls []string
-	Source   string // "embedded:stig.toml" or the file's path
+	// Product is the operating system release the profile is for
+	// ("rhel9", as host.OS names it); empty for a profile of any system.
+	// A product's profile is named FAMILY-PRODUCT (stig-rhel9), and the
+	// family's name alone (stig) picks the profile of the host's product.
+	Product string
+	Source  string // "embedded:stig-rhel9.toml" or the file's path
+}
+
+// Family is the standard the profile implements for its product: "stig"
+// for stig-rhel9; empty for a profile of no product.
+func (p *Profile) Family() string {
+	if p.Product == "" {
+		return ""
+	}
+	return strings.TrimSuffix(p.Name, "-"+p.Product)
 }
 
 type profileFile struct {
@@ -134,6 +146,9 @@ func Parse(data []byte, source string) (*Profile, error) {
 			p.Facts[name] = string(value)
 		}
 	}
+	if p.Product != "" && !productName.MatchString(p.Product) || p.Product != "" && !strings.HasSuffix(p.Name, "-"+p.Product) {
+		return nil, fmt.Errorf("%s: product %q: a product is lowercase letters and digits (rhel9, ubuntu2204) and the profile of one is named FAMILY-PRODUCT (stig-rhel9)", source, p.Product)
+	}
 	if err := packs.CheckFacts(p.Facts, source+": [facts]"); err != nil {
 		return nil, err
 	}
@@ -179,6 +194,8 @@ func Parse(data []byte, source string) (*Profile, error) {
 	return p, nil
 }
 
+var productName = regexp.MustCompile(`^[a-z]+[a-z0-9]*$`)
+
 // List returns the embedded profiles, by name.
 func List() ([]*Profile, error) {
 	entries, err := fs.ReadDir(embedded, ".")
@@ -209,8 +226,15 @@ func readEmbedded(file string) (*Profile, error) {
 var ErrUnknownProfile = errors.New("unknown profile")
 
 // Load returns the embedded profile of that name, or reads a profile file
-// when nameOrPath ends in ".toml".
-func Load(nameOrPath string) (*Profile, error) {
+// when nameOrPath ends in ".toml". A family's name (stig) is an error
+// here, naming its profiles: only on a host does it mean one (LoadFor).
+func Load(nameOrPath string) (*Profile, error) { return LoadFor(nameOrPath, "") }
+
+// LoadFor is Load on the host whose files are under hostRoot ("/" when
+// auditpack runs there: apply, --host, verify --kernel): there a
+// family's name means the profile of the host's product, read from its
+// os-release. Offline (hostRoot empty) a family's name is an error.
+func LoadFor(nameOrPath, hostRoot string) (*Profile, error) {
 	if strings.HasSuffix(nameOrPath, ".toml") {
 		data, err := packs.ReadFile("profile", nameOrPath)
 		if err != nil {
@@ -218,16 +242,19 @@ func Load(nameOrPath string) (*Profile, error) {
 		}
 		return Parse(data, nameOrPath)
 	}
-	if _, err := fs.Stat(embedded, nameOrPath+".toml"); err != nil {
-		all, lerr := List()
-		if lerr != nil {
-			return nil, lerr
-		}
-		names := make([]string, len(all))
-		for i, p := range all {
-			names[i] = p.Name
-		}
-		return nil, fmt.Errorf("%w %q; known profiles: %s (or give a profile file, NAME.toml)", ErrUnknownProfile, nameOrPath, strings.Join(names, ", "))
+	if _, err := fs.Stat(embedded, nameOrPath+".toml"); err == nil {
+		return readEmbedded(nameOrPath + ".toml")
 	}
-	return readEmbedded(nameOrPath + ".toml")
+	all, err := List()
+	if err != nil {
+		return nil, err
+	}
+	if members := familyMembers(all, nameOrPath); len(members) > 0 {
+		return hostMember(nameOrPath, members, hostRoot)
+	}
+	names := make([]string, len(all))
+	for i, p := range all {
+		names[i] = p.Name
+	}
+	return nil, fmt.Errorf("%w %q; known profiles: %s (or give a profile file, NAME.toml)", ErrUnknownProfile, nameOrPath, strings.Join(names, ", "))
 }

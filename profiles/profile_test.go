@@ -27,10 +27,10 @@ func TestEmbeddedProfilesResolve(t *testing.T) {
 			t.Errorf("%s: %d packs and %d files selected", p.Name, len(sel.Packs), len(sel.Files))
 		}
 	}
-	if !slices.Equal(names, []string{"cis-al2023", "cis-debian12", "cis-rhel10", "cis-rhel8", "cis-rhel9", "cis-ubuntu2204", "cis-ubuntu2404", "ospp", "pci-dss", "stig"}) {
+	if !slices.Equal(names, []string{"cis-al2023", "cis-debian12", "cis-rhel10", "cis-rhel8", "cis-rhel9", "cis-ubuntu2204", "cis-ubuntu2404", "ospp", "pci-dss", "stig-rhel10", "stig-rhel8", "stig-rhel9", "stig-sles15", "stig-ubuntu2204", "stig-ubuntu2404"}) {
 		t.Errorf("profiles %v", names)
 	}
-	stig, err := Load("stig")
+	stig, err := Load("stig-rhel9")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func TestSelect(t *testing.T) {
 	if err != nil || len(sel.Packs) != 3 || len(sel.Paths) != 1 {
 		t.Fatalf("profile and path: %v %+v", err, sel)
 	}
-	if _, err := Select(Request{Profile: "nosuch"}); err == nil || !regexp.MustCompile(`unknown profile "nosuch"; known profiles: cis-al2023, .*, ospp, pci-dss, stig`).MatchString(err.Error()) {
+	if _, err := Select(Request{Profile: "nosuch"}); err == nil || !regexp.MustCompile(`unknown profile "nosuch"; known profiles: cis-al2023, .*, ospp, pci-dss, stig-rhel10, stig-rhel8, stig-rhel9, stig-sles15, stig-ubuntu2204, stig-ubuntu2404`).MatchString(err.Error()) {
 		t.Errorf("unknown profile: %v", err)
 	}
 	if _, err := Select(Request{Profile: filepath.Join(dir, "missing.toml")}); err == nil || !regexp.MustCompile(`read profile .*missing.toml: no such file`).MatchString(err.Error()) {
@@ -88,7 +88,7 @@ func TestSelect(t *testing.T) {
 	}
 	os.WriteFile(filepath.Join(packDir, "pack.toml"), []byte("name = \"finalize\"\nversion = \"9.0.0\"\norder = 99\n"), 0o644)
 	os.WriteFile(filepath.Join(packDir, "99-x.rules"), []byte("-e 1\n"), 0o644)
-	if _, err := Select(Request{Profile: "stig", Paths: []string{packDir}}); err == nil || !regexp.MustCompile(`pack finalize is selected twice`).MatchString(err.Error()) {
+	if _, err := Select(Request{Profile: "stig-rhel9", Paths: []string{packDir}}); err == nil || !regexp.MustCompile(`pack finalize is selected twice`).MatchString(err.Error()) {
 		t.Errorf("pack twice: %v", err)
 	}
 }
@@ -133,8 +133,8 @@ func TestHostListFact(t *testing.T) {
 	if asked != 1 || rules != 2 || sel.ListOrigins["SETUID_PROGRAMS"] != "2 programs under a fake root" {
 		t.Errorf("asked %d times, %d host rules, origins %v", asked, rules, sel.ListOrigins)
 	}
-	if _, err := Select(Request{Profile: "stig", HostListFact: find}); err != nil || asked != 1 {
-		t.Errorf("stig names no list fact, yet it was asked for (%d): %v", asked, err)
+	if _, err := Select(Request{Profile: "stig-rhel9", HostListFact: find}); err != nil || asked != 1 {
+		t.Errorf("stig-rhel9 names no list fact, yet it was asked for (%d): %v", asked, err)
 	}
 }
 

@@ -29,6 +29,10 @@ type Request struct {
 	// programs), asked only for one a selected pack names; nil offline,
 	// where the pack's default holds.
 	HostListFact func(name string) (value, origin string, err error)
+	// HostRoot is where the host's files are ("/") when the command runs
+	// on the host it is for: a family's name (stig) then means the
+	// profile of its product. Empty offline.
+	HostRoot string
 	// Stdin is read for the path "-".
 	Stdin io.Reader
 }
@@ -55,7 +59,7 @@ func Select(req Request) (*packs.Selection, error) {
 	var catalog *packs.Catalog
 	if req.Profile != "" {
 		var err error
-		if profile, err = Load(req.Profile); err != nil {
+		if profile, err = LoadFor(req.Profile, req.HostRoot); err != nil {
 			return nil, err
 		}
 		if catalog, err = packs.NewCatalog(req.PackRoots...); err != nil {

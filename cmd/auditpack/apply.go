@@ -45,7 +45,7 @@ Exit codes: 0 done (or, with --dry-run, no difference), 1 refused or failed,
 2 usage or input errors, 3 --dry-run found differences.
 
 Examples:
-   auditpack apply --profile stig --dry-run
+   auditpack apply --profile stig --dry-run   # the STIG of this host's product
    auditpack apply --profile pci-dss --persist auto
    auditpack apply --dry-run --format json /etc/audit/rules.d`,
 		Flags: []cli.Flag{
@@ -160,6 +160,7 @@ func checkOutput(sel *packs.Selection, flag, path string) error {
 func selectSources(c *cli.Context, e *env, paths []string, onHost bool) (*packs.Selection, error) {
 	req := profiles.Request{Profile: c.String("profile"), PackRoots: c.StringSlice("packs"), Paths: paths, Stdin: e.stdin}
 	if onHost {
+		req.HostRoot = e.hostRoot
 		var err error
 		if req.HostFacts, req.HostFactsOrigin, err = (host.Local{}).Facts(); err != nil {
 			return nil, inputError(err)

@@ -31,12 +31,12 @@ func FuzzCLI(f *testing.F) {
 		if err := os.WriteFile(rules, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		commands := [][]string{{"lint"}, {"compile"}, {"fmt"}, {"apply"}, {"verify", "--profile", "stig", "--rules", rules}, {"packs", "show"}, {"profiles", "show"}}
+		commands := [][]string{{"lint"}, {"compile"}, {"fmt"}, {"apply"}, {"verify", "--profile", "stig-rhel9", "--rules", rules}, {"packs", "show"}, {"profiles", "show"}}
 		// An option that names a file to write comes with its value, a
 		// path in the test's directory.
 		words := [][]string{{"--format", "json"}, {"--format", "text"}, {"--format", "sarif"}, {"--format", "github"},
 			{"--format", "junit"}, {"--fail-on", "warning"}, {"--fail-on", "info"}, {"--target", "x86_64,aarch64"},
-			{"--force"}, {"--host"}, {"--profile", "stig"}, {"--profile", "pci-dss"}, {"--check"}, {"-w"}, {"--each-dir"},
+			{"--force"}, {"--host"}, {"--profile", "stig-rhel9"}, {"--profile", "pci-dss"}, {"--check"}, {"-w"}, {"--each-dir"},
 			{rules}, {dir}, {"-o", filepath.Join(dir, "out.rules")}, {"--"}, {"-"}, {""}, {"--controls"}, {"stig@^2"},
 			{"--owned-keys", "ap_"}, {"--packs", dir}, {"--format"}, {"--profile"}}
 		args := []string{"auditpack"}

@@ -204,10 +204,10 @@ func TestCompileOutputOnlyWhenNotRefused(t *testing.T) {
 			t.Errorf("compile %s, refused, left files beside the output: %v", input, entries)
 		}
 	}
-	if got := runIn(testEnv(t), "compile", "--profile", "stig", "-o", out); got.code != 0 {
-		t.Fatalf("compile --profile stig: exit %d: %s", got.code, got.stderr)
+	if got := runIn(testEnv(t), "compile", "--profile", "stig-rhel9", "-o", out); got.code != 0 {
+		t.Fatalf("compile --profile stig-rhel9: exit %d: %s", got.code, got.stderr)
 	}
 	if data, _ := os.ReadFile(out); !bytes.HasPrefix(data, []byte(packs.GeneratedHeader)) {
-		t.Errorf("compile --profile stig -o left %.60q, want the compiled rules", data)
+		t.Errorf("compile --profile stig-rhel9 -o left %.60q, want the compiled rules", data)
 	}
 }

@@ -58,12 +58,12 @@ func packsCommand() *cli.Command {
 				UsageText: `auditpack packs show NAME[@CONSTRAINT] [--packs DIR]...
 
 Examples:
-   auditpack packs show stig
+   auditpack packs show stig-rhel9
    auditpack packs show base-config@^1`,
 				Flags: []cli.Flag{packRootsFlag()},
 				Action: func(c *cli.Context) error {
 					if c.NArg() != 1 {
-						return inputError(fmt.Errorf("packs show takes one pack name, e.g. auditpack packs show stig"))
+						return inputError(fmt.Errorf("packs show takes one pack name, e.g. auditpack packs show stig-rhel9"))
 					}
 					catalog, err := packs.NewCatalog(c.StringSlice("packs")...)
 					if err != nil {
@@ -85,18 +85,22 @@ Examples:
 			},
 			{
 				Name:  "diff",
-				Usage: "show what changed between two versions of a pack: rules and the controls they implement",
+				Usage: "show what changed between two versions of a pack: its requirements, rules and the controls they implement",
 				UsageText: `auditpack packs diff NAME@VERSION NAME@VERSION [--packs DIR]...
 
-Exit codes: 0 the same rules and controls, 1 they differ (as diff and
-fmt --check), 2 usage or input errors.
+Where both state requirements (a STIG's releases), the requirements
+added, removed and changed in what verify judges come first.
+
+Exit codes: 0 the same requirements, rules and controls, 1 they differ (as
+diff and fmt --check), 2 usage or input errors.
 
 Examples:
+   auditpack packs diff stig-rhel9@~2.8 stig-rhel9@~2.9
    auditpack packs diff site@1.2.0 site@2.0.0 --packs ./v1 --packs ./v2`,
 				Flags: []cli.Flag{packRootsFlag()},
 				Action: func(c *cli.Context) error {
 					if c.NArg() != 2 {
-						return inputError(fmt.Errorf("packs diff takes two packs, e.g. auditpack packs diff stig@2.0.0 stig@2.1.0"))
+						return inputError(fmt.Errorf("packs diff takes two packs, e.g. auditpack packs diff stig-rhel9@~2.8 stig-rhel9@~2.9"))
 					}
 					catalog, err := packs.NewCatalog(c.StringSlice("packs")...)
 					if err != nil {
@@ -104,6 +108,7 @@ Examples:
 					}
 					var listings [2]string
 					var ids [2]string
+					var reqs [2]*packs.Requirements
 					for i, ref := range c.Args().Slice() {
 						p, err := catalog.Find(ref)
 						if err != nil {
@@ -116,11 +121,18 @@ Examples:
 						if err := notRulesText(p, files); err != nil {
 							return err
 						}
+						if reqs[i], err = p.Requirements(); err != nil {
+							return inputError(err)
+						}
 						listings[i], ids[i] = packListing(files), p.ID()
 					}
+					changed, err := writeRequirementChanges(c.App.Writer, reqs[0], reqs[1])
+					if err != nil {
+						return failedError(err)
+					}
 					diff := udiff.Unified(ids[0], ids[1], listings[0], listings[1], func(_, s string) string { return s })
-					if diff == "" {
-						_, err = fmt.Fprintf(c.App.Writer, "%s and %s have the same rules and controls\n", ids[0], ids[1])
+					if diff == "" && !changed {
+						_, err = fmt.Fprintf(c.App.Writer, "%s and %s have the same requirements, rules and controls\n", ids[0], ids[1])
 						return err
 					}
 					if _, err := io.WriteString(c.App.Writer, diff); err != nil {
@@ -167,7 +179,11 @@ func profilesCommand() *cli.Command {
 					if err != nil {
 						return failedError(err)
 					}
-					return writeProfileList(c.App.Writer, list)
+					catalog, err := packs.NewCatalog()
+					if err != nil {
+						return failedError(err)
+					}
+					return writeProfileList(c.App.Writer, list, catalog)
 				},
 			},
 			{
@@ -176,13 +192,13 @@ func profilesCommand() *cli.Command {
 				UsageText: `auditpack profiles show NAME|FILE.toml [--packs DIR]... [--controls]
 
 Examples:
-   auditpack profiles show stig
-   auditpack profiles show stig --controls
+   auditpack profiles show stig-rhel9
+   auditpack profiles show stig-rhel9 --controls
    auditpack profiles show ./site.toml --packs ./packs`,
 				Flags: []cli.Flag{packRootsFlag(), &cli.BoolFlag{Name: "controls", Usage: "list every control with the rules that implement it"}},
 				Action: func(c *cli.Context) error {
 					if c.NArg() != 1 {
-						return inputError(fmt.Errorf("profiles show takes one profile name, e.g. auditpack profiles show stig"))
+						return inputError(fmt.Errorf("profiles show takes one profile name, e.g. auditpack profiles show stig-rhel9"))
 					}
 					p, err := profiles.Load(c.Args().First())
 					if err != nil {
@@ -236,7 +252,7 @@ is still checked), 2 usage or input errors (a file that cannot be read or
 is not text).
 
 Examples:
-   auditpack lint --profile stig
+   auditpack lint --profile stig-rhel9
    auditpack lint --format sarif ./rules.d > auditpack.sarif
    auditpack lint --target x86_64,aarch64 --fail-on warning ./rules.d
    auditpack explain ORD-NEVER-SHADOWS-ALWAYS`,
@@ -398,7 +414,7 @@ a file in rules.d (alone there, or it is merged with the others), or let
 auditpack apply --persist auto write it and move the others aside.
 
 Examples:
-   auditpack compile --profile stig
+   auditpack compile --profile stig-rhel9
    auditpack compile --profile pci-dss ./rules.d -o pci-dss.rules
    auditpack compile /etc/audit/rules.d`,
 		Flags: []cli.Flag{

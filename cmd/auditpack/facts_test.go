@@ -31,11 +31,11 @@ func onHostWithUIDMin(t *testing.T, bin string, args ...string) string {
 // --host says what a hard-coded auid>=1000 leaves out there.
 func TestHostUIDMin(t *testing.T) {
 	bin := buildBinary(t)
-	out := onHostWithUIDMin(t, bin, "compile", "--host", "--profile", "stig")
+	out := onHostWithUIDMin(t, bin, "compile", "--host", "--profile", "stig-rhel9")
 	if !strings.Contains(out, "## facts: UID_MIN=500 (/etc/login.defs)\n") || !strings.Contains(out, "-F auid>=500 -F auid!=unset") || strings.Contains(out, "auid>=1000") {
 		t.Errorf("compile --host --profile stig on a UID_MIN 500 host:\n%s", out)
 	}
-	if plain, err := exec.Command(bin, "compile", "--profile", "stig").Output(); err != nil || !strings.Contains(string(plain), "## facts: UID_MIN=1000 (default)\n") {
+	if plain, err := exec.Command(bin, "compile", "--profile", "stig-rhel9").Output(); err != nil || !strings.Contains(string(plain), "## facts: UID_MIN=1000 (default)\n") {
 		t.Errorf("compile without --host: %v\n%s", err, plain)
 	}
 	rules := filepath.Join(t.TempDir(), "30-users.rules")

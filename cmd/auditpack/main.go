@@ -183,8 +183,8 @@ augenrules uses and compiles them to one audit.rules a host can load.
 Examples:
    auditpack profiles list
    auditpack lint /etc/audit/rules.d
-   auditpack compile --profile stig > stig.rules
-   auditpack apply --profile stig --persist auto
+   auditpack compile --profile stig-rhel9 > stig-rhel9.rules
+   auditpack apply --profile stig --persist auto   # the STIG of this host's product
 
 ` + exitStatusHelp(),
 		Writer:                 e.stdout,

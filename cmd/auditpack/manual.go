@@ -71,7 +71,7 @@ var manFiles = []struct{ path, means string }{
 var manExamples = []struct{ does, line string }{
 	{"Check a rules.d as the kernel will evaluate it, failing on warnings too:", "auditpack lint --fail-on warning /etc/audit/rules.d"},
 	{"Write lint's findings for GitHub code scanning:", "auditpack lint --format sarif rules.d > auditpack.sarif"},
-	{"Print the STIG profile's rules, compiled as augenrules would merge its packs:", "auditpack compile --profile stig"},
+	{"Print the RHEL 9 STIG profile's rules, compiled as augenrules would merge its packs:", "auditpack compile --profile stig-rhel9"},
 	{"Show what loading a rule set would change in the running kernel, changing nothing:", "auditpack apply --dry-run --profile pci-dss"},
 	{"Load it, and write it where this host's boot loads its rules from:", "auditpack apply --profile pci-dss --persist auto"},
 	{"Check, control by control, what the running kernel records:", "auditpack verify --profile stig --kernel --format html > stig.html"},

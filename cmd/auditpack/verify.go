@@ -46,7 +46,8 @@ kernel or the boot files could not be read), 2 usage or input errors, 3
 --boot found drift.
 
 Examples:
-   auditpack verify --profile stig --rules /etc/audit/audit.rules
+   auditpack verify --profile stig-rhel9 --rules /etc/audit/audit.rules
+   auditpack verify --profile stig --kernel   # the STIG of this host's product
    auditpack verify --profile pci-dss --kernel --format json`,
 		Flags: []cli.Flag{
 			profileFlag(), packRootsFlag(),
@@ -93,11 +94,16 @@ func runVerify(c *cli.Context, e *env) (*verify.Report, error) {
 	case c.Bool("host") && c.Bool("kernel"):
 		return nil, inputError(errors.New("--host goes with --rules FILE; --kernel checks this host's facts already"))
 	}
-	p, err := profiles.Load(c.String("profile"))
+	onThisHost := c.Bool("host") || c.Bool("kernel")
+	root := ""
+	if onThisHost {
+		root = e.hostRoot
+	}
+	p, err := profiles.LoadFor(c.String("profile"), root)
 	if err != nil {
 		return nil, inputError(err)
 	}
-	sel, err := selectSources(c, e, nil, c.Bool("host") || c.Bool("kernel"))
+	sel, err := selectSources(c, e, nil, onThisHost)
 	if err != nil {
 		return nil, err
 	}
@@ -137,6 +143,9 @@ func runVerify(c *cli.Context, e *env) (*verify.Report, error) {
 		return nil, err
 	} else {
 		opts.Host = host.Local{}
+	}
+	if onThisHost {
+		target.HostRoot = e.hostRoot // auditd.conf and the audit files are read under it
 	}
 	rep, err := verify.Verify(p.Name, required, target, opts)
 	if err != nil {

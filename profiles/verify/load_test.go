@@ -18,7 +18,7 @@ import (
 // edit (which may return several lines, or none).
 func stigFile(t *testing.T, edit func(i int, line string) []string) string {
 	t.Helper()
-	sel, err := profiles.Select(profiles.Request{Profile: "stig"})
+	sel, err := profiles.Select(profiles.Request{Profile: "stig-rhel9"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,11 +35,11 @@ func stigFile(t *testing.T, edit func(i int, line string) []string) string {
 
 func verifyStig(t *testing.T, path string, h model.Host) *Report {
 	t.Helper()
-	p, err := profiles.Load("stig")
+	p, err := profiles.Load("stig-rhel9")
 	if err != nil {
 		t.Fatal(err)
 	}
-	sel, err := profiles.Select(profiles.Request{Profile: "stig"})
+	sel, err := profiles.Select(profiles.Request{Profile: "stig-rhel9"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func verifyStig(t *testing.T, path string, h model.Host) *Report {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return mustVerify(t, "stig", compile.Build(sel), target, VerifyOptions{Machine: x86, Only: p.Controls, Host: h})
+	return mustVerify(t, "stig-rhel9", compile.Build(sel), target, VerifyOptions{Machine: x86, Only: p.Controls, Host: h})
 }
 
 func result(r *Report, id string) *ControlResult {
@@ -165,7 +165,7 @@ func TestVerifyOnHostResolves(t *testing.T) {
 // decide what the rules record.
 func TestVerifyForAnotherMachine(t *testing.T) {
 	arm := model.Targets["aarch64"]
-	sel, err := profiles.Select(profiles.Request{Profile: "stig"})
+	sel, err := profiles.Select(profiles.Request{Profile: "stig-rhel9"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +173,7 @@ func TestVerifyForAnotherMachine(t *testing.T) {
 	if err := os.WriteFile(path, compile.Build(sel, arm).Render("test"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	p, err := profiles.Load("stig")
+	p, err := profiles.Load("stig-rhel9")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +181,7 @@ func TestVerifyForAnotherMachine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := failing(mustVerify(t, "stig", compile.Build(sel, arm), target, VerifyOptions{Machine: arm, Only: p.Controls})); len(got) != 0 {
+	if got := failing(mustVerify(t, "stig-rhel9", compile.Build(sel, arm), target, VerifyOptions{Machine: arm, Only: p.Controls})); len(got) != 0 {
 		t.Errorf("the aarch64 set verified for aarch64: failing %v", got)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -373,9 +372,7 @@ func (v *verifier) checkControl(c *Control, res *ControlResult) {
 		for _, p := range r.Cmdline {
 			unchecked = !v.checkCmdline(res, p) || unchecked
 		}
-		if r.FileMode != 0 {
-			unchecked = !v.checkFileModes(res, r) || unchecked
-		}
+		unchecked = !v.checkStated(res, r) || unchecked
 		if r.Boot {
 			unchecked = !v.checkBoot(res) || unchecked
 		}
@@ -442,45 +439,13 @@ func (v *verifier) checkCmdline(res *ControlResult, p packs.CmdlineParam) bool {
 	return true
 }
 
-// checkFileModes compares the modes of the host's files with the most
-// permissive one the requirement allows. It reports whether it could
-// look at the host's files.
-func (v *verifier) checkFileModes(res *ControlResult, r *packs.Requirement) bool {
-	root := v.target.HostRoot
-	if root == "" {
-		res.Notes = append(res.Notes, fmt.Sprintf("modes of %s are the host's; verify --kernel (or --host) reads them", strings.Join(r.Files, ", ")))
-		return false
-	}
-	found := 0
-	for _, pattern := range r.Files {
-		matches, _ := filepath.Glob(filepath.Join(root, pattern)) // the patterns are the pack's, checked by its tests
-		for _, m := range matches {
-			info, err := os.Lstat(m)
-			if err != nil || !info.Mode().IsRegular() {
-				continue
-			}
-			found++
-			shown := "/" + strings.TrimPrefix(m, strings.TrimSuffix(root, "/")+"/")
-			if extra := info.Mode().Perm() &^ r.FileMode; extra != 0 {
-				res.Missing = append(res.Missing, fmt.Sprintf("chmod %04o %s (mode %04o allows more than %04o)", r.FileMode, shown, info.Mode().Perm(), r.FileMode))
-				continue
-			}
-			res.Evidence = append(res.Evidence, Evidence{Origin: packs.Origin{File: shown}, Setting: fmt.Sprintf("mode %04o", info.Mode().Perm())})
-		}
-	}
-	if found == 0 {
-		res.Notes = append(res.Notes, "none of "+strings.Join(r.Files, ", ")+" exists on this host")
-		return false
-	}
-	return true
-}
-
 type verifier struct {
 	opts     VerifyOptions
 	target   *Target
 	eval     []*model.Rule
 	index    *model.Index // finds the target rules that may match a requirement's events
 	settings map[packs.Option]string
+	host     *hostFiles // the host's auditd.conf and users, read when first asked (hostfiles.go)
 }
 
 func newVerifier(t *Target, opts VerifyOptions) *verifier {
