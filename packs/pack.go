@@ -79,9 +79,9 @@ var knownArches = map[string]bool{"b64": true, "b32": true}
 func ReadPack(fsys fs.FS, dir, display string) (*Pack, error) {
 	manifestPath := path.Join(dir, ManifestName)
 	shown := joinDisplay(display, ManifestName)
-	data, err := fs.ReadFile(fsys, manifestPath)
+	data, err := readFS(fsys, manifestPath, shown)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", shown, unwrapPathError(err))
+		return nil, err
 	}
 	var m manifest
 	if err := DecodeTOML(data, shown, &m, "a pack.toml has name, version, release, order, description, standard, arches, [facts]"); err != nil {
@@ -240,11 +240,7 @@ func (f *File) addCopies(more []copies) {
 
 // ReadFile returns the contents of one of the pack's files.
 func (p *Pack) ReadFile(name string) ([]byte, error) {
-	data, err := fs.ReadFile(p.fsys, path.Join(p.root, name))
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", joinDisplay(p.Dir, name), unwrapPathError(err))
-	}
-	return data, nil
+	return readFS(p.fsys, path.Join(p.root, name), joinDisplay(p.Dir, name))
 }
 
 // displayPath names an embedded pack's file by its bare name (the pack ID

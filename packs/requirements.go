@@ -158,13 +158,13 @@ var cmdlineParam = regexp.MustCompile(`^([a-z_][a-z0-9_.-]*)(=|>=)([^\s=]+)$`)
 
 // readRequirements reads the pack's requirements.toml, if it has one.
 func (p *Pack) readRequirements() (*Requirements, error) {
-	data, err := fs.ReadFile(p.fsys, path.Join(p.root, RequirementsName))
+	shown := joinDisplay(p.Dir, RequirementsName)
+	data, err := readFS(p.fsys, path.Join(p.root, RequirementsName), shown)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
-	shown := joinDisplay(p.Dir, RequirementsName)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", shown, unwrapPathError(err))
+		return nil, err
 	}
 	var f requirementsFile
 	if err := DecodeTOML(data, shown, &f, "a requirements.toml has standard, release, [benchmark] and [[requirement]] tables with id, vuln, rule_id, group_title, severity, weight, title, ccis, satisfies, levels, lines, fix_lines, fix_fails, fix_note, forbidden, cmdline, auditd, paths, file_mode, files, boot, outside_rules, note, fix_id, discussion, check, fix"); err != nil {

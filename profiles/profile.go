@@ -68,13 +68,41 @@ type profileFile struct {
 	Arches      []string         `toml:"arches"`
 	Settings    map[string]int64 `toml:"settings"`
 	// SettingControls names, per [settings] key, the controls it meets.
-	SettingControls map[string][]string `toml:"setting_controls"`
-	Severity        map[string]string   `toml:"severity"`
-	SeverityReasons map[string]string   `toml:"severity_reasons"`
-	VerifyKeys      bool                `toml:"verify_keys"`
-	Controls        []string            `toml:"controls"`
-	Facts           map[string]string   `toml:"facts"`
-	Product         string              `toml:"product"`
+	SettingControls map[string][]string  `toml:"setting_controls"`
+	Severity        map[string]string    `toml:"severity"`
+	SeverityReasons map[string]string    `toml:"severity_reasons"`
+	Product         string               `toml:"product"`
+	VerifyKeys      bool                 `toml:"verify_keys"`
+	Controls        []string             `toml:"controls"`
+	Facts           map[string]factValue `toml:"facts"`
+}
+
+// factValue is a [facts] value as a profile writes it: a number
+// (UID_MIN = 500), a list of words (SETUID_PROGRAMS = ["/usr/bin/su"]),
+// or either as one string.
+type factValue string
+
+// UnmarshalTOML takes an integer, a string or an array of strings.
+func (v *factValue) UnmarshalTOML(data any) error {
+	switch d := data.(type) {
+	case int64:
+		*v = factValue(strconv.FormatInt(d, 10))
+	case string:
+		*v = factValue(d)
+	case []any:
+		words := make([]string, len(d))
+		for i, w := range d {
+			s, ok := w.(string)
+			if !ok {
+				return fmt.Errorf("%v: a list fact holds strings, e.g. SETUID_PROGRAMS = [\"/usr/bin/su\"]", data)
+			}
+			words[i] = s
+		}
+		*v = factValue(strings.Join(words, " "))
+	default:
+		return fmt.Errorf("%v: a fact is a whole number (UID_MIN = 500), a string or a list of strings", data)
+	}
+	return nil
 }
 
 type setting struct {
@@ -111,7 +139,13 @@ func Parse(data []byte, source string) (*Profile, error) {
 	if len(f.Packs) == 0 {
 		return nil, fmt.Errorf("%s: packs is empty; list the packs to merge, e.g. packs = [\"base-config@^1\"]", source)
 	}
-	p := &Profile{Name: f.Name, Description: f.Description, Packs: f.Packs, Arches: f.Arches, Severity: f.Severity, SeverityReasons: f.SeverityReasons, Product: f.Product, VerifyKeys: f.VerifyKeys, Controls: f.Controls, Facts: f.Facts, Source: source}
+	p := &Profile{Name: f.Name, Description: f.Description, Packs: f.Packs, Arches: f.Arches, Severity: f.Severity, SeverityReasons: f.SeverityReasons, Product: f.Product, VerifyKeys: f.VerifyKeys, Controls: f.Controls, Source: source}
+	if len(f.Facts) > 0 {
+		p.Facts = packs.Facts{}
+		for name, value := range f.Facts {
+			p.Facts[name] = string(value)
+		}
+	}
 	if p.Product != "" && !productName.MatchString(p.Product) || p.Product != "" && !strings.HasSuffix(p.Name, "-"+p.Product) {
 		return nil, fmt.Errorf("%s: product %q: a product is lowercase letters and digits (rhel9, ubuntu2204) and the profile of one is named FAMILY-PRODUCT (stig-rhel9)", source, p.Product)
 	}

@@ -137,3 +137,25 @@ func TestHostListFact(t *testing.T) {
 		t.Errorf("stig-rhel9 names no list fact, yet it was asked for (%d): %v", asked, err)
 	}
 }
+
+// [facts] are read as a profile writes them: a number, a list of paths,
+// or either quoted.
+func TestFactsAsWritten(t *testing.T) {
+	head := "name = \"site\"\npacks = [\"base-config@^1\"]\n[facts]\n"
+	for body, want := range map[string][2]string{
+		"UID_MIN = 500":   {"UID_MIN", "500"},
+		`UID_MIN = "500"`: {"UID_MIN", "500"},
+		`SETUID_PROGRAMS = ["/usr/bin/su", "/usr/bin/sudo"]`: {"SETUID_PROGRAMS", "/usr/bin/su /usr/bin/sudo"},
+		`SETUID_PROGRAMS = "/usr/bin/su /usr/bin/sudo"`:      {"SETUID_PROGRAMS", "/usr/bin/su /usr/bin/sudo"},
+	} {
+		p, err := Parse([]byte(head+body+"\n"), "site.toml")
+		if err != nil || p.Facts[want[0]] != want[1] {
+			t.Errorf("%s: %v (%v), want %s = %q", body, p, err, want[0], want[1])
+		}
+	}
+	for _, body := range []string{"UID_MIN = 1.5", "UID_MIN = true", "SETUID_PROGRAMS = [1, 2]"} {
+		if _, err := Parse([]byte(head+body+"\n"), "site.toml"); err == nil || !strings.Contains(err.Error(), "site.toml:4: bad TOML") {
+			t.Errorf("%s: %v, want an error at site.toml:4", body, err)
+		}
+	}
+}
