@@ -51,7 +51,8 @@ Bad:
 
 Good:
     -a always,exit -F arch=b64 -S openat -k access`,
-	Run: reportModel,
+	Requires: fromModel,
+	Run:      reportModel,
 })
 
 var _ = register(&Check{

@@ -45,11 +45,10 @@ type Check struct {
 	// takes another's events first): the full analysis, which lint runs
 	// and compile's refusal does not.
 	Pairwise bool
-	// Reads selects the checks whose findings this check reads
-	// (Pass.Findings): the runner runs them first. Nil for a check that
-	// looks at the rules alone.
-	Reads func(*Check) bool
-	Run   func(*Pass)
+	// Requires are the analyses the check reads (the load, the order
+	// analysis, what the model refused): made once, before it runs.
+	Requires []*Analysis
+	Run      func(*Pass)
 }
 
 var registry []*Check
@@ -94,9 +93,8 @@ func (c *Check) Explain() string {
 // Pass is what a check sees: the analysed rule set, and a way to report.
 type Pass struct {
 	*RuleSet
-	check    *Check
-	report   func(finding)
-	findings []Diagnostic // of the checks it reads
+	check  *Check
+	report func(finding)
 }
 
 // finding is a diagnostic as a run keeps it until the end: a large set has
@@ -131,9 +129,6 @@ func (p *Pass) Reportf(o, related *packs.Origin, format string, args ...any) {
 func (p *Pass) Report(o, related *packs.Origin, message string) {
 	p.report(finding{origin: o, related: related, message: message, check: p.check, severity: p.check.Severity})
 }
-
-// Findings are the diagnostics of the checks this check reads.
-func (p *Pass) Findings() []Diagnostic { return p.findings }
 
 // WriteCatalogue writes every check's ID, severity, title and doc as
 // Markdown: docs/checks.md is this output, and a test keeps it current.

@@ -99,6 +99,7 @@ var _ = register(&Check{
 	ID:       "CTRL-IMMUTABLE-UNREACHABLE",
 	Title:    "-e 2 is never reached",
 	Severity: Error,
+	Requires: fromLoad,
 	Doc: `auditctl stops at the first line it cannot load, so the final -e 2 never runs: the host
 is neither complete nor locked, and "auditctl -l" still exits 0. -c and -i make auditctl go on
 past errors, which hides them instead.

@@ -7,6 +7,7 @@ import (
 var _ = register(&Check{
 	ID:        "LST-LIST-TOO-NEW-FOR-LOADER",
 	FailsBoot: true,
+	Requires:  fromLoad,
 	Title:     "filter list this host's auditctl does not know",
 	Severity:  Error,
 	Host:      true,
@@ -54,7 +55,8 @@ Bad (auditctl 3.0.9):
 
 Good: the syscall in a pack only hosts with a newer audit userspace select, or an upgrade:
     -a always,exit -F arch=b64 -S fchmodat -F auid>=1000 -F auid!=unset -k perm_mod`,
-	Run: reportLoad,
+	Requires: fromLoad,
+	Run:      reportLoad,
 })
 
 // reportLoad reports the lines the load refuses under the pass's check.

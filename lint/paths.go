@@ -39,7 +39,8 @@ Bad:
 
 Good:
     -w /etc/passwd -p wa -k identity`,
-	Run: reportModel,
+	Requires: fromModel,
+	Run:      reportModel,
 })
 
 var _ = register(&Check{
@@ -78,7 +79,8 @@ Bad:
 
 Good:
     -a always,exit -F arch=b64 -S all -F dir=/etc/sudoers.d -F perm=wa`,
-	Run: reportModel,
+	Requires: fromModel,
+	Run:      reportModel,
 })
 
 // hugeTrees are directory trees too large to watch recursively.
@@ -124,7 +126,8 @@ Bad (on Debian):
     -a always,exit -S all -F path=/usr/libexec/openssh/ssh-keysign -F perm=x -k ssh
 
 Good: the path of this distribution, or a pack per distribution.`,
-	Run: reportModel,
+	Requires: fromModel,
+	Run:      reportModel,
 })
 
 var _ = register(&Check{
@@ -140,7 +143,8 @@ Bad (a host without NetworkManager):
     -a always,exit -F arch=b64 -S all -F dir=/etc/NetworkManager -F perm=wa -k network
 
 Good: leave the rule out on such hosts (a pack for them), or create the directory first.`,
-	Run: reportModel,
+	Requires: fromModel,
+	Run:      reportModel,
 })
 
 var _ = register(&Check{
