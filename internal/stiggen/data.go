@@ -40,22 +40,25 @@ type control struct {
 	Rules    []string `toml:"rules"`
 }
 
-// dataHeader is the comment that opens every data file: what it holds.
-func dataHeader(what string) string {
-	return strings.ReplaceAll(comment(what+" Written by go run ./internal/stiggen extract from the file named below, "+
-		"fetched from where PROVENANCE in this directory says; extract it again rather than edit it."), "##", "#")
+// dataTable starts a data file: the comment that says what it holds,
+// then what it was extracted from.
+func dataTable(b *strings.Builder, holds string, d dataFile) tomlTable {
+	b.WriteString(strings.ReplaceAll(comment(holds+" Written by go run ./internal/stiggen extract from the file named below, "+
+		"fetched from where PROVENANCE in this directory says; extract it again rather than edit it."), "##", "#"))
+	t := tomlTable{b: b}
+	product, release, file, sum := d.source()
+	t.str("product", product)
+	t.str("release", release)
+	t.str("file", file)
+	t.str("sha256", sum)
+	return t
 }
 
 // encodeManual writes a manual's data file.
 func encodeManual(m *manual) []byte {
 	var b strings.Builder
-	b.WriteString(dataHeader("The Groups of DISA's XCCDF manual whose check text states audit content, with what stiggen " +
-		"reads of each. DISA's texts are a US Government public release."))
-	t := tomlTable{b: &b}
-	t.str("product", m.Product)
-	t.str("release", m.Release)
-	t.str("manual", m.File)
-	t.str("sha256", m.SHA256)
+	t := dataTable(&b, "The Groups of DISA's XCCDF manual whose check text states audit content, with what stiggen "+
+		"reads of each. DISA's texts are a US Government public release.", m)
 	t.str("id", m.ID)
 	t.str("title", m.Title)
 	t.str("version", m.Version)
@@ -63,20 +66,8 @@ func encodeManual(m *manual) []byte {
 	t.flush()
 	for _, r := range m.Rules {
 		b.WriteString("\n[[group]]\n")
-		t.str("vuln", r.Vuln)
-		t.str("group_title", r.GroupTitle)
-		t.str("rule_id", r.RuleID)
-		t.str("stig_id", r.StigID)
-		t.str("severity", r.Severity)
-		t.str("weight", r.Weight)
-		t.str("title", r.Title)
-		t.list("ccis", r.CCIs)
-		t.str("fix_id", r.FixID)
-		for _, text := range [][2]string{{"discussion", r.Discussion}, {"check", r.Check}, {"fix", r.Fix}} {
-			if text[1] != "" {
-				t.raw(text[0], tomlText(text[1]))
-			}
-		}
+		t.ruleIDs(r)
+		t.ruleTexts(r)
 		t.flush()
 	}
 	return withDigest(b.String())
@@ -85,13 +76,8 @@ func encodeManual(m *manual) []byte {
 // encodeControls writes a control file's data file.
 func encodeControls(c *controls) []byte {
 	var b strings.Builder
-	b.WriteString(dataHeader("The controls of ComplianceAsCode's control file of a STIG, with what stiggen reads of each: " +
-		"ComplianceAsCode's data, BSD-3-Clause (its notice is in the repository's NOTICE); the STIG IDs and titles are DISA's."))
-	t := tomlTable{b: &b}
-	t.str("product", c.Product)
-	t.str("release", c.Release)
-	t.str("file", c.File)
-	t.str("sha256", c.SHA256)
+	t := dataTable(&b, "The controls of ComplianceAsCode's control file of a STIG, with what stiggen reads of each: "+
+		"ComplianceAsCode's data, BSD-3-Clause (its notice is in the repository's NOTICE); the STIG IDs and titles are DISA's.", c)
 	t.str("policy", c.Policy)
 	t.flush()
 	for _, ctl := range c.Controls {
@@ -130,6 +116,7 @@ func checkDigest(path string, data []byte) error {
 // dataFile is a manual's or a control file's data.
 type dataFile interface {
 	source() (key, release, file, sum string)
+	dataName() string
 	records() int
 	encode() []byte
 }
@@ -137,14 +124,16 @@ type dataFile interface {
 func (m *manual) source() (string, string, string, string) {
 	return m.Product, m.Release, m.File, m.SHA256
 }
-func (m *manual) records() int   { return len(m.Rules) }
-func (m *manual) encode() []byte { return encodeManual(m) }
+func (m *manual) dataName() string { return manualDataName(m.Product, m.Release) }
+func (m *manual) records() int     { return len(m.Rules) }
+func (m *manual) encode() []byte   { return encodeManual(m) }
 
 func (c *controls) source() (string, string, string, string) {
 	return c.Product, c.Release, c.File, c.SHA256
 }
-func (c *controls) records() int   { return len(c.Controls) }
-func (c *controls) encode() []byte { return encodeControls(c) }
+func (c *controls) dataName() string { return controlsDataName(c.Product, c.Release) }
+func (c *controls) records() int     { return len(c.Controls) }
+func (c *controls) encode() []byte   { return encodeControls(c) }
 
 // readManualData reads a release's data file from its DISA manual.
 func readManualData(root, key, release string) (*manual, error) {

@@ -14,6 +14,17 @@ import (
 	"github.com/auditpack/auditpack/internal/atomicfile"
 )
 
+// extractors read a fetched file by its extension: a DISA XCCDF manual
+// or a ComplianceAsCode control file; records names what is kept.
+var extractors = map[string]struct {
+	read    func(p *product, release, name string, raw []byte) (dataFile, error)
+	records string
+}{
+	".xml":  {extractManual, "groups that state audit content"},
+	".yml":  {extractControls, "controls"},
+	".yaml": {extractControls, "controls"},
+}
+
 // extract reads a manual or control file the user fetched and writes its
 // data file for the product's release; it returns the data file's path
 // from the root and what it kept.
@@ -22,47 +33,33 @@ func extract(root, key, release, file string) (string, string, error) {
 	if p == nil {
 		return "", "", fmt.Errorf("no product %q: the products are %s", key, strings.Join(productKeys(), ", "))
 	}
+	x, ok := extractors[filepath.Ext(file)]
+	if !ok {
+		return "", "", fmt.Errorf("%s: %q is neither a DISA XCCDF manual (.xml) nor a ComplianceAsCode control file (.yml)", file, filepath.Ext(file))
+	}
 	raw, err := os.ReadFile(file)
 	if err != nil {
 		return "", "", err
 	}
-	var name, kept string
-	var data []byte
-	switch ext := filepath.Ext(file); ext {
-	case ".xml":
-		m, err := extractManual(p, release, filepath.Base(file), raw)
-		if err != nil {
-			return "", "", err
-		}
-		m.SHA256 = sha256Hex(raw)
-		name, data = manualDataName(key, release), encodeManual(m)
-		kept = fmt.Sprintf("%d groups that state audit content", len(m.Rules))
-	case ".yml", ".yaml":
-		c, err := extractControls(p, release, filepath.Base(file), raw)
-		if err != nil {
-			return "", "", err
-		}
-		c.SHA256 = sha256Hex(raw)
-		name, data = controlsDataName(key, release), encodeControls(c)
-		kept = fmt.Sprintf("%d controls", len(c.Controls))
-	default:
-		return "", "", fmt.Errorf("%s: %q is neither a DISA XCCDF manual (.xml) nor a ComplianceAsCode control file (.yml)", file, ext)
+	d, err := x.read(p, release, filepath.Base(file), raw)
+	if err != nil {
+		return "", "", err
 	}
-	path := filepath.Join(dataDir, name)
+	path := filepath.Join(dataDir, d.dataName())
 	if err := os.MkdirAll(filepath.Join(root, dataDir), 0o755); err != nil {
 		return "", "", err
 	}
-	if err := atomicfile.WriteFile(filepath.Join(root, path), data, 0o644); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(root, path), d.encode(), 0o644); err != nil {
 		return "", "", err
 	}
-	return path, kept, nil
+	return path, fmt.Sprintf("%d %s", d.records(), x.records), nil
 }
 
 // extractManual reads a DISA manual and keeps the Groups the generator
 // can use: those whose check text states audit content (auditContent).
 // A later change of that rule that selects more Groups needs the manuals
 // extracted again; PROVENANCE says where each is.
-func extractManual(p *product, release, name string, raw []byte) (*manual, error) {
+func extractManual(p *product, release, name string, raw []byte) (dataFile, error) {
 	if p.Derived != nil {
 		return nil, fmt.Errorf("%s: %s is built from its ComplianceAsCode control file, not from a manual", name, p.Key)
 	}
@@ -76,7 +73,7 @@ func extractManual(p *product, release, name string, raw []byte) (*manual, error
 	if got := releaseName(m); got != release {
 		return nil, fmt.Errorf("%s: the manual is %s (version %q, %q), not %s", name, got, m.Version, m.ReleaseInfo, release)
 	}
-	m.Product, m.Release = p.Key, release
+	m.Product, m.Release, m.SHA256 = p.Key, release, sha256Hex(raw)
 	all := m.Rules
 	m.Rules = nil
 	for _, r := range all {
@@ -109,7 +106,7 @@ type yamlControls struct {
 // product or of its base, and keeps every control: which ones a derived
 // product uses depends on its base's manual, so a data file that kept
 // only those would go stale when the base's changes.
-func extractControls(p *product, release, name string, raw []byte) (*controls, error) {
+func extractControls(p *product, release, name string, raw []byte) (dataFile, error) {
 	if !readsControls(p) {
 		return nil, fmt.Errorf("%s: stiggen reads no control file of %s (only of a product built from one and of the product it takes content from)", name, p.Key)
 	}
@@ -123,7 +120,7 @@ func extractControls(p *product, release, name string, raw []byte) (*controls, e
 	if y.Version != release {
 		return nil, fmt.Errorf("%s: the control file is %q, not %s", name, y.Version, release)
 	}
-	c := &controls{Product: p.Key, Release: release, File: name, Policy: y.Policy}
+	c := &controls{Product: p.Key, Release: release, File: name, SHA256: sha256Hex(raw), Policy: y.Policy}
 	for _, yc := range y.Controls {
 		if yc.ID == "" {
 			return nil, fmt.Errorf("%s: a control without id (titled %q)", name, yc.Title)

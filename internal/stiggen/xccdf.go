@@ -13,7 +13,7 @@ import (
 type manual struct {
 	Product     string        `toml:"product"` // rhel9: the product key it was extracted for
 	Release     string        `toml:"release"` // V2R9
-	File        string        `toml:"manual"`  // the manual's file name, as DISA and ComplianceAsCode name it
+	File        string        `toml:"file"`    // the manual's file name, as DISA and ComplianceAsCode name it
 	SHA256      string        `toml:"sha256"`  // of the manual as fetched
 	ID          string        `toml:"id"`      // RHEL_9_STIG
 	Title       string        `toml:"title"`
@@ -29,7 +29,7 @@ type manualRule struct {
 	RuleID     string   `toml:"rule_id"`     // SV-258176r1155595_rule
 	Severity   string   `toml:"severity"`    // high, medium, low (CAT I, II, III)
 	Weight     string   `toml:"weight"`
-	StigID     string   `toml:"stig_id"` // RHEL-09-654010 (the Rule's version)
+	StigID     string   `toml:"id"` // RHEL-09-654010 (the Rule's version)
 	Title      string   `toml:"title"`
 	Discussion string   `toml:"discussion"` // VulnDiscussion
 	CCIs       []string `toml:"ccis"`
