@@ -31,6 +31,9 @@ type ControlResult struct {
 	Evidence []Evidence // what in the target implements it
 	Missing  []string   // what to add to the target, each with the requirement it comes from
 	Notes    []string   // partial exclusions and the like, which do not fail it
+
+	// Live is verify --live's evidence; nil without --live.
+	Live *LiveResult
 }
 
 // Evidence is a target line, or a setting, that implements a control.
@@ -64,6 +67,8 @@ type Report struct {
 	// Error is why nothing could be verified (a usage or input error), for
 	// the formats that must say so in band (JSON).
 	Error string
+	// Live is what verify --live ran; nil without --live.
+	Live *LiveRun
 }
 
 // SettingRow is a control setting as the profile asks for it and as the
@@ -110,6 +115,9 @@ func WriteReport(w io.Writer, r *Report) error {
 			}
 			fmt.Fprintf(tw, "\t\tnote: %s\n", n)
 		}
+		if c.Live != nil {
+			fmt.Fprintf(tw, "\t\t%s\n", liveLine(c.Live))
+		}
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -122,8 +130,12 @@ func WriteReport(w io.Writer, r *Report) error {
 		return err
 	}
 	if r.Boot != "" {
-		_, err := fmt.Fprintf(w, "boot: %s (auditpack verify --boot compares it with the kernel)\n", r.Boot)
-		return err
+		if _, err := fmt.Fprintf(w, "boot: %s (auditpack verify --boot compares it with the kernel)\n", r.Boot); err != nil {
+			return err
+		}
+	}
+	if r.Live != nil {
+		return writeLiveText(w, r)
 	}
 	return nil
 }
@@ -144,6 +156,7 @@ func WriteReportJSON(w io.Writer, r *Report) error {
 		Evidence []jsonOrigin `json:"evidence"`
 		Missing  []string     `json:"missing"`
 		Notes    []string     `json:"notes"`
+		Live     *jsonLive    `json:"live,omitempty"`
 	}
 	out := struct {
 		Profile  string    `json:"profile"`
@@ -154,11 +167,13 @@ func WriteReportJSON(w io.Writer, r *Report) error {
 			Fail       int `json:"fail"`
 			NotChecked int `json:"not_checked"`
 		} `json:"summary"`
-		Boot  string `json:"boot,omitempty"`
-		Error string `json:"error,omitempty"`
-	}{Profile: r.Profile, Target: r.Target, Boot: r.Boot, Controls: []control{}, Error: r.Error}
+		Boot  string       `json:"boot,omitempty"`
+		Live  *jsonLiveRun `json:"live,omitempty"`
+		Error string       `json:"error,omitempty"`
+	}{Profile: r.Profile, Target: r.Target, Boot: r.Boot, Controls: []control{}, Live: jsonLiveRunOf(r), Error: r.Error}
 	for _, c := range r.Results {
-		jc := control{Control: c.ID, Title: c.Title, Standard: c.Standard, Status: c.Status, Evidence: []jsonOrigin{}, Missing: append([]string{}, c.Missing...), Notes: append([]string{}, c.Notes...)}
+		jc := control{Control: c.ID, Title: c.Title, Standard: c.Standard, Status: c.Status, Evidence: []jsonOrigin{}, Missing: append([]string{}, c.Missing...), Notes: append([]string{}, c.Notes...),
+			Live: jsonLiveOf(c.Live)}
 		for _, e := range c.Evidence {
 			jc.Evidence = append(jc.Evidence, jsonOrigin{File: e.Origin.File, Line: e.Origin.Line, Setting: e.Setting})
 		}
