@@ -99,9 +99,10 @@ func (f *Field) Holds(v uint32) bool {
 	return false
 }
 
-// Match evaluates the rule on an event. For MayMatch it names the field
-// that the event does not tell (a label, an inode, a pid not known yet),
-// the first such one; the fields before it all hold.
+// Match evaluates the rule on an event. For NoMatch it names the first
+// field that does not hold ("" when the ABI or syscall does not), for
+// MayMatch the first field the event does not tell (a label, an inode, a
+// pid not known yet).
 func (r *Rule) Match(e *Event) (Match, string) {
 	switch r.List {
 	case ListExit:
@@ -117,7 +118,7 @@ func (r *Rule) Match(e *Event) (Match, string) {
 		m, why := r.matchField(&r.Fields[i], e)
 		switch {
 		case m == NoMatch:
-			return NoMatch, ""
+			return NoMatch, r.Fields[i].Name()
 		case m == MayMatch && undecided == "":
 			undecided = why
 		}

@@ -112,8 +112,27 @@ func TestRuleMatch(t *testing.T) {
 	} {
 		r := norm(t, c.rule)
 		got, field := r.Match(&c.event)
+		if got == NoMatch {
+			field = "" // TestNoMatchNamesField holds it
+		}
 		if got != c.want || field != c.field {
 			t.Errorf("%s on %+v: %s %q, want %s %q", c.rule, c.event, got, field, c.want, c.field)
+		}
+	}
+}
+
+// A rule that does not match names the first field that does not hold.
+func TestNoMatchNamesField(t *testing.T) {
+	e := Event{ABI: B64, Syscall: sys(t, B64, "chmod"), Exit: -13, IDs: user}
+	for rule, want := range map[string]string{
+		"-a always,exit -F arch=b64 -S chmod -F auid>=1000 -F exit=-EPERM": "exit",
+		"-a always,exit -F arch=b64 -S chmod -F auid=0 -F exit=-EACCES":    "auid",
+		"-a always,exit -F arch=b64 -S chmod -F success=1":                 "success",
+		"-a always,exit -F arch=b64 -S fchmod":                             "",
+		"-a always,exit -F arch=b32 -S chmod":                              "",
+	} {
+		if m, field := norm(t, rule).Match(&e); m != NoMatch || field != want {
+			t.Errorf("%s: %s %q, want no match at %q", rule, m, field, want)
 		}
 	}
 }
