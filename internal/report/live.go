@@ -41,12 +41,13 @@ type LiveResult struct {
 }
 
 // LivePart is one part of a requirement line: its events of one ABI and
-// one syscall (every syscall for a watch), and what showed them recorded.
+// one syscall, or of one perm class of a watch, and what showed them
+// recorded.
 type LivePart struct {
 	Line    model.Origin // the requirement line
 	Rule    string       // the line's text
 	ABI     string       // b64 or b32
-	Syscall string       // empty for a rule on every syscall
+	Event   string       // the syscall ("chmod"), the perm class of a watch ("perm=w"), or empty for every syscall
 	Verdict string
 	Reason  string
 	Actions []int        // the LiveRun.Actions that were to cause its event
@@ -153,7 +154,7 @@ type jsonPart struct {
 	Line    int          `json:"line,omitempty"`
 	Rule    string       `json:"rule"`
 	ABI     string       `json:"abi"`
-	Syscall string       `json:"syscall,omitempty"`
+	Event   string       `json:"event,omitempty"`
 	Verdict string       `json:"verdict"`
 	Reason  string       `json:"reason,omitempty"`
 	Actions []int        `json:"actions"`
@@ -196,7 +197,7 @@ func jsonLiveOf(l *LiveResult) *jsonLive {
 	}
 	out := &jsonLive{Verdict: l.Verdict, Reason: l.Reason, From: l.From, Parts: []jsonPart{}}
 	for _, p := range l.Parts {
-		jp := jsonPart{File: p.Line.File, Line: p.Line.Line, Rule: p.Rule, ABI: p.ABI, Syscall: p.Syscall, Verdict: p.Verdict, Reason: p.Reason,
+		jp := jsonPart{File: p.Line.File, Line: p.Line.Line, Rule: p.Rule, ABI: p.ABI, Event: p.Event, Verdict: p.Verdict, Reason: p.Reason,
 			Actions: append([]int{}, p.Actions...), Records: []jsonRecord{}}
 		for _, rec := range p.Records {
 			jr := jsonRecord{Serial: rec.Serial, Time: rec.Time, Type: rec.Type, Keys: append([]string{}, rec.Keys...), Fields: map[string]string{}}

@@ -24,7 +24,7 @@ func liveReport() *Report {
 					Fields: []LiveField{{"arch", "x86_64"}, {"syscall", "openat"}, {"exit", "ENOTDIR"}, {"name", "/etc/shadow"}}}}}}}},
 		{ID: "RHEL-09-654015", Status: Fail, Missing: []string{"remove or narrow the never rule kernel:1"},
 			Live: &LiveResult{Verdict: LiveFail, Reason: "b64 chmod: shadowed by the never rule kernel:1 (-a never,exit -F arch=b64 -S chmod)",
-				Parts: []LivePart{{Line: chmod, Rule: "-a always,exit -F arch=b64 -S chmod -F auid>=1000 -F auid!=-1 -F key=perm_mod", ABI: "b64", Syscall: "chmod",
+				Parts: []LivePart{{Line: chmod, Rule: "-a always,exit -F arch=b64 -S chmod -F auid>=1000 -F auid!=-1 -F key=perm_mod", ABI: "b64", Event: "chmod",
 					Verdict: LiveFail, Reason: "shadowed by the never rule kernel:1 (-a never,exit -F arch=b64 -S chmod)", Actions: []int{2}}}}},
 		{ID: "RHEL-09-654145", Status: Pass,
 			Live: &LiveResult{Verdict: NotProven, Reason: "b64: a record needs an exec of /usr/bin/su itself; auditpack runs no installed program",
