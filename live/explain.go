@@ -25,9 +25,10 @@ line records for certain, and the first identity its children may take:
     without supplementary groups and sets no_new_privs. Only the refused
     exec runs with euid or egid 0 (for -C uid!=euid -F euid=0).
   - Calls on real files (watches, path=, dir=) are refused by the kernel
-    whoever makes them, after it has recorded the path: nothing is opened,
-    written, read or changed. No installed program is ever executed: a
-    perm=x line on one is NOT PROVEN.
+    whoever makes them, after it has recorded the path: nothing is written,
+    read or changed (a read attempt opens a directory only where uid 65534
+    may list it, and closes it unread). No installed program is ever
+    executed: a perm=x line on one is NOT PROVEN.
   - At most 50 calls per second, a tenth of the kernel's rate limit if it has
     one (a call makes up to five records). The kernel's lost counter is read
     before and after: a rise makes every unrecorded call NOT PROVEN.

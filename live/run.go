@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -83,6 +85,33 @@ type JobCall struct {
 type ChildReport struct {
 	PID     int
 	Results []CallResult
+}
+
+// HostSelf is what a plan must know of this process on this host: its
+// loginuid, its executable as the kernel names it, whether it makes
+// 32-bit calls, and which paths exist; UID_MIN is 1000 unless the caller
+// knows the host's.
+func HostSelf() (Self, error) {
+	data, err := os.ReadFile("/proc/self/loginuid")
+	if err != nil {
+		return Self{}, fmt.Errorf("read the loginuid: %w", err)
+	}
+	auid, err := strconv.ParseUint(strings.TrimSpace(string(data)), 10, 32)
+	if err != nil {
+		return Self{}, fmt.Errorf("read the loginuid %q: %w", data, err)
+	}
+	exe, err := os.Executable()
+	if err == nil {
+		exe, err = filepath.EvalSymlinks(exe)
+	}
+	if err != nil {
+		return Self{}, fmt.Errorf("find auditpack's executable: %w", err)
+	}
+	exists := func(path string) bool {
+		_, err := os.Lstat(path)
+		return err == nil
+	}
+	return Self{AUID: uint32(auid), UIDMin: 1000, Exe: exe, Can32: Can32, Exists: exists}, nil
 }
 
 // Options are what Prove needs besides the controls and the kernel's

@@ -92,7 +92,7 @@ Examples:
 		HideHelpCommand:        true,
 		UseShortOptionHandling: false,
 		Commands: []*cli.Command{packsCommand(), profilesCommand(), lintCommand(), compileCommand(), applyCommand(), restoreCommand(), completeCommand(), verifyCommand(), fmtCommand(), explainCommand(),
-			completionCommand(), manCommand()},
+			completionCommand(), manCommand(), liveChildCommand()},
 	}
 	// A command's arguments are paths and names: "auditpack lint help"
 	// lints a file named help; --help prints the help.

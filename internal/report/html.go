@@ -23,7 +23,7 @@ h1 { font-size: 1.5em; margin-bottom: .2em; } h2 { font-size: 1.2em; margin-top:
 table { border-collapse: collapse; width: 100%; } th, td { text-align: left; vertical-align: top; padding: .35em .5em; border-bottom: 1px solid #d0d7de; }
 th { background: #f6f8fa; } code, pre { font: 12px/1.4 ui-monospace, monospace; } pre { white-space: pre-wrap; margin: .2em 0; }
 .meta td:first-child { color: var(--muted); width: 12em; }
-.PASS, .PROVEN, .info { color: var(--pass); } .FAIL, .error { color: var(--fail); } .NOT-CHECKED, .NOT-PROVEN, .warning { color: var(--unchecked); }
+.PASS, .info { color: var(--pass); } .FAIL, .error { color: var(--fail); } .NOT-CHECKED, .warning { color: var(--unchecked); }
 .status { font-weight: 600; white-space: nowrap; } .muted { color: var(--muted); }
 .summary span { display: inline-block; margin-right: 1.5em; font-size: 1.1em; }
 .filters { margin: 1em 0; display: flex; gap: 1em; flex-wrap: wrap; align-items: center; }
@@ -75,7 +75,7 @@ var verifyHTML = sync.OnceValue(func() *template.Template {
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
 <title>auditpack verify: {{.R.Profile}} on {{.R.Target}}</title>
-<style>{{css}}</style></head>
+<style>{{css}}</style>{{if .R.Live}}<style>.PROVEN { color: var(--pass); } .NOT-PROVEN { color: var(--unchecked); }</style>{{end}}</head>
 <body>
 <h1>Audit controls of profile {{.R.Profile}}</h1>
 <table class="meta">
@@ -85,8 +85,8 @@ var verifyHTML = sync.OnceValue(func() *template.Template {
 {{with .R.Boot}}<tr><td>boot</td><td>{{.}}</td></tr>{{end}}
 </table>
 <h2>Summary</h2>
-<p class="summary"><span class="PASS" id="count-pass">{{.Pass}} passed</span><span class="FAIL" id="count-fail">{{.Fail}} failed</span><span class="NOT-CHECKED" id="count-not-checked">{{.NotChecked}} not checked</span><span>{{len .R.Results}} controls</span></p>
-{{if .R.Live}}<p class="summary"><span class="PROVEN" id="count-proven">{{.R.LiveCount "PROVEN"}} proven live</span><span class="FAIL" id="count-live-fail">{{.R.LiveCount "FAIL"}} failed live</span><span class="NOT-PROVEN" id="count-not-proven">{{.R.LiveCount "NOT PROVEN"}} not proven</span></p>{{end}}
+<p class="summary"><span class="PASS" id="count-pass">{{.Pass}} passed</span><span class="FAIL" id="count-fail">{{.Fail}} failed</span><span class="NOT-CHECKED" id="count-not-checked">{{.NotChecked}} not checked</span><span>{{len .R.Results}} controls</span></p>{{if .R.Live}}
+<p class="summary"><span class="PROVEN" id="count-proven">{{.R.LiveCount "PROVEN"}} proven live</span><span class="FAIL" id="count-live-fail">{{.R.LiveCount "FAIL"}} failed live</span><span class="NOT-PROVEN" id="count-not-proven">{{.R.LiveCount "NOT PROVEN"}} not proven</span></p>{{end}}
 <table><tr><th>standard</th><th>passed</th><th>failed</th><th>not checked</th></tr>
 {{range .Standards}}<tr><td>{{.Name}}</td><td class="PASS">{{.Pass}}</td><td class="FAIL">{{.Fail}}</td><td class="NOT-CHECKED">{{.NotChecked}}</td></tr>
 {{end}}</table>
@@ -108,12 +108,12 @@ var verifyHTML = sync.OnceValue(func() *template.Template {
 <td><a href="#{{.ID}}"><code>{{.ID}}</code></a><br><span class="muted">{{.Standard}}</span></td>
 <td class="status {{dash .Status}}">{{.Status}}</td>
 <td>{{.Title}}</td>
-<td>{{range .Missing}}<pre class="FAIL">{{.}}</pre>{{end}}{{range .Evidence}}<code>{{.}}</code><br>{{end}}{{range .Notes}}<div class="muted">{{.}}</div>{{end}}</td>
-{{if $.R.Live}}<td>{{with .Live}}<span class="status {{dash .Verdict}}">{{.Verdict}}</span>{{with .From}} through {{range .}}<a href="#{{.}}">{{.}}</a> {{end}}{{end}}{{with .Reason}}<div class="muted">{{.}}</div>{{end}}
+<td>{{range .Missing}}<pre class="FAIL">{{.}}</pre>{{end}}{{range .Evidence}}<code>{{.}}</code><br>{{end}}{{range .Notes}}<div class="muted">{{.}}</div>{{end}}</td>{{if $.R.Live}}
+<td>{{with .Live}}<span class="status {{dash .Verdict}}">{{.Verdict}}</span>{{with .From}} through {{range .}}<a href="#{{.}}">{{.}}</a> {{end}}{{end}}{{with .Reason}}<div class="muted">{{.}}</div>{{end}}
 {{range .Parts}}{{range .Records}}<div><code>serial {{.Serial}} {{.Type}}{{range .Keys}} key={{.}}{{end}}{{range .Fields}} {{.Name}}={{.Value}}{{end}}</code></div>{{end}}{{end}}{{end}}</td>{{end}}
 </tr>
-{{end}}</tbody></table>
-{{with .R.Live}}<h2>Live actions</h2>
+{{end}}</tbody></table>{{with .R.Live}}
+<h2>Live actions</h2>
 <p>{{len .Actions}} harmless actions in {{printf "%.1f" .Seconds}} s; the kernel's lost counter {{.LostBefore}} before, {{.LostAfter}} after.</p>
 {{range .Notes}}<p class="muted">{{.}}</p>{{end}}
 <table id="actions"><thead><tr><th>#</th><th>kind</th><th>call</th><th>as</th><th>result</th></tr></thead><tbody>

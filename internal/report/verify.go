@@ -88,8 +88,17 @@ func (r *Report) count(status string) int {
 	return n
 }
 
-// Failed counts the controls that fail.
-func (r *Report) Failed() int { return r.count(Fail) }
+// Failed counts the controls that fail: by the target's rules, or, with
+// --live, by the kernel's records.
+func (r *Report) Failed() int {
+	n := 0
+	for _, c := range r.Results {
+		if c.Status == Fail || c.Live != nil && c.Live.Verdict == LiveFail {
+			n++
+		}
+	}
+	return n
+}
 
 // WriteReport prints one line per control: status and evidence (the target
 // lines that implement it) or what is missing, then a summary.
