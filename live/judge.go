@@ -78,7 +78,7 @@ func (j *judge) part(p *Part) report.LivePart {
 	lp.Actions = append(lp.Actions, p.Action.ID)
 	var wrongKey []string
 	for _, ce := range j.events {
-		if m, _ := p.Rule.Match(&ce.ev); m != model.Matches {
+		if !matches(p, &ce.ev) {
 			continue
 		}
 		if classes, _ := j.machine.PermClasses(&ce.ev); p.class != 0 && classes&p.class == 0 {
@@ -104,12 +104,16 @@ func (j *judge) part(p *Part) report.LivePart {
 func (j *judge) unrecorded(p *Part, wrongKey []string) (string, string) {
 	a := p.Action
 	res, ok := j.ev.Results[a.ID]
+	// The call as it ended: an unplanned result (ENOSYS where the kernel
+	// lacks the syscall) may still be an event of the line.
+	ev := a.Event
+	ev.Args, ev.Success, ev.Exit = res.Args, res.Errno == 0, -int64(res.Errno)
 	switch {
 	case !ok:
 		return report.NotProven, "the call was not made (the run stopped before it)"
 	case res.NotRun != "":
 		return report.NotProven, "the call was not made: " + res.NotRun
-	case !a.Probe.outcome.met(res.Errno):
+	case !a.Probe.outcome.met(res.Errno) && !matches(p, &ev):
 		return report.NotProven, fmt.Sprintf("the call returned %s, not %s as planned, so it was no event of the line", errnoName(res.Errno), a.Probe.outcome)
 	case len(wrongKey) > 0:
 		return report.LiveFail, fmt.Sprintf("recorded as %s; the profile asks for key %q", strings.Join(wrongKey, ", "), strings.Join(p.Rule.Keys, ","))
@@ -119,8 +123,6 @@ func (j *judge) unrecorded(p *Part, wrongKey []string) (string, string) {
 		return report.NotProven, fmt.Sprintf("the kernel lost %d records during the run (lost %d -> %d), so a missing record proves nothing",
 			j.ev.After.Lost-j.ev.Before.Lost, j.ev.Before.Lost, j.ev.After.Lost)
 	}
-	ev := a.Event
-	ev.Args, ev.Success, ev.Exit = res.Args, res.Errno == 0, -int64(res.Errno)
 	d := model.Decide(j.eval, model.ListExit, &ev)
 	switch {
 	case d.Rule != nil && d.Rule.Action == model.Never:
@@ -134,6 +136,12 @@ func (j *judge) unrecorded(p *Part, wrongKey []string) (string, string) {
 		return report.LiveFail, fmt.Sprintf("no loaded rule surely records the event (%s may: it tests %s)", ruleText(d.Maybe[0].Rule), d.Maybe[0].Field)
 	}
 	return report.LiveFail, "no loaded rule records the event"
+}
+
+// matches says whether the part's line surely matches an event.
+func matches(p *Part, ev *model.Event) bool {
+	m, _ := p.Rule.Match(ev)
+	return m == model.Matches
 }
 
 // limits names the kernel settings that drop records without a trace
