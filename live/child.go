@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"syscall"
 	"time"
@@ -81,7 +82,11 @@ type caller struct {
 	job     *Job
 	machine *model.Target
 	fds     map[string]int // root, own, memfd
-	arena   []byte         // argument memory a 32-bit call can reach
+	// noMemfd says why there is no sealed memfd (a host that refuses
+	// memfds, vm.memfd_noexec=2 on an old kernel): the calls on it are
+	// not made.
+	noMemfd error
+	arena   []byte // argument memory a 32-bit call can reach
 	used    int
 }
 
@@ -142,11 +147,11 @@ func (c *caller) takeIdentity() error {
 	}
 	// The sealed memfd: truncating it (to less than its one byte) is
 	// refused, which is the EPERM of the truncate and open probes.
-	memfd, err := c.memfdSealed()
-	if err != nil {
-		return err
+	if memfd, err := c.memfdSealed(); err != nil {
+		c.noMemfd = err
+	} else {
+		c.fds["memfd"] = memfd
 	}
-	c.fds["memfd"] = memfd
 	// An unprivileged auditpack (a test) keeps its groups: it has no
 	// privilege to drop, and may not set groups.
 	if err := syscall.Setgroups(nil); err != nil && syscall.Geteuid() == 0 {
@@ -169,14 +174,19 @@ func (c *caller) takeIdentity() error {
 }
 
 func (c *caller) memfdSealed() (int, error) {
-	const mfdCloexec, mfdAllowSealing = 1, 2
+	// MFD_NOEXEC_SEAL where the kernel knows it (6.3), which hosts that
+	// set vm.memfd_noexec=2 require.
+	const mfdCloexec, mfdAllowSealing, mfdNoexecSeal = 1, 2, 8
 	const fAddSeals, fSealShrink, fSealGrow = 1033, 2, 4
 	nr, ok := c.machine.Syscall(model.B64, "memfd_create")
 	if !ok {
 		return -1, errors.New("no memfd_create syscall on this machine")
 	}
 	name, _ := syscall.BytePtrFromString("auditpack-sealed")
-	r, _, e := syscall.Syscall(uintptr(nr), uintptr(unsafe.Pointer(name)), mfdCloexec|mfdAllowSealing, 0)
+	r, _, e := syscall.Syscall(uintptr(nr), uintptr(unsafe.Pointer(name)), mfdCloexec|mfdAllowSealing|mfdNoexecSeal, 0)
+	if e == syscall.EINVAL {
+		r, _, e = syscall.Syscall(uintptr(nr), uintptr(unsafe.Pointer(name)), mfdCloexec|mfdAllowSealing, 0)
+	}
 	if e != 0 {
 		return -1, fmt.Errorf("memfd_create: %w", e)
 	}
@@ -201,6 +211,9 @@ func (c *caller) make(call JobCall) ([4]uint64, syscall.Errno, error) {
 		return [4]uint64{}, 0, fmt.Errorf("no %s syscall %s here", c.job.ABI, p.syscall)
 	}
 	c.used = 0
+	if c.noMemfd != nil && slices.ContainsFunc(p.args, func(a arg) bool { return a.kind == argMemfdPath || a.kind == argFD && a.s == "memfd" }) {
+		return [4]uint64{}, 0, fmt.Errorf("no sealed memfd: %w", c.noMemfd)
+	}
 	if err := c.setup(p, call.ID); err != nil {
 		return [4]uint64{}, 0, err
 	}

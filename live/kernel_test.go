@@ -14,7 +14,6 @@ import (
 	"github.com/auditpack/auditpack/internal/kerneltest"
 	"github.com/auditpack/auditpack/internal/report"
 	"github.com/auditpack/auditpack/packs/model"
-	"github.com/auditpack/auditpack/profiles"
 	"github.com/auditpack/auditpack/profiles/verify"
 )
 
@@ -77,15 +76,7 @@ func kernelStatus() (Status, error) {
 // proveKernel verifies the profile against the kernel, then proves it live.
 func proveKernel(t *testing.T, p *profile, target *verify.Target) *report.Report {
 	t.Helper()
-	sel, err := profiles.Select(profiles.Request{Profile: p.name})
-	if err != nil {
-		t.Fatal(err)
-	}
-	prof, err := profiles.Load(p.name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, err := verify.Verify(p.name, compile.Build(sel), target, verify.VerifyOptions{Machine: model.Native(), Keys: p.keys, Only: prof.Controls})
+	rep, err := verify.Verify(p.name, p.required, target, verify.VerifyOptions{Machine: model.Native(), Keys: p.keys, Only: p.only})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,8 +106,7 @@ func TestLiveKernelProfiles(t *testing.T) {
 			k := kerneltest.Acquire(t)
 			k.ExpediteGracePeriods()
 			p := loadProfile(t, name)
-			sel, _ := profiles.Select(profiles.Request{Profile: name})
-			if created := kerneltest.EnsureDirs(t, kerneltest.DirsNeeded(compile.Build(sel).Items)); len(created) > 0 {
+			if created := kerneltest.EnsureDirs(t, kerneltest.DirsNeeded(p.required.Items)); len(created) > 0 {
 				t.Logf("created for this test, removed after it: %s", strings.Join(created, " "))
 			}
 			rep := proveKernel(t, p, loadKernel(t, k, p, p.rules))
@@ -148,8 +138,7 @@ func TestLiveKernelProfiles(t *testing.T) {
 func kernelBaseline(t *testing.T, k *kerneltest.Kernel) (*profile, *report.Report) {
 	t.Helper()
 	p := loadProfile(t, "stig")
-	sel, _ := profiles.Select(profiles.Request{Profile: "stig"})
-	kerneltest.EnsureDirs(t, kerneltest.DirsNeeded(compile.Build(sel).Items))
+	kerneltest.EnsureDirs(t, kerneltest.DirsNeeded(p.required.Items))
 	return p, proveKernel(t, p, loadKernel(t, k, p, p.rules))
 }
 
@@ -200,8 +189,7 @@ func TestLiveKernelB64Only(t *testing.T) {
 	k := kerneltest.Acquire(t)
 	k.ExpediteGracePeriods()
 	p := loadProfile(t, "stig")
-	sel, _ := profiles.Select(profiles.Request{Profile: "stig"})
-	kerneltest.EnsureDirs(t, kerneltest.DirsNeeded(compile.Build(sel).Items))
+	kerneltest.EnsureDirs(t, kerneltest.DirsNeeded(p.required.Items))
 	rep := proveKernel(t, p, loadKernel(t, k, p, b64Only(p.rules)))
 	onlyB32(t, verdicts(rep)["RHEL-09-654210"], report.LiveFail, "b32 umount2: no loaded rule records the event")
 }

@@ -1,7 +1,9 @@
 package live
 
 import (
+	"bytes"
 	"context"
+	"os"
 	"slices"
 	"strings"
 	"syscall"
@@ -9,6 +11,7 @@ import (
 	"time"
 
 	"github.com/auditpack/auditpack/compile"
+	"github.com/auditpack/auditpack/internal/jsonschema"
 	"github.com/auditpack/auditpack/internal/report"
 	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
@@ -22,6 +25,8 @@ var x86 = model.Targets["x86_64"]
 // make, with lines changed as edit says (nil: as compiled).
 type profile struct {
 	name     string
+	required *compile.Compiled
+	only     []string // the profile's control prefixes
 	controls []*verify.Control
 	keys     bool
 	rules    []string // the compiled rule lines, without settings
@@ -42,7 +47,7 @@ func loadProfile(t *testing.T, name string) *profile {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pr := &profile{name: p.Name, controls: controls, keys: p.VerifyKeys}
+	pr := &profile{name: p.Name, required: c, only: p.Controls, controls: controls, keys: p.VerifyKeys}
 	for _, it := range c.Items {
 		if it.Rule != nil {
 			pr.rules = append(pr.rules, strings.TrimSpace(it.Text))
@@ -79,9 +84,9 @@ func prove(t *testing.T, p *profile, lines []string, change func(*fakeKernel, *f
 	if change != nil {
 		change(k, r, &opts)
 	}
-	rep := &report.Report{Profile: p.name, Target: "kernel"}
-	for _, c := range p.controls {
-		rep.Results = append(rep.Results, report.ControlResult{ID: c.ID})
+	rep, err := verify.Verify(p.name, p.required, target, verify.VerifyOptions{Machine: x86, Keys: p.keys, Only: p.only})
+	if err != nil {
+		t.Fatal(err)
 	}
 	if err := Prove(context.Background(), rep, p.controls, target, opts); err != nil {
 		t.Fatal(err)
@@ -422,5 +427,32 @@ func TestProveInterrupted(t *testing.T) {
 	err := Prove(ctx, rep, p.controls, kernelTarget(p.rules), Options{Kernel: k, Runner: r, Machine: x86, Self: testSelf()})
 	if err == nil || !strings.Contains(err.Error(), "interrupted") || !r.closed || len(r.jobs) != 1 {
 		t.Errorf("err %v, scratch removed %v, %d children", err, r.closed, len(r.jobs))
+	}
+}
+
+// A live run's report follows verify's JSON schema, and the text and
+// HTML formats carry it.
+func TestProveReportFormats(t *testing.T) {
+	p := loadProfile(t, "ospp")
+	rep, _ := prove(t, p, p.rules, nil)
+	var b bytes.Buffer
+	if err := report.WriteReportJSON(&b, rep); err != nil {
+		t.Fatal(err)
+	}
+	schema, err := os.ReadFile("../docs/schema/verify.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if problems, err := jsonschema.Validate(schema, b.Bytes()); err != nil || len(problems) > 0 {
+		t.Fatalf("the JSON of a live run breaks the schema: %v %v", err, problems)
+	}
+	for format, want := range map[string]string{"text": "live: PROVEN by ", "html": "Live actions"} {
+		b.Reset()
+		if err := report.VerifyFormats[format](&b, rep); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("the %s report lacks %q", format, want)
+		}
 	}
 }
