@@ -199,7 +199,7 @@ func control(parts []report.LivePart, nothing string) *report.LiveResult {
 	if first != nil {
 		l.Reason = partName(first) + ": " + first.Reason
 		if others > 1 {
-			l.Reason += fmt.Sprintf(" (and %s)", text.Count(others-1, "more part"))
+			l.Reason += fmt.Sprintf(" (and %s not proven)", text.Count(others-1, "more part"))
 		}
 	}
 	return l
@@ -232,7 +232,7 @@ func satisfied(from []string, verdicts map[string]*report.LiveResult) *report.Li
 		}
 	}
 	if len(l.From) == 0 {
-		l.Verdict, l.Reason = report.NotProven, "nothing to cause: the requirements that satisfy it ask for settings, the kernel command line or file modes, which verify checks"
+		l.Verdict, l.Reason = report.NotProven, "no audit rule line to prove: the requirements that satisfy it ask for settings, the kernel command line, file modes or what no rule records, which verify judges"
 	}
 	return l
 }

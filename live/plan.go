@@ -156,7 +156,7 @@ func MakePlan(controls []*verify.Control, machine *model.Target, self Self) *Pla
 			}
 		}
 		if len(cp.Parts) == 0 {
-			cp.Nothing = "nothing to cause: the control asks for settings, the kernel command line or file modes, which verify checks"
+			cp.Nothing = "no audit rule line to prove: the control asks for settings, the kernel command line, file modes or what no rule records, which verify judges"
 		}
 	}
 	plan.Batches = batches(pl.order)
