@@ -1,9 +1,6 @@
 package model
 
-import (
-	"path"
-	"strings"
-)
+import "path"
 
 // Event is one syscall as the kernel's exit filter sees it when the call
 // ends (audit_filter_rules in kernel/auditsc.c), or the record the
@@ -291,12 +288,4 @@ func Decide(eval []*Rule, list List, e *Event) Decision {
 		}
 	}
 	return d
-}
-
-// String names a decision's rule for messages: its origin and text.
-func (d Decision) String() string {
-	if d.Rule == nil {
-		return "no rule"
-	}
-	return d.Rule.Item.Origin.Describe() + " (" + strings.TrimSpace(d.Rule.Item.Text) + ")"
 }

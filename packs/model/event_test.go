@@ -167,10 +167,10 @@ func TestDecide(t *testing.T) {
 	}
 	e.IDs.AUID = 999
 	if d := Decide(rules, ListExit, &e); d.Rule != nil {
-		t.Errorf("auid 999: decided by %s, want no rule", d)
+		t.Errorf("auid 999: decided by %s, want no rule", d.Rule.Item.Text)
 	}
 	e.MsgType = 1300
 	if d := Decide(rules, ListExclude, &e); d.Rule != nil {
-		t.Errorf("exclude list: decided by %s, want no rule", d)
+		t.Errorf("exclude list: decided by %s, want no rule", d.Rule.Item.Text)
 	}
 }
