@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -276,7 +277,7 @@ func TestOwnedKeysLeaveOtherAgentsAlone(t *testing.T) {
 // rule can only be in the way of another that matches the same events
 // (perm classes included: perm=x sees execve and execveat only).
 func TestOneKeyChangeMovesNothing(t *testing.T) {
-	sel, err := profiles.Select(profiles.Request{Profile: "stig"})
+	sel, err := profiles.Select(profiles.Request{Profile: "stig-rhel9"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -289,9 +290,9 @@ func TestOneKeyChangeMovesNothing(t *testing.T) {
 	k := NewMemoryKernel(Status{Enabled: 1, Failure: 1})
 	load(t, k, lines...)
 	changed := append([]string(nil), lines...)
-	mid := len(changed) / 2
-	for ; !strings.Contains(changed[mid], "-k ") && !strings.Contains(changed[mid], "key="); mid++ {
-	}
+	// A rule in the middle that no later rule can match the same events
+	// as (the cron execve rules at the end can: perm=x sees execve).
+	mid := slices.IndexFunc(changed, func(l string) bool { return strings.Contains(l, "-F arch=b64 -F path=/etc/passwd ") })
 	changed[mid] = regexp.MustCompile(`(-k |key=)\S+`).ReplaceAllString(changed[mid], "${1}changed")
 	res, err := Apply(k, desired(t, changed...), x86, Options{DryRun: true})
 	if err != nil {

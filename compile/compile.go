@@ -139,6 +139,24 @@ func (c *Compiled) Renderable() error {
 	return nil
 }
 
+// Mergeable says whether the files merge into one load at all: no two of
+// one name (in one rules.d one overwrites the other), no file glued to the
+// next by a missing newline, nothing that is not text. Lines auditctl
+// refuses are not its concern: the load (Simulate) stops there.
+func (c *Compiled) Mergeable() error {
+	var broken []*packs.ParseError
+	for _, p := range c.Problems {
+		switch p.Check {
+		case packs.CheckFileConflict, packs.CheckMissingEOFNewline, packs.CheckNotText:
+			broken = append(broken, p)
+		}
+	}
+	if len(broken) > 0 {
+		return &InputError{Problems: broken}
+	}
+	return nil
+}
+
 // header names what the file was compiled from; it is made of comments,
 // which auditctl and augenrules skip.
 func header(sel *packs.Selection) []string {
@@ -162,7 +180,7 @@ func header(sel *packs.Selection) []string {
 			break
 		}
 	}
-	return h
+	return append(h, packs.ListFactsHeader(sel)...)
 }
 
 // WriteRules writes the rules file to w: the header, then one line per

@@ -72,7 +72,7 @@ func selectProfile(t *testing.T, name string) *packs.Selection {
 }
 
 func TestProfilesGolden(t *testing.T) {
-	for _, name := range []string{"stig", "pci-dss", "ospp"} {
+	for _, name := range []string{"stig-rhel9", "pci-dss", "ospp"} {
 		res := Build(selectProfile(t, name))
 		if err := res.Renderable(); err != nil {
 			t.Fatal(err)
@@ -82,7 +82,7 @@ func TestProfilesGolden(t *testing.T) {
 }
 
 func TestSettingsOverride(t *testing.T) {
-	sel := selectProfile(t, "stig")
+	sel := selectProfile(t, "stig-rhel9")
 	sel.Settings = []packs.Directive{
 		{Option: packs.OptFailure, Value: "1"},
 		{Option: packs.OptBacklogLimit, Value: "320"},
@@ -104,14 +104,14 @@ func TestSettingsOverride(t *testing.T) {
 		t.Errorf("control lines %q, want %q", texts, want)
 	}
 	for _, it := range res.Items {
-		if it.Text == "-b 320" && it.Origin.Pack != "profile stig" {
+		if it.Text == "-b 320" && it.Origin.Pack != "profile stig-rhel9" {
 			t.Errorf("an overridden setting names %q as its origin, want the profile", it.Origin.Pack)
 		}
 	}
 }
 
 func TestArchesDropOtherArches(t *testing.T) {
-	sel := selectProfile(t, "stig")
+	sel := selectProfile(t, "stig-rhel9")
 	sel.Arches = []string{"b64"}
 	res := Build(sel)
 	if err := res.Renderable(); err != nil {

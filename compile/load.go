@@ -27,6 +27,7 @@ type Load struct {
 	// Lock is the -e 2 line after which the kernel refuses every change.
 	Lock      *packs.Item
 	lockIndex int
+	loader    *loader // the host's own auditctl, when it is asked
 	// loaded[i] says whether Items[i] reaches the kernel.
 	loaded []bool
 }
@@ -72,7 +73,8 @@ type LoadHost interface {
 // Simulate runs the lines as auditctl -R does on a kernel that holds no
 // rules, with the target's syscall tables and, given a host, the host's
 // users, groups and paths (nil: offline, where nothing of a host is
-// refused). It is computed again on each call; callers keep the result.
+// refused); a LoaderHost's own auditctl refuses what it does not know, as
+// at boot. It is computed again on each call; callers keep the result.
 func (c *Compiled) Simulate(host model.Host) *Load {
 	return c.simulate(host, (*model.Rule).IdentityHash)
 }
@@ -81,7 +83,7 @@ func (c *Compiled) Simulate(host model.Host) *Load {
 // test can make every hash collide.
 func (c *Compiled) simulate(host model.Host, hash func(*model.Rule) uint64) *Load {
 	rules := c.ItemRules(c.Targets[0])
-	l := &Load{loaded: make([]bool, len(c.Items))}
+	l := &Load{loaded: make([]bool, len(c.Items)), loader: newLoader(host)}
 	kernel := newLoadedRules(rules, hash)
 	stop := len(c.Items)
 	for i, it := range c.Items {
@@ -172,6 +174,9 @@ func (c *Compiled) refusal(i int, it *packs.Item, loaded *loadedRules, l *Load, 
 		if p := r.HostProblems(host); len(p) > 0 {
 			return &p[0], -1
 		}
+	}
+	if ref := l.loader.refusal(r, c.Targets[0]); ref != nil {
+		return ref, -1
 	}
 	if first := loaded.find(r); first >= 0 && !r.Prepend {
 		return &model.Refusal{Check: "ORD-EXACT-DUPLICATE", Message: "the kernel holds this rule already (Rule exists)"}, first

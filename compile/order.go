@@ -40,7 +40,7 @@ type Ordered struct {
 func order(s *packs.Selection) *Ordered {
 	files := append([]*packs.File(nil), s.Files...)
 	sort.SliceStable(files, func(i, j int) bool { return packs.VersionLess(files[i].Name, files[j].Name) })
-	o := &Ordered{Files: files}
+	o := &Ordered{Files: files, Problems: append([]*packs.ParseError(nil), s.Notes...)}
 	for i, f := range files {
 		if i > 0 && files[i-1].Name == f.Name {
 			o.Problems = append(o.Problems, &packs.ParseError{Origin: packs.Origin{File: f.Path, Pack: packID(f)}, Check: packs.CheckFileConflict,

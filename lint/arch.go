@@ -119,7 +119,7 @@ func coverageGaps(p *Pass, hash func(*model.Rule) uint64) {
 	twins := [2]*groups{newGroups(len(p.Rules)), newGroups(len(p.Rules))}
 	hashes := make([]uint64, len(p.Rules))
 	for i, r := range p.Rules {
-		if abi, ok := singleABI(r); ok {
+		if abi, ok := r.SingleABI(); ok {
 			hashes[i] = hash(r)
 			twins[abi].add(hashes[i], i)
 		}
@@ -129,7 +129,7 @@ func coverageGaps(p *Pass, hash func(*model.Rule) uint64) {
 	var missingBuf [8]string
 	var key []byte
 	for i, r := range p.Rules {
-		abi, ok := singleABI(r)
+		abi, ok := r.SingleABI()
 		if !ok || !namedSyscalls(r) {
 			continue
 		}
@@ -158,17 +158,6 @@ func coverageGaps(p *Pass, hash func(*model.Rule) uint64) {
 		}
 		p.Report(&r.Item.Origin, nil, msg)
 	}
-}
-
-// singleABI is the one ABI an exit rule with an arch field applies to.
-func singleABI(r *model.Rule) (model.ABI, bool) {
-	if r.List != model.ListExit || !r.HasArch || r.ABIs[model.B64] == r.ABIs[model.B32] {
-		return 0, false
-	}
-	if r.ABIs[model.B64] {
-		return model.B64, true
-	}
-	return model.B32, true
 }
 
 // twinSeed keys twinHash for this process.
@@ -257,7 +246,7 @@ Good:
 		t := p.Targets[0]
 		for _, r := range p.Rules {
 			abi := model.B64
-			if a, ok := singleABI(r); ok {
+			if a, ok := r.SingleABI(); ok {
 				abi = a
 			}
 			for _, name := range r.Syscalls() {

@@ -90,7 +90,10 @@ func TestLoadVerdictsMatchAuditctl(t *testing.T) {
 			file = append(file, c...)
 			file = append(file, "-D")
 		}
-		refused, _ := k.RefusedLines(file)
+		refused, err := k.RefusedLines(file)
+		if err != nil {
+			t.Fatal(err)
+		}
 		for i, c := range group {
 			theirs := map[int]bool{}
 			for j := range c {
@@ -122,7 +125,10 @@ func TestCorpusVerdictsMatchAuditctl(t *testing.T) {
 			}
 		}
 		lines = append(lines, "-D")
-		refused, _ := k.RefusedLines(lines)
+		refused, err := k.RefusedLines(lines)
+		if err != nil {
+			t.Fatal(err)
+		}
 		v.compare(filepath.Base(filepath.Dir(path))+"/"+filepath.Base(path), lines, refused, predictRefusals(t, lines))
 	}
 	if v.lines < 1500 {

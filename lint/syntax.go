@@ -147,6 +147,31 @@ Good: give the site's file its own name, e.g. 31-site-stig.rules.`,
 })
 
 var _ = register(&Check{
+	ID: packs.CheckFileSymlink, Title: "a rules.d file is a symbolic link", Severity: Info, Run: reportModel,
+	Doc: `augenrules reads a rules.d with "cat", which follows symbolic links: a link is read in the
+place of its own name, whatever it points to. A link to another file of the same rules.d loads
+that file's rules twice, and auditctl stops at the second copy of the first one ("Rule exists").
+
+Bad: 20-link.rules -> 10-base.rules in /etc/audit/rules.d.
+
+Good: one regular file per rule set; a link only to a file outside rules.d that nothing else
+there repeats.`,
+})
+
+var _ = register(&Check{
+	ID: packs.CheckFileUnread, Title: "a rules.d file augenrules never reads", Severity: Warning, Run: reportModel,
+	Doc: `augenrules lists rules.d with "ls -1v | grep '\.rules$'" and reads each word of that list with
+"cat". A name holding a blank or a newline is split into words that name other files (usually
+none: cat fails and augenrules goes on without the file); a directory or a link to a missing
+file cannot be read. Its rules are never loaded, while the file looks like part of the set.
+auditpack reads the set as augenrules does: without it.
+
+Bad: "30-site rules.rules", a name with a newline, a dangling 40-extra.rules link.
+
+Good: names of letters, digits, "-", "_" and ".", ending in .rules.`,
+})
+
+var _ = register(&Check{
 	ID: packs.CheckMissingEOFNewline, Title: "file does not end with a newline", Severity: Error, Run: reportModel,
 	Doc: `augenrules concatenates the files of rules.d. When a file's last line has no newline, it is
 glued to the first line of the next file, and both rules are lost in one rejected line.

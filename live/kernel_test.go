@@ -11,6 +11,7 @@ import (
 	libaudit "github.com/elastic/go-libaudit/v2"
 
 	"github.com/auditpack/auditpack/compile"
+	"github.com/auditpack/auditpack/internal/host"
 	"github.com/auditpack/auditpack/internal/kerneltest"
 	"github.com/auditpack/auditpack/internal/report"
 	"github.com/auditpack/auditpack/packs/model"
@@ -76,7 +77,7 @@ func kernelStatus() (Status, error) {
 // proveKernel verifies the profile against the kernel, then proves it live.
 func proveKernel(t *testing.T, p *profile, target *verify.Target) *report.Report {
 	t.Helper()
-	rep, err := verify.Verify(p.name, p.required, target, verify.VerifyOptions{Machine: model.Native(), Keys: p.keys, Only: p.only})
+	rep, err := verify.Verify(p.name, p.required, target, verify.VerifyOptions{Machine: model.Native(), Keys: p.keys, Only: p.only, Host: host.Local{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +102,7 @@ func proveKernel(t *testing.T, p *profile, target *verify.Target) *report.Report
 // Every control of each profile is PROVEN or says why not, and none
 // fails, on a kernel that holds the profile's rules.
 func TestLiveKernelProfiles(t *testing.T) {
-	for _, name := range []string{"stig", "pci-dss", "ospp"} {
+	for _, name := range []string{"stig-rhel9", "pci-dss", "ospp"} {
 		t.Run(name, func(t *testing.T) {
 			k := kerneltest.Acquire(t)
 			k.ExpediteGracePeriods()
@@ -137,7 +138,7 @@ func TestLiveKernelProfiles(t *testing.T) {
 // kernelBaseline is the stig profile proven on its own rules.
 func kernelBaseline(t *testing.T, k *kerneltest.Kernel) (*profile, *report.Report) {
 	t.Helper()
-	p := loadProfile(t, "stig")
+	p := loadProfile(t, "stig-rhel9")
 	kerneltest.EnsureDirs(t, kerneltest.DirsNeeded(p.required.Items))
 	return p, proveKernel(t, p, loadKernel(t, k, p, p.rules))
 }
@@ -188,7 +189,7 @@ func TestLiveKernelB64Only(t *testing.T) {
 	}
 	k := kerneltest.Acquire(t)
 	k.ExpediteGracePeriods()
-	p := loadProfile(t, "stig")
+	p := loadProfile(t, "stig-rhel9")
 	kerneltest.EnsureDirs(t, kerneltest.DirsNeeded(p.required.Items))
 	rep := proveKernel(t, p, loadKernel(t, k, p, b64Only(p.rules)))
 	onlyB32(t, verdicts(rep)["RHEL-09-654210"], report.LiveFail, "b32 umount2: no loaded rule records the event")

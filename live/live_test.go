@@ -110,7 +110,7 @@ func verdicts(rep *report.Report) map[string]*report.LiveResult {
 // harmless call is proven by a record, and every other part says why not;
 // nothing fails.
 func TestProveProfiles(t *testing.T) {
-	for _, name := range []string{"stig", "pci-dss", "ospp"} {
+	for _, name := range []string{"stig-rhel9", "pci-dss", "ospp"} {
 		t.Run(name, func(t *testing.T) {
 			p := loadProfile(t, name)
 			rep, r := prove(t, p, p.rules, nil)
@@ -146,7 +146,7 @@ func TestProveProfiles(t *testing.T) {
 // rule implements (and the SRG controls it satisfies), saying which
 // rule takes the event.
 func TestProveShadowed(t *testing.T) {
-	p := loadProfile(t, "stig")
+	p := loadProfile(t, "stig-rhel9")
 	base, _ := prove(t, p, p.rules, nil)
 	lines := append([]string{"-a never,exit -F arch=b64 -S chmod -F auid>=1000"}, p.rules...)
 	rep, _ := prove(t, p, lines, nil)
@@ -168,7 +168,7 @@ func TestProveShadowed(t *testing.T) {
 // An exclude rule that drops the SYSCALL records of one loginuid fails
 // exactly the control whose calls run with it.
 func TestProveExcluded(t *testing.T) {
-	p := loadProfile(t, "stig")
+	p := loadProfile(t, "stig-rhel9")
 	base, _ := prove(t, p, p.rules, nil)
 	lines := append(slices.Clone(p.rules), "-a never,exclude -F msgtype=SYSCALL -F auid=0")
 	rep, _ := prove(t, p, lines, nil)
@@ -183,7 +183,7 @@ func TestProveExcluded(t *testing.T) {
 
 // A rule for b64 only leaves the b32 call unrecorded.
 func TestProveB64Only(t *testing.T) {
-	p := loadProfile(t, "stig")
+	p := loadProfile(t, "stig-rhel9")
 	rep, _ := prove(t, p, b64Only(p.rules), nil)
 	onlyB32(t, verdicts(rep)["RHEL-09-654210"], report.LiveFail, "b32 umount2: no loaded rule records the event")
 }
@@ -234,7 +234,7 @@ func diffVerdicts(a, b *report.Report) changes {
 // A proven part shows the kernel's record: serial, key and the fields
 // the line tests, with the call that caused it.
 func TestProveShowsRecords(t *testing.T) {
-	p := loadProfile(t, "stig")
+	p := loadProfile(t, "stig-rhel9")
 	rep, _ := prove(t, p, p.rules, nil)
 	var part *report.LivePart
 	for i, pp := range verdicts(rep)["RHEL-09-654245"].Parts {
@@ -266,7 +266,7 @@ func TestProveShowsRecords(t *testing.T) {
 // Records lost during the run make the unrecorded calls NOT PROVEN, not
 // FAIL.
 func TestProveLost(t *testing.T) {
-	p := loadProfile(t, "stig")
+	p := loadProfile(t, "stig-rhel9")
 	rep, _ := prove(t, p, p.rules, func(k *fakeKernel, _ *fakeRunner, _ *Options) { k.lose = map[string]bool{"delete_module/EPERM": true} })
 	l := verdicts(rep)["RHEL-09-654075"]
 	if l.Verdict != report.NotProven || !strings.Contains(l.Reason, "the kernel lost 2 records during the run (lost 7 -> 9)") {
@@ -279,7 +279,7 @@ func TestProveLost(t *testing.T) {
 
 // A call that ends otherwise than planned proves nothing either way.
 func TestProveCallEndsOtherwise(t *testing.T) {
-	p := loadProfile(t, "stig")
+	p := loadProfile(t, "stig-rhel9")
 	rep, _ := prove(t, p, p.rules, func(_ *fakeKernel, r *fakeRunner, _ *Options) {
 		r.errnos = map[string]syscall.Errno{"creat/EPERM": syscall.ENOENT}
 	})
@@ -308,7 +308,7 @@ func TestProveCallEndsOtherwise(t *testing.T) {
 
 // With verify_keys, a record under another key fails the line.
 func TestProveKeys(t *testing.T) {
-	p := loadProfile(t, "stig")
+	p := loadProfile(t, "stig-rhel9")
 	p.keys = true
 	lines := slices.Clone(p.rules)
 	for i, l := range lines {
@@ -325,7 +325,7 @@ func TestProveKeys(t *testing.T) {
 
 // With auditing off nothing runs, and every part says so.
 func TestProveAuditOff(t *testing.T) {
-	p := loadProfile(t, "stig")
+	p := loadProfile(t, "stig-rhel9")
 	rep, r := prove(t, p, p.rules, func(k *fakeKernel, _ *fakeRunner, _ *Options) { k.status.Enabled = 0 })
 	if len(r.jobs) != 0 || len(rep.Live.Actions) != 0 {
 		t.Fatalf("%d children ran with auditing off", len(r.jobs))
@@ -338,7 +338,7 @@ func TestProveAuditOff(t *testing.T) {
 // A child that cannot run (no 32-bit syscalls) leaves its calls NOT
 // PROVEN with its error; the other ABI is unaffected.
 func TestProveChildFails(t *testing.T) {
-	p := loadProfile(t, "stig")
+	p := loadProfile(t, "stig-rhel9")
 	rep, _ := prove(t, p, p.rules, func(_ *fakeKernel, r *fakeRunner, _ *Options) {
 		r.fail = map[model.ABI]string{model.B32: "the child ended: signal: segmentation fault"}
 	})
@@ -348,7 +348,7 @@ func TestProveChildFails(t *testing.T) {
 // An immutable loginuid that the lines' auid filters exclude: those
 // parts are NOT PROVEN, the others still run and are proven.
 func TestProveLoginuidImmutable(t *testing.T) {
-	p := loadProfile(t, "stig")
+	p := loadProfile(t, "stig-rhel9")
 	rep, r := prove(t, p, p.rules, func(k *fakeKernel, _ *fakeRunner, o *Options) {
 		k.status.LoginuidImmutable = true
 		o.Self.AUID = 500

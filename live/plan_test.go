@@ -168,7 +168,7 @@ func TestPlanSafety(t *testing.T) {
 	locked := testSelf()
 	locked.AUID, locked.LoginuidImmutable = 4242, true
 	selves["immutable"] = locked
-	for _, name := range []string{"stig", "pci-dss", "ospp"} {
+	for _, name := range []string{"stig-rhel9", "pci-dss", "ospp"} {
 		p := loadProfile(t, name)
 		for selfName, self := range selves {
 			plan := MakePlan(p.controls, x86, self)

@@ -56,4 +56,8 @@ const (
 	// Found when files are merged, not in one line.
 	CheckFileConflict      = "PACK-FILE-CONFLICT"
 	CheckMissingEOFNewline = "SYN-MISSING-EOF-NEWLINE"
+	// Found when a rules.d is listed: what augenrules reads otherwise than
+	// its names say (see readRulesDir).
+	CheckFileSymlink = "PACK-FILE-SYMLINK"
+	CheckFileUnread  = "PACK-FILE-UNREAD"
 )

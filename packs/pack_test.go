@@ -98,7 +98,7 @@ func TestEmbeddedPacks(t *testing.T) {
 			t.Errorf("%s: no CHANGELOG.md", p.ID())
 		}
 	}
-	if want := []string{"base-config", "finalize", "ospp", "pci-dss", "stig"}; !slices.Equal(names, want) {
+	if want := []string{"base-config", "cis-al2023", "cis-debian12", "cis-rhel10", "cis-rhel8", "cis-rhel9", "cis-ubuntu2204", "cis-ubuntu2404", "finalize", "ospp", "pci-dss", "stig-rhel10", "stig-rhel8", "stig-rhel9", "stig-rhel9", "stig-rhel9", "stig-rhel9", "stig-rhel9", "stig-sles15", "stig-ubuntu2204", "stig-ubuntu2404"}; !slices.Equal(names, want) {
 		t.Errorf("embedded packs %v, want %v", names, want)
 	}
 }
@@ -175,7 +175,7 @@ func TestCatalogFind(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for ref, want := range map[string]string{"site": "site@1.4.0", "site@^1": "site@1.4.0", "site@~1.0": "site@1.0.0", "site@1.0.0": "site@1.0.0", "site@~1.2": "site@1.2.0", "site@<1": "site@0.9.0", "stig": "stig@2.2.0"} {
+	for ref, want := range map[string]string{"site": "site@1.4.0", "site@^1": "site@1.4.0", "site@~1.0": "site@1.0.0", "site@1.0.0": "site@1.0.0", "site@~1.2": "site@1.2.0", "site@<1": "site@0.9.0", "stig-rhel9": "stig-rhel9@2.9.0", "stig-rhel9@~2.9": "stig-rhel9@2.9.0", "stig-rhel9@~2.5": "stig-rhel9@2.5.0"} {
 		p, err := c.Find(ref)
 		if err != nil || p.ID() != want {
 			t.Errorf("Find(%q) = %v, %v; want %s", ref, p, err, want)
@@ -184,7 +184,7 @@ func TestCatalogFind(t *testing.T) {
 	if _, err := c.Find("site@^2"); err == nil || !regexp.MustCompile(`no version of pack site satisfies "\^2"; available: 1.4.0, 1.2.0, 1.0.0, 0.9.0`).MatchString(err.Error()) {
 		t.Errorf("unsatisfiable: %v", err)
 	}
-	if _, err := c.Find("nope"); err == nil || !regexp.MustCompile(`unknown pack "nope"; known packs: base-config, finalize, ospp, pci-dss, site, stig`).MatchString(err.Error()) {
+	if _, err := c.Find("nope"); err == nil || !regexp.MustCompile(`unknown pack "nope"; known packs: base-config, cis-al2023, .*, finalize, ospp, pci-dss, site, stig-rhel10, stig-rhel8, stig-rhel9, stig-sles15, stig-ubuntu2204, stig-ubuntu2404`).MatchString(err.Error()) {
 		t.Errorf("unknown: %v", err)
 	}
 	// The same name and version in two roots is ambiguous.

@@ -19,8 +19,8 @@ var liveFlag = &cli.BoolFlag{Name: "live", Usage: "with --kernel: prove each con
 // proveLive adds verify --live's evidence to a kernel target's report.
 // The run stops, its children killed and its scratch directory removed,
 // on SIGINT or SIGTERM.
-func proveLive(c *cli.Context, rep *verify.Report, controls []*verify.Control, target *verify.Target, keys bool) error {
-	k, err := openKernel()
+func proveLive(c *cli.Context, e *env, rep *verify.Report, controls []*verify.Control, target *verify.Target, keys bool) error {
+	k, err := e.openKernel()
 	if err != nil {
 		return failedError(err)
 	}
@@ -49,9 +49,9 @@ func proveLive(c *cli.Context, rep *verify.Report, controls []*verify.Control, t
 
 // liveChildCommand is the hidden command verify --live runs its
 // children as.
-func liveChildCommand() *cli.Command {
+func liveChildCommand(e *env) *cli.Command {
 	return &cli.Command{Name: live.ChildCommand, Hidden: true, Action: func(c *cli.Context) error {
-		return live.Child(os.Stdin, c.App.Writer)
+		return live.Child(e.stdin, c.App.Writer)
 	}}
 }
 

@@ -1,9 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -15,20 +15,19 @@ import (
 
 // --live proves a kernel's rules: with a rules file it is a usage error.
 func TestVerifyLiveNeedsKernel(t *testing.T) {
-	var out, errOut bytes.Buffer
-	code := run([]string{"auditpack", "verify", "--profile", "stig", "--rules", "../../compile/testdata/profile-stig.golden", "--live"}, &out, &errOut)
-	if code != exitInput || !strings.Contains(errOut.String(), "--live goes with --kernel") {
-		t.Errorf("exit %d: %s", code, errOut.String())
+	r := runIn(testEnv(t), "verify", "--profile", "stig-rhel9", "--rules", filepath.Join(repoRoot, "compile/testdata/profile-stig-rhel9.golden"), "--live")
+	if r.code != exitInput || !strings.Contains(r.stderr, "--live goes with --kernel") {
+		t.Errorf("exit %d: %s", r.code, r.stderr)
 	}
 }
 
 func TestExplainLive(t *testing.T) {
-	var out, errOut bytes.Buffer
-	if code := run([]string{"auditpack", "explain", "--live"}, &out, &errOut); code != exitOK {
-		t.Fatalf("exit %d: %s", code, errOut.String())
+	r := runIn(testEnv(t), "explain", "--live")
+	if r.code != exitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
 	for _, want := range []string{"verify --profile P --kernel --live proves", "\nwatch-write/refused\n    openat(AT_FDCWD, \"<watched path>\", O_WRONLY|O_DIRECTORY|O_NOFOLLOW)\n"} {
-		if !strings.Contains(out.String(), want) {
+		if !strings.Contains(r.stdout, want) {
 			t.Errorf("explain --live lacks %q", want)
 		}
 	}

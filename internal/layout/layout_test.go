@@ -28,6 +28,7 @@ var rules = []struct {
 	{"packs", []string{"apply", "compile", "lint", "profiles"}, "packs is read by every stage and reads none"},
 	{"internal/report", []string{"lint", "profiles/verify", "apply", "live"}, "the report layer imports no check, verify, live or apply code"},
 	{"", []string{"cmd/"}, "nothing imports cmd"},
+	{"", []string{"internal/stiggen"}, "internal/stiggen is a build tool (go run ./internal/stiggen): nothing of the binary imports it"},
 }
 
 func TestImportRules(t *testing.T) {

@@ -172,9 +172,11 @@ func writeDiagnostics[S any](w io.Writer, ds []Diagnostic, render func(state *S,
 }
 
 // WriteGitHub prints GitHub Actions workflow commands, which the runner
-// turns into annotations on the files.
+// turns into annotations on the files (and, for a run that could not
+// check the rules, on the workflow run).
 func WriteGitHub(w io.Writer, r *Findings, _ string) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
+	writeGitHubError(bw, r.Error)
 	writeDiagnostics(bw, r.Diagnostics, func(_ *struct{}, d *Diagnostic, _ bool, b []byte) []byte {
 		msg := d.Message
 		if d.Origin.Pack != "" {
@@ -200,8 +202,22 @@ type sarifLog struct {
 }
 
 type sarifRun struct {
-	Tool    sarifTool     `json:"tool"`
-	Results []sarifResult `json:"results"`
+	Tool        sarifTool         `json:"tool"`
+	Invocations []sarifInvocation `json:"invocations,omitempty"`
+	Results     []sarifResult     `json:"results"`
+}
+
+// sarifInvocation says a run could not check anything, and why: a log
+// with no results and no reason would read as a clean run (and an empty
+// file breaks GitHub's upload step).
+type sarifInvocation struct {
+	ExecutionSuccessful        bool                `json:"executionSuccessful"`
+	ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications"`
+}
+
+type sarifNotification struct {
+	Level   string    `json:"level"`
+	Message sarifText `json:"message"`
 }
 
 type sarifTool struct {
@@ -272,7 +288,10 @@ const checksDocURL = "https://github.com/auditpack/auditpack/blob/main/docs/chec
 // check that ran.
 func WriteSARIF(w io.Writer, r *Findings, toolVersion string) error {
 	run := sarifRun{Tool: sarifTool{Driver: sarifDriver{Name: "auditpack", Version: toolVersion,
-		InformationURI: "https://github.com/auditpack/auditpack"}}, Results: []sarifResult{}}
+		InformationURI: "https://github.com/auditpack/auditpack", Rules: []sarifRule{}}}, Results: []sarifResult{}}
+	if r.Error != "" {
+		run.Invocations = []sarifInvocation{{ToolExecutionNotifications: []sarifNotification{{Level: "error", Message: sarifText{r.Error}}}}}
+	}
 	index := map[string]int{}
 	for _, c := range r.Checks {
 		index[c.ID] = len(run.Tool.Driver.Rules)

@@ -77,7 +77,8 @@ var verifyHTML = sync.OnceValue(func() *template.Template {
 <title>auditpack verify: {{.R.Profile}} on {{.R.Target}}</title>
 <style>{{css}}</style>{{if .R.Live}}<style>.PROVEN { color: var(--pass); } .NOT-PROVEN { color: var(--unchecked); }</style>{{end}}</head>
 <body>
-<h1>Audit controls of profile {{.R.Profile}}</h1>
+<h1>Audit controls of profile {{.R.Profile}}</h1>{{with .R.Error}}
+<p class="error" id="error">Nothing was verified: {{.}}</p>{{end}}
 <table class="meta">
 <tr><td>target</td><td><code>{{.R.Target}}</code>{{with .R.Host}} ({{.}}){{end}}</td></tr>
 <tr><td>packs</td><td>{{range .R.Packs}}<code>{{.}}</code> {{end}}</td></tr>
@@ -188,7 +189,8 @@ var lintHTML = sync.OnceValue(func() *template.Template {
 <title>auditpack lint: {{.Errors}} errors, {{.Warnings}} warnings</title>
 <style>{{css}}</style></head>
 <body>
-<h1>Lint findings</h1>
+<h1>Lint findings</h1>{{with .F.Error}}
+<p class="error" id="error">Nothing was checked: {{.}}</p>{{end}}
 <table class="meta"><tr><td>checked</td><td>{{.F.Rules}} rules in {{.F.Files}} files</td></tr>
 <tr><td>generated</td><td>{{.Generated}} by {{.Tool}}</td></tr></table>
 <p class="summary"><span class="error" id="count-error">{{.Errors}} errors</span><span class="warning" id="count-warning">{{.Warnings}} warnings</span><span class="info" id="count-info">{{.Infos}} info</span></p>

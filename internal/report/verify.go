@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -195,22 +196,24 @@ func WriteReportJSON(w io.Writer, r *Report) error {
 	return enc.Encode(out)
 }
 
-// WriteReportGitHub prints a GitHub Actions annotation per failing control.
+// WriteReportGitHub prints a GitHub Actions annotation per failing control
+// (or for why nothing could be verified).
 func WriteReportGitHub(w io.Writer, r *Report) error {
+	bw := bufio.NewWriter(w)
+	writeGitHubError(bw, r.Error)
 	for _, c := range r.Results {
 		if c.Status != Fail {
 			continue
 		}
-		if _, err := fmt.Fprintf(w, "::error title=%s::%s\n", ghProperty(c.ID+" not covered"), ghData(strings.Join(c.Missing, "\n"))); err != nil {
-			return err
-		}
+		fmt.Fprintf(bw, "::error title=%s::%s\n", ghProperty(c.ID+" not covered"), ghData(strings.Join(c.Missing, "\n")))
 	}
-	return nil
+	return bw.Flush()
 }
 
-// WriteReportJUnit reports verify as one test case per control.
+// WriteReportJUnit reports verify as one test case per control, or one
+// in error saying why nothing could be verified.
 func WriteReportJUnit(w io.Writer, r *Report) error {
-	var cases []JUnitCase
+	cases := errorCase(r.Error)
 	for _, c := range r.Results {
 		cases = append(cases, JUnitCase{Name: c.ID, Failures: c.Missing})
 	}

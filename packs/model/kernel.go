@@ -134,6 +134,7 @@ func (r *Rule) HostProblems(host Host) []Refusal {
 				parent = "/"
 			}
 			switch kind := host.PathKind(parent); {
+			case kind == PathUnknown: // cannot tell
 			case kind == PathMissing:
 				out = append(out, kernelRefusal(CheckPathMissing, "%s: directory %s does not exist on this host, so the kernel refuses the rule (No such file or directory); create it or remove the rule", describeField(r, f), parent))
 			case kind != PathDir || strings.HasSuffix(f.Text, "/..") || strings.HasSuffix(f.Text, "/."):

@@ -133,7 +133,7 @@ type PathKind uint8
 
 // Path kinds.
 const (
-	PathUnknown PathKind = iota // offline
+	PathUnknown PathKind = iota // offline, or not for this user to see
 	PathMissing
 	PathDir
 	PathFile // anything else that exists

@@ -416,6 +416,18 @@ var identitySeed = maphash.MakeSeed()
 // by hash, comparing identities only when hashes meet.
 func (r *Rule) IdentityHash() uint64 { return r.idHash }
 
+// SingleABI is the one ABI an exit rule's arch fields leave it (ok false
+// for a rule of both, or of none).
+func (r *Rule) SingleABI() (ABI, bool) {
+	if r.List != ListExit || !r.HasArch || r.ABIs[B64] == r.ABIs[B32] {
+		return 0, false
+	}
+	if r.ABIs[B64] {
+		return B64, true
+	}
+	return B32, true
+}
+
 // KeyContains says whether one of the rule's keys holds k, as -D -k
 // matches the rules it deletes (a substring test).
 func (r *Rule) KeyContains(k string) bool {

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/elastic/go-libaudit/v2/auparse"
@@ -290,6 +291,25 @@ func CompareFields(code uint32) (string, string, bool) {
 // The filter lists by name. io_uring (7) is the newest: the kernel has it
 // since 5.16, auditctl since 4.0 (LoaderKnows).
 var listNames = map[string]List{"user": ListUser, "task": ListTask, "exit": ListExit, "exclude": ListExclude, "filesystem": ListFilesystem, "io_uring": ListIOUring}
+
+// OlderVersion reports whether dotted version a (of audit userspace) is
+// older than b.
+func OlderVersion(a, b string) bool {
+	as, bs := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < max(len(as), len(bs)); i++ {
+		var x, y int
+		if i < len(as) {
+			x, _ = strconv.Atoi(as[i])
+		}
+		if i < len(bs) {
+			y, _ = strconv.Atoi(bs[i])
+		}
+		if x != y {
+			return x < y
+		}
+	}
+	return false
+}
 
 // ListSinceAuditctl is the auditctl version that first reads a list, for
 // lists newer than 3.0.

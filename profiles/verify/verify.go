@@ -1,9 +1,9 @@
 package verify
 
 import (
+	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -67,6 +67,9 @@ func Controls(o *compile.Compiled, only []string) ([]*Control, error) {
 		if reqs == nil {
 			continue
 		}
+		if reqs, err = reqs.Resolve(p, o.Selection.Facts); err != nil {
+			return nil, err
+		}
 		for _, r := range reqs.List {
 			c := add(r.ID)
 			c.Requirement, c.Standard = r, reqs.Describe()
@@ -111,6 +114,15 @@ type Target struct {
 	// HostRoot is where the host's files are ("/"), when the target is
 	// this host; empty for a rules file alone (file modes not checked).
 	HostRoot string
+	// Stop is the line of a rules file where auditctl stops loading it:
+	// nothing at or after it is evidence (nil: every line is read).
+	Stop *compile.Refusal
+	// Refused are the lines auditctl refuses, also those it goes past
+	// after -c or -i.
+	Refused []compile.Refusal
+	// Boot compares the host's boot files with its kernel, when the
+	// target is the kernel (verify --kernel); nil for a rules file.
+	Boot *BootComparison
 }
 
 // ReadCmdline reads the parameters the kernel was booted with
@@ -163,21 +175,57 @@ func TargetFromOrdered(name string, o *compile.Compiled) *Target {
 }
 
 // FileTarget reads a rules file or rules.d directory as the host would
-// load it: a file (a compiled audit.rules) as auditctl -R loads it, line
-// after line, a directory as augenrules assembles it. Lines auditctl
-// cannot read are an error: the host would stop there, so nothing after
-// them can be evidence.
-func FileTarget(path string) (*Target, error) {
+// load it on an empty kernel: a file (a compiled audit.rules) as
+// auditctl -R loads it, line after line, a directory as augenrules
+// assembles it. auditctl stops at the first line it refuses (unless -c or
+// -i came before), so nothing at or after it is evidence, and a rules.d
+// with no rules file is a host that loads no rules. Names and paths are
+// the host's where one is given (--host), for a machine's syscall tables.
+func FileTarget(path string, machine *model.Target, host model.Host) (*Target, error) {
 	info, statErr := os.Stat(path) // Select says what is wrong with a path it cannot read
 	sel, err := profiles.Select(profiles.Request{Paths: []string{path}, AsLoaded: statErr == nil && !info.IsDir()})
+	if errors.Is(err, packs.ErrNoRulesFiles) {
+		return &Target{Name: path, Settings: map[packs.Option]string{}}, nil
+	}
 	if err != nil {
 		return nil, err
 	}
-	c := compile.Build(sel)
-	if err := c.Renderable(); err != nil {
+	c := compile.Build(sel, machine)
+	if err := c.Mergeable(); err != nil {
 		return nil, err
 	}
-	return TargetFromOrdered(path, c), nil
+	load := c.Simulate(host)
+	t := &Target{Name: path, Settings: map[packs.Option]string{}, Stop: load.Stop, Refused: load.Refused}
+	for i, it := range c.Items {
+		if o := it.Directive.Option; (o == packs.OptContinueOnError || o == packs.OptIgnoreErrors) && load.Stopped(i) == nil {
+			t.Settings[o] = "1" // auditctl's mode, set even by a line it then refuses ("-c 1")
+		}
+		if !load.Loaded(i) {
+			continue
+		}
+		if it.IsDirective() {
+			t.Settings[it.Directive.Option] = settingValue(it.Directive)
+		} else {
+			t.Items = append(t.Items, it)
+		}
+	}
+	for _, r := range load.Refused {
+		if r.Earlier >= 0 && c.Items[r.Earlier] == load.Lock {
+			t.AfterLock = append(t.AfterLock, r.Item.Origin)
+		}
+	}
+	return t, nil
+}
+
+// settingValue is what a control line leaves in the kernel's status.
+func settingValue(d packs.Directive) string {
+	if d.Option == packs.OptLoginuidImmutable {
+		return "1"
+	}
+	if v, _, ok := d.Number(); ok {
+		return strconv.FormatUint(uint64(v), 10) // as the kernel holds it: -b 010 is 8
+	}
+	return d.Value
 }
 
 // The report types are the report layer's, which writes them.
@@ -199,6 +247,11 @@ type VerifyOptions struct {
 	Machine *model.Target // whose syscall tables and ABIs apply
 	Keys    bool          // keys must match too (a profile's verify_keys)
 	Only    []string      // prefixes of the control IDs to verify (a profile's controls)
+	// Host is the machine the target's names and paths are on (--host,
+	// --kernel): user and group names resolve there, and a path through a
+	// directory that links elsewhere (/sbin to /usr/sbin on a usrmerged
+	// host) is the path it leads to. Nil: offline.
+	Host model.Host
 }
 
 // Verify checks, control by control, that the target records what each
@@ -237,6 +290,19 @@ func Verify(profile string, required *compile.Compiled, target *Target, opts Ver
 	for _, c := range controls {
 		if len(c.From) > 0 {
 			satisfiedBy(results[c.ID], c.From, results)
+		}
+	}
+	if stop := target.Stop; stop != nil {
+		// What the rules past the stop would have met is not in the
+		// kernel: say where the load ends, first (a control met through
+		// others says it through theirs).
+		at := stop.Item.Origin.String()
+		why := fmt.Sprintf("auditctl stops at %s (%s) [%s]: nothing after it loads", stop.Item.Origin.Describe(), stop.Message, stop.Check)
+		for i := range rep.Results {
+			r := &rep.Results[i]
+			if r.Status == Fail && !slices.ContainsFunc(r.Missing, func(m string) bool { return strings.Contains(m, at) || strings.HasPrefix(m, "meet ") }) {
+				r.Missing = append([]string{why}, r.Missing...)
+			}
 		}
 	}
 	return rep, nil
@@ -301,13 +367,14 @@ func (v *verifier) checkControl(c *Control, res *ControlResult) {
 		a, b := res.Evidence[i].Origin, res.Evidence[j].Origin
 		return a.File < b.File || (a.File == b.File && a.Line < b.Line)
 	})
-	unchecked := false
+	unchecked := v.continueUnchecked(c.Requires())
 	if r := c.Requirement; r != nil {
 		for _, p := range r.Cmdline {
 			unchecked = !v.checkCmdline(res, p) || unchecked
 		}
-		if r.FileMode != 0 {
-			unchecked = !v.checkFileModes(res, r) || unchecked
+		unchecked = !v.checkStated(res, r) || unchecked
+		if r.Boot {
+			unchecked = !v.checkBoot(res) || unchecked
 		}
 		if r.OutsideRules != "" {
 			unchecked = true
@@ -372,52 +439,20 @@ func (v *verifier) checkCmdline(res *ControlResult, p packs.CmdlineParam) bool {
 	return true
 }
 
-// checkFileModes compares the modes of the host's files with the most
-// permissive one the requirement allows. It reports whether it could
-// look at the host's files.
-func (v *verifier) checkFileModes(res *ControlResult, r *packs.Requirement) bool {
-	root := v.target.HostRoot
-	if root == "" {
-		res.Notes = append(res.Notes, fmt.Sprintf("modes of %s are the host's; verify --kernel (or --host) reads them", strings.Join(r.Files, ", ")))
-		return false
-	}
-	found := 0
-	for _, pattern := range r.Files {
-		matches, _ := filepath.Glob(filepath.Join(root, pattern)) // the patterns are the pack's, checked by its tests
-		for _, m := range matches {
-			info, err := os.Lstat(m)
-			if err != nil || !info.Mode().IsRegular() {
-				continue
-			}
-			found++
-			shown := "/" + strings.TrimPrefix(m, strings.TrimSuffix(root, "/")+"/")
-			if extra := info.Mode().Perm() &^ r.FileMode; extra != 0 {
-				res.Missing = append(res.Missing, fmt.Sprintf("chmod %04o %s (mode %04o allows more than %04o)", r.FileMode, shown, info.Mode().Perm(), r.FileMode))
-				continue
-			}
-			res.Evidence = append(res.Evidence, Evidence{Origin: packs.Origin{File: shown}, Setting: fmt.Sprintf("mode %04o", info.Mode().Perm())})
-		}
-	}
-	if found == 0 {
-		res.Notes = append(res.Notes, "none of "+strings.Join(r.Files, ", ")+" exists on this host")
-		return false
-	}
-	return true
-}
-
 type verifier struct {
 	opts     VerifyOptions
 	target   *Target
 	eval     []*model.Rule
 	index    *model.Index // finds the target rules that may match a requirement's events
 	settings map[packs.Option]string
+	host     *hostFiles // the host's auditd.conf and users, read when first asked (hostfiles.go)
 }
 
 func newVerifier(t *Target, opts VerifyOptions) *verifier {
 	v := &verifier{opts: opts, target: t, settings: t.Settings}
 	var rules []*model.Rule
 	for _, it := range t.Items {
-		if r := model.Normalize(it, opts.Machine); r != nil {
+		if r := model.Normalize(onHost(it, opts.Host), opts.Machine); r != nil {
 			rules = append(rules, r)
 		}
 	}
@@ -432,7 +467,7 @@ func (v *verifier) check(it *packs.Item) (evidence []Evidence, missing, notes []
 	if it.IsDirective() {
 		return v.checkSetting(it)
 	}
-	req := model.Normalize(it, v.opts.Machine)
+	req := model.Normalize(onHost(it, v.opts.Host), v.opts.Machine)
 	if req == nil {
 		return nil, nil, nil
 	}
@@ -535,6 +570,8 @@ func (v *verifier) checkSetting(it *packs.Item) ([]Evidence, []string, []string)
 	}
 	var good bool
 	switch d.Option {
+	case packs.OptContinueOnError:
+		return v.checkContinue(it)
 	case packs.OptEnabled, packs.OptFailure, packs.OptRateLimit, packs.OptLoginuidImmutable:
 		good = ok && have == want
 	case packs.OptBacklogLimit, packs.OptBacklogWaitTime:
