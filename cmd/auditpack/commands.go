@@ -359,10 +359,14 @@ func explainCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "explain",
 		Usage:     "explain a lint check: why it matters, a bad and a good example",
-		UsageText: "auditpack explain CHECK-ID | --list [PREFIX]\n\nCheck IDs are read in any case; --list ORD lists the checks whose ID starts with ORD.",
-		Flags:     []cli.Flag{&cli.BoolFlag{Name: "list", Usage: "list every check (or those whose ID starts with PREFIX) with its severity and title"}},
-		Before:    argsAtMost(1),
+		UsageText: "auditpack explain CHECK-ID | --list [PREFIX] | --live\n\nCheck IDs are read in any case; --list ORD lists the checks whose ID starts with ORD.",
+		Flags: []cli.Flag{&cli.BoolFlag{Name: "list", Usage: "list every check (or those whose ID starts with PREFIX) with its severity and title"},
+			&cli.BoolFlag{Name: "live", Usage: "say what verify --live does and list every call it makes"}},
+		Before: argsAtMost(1),
 		Action: func(c *cli.Context) error {
+			if c.Bool("live") {
+				return explainLive(c)
+			}
 			if c.Bool("list") {
 				if c.NArg() > 1 {
 					return inputError(fmt.Errorf("explain --list takes at most one ID prefix, e.g. auditpack explain --list ORD"))

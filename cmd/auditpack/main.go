@@ -194,7 +194,7 @@ Examples:
 		HideHelpCommand:        true,
 		UseShortOptionHandling: false,
 		Commands: []*cli.Command{packsCommand(), profilesCommand(), lintCommand(e), compileCommand(e), applyCommand(e), restoreCommand(e), completeCommand(), verifyCommand(e), fmtCommand(e), explainCommand(),
-			completionCommand(), manCommand()},
+			completionCommand(), manCommand(), liveChildCommand(e)},
 	}
 	// A command's arguments are paths and names: "auditpack lint help"
 	// lints a file named help; --help prints the help. (urfave/cli's help

@@ -21,7 +21,7 @@ func verifyCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "verify",
 		Usage: "check, control by control, that a rule set records what a profile asks for",
-		UsageText: `auditpack verify --profile P (--rules FILE [--host] | --kernel) [--packs DIR]... [--format ` + formatChoice(report.VerifyFormats) + `]
+		UsageText: `auditpack verify --profile P (--rules FILE [--host] | --kernel [--live]) [--packs DIR]... [--format ` + formatChoice(report.VerifyFormats) + `]
 auditpack verify --boot [--format text|json]
 
 A control passes when the target's rules match every event it asks for,
@@ -34,6 +34,11 @@ by it, not by the pack's rules, which may record more.
 host's facts: the kernel command line and the modes of the audit files.
 A rules file alone cannot show those: they are NOT CHECKED, unless --host
 says the file is this host's.
+--live (with --kernel) proves each control with a harmless real call per
+requirement line and the kernel's own record of it: PROVEN, FAIL (with what
+the rules show: shadowed, excluded) or NOT PROVEN (with why); it changes no
+rule or setting and acts only in a private scratch directory; auditpack
+explain --live lists every call.
 
 --boot compares what this host's boot-time loader (augenrules from
 auditd.service or audit-rules.service, or auditctl -R) loads at the next
@@ -52,7 +57,7 @@ Examples:
 		Flags: []cli.Flag{
 			profileFlag(), packRootsFlag(),
 			&cli.StringFlag{Name: "rules", Usage: "the rules `FILE` (or rules.d) to check"},
-			&cli.BoolFlag{Name: "kernel", Usage: "check the running kernel's rules and this host's facts"},
+			&cli.BoolFlag{Name: "kernel", Usage: "check the running kernel's rules and this host's facts"}, liveFlag,
 			&cli.BoolFlag{Name: "host", Usage: "with --rules: the file is this host's; check its kernel command line and file modes too"},
 			&cli.BoolFlag{Name: "boot", Usage: "compare what the next boot loads with the running kernel (no profile)"},
 			&cli.StringFlag{Name: "target", Usage: "with --rules: the machine (`ARCH`: x86_64, aarch64, ppc64le, s390x) the file is for; default this one"},
@@ -93,6 +98,8 @@ func runVerify(c *cli.Context, e *env) (*verify.Report, error) {
 		return nil, inputError(errors.New("verify needs exactly one of --rules FILE and --kernel"))
 	case c.Bool("host") && c.Bool("kernel"):
 		return nil, inputError(errors.New("--host goes with --rules FILE; --kernel checks this host's facts already"))
+	case c.Bool("live") && !c.Bool("kernel"):
+		return nil, inputError(errors.New("--live goes with --kernel: it proves the running kernel's rules with events"))
 	}
 	onThisHost := c.Bool("host") || c.Bool("kernel")
 	root := ""
@@ -161,6 +168,11 @@ func runVerify(c *cli.Context, e *env) (*verify.Report, error) {
 			rep.Boot = loader.String()
 		} else {
 			rep.Boot = err.Error()
+		}
+	}
+	if c.Bool("live") {
+		if err := proveLive(c, e, rep, controls, target, p.VerifyKeys); err != nil {
+			return nil, err
 		}
 	}
 	return rep, nil

@@ -75,7 +75,7 @@ var verifyHTML = sync.OnceValue(func() *template.Template {
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
 <title>auditpack verify: {{.R.Profile}} on {{.R.Target}}</title>
-<style>{{css}}</style></head>
+<style>{{css}}</style>{{if .R.Live}}<style>.PROVEN { color: var(--pass); } .NOT-PROVEN { color: var(--unchecked); }</style>{{end}}</head>
 <body>
 <h1>Audit controls of profile {{.R.Profile}}</h1>{{with .R.Error}}
 <p class="error" id="error">Nothing was verified: {{.}}</p>{{end}}
@@ -86,7 +86,8 @@ var verifyHTML = sync.OnceValue(func() *template.Template {
 {{with .R.Boot}}<tr><td>boot</td><td>{{.}}</td></tr>{{end}}
 </table>
 <h2>Summary</h2>
-<p class="summary"><span class="PASS" id="count-pass">{{.Pass}} passed</span><span class="FAIL" id="count-fail">{{.Fail}} failed</span><span class="NOT-CHECKED" id="count-not-checked">{{.NotChecked}} not checked</span><span>{{len .R.Results}} controls</span></p>
+<p class="summary"><span class="PASS" id="count-pass">{{.Pass}} passed</span><span class="FAIL" id="count-fail">{{.Fail}} failed</span><span class="NOT-CHECKED" id="count-not-checked">{{.NotChecked}} not checked</span><span>{{len .R.Results}} controls</span></p>{{if .R.Live}}
+<p class="summary"><span class="PROVEN" id="count-proven">{{.R.LiveCount "PROVEN"}} proven live</span><span class="FAIL" id="count-live-fail">{{.R.LiveCount "FAIL"}} failed live</span><span class="NOT-PROVEN" id="count-not-proven">{{.R.LiveCount "NOT PROVEN"}} not proven</span></p>{{end}}
 <table><tr><th>standard</th><th>passed</th><th>failed</th><th>not checked</th></tr>
 {{range .Standards}}<tr><td>{{.Name}}</td><td class="PASS">{{.Pass}}</td><td class="FAIL">{{.Fail}}</td><td class="NOT-CHECKED">{{.NotChecked}}</td></tr>
 {{end}}</table>
@@ -103,14 +104,22 @@ var verifyHTML = sync.OnceValue(func() *template.Template {
 <input type="search" id="search" placeholder="search controls, rules, files" aria-label="search">
 <span class="muted"><span id="shown">{{len .R.Results}}</span> shown</span>
 </div>
-<table id="controls"><thead><tr><th>control</th><th>status</th><th>requirement</th><th>evidence, or what to add</th></tr></thead><tbody>
+<table id="controls"><thead><tr><th>control</th><th>status</th><th>requirement</th><th>evidence, or what to add</th>{{if .R.Live}}<th>live: the kernel's records</th>{{end}}</tr></thead><tbody>
 {{range .Rows}}<tr id="{{.ID}}" data-status="{{dash .Status}}" data-standard="{{.Standard}}">
 <td><a href="#{{.ID}}"><code>{{.ID}}</code></a><br><span class="muted">{{.Standard}}</span></td>
 <td class="status {{dash .Status}}">{{.Status}}</td>
 <td>{{.Title}}</td>
-<td>{{range .Missing}}<pre class="FAIL">{{.}}</pre>{{end}}{{range .Evidence}}<code>{{.}}</code><br>{{end}}{{range .Notes}}<div class="muted">{{.}}</div>{{end}}</td>
+<td>{{range .Missing}}<pre class="FAIL">{{.}}</pre>{{end}}{{range .Evidence}}<code>{{.}}</code><br>{{end}}{{range .Notes}}<div class="muted">{{.}}</div>{{end}}</td>{{if $.R.Live}}
+<td>{{with .Live}}<span class="status {{dash .Verdict}}">{{.Verdict}}</span>{{with .From}} through {{range .}}<a href="#{{.}}">{{.}}</a> {{end}}{{end}}{{with .Reason}}<div class="muted">{{.}}</div>{{end}}
+{{range .Parts}}{{range .Records}}<div><code>serial {{.Serial}} {{.Type}}{{range .Keys}} key={{.}}{{end}}{{range .Fields}} {{.Name}}={{.Value}}{{end}}</code></div>{{end}}{{end}}{{end}}</td>{{end}}
 </tr>
-{{end}}</tbody></table>
+{{end}}</tbody></table>{{with .R.Live}}
+<h2>Live actions</h2>
+<p>{{len .Actions}} harmless actions in {{printf "%.1f" .Seconds}} s; the kernel's lost counter {{.LostBefore}} before, {{.LostAfter}} after.</p>
+{{range .Notes}}<p class="muted">{{.}}</p>{{end}}
+<table id="actions"><thead><tr><th>#</th><th>kind</th><th>call</th><th>as</th><th>result</th></tr></thead><tbody>
+{{range .Actions}}<tr id="action-{{.ID}}"><td>{{.ID}}</td><td>{{.Kind}} ({{.ABI}})</td><td><code>{{.Call}}</code></td><td>{{.Identity}}</td><td>{{.Result}}</td></tr>
+{{end}}</tbody></table>{{end}}
 <script>{{script}}</script>
 </body></html>
 `))

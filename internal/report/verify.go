@@ -32,6 +32,9 @@ type ControlResult struct {
 	Evidence []Evidence // what in the target implements it
 	Missing  []string   // what to add to the target, each with the requirement it comes from
 	Notes    []string   // partial exclusions and the like, which do not fail it
+
+	// Live is verify --live's evidence; nil without --live.
+	Live *LiveResult
 }
 
 // Evidence is a target line, or a setting, that implements a control.
@@ -65,6 +68,8 @@ type Report struct {
 	// Error is why nothing could be verified (a usage or input error), for
 	// the formats that must say so in band (JSON).
 	Error string
+	// Live is what verify --live ran; nil without --live.
+	Live *LiveRun
 }
 
 // SettingRow is a control setting as the profile asks for it and as the
@@ -84,8 +89,17 @@ func (r *Report) count(status string) int {
 	return n
 }
 
-// Failed counts the controls that fail.
-func (r *Report) Failed() int { return r.count(Fail) }
+// Failed counts the controls that fail: by the target's rules, or, with
+// --live, by the kernel's records.
+func (r *Report) Failed() int {
+	n := 0
+	for _, c := range r.Results {
+		if c.Status == Fail || c.Live != nil && c.Live.Verdict == LiveFail {
+			n++
+		}
+	}
+	return n
+}
 
 // WriteReport prints one line per control: status and evidence (the target
 // lines that implement it) or what is missing, then a summary.
@@ -111,6 +125,9 @@ func WriteReport(w io.Writer, r *Report) error {
 			}
 			fmt.Fprintf(tw, "\t\tnote: %s\n", n)
 		}
+		if c.Live != nil {
+			fmt.Fprintf(tw, "\t\t%s\n", liveLine(c.Live))
+		}
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -123,8 +140,12 @@ func WriteReport(w io.Writer, r *Report) error {
 		return err
 	}
 	if r.Boot != "" {
-		_, err := fmt.Fprintf(w, "boot: %s (auditpack verify --boot compares it with the kernel)\n", r.Boot)
-		return err
+		if _, err := fmt.Fprintf(w, "boot: %s (auditpack verify --boot compares it with the kernel)\n", r.Boot); err != nil {
+			return err
+		}
+	}
+	if r.Live != nil {
+		return writeLiveText(w, r)
 	}
 	return nil
 }
@@ -145,6 +166,7 @@ func WriteReportJSON(w io.Writer, r *Report) error {
 		Evidence []jsonOrigin `json:"evidence"`
 		Missing  []string     `json:"missing"`
 		Notes    []string     `json:"notes"`
+		Live     *jsonLive    `json:"live,omitempty"`
 	}
 	out := struct {
 		Profile  string    `json:"profile"`
@@ -155,11 +177,13 @@ func WriteReportJSON(w io.Writer, r *Report) error {
 			Fail       int `json:"fail"`
 			NotChecked int `json:"not_checked"`
 		} `json:"summary"`
-		Boot  string `json:"boot,omitempty"`
-		Error string `json:"error,omitempty"`
-	}{Profile: r.Profile, Target: r.Target, Boot: r.Boot, Controls: []control{}, Error: r.Error}
+		Boot  string       `json:"boot,omitempty"`
+		Live  *jsonLiveRun `json:"live,omitempty"`
+		Error string       `json:"error,omitempty"`
+	}{Profile: r.Profile, Target: r.Target, Boot: r.Boot, Controls: []control{}, Live: jsonLiveRunOf(r), Error: r.Error}
 	for _, c := range r.Results {
-		jc := control{Control: c.ID, Title: c.Title, Standard: c.Standard, Status: c.Status, Evidence: []jsonOrigin{}, Missing: append([]string{}, c.Missing...), Notes: append([]string{}, c.Notes...)}
+		jc := control{Control: c.ID, Title: c.Title, Standard: c.Standard, Status: c.Status, Evidence: []jsonOrigin{}, Missing: append([]string{}, c.Missing...), Notes: append([]string{}, c.Notes...),
+			Live: jsonLiveOf(c.Live)}
 		for _, e := range c.Evidence {
 			jc.Evidence = append(jc.Evidence, jsonOrigin{File: e.Origin.File, Line: e.Origin.Line, Setting: e.Setting})
 		}
