@@ -111,6 +111,15 @@ func TestLiveKernelProfiles(t *testing.T) {
 				t.Logf("created for this test, removed after it: %s", strings.Join(created, " "))
 			}
 			rep := proveKernel(t, p, loadKernel(t, k, p, p.rules))
+			reasons := map[string]int{}
+			for _, c := range rep.Results {
+				if c.Live != nil && c.Live.Verdict == report.NotProven {
+					reasons[c.Live.Reason]++
+				}
+			}
+			for r, n := range reasons {
+				t.Logf("not proven (%d): %s", n, r)
+			}
 			for _, c := range rep.Results {
 				switch {
 				case c.Live == nil:
