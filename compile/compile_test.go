@@ -150,7 +150,7 @@ func TestMergeRefusesBrokenInput(t *testing.T) {
 		{"missing newline before another file", map[string]string{"10-a.rules": "-w /etc/a -p wa", "20-b.rules": "-w /etc/b -p wa\n"},
 			`10-a.rules:1: no newline at the end of the file: augenrules would glue this line to the first line of 20-b.rules`},
 		{"parse errors, all of them", map[string]string{"10-a.rules": "-a always,exit -S open # x\n-e 7\n"},
-			`10-a.rules:1: comment after a rule.*\n.*10-a.rules:2: -e must be 0, 1 or 2`},
+			`10-a.rules:1:24: comment after a rule.*\n.*10-a.rules:2:4: -e must be 0, 1 or 2`},
 	}
 	for _, c := range cases {
 		dir := writeFiles(t, c.files)

@@ -36,7 +36,7 @@ type Load struct {
 type Refusal struct {
 	Index int // into the compiled Items
 	Item  *packs.Item
-	model.Refusal
+	model.Problem
 	// Earlier is the index of the line that makes this one fail: the rule
 	// it repeats ("Rule exists"), or the -e 2 that locked the kernel; -1
 	// for none.
@@ -95,7 +95,12 @@ func (c *Compiled) simulate(host model.Host, hash func(*model.Rule) uint64) *Loa
 			l.loaded[i] = isSetting(it) // a rule counts if it is still there at the end
 			continue
 		}
-		l.Refused = append(l.Refused, Refusal{Index: i, Item: it, Refusal: *refusal, Earlier: earlier})
+		placed := *refusal
+		if placed.Origin.File == "" {
+			placed.Origin = it.Origin
+			placed.Origin.Col = model.Column(it.Text, placed.At)
+		}
+		l.Refused = append(l.Refused, Refusal{Index: i, Item: it, Problem: placed, Earlier: earlier})
 		if l.Ignoring == nil && l.Stop == nil {
 			l.Stop = &l.Refused[len(l.Refused)-1]
 		}
@@ -128,7 +133,7 @@ func isSetting(it *packs.Item) bool {
 
 // refusal says why auditctl refuses line i, updating what the kernel
 // holds when it does not.
-func (c *Compiled) refusal(i int, it *packs.Item, loaded *loadedRules, l *Load, host model.Host) (*model.Refusal, int) {
+func (c *Compiled) refusal(i int, it *packs.Item, loaded *loadedRules, l *Load, host model.Host) (*model.Problem, int) {
 	// -c and -i set auditctl's mode, even on a line it then refuses.
 	if o := it.Directive.Option; (o == packs.OptContinueOnError || o == packs.OptIgnoreErrors) && l.Ignoring == nil && l.Stop == nil {
 		l.Ignoring = it
@@ -137,7 +142,7 @@ func (c *Compiled) refusal(i int, it *packs.Item, loaded *loadedRules, l *Load, 
 		return it.Refused, -1
 	}
 	if l.Lock != nil && it.Loadable() && it.Directive.Option != packs.OptContinueOnError && it.Directive.Option != packs.OptIgnoreErrors || l.Lock != nil && it.Delete != nil {
-		return &model.Refusal{Check: "CTRL-IMMUTABLE-NOT-LAST", Message: "the kernel refuses every change after -e 2 (Operation not permitted)"}, l.lockIndex
+		return &model.Problem{Check: model.CheckAfterLock, Message: "the kernel refuses every change after -e 2 (Operation not permitted)"}, l.lockIndex
 	}
 	switch d := it.Directive; {
 	case d.Option == packs.OptDeleteAll:
@@ -156,7 +161,7 @@ func (c *Compiled) refusal(i int, it *packs.Item, loaded *loadedRules, l *Load, 
 	if it.Delete != nil {
 		gone := model.Normalize(&model.Line{Origin: it.Origin, Text: it.Text, Rule: it.Delete}, c.Targets[0])
 		if !loaded.delete(gone) {
-			return &model.Refusal{Check: model.CheckStatefulOption, Message: "no such rule is loaded, so auditctl stops (No such file or directory)"}, -1
+			return &model.Problem{Check: model.CheckStatefulOption, Message: "no such rule is loaded, so auditctl stops (No such file or directory)"}, -1
 		}
 		return nil, -1
 	}
@@ -168,7 +173,7 @@ func (c *Compiled) refusal(i int, it *packs.Item, loaded *loadedRules, l *Load, 
 		return &p[0], -1
 	}
 	if u := r.Unknown(); len(u) > 0 {
-		return &model.Refusal{Check: "ARCH-SYSCALL-UNKNOWN", Message: fmt.Sprintf("syscall %q does not exist in %s's %s table (Syscall name unknown)", u[0].Name, c.Targets[0].Name, u[0].ABI)}, -1
+		return &model.Problem{Check: model.CheckSyscallUnknown, At: u[0].Name, Message: fmt.Sprintf("syscall %q does not exist in %s's %s table (Syscall name unknown)", u[0].Name, c.Targets[0].Name, u[0].ABI)}, -1
 	}
 	if host != nil {
 		if p := r.HostProblems(host); len(p) > 0 {
@@ -179,7 +184,7 @@ func (c *Compiled) refusal(i int, it *packs.Item, loaded *loadedRules, l *Load, 
 		return ref, -1
 	}
 	if first := loaded.find(r); first >= 0 && !r.Prepend {
-		return &model.Refusal{Check: "ORD-EXACT-DUPLICATE", Message: "the kernel holds this rule already (Rule exists)"}, first
+		return &model.Problem{Check: model.CheckExactDuplicate, Message: "the kernel holds this rule already (Rule exists)"}, first
 	}
 	loaded.add(r, i)
 	return nil, -1

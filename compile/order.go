@@ -25,7 +25,7 @@ type Ordered struct {
 	DroppedForTarget int
 	// Problems are the lines that keep the set from loading at all: parse
 	// errors, two files of one name, a file glued to the next one.
-	Problems []*packs.ParseError
+	Problems []*model.Problem
 }
 
 // Order sorts the selection's files as augenrules would if they were all
@@ -40,15 +40,15 @@ type Ordered struct {
 func order(s *packs.Selection) *Ordered {
 	files := append([]*packs.File(nil), s.Files...)
 	sort.SliceStable(files, func(i, j int) bool { return packs.VersionLess(files[i].Name, files[j].Name) })
-	o := &Ordered{Files: files, Problems: append([]*packs.ParseError(nil), s.Notes...)}
+	o := &Ordered{Files: files, Problems: append([]*model.Problem(nil), s.Notes...)}
 	for i, f := range files {
 		if i > 0 && files[i-1].Name == f.Name {
-			o.Problems = append(o.Problems, &packs.ParseError{Origin: packs.Origin{File: f.Path, Pack: packID(f)}, Check: packs.CheckFileConflict,
+			o.Problems = append(o.Problems, &model.Problem{Origin: packs.Origin{File: f.Path, Pack: packID(f)}, Check: model.CheckFileConflict,
 				Message: fmt.Sprintf("file name %s is also used by %s: in one rules.d one would overwrite the other; rename one", f.Name, describe(files[i-1]))})
 		}
 		o.Problems = append(o.Problems, f.Errors...)
 		if f.MissingFinalNewline && i < len(files)-1 {
-			o.Problems = append(o.Problems, &packs.ParseError{Origin: packs.Origin{File: f.Path, Pack: packID(f), Line: f.Lines}, Check: packs.CheckMissingEOFNewline,
+			o.Problems = append(o.Problems, &model.Problem{Origin: packs.Origin{File: f.Path, Pack: packID(f), Line: f.Lines}, Check: model.CheckMissingEOFNewline,
 				Message: fmt.Sprintf("no newline at the end of the file: augenrules would glue this line to the first line of %s; end the file with a newline", files[i+1].Name)})
 		}
 	}

@@ -34,18 +34,19 @@ var loadAnalysis = &Analysis{Name: "load", Run: func(rs *RuleSet) any {
 // kernel refuses in a rule, and with --host what it refuses on this host.
 // Thirty checks report from it; the rules are gone through once.
 var problemsAnalysis = &Analysis{Name: "model problems", Run: func(rs *RuleSet) any {
-	byCheck := map[string][]refused{}
+	byCheck := map[model.Check][]*model.Problem{}
 	for _, pe := range rs.Ordered.Problems {
-		byCheck[pe.Check] = append(byCheck[pe.Check], refused{&pe.Origin, pe.Message})
+		byCheck[pe.Check] = append(byCheck[pe.Check], pe)
+	}
+	add := func(problems []model.Problem) {
+		for i := range problems {
+			byCheck[problems[i].Check] = append(byCheck[problems[i].Check], &problems[i])
+		}
 	}
 	for _, r := range rs.Rules {
-		for _, pr := range r.Problems() {
-			byCheck[pr.Check] = append(byCheck[pr.Check], refused{&r.Item.Origin, pr.Message})
-		}
+		add(r.Problems())
 		if rs.host != nil {
-			for _, pr := range r.HostProblems(rs.host) {
-				byCheck[pr.Check] = append(byCheck[pr.Check], refused{&r.Item.Origin, pr.Message})
-			}
+			add(r.HostProblems(rs.host))
 		}
 	}
 	return byCheck
@@ -74,8 +75,8 @@ func (rs *RuleSet) result(a *Analysis) any {
 }
 
 func (rs *RuleSet) loading() *compile.Load { return rs.result(loadAnalysis).(*compile.Load) }
-func (rs *RuleSet) modelProblems() map[string][]refused {
-	return rs.result(problemsAnalysis).(map[string][]refused)
+func (rs *RuleSet) modelProblems() map[model.Check][]*model.Problem {
+	return rs.result(problemsAnalysis).(map[model.Check][]*model.Problem)
 }
 func (rs *RuleSet) shadows() []shadow    { return rs.result(orderAnalysis).(*orderResult).shadows }
 func (rs *RuleSet) duplicates() []shadow { return rs.result(orderAnalysis).(*orderResult).duplicates }

@@ -39,7 +39,7 @@ Good:
 })
 
 var _ = register(&Check{
-	ID:        "ARCH-AFTER-SYSCALL",
+	Model:     model.CheckArchAfterSyscall,
 	Title:     "-F arch= written after -S",
 	Severity:  Error,
 	FailsLoad: true,
@@ -56,7 +56,7 @@ Good:
 })
 
 var _ = register(&Check{
-	ID:        "ARCH-SYSCALL-UNKNOWN",
+	Model:     model.CheckSyscallUnknown,
 	Title:     "syscall the target's ABI does not have",
 	Severity:  Error,
 	FailsLoad: true,

@@ -8,6 +8,7 @@ import (
 
 	"github.com/auditpack/auditpack/internal/report"
 	"github.com/auditpack/auditpack/packs"
+	"github.com/auditpack/auditpack/packs/model"
 )
 
 // Severity and Diagnostic are the report layer's, which writes them.
@@ -28,7 +29,11 @@ func ParseSeverity(s string) (Severity, error) { return report.ParseSeverity(s) 
 
 // Check is one lint check.
 type Check struct {
-	ID       string   // e.g. "ORD-NEVER-SHADOWS-ALWAYS"
+	ID string // e.g. "ORD-NEVER-SHADOWS-ALWAYS"
+	// Model is the check the model (or the reader, or the load) files its
+	// problems under, for a check that reports them: its ID is the
+	// model's.
+	Model    model.Check
 	Title    string   // at most 60 characters
 	Doc      string   // a paragraph on why, then a bad and a good example
 	Severity Severity // default; a profile may override it
@@ -55,6 +60,9 @@ var registry []*Check
 
 // register adds a check; each check's file calls it once.
 func register(c *Check) *Check {
+	if c.Model != (model.Check{}) {
+		c.ID = c.Model.String()
+	}
 	registry = append(registry, c)
 	return c
 }

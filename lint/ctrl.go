@@ -1,8 +1,10 @@
 package lint
 
 import (
-	"github.com/auditpack/auditpack/compile"
 	"strings"
+
+	"github.com/auditpack/auditpack/compile"
+	"github.com/auditpack/auditpack/packs/model"
 
 	"github.com/auditpack/auditpack/internal/text"
 	"github.com/auditpack/auditpack/packs"
@@ -69,7 +71,7 @@ Good: one -e, in the pack that sorts last (finalize), or set "enabled" in the pr
 })
 
 var _ = register(&Check{
-	ID:       "CTRL-IMMUTABLE-NOT-LAST",
+	Model:    model.CheckAfterLock,
 	Title:    "-e 2 is followed by more lines",
 	Severity: Error,
 	Doc: `Once -e 2 has run, the kernel refuses every change until reboot: auditctl fails on the next

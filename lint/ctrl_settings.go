@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/auditpack/auditpack/packs"
+	"github.com/auditpack/auditpack/packs/model"
 )
 
 // Checks of the control settings' values: failure mode, enabled, backlog.
@@ -88,7 +89,7 @@ Good:
 })
 
 var _ = register(&Check{
-	ID:        "CTRL-BACKLOG-WAIT-RANGE",
+	Model:     model.CheckBacklogWaitRange,
 	Title:     "--backlog_wait_time beyond the kernel's ten minutes",
 	Severity:  Error,
 	FailsLoad: true,

@@ -10,7 +10,7 @@ import (
 // Checks of fields, operators and filter lists.
 
 var _ = register(&Check{
-	ID:        "FLD-NOT-VALID-FOR-LIST",
+	Model:     model.CheckNotForList,
 	Title:     "field or syscall the list cannot use",
 	Severity:  Error,
 	FailsLoad: true,
@@ -30,7 +30,7 @@ Good:
 })
 
 var _ = register(&Check{
-	ID:        "FLD-BAD-OPERATOR",
+	Model:     model.CheckBadOperator,
 	Title:     "operator the field does not support",
 	Severity:  Error,
 	FailsLoad: true,
@@ -104,7 +104,7 @@ func countFields(r *model.Rule, k model.Kind) int {
 }
 
 var _ = register(&Check{
-	ID:       "FLD-EXIT-POSITIVE-ERRNO",
+	Model:    model.CheckPositiveErrno,
 	Title:    "exit= errno name without the minus sign",
 	Severity: Warning,
 	Requires: fromModel,
@@ -120,7 +120,7 @@ Good:
 })
 
 var _ = register(&Check{
-	ID:       "FLD-ARG-TRUNCATION",
+	Model:    model.CheckTruncated,
 	Title:    "numeric value auditctl cuts to 32 bits or misreads",
 	Severity: Error,
 	Requires: fromModel,
@@ -138,7 +138,7 @@ Good:
 })
 
 var _ = register(&Check{
-	ID:        "FLD-BAD-VALUE",
+	Model:     model.CheckBadValue,
 	Title:     "field value that is not a number",
 	Severity:  Error,
 	FailsLoad: true,
@@ -233,7 +233,7 @@ Good:
 })
 
 var _ = register(&Check{
-	ID:        "FLD-SINGLETON-REPEATED",
+	Model:     model.CheckSingleton,
 	Title:     "second path, dir, inode or exe in one rule",
 	Severity:  Error,
 	FailsLoad: true,

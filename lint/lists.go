@@ -117,7 +117,7 @@ Good: never rules for what to drop, an always rule before them only for exceptio
 })
 
 var _ = register(&Check{
-	ID:        "LST-MSGTYPE-UNKNOWN",
+	Model:     model.CheckMsgType,
 	Title:     "unknown message type",
 	Severity:  Error,
 	FailsLoad: true,

@@ -5,7 +5,7 @@ import (
 )
 
 var _ = register(&Check{
-	ID:        "LST-LIST-TOO-NEW-FOR-LOADER",
+	Model:     model.CheckListTooNew,
 	FailsBoot: true,
 	Requires:  fromLoad,
 	Title:     "filter list this host's auditctl does not know",
@@ -37,7 +37,7 @@ Good: the rule in a pack only hosts with audit userspace 4.0 or newer select.`,
 })
 
 var _ = register(&Check{
-	ID:        "ARCH-SYSCALL-TOO-NEW-FOR-LOADER",
+	Model:     model.CheckSyscallTooNew,
 	FailsBoot: true,
 	Title:     "syscall this host's auditctl does not know",
 	Severity:  Error,
@@ -62,8 +62,8 @@ Good: the syscall in a pack only hosts with a newer audit userspace select, or a
 // reportLoad reports the lines the load refuses under the pass's check.
 func reportLoad(p *Pass) {
 	for _, r := range p.loading().Refused {
-		if r.Check == p.check.ID {
-			p.Report(&r.Item.Origin, nil, r.Message)
+		if r.Check == p.check.Model {
+			p.Report(&r.Origin, nil, r.Message)
 		}
 	}
 }

@@ -6,7 +6,7 @@ import "github.com/auditpack/auditpack/packs/model"
 // else than they say, and names only the loading host can resolve.
 
 var _ = register(&Check{
-	ID:       model.CheckValueMisread,
+	Model:    model.CheckValueMisread,
 	Title:    "control value auditctl reads as another number",
 	Severity: Error,
 	Requires: fromModel,
@@ -24,7 +24,7 @@ Good:
 })
 
 var _ = register(&Check{
-	ID:       model.CheckOnePerLine,
+	Model:    model.CheckOnePerLine,
 	Title:    "several control options on one line",
 	Severity: Error,
 	Requires: fromModel,
@@ -42,7 +42,7 @@ Good:
 })
 
 var _ = register(&Check{
-	ID:       model.CheckIgnored,
+	Model:    model.CheckIgnored,
 	Title:    "rule auditctl reads and then drops",
 	Severity: Error,
 	Requires: fromModel,
@@ -59,7 +59,7 @@ Good:
 })
 
 var _ = register(&Check{
-	ID:        model.CheckFactPlaceholder,
+	Model:     model.CheckFactPlaceholder,
 	Title:     "host fact placeholder outside a pack",
 	Severity:  Error,
 	FailsLoad: true,
@@ -79,7 +79,7 @@ Good:
 })
 
 var _ = register(&Check{
-	ID:        model.CheckUnresolved,
+	Model:     model.CheckUnresolved,
 	Title:     "user or group name this host does not know",
 	Severity:  Error,
 	Host:      true,

@@ -36,7 +36,7 @@ func (rs *RuleSet) order() *orderResult {
 			continue
 		}
 		refused[r] = true
-		if ref.Check == "ORD-EXACT-DUPLICATE" {
+		if ref.Check == model.CheckExactDuplicate {
 			out.duplicates = append(out.duplicates, shadow{rs.RuleAt(ref.Earlier), r, "ORD-EXACT-DUPLICATE"})
 		}
 	}
@@ -121,7 +121,7 @@ func (m *shadowMessage) keys(r *model.Rule) *shadowMessage {
 }
 
 var _ = register(&Check{
-	ID:        "ORD-EXACT-DUPLICATE",
+	Model:     model.CheckExactDuplicate,
 	Title:     "rule the kernel already has",
 	Severity:  Error,
 	Requires:  fromOrder,

@@ -27,7 +27,7 @@ func describeField(r *model.Rule, f model.Field) string {
 }
 
 var _ = register(&Check{
-	ID:        "PATH-NOT-ABSOLUTE",
+	Model:     model.CheckPath,
 	Title:     "watched path is not absolute",
 	Severity:  Error,
 	FailsLoad: true,
@@ -67,7 +67,7 @@ Good:
 })
 
 var _ = register(&Check{
-	ID:        "PATH-TRAILING-SLASH",
+	Model:     model.CheckTrailingSlash,
 	Title:     "path= ending in a slash",
 	Severity:  Error,
 	FailsLoad: true,
@@ -112,7 +112,7 @@ Good:
 })
 
 var _ = register(&Check{
-	ID:        "PATH-PARENT-MISSING",
+	Model:     model.CheckPathMissing,
 	Title:     "watched file's directory is missing on this host",
 	Severity:  Error,
 	Host:      true,
@@ -131,7 +131,7 @@ Good: the path of this distribution, or a pack per distribution.`,
 })
 
 var _ = register(&Check{
-	ID:        "PATH-DIR-MISSING",
+	Model:     model.CheckDirMissing,
 	Title:     "dir= tree is missing on this host",
 	Severity:  Error,
 	Host:      true,

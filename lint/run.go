@@ -76,12 +76,6 @@ func newRuleSet(c *compile.Compiled, opts Options) *RuleSet {
 	return rs
 }
 
-// refused is a line the model refuses, and why.
-type refused struct {
-	origin  *packs.Origin
-	message string
-}
-
 // RuleAt is the model of the rule line Ordered.Items[i] (nil for a
 // control line).
 func (rs *RuleSet) RuleAt(i int) *model.Rule { return rs.itemRules[i] }
@@ -142,7 +136,7 @@ func Run(c *compile.Compiled, opts Options) (res *Result, err error) {
 	rs := newRuleSet(c, opts)
 	res = &Result{Findings: report.Findings{Files: len(rs.Ordered.Files), Rules: len(rs.Rules)}}
 	for _, pe := range rs.Ordered.Problems {
-		res.InputErrors = res.InputErrors || pe.Check == packs.CheckNotText || pe.Check == packs.CheckFileConflict
+		res.InputErrors = res.InputErrors || pe.Check == model.CheckNotText || pe.Check == model.CheckFileConflict
 	}
 	severityOf := func(c *Check) Severity {
 		if s, ok := overrides[c.ID]; ok {

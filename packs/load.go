@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/auditpack/auditpack/packs/model"
 )
 
 // DefaultRulesDir is what augenrules reads on a host.
@@ -22,7 +24,7 @@ type Source struct {
 	Files []*File
 	// Notes are what a rules.d holds that augenrules reads otherwise than
 	// a reader of its names expects: links it follows, names it splits.
-	Notes []*ParseError
+	Notes []*model.Problem
 }
 
 // LoadPath reads a .rules file, a rules.d directory (its *.rules files, as
@@ -91,7 +93,7 @@ func RulesFiles(p string) ([]string, error) {
 // reads, in its order; notes say where that is not what the names say.
 type rulesDir struct {
 	files []string
-	notes []*ParseError
+	notes []*model.Problem
 }
 
 // readRulesDir reads a rules.d as augenrules does. Its loop is
@@ -127,13 +129,13 @@ func readRulesDir(p string) (*rulesDir, error) {
 	// A note names its file as ls -b would: a newline in it would break
 	// the one-finding-per-line output.
 	shown := strings.NewReplacer("\n", `\n`, "\t", `\t`)
-	note := func(path, check, message string) {
-		dir.notes = append(dir.notes, &ParseError{Origin: Origin{File: shown.Replace(filepath.ToSlash(path))}, Check: check, Message: message, Loads: true})
+	note := func(path string, check model.Check, message string) {
+		dir.notes = append(dir.notes, &model.Problem{Origin: Origin{File: shown.Replace(filepath.ToSlash(path))}, Check: check, Message: message, Loads: true})
 	}
 	for _, name := range names {
 		path := filepath.Join(p, name)
 		if words := augenrulesWords(name); len(words) != 1 || words[0] != name {
-			note(path, CheckFileUnread, "augenrules never reads this file: its loop splits the name at blanks and newlines and runs cat on "+describeWords(p, words)+" instead; rename it without them")
+			note(path, model.CheckFileUnread, "augenrules never reads this file: its loop splits the name at blanks and newlines and runs cat on "+describeWords(p, words)+" instead; rename it without them")
 			continue
 		}
 		link, err := os.Lstat(path)
@@ -143,14 +145,14 @@ func readRulesDir(p string) (*rulesDir, error) {
 		info, err := os.Stat(path)
 		switch {
 		case err != nil:
-			note(path, CheckFileUnread, fmt.Sprintf("augenrules cannot read it (%v): cat fails and the rest is loaded without it; remove it or make it a rules file", unwrapPathError(err)))
+			note(path, model.CheckFileUnread, fmt.Sprintf("augenrules cannot read it (%v): cat fails and the rest is loaded without it; remove it or make it a rules file", unwrapPathError(err)))
 			continue
 		case info.IsDir():
-			note(path, CheckFileUnread, "a directory: augenrules' cat cannot read it and the rest is loaded without it; rename it to end in something other than .rules")
+			note(path, model.CheckFileUnread, "a directory: augenrules' cat cannot read it and the rest is loaded without it; rename it to end in something other than .rules")
 			continue
 		case link.Mode()&os.ModeSymlink != 0:
 			target, _ := os.Readlink(path)
-			note(path, CheckFileSymlink, fmt.Sprintf("a symbolic link to %s: augenrules reads it in the place of its own name (cat follows links), and so does auditpack", target))
+			note(path, model.CheckFileSymlink, fmt.Sprintf("a symbolic link to %s: augenrules reads it in the place of its own name (cat follows links), and so does auditpack", target))
 		}
 		dir.files = append(dir.files, path)
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/auditpack/auditpack/internal/augen"
+	"github.com/auditpack/auditpack/packs/model"
 )
 
 // readRulesDir reads a rules.d as the loop of this host's augenrules does:
@@ -67,13 +68,13 @@ cat() { if [ -f "$1" ]; then printf '%s\n' "$1"; fi; }
 	if !slices.Equal(got.files, theirs) {
 		t.Errorf("read\n%s\naugenrules' loop reads\n%s", strings.Join(got.files, "\n"), strings.Join(theirs, "\n"))
 	}
-	notes := map[string]string{}
+	notes := map[string]model.Check{}
 	for _, n := range got.notes {
 		notes[filepath.Base(n.Origin.File)] = n.Check
 	}
-	want := map[string]string{"20-link.rules": CheckFileSymlink, "25-outside.rules": CheckFileSymlink, "30-site rules.rules": CheckFileUnread,
-		`40-new\nline.rules`: CheckFileUnread, `x.rules\nnot-rules`: CheckFileUnread, `60-tab\there.rules`: CheckFileUnread,
-		"70-dir.rules": CheckFileUnread, "80-dangling.rules": CheckFileUnread}
+	want := map[string]model.Check{"20-link.rules": model.CheckFileSymlink, "25-outside.rules": model.CheckFileSymlink, "30-site rules.rules": model.CheckFileUnread,
+		`40-new\nline.rules`: model.CheckFileUnread, `x.rules\nnot-rules`: model.CheckFileUnread, `60-tab\there.rules`: model.CheckFileUnread,
+		"70-dir.rules": model.CheckFileUnread, "80-dangling.rules": model.CheckFileUnread}
 	if !maps.Equal(notes, want) {
 		t.Errorf("notes by file %v, want %v", notes, want)
 	}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+
+	"github.com/auditpack/auditpack/packs/model"
 )
 
 // Selection is the set of sources one run works on: the packs a profile
@@ -37,7 +39,7 @@ type Selection struct {
 	AsLoaded bool
 	// Notes are what the rules.d directories hold that augenrules reads
 	// otherwise than their names say (Source.Notes).
-	Notes []*ParseError
+	Notes []*model.Problem
 	// plainFiles are the plain files added, by their names in their
 	// resolved directories.
 	plainFiles map[string]bool

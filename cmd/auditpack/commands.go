@@ -152,7 +152,7 @@ func notRulesText(p *packs.Pack, files []*packs.File) error {
 	var bad []string
 	for _, f := range files {
 		for _, e := range f.Errors {
-			if e.Check == packs.CheckNotText {
+			if e.Check == model.CheckNotText {
 				bad = append(bad, e.Error())
 				break
 			}

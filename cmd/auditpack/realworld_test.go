@@ -30,7 +30,7 @@ func TestRealWorldFiles(t *testing.T) {
 	if len(files) < 7 {
 		t.Fatalf("%d real-world files, want 7", len(files))
 	}
-	named := regexp.MustCompile(`^(\S+):(\d+): (?:error|warning|info): .*\[([A-Z0-9-]+)\]$`)
+	named := regexp.MustCompile(`^(\S+?):(\d+)(?::\d+)?: (?:error|warning|info): .*\[([A-Z0-9-]+)\]$`)
 	for _, src := range files {
 		t.Run(filepath.Base(src), func(t *testing.T) {
 			data, err := os.ReadFile(src)

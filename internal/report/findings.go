@@ -68,6 +68,7 @@ type jsonDiagnostic struct {
 	Severity string         `json:"severity"`
 	File     string         `json:"file"`
 	Line     int            `json:"line"`
+	Col      int            `json:"col,omitempty"`
 	Pack     string         `json:"pack"`
 	Message  string         `json:"message"`
 	Related  []jsonLocation `json:"related"`
@@ -85,7 +86,7 @@ func jsonDiagnostics(ds []Diagnostic) []jsonDiagnostic {
 // to related (non-nil: JSON shows none as []), which a writer of many
 // reuses.
 func jsonDiagnosticOf(d Diagnostic, related []jsonLocation) jsonDiagnostic {
-	jd := jsonDiagnostic{Check: d.Check, Severity: d.Severity.String(), File: d.Origin.File, Line: d.Origin.Line,
+	jd := jsonDiagnostic{Check: d.Check, Severity: d.Severity.String(), File: d.Origin.File, Line: d.Origin.Line, Col: d.Origin.Col,
 		Pack: d.Origin.Pack, Message: d.Message, Related: related[:0]}
 	for _, o := range d.Related {
 		jd.Related = append(jd.Related, jsonLocation{File: o.File, Line: o.Line, Pack: o.Pack})
@@ -275,8 +276,9 @@ type sarifArtifact struct {
 }
 
 type sarifRegion struct {
-	StartLine int `json:"startLine"`
-	EndLine   int `json:"endLine"`
+	StartLine   int `json:"startLine"`
+	StartColumn int `json:"startColumn,omitempty"`
+	EndLine     int `json:"endLine"`
 }
 
 var sarifLevels = map[Severity]string{Error: "error", Warning: "warning", Info: "note"}
@@ -377,7 +379,11 @@ func (s *sarifResults) location(o model.Origin, id int) sarifLocation {
 		artifact = sarifArtifactOf(o)
 		s.artifacts[file] = artifact
 	}
-	s.regions = append(s.regions, sarifRegion{StartLine: line, EndLine: line})
+	col := o.Col
+	if o.Line == 0 {
+		col = 0
+	}
+	s.regions = append(s.regions, sarifRegion{StartLine: line, StartColumn: col, EndLine: line})
 	return sarifLocation{ID: id, PhysicalLocation: sarifPhysicalLocation{ArtifactLocation: artifact, Region: &s.regions[len(s.regions)-1]}}
 }
 

@@ -205,7 +205,7 @@ var lintHTML = sync.OnceValue(func() *template.Template {
 {{range .Files}}<h3><code>{{.Name}}</code></h3>
 <table><thead><tr><th>line</th><th>severity</th><th>finding</th></tr></thead><tbody>
 {{range .Findings}}<tr data-status="{{.Severity}}">
-<td><code>{{.Origin.Line}}</code></td><td class="status {{.Severity}}">{{.Severity}}</td>
+<td><code>{{.Origin.Line}}{{if .Origin.Col}}:{{.Origin.Col}}{{end}}</code></td><td class="status {{.Severity}}">{{.Severity}}</td>
 <td>{{.Message}} <a href="#check-{{.Check}}"><code>{{.Check}}</code></a>{{with .Origin.Pack}} <span class="muted">({{.}})</span>{{end}}
 {{if .Context}}<pre>{{range .Context}}<span{{if .Here}} class="here"{{end}}>{{printf "%5d" .Line}}  {{.Text}}</span>
 {{end}}</pre>{{end}}</td></tr>
