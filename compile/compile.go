@@ -241,7 +241,7 @@ func FromWire(rules [][]byte, t *model.Target) (*Compiled, error) {
 		if err != nil {
 			return nil, fmt.Errorf("kernel rule %d (%s): %w", i+1, model.Describe(w, t), err)
 		}
-		f.Items = append(f.Items, packs.Item{Origin: packs.Origin{File: "kernel", Line: i + 1}, Text: model.Describe(w, t), Rule: spec})
+		f.Items = append(f.Items, model.Line{Origin: model.Origin{File: "kernel", Line: i + 1}, Text: model.Describe(w, t), Rule: spec})
 	}
 	return Build(&packs.Selection{Files: []*packs.File{f}, AsLoaded: true}, t), nil
 }

@@ -83,11 +83,11 @@ func TestProfilesGolden(t *testing.T) {
 
 func TestSettingsOverride(t *testing.T) {
 	sel := selectProfile(t, "stig-rhel9")
-	sel.Settings = []packs.Directive{
-		{Option: packs.OptFailure, Value: "1"},
-		{Option: packs.OptBacklogLimit, Value: "320"},
-		{Option: packs.OptBacklogWaitTime, Value: "1000"},
-		{Option: packs.OptRateLimit, Value: "50"},
+	sel.Settings = []model.Directive{
+		{Option: model.OptFailure, Value: "1"},
+		{Option: model.OptBacklogLimit, Value: "320"},
+		{Option: model.OptBacklogWaitTime, Value: "1000"},
+		{Option: model.OptRateLimit, Value: "50"},
 	}
 	res := Build(sel)
 	if err := res.Renderable(); err != nil {

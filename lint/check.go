@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/auditpack/auditpack/internal/report"
-	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
 )
 
@@ -109,7 +108,7 @@ type Pass struct {
 // hundreds of thousands, so it points at its lines instead of holding
 // copies (a third of a Diagnostic's size).
 type finding struct {
-	origin, related *packs.Origin // related is nil when no other line is involved
+	origin, related *model.Origin // related is nil when no other line is involved
 	message         string
 	check           *Check
 	severity        Severity
@@ -117,7 +116,7 @@ type finding struct {
 
 // diagnostic is the finding as the report layer takes it; related points
 // into a slice the caller gives, of length one.
-func (f *finding) diagnostic(related []packs.Origin) Diagnostic {
+func (f *finding) diagnostic(related []model.Origin) Diagnostic {
 	d := Diagnostic{Check: f.check.ID, Severity: f.severity, Origin: *f.origin, Message: f.message}
 	if f.related != nil {
 		related[0] = *f.related
@@ -128,13 +127,13 @@ func (f *finding) diagnostic(related []packs.Origin) Diagnostic {
 
 // Reportf reports a finding at o; related is the other line involved, if
 // any. Both point at lines that outlive the run (an item's origin).
-func (p *Pass) Reportf(o, related *packs.Origin, format string, args ...any) {
+func (p *Pass) Reportf(o, related *model.Origin, format string, args ...any) {
 	p.Report(o, related, fmt.Sprintf(format, args...))
 }
 
 // Report is Reportf with the message made: a check that says one thing of
 // many lines makes it once.
-func (p *Pass) Report(o, related *packs.Origin, message string) {
+func (p *Pass) Report(o, related *model.Origin, message string) {
 	p.report(finding{origin: o, related: related, message: message, check: p.check, severity: p.check.Severity})
 }
 

@@ -43,8 +43,8 @@ type RuleSet struct {
 	Eval  []*model.Rule
 	// Directives are the control lines in load order; Concatenated are
 	// all lines in file order, before augenrules moves any.
-	Directives   []*packs.Item
-	Concatenated []*packs.Item
+	Directives   []*model.Line
+	Concatenated []*model.Line
 	// host answers for the machine the set is for (nil without --host).
 	host Host
 	// itemRules are the rules of Ordered.Items (see RuleAt).
@@ -65,7 +65,7 @@ func newRuleSet(c *compile.Compiled, opts Options) *RuleSet {
 	for _, f := range c.Files {
 		lines += len(f.Items)
 	}
-	rs.Concatenated = make([]*packs.Item, 0, lines)
+	rs.Concatenated = make([]*model.Line, 0, lines)
 	for _, f := range c.Files {
 		for i := range f.Items {
 			rs.Concatenated = append(rs.Concatenated, &f.Items[i])
@@ -257,7 +257,7 @@ func diagnostics(found []*finding) []Diagnostic {
 			withRelated++
 		}
 	}
-	related := make([]packs.Origin, withRelated)
+	related := make([]model.Origin, withRelated)
 	out := make([]Diagnostic, 0, len(found))
 	for _, f := range found {
 		out = append(out, f.diagnostic(related))

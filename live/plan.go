@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
 	"github.com/auditpack/auditpack/profiles/verify"
 )
@@ -83,7 +82,7 @@ type ControlPlan struct {
 // Part is one part of a requirement line: its events in one ABI, of one
 // syscall or one perm class (or every syscall).
 type Part struct {
-	Line  *packs.Item
+	Line  *model.Line
 	Rule  *model.Rule // the line restricted to the part
 	ABI   model.ABI
 	Event string // the syscall, "perm=w" for a perm class, "" for every syscall
@@ -188,7 +187,7 @@ func batches(actions []*Action) []*Batch {
 // parts splits a line into the parts a live run proves one by one: per
 // ABI, each syscall it names; a rule on every syscall with a perm field
 // per perm class, without one as a whole.
-func (pl *planner) parts(it *packs.Item, r *model.Rule) []*Part {
+func (pl *planner) parts(it *model.Line, r *model.Rule) []*Part {
 	var out []*Part
 	for _, abi := range []model.ABI{model.B64, model.B32} {
 		if !r.ABIs[abi] {

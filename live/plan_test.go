@@ -18,7 +18,7 @@ func lineControl(t *testing.T, line string) *verify.Control {
 	if len(f.Errors) > 0 || len(f.Items) != 1 {
 		t.Fatalf("%s: %v", line, f.Errors)
 	}
-	return &verify.Control{ID: "C", Items: []*packs.Item{&f.Items[0]}}
+	return &verify.Control{ID: "C", Items: []*model.Line{&f.Items[0]}}
 }
 
 // planned is a part as a test expects it: its event, and the probe and

@@ -130,7 +130,7 @@ func readRulesDir(p string) (*rulesDir, error) {
 	// the one-finding-per-line output.
 	shown := strings.NewReplacer("\n", `\n`, "\t", `\t`)
 	note := func(path string, check model.Check, message string) {
-		dir.notes = append(dir.notes, &model.Problem{Origin: Origin{File: shown.Replace(filepath.ToSlash(path))}, Check: check, Message: message, Loads: true})
+		dir.notes = append(dir.notes, &model.Problem{Origin: model.Origin{File: shown.Replace(filepath.ToSlash(path))}, Check: check, Message: message, Loads: true})
 	}
 	for _, name := range names {
 		path := filepath.Join(p, name)

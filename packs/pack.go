@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/BurntSushi/toml"
+	"github.com/auditpack/auditpack/packs/model"
 )
 
 // ManifestName is the file that makes a directory a pack.
@@ -218,11 +219,11 @@ func (p *Pack) FactsWith(facts Facts) Facts {
 // the line's own, each with its origin and controls.
 func (f *File) addCopies(more []copies) {
 	for _, c := range more {
-		i := slices.IndexFunc(f.Items, func(it Item) bool { return it.Origin.Line == c.Line })
+		i := slices.IndexFunc(f.Items, func(it model.Line) bool { return it.Origin.Line == c.Line })
 		if i < 0 {
 			continue // the line did not parse: its error is reported
 		}
-		added := make([]Item, 0, len(c.Texts))
+		added := make([]model.Line, 0, len(c.Texts))
 		for _, text := range c.Texts {
 			g := ParseFile(f.Name, f.Path, f.Pack, []byte(text))
 			for _, e := range g.Errors {

@@ -22,7 +22,7 @@ type File struct {
 	Name  string // base name, the key augenrules sorts by
 	Path  string // as shown to the user
 	Pack  *Pack  // nil for plain files
-	Items []Item
+	Items []model.Line
 	// Errors are the lines auditctl would reject, in line order.
 	Errors []*model.Problem
 	// Ignores are the "# auditpack:ignore CHECK reason" comments.
@@ -40,7 +40,7 @@ type File struct {
 // Ignore is a suppression comment, "# auditpack:ignore CHECK reason": it
 // silences CHECK on the line right below it.
 type Ignore struct {
-	Origin Origin // the comment's line
+	Origin model.Origin // the comment's line
 	Check  string
 	Reason string
 	Target int // the line it applies to; 0 when no rule line follows
@@ -51,7 +51,7 @@ type Ignore struct {
 // The returned items refer to data, which the caller must not change.
 func ParseFile(name, path string, pack *Pack, data []byte) *File {
 	f := &File{Name: name, Path: path, Pack: pack, Size: len(data)}
-	origin := Origin{File: path}
+	origin := model.Origin{File: path}
 	if pack != nil {
 		origin.Pack = pack.ID()
 	}
@@ -63,7 +63,7 @@ func ParseFile(name, path string, pack *Pack, data []byte) *File {
 	}
 	lines := bytes.Count(data, []byte{'\n'}) + 1
 	p := parser{file: f, origin: origin}
-	p.items = make([]Item, 0, lines)
+	p.items = make([]model.Line, 0, lines)
 	p.statements = make([]statement, 0, min(lines, statementBatch))
 	// Tokens are substrings of the file's text. ParseFile owns data from
 	// here on (callers pass what they read and never touch it again), so it
@@ -90,12 +90,12 @@ func ParseFile(name, path string, pack *Pack, data []byte) *File {
 
 type parser struct {
 	file   *File
-	origin Origin
+	origin model.Origin
 	// statements are option lines waiting to be read as auditctl reads
 	// them, a batch at a time (see readStatements); items are what they
 	// were read as.
 	statements []statement
-	items      []Item
+	items      []model.Line
 	// errors are the file's errors in line order, up to the batch read
 	// last: file.Errors[:merged] merged with those of its statements.
 	errors []*model.Problem
@@ -312,7 +312,7 @@ func (p *parser) readStatements() {
 			p.errors = append(p.errors, refused)
 			// The line keeps its place: auditctl stops there, and "-i"
 			// or "-c" with a stray word set their mode all the same.
-			p.items = append(p.items, Item{Origin: origin, Text: st.text, Directive: st.read.Directive, Controls: st.controls, Refused: refused})
+			p.items = append(p.items, model.Line{Origin: origin, Text: st.text, Directive: st.read.Directive, Controls: st.controls, Refused: refused})
 			continue
 		}
 		note := st.read.Note
@@ -325,7 +325,7 @@ func (p *parser) readStatements() {
 		if st.read.Rule == nil && st.read.Delete == nil && st.read.Directive.Option == "" {
 			continue
 		}
-		p.items = append(p.items, Item{Origin: origin, Text: st.text, Directive: st.read.Directive, Rule: st.read.Rule, Delete: st.read.Delete, Controls: st.controls})
+		p.items = append(p.items, model.Line{Origin: origin, Text: st.text, Directive: st.read.Directive, Rule: st.read.Rule, Delete: st.read.Delete, Controls: st.controls})
 	}
 	clear(sts)
 	p.statements = sts[:0]

@@ -21,7 +21,7 @@ import (
 	"github.com/auditpack/auditpack/internal/corpus"
 )
 
-func parseOne(t *testing.T, line string) (*Item, *model.Problem) {
+func parseOne(t *testing.T, line string) (*model.Line, *model.Problem) {
 	t.Helper()
 	f := ParseFile("t.rules", "t.rules", nil, []byte(line+"\n"))
 	if len(f.Errors) > 0 {
@@ -106,20 +106,20 @@ func TestParseRules(t *testing.T) {
 func TestParseDirectives(t *testing.T) {
 	cases := []struct {
 		line string
-		want Directive
+		want model.Directive
 	}{
-		{"-D", Directive{Option: OptDeleteAll}},
-		{"-D -k old", Directive{Option: OptDeleteAll, Key: "old"}},
-		{"-b 8192", Directive{Option: OptBacklogLimit, Value: "8192"}},
-		{"-b8192", Directive{Option: OptBacklogLimit, Value: "8192"}},
-		{"-f 2", Directive{Option: OptFailure, Value: "2"}},
-		{"-e 0", Directive{Option: OptEnabled, Value: "0"}},
-		{"-r 0", Directive{Option: OptRateLimit, Value: "0"}},
-		{"--backlog_wait_time 60000", Directive{Option: OptBacklogWaitTime, Value: "60000"}},
-		{"--backlog_wait_time=60000", Directive{Option: OptBacklogWaitTime, Value: "60000"}},
-		{"--loginuid-immutable", Directive{Option: OptLoginuidImmutable}},
-		{"-c", Directive{Option: OptContinueOnError}},
-		{"-i", Directive{Option: OptIgnoreErrors}},
+		{"-D", model.Directive{Option: model.OptDeleteAll}},
+		{"-D -k old", model.Directive{Option: model.OptDeleteAll, Key: "old"}},
+		{"-b 8192", model.Directive{Option: model.OptBacklogLimit, Value: "8192"}},
+		{"-b8192", model.Directive{Option: model.OptBacklogLimit, Value: "8192"}},
+		{"-f 2", model.Directive{Option: model.OptFailure, Value: "2"}},
+		{"-e 0", model.Directive{Option: model.OptEnabled, Value: "0"}},
+		{"-r 0", model.Directive{Option: model.OptRateLimit, Value: "0"}},
+		{"--backlog_wait_time 60000", model.Directive{Option: model.OptBacklogWaitTime, Value: "60000"}},
+		{"--backlog_wait_time=60000", model.Directive{Option: model.OptBacklogWaitTime, Value: "60000"}},
+		{"--loginuid-immutable", model.Directive{Option: model.OptLoginuidImmutable}},
+		{"-c", model.Directive{Option: model.OptContinueOnError}},
+		{"-i", model.Directive{Option: model.OptIgnoreErrors}},
 	}
 	for _, c := range cases {
 		it, perr := parseOne(t, c.line)

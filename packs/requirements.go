@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/auditpack/auditpack/packs/model"
 )
 
 // RequirementsName is the file in which a pack states its standard's
@@ -50,15 +52,15 @@ type Requirement struct {
 	Satisfies []string
 	// Lines are the rules and settings the standard checks for, read as
 	// auditctl reads them.
-	Lines []*Item
+	Lines []*model.Line
 	// FixLines are the lines the standard's fix text writes where they
 	// mean something else than Lines; FixNote names the difference, and
 	// FixFails says that a host configured from the fix text fails Lines.
-	FixLines []*Item
+	FixLines []*model.Line
 	FixNote  string
 	FixFails bool
 	// Forbidden are rules the target must not load (-a task,never).
-	Forbidden []*Item
+	Forbidden []*model.Line
 	// Cmdline are kernel command line parameters the standard asks for.
 	Cmdline []CmdlineParam
 	// Auditd are the auditd.conf settings the standard asks for.
@@ -188,8 +190,8 @@ func (p *Pack) readRequirements() (*Requirements, error) {
 			FixNote: r.FixNote, FixFails: r.FixFails, OutsideRules: r.Outside, Note: r.Note, Levels: r.Levels, Boot: r.Boot, texts: r.Lines}
 		// Lines with host facts (${UID_MIN}) are read with the pack's
 		// defaults; Resolve reads them again with a host's.
-		lines := func(texts []string, lineNumbers *[]int) ([]*Item, error) {
-			var items []*Item
+		lines := func(texts []string, lineNumbers *[]int) ([]*model.Line, error) {
+			var items []*model.Line
 			for _, text := range texts {
 				line := finder.find(strconv.Quote(text), at)
 				read, err := p.requirementLines(r.ID, text, line, p.FactsWith(nil))
@@ -256,8 +258,8 @@ func (p *Pack) readRequirements() (*Requirements, error) {
 
 // requirementLines reads one of a requirement's lines with facts: one
 // item, or one per value of a list fact it names.
-func (p *Pack) requirementLines(id, text string, line int, facts Facts) ([]*Item, error) {
-	var items []*Item
+func (p *Pack) requirementLines(id, text string, line int, facts Facts) ([]*model.Line, error) {
+	var items []*model.Line
 	for _, t := range facts.ExpandList(text) {
 		expanded, err := facts.expandScalars([]byte(t), RequirementsName)
 		if err != nil {

@@ -17,10 +17,10 @@ type Selection struct {
 	Files   []*File // every file of every source, in no particular order
 	// Settings override the control directives of the packs (a profile's
 	// [settings]); SettingsOrigin names the profile file they come from.
-	Settings       []Directive
+	Settings       []model.Directive
 	SettingsOrigin string
 	// SettingControls are the controls each setting meets.
-	SettingControls map[Option][]string
+	SettingControls map[model.Option][]string
 	// Arches limits rules with -F arch= to these (b64, b32); empty keeps all.
 	Arches []string
 	// Severity overrides lint checks' severities (check ID -> error,

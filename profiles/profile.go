@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/auditpack/auditpack/packs"
+	"github.com/auditpack/auditpack/packs/model"
 )
 
 //go:embed *.toml
@@ -24,10 +25,10 @@ type Profile struct {
 	Description string
 	Packs       []string // pack references, "name" or "name@constraint"
 	Arches      []string
-	Settings    []packs.Directive // in settingOrder
+	Settings    []model.Directive // in settingOrder
 	// SettingControls are the controls a setting of the profile meets
 	// ([setting_controls]: failure = ["RHEL-09-654265"]), for verify.
-	SettingControls map[packs.Option][]string
+	SettingControls map[model.Option][]string
 	// Severity overrides lint checks' severities: check ID -> error,
 	// warning or info (lint checks the IDs).
 	Severity map[string]string
@@ -107,16 +108,16 @@ func (v *factValue) UnmarshalTOML(data any) error {
 
 type setting struct {
 	key    string
-	option packs.Option
+	option model.Option
 }
 
 // settingOrder maps each [settings] key to the option it overrides.
 var settingOrder = []setting{
-	{"enabled", packs.OptEnabled},
-	{"failure", packs.OptFailure},
-	{"backlog_limit", packs.OptBacklogLimit},
-	{"backlog_wait_time", packs.OptBacklogWaitTime},
-	{"rate_limit", packs.OptRateLimit},
+	{"enabled", model.OptEnabled},
+	{"failure", model.OptFailure},
+	{"backlog_limit", model.OptBacklogLimit},
+	{"backlog_wait_time", model.OptBacklogWaitTime},
+	{"rate_limit", model.OptRateLimit},
 }
 
 func settingKeys() string {
@@ -172,7 +173,7 @@ func Parse(data []byte, source string) (*Profile, error) {
 			return nil, fmt.Errorf("%s: unknown setting %q; settings are %s", source, key, settingKeys())
 		}
 	}
-	p.SettingControls = map[packs.Option][]string{}
+	p.SettingControls = map[model.Option][]string{}
 	for key, controls := range f.SettingControls {
 		i := slices.IndexFunc(settingOrder, func(s setting) bool { return s.key == key })
 		if _, set := f.Settings[key]; i < 0 || !set {
@@ -185,7 +186,7 @@ func Parse(data []byte, source string) (*Profile, error) {
 		if !ok {
 			continue
 		}
-		d := packs.Directive{Option: s.option, Value: strconv.FormatInt(v, 10)}
+		d := model.Directive{Option: s.option, Value: strconv.FormatInt(v, 10)}
 		if problem := d.Problem(); problem != nil {
 			return nil, fmt.Errorf("%s: settings.%s: %s", source, s.key, problem.Message)
 		}

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/auditpack/auditpack/packs"
+	"github.com/auditpack/auditpack/packs/model"
 )
 
 func TestEmbeddedProfilesResolve(t *testing.T) {
@@ -34,7 +34,7 @@ func TestEmbeddedProfilesResolve(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(stig.Settings, []packs.Directive{{Option: packs.OptFailure, Value: "2"}}) {
+	if !slices.Equal(stig.Settings, []model.Directive{{Option: model.OptFailure, Value: "2"}}) {
 		t.Errorf("stig settings %v, want -f 2 (RHEL-09-654265)", stig.Settings)
 	}
 }

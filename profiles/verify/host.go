@@ -4,7 +4,6 @@ import (
 	"path"
 	"strings"
 
-	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
 )
 
@@ -19,7 +18,7 @@ type dirResolver interface {
 // link (/sbin on a usrmerged host) the path it leads to, so that
 // -F euid=root meets -F euid=0 and -F path=/sbin/unix_chkpwd meets
 // -F path=/usr/sbin/unix_chkpwd. Offline (host nil) the line is as written.
-func onHost(it *packs.Item, host model.Host) *packs.Item {
+func onHost(it *model.Line, host model.Host) *model.Line {
 	if host == nil || it.Rule == nil {
 		return it
 	}
