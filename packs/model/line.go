@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -84,3 +85,29 @@ func (l *Line) Loadable() bool { return l.Refused == nil && (l.Rule != nil || l.
 
 // IsDirective reports whether the line is a control line.
 func (l *Line) IsDirective() bool { return l.Directive.Option != "" }
+
+// Problem is what is wrong with a line, the one problem type every stage
+// hands on to the report: a line auditctl or the kernel refuses (Loads
+// false) or reads as something else than it says (Loads true), filed under
+// the check that explains it, with a message that says what is wrong and
+// how to fix it. The reader knows no place: Origin is set where the line
+// is placed in its file.
+type Problem struct {
+	Origin  Origin
+	Check   Check
+	Message string
+	Loads   bool
+	// NeedsAuditctl is the auditctl version that reads the line at all
+	// (for a dropped rule on a list older auditctl does not know).
+	NeedsAuditctl string
+	// At is the word of the line the problem is about, which places its
+	// column (empty: the whole line).
+	At string
+}
+
+// Error is the "file:line:col: message" form.
+func (p *Problem) Error() string { return p.Origin.String() + ": " + p.Message }
+
+func refuse(check Check, format string, args ...any) *Problem {
+	return &Problem{Check: check, Message: fmt.Sprintf(format, args...)}
+}
