@@ -56,6 +56,10 @@ Examples:
 			&cli.BoolFlag{Name: "boot", Usage: "compare what the next boot loads with the running kernel (no profile)"},
 			&cli.StringFlag{Name: "target", Usage: "with --rules: the machine (`ARCH`: x86_64, aarch64, ppc64le, s390x) the file is for; default this one"},
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: " + report.FormatNames(report.VerifyFormats)},
+			&cli.StringFlag{Name: "host-name", Usage: "the `NAME` of the host the target is, for the checklists (default: this host's, with --kernel or --host)"},
+			&cli.StringSliceFlag{Name: "host-ip", Usage: "an `IP` address of that host (repeatable)"},
+			&cli.StringSliceFlag{Name: "host-mac", Usage: "a `MAC` address of that host (repeatable)"},
+			&cli.StringFlag{Name: "host-fqdn", Usage: "the fully qualified domain `NAME` of that host"},
 		},
 		OnUsageError: usageError,
 		Action: func(c *cli.Context) error {
@@ -156,6 +160,7 @@ func runVerify(c *cli.Context) (*verify.Report, error) {
 		return nil, inputError(err)
 	}
 	rep.Generated, rep.Tool = now().Format(time.RFC3339), "auditpack "+version
+	rep.Asset = targetAsset(c, onThisHost)
 	if c.Bool("kernel") {
 		rep.Host = host.Local{}.Describe()
 		if loader, err := apply.DetectLoader(hostRoot); err == nil {
@@ -238,4 +243,28 @@ func bootState() (*apply.BootState, error) {
 	}
 	defer k.Close()
 	return apply.CheckBoot(k, hostRoot, model.Native())
+}
+
+// targetAsset is the host the target is: this host's identity where the
+// target is this host (--kernel, --host), with what --host-name and the
+// like say over it.
+func targetAsset(c *cli.Context, onThisHost bool) report.Asset {
+	var a report.Asset
+	if onThisHost {
+		id := host.Identify(hostRoot)
+		a = report.Asset{HostName: id.HostName, FQDN: id.FQDN, IPs: id.IPs, MACs: id.MACs, OS: id.OS}
+	}
+	if v := c.String("host-name"); v != "" {
+		a.HostName = v
+	}
+	if v := c.String("host-fqdn"); v != "" {
+		a.FQDN = v
+	}
+	if v := c.StringSlice("host-ip"); len(v) > 0 {
+		a.IPs = v
+	}
+	if v := c.StringSlice("host-mac"); len(v) > 0 {
+		a.MACs = v
+	}
+	return a
 }
