@@ -91,7 +91,7 @@ Examples:
 		OnUsageError:           usageError,
 		HideHelpCommand:        true,
 		UseShortOptionHandling: false,
-		Commands: []*cli.Command{packsCommand(), profilesCommand(), lintCommand(), compileCommand(), applyCommand(), restoreCommand(), completeCommand(), verifyCommand(), fmtCommand(), explainCommand(),
+		Commands: []*cli.Command{packsCommand(), profilesCommand(), lintCommand(), compileCommand(), applyCommand(), restoreCommand(), completeCommand(), verifyCommand(), reportCommand(), fmtCommand(), explainCommand(),
 			completionCommand(), manCommand()},
 	}
 	// A command's arguments are paths and names: "auditpack lint help"

@@ -21,7 +21,8 @@ func verifyCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "verify",
 		Usage: "check, control by control, that a rule set records what a profile asks for",
-		UsageText: `auditpack verify --profile P (--rules FILE [--host] | --kernel) [--packs DIR]... [--format text|json|github|junit]
+		UsageText: `auditpack verify --profile P (--rules FILE [--host] | --kernel) [--packs DIR]... [--format FORMAT]
+                 [--host-name NAME] [--host-fqdn NAME] [--host-ip IP]... [--host-mac MAC]...
 auditpack verify --boot [--format text|json]
 
 A control passes when the target's rules match every event it asks for,
@@ -40,6 +41,14 @@ auditd.service or audit-rules.service, or auditctl -R) loads at the next
 boot with the kernel now, without a profile: exit 3 when the files on disk
 and the running rules differ (drift); a locked kernel (enabled 2) whose
 files changed is "reboot pending", exit 0.
+
+--format cklb and ckl write STIG Viewer 3 and 2 checklists, hdf MITRE's
+Heimdall Data Format, xccdf XCCDF 1.2 results (as oscap writes them): one
+STIG (benchmark) per pack that states requirements, each requirement with
+DISA's Vuln ID, Rule ID, severity, CCIs and texts, the evidence lines or
+the lines to add. The host is read with --kernel and --host; for a rules
+file alone, --host-name and the like name it. auditpack report merges
+many hosts' --format json results.
 
 Exit codes: 0 every control passes (--boot: no drift), 1 some fail, 2 usage
 or input errors, 3 --boot found drift.

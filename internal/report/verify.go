@@ -87,6 +87,7 @@ type Report struct {
 type SettingRow struct {
 	Option         string
 	Wanted, Target string
+	Met            bool // the target's value meets the one asked for
 }
 
 func (r *Report) count(status string) int {
@@ -220,6 +221,7 @@ type jsonSettingRow struct {
 	Option string `json:"option"`
 	Wanted string `json:"wanted"`
 	Target string `json:"target"`
+	Met    bool   `json:"met"`
 }
 
 // WriteReportJSON prints the report as one JSON object.

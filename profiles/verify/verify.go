@@ -346,7 +346,7 @@ func settingRows(required *compile.Compiled, controls []*Control, target *Target
 			have = "set"
 		}
 		if wanted[o] != "" || have != "" {
-			rows = append(rows, report.SettingRow{Option: string(o), Wanted: wanted[o], Target: have})
+			rows = append(rows, report.SettingRow{Option: string(o), Wanted: wanted[o], Target: have, Met: wanted[o] != "" && have != "" && settingMet(o, wanted[o], have)})
 		}
 	}
 	return rows
@@ -586,19 +586,14 @@ func (v *verifier) checkSetting(it *packs.Item) ([]Evidence, []string, []string)
 	if d.Option == packs.OptLoginuidImmutable {
 		want = "1"
 	}
-	var good bool
 	switch d.Option {
 	case packs.OptContinueOnError:
 		return v.checkContinue(it)
-	case packs.OptEnabled, packs.OptFailure, packs.OptRateLimit, packs.OptLoginuidImmutable:
-		good = ok && have == want
-	case packs.OptBacklogLimit, packs.OptBacklogWaitTime:
-		h, _ := strconv.ParseUint(have, 10, 32)
-		w, _ := strconv.ParseUint(want, 10, 32)
-		good = ok && h >= w
+	case packs.OptEnabled, packs.OptFailure, packs.OptRateLimit, packs.OptLoginuidImmutable, packs.OptBacklogLimit, packs.OptBacklogWaitTime:
 	default:
 		return nil, nil, nil // -D, -c, -i describe no state
 	}
+	good := ok && settingMet(d.Option, want, have)
 	if good && d.Option == packs.OptEnabled && want == "2" && len(v.target.AfterLock) > 0 {
 		first := v.target.AfterLock[0]
 		return nil, []string{fmt.Sprintf("move -e 2 to the end: %s after it, from %s:%d, refused by the locked kernel (for %s)",
@@ -612,6 +607,18 @@ func (v *verifier) checkSetting(it *packs.Item) ([]Evidence, []string, []string)
 		return []Evidence{{Origin: packs.Origin{File: v.target.Name}, Setting: setting}}, nil, nil
 	}
 	return nil, []string{fmt.Sprintf("set %s (for %s)", strings.TrimSpace(it.Text), it.Origin.Describe())}, nil
+}
+
+// settingMet says whether a target's value of a control setting meets the
+// value asked for: the same value, or for the backlog's limit and wait
+// time, at least as much.
+func settingMet(o packs.Option, want, have string) bool {
+	if o == packs.OptBacklogLimit || o == packs.OptBacklogWaitTime {
+		h, herr := strconv.ParseUint(have, 10, 32)
+		w, _ := strconv.ParseUint(want, 10, 32)
+		return herr == nil && h >= w
+	}
+	return have == want
 }
 
 // suggest writes the rules that would close the gaps: one per ABI, with the
