@@ -193,7 +193,9 @@ func ruleIDOf(c ControlResult) string {
 // which every rule is alone in its group, as in DISA's manuals: each rule
 // that passes scores 100 and each that fails 0, weighted within its group
 // (so a rule's own weight cancels out), and the groups averaged; rules not
-// checked are left out. ok is false when no rule passed or failed.
+// checked are left out. It is computed in single precision, as OpenSCAP
+// does, so the two agree to the digit. ok is false when no rule passed or
+// failed.
 func Score(controls []ControlResult) (score float64, ok bool) {
 	pass, judged := 0, 0
 	for _, c := range controls {
@@ -208,7 +210,7 @@ func Score(controls []ControlResult) (score float64, ok bool) {
 	if judged == 0 {
 		return 0, false
 	}
-	return 100 * float64(pass) / float64(judged), true
+	return float64(float32(100*pass) / float32(judged)), true
 }
 
 // ReadReportJSON reads back what WriteReportJSON wrote (a host's result
