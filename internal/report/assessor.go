@@ -254,3 +254,12 @@ func ReadReportJSON(rd io.Reader, name string) (*Report, error) {
 	}
 	return r, nil
 }
+
+// writeIndentedJSON writes v as the JSON formats of verify and report write
+// it: indented, with <, > and & as they are.
+func writeIndentedJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -146,10 +145,7 @@ func WriteReportCKLB(w io.Writer, r *Report) error {
 	if err != nil {
 		return err
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(checklist)
+	return writeIndentedJSON(w, checklist)
 }
 
 // checklistOf is the report's checklist, or why it has none.

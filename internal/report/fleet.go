@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"html/template"
 	"io"
@@ -188,10 +187,7 @@ func WriteFleetJSON(w io.Writer, f *Fleet) error {
 		}
 		out.Controls = append(out.Controls, jc)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(out)
+	return writeIndentedJSON(w, out)
 }
 
 // FleetCKLBName is the file a host's checklist is written to.

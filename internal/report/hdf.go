@@ -3,7 +3,6 @@ package report
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"io"
 	"slices"
 	"strings"
@@ -134,10 +133,7 @@ func WriteReportHDF(w io.Writer, r *Report) error {
 		_, err := checklistOf(r)
 		return err
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(out)
+	return writeIndentedJSON(w, out)
 }
 
 func hdfControlOf(r *Report, c ControlResult) hdfControl {

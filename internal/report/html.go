@@ -37,7 +37,7 @@ tr:target { outline: 2px solid #0969da; }
 .block { position: relative; } .block button { position: absolute; right: .3em; top: .3em; font-size: 11px; }
 pre.add { background: #f6f8fa; border: 1px solid #d0d7de; padding: .5em 4.5em .5em .5em; white-space: pre; overflow-x: auto; }
 #controls { table-layout: fixed; } #controls td { overflow-wrap: anywhere; } #controls pre { white-space: pre-wrap; }
-#controls th:nth-child(1) { width: 15em; } #controls th:nth-child(2) { width: 6em; } #controls th:nth-child(3) { width: 7.5em; } #controls th:nth-child(4) { width: 32%; }
+#controls th:nth-child(1) { width: 17%; } #controls th:nth-child(2) { width: 7%; } #controls th:nth-child(3) { width: 9%; } #controls th:nth-child(4) { width: 30%; }
 .cci { font-size: 11px; } .sep { border-left: 1px solid #d0d7de; height: 1.2em; }
 @media print { .filters, button { display: none; } body { margin: 0; max-width: none; font-size: 11px; } tr { page-break-inside: avoid; } a { color: inherit; text-decoration: none; } pre.add { white-space: pre-wrap; } }
 `

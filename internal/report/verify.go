@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -250,10 +249,7 @@ func WriteReportJSON(w io.Writer, r *Report) error {
 		out.Controls = append(out.Controls, jc)
 	}
 	out.Summary.Fail, out.Summary.Pass, out.Summary.NotChecked = r.count(Fail), r.count(Pass), r.count(NotChecked)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(out)
+	return writeIndentedJSON(w, out)
 }
 
 // WriteReportGitHub prints a GitHub Actions annotation per failing control.
