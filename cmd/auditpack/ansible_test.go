@@ -376,7 +376,7 @@ db01 ansible_connection=local ansible_python_interpreter=/usr/bin/python3
 	if err != nil {
 		t.Fatalf("no fleet report on the controller: %v", err)
 	}
-	for _, want := range []string{`<th class="host">db01</th><th class="host">web01</th>`, "Audit controls of 2 hosts"} {
+	for _, want := range []string{`<th class="host" title="stig-rhel9">db01</th><th class="host" title="stig-rhel9">web01</th>`, "Audit controls of 2 hosts"} {
 		if !strings.Contains(string(page), want) {
 			t.Errorf("the fleet report lacks %q", want)
 		}

@@ -79,7 +79,7 @@ func TestFleetReport(t *testing.T) {
 	html := filepath.Join(dir, "fleet.html")
 	writeOutput(t, html, "report", web, db)
 	page, _ := os.ReadFile(html)
-	for _, want := range []string{`<th class="host">db01</th><th class="host">web01</th>`, `<tr id="` + first.Control + `" class="drift" data-status="drift"`, `<td class="cell FAIL">FAIL</td><td class="cell PASS">PASS</td>`} {
+	for _, want := range []string{`<th class="host" title="stig-rhel9">db01</th><th class="host" title="stig-rhel9">web01</th>`, `<tr id="` + first.Control + `" class="drift" data-status="drift"`, `<td class="cell FAIL">FAIL</td><td class="cell PASS">PASS</td>`} {
 		if !bytes.Contains(page, []byte(want)) {
 			t.Errorf("the fleet page lacks %q", want)
 		}

@@ -126,7 +126,7 @@ func cklbOf(r *Report) cklbChecklist {
 			stig.Rules = append(stig.Rules, cklbRule{
 				UUID: nameUUID(host, b.ID, ruleIDOf(c)), StigUUID: stigUUID, GroupID: vulnOf(c), GroupIDSrc: vulnOf(c),
 				RuleID: ruleIDShort(ruleIDOf(c)), RuleIDSrc: ruleIDOf(c), Weight: weightOf(rule), Classification: "Unclassified",
-				Severity: cklbSeverity(rule.Severity), RuleVersion: c.ID, GroupTitle: groupTitleOf(c), RuleTitle: c.Title,
+				Severity: severityOrUnknown(rule.Severity), RuleVersion: c.ID, GroupTitle: groupTitleOf(c), RuleTitle: c.Title,
 				FixText: rule.Fix, Discussion: rule.Discussion, CheckContent: rule.Check, Documentable: "false",
 				CheckContentRef: cklbCheckRef{Href: b.ID, Name: "M"}, LegacyIDs: []string{}, CCIs: ccis,
 				GroupTree: []cklbGroup{{ID: vulnOf(c), Title: groupTitleOf(c), Description: "<GroupDescription></GroupDescription>"}},
@@ -157,9 +157,9 @@ func checklistOf(r *Report) (cklbChecklist, error) {
 	return c, nil
 }
 
-// cklbSeverity is STIG Viewer 3's severity; "unknown" where the standard
-// ranks none.
-func cklbSeverity(s string) string {
+// severityOrUnknown is a severity as STIG Viewer 3 and XCCDF write it:
+// "unknown" where the standard ranks none.
+func severityOrUnknown(s string) string {
 	if CAT(s) == "" {
 		return "unknown"
 	}

@@ -35,8 +35,7 @@ type FleetHost struct {
 	Scored                 bool
 }
 
-// Name is how the report names the host: its name, and the profile when
-// the fleet has several.
+// Name is the host's name, as its result gives it.
 func (h FleetHost) Name() string { return h.Report.Asset.HostName }
 
 // FleetControl is one control across the hosts: Status[i] is Hosts[i]'s
@@ -245,7 +244,7 @@ tr.drift td:first-child { border-left: 4px solid #bc4c00; }
 <input type="search" id="search" placeholder="search controls" aria-label="search">
 <span class="muted"><span id="shown">{{len .F.Controls}}</span> shown</span>
 </div>
-<table id="matrix" class="matrix"><thead><tr><th>control</th><th>severity</th>{{range .F.Hosts}}<th class="host">{{.Name}}</th>{{end}}</tr></thead><tbody>
+<table id="matrix" class="matrix"><thead><tr><th>control</th><th>severity</th>{{range .F.Hosts}}<th class="host" title="{{.Report.Profile}}">{{.Name}}</th>{{end}}</tr></thead><tbody>
 {{range .F.Controls}}<tr id="{{.ID}}" class="{{if .Drift}}drift{{end}}" data-status="{{if .Drift}}drift{{else if .Failing}}fail{{else}}same{{end}}" data-cat="">
 <td><a href="#{{.ID}}"><code>{{.ID}}</code></a>{{with .Vuln}} <code class="muted">{{.}}</code>{{end}}<br><span class="muted">{{.Title}}</span></td><td>{{cat .Severity}}</td>
 {{range .Status}}<td class="cell {{dash .}}">{{short .}}</td>{{end}}</tr>

@@ -140,7 +140,7 @@ func hdfControlOf(r *Report, c ControlResult) hdfControl {
 	rule := c.Rule
 	ctl := hdfControl{ID: vulnOf(c), Title: c.Title, Desc: rule.Discussion, Impact: hdfImpact(rule.Severity), Refs: []any{},
 		Descriptions: []hdfDescription{{"default", rule.Discussion}, {"check", rule.Check}, {"fix", rule.Fix}},
-		Tags:         hdfTags{Severity: cklbSeverity(rule.Severity), GTitle: rule.GroupTitle, GID: rule.Vuln, RID: rule.RuleID, STIGID: c.ID, FixID: rule.FixID, CCI: rule.CCIs},
+		Tags:         hdfTags{Severity: severityOrUnknown(rule.Severity), GTitle: rule.GroupTitle, GID: rule.Vuln, RID: rule.RuleID, STIGID: c.ID, FixID: rule.FixID, CCI: rule.CCIs},
 		Code:         strings.Join(c.Add, "\n")}
 	if ctl.Tags.Severity == "unknown" {
 		ctl.Tags.Severity = "medium"

@@ -227,7 +227,7 @@ func WriteReportXCCDF(w io.Writer, r *Report) error {
 	for _, c := range controls {
 		rule := c.Rule
 		ruleID := id("rule", ruleIDOf(c))
-		x := xccdfRule{ID: ruleID, Weight: weightOf(rule), Severity: xccdfSeverity(rule.Severity), Version: c.ID, Title: c.Title, Description: rule.Discussion,
+		x := xccdfRule{ID: ruleID, Weight: weightOf(rule), Severity: severityOrUnknown(rule.Severity), Version: c.ID, Title: c.Title, Description: rule.Discussion,
 			Check: xccdfRuleCheck{System: "urn:auditpack:verify", Content: rule.Check}}
 		for _, cci := range rule.CCIs {
 			x.Idents = append(x.Idents, xccdfIdent{cciSystem, cci})
@@ -264,7 +264,3 @@ type xccdfScore struct {
 	Maximum string `xml:"maximum,attr"`
 	Value   string `xml:",chardata"`
 }
-
-// xccdfSeverity is XCCDF's severity: "unknown" where the standard ranks
-// none.
-func xccdfSeverity(s string) string { return cklbSeverity(s) }
