@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/auditpack/auditpack/internal/jsonschema"
 	"github.com/auditpack/auditpack/packs/model"
 )
 
@@ -248,5 +249,21 @@ func TestHTMLForAnAssessor(t *testing.T) {
 		if !strings.Contains(html, want) {
 			t.Errorf("the report lacks %q", want)
 		}
+	}
+}
+
+// The CKLB holds to DISA's CKLB 1.0 layout (docs/schema/cklb.schema.json):
+// no field STIG Viewer 3 does not know, each of its type.
+func TestCKLBLayout(t *testing.T) {
+	schema, err := os.ReadFile("../../docs/schema/cklb.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	problems, err := jsonschema.Validate(schema, write(t, func(b *bytes.Buffer) error { return WriteReportCKLB(b, assessed()) }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Errorf("the CKLB breaks docs/schema/cklb.schema.json: %s", p)
 	}
 }
