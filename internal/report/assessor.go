@@ -194,10 +194,10 @@ func ruleIDOf(c ControlResult) string {
 // that passes scores 100 and each that fails 0, weighted within its group
 // (so a rule's own weight cancels out), and the groups averaged; rules not
 // checked are left out. It is computed in single precision, as OpenSCAP
-// does, so the two agree to the digit. ok is false when no rule passed or
-// failed.
-func Score(controls []ControlResult) (score float64, ok bool) {
-	pass, judged := 0, 0
+// does, so the two agree to the digit. judged counts the rules that passed
+// or failed; without any, there is no score.
+func Score(controls []ControlResult) (score float64, judged int) {
+	pass := 0
 	for _, c := range controls {
 		switch c.Status {
 		case Pass:
@@ -208,9 +208,18 @@ func Score(controls []ControlResult) (score float64, ok bool) {
 		}
 	}
 	if judged == 0 {
-		return 0, false
+		return 0, 0
 	}
-	return float64(float32(100*pass) / float32(judged)), true
+	return float64(float32(100*pass) / float32(judged)), judged
+}
+
+// requirementsScore is the score of a report's requirements (no roll-ups).
+func requirementsScore(r *Report) (float64, int) {
+	var scored []ControlResult
+	for _, cs := range checklistControls(r) {
+		scored = append(scored, cs...)
+	}
+	return Score(scored)
 }
 
 // ReadReportJSON reads back what WriteReportJSON wrote (a host's result

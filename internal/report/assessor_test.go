@@ -132,18 +132,18 @@ func TestScore(t *testing.T) {
 	for _, c := range []struct {
 		statuses []string
 		score    float64
-		ok       bool
+		judged   int
 	}{
-		{[]string{Pass, Pass, Fail, NotChecked}, float64(float32(200) / 3), true},
-		{[]string{NotChecked}, 0, false},
-		{[]string{Fail}, 0, true},
+		{[]string{Pass, Pass, Fail, NotChecked}, float64(float32(200) / 3), 3},
+		{[]string{NotChecked}, 0, 0},
+		{[]string{Fail}, 0, 1},
 	} {
 		var cs []ControlResult
 		for _, s := range c.statuses {
 			cs = append(cs, ControlResult{Status: s})
 		}
-		if score, ok := Score(cs); score != c.score || ok != c.ok {
-			t.Errorf("Score(%v) = %v, %v; want %v, %v", c.statuses, score, ok, c.score, c.ok)
+		if score, judged := Score(cs); score != c.score || judged != c.judged {
+			t.Errorf("Score(%v) = %v, %v; want %v, %v", c.statuses, score, judged, c.score, c.judged)
 		}
 	}
 }

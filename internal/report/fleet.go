@@ -32,7 +32,7 @@ type FleetHost struct {
 	Report                 *Report
 	Pass, Fail, NotChecked int
 	Score                  float64
-	Scored                 bool
+	Scored                 int // requirements that passed or failed; 0: no score
 }
 
 // Name is the host's name, as its result gives it.
@@ -63,11 +63,7 @@ func MergeFleet(files []FleetFile) *Fleet {
 		r := file.Report
 		k := key{r.Asset.HostName, r.Profile}
 		h := FleetHost{File: file.Name, Report: r, Pass: r.count(Pass), Fail: r.count(Fail), NotChecked: r.count(NotChecked)}
-		var scored []ControlResult
-		for _, cs := range checklistControls(r) {
-			scored = append(scored, cs...)
-		}
-		h.Score, h.Scored = Score(scored)
+		h.Score, h.Scored = requirementsScore(r)
 		i, seen := index[k]
 		switch {
 		case !seen:
@@ -171,7 +167,7 @@ func WriteFleetJSON(w io.Writer, f *Fleet) error {
 		jh := host{File: h.File, Host: &jsonAsset{HostName: a.HostName, FQDN: a.FQDN, IPs: a.IPs, MACs: a.MACs, OS: a.OS}, Profile: h.Report.Profile,
 			Target: h.Report.Target, Generated: h.Report.Generated}
 		jh.Summary.Pass, jh.Summary.Fail, jh.Summary.NotChecked = h.Pass, h.Fail, h.NotChecked
-		if h.Scored {
+		if h.Scored > 0 {
 			score := h.Score
 			jh.Score = &score
 		}

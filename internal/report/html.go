@@ -255,19 +255,7 @@ func WriteReportHTML(w io.Writer, r *Report) error {
 	if len(cats) == 1 && (cats[0].Name == noCAT || cats[0].Name == rollUp) {
 		cats = nil // a standard without severities: no column to filter by
 	}
-	var scored []ControlResult
-	for _, cs := range checklistControls(r) {
-		scored = append(scored, cs...)
-	}
-	score, ok := Score(scored)
-	judged := 0
-	if ok {
-		for _, c := range scored {
-			if c.Status != NotChecked {
-				judged++
-			}
-		}
-	}
+	score, judged := requirementsScore(r)
 	return verifyHTML().Execute(w, map[string]any{"R": r, "Rows": rows, "Standards": standards, "CATs": cats,
 		"Pass": r.count(Pass), "Fail": r.count(Fail), "NotChecked": r.count(NotChecked),
 		"Score": score, "Scored": judged, "Model": ScoringModel, "Add": add, "Ansible": AnsibleTask(r.Profile, add)})
