@@ -116,7 +116,7 @@ func WriteReportHDF(w io.Writer, r *Report) error {
 		out.Platform.Release = r.Target
 	}
 	for _, b := range benchmarks {
-		p := hdfProfile{Name: b.ID, Title: b.Title, Version: release(b), Summary: strings.TrimSpace(b.Standard + " " + b.ReleaseInfo) + ", verified by auditpack from the pack " + b.Pack,
+		p := hdfProfile{Name: b.ID, Title: b.Title, Version: release(b), Summary: strings.TrimSpace(b.Standard+" "+b.ReleaseInfo) + ", verified by auditpack from the pack " + b.Pack,
 			Maintainer: "auditpack", License: "Apache-2.0", Copyright: "DISA's texts are a US Government public release", Supports: []any{}, Attributes: []any{},
 			Groups: []hdfGroup{}, Controls: []hdfControl{}, Status: "loaded"}
 		sum := sha256.New()
