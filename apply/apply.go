@@ -13,7 +13,6 @@ import (
 	"github.com/auditpack/auditpack/internal/report"
 	"github.com/auditpack/auditpack/internal/text"
 	"github.com/auditpack/auditpack/lint"
-	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
 )
 
@@ -90,9 +89,9 @@ type Result struct {
 func (r *Result) Changed() bool { return r.Plan.Changed() || len(r.Settings) > 0 }
 
 // settingOf maps control options to status settings.
-var settingOf = map[packs.Option]string{
-	packs.OptEnabled: "enabled", packs.OptFailure: "failure", packs.OptBacklogLimit: "backlog_limit",
-	packs.OptRateLimit: "rate_limit", packs.OptBacklogWaitTime: "backlog_wait_time",
+var settingOf = map[model.Option]string{
+	model.OptEnabled: "enabled", model.OptFailure: "failure", model.OptBacklogLimit: "backlog_limit",
+	model.OptRateLimit: "rate_limit", model.OptBacklogWaitTime: "backlog_wait_time",
 }
 
 // Prepare builds the kernel form of a compiled rule set on this machine.
@@ -120,7 +119,7 @@ func Prepare(c *compile.Compiled, t *model.Target) (*Desired, error) {
 			}
 			last[name] = v
 		}
-		loginuid = loginuid || it.Directive.Option == packs.OptLoginuidImmutable
+		loginuid = loginuid || it.Directive.Option == model.OptLoginuidImmutable
 	}
 	built := map[*model.Rule]*Rule{}
 	for _, m := range c.Rules(t) {

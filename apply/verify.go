@@ -4,7 +4,6 @@ import (
 	"strconv"
 
 	"github.com/auditpack/auditpack/compile"
-	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
 	"github.com/auditpack/auditpack/profiles/verify"
 )
@@ -30,7 +29,7 @@ func VerifyTarget(k Kernel, machine *model.Target) (*verify.Target, error) {
 		t.Settings[option] = strconv.FormatUint(uint64(v), 10)
 	}
 	if status.LoginuidImmutable {
-		t.Settings[packs.OptLoginuidImmutable] = "1"
+		t.Settings[model.OptLoginuidImmutable] = "1"
 	}
 	if err := t.OnHost(); err != nil {
 		return nil, err

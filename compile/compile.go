@@ -98,7 +98,7 @@ func (c *Compiled) ItemRules(t *model.Target) []*model.Rule {
 // InputError lists the lines that make a rule set unloadable; the CLI
 // exits 2 on it.
 type InputError struct {
-	Problems []*packs.ParseError
+	Problems []*model.Problem
 }
 
 func (e *InputError) Error() string {
@@ -124,7 +124,7 @@ func (e *InputError) Error() string {
 // files, and every line auditctl cannot read is an error (lines it reads,
 // if not as written, are lint's to report).
 func (c *Compiled) Renderable() error {
-	var unreadable []*packs.ParseError
+	var unreadable []*model.Problem
 	for _, p := range c.Problems {
 		if !p.Loads {
 			unreadable = append(unreadable, p)
@@ -144,10 +144,10 @@ func (c *Compiled) Renderable() error {
 // next by a missing newline, nothing that is not text. Lines auditctl
 // refuses are not its concern: the load (Simulate) stops there.
 func (c *Compiled) Mergeable() error {
-	var broken []*packs.ParseError
+	var broken []*model.Problem
 	for _, p := range c.Problems {
 		switch p.Check {
-		case packs.CheckFileConflict, packs.CheckMissingEOFNewline, packs.CheckNotText:
+		case model.CheckFileConflict, model.CheckMissingEOFNewline, model.CheckNotText:
 			broken = append(broken, p)
 		}
 	}
@@ -241,7 +241,7 @@ func FromWire(rules [][]byte, t *model.Target) (*Compiled, error) {
 		if err != nil {
 			return nil, fmt.Errorf("kernel rule %d (%s): %w", i+1, model.Describe(w, t), err)
 		}
-		f.Items = append(f.Items, packs.Item{Origin: packs.Origin{File: "kernel", Line: i + 1}, Text: model.Describe(w, t), Rule: spec})
+		f.Items = append(f.Items, model.Line{Origin: model.Origin{File: "kernel", Line: i + 1}, Text: model.Describe(w, t), Rule: spec})
 	}
 	return Build(&packs.Selection{Files: []*packs.File{f}, AsLoaded: true}, t), nil
 }

@@ -83,11 +83,11 @@ func TestProfilesGolden(t *testing.T) {
 
 func TestSettingsOverride(t *testing.T) {
 	sel := selectProfile(t, "stig-rhel9")
-	sel.Settings = []packs.Directive{
-		{Option: packs.OptFailure, Value: "1"},
-		{Option: packs.OptBacklogLimit, Value: "320"},
-		{Option: packs.OptBacklogWaitTime, Value: "1000"},
-		{Option: packs.OptRateLimit, Value: "50"},
+	sel.Settings = []model.Directive{
+		{Option: model.OptFailure, Value: "1"},
+		{Option: model.OptBacklogLimit, Value: "320"},
+		{Option: model.OptBacklogWaitTime, Value: "1000"},
+		{Option: model.OptRateLimit, Value: "50"},
 	}
 	res := Build(sel)
 	if err := res.Renderable(); err != nil {
@@ -150,7 +150,7 @@ func TestMergeRefusesBrokenInput(t *testing.T) {
 		{"missing newline before another file", map[string]string{"10-a.rules": "-w /etc/a -p wa", "20-b.rules": "-w /etc/b -p wa\n"},
 			`10-a.rules:1: no newline at the end of the file: augenrules would glue this line to the first line of 20-b.rules`},
 		{"parse errors, all of them", map[string]string{"10-a.rules": "-a always,exit -S open # x\n-e 7\n"},
-			`10-a.rules:1: comment after a rule.*\n.*10-a.rules:2: -e must be 0, 1 or 2`},
+			`10-a.rules:1:24: comment after a rule.*\n.*10-a.rules:2:4: -e must be 0, 1 or 2`},
 	}
 	for _, c := range cases {
 		dir := writeFiles(t, c.files)

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
 )
 
@@ -23,9 +22,9 @@ type Load struct {
 	Stop *Refusal
 	// Ignoring is the -c or -i line that makes auditctl go on past the
 	// lines it refuses after it (nil when there is none before Stop).
-	Ignoring *packs.Item
+	Ignoring *model.Line
 	// Lock is the -e 2 line after which the kernel refuses every change.
-	Lock      *packs.Item
+	Lock      *model.Line
 	lockIndex int
 	loader    *loader // the host's own auditctl, when it is asked
 	// loaded[i] says whether Items[i] reaches the kernel.
@@ -35,8 +34,8 @@ type Load struct {
 // Refusal is a line auditctl refuses.
 type Refusal struct {
 	Index int // into the compiled Items
-	Item  *packs.Item
-	model.Refusal
+	Item  *model.Line
+	model.Problem
 	// Earlier is the index of the line that makes this one fail: the rule
 	// it repeats ("Rule exists"), or the -e 2 that locked the kernel; -1
 	// for none.
@@ -95,7 +94,12 @@ func (c *Compiled) simulate(host model.Host, hash func(*model.Rule) uint64) *Loa
 			l.loaded[i] = isSetting(it) // a rule counts if it is still there at the end
 			continue
 		}
-		l.Refused = append(l.Refused, Refusal{Index: i, Item: it, Refusal: *refusal, Earlier: earlier})
+		placed := *refusal
+		if placed.Origin.File == "" {
+			placed.Origin = it.Origin
+			placed.Origin.Col = model.Column(it.Text, placed.At)
+		}
+		l.Refused = append(l.Refused, Refusal{Index: i, Item: it, Problem: placed, Earlier: earlier})
 		if l.Ignoring == nil && l.Stop == nil {
 			l.Stop = &l.Refused[len(l.Refused)-1]
 		}
@@ -118,9 +122,9 @@ func (c *Compiled) simulate(host model.Host, hash func(*model.Rule) uint64) *Loa
 // isSetting says whether a line sets the kernel's state: -e, -f, -b, -r,
 // --backlog_wait_time, --loginuid-immutable (not -D, -c or -i, which act
 // and leave nothing behind).
-func isSetting(it *packs.Item) bool {
+func isSetting(it *model.Line) bool {
 	switch it.Directive.Option {
-	case "", packs.OptDeleteAll, packs.OptContinueOnError, packs.OptIgnoreErrors:
+	case "", model.OptDeleteAll, model.OptContinueOnError, model.OptIgnoreErrors:
 		return false
 	}
 	return it.Refused == nil
@@ -128,23 +132,23 @@ func isSetting(it *packs.Item) bool {
 
 // refusal says why auditctl refuses line i, updating what the kernel
 // holds when it does not.
-func (c *Compiled) refusal(i int, it *packs.Item, loaded *loadedRules, l *Load, host model.Host) (*model.Refusal, int) {
+func (c *Compiled) refusal(i int, it *model.Line, loaded *loadedRules, l *Load, host model.Host) (*model.Problem, int) {
 	// -c and -i set auditctl's mode, even on a line it then refuses.
-	if o := it.Directive.Option; (o == packs.OptContinueOnError || o == packs.OptIgnoreErrors) && l.Ignoring == nil && l.Stop == nil {
+	if o := it.Directive.Option; (o == model.OptContinueOnError || o == model.OptIgnoreErrors) && l.Ignoring == nil && l.Stop == nil {
 		l.Ignoring = it
 	}
 	if it.Refused != nil {
 		return it.Refused, -1
 	}
-	if l.Lock != nil && it.Loadable() && it.Directive.Option != packs.OptContinueOnError && it.Directive.Option != packs.OptIgnoreErrors || l.Lock != nil && it.Delete != nil {
-		return &model.Refusal{Check: "CTRL-IMMUTABLE-NOT-LAST", Message: "the kernel refuses every change after -e 2 (Operation not permitted)"}, l.lockIndex
+	if l.Lock != nil && it.Loadable() && it.Directive.Option != model.OptContinueOnError && it.Directive.Option != model.OptIgnoreErrors || l.Lock != nil && it.Delete != nil {
+		return &model.Problem{Check: model.CheckAfterLock, Message: "the kernel refuses every change after -e 2 (Operation not permitted)"}, l.lockIndex
 	}
 	switch d := it.Directive; {
-	case d.Option == packs.OptDeleteAll:
+	case d.Option == model.OptDeleteAll:
 		loaded.deleteAll(d.Key)
-	case d.Option == packs.OptEnabled && d.Value == "2":
+	case d.Option == model.OptEnabled && d.Value == "2":
 		l.Lock, l.lockIndex = it, i
-	case d.Option == packs.OptBacklogWaitTime:
+	case d.Option == model.OptBacklogWaitTime:
 		hz := 0
 		if h, ok := host.(LoadHost); ok {
 			hz, _ = h.HZ()
@@ -156,7 +160,7 @@ func (c *Compiled) refusal(i int, it *packs.Item, loaded *loadedRules, l *Load, 
 	if it.Delete != nil {
 		gone := model.Normalize(&model.Line{Origin: it.Origin, Text: it.Text, Rule: it.Delete}, c.Targets[0])
 		if !loaded.delete(gone) {
-			return &model.Refusal{Check: model.CheckStatefulOption, Message: "no such rule is loaded, so auditctl stops (No such file or directory)"}, -1
+			return &model.Problem{Check: model.CheckStatefulOption, Message: "no such rule is loaded, so auditctl stops (No such file or directory)"}, -1
 		}
 		return nil, -1
 	}
@@ -168,7 +172,7 @@ func (c *Compiled) refusal(i int, it *packs.Item, loaded *loadedRules, l *Load, 
 		return &p[0], -1
 	}
 	if u := r.Unknown(); len(u) > 0 {
-		return &model.Refusal{Check: "ARCH-SYSCALL-UNKNOWN", Message: fmt.Sprintf("syscall %q does not exist in %s's %s table (Syscall name unknown)", u[0].Name, c.Targets[0].Name, u[0].ABI)}, -1
+		return &model.Problem{Check: model.CheckSyscallUnknown, At: u[0].Name, Message: fmt.Sprintf("syscall %q does not exist in %s's %s table (Syscall name unknown)", u[0].Name, c.Targets[0].Name, u[0].ABI)}, -1
 	}
 	if host != nil {
 		if p := r.HostProblems(host); len(p) > 0 {
@@ -179,7 +183,7 @@ func (c *Compiled) refusal(i int, it *packs.Item, loaded *loadedRules, l *Load, 
 		return ref, -1
 	}
 	if first := loaded.find(r); first >= 0 && !r.Prepend {
-		return &model.Refusal{Check: "ORD-EXACT-DUPLICATE", Message: "the kernel holds this rule already (Rule exists)"}, first
+		return &model.Problem{Check: model.CheckExactDuplicate, Message: "the kernel holds this rule already (Rule exists)"}, first
 	}
 	loaded.add(r, i)
 	return nil, -1

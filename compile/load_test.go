@@ -61,7 +61,7 @@ func TestLoadStopsWhereAuditctlStops(t *testing.T) {
 		"-e 2",
 	}
 	c, l := loadOf(t, false, append([]string{"-D"}, body...)...)
-	if l.Stop == nil || l.Stop.Item.Origin.Line != 3 || l.Stop.Check != "ARCH-SYSCALL-UNKNOWN" {
+	if l.Stop == nil || l.Stop.Item.Origin.Line != 3 || l.Stop.Check != model.CheckSyscallUnknown {
 		t.Fatalf("stop %+v, want line 3 (an unknown syscall)", l.Stop)
 	}
 	if got, want := loadedLines(c, l), []int{2}; !slices.Equal(got, want) {
@@ -148,7 +148,7 @@ func TestLoadFindsDuplicatesWhateverTheHash(t *testing.T) {
 	pairs := func(l *Load) []string {
 		var out []string
 		for _, r := range l.Refused {
-			if r.Check == "ORD-EXACT-DUPLICATE" {
+			if r.Check == model.CheckExactDuplicate {
 				out = append(out, fmt.Sprintf("%d<-%d", c.Items[r.Earlier].Origin.Line, r.Item.Origin.Line))
 			}
 		}

@@ -19,12 +19,6 @@ type LoaderHost interface {
 	LoaderTable(table string) (numbers map[int]bool, ok bool, err error)
 }
 
-// The checks the host's loader refuses lines under.
-const (
-	CheckListTooNew    = "LST-LIST-TOO-NEW-FOR-LOADER"
-	CheckSyscallTooNew = "ARCH-SYSCALL-TOO-NEW-FOR-LOADER"
-)
-
 // loader is what the host's auditctl knows, each table read once.
 type loader struct {
 	host    LoaderHost
@@ -45,12 +39,12 @@ func newLoader(h model.Host) *loader {
 // refusal says why the host's auditctl refuses a rule the kernel would
 // take: a list it does not read, a syscall name its table lacks (a
 // number it takes without its table).
-func (l *loader) refusal(r *model.Rule, t *model.Target) *model.Refusal {
+func (l *loader) refusal(r *model.Rule, t *model.Target) *model.Problem {
 	if l == nil {
 		return nil
 	}
 	if since, newer := model.ListSinceAuditctl[r.List]; newer && l.version != "" && model.OlderVersion(l.version, since) {
-		return &model.Refusal{Check: CheckListTooNew, Message: fmt.Sprintf("the %s list needs auditctl %s or newer; this host's auditctl is %s and refuses the line, so augenrules --load at boot stops here", r.List, since, l.version)}
+		return &model.Problem{Check: model.CheckListTooNew, Message: fmt.Sprintf("the %s list needs auditctl %s or newer; this host's auditctl is %s and refuses the line, so augenrules --load at boot stops here", r.List, since, l.version)}
 	}
 	if t != model.Native() || len(r.Syscalls()) == 0 || r.List == model.ListIOUring {
 		return nil // another machine's loader is not here to ask; io_uring names operations
@@ -95,6 +89,6 @@ func (l *loader) refusal(r *model.Rule, t *model.Target) *model.Refusal {
 	if len(missing) == 1 {
 		verb = "is"
 	}
-	return &model.Refusal{Check: CheckSyscallTooNew, Message: fmt.Sprintf("%s %s not in the %s table of this host's %s: augenrules --load at boot stops at this line with \"Syscall name unknown\" and loads no later rule; upgrade audit userspace or move these syscalls to a pack for newer hosts",
+	return &model.Problem{Check: model.CheckSyscallTooNew, Message: fmt.Sprintf("%s %s not in the %s table of this host's %s: augenrules --load at boot stops at this line with \"Syscall name unknown\" and loads no later rule; upgrade audit userspace or move these syscalls to a pack for newer hosts",
 		strings.Join(missing, ", "), verb, table, version)}
 }

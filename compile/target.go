@@ -4,7 +4,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
 )
 
@@ -36,7 +35,7 @@ var home = model.Targets["x86_64"]
 
 // fitItem is the item with the syscalls t's ABI lacks left out; ok is
 // false when none of its syscalls is left.
-func fitItem(it *packs.Item, t *model.Target) (*packs.Item, bool) {
+func fitItem(it *model.Line, t *model.Target) (*model.Line, bool) {
 	if it.Rule == nil || it.Origin.Pack == "" || strings.HasPrefix(it.Origin.Pack, "profile ") {
 		return it, true
 	}

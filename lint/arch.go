@@ -39,7 +39,7 @@ Good:
 })
 
 var _ = register(&Check{
-	ID:        "ARCH-AFTER-SYSCALL",
+	Model:     model.CheckArchAfterSyscall,
 	Title:     "-F arch= written after -S",
 	Severity:  Error,
 	FailsLoad: true,
@@ -51,11 +51,12 @@ Bad:
 
 Good:
     -a always,exit -F arch=b64 -S openat -k access`,
-	Run: reportModel,
+	Requires: fromModel,
+	Run:      reportModel,
 })
 
 var _ = register(&Check{
-	ID:        "ARCH-SYSCALL-UNKNOWN",
+	Model:     model.CheckSyscallUnknown,
 	Title:     "syscall the target's ABI does not have",
 	Severity:  Error,
 	FailsLoad: true,

@@ -1,11 +1,12 @@
 package lint
 
 import (
-	"github.com/auditpack/auditpack/compile"
 	"strings"
 
+	"github.com/auditpack/auditpack/compile"
+	"github.com/auditpack/auditpack/packs/model"
+
 	"github.com/auditpack/auditpack/internal/text"
-	"github.com/auditpack/auditpack/packs"
 )
 
 // Checks of the control lines (-D, -b, -f, -e, -r, --backlog_wait_time,
@@ -13,8 +14,8 @@ import (
 
 // occurrences returns the lines that set option, in file order (before
 // augenrules moves any).
-func occurrences(p *Pass, option packs.Option) []*packs.Item {
-	var out []*packs.Item
+func occurrences(p *Pass, option model.Option) []*model.Line {
+	var out []*model.Line
 	for _, it := range p.Concatenated {
 		if it.Directive.Option == option {
 			out = append(out, it)
@@ -23,7 +24,7 @@ func occurrences(p *Pass, option packs.Option) []*packs.Item {
 	return out
 }
 
-func hasSetting(p *Pass, option packs.Option) bool {
+func hasSetting(p *Pass, option model.Option) bool {
 	for _, d := range p.Selection.Settings {
 		if d.Option == option {
 			return true
@@ -46,10 +47,10 @@ Bad:
 
 Good: one -e, in the pack that sorts last (finalize), or set "enabled" in the profile.`,
 	Run: func(p *Pass) {
-		if hasSetting(p, packs.OptEnabled) {
+		if hasSetting(p, model.OptEnabled) {
 			return
 		}
-		es := occurrences(p, packs.OptEnabled)
+		es := occurrences(p, model.OptEnabled)
 		if len(es) < 2 {
 			return
 		}
@@ -69,7 +70,7 @@ Good: one -e, in the pack that sorts last (finalize), or set "enabled" in the pr
 })
 
 var _ = register(&Check{
-	ID:       "CTRL-IMMUTABLE-NOT-LAST",
+	Model:    model.CheckAfterLock,
 	Title:    "-e 2 is followed by more lines",
 	Severity: Error,
 	Doc: `Once -e 2 has run, the kernel refuses every change until reboot: auditctl fails on the next
@@ -87,7 +88,7 @@ Good:
 	Run: func(p *Pass) {
 		items := p.Ordered.Items
 		for i, it := range items {
-			if it.Directive.Option == packs.OptEnabled && it.Directive.Value == "2" && i < len(items)-1 {
+			if it.Directive.Option == model.OptEnabled && it.Directive.Value == "2" && i < len(items)-1 {
 				p.Reportf(&it.Origin, &items[i+1].Origin, "-e 2 is followed by %d more lines (first %s): after -e 2 the kernel refuses every change, so they never load; make -e 2 the last line",
 					len(items)-1-i, items[i+1].Origin.Describe())
 			}
@@ -99,6 +100,7 @@ var _ = register(&Check{
 	ID:       "CTRL-IMMUTABLE-UNREACHABLE",
 	Title:    "-e 2 is never reached",
 	Severity: Error,
+	Requires: fromLoad,
 	Doc: `auditctl stops at the first line it cannot load, so the final -e 2 never runs: the host
 is neither complete nor locked, and "auditctl -l" still exits 0. -c and -i make auditctl go on
 past errors, which hides them instead.
@@ -114,7 +116,7 @@ Good: fix every line auditpack reports as failing to load; leave out -c and -i.`
 			return
 		}
 		last := items[len(items)-1]
-		if last.Directive.Option != packs.OptEnabled || last.Directive.Value != "2" || last.Refused != nil {
+		if last.Directive.Option != model.OptEnabled || last.Directive.Value != "2" || last.Refused != nil {
 			return
 		}
 		load := p.loading()
@@ -132,7 +134,7 @@ Good: fix every line auditpack reports as failing to load; leave out -c and -i.`
 				text.Count(len(refused), "line"), stop.Item.Origin.Describe(), stop.Check)
 		}
 		for _, it := range p.Directives {
-			if o := it.Directive.Option; o != packs.OptContinueOnError && o != packs.OptIgnoreErrors {
+			if o := it.Directive.Option; o != model.OptContinueOnError && o != model.OptIgnoreErrors {
 				continue
 			}
 			if len(refused) > 0 && load.Ignoring == it {
@@ -161,7 +163,7 @@ Bad:
 
 Good: one -b, or "backlog_limit = 8192" in the profile's [settings].`,
 	Run: func(p *Pass) {
-		for _, option := range []packs.Option{packs.OptBacklogLimit, packs.OptFailure, packs.OptRateLimit, packs.OptBacklogWaitTime} {
+		for _, option := range []model.Option{model.OptBacklogLimit, model.OptFailure, model.OptRateLimit, model.OptBacklogWaitTime} {
 			if hasSetting(p, option) {
 				continue
 			}
@@ -197,7 +199,7 @@ Bad:
 Good: one plain -D, in the first pack (base-config).`,
 	Run: func(p *Pass) {
 		for i, it := range p.Ordered.Items {
-			if it.Directive.Option != packs.OptDeleteAll || (i == 0 && it.Directive.Key == "") {
+			if it.Directive.Option != model.OptDeleteAll || (i == 0 && it.Directive.Key == "") {
 				continue
 			}
 			var deleted []string
@@ -236,7 +238,7 @@ Good:
     ...`,
 	Run: func(p *Pass) {
 		items := p.Ordered.Items
-		if len(p.Rules) == 0 || (len(items) > 0 && items[0].Directive.Option == packs.OptDeleteAll && items[0].Directive.Key == "") {
+		if len(p.Rules) == 0 || (len(items) > 0 && items[0].Directive.Option == model.OptDeleteAll && items[0].Directive.Key == "") {
 			return
 		}
 		p.Reportf(&items[0].Origin, nil, "the rule set does not start with -D: a reload fails on the first rule already loaded (\"Rule exists\"); add the base-config pack or a -D line")
@@ -258,9 +260,9 @@ Good: leave them out and fix the lines auditpack reports.`,
 	Run: func(p *Pass) {
 		for _, it := range p.Directives {
 			switch it.Directive.Option {
-			case packs.OptIgnoreErrors:
+			case model.OptIgnoreErrors:
 				p.Reportf(&it.Origin, nil, "-i makes auditctl skip every failing line after it, in every later pack, and exit 0: remove it and fix the failing lines")
-			case packs.OptContinueOnError:
+			case model.OptContinueOnError:
 				p.Reportf(&it.Origin, nil, "-c makes auditctl go on past every failing line after it, in every later pack: remove it and fix the failing lines")
 			}
 		}
@@ -286,7 +288,7 @@ Good:
 	Run: func(p *Pass) {
 		for _, it := range p.Concatenated {
 			switch it.Directive.Option {
-			case packs.OptEnabled, packs.OptDeleteAll, packs.OptBacklogLimit, packs.OptFailure:
+			case model.OptEnabled, model.OptDeleteAll, model.OptBacklogLimit, model.OptFailure:
 			default:
 				continue
 			}

@@ -120,6 +120,26 @@ func readWants(t *testing.T, path string) (wants []*want, targets []*model.Targe
 // TestChecks runs every check on every check's testdata, as
 // go/analysis's analysistest does: each want must be met by exactly one
 // finding, and no check may report anything nobody wanted there.
+// Every check the model, the reader of files or the load files a problem
+// under is registered once, as the check that reports it: a problem is
+// never filed under a name nothing explains or reports.
+func TestModelChecksRegistered(t *testing.T) {
+	for _, m := range model.Checks() {
+		var found []*Check
+		for _, c := range Checks() {
+			if c.Model == m {
+				found = append(found, c)
+			}
+		}
+		if len(found) != 1 || found[0].ID != m.String() {
+			t.Errorf("model check %s: %d lint checks report it", m, len(found))
+		}
+	}
+	if n := len(model.Checks()); n < 38 {
+		t.Errorf("the model files problems under %d checks; it has more", n)
+	}
+}
+
 func TestChecks(t *testing.T) {
 	for _, c := range Checks() {
 		t.Run(c.ID, func(t *testing.T) {

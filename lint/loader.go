@@ -5,8 +5,9 @@ import (
 )
 
 var _ = register(&Check{
-	ID:        "LST-LIST-TOO-NEW-FOR-LOADER",
+	Model:     model.CheckListTooNew,
 	FailsBoot: true,
+	Requires:  fromLoad,
 	Title:     "filter list this host's auditctl does not know",
 	Severity:  Error,
 	Host:      true,
@@ -36,7 +37,7 @@ Good: the rule in a pack only hosts with audit userspace 4.0 or newer select.`,
 })
 
 var _ = register(&Check{
-	ID:        "ARCH-SYSCALL-TOO-NEW-FOR-LOADER",
+	Model:     model.CheckSyscallTooNew,
 	FailsBoot: true,
 	Title:     "syscall this host's auditctl does not know",
 	Severity:  Error,
@@ -54,14 +55,15 @@ Bad (auditctl 3.0.9):
 
 Good: the syscall in a pack only hosts with a newer audit userspace select, or an upgrade:
     -a always,exit -F arch=b64 -S fchmodat -F auid>=1000 -F auid!=unset -k perm_mod`,
-	Run: reportLoad,
+	Requires: fromLoad,
+	Run:      reportLoad,
 })
 
 // reportLoad reports the lines the load refuses under the pass's check.
 func reportLoad(p *Pass) {
 	for _, r := range p.loading().Refused {
-		if r.Check == p.check.ID {
-			p.Report(&r.Item.Origin, nil, r.Message)
+		if r.Check == p.check.Model {
+			p.Report(&r.Origin, nil, r.Message)
 		}
 	}
 }

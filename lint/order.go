@@ -16,51 +16,48 @@ type shadow struct {
 	check string
 }
 
-// duplicates are the rules the kernel refuses as already loaded, as the
-// load found them.
-func (rs *RuleSet) duplicates() []shadow {
-	rs.duplicateOnce.Do(func() {
-		for _, ref := range rs.loading().Refused {
-			if ref.Check == "ORD-EXACT-DUPLICATE" {
-				rs.duplicateList = append(rs.duplicateList, shadow{rs.RuleAt(ref.Earlier), rs.RuleAt(ref.Index), "ORD-EXACT-DUPLICATE"})
-			}
-		}
-	})
-	return rs.duplicateList
+// orderResult is what the order analysis finds.
+type orderResult struct {
+	duplicates []shadow // rules the kernel refuses as loaded already
+	shadows    []shadow // rules an earlier rule takes every event from
 }
 
-// shadows runs the order analysis once per rule set: for each rule the
-// earliest in evaluation order that takes all of its events, found
-// through the index rather than by comparing all pairs.
-func (rs *RuleSet) shadows() []shadow {
-	rs.shadowOnce.Do(func() {
-		// A rule auditctl refuses (a duplicate among them) never reaches
-		// the kernel: it takes no events and loses none.
-		refused := map[*model.Rule]bool{}
-		for _, ref := range rs.loading().Refused {
-			if r := rs.RuleAt(ref.Index); r != nil {
-				refused[r] = true
-			}
+// order finds, through the index rather than by comparing all pairs, the
+// earliest rule in evaluation order that takes all of each rule's events;
+// the duplicates are the load's.
+func (rs *RuleSet) order() *orderResult {
+	var out orderResult
+	// A rule auditctl refuses (a duplicate among them) never reaches the
+	// kernel: it takes no events and loses none.
+	refused := map[*model.Rule]bool{}
+	for _, ref := range rs.loading().Refused {
+		r := rs.RuleAt(ref.Index)
+		if r == nil {
+			continue
 		}
-		eval := rs.Eval
-		if len(refused) > 0 {
-			eval = slices.DeleteFunc(slices.Clone(eval), func(r *model.Rule) bool { return refused[r] })
+		refused[r] = true
+		if ref.Check == model.CheckExactDuplicate {
+			out.duplicates = append(out.duplicates, shadow{rs.RuleAt(ref.Earlier), r, "ORD-EXACT-DUPLICATE"})
 		}
-		ix := model.NewIndex(eval)
-		for j, b := range eval {
-			if b.MatchesNothing() {
-				continue
-			}
-			if i := ix.EarliestCover(j); i >= 0 {
-				a := eval[i]
-				rs.shadowList = append(rs.shadowList, shadow{a, b, classify(a, b)})
-			}
+	}
+	eval := rs.Eval
+	if len(refused) > 0 {
+		eval = slices.DeleteFunc(slices.Clone(eval), func(r *model.Rule) bool { return refused[r] })
+	}
+	ix := model.NewIndex(eval)
+	for j, b := range eval {
+		if b.MatchesNothing() {
+			continue
 		}
-		// The comparisons are done (their outcome is kept): what they
-		// kept of each rule goes, instead of staying as long as the rules.
-		model.ForgetSummaries(rs.Eval)
-	})
-	return rs.shadowList
+		if i := ix.EarliestCover(j); i >= 0 {
+			a := eval[i]
+			out.shadows = append(out.shadows, shadow{a, b, classify(a, b)})
+		}
+	}
+	// The comparisons are done (their outcome is kept): what they kept of
+	// each rule goes, instead of staying as long as the rules.
+	model.ForgetSummaries(rs.Eval)
+	return &out
 }
 
 func classify(a, b *model.Rule) string {
@@ -124,9 +121,10 @@ func (m *shadowMessage) keys(r *model.Rule) *shadowMessage {
 }
 
 var _ = register(&Check{
-	ID:        "ORD-EXACT-DUPLICATE",
+	Model:     model.CheckExactDuplicate,
 	Title:     "rule the kernel already has",
 	Severity:  Error,
+	Requires:  fromOrder,
 	FailsLoad: true,
 	Doc: `The kernel compares a new rule with the loaded ones field by field; an identical rule is
 refused ("Rule exists") and auditctl -R stops there. Spellings do not matter: auid!=unset is
@@ -150,6 +148,7 @@ var _ = register(&Check{
 	ID:       "ORD-SEMANTIC-DUPLICATE",
 	Title:    "rule that matches exactly what an earlier one does",
 	Severity: Warning,
+	Requires: fromOrder,
 	Pairwise: true,
 	Doc: `The rule matches the same events with the same key as an earlier rule, written differently
 (fields in another order, or added with -A). The kernel accepts both, and the later one never
@@ -171,6 +170,7 @@ var _ = register(&Check{
 	ID:       "ORD-KEY-ONLY-DUPLICATE",
 	Title:    "same rule again with another key",
 	Severity: Warning,
+	Requires: fromOrder,
 	Pairwise: true,
 	Doc: `Two packs ask for the same events under different keys (STIG's "identity" and another
 standard's key). Only the first rule ever matches, so only its key is logged and searches for
@@ -193,6 +193,7 @@ var _ = register(&Check{
 	ID:       "ORD-NEVER-SHADOWS-ALWAYS",
 	Title:    "never rule swallows a later always rule",
 	Severity: Error,
+	Requires: fromOrder,
 	Pairwise: true,
 	Doc: `Rules are first-match: an earlier never rule that matches every event of a later always
 rule makes it dead, silently. Watches and syscall rules share one order. A site's exclusion
@@ -214,6 +215,7 @@ var _ = register(&Check{
 	ID:       "ORD-KEY-SHADOW",
 	Title:    "always rule whose events an earlier rule logs",
 	Severity: Warning,
+	Requires: fromOrder,
 	Pairwise: true,
 	Doc: `An earlier always rule matches every event of this one, so its events are recorded under
 the earlier rule's key and this rule's key never appears. Put the more specific rule first.
@@ -238,6 +240,7 @@ var _ = register(&Check{
 	ID:       "ORD-INEFFECTIVE-NEVER",
 	Title:    "never rule after an always rule that covers it",
 	Severity: Warning,
+	Requires: fromOrder,
 	Pairwise: true,
 	Doc: `The exclusion comes too late: an earlier always rule already matches every event it was
 meant to suppress, and first match wins. Exclusions belong in a pack that sorts early (the
@@ -259,6 +262,7 @@ var _ = register(&Check{
 	ID:       "ORD-REDUNDANT-SUBSET",
 	Title:    "rule fully covered by an earlier one",
 	Severity: Info,
+	Requires: fromOrder,
 	Pairwise: true,
 	Doc: `An earlier rule with the same action and key (or, on the exclude list, any earlier rule)
 matches every event of this one, so this one never matches. It costs evaluation time and

@@ -125,7 +125,7 @@ func simulateLines(t *testing.T, lines []string) map[int]string {
 	}
 	out := map[int]string{}
 	for _, r := range compile.Build(sel).Simulate(host.Local{}).Refused {
-		out[r.Item.Origin.Line] = r.Check
+		out[r.Item.Origin.Line] = r.Check.String()
 	}
 	return out
 }

@@ -24,7 +24,8 @@ func sarifValidator(t *testing.T) string {
 }
 
 // TestSARIFValidates runs the SARIF Multitool's validator on lint's SARIF
-// for findings across packs: it must report nothing at all.
+// for findings across packs, and on the log of a run that could not check
+// anything: it must report nothing at all.
 func TestSARIFValidates(t *testing.T) {
 	tool := sarifValidator(t)
 	sel, err := profiles.Select(profiles.Request{Paths: []string{"../testdata/inputs/lint-demo/site", "../testdata/inputs/lint-demo/stig", "testdata/ORD-NEVER-SHADOWS-ALWAYS"}})
@@ -35,13 +36,22 @@ func TestSARIFValidates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(res.Diagnostics) < 3 {
+		t.Errorf("only %d diagnostics; the SARIF should hold findings", len(res.Diagnostics))
+	}
+	validateSARIF(t, tool, &res.Findings)
+	validateSARIF(t, tool, &report.Findings{Error: "rules.d: no such file or directory"})
+}
+
+func validateSARIF(t *testing.T, tool string, findings *report.Findings) {
+	t.Helper()
 	dir := t.TempDir()
 	in, out := filepath.Join(dir, "lint.sarif"), filepath.Join(dir, "validation.sarif")
 	f, err := os.Create(in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := report.WriteSARIF(f, &res.Findings, "0.1.0"); err != nil {
+	if err := report.WriteSARIF(f, findings, "0.1.0"); err != nil {
 		t.Fatal(err)
 	}
 	f.Close()
@@ -71,8 +81,5 @@ func TestSARIFValidates(t *testing.T) {
 	}
 	for _, r := range log.Runs[0].Results {
 		t.Errorf("SARIF validator: %s %s %v", r.RuleID, r.Message.Text, r.Message.Arguments)
-	}
-	if len(res.Diagnostics) < 3 {
-		t.Errorf("only %d diagnostics; the SARIF should hold findings", len(res.Diagnostics))
 	}
 }

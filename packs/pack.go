@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/BurntSushi/toml"
+	"github.com/auditpack/auditpack/packs/model"
 )
 
 // ManifestName is the file that makes a directory a pack.
@@ -79,9 +80,9 @@ var knownArches = map[string]bool{"b64": true, "b32": true}
 func ReadPack(fsys fs.FS, dir, display string) (*Pack, error) {
 	manifestPath := path.Join(dir, ManifestName)
 	shown := joinDisplay(display, ManifestName)
-	data, err := fs.ReadFile(fsys, manifestPath)
+	data, err := readFS(fsys, manifestPath, shown)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", shown, unwrapPathError(err))
+		return nil, err
 	}
 	var m manifest
 	if err := DecodeTOML(data, shown, &m, "a pack.toml has name, version, release, order, description, standard, arches, [facts]"); err != nil {
@@ -218,11 +219,11 @@ func (p *Pack) FactsWith(facts Facts) Facts {
 // the line's own, each with its origin and controls.
 func (f *File) addCopies(more []copies) {
 	for _, c := range more {
-		i := slices.IndexFunc(f.Items, func(it Item) bool { return it.Origin.Line == c.Line })
+		i := slices.IndexFunc(f.Items, func(it model.Line) bool { return it.Origin.Line == c.Line })
 		if i < 0 {
 			continue // the line did not parse: its error is reported
 		}
-		added := make([]Item, 0, len(c.Texts))
+		added := make([]model.Line, 0, len(c.Texts))
 		for _, text := range c.Texts {
 			g := ParseFile(f.Name, f.Path, f.Pack, []byte(text))
 			for _, e := range g.Errors {
@@ -240,11 +241,7 @@ func (f *File) addCopies(more []copies) {
 
 // ReadFile returns the contents of one of the pack's files.
 func (p *Pack) ReadFile(name string) ([]byte, error) {
-	data, err := fs.ReadFile(p.fsys, path.Join(p.root, name))
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", joinDisplay(p.Dir, name), unwrapPathError(err))
-	}
-	return data, nil
+	return readFS(p.fsys, path.Join(p.root, name), joinDisplay(p.Dir, name))
 }
 
 // displayPath names an embedded pack's file by its bare name (the pack ID

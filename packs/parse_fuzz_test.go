@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/auditpack/auditpack/packs/model"
 )
 
 // FuzzParseFile: any input parses without panicking, every item is the
@@ -47,10 +49,10 @@ func FuzzParseFile(f *testing.F) {
 			refused[n] = it.Refused != nil
 		}
 		for _, e := range file.Errors {
-			if e.Check == "" || e.Message == "" {
+			if e.Check == (model.Check{}) || e.Message == "" {
 				t.Fatalf("error without check or message: %+v", e)
 			}
-			if e.Check != CheckNotText && seen[e.Origin.Line] && !e.Loads && !refused[e.Origin.Line] {
+			if e.Check != model.CheckNotText && seen[e.Origin.Line] && !e.Loads && !refused[e.Origin.Line] {
 				t.Fatalf("line %d is both an item and an error that fails the load", e.Origin.Line)
 			}
 			if refused[e.Origin.Line] && e.Loads {

@@ -97,7 +97,7 @@ func judgedKeys(r *Requirement) [][2]string {
 	return out
 }
 
-func lineKey(it *Item) string {
+func lineKey(it *model.Line) string {
 	if r := model.Normalize(it, model.Targets["x86_64"]); r != nil {
 		return r.Identity()
 	}

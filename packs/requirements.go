@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/auditpack/auditpack/packs/model"
 )
 
 // RequirementsName is the file in which a pack states its standard's
@@ -50,15 +52,15 @@ type Requirement struct {
 	Satisfies []string
 	// Lines are the rules and settings the standard checks for, read as
 	// auditctl reads them.
-	Lines []*Item
+	Lines []*model.Line
 	// FixLines are the lines the standard's fix text writes where they
 	// mean something else than Lines; FixNote names the difference, and
 	// FixFails says that a host configured from the fix text fails Lines.
-	FixLines []*Item
+	FixLines []*model.Line
 	FixNote  string
 	FixFails bool
 	// Forbidden are rules the target must not load (-a task,never).
-	Forbidden []*Item
+	Forbidden []*model.Line
 	// Cmdline are kernel command line parameters the standard asks for.
 	Cmdline []CmdlineParam
 	// Auditd are the auditd.conf settings the standard asks for.
@@ -158,13 +160,13 @@ var cmdlineParam = regexp.MustCompile(`^([a-z_][a-z0-9_.-]*)(=|>=)([^\s=]+)$`)
 
 // readRequirements reads the pack's requirements.toml, if it has one.
 func (p *Pack) readRequirements() (*Requirements, error) {
-	data, err := fs.ReadFile(p.fsys, path.Join(p.root, RequirementsName))
+	shown := joinDisplay(p.Dir, RequirementsName)
+	data, err := readFS(p.fsys, path.Join(p.root, RequirementsName), shown)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
-	shown := joinDisplay(p.Dir, RequirementsName)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", shown, unwrapPathError(err))
+		return nil, err
 	}
 	var f requirementsFile
 	if err := DecodeTOML(data, shown, &f, "a requirements.toml has standard, release, [benchmark] and [[requirement]] tables with id, vuln, rule_id, group_title, severity, weight, title, ccis, satisfies, levels, lines, fix_lines, fix_fails, fix_note, forbidden, cmdline, auditd, paths, file_mode, files, boot, outside_rules, note, fix_id, discussion, check, fix"); err != nil {
@@ -188,8 +190,8 @@ func (p *Pack) readRequirements() (*Requirements, error) {
 			FixNote: r.FixNote, FixFails: r.FixFails, OutsideRules: r.Outside, Note: r.Note, Levels: r.Levels, Boot: r.Boot, texts: r.Lines}
 		// Lines with host facts (${UID_MIN}) are read with the pack's
 		// defaults; Resolve reads them again with a host's.
-		lines := func(texts []string, lineNumbers *[]int) ([]*Item, error) {
-			var items []*Item
+		lines := func(texts []string, lineNumbers *[]int) ([]*model.Line, error) {
+			var items []*model.Line
 			for _, text := range texts {
 				line := finder.find(strconv.Quote(text), at)
 				read, err := p.requirementLines(r.ID, text, line, p.FactsWith(nil))
@@ -256,8 +258,8 @@ func (p *Pack) readRequirements() (*Requirements, error) {
 
 // requirementLines reads one of a requirement's lines with facts: one
 // item, or one per value of a list fact it names.
-func (p *Pack) requirementLines(id, text string, line int, facts Facts) ([]*Item, error) {
-	var items []*Item
+func (p *Pack) requirementLines(id, text string, line int, facts Facts) ([]*model.Line, error) {
+	var items []*model.Line
 	for _, t := range facts.ExpandList(text) {
 		expanded, err := facts.expandScalars([]byte(t), RequirementsName)
 		if err != nil {

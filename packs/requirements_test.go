@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/auditpack/auditpack/packs/model"
 )
 
 func TestRequirementsRead(t *testing.T) {
@@ -224,8 +226,8 @@ func TestTagsMatchRequirements(t *testing.T) {
 			}
 		}
 		for _, r := range reqs.List {
-			needsRules := len(r.Lines) > 0 && !slices.ContainsFunc(r.Lines, func(it *Item) bool {
-				return it.Directive.Option == OptFailure || it.Directive.Option == OptEnabled // the profile and finalize set these
+			needsRules := len(r.Lines) > 0 && !slices.ContainsFunc(r.Lines, func(it *model.Line) bool {
+				return it.Directive.Option == model.OptFailure || it.Directive.Option == model.OptEnabled // the profile and finalize set these
 			})
 			if needsRules && !implemented[r.ID] {
 				t.Errorf("no rule of %s implements %s", p.ID(), r.ID)

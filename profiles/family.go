@@ -59,3 +59,15 @@ func hostMember(family string, members []*Profile, hostRoot string) (*Profile, e
 	return nil, fmt.Errorf("%w: this host is %s (product %s, from %s), and there is no %s profile for it: the %s profiles are for %s; name one with --profile to use its rules here anyway",
 		ErrFamily, hostOS.PrettyName, hostOS.Product, hostOS.From, family, family, strings.Join(products, ", "))
 }
+
+// usrMerged are the products whose /bin, /sbin, /lib and /lib64 are links
+// into /usr (RHEL since 7's UsrMove, Ubuntu since 21.10 and Debian since
+// 12 install merged-/usr, Amazon Linux 2023 too; SLES 15 keeps them
+// apart): a rule naming /sbin/unix_chkpwd watches /usr/sbin/unix_chkpwd
+// there.
+var usrMerged = map[string]bool{"rhel8": true, "rhel9": true, "rhel10": true, "ubuntu2204": true, "ubuntu2404": true, "debian12": true, "al2023": true}
+
+// UsrMerged says whether the profile's product has /bin, /sbin and /lib
+// under /usr, so that verify judges /sbin/x and /usr/sbin/x as one path
+// without asking the host.
+func (p *Profile) UsrMerged() bool { return usrMerged[p.Product] }

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/auditpack/auditpack/packs"
+	"github.com/auditpack/auditpack/packs/model"
 )
 
 //go:embed *.toml
@@ -24,10 +25,10 @@ type Profile struct {
 	Description string
 	Packs       []string // pack references, "name" or "name@constraint"
 	Arches      []string
-	Settings    []packs.Directive // in settingOrder
+	Settings    []model.Directive // in settingOrder
 	// SettingControls are the controls a setting of the profile meets
 	// ([setting_controls]: failure = ["RHEL-09-654265"]), for verify.
-	SettingControls map[packs.Option][]string
+	SettingControls map[model.Option][]string
 	// Severity overrides lint checks' severities: check ID -> error,
 	// warning or info (lint checks the IDs).
 	Severity map[string]string
@@ -68,27 +69,55 @@ type profileFile struct {
 	Arches      []string         `toml:"arches"`
 	Settings    map[string]int64 `toml:"settings"`
 	// SettingControls names, per [settings] key, the controls it meets.
-	SettingControls map[string][]string `toml:"setting_controls"`
-	Severity        map[string]string   `toml:"severity"`
-	SeverityReasons map[string]string   `toml:"severity_reasons"`
-	VerifyKeys      bool                `toml:"verify_keys"`
-	Controls        []string            `toml:"controls"`
-	Facts           map[string]string   `toml:"facts"`
-	Product         string              `toml:"product"`
+	SettingControls map[string][]string  `toml:"setting_controls"`
+	Severity        map[string]string    `toml:"severity"`
+	SeverityReasons map[string]string    `toml:"severity_reasons"`
+	Product         string               `toml:"product"`
+	VerifyKeys      bool                 `toml:"verify_keys"`
+	Controls        []string             `toml:"controls"`
+	Facts           map[string]factValue `toml:"facts"`
+}
+
+// factValue is a [facts] value as a profile writes it: a number
+// (UID_MIN = 500), a list of words (SETUID_PROGRAMS = ["/usr/bin/su"]),
+// or either as one string.
+type factValue string
+
+// UnmarshalTOML takes an integer, a string or an array of strings.
+func (v *factValue) UnmarshalTOML(data any) error {
+	switch d := data.(type) {
+	case int64:
+		*v = factValue(strconv.FormatInt(d, 10))
+	case string:
+		*v = factValue(d)
+	case []any:
+		words := make([]string, len(d))
+		for i, w := range d {
+			s, ok := w.(string)
+			if !ok {
+				return fmt.Errorf("%v: a list fact holds strings, e.g. SETUID_PROGRAMS = [\"/usr/bin/su\"]", data)
+			}
+			words[i] = s
+		}
+		*v = factValue(strings.Join(words, " "))
+	default:
+		return fmt.Errorf("%v: a fact is a whole number (UID_MIN = 500), a string or a list of strings", data)
+	}
+	return nil
 }
 
 type setting struct {
 	key    string
-	option packs.Option
+	option model.Option
 }
 
 // settingOrder maps each [settings] key to the option it overrides.
 var settingOrder = []setting{
-	{"enabled", packs.OptEnabled},
-	{"failure", packs.OptFailure},
-	{"backlog_limit", packs.OptBacklogLimit},
-	{"backlog_wait_time", packs.OptBacklogWaitTime},
-	{"rate_limit", packs.OptRateLimit},
+	{"enabled", model.OptEnabled},
+	{"failure", model.OptFailure},
+	{"backlog_limit", model.OptBacklogLimit},
+	{"backlog_wait_time", model.OptBacklogWaitTime},
+	{"rate_limit", model.OptRateLimit},
 }
 
 func settingKeys() string {
@@ -111,7 +140,13 @@ func Parse(data []byte, source string) (*Profile, error) {
 	if len(f.Packs) == 0 {
 		return nil, fmt.Errorf("%s: packs is empty; list the packs to merge, e.g. packs = [\"base-config@^1\"]", source)
 	}
-	p := &Profile{Name: f.Name, Description: f.Description, Packs: f.Packs, Arches: f.Arches, Severity: f.Severity, SeverityReasons: f.SeverityReasons, Product: f.Product, VerifyKeys: f.VerifyKeys, Controls: f.Controls, Facts: f.Facts, Source: source}
+	p := &Profile{Name: f.Name, Description: f.Description, Packs: f.Packs, Arches: f.Arches, Severity: f.Severity, SeverityReasons: f.SeverityReasons, Product: f.Product, VerifyKeys: f.VerifyKeys, Controls: f.Controls, Source: source}
+	if len(f.Facts) > 0 {
+		p.Facts = packs.Facts{}
+		for name, value := range f.Facts {
+			p.Facts[name] = string(value)
+		}
+	}
 	if p.Product != "" && !productName.MatchString(p.Product) || p.Product != "" && !strings.HasSuffix(p.Name, "-"+p.Product) {
 		return nil, fmt.Errorf("%s: product %q: a product is lowercase letters and digits (rhel9, ubuntu2204) and the profile of one is named FAMILY-PRODUCT (stig-rhel9)", source, p.Product)
 	}
@@ -138,7 +173,7 @@ func Parse(data []byte, source string) (*Profile, error) {
 			return nil, fmt.Errorf("%s: unknown setting %q; settings are %s", source, key, settingKeys())
 		}
 	}
-	p.SettingControls = map[packs.Option][]string{}
+	p.SettingControls = map[model.Option][]string{}
 	for key, controls := range f.SettingControls {
 		i := slices.IndexFunc(settingOrder, func(s setting) bool { return s.key == key })
 		if _, set := f.Settings[key]; i < 0 || !set {
@@ -151,7 +186,7 @@ func Parse(data []byte, source string) (*Profile, error) {
 		if !ok {
 			continue
 		}
-		d := packs.Directive{Option: s.option, Value: strconv.FormatInt(v, 10)}
+		d := model.Directive{Option: s.option, Value: strconv.FormatInt(v, 10)}
 		if problem := d.Problem(); problem != nil {
 			return nil, fmt.Errorf("%s: settings.%s: %s", source, s.key, problem.Message)
 		}

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/auditpack/auditpack/packs"
+	"github.com/auditpack/auditpack/packs/model"
 )
 
 func TestEmbeddedProfilesResolve(t *testing.T) {
@@ -34,7 +34,7 @@ func TestEmbeddedProfilesResolve(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(stig.Settings, []packs.Directive{{Option: packs.OptFailure, Value: "2"}}) {
+	if !slices.Equal(stig.Settings, []model.Directive{{Option: model.OptFailure, Value: "2"}}) {
 		t.Errorf("stig settings %v, want -f 2 (RHEL-09-654265)", stig.Settings)
 	}
 }
@@ -135,5 +135,27 @@ func TestHostListFact(t *testing.T) {
 	}
 	if _, err := Select(Request{Profile: "stig-rhel9", HostListFact: find}); err != nil || asked != 1 {
 		t.Errorf("stig-rhel9 names no list fact, yet it was asked for (%d): %v", asked, err)
+	}
+}
+
+// [facts] are read as a profile writes them: a number, a list of paths,
+// or either quoted.
+func TestFactsAsWritten(t *testing.T) {
+	head := "name = \"site\"\npacks = [\"base-config@^1\"]\n[facts]\n"
+	for body, want := range map[string][2]string{
+		"UID_MIN = 500":   {"UID_MIN", "500"},
+		`UID_MIN = "500"`: {"UID_MIN", "500"},
+		`SETUID_PROGRAMS = ["/usr/bin/su", "/usr/bin/sudo"]`: {"SETUID_PROGRAMS", "/usr/bin/su /usr/bin/sudo"},
+		`SETUID_PROGRAMS = "/usr/bin/su /usr/bin/sudo"`:      {"SETUID_PROGRAMS", "/usr/bin/su /usr/bin/sudo"},
+	} {
+		p, err := Parse([]byte(head+body+"\n"), "site.toml")
+		if err != nil || p.Facts[want[0]] != want[1] {
+			t.Errorf("%s: %v (%v), want %s = %q", body, p, err, want[0], want[1])
+		}
+	}
+	for _, body := range []string{"UID_MIN = 1.5", "UID_MIN = true", "SETUID_PROGRAMS = [1, 2]"} {
+		if _, err := Parse([]byte(head+body+"\n"), "site.toml"); err == nil || !strings.Contains(err.Error(), "site.toml:4: bad TOML") {
+			t.Errorf("%s: %v, want an error at site.toml:4", body, err)
+		}
 	}
 }

@@ -113,7 +113,6 @@ func TestAssessorFormatsInTheirConsumers(t *testing.T) {
 	oscap := testenv.Tool(t, "oscap", "apt-get install -y openscap-scanner; .ci/run does")
 	node := testenv.Tool(t, "node", "apt-get install -y nodejs; .ci/run does")
 	saf := filepath.Join(modules, ".bin", "saf")
-	version = "test"
 	dir := t.TempDir()
 	rules := threeGaps(t, dir)
 	out := map[string]string{}

@@ -156,8 +156,8 @@ func orDash(s string) string {
 }
 
 // writeProfileDetails prints a profile and the pack version each reference
-// resolves to in the catalog.
-func writeProfileDetails(w io.Writer, p *profiles.Profile, catalog *packs.Catalog) error {
+// resolves to in the catalog; unknown are the references none does.
+func writeProfileDetails(w io.Writer, p *profiles.Profile, catalog *packs.Catalog) (unknown []string, err error) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "profile:\t%s\n", p.Name)
 	fmt.Fprintf(tw, "description:\t%s\n", p.Description)
@@ -167,20 +167,21 @@ func writeProfileDetails(w io.Writer, p *profiles.Profile, catalog *packs.Catalo
 	fmt.Fprintf(tw, "from:\t%s\n", p.Source)
 	fmt.Fprintf(tw, "arches:\t%s\n", strings.Join(p.Arches, " "))
 	if err := tw.Flush(); err != nil {
-		return err
+		return nil, err
 	}
 	fmt.Fprintln(w, "packs:")
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, ref := range p.Packs {
 		pack, err := catalog.Find(ref)
 		if err != nil {
+			unknown = append(unknown, ref)
 			fmt.Fprintf(tw, "  %s\t-> not available: %v\n", ref, err)
 			continue
 		}
 		fmt.Fprintf(tw, "  %s\t-> %s\t%s\n", ref, pack.ID(), pack.Standard)
 	}
 	if err := tw.Flush(); err != nil {
-		return err
+		return nil, err
 	}
 	if len(p.Settings) > 0 {
 		fmt.Fprintln(w, "settings (override the packs):")
@@ -205,7 +206,7 @@ func writeProfileDetails(w io.Writer, p *profiles.Profile, catalog *packs.Catalo
 			}
 		}
 	}
-	return nil
+	return unknown, nil
 }
 
 // writeControls lists every control of a rule set: the requirement in

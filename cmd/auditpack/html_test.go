@@ -108,11 +108,11 @@ func (b *browser) clean(t *testing.T, what string) {
 // writeOutput runs the CLI and writes its standard output to a file.
 func writeOutput(t *testing.T, path string, args ...string) {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	if code := run(append([]string{"auditpack"}, args...), &out, &errOut); code > 1 {
-		t.Fatalf("%v: exit %d: %s", args, code, errOut.String())
+	got := runIn(testEnv(t), args...)
+	if got.code > 1 {
+		t.Fatalf("%v: exit %d: %s", args, got.code, got.stderr)
 	}
-	if err := os.WriteFile(path, out.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(path, []byte(got.stdout), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }

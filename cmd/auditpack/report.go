@@ -16,7 +16,7 @@ import (
 	"github.com/auditpack/auditpack/packs"
 )
 
-func reportCommand() *cli.Command {
+func reportCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "report",
 		Usage: "merge many hosts' verify results into one report",
@@ -68,16 +68,16 @@ Examples:
 				files = append(files, report.FleetFile{Name: name, Report: r})
 			}
 			fleet := report.MergeFleet(files)
-			fleet.Generated, fleet.Tool = now().UTC().Format(time.RFC3339), "auditpack "+version
+			fleet.Generated, fleet.Tool = e.now().UTC().Format(time.RFC3339), "auditpack "+e.version
 			if format == "cklb" {
-				if err := writeChecklists(c.App.ErrWriter, out, fleet); err != nil {
+				if err := writeChecklists(e.stderr, out, fleet); err != nil {
 					return failedError(err)
 				}
-			} else if err := report.FleetFormats[format](c.App.Writer, fleet); err != nil {
+			} else if err := report.FleetFormats[format](e.stdout, fleet); err != nil {
 				return failedError(err)
 			}
 			for _, s := range fleet.Superseded {
-				fmt.Fprintf(c.App.ErrWriter, "auditpack: superseded: %s\n", s)
+				fmt.Fprintf(e.stderr, "auditpack: superseded: %s\n", s)
 			}
 			failing := 0
 			for _, h := range fleet.Hosts {

@@ -16,10 +16,13 @@ import (
 // it from each host.
 func verifyHost(t *testing.T, dir, host, rules string, at time.Time) string {
 	t.Helper()
-	now = func() time.Time { return at }
-	t.Cleanup(func() { now = time.Now })
+	e := testEnv(t)
+	e.now = func() time.Time { return at }
+	got := runIn(e, "verify", "--profile", "stig-rhel9", "--rules", rules, "--format", "json", "--host-name", host, "--host-ip", "192.0.2.1")
 	path := filepath.Join(dir, host+".json")
-	writeOutput(t, path, "verify", "--profile", "stig-rhel9", "--rules", rules, "--format", "json", "--host-name", host, "--host-ip", "192.0.2.1")
+	if err := os.WriteFile(path, []byte(got.stdout), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	return path
 }
 
@@ -28,7 +31,7 @@ func verifyHost(t *testing.T, dir, host, rules string, at time.Time) string {
 // a host's older result is superseded, one checklist is written per host,
 // and a result that names no host is refused.
 func TestFleetReport(t *testing.T) {
-	version = "test"
+	t.Parallel()
 	dir := t.TempDir()
 	full := "../../profiles/verify/testdata/targets/disa-rhel9-v2r9-fix.rules"
 	t0 := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
@@ -38,12 +41,13 @@ func TestFleetReport(t *testing.T) {
 	data, _ := os.ReadFile(web)
 	os.WriteFile(older, bytes.Replace(data, []byte(`"generated": "2026-12-01T12:00:00Z"`), []byte(`"generated": "2026-11-01T12:00:00Z"`), 1), 0o644)
 
-	var stdout, stderr bytes.Buffer
-	if code := run([]string{"auditpack", "report", "--format", "json", older, web, db}, &stdout, &stderr); code != 1 {
-		t.Fatalf("report: exit %d, want 1 (controls fail); %s", code, stderr.String())
+	got := runIn(testEnv(t), "report", "--format", "json", older, web, db)
+	if got.code != 1 {
+		t.Fatalf("report: exit %d, want 1 (controls fail); %s", got.code, got.stderr)
 	}
-	schema, _ := os.ReadFile(filepath.Join(schemaDir, "report.schema.json"))
-	problems, err := jsonschema.Validate(schema, stdout.Bytes())
+	stdout, stderr := []byte(got.stdout), got.stderr
+	schema, _ := os.ReadFile(filepath.Join(repoRoot, "docs/schema/report.schema.json"))
+	problems, err := jsonschema.Validate(schema, stdout)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,12 +68,12 @@ func TestFleetReport(t *testing.T) {
 		}
 		Superseded []string
 	}
-	json.Unmarshal(stdout.Bytes(), &fleet)
+	json.Unmarshal(stdout, &fleet)
 	if len(fleet.Hosts) != 2 || fleet.Hosts[0].Host.HostName != "db01" || fleet.Hosts[1].File != web {
 		t.Errorf("hosts %+v, want db01 and web01's newer result", fleet.Hosts)
 	}
-	if len(fleet.Superseded) != 1 || !strings.HasPrefix(fleet.Superseded[0], older) || !strings.Contains(stderr.String(), "superseded: "+older) {
-		t.Errorf("superseded %q, stderr %q", fleet.Superseded, stderr.String())
+	if len(fleet.Superseded) != 1 || !strings.HasPrefix(fleet.Superseded[0], older) || !strings.Contains(stderr, "superseded: "+older) {
+		t.Errorf("superseded %q, stderr %q", fleet.Superseded, stderr)
 	}
 	first := fleet.Controls[0]
 	if !first.Drift || len(first.Results) != 2 || first.Results[0] != (struct{ Host, Status string }{"db01", "FAIL"}) || first.Results[1].Status != "PASS" {
@@ -86,9 +90,8 @@ func TestFleetReport(t *testing.T) {
 	}
 
 	out := filepath.Join(dir, "checklists")
-	stderr.Reset()
-	if code := run([]string{"auditpack", "report", "--format", "cklb", "-o", out, web, db}, &stdout, &stderr); code != 1 {
-		t.Fatalf("report --format cklb: exit %d: %s", code, stderr.String())
+	if got := runIn(testEnv(t), "report", "--format", "cklb", "-o", out, web, db); got.code != 1 {
+		t.Fatalf("report --format cklb: exit %d: %s", got.code, got.stderr)
 	}
 	for _, host := range []string{"db01", "web01"} {
 		var cklb struct {
@@ -106,19 +109,11 @@ func TestFleetReport(t *testing.T) {
 	anonymous := filepath.Join(dir, "anonymous.json")
 	writeOutput(t, anonymous, "verify", "--profile", "stig-rhel9", "--rules", full, "--format", "json")
 	for _, args := range [][]string{{anonymous}, {"--format", "cklb", web}, {"--format", "xml", web}, {}} {
-		stderr.Reset()
-		if code := run(append([]string{"auditpack", "report"}, args...), &stdout, &stderr); code != 2 {
-			t.Errorf("report %v: exit %d, want 2; %s", args, code, stderr.String())
+		if got := runIn(testEnv(t), append([]string{"report"}, args...)...); got.code != 2 {
+			t.Errorf("report %v: exit %d, want 2; %s", args, got.code, got.stderr)
 		}
 	}
-	if !strings.Contains(stderrOf(t, "report", anonymous), anonymous+": the result names no host") {
-		t.Error("a result without a host is not refused by name")
+	if got := runIn(testEnv(t), "report", anonymous); !strings.Contains(got.stderr, anonymous+": the result names no host") {
+		t.Errorf("a result without a host is not refused by name: %s", got.stderr)
 	}
-}
-
-func stderrOf(t *testing.T, args ...string) string {
-	t.Helper()
-	var stdout, stderr bytes.Buffer
-	run(append([]string{"auditpack"}, args...), &stdout, &stderr)
-	return stderr.String()
 }

@@ -14,6 +14,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 	"syscall"
 )
 
@@ -50,8 +51,9 @@ func Fit(inputBytes int) {
 // milliseconds, and huge pages would only round its memory up.
 const minHugeHeap = 12 << 20
 
-// adviceTaken is set by the first Fit: only it may advise (see hugePages).
-var adviceTaken bool
+// adviceTaken is set by the first Fit: only it may advise (see
+// hugePages). Runs of the CLI in one process (its tests) call Fit at once.
+var adviceTaken atomic.Bool
 
 // hugePages asks the kernel to back the next n bytes of heap with huge
 // pages. The heap of a large rule set is written once, as it is read,
@@ -70,10 +72,9 @@ var adviceTaken bool
 // clears before handing them out, and then it is touched whole (a 1.2
 // GB ballast made after a 12 MB one was: 1.6 s, and 1.2 GB resident).
 func hugePages(n int) {
-	if adviceTaken {
+	if adviceTaken.Swap(true) {
 		return
 	}
-	adviceTaken = true
 	if n < minHugeHeap || thpMode() != "madvise" {
 		return
 	}

@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 
 	"github.com/auditpack/auditpack/packs/model"
 )
@@ -49,12 +50,16 @@ func (Local) Group(name string) (uint32, bool) {
 	return uint32(id), err == nil
 }
 
-// PathKind stats the path, following links as the kernel does.
+// PathKind stats the path, following links as the kernel does. A path
+// this user may not look at (a directory only root reads, for lint --host
+// as another user) is PathUnknown, not missing.
 func (Local) PathKind(path string) model.PathKind {
 	info, err := os.Stat(path)
 	switch {
-	case err != nil:
+	case errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR):
 		return model.PathMissing
+	case err != nil:
+		return model.PathUnknown
 	case info.IsDir():
 		return model.PathDir
 	}

@@ -22,7 +22,7 @@ import (
 	"github.com/elastic/go-libaudit/v2/auparse"
 
 	"github.com/auditpack/auditpack/internal/testenv"
-	"github.com/auditpack/auditpack/packs"
+	"github.com/auditpack/auditpack/packs/model"
 )
 
 const lockPath = "/run/auditpack-kernel-tests.lock"
@@ -206,7 +206,7 @@ func EnsureDirs(t testing.TB, dirs []string) []string {
 
 // DirsNeeded lists the directories the kernel needs to exist to accept the
 // rules: the parent of every watched path and exe, and every dir= itself.
-func DirsNeeded(items []*packs.Item) []string {
+func DirsNeeded(items []*model.Line) []string {
 	var dirs []string
 	for _, it := range items {
 		if it.Rule == nil {

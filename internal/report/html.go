@@ -106,9 +106,10 @@ var verifyHTML = sync.OnceValue(func() *template.Template {
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
 <title>auditpack verify: {{.R.Profile}} on {{.R.Target}}</title>
-<style>{{css}}</style></head>
+<style>{{css}}</style>{{if .R.Live}}<style>.PROVEN { color: var(--pass); } .NOT-PROVEN { color: var(--unchecked); }</style>{{end}}</head>
 <body>
-<h1>Audit controls of profile {{.R.Profile}}</h1>
+<h1>Audit controls of profile {{.R.Profile}}</h1>{{with .R.Error}}
+<p class="error" id="error">Nothing was verified: {{.}}</p>{{end}}
 <table class="meta">
 <tr><td>host</td><td id="host">{{with .R.Asset.HostName}}<strong>{{.}}</strong>{{else}}<span class="muted">not named (verify --host-name, or --kernel on the host)</span>{{end}}{{with .R.Asset.FQDN}} <code>{{.}}</code>{{end}}</td></tr>
 {{with .R.Asset.IPs}}<tr><td>IP addresses</td><td><code>{{join . ", "}}</code></td></tr>{{end}}
@@ -122,7 +123,8 @@ var verifyHTML = sync.OnceValue(func() *template.Template {
 </table>
 <h2>Summary</h2>
 <p class="summary"><span class="PASS" id="count-pass">{{.Pass}} passed</span><span class="FAIL" id="count-fail">{{.Fail}} failed</span><span class="NOT-CHECKED" id="count-not-checked">{{.NotChecked}} not checked</span><span>{{len .R.Results}} controls</span>
-{{if .Scored}}<span id="score" title="XCCDF default scoring model ({{.Model}}), as OpenSCAP computes it: each requirement that passes scores 100, each that fails 0, averaged; not checked ones left out">score <strong>{{printf "%.2f" .Score}}</strong> / 100 <span class="muted">(OpenSCAP's default model, {{.Model}}, over {{.Scored}} requirements)</span></span>{{end}}</p>
+{{if .Scored}}<span id="score" title="XCCDF default scoring model ({{.Model}}), as OpenSCAP computes it: each requirement that passes scores 100, each that fails 0, averaged; not checked ones left out">score <strong>{{printf "%.2f" .Score}}</strong> / 100 <span class="muted">(OpenSCAP's default model, {{.Model}}, over {{.Scored}} requirements)</span></span>{{end}}</p>{{if .R.Live}}
+<p class="summary"><span class="PROVEN" id="count-proven">{{.R.LiveCount "PROVEN"}} proven live</span><span class="FAIL" id="count-live-fail">{{.R.LiveCount "FAIL"}} failed live</span><span class="NOT-PROVEN" id="count-not-proven">{{.R.LiveCount "NOT PROVEN"}} not proven</span></p>{{end}}
 {{if .CATs}}<table id="by-cat"><tr><th>severity</th><th>passed</th><th>failed</th><th>not checked</th></tr>
 {{range .CATs}}<tr><td class="{{dash .Name}}">{{.Name}}</td><td class="PASS">{{.Pass}}</td><td class="FAIL">{{.Fail}}</td><td class="NOT-CHECKED">{{.NotChecked}}</td></tr>
 {{end}}</table>{{end}}
@@ -149,15 +151,23 @@ var verifyHTML = sync.OnceValue(func() *template.Template {
 <input type="search" id="search" placeholder="search controls, rules, files, CCIs" aria-label="search">
 <span class="muted"><span id="shown">{{len .R.Results}}</span> shown</span>
 </div>
-<table id="controls"><thead><tr><th>control</th><th>severity</th><th>status</th><th>requirement</th><th>evidence, or what to add</th></tr></thead><tbody>
+<table id="controls"><thead><tr><th>control</th><th>severity</th><th>status</th><th>requirement</th><th>evidence, or what to add</th>{{if .R.Live}}<th>live: the kernel's records</th>{{end}}</tr></thead><tbody>
 {{range .Rows}}<tr id="{{.ID}}" data-status="{{dash .Status}}" data-standard="{{.Standard}}" data-cat="{{dash .CAT}}">
 <td><a href="#{{.ID}}"><code>{{.ID}}</code></a>{{with .Rule}}{{with .Vuln}}<br><code class="muted">{{.}}</code>{{end}}{{with .RuleID}}<br><code class="muted">{{.}}</code>{{end}}{{with .GroupTitle}}<br><code class="muted">{{.}}</code>{{end}}{{with .CCIs}}<br><span class="muted cci">{{join . " "}}</span>{{end}}{{end}}<br><span class="muted">{{.Standard}}</span></td>
 <td class="{{dash .CAT}}">{{.CAT}}</td>
 <td class="status {{dash .Status}}">{{.Status}}</td>
 <td>{{.Title}}{{with .Rule}}{{if .Check}}<details><summary>check text</summary><pre>{{.Check}}</pre></details>{{end}}{{if .Fix}}<details><summary>fix text{{with .FixID}} ({{.}}){{end}}</summary><pre>{{.Fix}}</pre></details>{{end}}{{if .Discussion}}<details><summary>discussion</summary><pre>{{.Discussion}}</pre></details>{{end}}{{end}}</td>
-<td>{{range .Missing}}<pre class="FAIL">{{.}}</pre>{{end}}{{if .Add}}<div class="block"><button type="button" data-copy="add-{{.ID}}">copy</button><pre class="add" id="add-{{.ID}}">{{join .Add "\n"}}</pre></div>{{end}}{{range .EvidenceLines}}<code>{{.}}</code><br>{{end}}{{range .Notes}}<div class="muted">{{.}}</div>{{end}}</td>
+<td>{{range .Missing}}<pre class="FAIL">{{.}}</pre>{{end}}{{if .Add}}<div class="block"><button type="button" data-copy="add-{{.ID}}">copy</button><pre class="add" id="add-{{.ID}}">{{join .Add "\n"}}</pre></div>{{end}}{{range .EvidenceLines}}<code>{{.}}</code><br>{{end}}{{range .Notes}}<div class="muted">{{.}}</div>{{end}}</td>{{if $.R.Live}}
+<td>{{with .Live}}<span class="status {{dash .Verdict}}">{{.Verdict}}</span>{{with .From}} through {{range .}}<a href="#{{.}}">{{.}}</a> {{end}}{{end}}{{with .Reason}}<div class="muted">{{.}}</div>{{end}}
+{{range .Parts}}{{range .Records}}<div><code>serial {{.Serial}} {{.Type}}{{range .Keys}} key={{.}}{{end}}{{range .Fields}} {{.Name}}={{.Value}}{{end}}</code></div>{{end}}{{end}}{{end}}</td>{{end}}
 </tr>
-{{end}}</tbody></table>
+{{end}}</tbody></table>{{with .R.Live}}
+<h2>Live actions</h2>
+<p>{{len .Actions}} harmless actions in {{printf "%.1f" .Seconds}} s; the kernel's lost counter {{.LostBefore}} before, {{.LostAfter}} after.</p>
+{{range .Notes}}<p class="muted">{{.}}</p>{{end}}
+<table id="actions"><thead><tr><th>#</th><th>kind</th><th>call</th><th>as</th><th>result</th></tr></thead><tbody>
+{{range .Actions}}<tr id="action-{{.ID}}"><td>{{.ID}}</td><td>{{.Kind}} ({{.ABI}})</td><td><code>{{.Call}}</code></td><td>{{.Identity}}</td><td>{{.Result}}</td></tr>
+{{end}}</tbody></table>{{end}}
 <script>{{script}}</script>
 </body></html>
 `))
@@ -285,7 +295,8 @@ var lintHTML = sync.OnceValue(func() *template.Template {
 <title>auditpack lint: {{.Errors}} errors, {{.Warnings}} warnings</title>
 <style>{{css}}</style></head>
 <body>
-<h1>Lint findings</h1>
+<h1>Lint findings</h1>{{with .F.Error}}
+<p class="error" id="error">Nothing was checked: {{.}}</p>{{end}}
 <table class="meta"><tr><td>checked</td><td>{{.F.Rules}} rules in {{.F.Files}} files</td></tr>
 <tr><td>generated</td><td>{{.Generated}} by {{.Tool}}</td></tr></table>
 <p class="summary"><span class="error" id="count-error">{{.Errors}} errors</span><span class="warning" id="count-warning">{{.Warnings}} warnings</span><span class="info" id="count-info">{{.Infos}} info</span></p>
@@ -300,7 +311,7 @@ var lintHTML = sync.OnceValue(func() *template.Template {
 {{range .Files}}<h3><code>{{.Name}}</code></h3>
 <table><thead><tr><th>line</th><th>severity</th><th>finding</th></tr></thead><tbody>
 {{range .Findings}}<tr data-status="{{.Severity}}">
-<td><code>{{.Origin.Line}}</code></td><td class="status {{.Severity}}">{{.Severity}}</td>
+<td><code>{{.Origin.Line}}{{if .Origin.Col}}:{{.Origin.Col}}{{end}}</code></td><td class="status {{.Severity}}">{{.Severity}}</td>
 <td>{{.Message}} <a href="#check-{{.Check}}"><code>{{.Check}}</code></a>{{with .Origin.Pack}} <span class="muted">({{.}})</span>{{end}}
 {{if .Context}}<pre>{{range .Context}}<span{{if .Here}} class="here"{{end}}>{{printf "%5d" .Line}}  {{.Text}}</span>
 {{end}}</pre>{{end}}</td></tr>

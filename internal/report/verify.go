@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"strings"
@@ -39,6 +40,9 @@ type ControlResult struct {
 	// RollUp: the control is judged by the requirements that satisfy it
 	// (a STIG's SRG IDs); the checklist formats leave it out.
 	RollUp bool
+
+	// Live is verify --live's evidence; nil without --live.
+	Live *LiveResult
 }
 
 // Evidence is a target line, or a setting, that implements a control.
@@ -79,6 +83,8 @@ type Report struct {
 	// Error is why nothing could be verified (a usage or input error), for
 	// the formats that must say so in band (JSON).
 	Error string
+	// Live is what verify --live ran; nil without --live.
+	Live *LiveRun
 }
 
 // SettingRow is a control setting as the profile asks for it and as the
@@ -99,8 +105,17 @@ func (r *Report) count(status string) int {
 	return n
 }
 
-// Failed counts the controls that fail.
-func (r *Report) Failed() int { return r.count(Fail) }
+// Failed counts the controls that fail: by the target's rules, or, with
+// --live, by the kernel's records.
+func (r *Report) Failed() int {
+	n := 0
+	for _, c := range r.Results {
+		if c.Status == Fail || c.Live != nil && c.Live.Verdict == LiveFail {
+			n++
+		}
+	}
+	return n
+}
 
 // WriteReport prints one line per control: status and evidence (the target
 // lines that implement it) or what is missing, then a summary.
@@ -126,6 +141,9 @@ func WriteReport(w io.Writer, r *Report) error {
 			}
 			fmt.Fprintf(tw, "\t\tnote: %s\n", n)
 		}
+		if c.Live != nil {
+			fmt.Fprintf(tw, "\t\t%s\n", liveLine(c.Live))
+		}
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -138,8 +156,12 @@ func WriteReport(w io.Writer, r *Report) error {
 		return err
 	}
 	if r.Boot != "" {
-		_, err := fmt.Fprintf(w, "boot: %s (auditpack verify --boot compares it with the kernel)\n", r.Boot)
-		return err
+		if _, err := fmt.Fprintf(w, "boot: %s (auditpack verify --boot compares it with the kernel)\n", r.Boot); err != nil {
+			return err
+		}
+	}
+	if r.Live != nil {
+		return writeLiveText(w, r)
 	}
 	return nil
 }
@@ -168,8 +190,9 @@ type jsonReport struct {
 		Fail       int `json:"fail"`
 		NotChecked int `json:"not_checked"`
 	} `json:"summary"`
-	Boot  string `json:"boot,omitempty"`
-	Error string `json:"error,omitempty"`
+	Boot  string       `json:"boot,omitempty"`
+	Live  *jsonLiveRun `json:"live,omitempty"`
+	Error string       `json:"error,omitempty"`
 }
 
 type jsonControl struct {
@@ -183,6 +206,7 @@ type jsonControl struct {
 	Add      []string     `json:"add,omitempty"`
 	RollUp   bool         `json:"roll_up,omitempty"`
 	Rule     *jsonRule    `json:"rule,omitempty"`
+	Live     *jsonLive    `json:"live,omitempty"`
 }
 
 type jsonRule struct {
@@ -225,7 +249,7 @@ type jsonSettingRow struct {
 
 // WriteReportJSON prints the report as one JSON object.
 func WriteReportJSON(w io.Writer, r *Report) error {
-	out := jsonReport{Profile: r.Profile, Target: r.Target, Generated: r.Generated, Tool: r.Tool, Packs: r.Packs, Boot: r.Boot, Controls: []jsonControl{}, Error: r.Error}
+	out := jsonReport{Profile: r.Profile, Target: r.Target, Generated: r.Generated, Tool: r.Tool, Packs: r.Packs, Boot: r.Boot, Controls: []jsonControl{}, Live: jsonLiveRunOf(r), Error: r.Error}
 	if !r.Asset.empty() {
 		a := r.Asset
 		out.Host = &jsonAsset{HostName: a.HostName, FQDN: a.FQDN, IPs: a.IPs, MACs: a.MACs, OS: a.OS}
@@ -238,7 +262,7 @@ func WriteReportJSON(w io.Writer, r *Report) error {
 	}
 	for _, c := range r.Results {
 		jc := jsonControl{Control: c.ID, Title: c.Title, Standard: c.Standard, Status: c.Status, Evidence: []jsonOrigin{}, Missing: append([]string{}, c.Missing...), Notes: append([]string{}, c.Notes...),
-			Add: c.Add, RollUp: c.RollUp}
+			Add: c.Add, RollUp: c.RollUp, Live: jsonLiveOf(c.Live)}
 		for _, e := range c.Evidence {
 			jc.Evidence = append(jc.Evidence, jsonOrigin{File: e.Origin.File, Line: e.Origin.Line, Setting: e.Setting, Text: e.Text})
 		}
@@ -252,22 +276,24 @@ func WriteReportJSON(w io.Writer, r *Report) error {
 	return writeIndentedJSON(w, out)
 }
 
-// WriteReportGitHub prints a GitHub Actions annotation per failing control.
+// WriteReportGitHub prints a GitHub Actions annotation per failing control
+// (or for why nothing could be verified).
 func WriteReportGitHub(w io.Writer, r *Report) error {
+	bw := bufio.NewWriter(w)
+	writeGitHubError(bw, r.Error)
 	for _, c := range r.Results {
 		if c.Status != Fail {
 			continue
 		}
-		if _, err := fmt.Fprintf(w, "::error title=%s::%s\n", ghProperty(c.ID+" not covered"), ghData(strings.Join(c.Missing, "\n"))); err != nil {
-			return err
-		}
+		fmt.Fprintf(bw, "::error title=%s::%s\n", ghProperty(c.ID+" not covered"), ghData(strings.Join(c.Missing, "\n")))
 	}
-	return nil
+	return bw.Flush()
 }
 
-// WriteReportJUnit reports verify as one test case per control.
+// WriteReportJUnit reports verify as one test case per control, or one
+// in error saying why nothing could be verified.
 func WriteReportJUnit(w io.Writer, r *Report) error {
-	var cases []JUnitCase
+	cases := errorCase(r.Error)
 	for _, c := range r.Results {
 		cases = append(cases, JUnitCase{Name: c.ID, Failures: c.Missing})
 	}

@@ -1,12 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"slices"
 	"strings"
-
-	"gopkg.in/yaml.v3"
 )
 
 // A product whose manual is not public in ComplianceAsCode (Ubuntu 24.04)
@@ -16,58 +13,28 @@ import (
 // implement (Ubuntu 22.04's), whose check text's content it takes. Every
 // such requirement says so in its note; the pack's CHANGELOG too.
 
-// derivation names the files a derived product is built from.
+// derivation names the product a derived product takes its content from.
 type derivation struct {
-	Controls     string   // its ComplianceAsCode control file (under manuals/, gzipped)
-	Base         *product // the product whose manual gives the content
-	BaseControls string   // the base's control file
+	Base *product // the product whose manual gives the content
 }
 
-// controlFile is what stiggen reads of a ComplianceAsCode control file.
-type controlFile struct {
-	Policy   string `yaml:"policy"`
-	Version  string `yaml:"version"`
-	Controls []struct {
-		ID     string   `yaml:"id"`
-		Title  string   `yaml:"title"`
-		Levels []string `yaml:"levels"`
-		Rules  []string `yaml:"rules"`
-	} `yaml:"controls"`
-}
-
-func readControls(root, name string) (*controlFile, error) {
-	data, err := readGzipped(root, name)
-	if err != nil {
-		return nil, err
-	}
-	var c controlFile
-	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&c); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	return &c, nil
-}
-
-// generateDerived builds a derived product's release.
+// generateDerived builds a derived product's release from its control
+// file's data, the base's newest release and the base's control file of
+// that release.
 func generateDerived(root string, p *product, rel release) (*generated, error) {
 	d := p.Derived
-	own, err := readControls(root, d.Controls)
+	own, err := readControlsData(root, p.Key, rel.Name)
 	if err != nil {
 		return nil, err
 	}
-	if own.Version != rel.Name {
-		return nil, fmt.Errorf("%s is %s, not %s", d.Controls, own.Version, rel.Name)
-	}
-	baseControls, err := readControls(root, d.BaseControls)
+	baseRel := d.Base.latest()
+	baseControls, err := readControlsData(root, d.Base.Key, baseRel.Name)
 	if err != nil {
 		return nil, err
 	}
-	baseRel := d.Base.Releases[len(d.Base.Releases)-1]
 	base, err := generateRelease(root, d.Base, baseRel)
 	if err != nil {
 		return nil, err
-	}
-	if baseControls.Version != baseRel.Name {
-		return nil, fmt.Errorf("%s is %s, and the %s manual %s", d.BaseControls, baseControls.Version, d.Base.Short, baseRel.Name)
 	}
 	baseReqs := map[string]*requirement{}
 	for _, r := range base.reqs {
@@ -81,10 +48,10 @@ func generateDerived(root string, p *product, rel release) (*generated, error) {
 	}
 	major, minor, _ := strings.Cut(strings.TrimPrefix(rel.Name, "V"), "R")
 	g := &generated{product: p, release: rel, manual: &manual{
-		File: d.Controls, Title: own.Policy, Version: major,
-		ReleaseInfo: "Release: " + minor + " (ComplianceAsCode controls/" + strings.TrimSuffix(d.Controls, ".gz") + ")",
+		File: own.File, Title: own.Policy, Version: major,
+		ReleaseInfo: "Release: " + minor + " (ComplianceAsCode controls/" + own.File + ")",
 	}, from: fmt.Sprintf("ComplianceAsCode's controls/%s (IDs, titles and severities of DISA's %s STIG %s, whose manual ComplianceAsCode does not have) "+
-		"with the content of the %s STIG %s requirement implemented by the same ComplianceAsCode rules (%s)", d.Controls, p.Short, rel.Name, d.Base.Short, baseRel.Name, baseRel.Manual)}
+		"with the content of the %s STIG %s requirement implemented by the same ComplianceAsCode rules (%s)", own.File, p.Short, rel.Name, d.Base.Short, baseRel.Name, base.manual.File)}
 	for _, c := range own.Controls {
 		var from *requirement
 		for _, rule := range c.Rules {
@@ -97,10 +64,7 @@ func generateDerived(root string, p *product, rel release) (*generated, error) {
 		if _, reviewed := reviews[p.Key][c.ID]; from == nil && !reviewed {
 			continue
 		}
-		req := &requirement{manualRule: &manualRule{StigID: c.ID, Title: strings.Join(strings.Fields(c.Title), " ")}}
-		if len(c.Levels) > 0 {
-			req.Severity = c.Levels[0]
-		}
+		req := &requirement{manualRule: &manualRule{StigID: c.ID, Title: strings.Join(strings.Fields(c.Title), " "), Severity: c.Severity}}
 		if from != nil {
 			req.content, req.Satisfies, req.fixFile = from.content, from.Satisfies, from.fixFile
 			req.Notes = append(req.Notes, fmt.Sprintf("Content of %s (DISA's %s STIG %s), which ComplianceAsCode implements with the same rules (%s); "+

@@ -1,18 +1,14 @@
 package main
 
 import (
-	"bytes"
-	"compress/gzip"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 )
 
-// generated is one release of one product: its manual and requirements,
+// generated is one release of one product: its manual's data and requirements,
 // and the files written from them.
 type generated struct {
 	product *product
@@ -48,51 +44,21 @@ func (g *generated) fixFileName() string {
 	return filepath.Join("profiles", "verify", "testdata", "targets", "disa-"+g.product.Key+"-"+strings.ToLower(g.release.Name)+"-fix.rules")
 }
 
-// manualsDir holds the gzipped manuals, from the repository's root.
-var manualsDir = filepath.Join("internal", "stiggen", "manuals")
-
-// readGzipped reads a gzipped file of manualsDir.
-func readGzipped(root, name string) ([]byte, error) {
-	f, err := os.Open(filepath.Join(root, manualsDir, name+".gz"))
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	z, err := gzip.NewReader(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	data, err := io.ReadAll(z)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	return data, nil
-}
-
-// openManual reads a gzipped manual kept in the repository.
-func openManual(root, name string) (*manual, error) {
-	data, err := readGzipped(root, name)
-	if err != nil {
-		return nil, err
-	}
-	return readManual(bytes.NewReader(data), name)
-}
-
-// generateRelease reads a release's manual and selects its audit
+// generateRelease reads a release's data file and selects its audit
 // requirements.
 func generateRelease(root string, p *product, rel release) (*generated, error) {
-	m, err := openManual(root, rel.Manual)
+	m, err := readManualData(root, p.Key, rel.Name)
 	if err != nil {
 		return nil, err
 	}
 	if got := releaseName(m); got != rel.Name {
-		return nil, fmt.Errorf("%s is %s, not %s (%q)", rel.Manual, got, rel.Name, m.ReleaseInfo)
+		return nil, fmt.Errorf("%s is %s, not %s (%q)", filepath.Join(dataDir, manualDataName(p.Key, rel.Name)), got, rel.Name, m.ReleaseInfo)
 	}
 	g := &generated{product: p, release: rel, manual: m}
 	for _, r := range m.Rules {
 		req, err := buildRequirement(r)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", rel.Manual, err)
+			return nil, fmt.Errorf("%s: %w", m.File, err)
 		}
 		if req != nil {
 			g.reqs = append(g.reqs, req)

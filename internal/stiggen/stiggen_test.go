@@ -2,10 +2,11 @@ package main
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
+	"fmt"
 	"os"
+	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -50,41 +51,101 @@ func TestGeneratedFilesAreCurrent(t *testing.T) {
 	}
 }
 
-// Every file of manuals/ is in PROVENANCE, with the sha256 of its content.
-func TestProvenance(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("manuals", "PROVENANCE"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sums := map[string]string{}
-	file := ""
-	for _, l := range strings.Split(string(data), "\n") {
-		if v, ok := strings.CutPrefix(l, "file:"); ok {
-			file = strings.TrimSpace(v)
-		}
-		if v, ok := strings.CutPrefix(l, "sha256:"); ok {
-			sums[file] = strings.TrimSpace(v)
+// The data files are exactly those the generator reads, each what extract
+// writes from its records (decoded and encoded again, byte for byte), so
+// nobody edits one by hand and none is left over.
+func TestDataFilesAreExtractOutput(t *testing.T) {
+	want := dataFiles()
+	have, _ := filepath.Glob(filepath.Join(repoRoot, dataDir, "*.toml"))
+	for _, f := range have {
+		if name := filepath.Base(f); !slices.Contains(want, name) {
+			t.Errorf("%s is a data file the generator does not read: remove it, or add its release to products.go", name)
 		}
 	}
-	gz, _ := filepath.Glob(filepath.Join("manuals", "*.gz"))
-	if len(gz) == 0 {
-		t.Fatal("no manuals")
-	}
-	for _, f := range gz {
-		name := filepath.Base(f)
-		data, err := readGzipped(repoRoot, strings.TrimSuffix(name, ".gz"))
+	for _, name := range want {
+		d, err := readDataNamed(name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		sum := sha256.Sum256(data)
-		if got := hex.EncodeToString(sum[:]); sums[name] != got {
-			t.Errorf("%s: PROVENANCE says sha256 %q, the file is %s", name, sums[name], got)
+		data, err := os.ReadFile(filepath.Join(repoRoot, dataDir, name))
+		if err != nil {
+			t.Fatal(err)
 		}
-		delete(sums, name)
+		if !bytes.Equal(data, d.encode()) {
+			t.Errorf("%s is not what stiggen extract writes of its records: extract it again, never edit it", name)
+		}
 	}
-	for name := range sums {
-		t.Errorf("PROVENANCE names %s, which is not in manuals/", name)
+}
+
+// readDataNamed reads a data file of the repository by its name:
+// rhel9-V2R9.toml, ubuntu2404-V1R5-controls.toml.
+func readDataNamed(name string) (dataFile, error) {
+	base, controlFile := strings.CutSuffix(strings.TrimSuffix(name, ".toml"), "-controls")
+	key, release, _ := strings.Cut(base, "-")
+	if controlFile {
+		return readControlsData(repoRoot, key, release)
 	}
+	return readManualData(repoRoot, key, release)
+}
+
+// PROVENANCE names, for every data file, the file it was extracted from
+// (repository, path, commit and date), that file's sha256 as the data
+// file records it, and the terms.
+func TestProvenance(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(repoRoot, dataDir, "PROVENANCE"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := parseProvenance(string(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	commit := regexp.MustCompile(`^[0-9a-f]{40} \(\d{4}-\d{2}-\d{2}\)$`)
+	from := regexp.MustCompile(`^github\.com/[\w.-]+/[\w.-]+ \S+$`)
+	named := map[string]bool{}
+	for _, e := range entries {
+		name := e["data"]
+		named[name] = true
+		if !commit.MatchString(e["commit"]) || !from.MatchString(e["from"]) || e["terms"] == "" {
+			t.Errorf("PROVENANCE, %s: want from (repository and path), commit (40 hex digits and date) and terms: %q", name, e)
+		}
+		d, err := readDataNamed(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _, file, sum := d.source()
+		if path.Base(e["from"]) != file || e["sha256"] != sum {
+			t.Errorf("PROVENANCE, %s: from %q sha256 %s; the data file was extracted from %s, sha256 %s", name, e["from"], e["sha256"], file, sum)
+		}
+	}
+	for _, name := range dataFiles() {
+		if !named[name] {
+			t.Errorf("PROVENANCE does not name %s", name)
+		}
+	}
+}
+
+// parseProvenance reads PROVENANCE's entries: "key: value" lines, an
+// entry starting at each "data:"; "#" lines are comments.
+func parseProvenance(text string) ([]map[string]string, error) {
+	var entries []map[string]string
+	for i, line := range strings.Split(text, "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		key, value, ok := strings.Cut(line, ":")
+		known := slices.Contains([]string{"data", "from", "commit", "sha256", "terms"}, key)
+		switch {
+		case !ok || !known:
+			return nil, fmt.Errorf("PROVENANCE:%d: %q is no data, from, commit, sha256 or terms line", i+1, line)
+		case key == "data":
+			entries = append(entries, map[string]string{})
+		case len(entries) == 0:
+			return nil, fmt.Errorf("PROVENANCE:%d: %s before the first data line", i+1, key)
+		}
+		entries[len(entries)-1][key] = strings.TrimSpace(value)
+	}
+	return entries, nil
 }
 
 // The rule that selects audit requirements, on DISA's own phrasings.

@@ -46,14 +46,7 @@ func writeRequirements(g *generated) []byte {
 	t.flush()
 	for _, r := range g.reqs {
 		b.WriteString("\n[[requirement]]\n")
-		t.str("id", r.StigID)
-		t.str("vuln", r.Vuln)
-		t.str("rule_id", r.RuleID)
-		t.str("group_title", r.GroupTitle)
-		t.str("severity", r.Severity)
-		t.str("weight", r.Weight)
-		t.str("title", r.Title)
-		t.list("ccis", r.CCIs)
+		t.ruleIDs(r.manualRule)
 		t.list("satisfies", r.Satisfies)
 		t.list("lines", r.Lines)
 		t.list("fix_lines", r.FixLines)
@@ -68,15 +61,33 @@ func writeRequirements(g *generated) []byte {
 			t.raw("paths", pathsTOML(r.Paths))
 		}
 		t.str("note", strings.Join(r.Notes, " "))
-		t.str("fix_id", r.FixID)
-		for _, text := range [][2]string{{"discussion", r.Discussion}, {"check", r.Check}, {"fix", r.Fix}} {
-			if text[1] != "" {
-				t.raw(text[0], tomlText(text[1]))
-			}
-		}
+		t.ruleTexts(r.manualRule)
 		t.flush()
 	}
 	return []byte(b.String())
+}
+
+// ruleIDs and ruleTexts write DISA's fields of a rule, keyed alike in
+// requirements.toml and the data files: its IDs, severity, title and
+// CCIs first, its fix ID and texts last.
+func (t *tomlTable) ruleIDs(r *manualRule) {
+	t.str("id", r.StigID)
+	t.str("vuln", r.Vuln)
+	t.str("rule_id", r.RuleID)
+	t.str("group_title", r.GroupTitle)
+	t.str("severity", r.Severity)
+	t.str("weight", r.Weight)
+	t.str("title", r.Title)
+	t.list("ccis", r.CCIs)
+}
+
+func (t *tomlTable) ruleTexts(r *manualRule) {
+	t.str("fix_id", r.FixID)
+	for _, text := range [][2]string{{"discussion", r.Discussion}, {"check", r.Check}, {"fix", r.Fix}} {
+		if text[1] != "" {
+			t.raw(text[0], tomlText(text[1]))
+		}
+	}
 }
 
 func pathsTOML(paths []pathAttr) string {

@@ -7,31 +7,35 @@ import (
 	"strings"
 )
 
-// manual is what stiggen reads of a DISA XCCDF manual: the benchmark and
-// its rules, with the texts an assessor's formats carry.
+// manual is what stiggen keeps of a DISA XCCDF manual: the benchmark and
+// the Groups that state audit content, with the texts an assessor's
+// formats carry. The toml keys are those of its data file.
 type manual struct {
-	File        string // the manual's file name, as DISA and ComplianceAsCode name it
-	ID          string // RHEL_9_STIG
-	Title       string
-	Version     string // the benchmark's version: DISA's V
-	ReleaseInfo string // "Release: 9 Benchmark Date: 01 Jul 2026"
-	Rules       []*manualRule
+	Product     string        `toml:"product"` // rhel9: the product key it was extracted for
+	Release     string        `toml:"release"` // V2R9
+	File        string        `toml:"file"`    // the manual's file name, as DISA and ComplianceAsCode name it
+	SHA256      string        `toml:"sha256"`  // of the manual as fetched
+	ID          string        `toml:"id"`      // RHEL_9_STIG
+	Title       string        `toml:"title"`
+	Version     string        `toml:"version"`      // the benchmark's version: DISA's V
+	ReleaseInfo string        `toml:"release_info"` // "Release: 9 Benchmark Date: 01 Jul 2026"
+	Rules       []*manualRule `toml:"group"`
 }
 
 // manualRule is one Group of the manual with its Rule.
 type manualRule struct {
-	Vuln       string // V-258176 (the Group's id)
-	GroupTitle string // SRG-OS-000326-GPOS-00126
-	RuleID     string // SV-258176r1155595_rule
-	Severity   string // high, medium, low (CAT I, II, III)
-	Weight     string
-	StigID     string // RHEL-09-654010 (the Rule's version)
-	Title      string
-	Discussion string // VulnDiscussion
-	CCIs       []string
-	Check      string
-	Fix        string
-	FixID      string
+	Vuln       string   `toml:"vuln"`        // V-258176 (the Group's id)
+	GroupTitle string   `toml:"group_title"` // SRG-OS-000326-GPOS-00126
+	RuleID     string   `toml:"rule_id"`     // SV-258176r1155595_rule
+	Severity   string   `toml:"severity"`    // high, medium, low (CAT I, II, III)
+	Weight     string   `toml:"weight"`
+	StigID     string   `toml:"id"` // RHEL-09-654010 (the Rule's version)
+	Title      string   `toml:"title"`
+	Discussion string   `toml:"discussion"` // VulnDiscussion
+	CCIs       []string `toml:"ccis"`
+	Check      string   `toml:"check"`
+	Fix        string   `toml:"fix"`
+	FixID      string   `toml:"fix_id"`
 }
 
 type xmlBenchmark struct {

@@ -1,29 +1,47 @@
 package model
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
-// Origin is where a line was written, so every finding can point back to it.
+// Origin is where a line was written, so every finding can point back to
+// it: the one position type, go/scanner's Position with the pack.
 type Origin struct {
 	Pack string // "stig@2.1.0"; empty for plain files
 	File string // the path as the user knows it
 	Line int    // 1-based; 0 means the whole file
+	Col  int    // 1-based byte column; 0 means the whole line
 }
 
-// String is the "file:line" form editors and CI annotations understand.
+// String is the "file:line:col" form editors and CI annotations
+// understand ("file:line" for a whole line, "file" for a whole file).
 func (o Origin) String() string {
 	if o.Line == 0 {
 		return o.File
 	}
-	return string(o.AppendTo(make([]byte, 0, len(o.File)+8)))
+	return string(o.AppendTo(make([]byte, 0, len(o.File)+12)))
 }
 
-// AppendTo appends the "file:line" form, for writers of many findings.
+// AppendTo appends the "file:line:col" form, for writers of many findings.
 func (o Origin) AppendTo(b []byte) []byte {
 	b = append(b, o.File...)
 	if o.Line == 0 {
 		return b
 	}
-	return strconv.AppendInt(append(b, ':'), int64(o.Line), 10)
+	b = strconv.AppendInt(append(b, ':'), int64(o.Line), 10)
+	if o.Col == 0 {
+		return b
+	}
+	return strconv.AppendInt(append(b, ':'), int64(o.Col), 10)
+}
+
+// Column is the 1-based column of word in line, 0 when it is not there.
+func Column(line, word string) int {
+	if word == "" {
+		return 0
+	}
+	return strings.Index(line, word) + 1
 }
 
 // Describe names the pack too, for messages that connect two packs.
@@ -58,7 +76,7 @@ type Line struct {
 	// it; such a line keeps its place in the load order, where auditctl
 	// stops (Directive may still be set: "-i 1" fails, yet ignores the
 	// errors of the lines after it).
-	Refused *Refusal
+	Refused *Problem
 }
 
 // Loadable says whether auditctl reads the line as a rule or a setting.

@@ -204,7 +204,7 @@ func TestValueProblems(t *testing.T) {
 		if refusal != nil {
 			got = refusal
 		}
-		if got == nil || got.Check != want {
+		if got == nil || got.Check.String() != want {
 			t.Errorf("%q: %v, want %s", line, got, want)
 		}
 	}

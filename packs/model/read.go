@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -65,44 +66,31 @@ type Spec struct {
 	archFor *Target
 }
 
-// Refusal is a line auditctl refuses (Loads false) or reads as something
-// else than it says (Loads true): the catalogue check that names it and a
-// message that says what is wrong and how to fix it.
-type Refusal struct {
-	Check   string
+// Problem is what is wrong with a line, the one problem type every stage
+// hands on to the report: a line auditctl or the kernel refuses (Loads
+// false) or reads as something else than it says (Loads true), filed under
+// the check that explains it, with a message that says what is wrong and
+// how to fix it. The reader knows no place: Origin is set where the line
+// is placed in its file.
+type Problem struct {
+	Origin  Origin
+	Check   Check
 	Message string
 	Loads   bool
 	// NeedsAuditctl is the auditctl version that reads the line at all
 	// (for a dropped rule on a list older auditctl does not know).
 	NeedsAuditctl string
+	// At is the word of the line the problem is about, which places its
+	// column (empty: the whole line).
+	At string
 }
 
-func refuse(check, format string, args ...any) *Refusal {
-	return &Refusal{Check: check, Message: fmt.Sprintf(format, args...)}
-}
+// Error is the "file:line:col: message" form.
+func (p *Problem) Error() string { return p.Origin.String() + ": " + p.Message }
 
-// The catalogue IDs the reader reports under.
-const (
-	CheckParseError     = "SYN-PARSE-ERROR"
-	CheckInlineComment  = "SYN-INLINE-COMMENT"
-	CheckWatchForm      = "SYN-WATCH-FORM"
-	CheckKey            = "SYN-KEY"
-	CheckInvalidValue   = "CTRL-INVALID-VALUE"
-	CheckValueMisread   = "CTRL-VALUE-MISREAD"
-	CheckOnePerLine     = "CTRL-ONE-PER-LINE"
-	CheckStatefulOption = "CTRL-STATEFUL-COMMAND-IN-PACK"
-	CheckIgnored        = "SYN-IGNORED-LINE"
-	CheckFieldCount     = "SYN-FIELD-COUNT"
-	CheckNotForList     = "FLD-NOT-VALID-FOR-LIST"
-	CheckBadOperator    = "FLD-BAD-OPERATOR"
-	CheckBadValue       = "FLD-BAD-VALUE"
-	CheckMsgType        = "LST-MSGTYPE-UNKNOWN"
-	CheckUnresolved     = "FLD-UNKNOWN-ID"
-	CheckTruncated      = "FLD-ARG-TRUNCATION"
-	CheckPath           = "PATH-NOT-ABSOLUTE"
-	// CheckBacklogWaitRange is what the kernel refuses of a control line.
-	CheckBacklogWaitRange = "CTRL-BACKLOG-WAIT-RANGE"
-)
+func refuse(check Check, format string, args ...any) *Problem {
+	return &Problem{Check: check, Message: fmt.Sprintf(format, args...)}
+}
 
 // Statement is what one line of a rules file is to auditctl: a control
 // directive, a rule, or nothing to load (a command such as -l, or a line
@@ -116,7 +104,7 @@ type Statement struct {
 	// Note is set for a line that loads but not as written: a value
 	// auditctl misreads, a command that changes nothing, a form auditpack
 	// reads more strictly than auditctl.
-	Note *Refusal
+	Note *Problem
 }
 
 // Host answers the questions auditctl asks the machine it runs on. A nil
@@ -133,7 +121,7 @@ type PathKind uint8
 
 // Path kinds.
 const (
-	PathUnknown PathKind = iota // offline
+	PathUnknown PathKind = iota // offline, or not for this user to see
 	PathMissing
 	PathDir
 	PathFile // anything else that exists
@@ -258,16 +246,17 @@ type reader struct {
 	deleting                                   bool // -d or -W: the rule is deleted
 	eaten                                      bool
 	permField                                  []int // indexes of perm fields, for -p
-	misread                                    *Refusal
+	misread                                    *Problem
 	firstSyscallAt                             int
 	actionText                                 string
+	word                                       string // the option's word being read, which places a problem's column
 }
 
 // Read reads the words of one line as auditctl 3.0.9 does (its option loop
 // and libaudit's field parsing): a refusal says why auditctl rejects the
 // line. Checks that need the kernel (duplicates, paths that must exist,
 // values the kernel rejects) are KernelProblems'.
-func Read(words []string) (Statement, *Refusal) { return new(Arena).Read(words) }
+func Read(words []string) (Statement, *Problem) { return new(Arena).Read(words) }
 
 // Arena holds the specs a run of Read calls makes, or the rules a run of
 // Normalize calls makes, in blocks: a file of many rules costs a few
@@ -333,7 +322,7 @@ func slots[T any](block *[]T, n, perLine, lines int) []T {
 }
 
 // Read is Read with the spec's memory taken from the arena.
-func (a *Arena) Read(words []string) (Statement, *Refusal) {
+func (a *Arena) Read(words []string) (Statement, *Problem) {
 	if len(words) > 0 && strings.HasPrefix(words[0], "#") {
 		return Statement{}, refuse(CheckInlineComment, "comment after a rule")
 	}
@@ -367,8 +356,10 @@ func (a *Arena) Read(words []string) (Statement, *Refusal) {
 		if o.bad != "" {
 			return Statement{}, refuse(CheckParseError, "%s", o.bad)
 		}
+		r.word = cmp.Or(o.arg, o.name)
 		stop, ref := r.option(o, len(words)+1)
 		if ref != nil {
+			ref.At = cmp.Or(ref.At, r.word)
 			return Statement{}, ref
 		}
 		if stop && r.eaten {
@@ -403,10 +394,12 @@ func (a *Arena) Read(words []string) (Statement, *Refusal) {
 		}
 	}
 	if len(strays) > 0 && !r.eaten {
+		ref := refuse(CheckParseError, "unexpected word %q: every value must follow its option (write a space inside a value as '\\ ')", strays[0])
 		if strings.HasPrefix(strays[0], "#") {
-			return Statement{}, refuse(CheckInlineComment, "comment after a rule: auditctl reads %q as a word and rejects the whole line; move the comment to a line of its own", strays[0])
+			ref = refuse(CheckInlineComment, "comment after a rule: auditctl reads %q as a word and rejects the whole line; move the comment to a line of its own", strays[0])
 		}
-		return Statement{}, refuse(CheckParseError, "unexpected word %q: every value must follow its option (write a space inside a value as '\\ ')", strays[0])
+		ref.At = strays[0]
+		return Statement{}, ref
 	}
 	if r.keyLen > 0 {
 		if ref := r.addKey(); ref != nil {
@@ -415,7 +408,7 @@ func (a *Arena) Read(words []string) (Statement, *Refusal) {
 	}
 	switch {
 	case r.eaten:
-		return Statement{Note: &Refusal{Check: CheckIgnored, Loads: true, NeedsAuditctl: ListSinceAuditctl[r.list],
+		return Statement{Note: &Problem{Check: CheckIgnored, Loads: true, NeedsAuditctl: ListSinceAuditctl[r.list],
 			Message: fmt.Sprintf("the action %q is obsolete: auditctl drops the whole rule without an error, so it is never loaded; use always", r.actionText)}}, nil
 	case r.isRule:
 		if len(r.directives) > 0 {
@@ -430,7 +423,7 @@ func (a *Arena) Read(words []string) (Statement, *Refusal) {
 		}
 		spec.List = r.list
 		if r.deleting {
-			return Statement{Delete: a.spec(spec), Note: &Refusal{Check: CheckStatefulOption, Loads: true,
+			return Statement{Delete: a.spec(spec), Note: &Problem{Check: CheckStatefulOption, Loads: true,
 				Message: "-d and -W delete a rule loaded before them, and auditctl stops when there is none: in a rules file write only the rules you want"}}, nil
 		}
 		return Statement{Rule: a.spec(spec), Note: r.misread}, nil
@@ -439,16 +432,16 @@ func (a *Arena) Read(words []string) (Statement, *Refusal) {
 	case len(r.directives) == 1:
 		return Statement{Directive: r.directives[0], Note: r.misread}, nil
 	case len(r.directives) > 1:
-		return Statement{Directive: r.directives[0], Note: &Refusal{Check: CheckOnePerLine, Loads: true,
+		return Statement{Directive: r.directives[0], Note: &Problem{Check: CheckOnePerLine, Loads: true,
 			Message: fmt.Sprintf("%s and %s on one line: auditctl sets both, but augenrules and auditpack read a control line by its first option; put each on a line of its own", r.directives[0].Option, r.directives[1].Option)}}, nil
 	}
-	return Statement{Note: &Refusal{Check: CheckStatefulOption, Loads: true,
+	return Statement{Note: &Problem{Check: CheckStatefulOption, Loads: true,
 		Message: fmt.Sprintf("%s is a command, not configuration: in a rules file it changes nothing; remove it", r.commands[0])}}, nil
 }
 
 // option handles one option as auditctl's setopt does. stop is set where
 // auditctl leaves its option loop without an error.
-func (r *reader) option(o opt, count int) (stop bool, ref *Refusal) {
+func (r *reader) option(o opt, count int) (stop bool, ref *Problem) {
 	switch o.name {
 	case "-h":
 		return false, refuse(CheckParseError, "-h prints auditctl's help and fails the line")
@@ -519,7 +512,7 @@ func (r *reader) option(o opt, count int) (stop bool, ref *Refusal) {
 
 // Problem says what auditctl makes of a control option's value: a
 // refusal, a misreading (Loads set), or nil when it reads what is written.
-func (d Directive) Problem() *Refusal {
+func (d Directive) Problem() *Problem {
 	switch d.Option {
 	case OptEnabled, OptFailure:
 		if d.Value != "0" && d.Value != "1" && d.Value != "2" {
@@ -529,7 +522,7 @@ func (d Directive) Problem() *Refusal {
 		if _, misread, ok := d.Number(); !ok {
 			return refuse(CheckInvalidValue, "%s needs a whole number from 0 to 4294967295, not %q", d.Option, d.Value)
 		} else if misread != "" {
-			return &Refusal{Check: CheckValueMisread, Loads: true, Message: misread}
+			return &Problem{Check: CheckValueMisread, Loads: true, Message: misread}
 		}
 	}
 	return nil
@@ -553,7 +546,7 @@ func BacklogWaitLimit(hz int) uint32 {
 
 // KernelProblem says what the kernel refuses of a control line that
 // auditctl reads, at the loading host's HZ (0: unknown).
-func (d Directive) KernelProblem(hz int) *Refusal {
+func (d Directive) KernelProblem(hz int) *Problem {
 	if d.Option != OptBacklogWaitTime {
 		return nil
 	}
@@ -584,7 +577,7 @@ func (d Directive) Number() (v uint32, misread string, ok bool) {
 	return n.u32(), n.misread(string(d.Option)+" "+d.Value, false), true
 }
 
-func (r *reader) add(o opt) *Refusal {
+func (r *reader) add(o opt) *Problem {
 	if strings.Contains(o.arg, "task") && r.syscallAdded {
 		return refuse(CheckParseError, "-S or -w before %s %s: the task list takes no syscalls", o.name, o.arg)
 	}
@@ -664,7 +657,7 @@ func lookupList(s string) (List, bool) {
 	return l, ok
 }
 
-func (r *reader) syscalls(arg string) *Refusal {
+func (r *reader) syscalls(arg string) *Problem {
 	if r.listSet {
 		switch {
 		case r.list == ListTask:
@@ -711,7 +704,7 @@ func (r *reader) syscallNumber(word string) {
 	}
 }
 
-func (r *reader) appendKey(k string) *Refusal {
+func (r *reader) appendKey(k string) *Problem {
 	total := r.keyLen + len(k)
 	if len(r.keys) > 0 {
 		total++ // the separator
@@ -725,7 +718,7 @@ func (r *reader) appendKey(k string) *Refusal {
 }
 
 // addKey is the key field auditctl adds after reading the whole line.
-func (r *reader) addKey() *Refusal {
+func (r *reader) addKey() *Problem {
 	if r.exclude {
 		return refuse(CheckNotForList, "a key on the exclude list: exclude rules record nothing, so they carry no key; remove it")
 	}
@@ -739,7 +732,7 @@ func (r *reader) addKey() *Refusal {
 	return nil
 }
 
-func (r *reader) watch(path string) *Refusal {
+func (r *reader) watch(path string) *Problem {
 	if r.spec.Watch != "" {
 		return refuse(CheckWatchForm, "a watch has one -w; this line has two")
 	}
@@ -771,7 +764,7 @@ func (r *reader) watch(path string) *Refusal {
 	return nil
 }
 
-func (r *reader) perm(letters string) *Refusal {
+func (r *reader) perm(letters string) *Problem {
 	if !r.listSet {
 		return refuse(CheckWatchForm, "-p needs a -w (or -a) before it")
 	}
@@ -802,7 +795,7 @@ func (r *reader) perm(letters string) *Refusal {
 	return nil
 }
 
-func permBits(s string) (uint8, *Refusal) {
+func permBits(s string) (uint8, *Problem) {
 	if len(s) > 4 {
 		return 0, refuse(CheckWatchForm, "permissions %q are too long: at most four letters from r, w, x, a", s)
 	}
@@ -869,7 +862,7 @@ func splitField(pair string) (name string, op Op, value string, found bool) {
 // isOperatorChar holds the characters operators are made of.
 var isOperatorChar = [256]bool{'!': true, '<': true, '>': true, '=': true, '&': true}
 
-func (r *reader) field(pair string) *Refusal {
+func (r *reader) field(pair string) *Problem {
 	if r.fieldCount >= MaxFields-1 {
 		return refuse(CheckFieldCount, "the rule has %d fields (arch, -F and the key): auditctl sends at most %d and stops with \"Too many fields in rule\"; split the rule", r.fieldCount+1, MaxFields-1)
 	}
@@ -921,7 +914,7 @@ func (r *reader) field(pair string) *Refusal {
 
 // fieldValue turns the value's text into what auditctl sends, with its
 // checks; names it resolves on the loading host stay unresolved offline.
-func (r *reader) fieldValue(f *Field, pair string) *Refusal {
+func (r *reader) fieldValue(f *Field, pair string) *Problem {
 	text := f.Text
 	digit := text[0] >= '0' && text[0] <= '9'
 	negative := len(text) >= 2 && text[0] == '-' && text[1] >= '0' && text[1] <= '9'
@@ -969,7 +962,7 @@ func (r *reader) fieldValue(f *Field, pair string) *Refusal {
 			set(uint32(-int32(n)))
 		} else {
 			set(uint32(n))
-			r.noteMisread("FLD-EXIT-POSITIVE-ERRNO", "exit=%s means the syscall returned +%d, not that it failed with %s; write exit=-%s", text, n, text, text)
+			r.noteMisread(CheckPositiveErrno, "exit=%s means the syscall returned +%d, not that it failed with %s; write exit=-%s", text, n, text, text)
 		}
 	case ValMsgType:
 		if r.list != ListExclude && r.list != ListUser {
@@ -993,7 +986,7 @@ func (r *reader) fieldValue(f *Field, pair string) *Refusal {
 		}
 	case ValArch:
 		if r.syscallAdded {
-			return refuse("ARCH-AFTER-SYSCALL", "-F %s after -S (or -w): auditctl chose the syscall table already and rejects the line; put -F arch= before -S", pair)
+			return refuse(CheckArchAfterSyscall, "-F %s after -S (or -w): auditctl chose the syscall table already and rejects the line; put -F arch= before -S", pair)
 		}
 		if _, ok := archConst(Targets["x86_64"], text); !ok { // b64 and b32 name an ABI of any machine
 			return refuse(CheckBadValue, "-F %s: unknown arch; write b64 or b32", pair)
@@ -1071,17 +1064,17 @@ var knownFields = func() string {
 	return strings.Join(names, ", ")
 }()
 
-func (r *reader) noteMisread(check, format string, args ...any) {
+func (r *reader) noteMisread(check Check, format string, args ...any) {
 	if r.misread == nil {
-		r.misread = &Refusal{Check: check, Loads: true, Message: fmt.Sprintf(format, args...)}
+		r.misread = &Problem{Check: check, Loads: true, Message: fmt.Sprintf(format, args...), At: r.word}
 	}
 }
 
 // resolve leaves a user or group name to the loading host, which
 // auditctl asks (HostProblems says when it does not know the name).
-func (r *reader) resolve(*Field, string, string) *Refusal { return nil }
+func (r *reader) resolve(*Field, string, string) *Problem { return nil }
 
-func (r *reader) compare(pair string) *Refusal {
+func (r *reader) compare(pair string) *Problem {
 	if r.fieldCount >= MaxFields-1 {
 		return refuse(CheckFieldCount, "more than %d fields: split the rule", MaxFields-1)
 	}

@@ -148,7 +148,7 @@ type Rule struct {
 // flaws are what is wrong with a rule, apart from it: few rules have any.
 type flaws struct {
 	unknown  []UnknownSyscall
-	problems []Refusal
+	problems []Problem
 }
 
 // Syscalls are the -S names and numbers as written ("all" included).
@@ -163,7 +163,7 @@ func (r *Rule) Unknown() []UnknownSyscall {
 }
 
 // Problems are what the kernel refuses in the rule, whatever the host.
-func (r *Rule) Problems() []Refusal {
+func (r *Rule) Problems() []Problem {
 	if r.flaws == nil {
 		return nil
 	}

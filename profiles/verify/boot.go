@@ -3,7 +3,7 @@ package verify
 import (
 	"slices"
 
-	"github.com/auditpack/auditpack/packs"
+	"github.com/auditpack/auditpack/packs/model"
 )
 
 // BootComparison is what verify --boot finds, given to verify --kernel by
@@ -31,7 +31,7 @@ func (v *verifier) checkBoot(res *ControlResult) bool {
 		res.Notes = append(res.Notes, "the boot files could not be compared with the kernel: "+b.Err)
 		return false
 	case b.Same:
-		res.Evidence = append(res.Evidence, Evidence{Origin: packs.Origin{File: b.Loader}, Setting: "loads the running rules at boot"})
+		res.Evidence = append(res.Evidence, Evidence{Origin: model.Origin{File: b.Loader}, Setting: "loads the running rules at boot"})
 	case b.RebootPending:
 		res.Missing = append(res.Missing, "reboot: the kernel is locked (-e 2) and "+b.Loader+" loads other rules at the next boot")
 	default:
@@ -43,18 +43,18 @@ func (v *verifier) checkBoot(res *ControlResult) bool {
 // checkContinue judges -c, which the CIS benchmarks for RHEL 8 and 10 ask
 // for: a rules file shows it; the kernel holds no trace of how its rules
 // were loaded.
-func (v *verifier) checkContinue(it *packs.Item) ([]Evidence, []string, []string) {
+func (v *verifier) checkContinue(it *model.Line) ([]Evidence, []string, []string) {
 	if v.target.Boot != nil {
 		return nil, nil, []string{"-c is how the boot files are loaded, not kernel state: verify --rules on the file the host loads (/etc/audit/audit.rules) shows it"}
 	}
-	if _, ok := v.settings[packs.OptContinueOnError]; ok {
-		return []Evidence{{Origin: packs.Origin{File: v.target.Name}, Setting: "-c"}}, nil, nil
+	if _, ok := v.settings[model.OptContinueOnError]; ok {
+		return []Evidence{{Origin: model.Origin{File: v.target.Name}, Setting: "-c"}}, nil, nil
 	}
 	return nil, []string{"add -c before the rules (for " + it.Origin.Describe() + ")"}, nil
 }
 
 // continueUnchecked says whether lines ask for -c on a kernel target,
 // which cannot show it: the control is NOT CHECKED there, never passed.
-func (v *verifier) continueUnchecked(lines []*packs.Item) bool {
-	return v.target.Boot != nil && slices.ContainsFunc(lines, func(it *packs.Item) bool { return it.Directive.Option == packs.OptContinueOnError })
+func (v *verifier) continueUnchecked(lines []*model.Line) bool {
+	return v.target.Boot != nil && slices.ContainsFunc(lines, func(it *model.Line) bool { return it.Directive.Option == model.OptContinueOnError })
 }

@@ -2,8 +2,8 @@ package verify
 
 import (
 	"path"
+	"strings"
 
-	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
 )
 
@@ -18,7 +18,7 @@ type dirResolver interface {
 // link (/sbin on a usrmerged host) the path it leads to, so that
 // -F euid=root meets -F euid=0 and -F path=/sbin/unix_chkpwd meets
 // -F path=/usr/sbin/unix_chkpwd. Offline (host nil) the line is as written.
-func onHost(it *packs.Item, host model.Host) *packs.Item {
+func onHost(it *model.Line, host model.Host) *model.Line {
 	if host == nil || it.Rule == nil {
 		return it
 	}
@@ -69,4 +69,28 @@ func realPath(host model.Host, p string) string {
 		return p
 	}
 	return path.Join(dir, path.Base(p))
+}
+
+// UsrMerged is a product whose /bin, /sbin, /lib and /lib64 lead into /usr,
+// known from the product without its host: it resolves those directories
+// and nothing else (names, other paths stay as written).
+type UsrMerged struct{}
+
+// User resolves no name offline.
+func (UsrMerged) User(string) (uint32, bool) { return 0, false }
+
+// Group resolves no name offline.
+func (UsrMerged) Group(string) (uint32, bool) { return 0, false }
+
+// PathKind knows no path offline.
+func (UsrMerged) PathKind(string) model.PathKind { return model.PathUnknown }
+
+// RealDir leads /bin, /sbin, /lib and /lib64 (and below) into /usr.
+func (UsrMerged) RealDir(dir string) (string, bool) {
+	for _, top := range []string{"/bin", "/sbin", "/lib", "/lib64"} {
+		if dir == top || strings.HasPrefix(dir, top+"/") {
+			return "/usr" + dir, true
+		}
+	}
+	return dir, true
 }

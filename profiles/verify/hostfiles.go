@@ -53,7 +53,7 @@ func (v *verifier) checkStated(res *ControlResult, r *packs.Requirement) bool {
 
 // checkForbidden fails a control whose target loads a rule the standard
 // forbids (the same rule to the kernel, however it is written).
-func (v *verifier) checkForbidden(res *ControlResult, it *packs.Item) {
+func (v *verifier) checkForbidden(res *ControlResult, it *model.Line) {
 	bad := model.Normalize(it, v.opts.Machine)
 	if bad == nil {
 		return
@@ -66,7 +66,7 @@ func (v *verifier) checkForbidden(res *ControlResult, it *packs.Item) {
 		}
 	}
 	if !found {
-		res.Evidence = append(res.Evidence, Evidence{Origin: packs.Origin{File: v.target.Name}, Setting: "no " + strings.TrimSpace(it.Text)})
+		res.Evidence = append(res.Evidence, Evidence{Origin: model.Origin{File: v.target.Name}, Setting: "no " + strings.TrimSpace(it.Text)})
 	}
 }
 
@@ -180,7 +180,7 @@ func (v *verifier) checkAuditd(res *ControlResult, settings []packs.AuditdSettin
 			checked = false
 			res.Notes = append(res.Notes, fmt.Sprintf("%s %s = %s is a size in megabytes; the standard asks %s of the audit log's file system, whose size verify does not read (write %s to let auditd compute it)", where, s.Key, l.value, s, s.Key+" = "+s.Example()))
 		case met:
-			res.Evidence = append(res.Evidence, Evidence{Origin: packs.Origin{File: auditdConfPath, Line: l.line}, Setting: where + ": " + s.Key + " = " + l.value})
+			res.Evidence = append(res.Evidence, Evidence{Origin: model.Origin{File: auditdConfPath, Line: l.line}, Setting: where + ": " + s.Key + " = " + l.value})
 		default:
 			res.Missing = append(res.Missing, fmt.Sprintf("set %q in %s (it is %q; the standard accepts %s) and restart auditd", s.Key+" = "+s.Example(), where, l.value, s))
 		}
@@ -264,7 +264,7 @@ func (v *verifier) judgePath(res *ControlResult, a packs.PathAttr, shown string,
 		}
 	}
 	if !failed {
-		res.Evidence = append(res.Evidence, Evidence{Origin: packs.Origin{File: shown}, Setting: shown + ": " + strings.Join(have, ", ")})
+		res.Evidence = append(res.Evidence, Evidence{Origin: model.Origin{File: shown}, Setting: shown + ": " + strings.Join(have, ", ")})
 	}
 }
 

@@ -44,7 +44,11 @@ func verifyStig(t *testing.T, path string, h model.Host) *Report {
 		t.Fatal(err)
 	}
 	x86 := model.Targets["x86_64"]
-	target, err := FileTarget(path, x86, h)
+	loadHost := h
+	if _, product := h.(UsrMerged); product {
+		loadHost = nil // a product's facts, not a host to load on
+	}
+	target, err := FileTarget(path, x86, loadHost)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,5 +241,20 @@ func TestVerifyRespelledProfiles(t *testing.T) {
 				t.Errorf("%s: %s is %s as written, %s respelled", p.Name, id, status, got[id])
 			}
 		}
+	}
+}
+
+// A rules file of a usrmerged product (RHEL 9) is judged with /sbin as
+// /usr/sbin without asking a host: the product says so.
+func TestVerifyUsrMergedProduct(t *testing.T) {
+	p, err := profiles.Load("stig-rhel9")
+	if err != nil || !p.UsrMerged() {
+		t.Fatalf("stig-rhel9 (%v) is a usrmerged product", err)
+	}
+	path := stigFile(t, func(_ int, l string) []string {
+		return []string{strings.ReplaceAll(l, "path=/usr/sbin/", "path=/sbin/")}
+	})
+	if got := failing(verifyStig(t, path, UsrMerged{})); len(got) != 0 {
+		t.Errorf("/sbin/x on a usrmerged product: failing %v", got)
 	}
 }

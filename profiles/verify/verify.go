@@ -30,13 +30,13 @@ type Control struct {
 	// IDs): it passes when they all pass.
 	From []string
 	// Items are the rule set's lines annotated with it, in load order.
-	Items []*packs.Item
+	Items []*model.Line
 	// Benchmark is the document its requirement comes from.
 	Benchmark report.Benchmark
 }
 
 // Requires are the lines the control asks the target to record.
-func (c *Control) Requires() []*packs.Item {
+func (c *Control) Requires() []*model.Line {
 	if c.Requirement != nil {
 		return c.Requirement.Lines
 	}
@@ -103,14 +103,14 @@ func Controls(o *compile.Compiled, only []string) ([]*Control, error) {
 // Target is the rule set verify checks: a compiled file or the kernel.
 type Target struct {
 	Name  string
-	Items []*packs.Item // in load order
+	Items []*model.Line // in load order
 	// Settings are the effective control values: "-e" -> "2", ...;
 	// "--loginuid-immutable" -> "1" when set.
-	Settings map[packs.Option]string
+	Settings map[model.Option]string
 	// AfterLock are the lines that come after -e 2 in load order: the
 	// locked kernel refuses them, so they are no evidence, and -e 2 is not
 	// the last line a STIG asks for.
-	AfterLock []packs.Origin
+	AfterLock []model.Origin
 	// Cmdline are the kernel command line's parameters, when the target
 	// is this host (nil for a rules file alone: not checked).
 	Cmdline map[string]string
@@ -161,13 +161,13 @@ func (t *Target) OnHost() error {
 // value in load order) of a rules file, as the kernel holds them after
 // loading it: nothing after -e 2 is loaded.
 func TargetFromOrdered(name string, o *compile.Compiled) *Target {
-	t := &Target{Name: name, Settings: map[packs.Option]string{}}
+	t := &Target{Name: name, Settings: map[model.Option]string{}}
 	for _, it := range o.Items {
 		switch {
-		case t.Settings[packs.OptEnabled] == "2":
+		case t.Settings[model.OptEnabled] == "2":
 			t.AfterLock = append(t.AfterLock, it.Origin)
-		case it.Directive.Option == packs.OptLoginuidImmutable:
-			t.Settings[packs.OptLoginuidImmutable] = "1"
+		case it.Directive.Option == model.OptLoginuidImmutable:
+			t.Settings[model.OptLoginuidImmutable] = "1"
 		case it.IsDirective():
 			t.Settings[it.Directive.Option] = it.Directive.Value
 		default:
@@ -188,7 +188,7 @@ func FileTarget(path string, machine *model.Target, host model.Host) (*Target, e
 	info, statErr := os.Stat(path) // Select says what is wrong with a path it cannot read
 	sel, err := profiles.Select(profiles.Request{Paths: []string{path}, AsLoaded: statErr == nil && !info.IsDir()})
 	if errors.Is(err, packs.ErrNoRulesFiles) {
-		return &Target{Name: path, Settings: map[packs.Option]string{}}, nil
+		return &Target{Name: path, Settings: map[model.Option]string{}}, nil
 	}
 	if err != nil {
 		return nil, err
@@ -198,9 +198,9 @@ func FileTarget(path string, machine *model.Target, host model.Host) (*Target, e
 		return nil, err
 	}
 	load := c.Simulate(host)
-	t := &Target{Name: path, Settings: map[packs.Option]string{}, Stop: load.Stop, Refused: load.Refused}
+	t := &Target{Name: path, Settings: map[model.Option]string{}, Stop: load.Stop, Refused: load.Refused}
 	for i, it := range c.Items {
-		if o := it.Directive.Option; (o == packs.OptContinueOnError || o == packs.OptIgnoreErrors) && load.Stopped(i) == nil {
+		if o := it.Directive.Option; (o == model.OptContinueOnError || o == model.OptIgnoreErrors) && load.Stopped(i) == nil {
 			t.Settings[o] = "1" // auditctl's mode, set even by a line it then refuses ("-c 1")
 		}
 		if !load.Loaded(i) {
@@ -221,8 +221,8 @@ func FileTarget(path string, machine *model.Target, host model.Host) (*Target, e
 }
 
 // settingValue is what a control line leaves in the kernel's status.
-func settingValue(d packs.Directive) string {
-	if d.Option == packs.OptLoginuidImmutable {
+func settingValue(d model.Directive) string {
+	if d.Option == model.OptLoginuidImmutable {
 		return "1"
 	}
 	if v, _, ok := d.Number(); ok {
@@ -320,12 +320,12 @@ func Verify(profile string, required *compile.Compiled, target *Target, opts Ver
 // requirements ask for with the target's, in the order auditctl applies
 // them.
 func settingRows(required *compile.Compiled, controls []*Control, target *Target) []report.SettingRow {
-	wanted := map[packs.Option]string{}
-	note := func(it *packs.Item) {
+	wanted := map[model.Option]string{}
+	note := func(it *model.Line) {
 		switch d := it.Directive; {
-		case d.Option == packs.OptLoginuidImmutable:
+		case d.Option == model.OptLoginuidImmutable:
 			wanted[d.Option] = "set"
-		case d.Option != "" && d.Option != packs.OptDeleteAll:
+		case d.Option != "" && d.Option != model.OptDeleteAll:
 			wanted[d.Option] = d.Value
 		}
 	}
@@ -340,9 +340,9 @@ func settingRows(required *compile.Compiled, controls []*Control, target *Target
 		}
 	}
 	var rows []report.SettingRow
-	for _, o := range []packs.Option{packs.OptEnabled, packs.OptFailure, packs.OptBacklogLimit, packs.OptBacklogWaitTime, packs.OptRateLimit, packs.OptLoginuidImmutable} {
+	for _, o := range []model.Option{model.OptEnabled, model.OptFailure, model.OptBacklogLimit, model.OptBacklogWaitTime, model.OptRateLimit, model.OptLoginuidImmutable} {
 		have := target.Settings[o]
-		if o == packs.OptLoginuidImmutable && have != "" {
+		if o == model.OptLoginuidImmutable && have != "" {
 			have = "set"
 		}
 		if wanted[o] != "" || have != "" {
@@ -444,7 +444,7 @@ func (v *verifier) checkCmdline(res *ControlResult, p packs.CmdlineParam) bool {
 	}
 	have, ok := cmdline[p.Name]
 	if ok && p.Met(have) {
-		res.Evidence = append(res.Evidence, Evidence{Origin: packs.Origin{File: "/proc/cmdline"}, Setting: p.Name + "=" + have})
+		res.Evidence = append(res.Evidence, Evidence{Origin: model.Origin{File: "/proc/cmdline"}, Setting: p.Name + "=" + have})
 		return true
 	}
 	want := p.Name + "=" + p.Value
@@ -457,7 +457,7 @@ type verifier struct {
 	target   *Target
 	eval     []*model.Rule
 	index    *model.Index // finds the target rules that may match a requirement's events
-	settings map[packs.Option]string
+	settings map[model.Option]string
 	host     *hostFiles // the host's auditd.conf and users, read when first asked (hostfiles.go)
 }
 
@@ -476,7 +476,7 @@ func newVerifier(t *Target, opts VerifyOptions) *verifier {
 
 // check reports the target lines that meet one requirement, and what is
 // missing.
-func (v *verifier) check(it *packs.Item) (evidence []Evidence, missing, notes, add []string) {
+func (v *verifier) check(it *model.Line) (evidence []Evidence, missing, notes, add []string) {
 	if it.IsDirective() {
 		evidence, missing, notes = v.checkSetting(it)
 		if len(missing) > 0 { // set it, or set it last (-e 2)
@@ -579,32 +579,32 @@ func sameKeys(have, want []string) bool {
 }
 
 // checkSetting compares a required control setting with the target's.
-func (v *verifier) checkSetting(it *packs.Item) ([]Evidence, []string, []string) {
+func (v *verifier) checkSetting(it *model.Line) ([]Evidence, []string, []string) {
 	d := it.Directive
 	have, ok := v.settings[d.Option]
 	want := d.Value
-	if d.Option == packs.OptLoginuidImmutable {
+	if d.Option == model.OptLoginuidImmutable {
 		want = "1"
 	}
 	switch d.Option {
-	case packs.OptContinueOnError:
+	case model.OptContinueOnError:
 		return v.checkContinue(it)
-	case packs.OptEnabled, packs.OptFailure, packs.OptRateLimit, packs.OptLoginuidImmutable, packs.OptBacklogLimit, packs.OptBacklogWaitTime:
+	case model.OptEnabled, model.OptFailure, model.OptRateLimit, model.OptLoginuidImmutable, model.OptBacklogLimit, model.OptBacklogWaitTime:
 	default:
 		return nil, nil, nil // -D, -c, -i describe no state
 	}
 	good := ok && settingMet(d.Option, want, have)
-	if good && d.Option == packs.OptEnabled && want == "2" && len(v.target.AfterLock) > 0 {
+	if good && d.Option == model.OptEnabled && want == "2" && len(v.target.AfterLock) > 0 {
 		first := v.target.AfterLock[0]
 		return nil, []string{fmt.Sprintf("move -e 2 to the end: %s after it, from %s:%d, refused by the locked kernel (for %s)",
 			text.Count(len(v.target.AfterLock), "line"), first.File, first.Line, it.Origin.Describe())}, nil
 	}
 	if good {
 		setting := string(d.Option) + " " + have
-		if d.Option == packs.OptLoginuidImmutable {
+		if d.Option == model.OptLoginuidImmutable {
 			setting = string(d.Option)
 		}
-		return []Evidence{{Origin: packs.Origin{File: v.target.Name}, Setting: setting}}, nil, nil
+		return []Evidence{{Origin: model.Origin{File: v.target.Name}, Setting: setting}}, nil, nil
 	}
 	return nil, []string{fmt.Sprintf("set %s (for %s)", strings.TrimSpace(it.Text), it.Origin.Describe())}, nil
 }
@@ -612,8 +612,8 @@ func (v *verifier) checkSetting(it *packs.Item) ([]Evidence, []string, []string)
 // settingMet says whether a target's value of a control setting meets the
 // value asked for: the same value, or for the backlog's limit and wait
 // time, at least as much.
-func settingMet(o packs.Option, want, have string) bool {
-	if o == packs.OptBacklogLimit || o == packs.OptBacklogWaitTime {
+func settingMet(o model.Option, want, have string) bool {
+	if o == model.OptBacklogLimit || o == model.OptBacklogWaitTime {
 		h, herr := strconv.ParseUint(have, 10, 32)
 		w, _ := strconv.ParseUint(want, 10, 32)
 		return herr == nil && h >= w
