@@ -43,6 +43,7 @@ func consumer(t *testing.T, modules string, allowFail bool, name string, args ..
 	t.Helper()
 	cmd := exec.Command(name, args...)
 	home := t.TempDir()
+	cmd.Dir = home // the SAF CLI writes saf-cli.log where it runs
 	cmd.Env = append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+home, "XDG_CACHE_HOME="+home, "XDG_DATA_HOME="+home,
 		"NODE_PATH="+modules, "SAF_SKIP_NEW_VERSION_CHECK=true", "NO_COLOR=1")
 	var stdout, stderr bytes.Buffer
@@ -189,7 +190,7 @@ func TestAssessorFormatsInTheirConsumers(t *testing.T) {
 	})
 
 	t.Run("heimdall", func(t *testing.T) {
-		read, _ := consumer(t, modules, false, node, "../../internal/report/testdata/heimdall-read.cjs", out["hdf"])
+		read, _ := consumer(t, modules, false, node, filepath.Join(repoRoot, "internal/report/testdata/heimdall-read.cjs"), out["hdf"])
 		var got struct {
 			Errors   string
 			Controls []struct{ ID, Status, RID string }
@@ -211,7 +212,7 @@ func TestAssessorFormatsInTheirConsumers(t *testing.T) {
 	t.Run("stig-manager", func(t *testing.T) {
 		result := map[string]string{"PASS": "pass", "FAIL": "fail", "NOT CHECKED": "notchecked"}
 		for _, kind := range []string{"cklb", "ckl", "xccdf"} {
-			read, _ := consumer(t, modules, false, node, "../../internal/report/testdata/stigman-import.mjs", kind, out[kind])
+			read, _ := consumer(t, modules, false, node, filepath.Join(repoRoot, "internal/report/testdata/stigman-import.mjs"), kind, out[kind])
 			var got struct {
 				Target     struct{ Name, Fqdn, IP, Mac string }
 				Checklists []struct {
