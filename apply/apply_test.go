@@ -146,7 +146,7 @@ func TestApplyRollsBackOnFailure(t *testing.T) {
 	// A failing setting after the rules are in also restores everything.
 	k.FailAdd = nil
 	k.FailSet = func(s Setting) error {
-		if s.Name == "backlog_wait_time" && s.Value > 150000 {
+		if s.Name == model.SettingBacklogWaitTime && s.Value > 150000 {
 			return errors.New("invalid argument")
 		}
 		return nil
@@ -182,14 +182,14 @@ func TestEnabledIsSetLast(t *testing.T) {
 	if _, err := Apply(k, d, x86, opts(t)); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(k.Settings); n == 0 || k.Settings[n-1].Name != "enabled" {
+	if n := len(k.Settings); n == 0 || k.Settings[n-1].Name != model.SettingEnabled {
 		t.Errorf("settings sent in order %v; enabled must be last", k.Settings)
 	}
 }
 
 func TestGuardRefusesLockingFromTests(t *testing.T) {
 	k := &netlinkKernel{} // the guard answers before any netlink traffic
-	for _, s := range []Setting{{"enabled", 2}, {"failure", 2}, {"loginuid_immutable", 1}} {
+	for _, s := range []Setting{{model.SettingEnabled, 2}, {model.SettingFailure, 2}, {model.SettingLoginuidImmutable, 1}} {
 		if err := k.Set(s); !errors.Is(err, ErrForbiddenInTests) {
 			t.Errorf("Set(%v) = %v, want ErrForbiddenInTests", s, err)
 		}

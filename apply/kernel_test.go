@@ -294,7 +294,7 @@ func TestKernelQuirks(t *testing.T) {
 	if !strings.Contains(joined, "-a never,filesystem -F fstype=tracefs") || !strings.Contains(joined, "-F sessionid=5") {
 		t.Errorf("foreign rules read back as:\n%s", joined)
 	}
-	if err := k.Set(Setting{"failure", 1}); err != nil {
+	if err := k.Set(Setting{model.SettingFailure, 1}); err != nil {
 		t.Fatal(err)
 	}
 	if s, _ := k.Status(); s.Failure != 1 {

@@ -2,7 +2,6 @@ package compile
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/auditpack/auditpack/packs/model"
 )
@@ -36,7 +35,7 @@ var home = model.Targets["x86_64"]
 // fitItem is the item with the syscalls t's ABI lacks left out; ok is
 // false when none of its syscalls is left.
 func fitItem(it *model.Line, t *model.Target) (*model.Line, bool) {
-	if it.Rule == nil || it.Origin.Pack == "" || strings.HasPrefix(it.Origin.Pack, "profile ") {
+	if it.Rule == nil || it.Origin.Pack == "" {
 		return it, true
 	}
 	r := model.Normalize(it, t)

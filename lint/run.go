@@ -127,13 +127,13 @@ func SeverityOverrides(profile string, table map[string]string) (map[string]Seve
 }
 
 // Run lints a compiled rule set with every registered check.
-func Run(c *compile.Compiled, opts Options) (res *Result, err error) {
-	sel := c.Selection
+func Run(set *compile.Compiled, opts Options) (res *Result, err error) {
+	sel := set.Selection
 	overrides, err := SeverityOverrides(sel.Profile, sel.Severity)
 	if err != nil {
 		return nil, err
 	}
-	rs := newRuleSet(c, opts)
+	rs := newRuleSet(set, opts)
 	res = &Result{Findings: report.Findings{Files: len(rs.Ordered.Files), Rules: len(rs.Rules)}}
 	for _, pe := range rs.Ordered.Problems {
 		res.InputErrors = res.InputErrors || pe.Check == model.CheckNotText || pe.Check == model.CheckFileConflict
@@ -169,12 +169,11 @@ func Run(c *compile.Compiled, opts Options) (res *Result, err error) {
 		}
 		found.take(&each[i])
 	}
-	// From here on only the files are needed (rs and c are not used
+	// From here on only the files are needed (rs and set are not used
 	// again): the rules, which take more memory than the findings, are the
 	// collector's before the findings become the report's.
 	files := rs.Ordered.Files
-	ignore, _ := Lookup(ignoreCheck)
-	kept := suppress(files, found.list(), ignore, severityOf(ignore))
+	kept := suppress(files, found.list(), ignoreCheck, severityOf(ignoreCheck))
 	if opts.Refusal {
 		// A suppression of a check that did not run silences nothing here.
 		kept = slices.DeleteFunc(kept, func(f *finding) bool { return f.severity < Error })

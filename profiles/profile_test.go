@@ -1,6 +1,7 @@
 package profiles
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -68,7 +69,7 @@ func TestSelect(t *testing.T) {
 	if err != nil || len(sel.Files) != 1 || !slices.Equal(sel.Paths, []string{dir}) {
 		t.Fatalf("default dir: %v %+v", err, sel)
 	}
-	if _, err := Select(Request{DefaultDir: filepath.Join(dir, "missing")}); err == nil || !regexp.MustCompile(`no --profile or PATH given`).MatchString(err.Error()) {
+	if _, err := Select(Request{DefaultDir: filepath.Join(dir, "missing")}); !errors.Is(err, ErrNothingSelected) || !regexp.MustCompile(`missing is not readable`).MatchString(err.Error()) {
 		t.Errorf("missing default dir: %v", err)
 	}
 	sel, err = Select(Request{Profile: "pci-dss", Paths: []string{dir}})

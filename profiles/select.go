@@ -1,6 +1,7 @@
 package profiles
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -37,12 +38,18 @@ type Request struct {
 	Stdin io.Reader
 }
 
+// The requests Select cannot resolve, whose words the command line gives.
+var (
+	ErrRootsWithoutProfile = errors.New("pack roots are for a profile to choose from, and no profile is given: name a profile, or give the pack directory itself as a path")
+	ErrNothingSelected     = errors.New("no profile or path is given")
+)
+
 // Select resolves a request: the profile's packs (newest version that
 // satisfies each constraint) and every path, with the profile's settings.
 func Select(req Request) (*packs.Selection, error) {
 	sel := &packs.Selection{AsLoaded: req.AsLoaded, Facts: packs.DefaultFacts(), FactsOrigin: "default"}
 	if req.Profile == "" && len(req.PackRoots) > 0 {
-		return nil, fmt.Errorf("--packs adds pack roots for a --profile to choose from, and no --profile is given: name a profile, or give the pack directory itself as a PATH")
+		return nil, ErrRootsWithoutProfile
 	}
 	paths := req.Paths
 	if req.Profile == "" && len(paths) == 0 {
@@ -51,7 +58,7 @@ func Select(req Request) (*packs.Selection, error) {
 			dir = packs.DefaultRulesDir
 		}
 		if _, err := os.Stat(dir); err != nil {
-			return nil, fmt.Errorf("no --profile or PATH given and %s is not readable (%v): name a profile (auditpack profiles list) or rule files", dir, err)
+			return nil, fmt.Errorf("%w and %s is not readable (%v): name a profile (auditpack profiles list) or rule files", ErrNothingSelected, dir, err)
 		}
 		paths = []string{dir}
 	}

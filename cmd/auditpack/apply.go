@@ -172,7 +172,12 @@ func selectSources(c *cli.Context, e *env, paths []string, onHost bool) (*packs.
 	// they are read if they turned out larger (standard input).
 	heaplimit.Fit(packs.RulesSize(paths))
 	sel, err := profiles.Select(req)
-	if err != nil {
+	switch {
+	case errors.Is(err, profiles.ErrRootsWithoutProfile):
+		return nil, inputError(errors.New("--packs adds pack roots for a --profile to choose from, and no --profile is given: name a profile, or give the pack directory itself as a PATH"))
+	case errors.Is(err, profiles.ErrNothingSelected):
+		return nil, inputError(fmt.Errorf("no --profile or PATH given%s", strings.TrimPrefix(err.Error(), profiles.ErrNothingSelected.Error())))
+	case err != nil:
 		return nil, inputError(err)
 	}
 	size := 0

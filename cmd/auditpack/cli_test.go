@@ -136,12 +136,12 @@ func caseKernel(t *testing.T, c *cliCase) func() (apply.Kernel, error) {
 		}
 	}
 	if _, ok := c.file("kernel.loginuid-immutable"); ok {
-		if err := k.Set(apply.Setting{Name: "loginuid_immutable", Value: 1}); err != nil {
+		if err := k.Set(apply.Setting{Name: model.SettingLoginuidImmutable, Value: 1}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if _, ok := c.file("kernel.locked"); ok {
-		if err := k.Set(apply.Setting{Name: "enabled", Value: 2}); err != nil {
+		if err := k.Set(apply.Setting{Name: model.SettingEnabled, Value: 2}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -64,7 +64,7 @@ func (r *Rule) kernelProblems() {
 			r.refuse(f, kernelRefusal(CheckFactPlaceholder, "-F %s: %s is a host fact auditpack fills in only in a pack's files; auditctl reads it as a %s name and stops (\"Unknown %s: %s\"): write the number (UID_MIN is in /etc/login.defs) or move the rule into a pack", text(), f.Text, kind, kind, f.Text))
 		case r.List == ListIOUring && f.Def.Number == fieldPerm:
 			r.refuse(f, kernelRefusal(CheckNotForList, "-F %s on the io_uring list: io_uring operations have no permission class; use the operations (-S) instead", text()))
-		case r.List == ListFilesystem && f.Def.Number != 26 && f.Def.Number != FieldKey:
+		case r.List == ListFilesystem && f.Def.Number != fieldFSType && f.Def.Number != FieldKey:
 			r.refuse(f, kernelRefusal(CheckNotForList, "-F %s on the filesystem list: the kernel takes only fstype there", text()))
 		case op.isBit() && !f.Def.BitOps:
 			r.refuse(f, kernelRefusal(CheckBadOperator, "-F %s: %s is a bit test, which the kernel allows only on a0-a3, pers and devminor", text(), f.Op))

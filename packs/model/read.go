@@ -901,7 +901,7 @@ func (r *reader) field(pair string) *Problem {
 		r.permAdded = true
 	case fieldExe:
 		r.exeAdded = true
-	case 26: // fstype
+	case fieldFSType:
 		r.fsAdded = true
 	}
 	if def.Number == fieldPerm {

@@ -130,6 +130,7 @@ const (
 	fieldAuid         uint32 = 9
 	fieldExe          uint32 = 112
 	fieldArch         uint32 = 11
+	fieldFSType       uint32 = 26
 	fieldInode        uint32 = 102
 	fieldFilterKeyLen        = 256 // AUDIT_MAX_KEY_LEN: the joined keys
 )

@@ -47,7 +47,7 @@ func (v *verifier) checkContinue(it *model.Line) ([]Evidence, []string, []string
 	if v.target.Boot != nil {
 		return nil, nil, []string{"-c is how the boot files are loaded, not kernel state: verify --rules on the file the host loads (/etc/audit/audit.rules) shows it"}
 	}
-	if _, ok := v.settings[model.OptContinueOnError]; ok {
+	if v.target.Modes[model.OptContinueOnError] {
 		return []Evidence{{Origin: model.Origin{File: v.target.Name}, Setting: "-c"}}, nil, nil
 	}
 	return nil, []string{"add -c before the rules (for " + it.Origin.Describe() + ")"}, nil

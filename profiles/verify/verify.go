@@ -104,9 +104,12 @@ func Controls(o *compile.Compiled, only []string) ([]*Control, error) {
 type Target struct {
 	Name  string
 	Items []*model.Line // in load order
-	// Settings are the effective control values: "-e" -> "2", ...;
-	// "--loginuid-immutable" -> "1" when set.
-	Settings map[model.Option]string
+	// Settings are the kernel's status as the target leaves it (the last
+	// value in load order, as the kernel holds it: -b 010 is 8).
+	Settings map[model.Setting]uint32
+	// Modes are auditctl's modes a rules file sets (-c, -i), which leave
+	// no trace in the kernel.
+	Modes map[model.Option]bool
 	// AfterLock are the lines that come after -e 2 in load order: the
 	// locked kernel refuses them, so they are no evidence, and -e 2 is not
 	// the last line a STIG asks for.
@@ -161,20 +164,24 @@ func (t *Target) OnHost() error {
 // value in load order) of a rules file, as the kernel holds them after
 // loading it: nothing after -e 2 is loaded.
 func TargetFromOrdered(name string, o *compile.Compiled) *Target {
-	t := &Target{Name: name, Settings: map[model.Option]string{}}
+	t := newTarget(name)
 	for _, it := range o.Items {
-		switch {
-		case t.Settings[model.OptEnabled] == "2":
+		switch s, v, ok := it.Directive.Setting(); {
+		case t.Settings[model.SettingEnabled] == 2:
 			t.AfterLock = append(t.AfterLock, it.Origin)
-		case it.Directive.Option == model.OptLoginuidImmutable:
-			t.Settings[model.OptLoginuidImmutable] = "1"
-		case it.IsDirective():
-			t.Settings[it.Directive.Option] = it.Directive.Value
-		default:
+		case ok:
+			t.Settings[s] = v
+		case it.Directive.Option == model.OptContinueOnError || it.Directive.Option == model.OptIgnoreErrors:
+			t.Modes[it.Directive.Option] = true
+		case !it.IsDirective():
 			t.Items = append(t.Items, it)
 		}
 	}
 	return t
+}
+
+func newTarget(name string) *Target {
+	return &Target{Name: name, Settings: map[model.Setting]uint32{}, Modes: map[model.Option]bool{}}
 }
 
 // FileTarget reads a rules file or rules.d directory as the host would
@@ -188,7 +195,7 @@ func FileTarget(path string, machine *model.Target, host model.Host) (*Target, e
 	info, statErr := os.Stat(path) // Select says what is wrong with a path it cannot read
 	sel, err := profiles.Select(profiles.Request{Paths: []string{path}, AsLoaded: statErr == nil && !info.IsDir()})
 	if errors.Is(err, packs.ErrNoRulesFiles) {
-		return &Target{Name: path, Settings: map[model.Option]string{}}, nil
+		return newTarget(path), nil
 	}
 	if err != nil {
 		return nil, err
@@ -198,17 +205,18 @@ func FileTarget(path string, machine *model.Target, host model.Host) (*Target, e
 		return nil, err
 	}
 	load := c.Simulate(host)
-	t := &Target{Name: path, Settings: map[model.Option]string{}, Stop: load.Stop, Refused: load.Refused}
+	t := newTarget(path)
+	t.Stop, t.Refused = load.Stop, load.Refused
 	for i, it := range c.Items {
 		if o := it.Directive.Option; (o == model.OptContinueOnError || o == model.OptIgnoreErrors) && load.Stopped(i) == nil {
-			t.Settings[o] = "1" // auditctl's mode, set even by a line it then refuses ("-c 1")
+			t.Modes[o] = true // auditctl's mode, set even by a line it then refuses ("-c 1")
 		}
 		if !load.Loaded(i) {
 			continue
 		}
-		if it.IsDirective() {
-			t.Settings[it.Directive.Option] = settingValue(it.Directive)
-		} else {
+		if s, v, ok := it.Directive.Setting(); ok {
+			t.Settings[s] = v
+		} else if !it.IsDirective() {
 			t.Items = append(t.Items, it)
 		}
 	}
@@ -218,17 +226,6 @@ func FileTarget(path string, machine *model.Target, host model.Host) (*Target, e
 		}
 	}
 	return t, nil
-}
-
-// settingValue is what a control line leaves in the kernel's status.
-func settingValue(d model.Directive) string {
-	if d.Option == model.OptLoginuidImmutable {
-		return "1"
-	}
-	if v, _, ok := d.Number(); ok {
-		return strconv.FormatUint(uint64(v), 10) // as the kernel holds it: -b 010 is 8
-	}
-	return d.Value
 }
 
 // The report types are the report layer's, which writes them.
@@ -320,13 +317,10 @@ func Verify(profile string, required *compile.Compiled, target *Target, opts Ver
 // requirements ask for with the target's, in the order auditctl applies
 // them.
 func settingRows(required *compile.Compiled, controls []*Control, target *Target) []report.SettingRow {
-	wanted := map[model.Option]string{}
+	wanted := map[model.Setting]uint32{}
 	note := func(it *model.Line) {
-		switch d := it.Directive; {
-		case d.Option == model.OptLoginuidImmutable:
-			wanted[d.Option] = "set"
-		case d.Option != "" && d.Option != model.OptDeleteAll:
-			wanted[d.Option] = d.Value
+		if s, v, ok := it.Directive.Setting(); ok {
+			wanted[s] = v
 		}
 	}
 	for _, it := range required.Items {
@@ -339,14 +333,21 @@ func settingRows(required *compile.Compiled, controls []*Control, target *Target
 			}
 		}
 	}
-	var rows []report.SettingRow
-	for _, o := range []model.Option{model.OptEnabled, model.OptFailure, model.OptBacklogLimit, model.OptBacklogWaitTime, model.OptRateLimit, model.OptLoginuidImmutable} {
-		have := target.Settings[o]
-		if o == model.OptLoginuidImmutable && have != "" {
-			have = "set"
+	shown := func(s model.Setting, v uint32, ok bool) string {
+		switch {
+		case !ok:
+			return ""
+		case s == model.SettingLoginuidImmutable:
+			return "set"
 		}
-		if wanted[o] != "" || have != "" {
-			rows = append(rows, report.SettingRow{Option: string(o), Wanted: wanted[o], Target: have, Met: wanted[o] != "" && have != "" && settingMet(o, wanted[o], have)})
+		return strconv.FormatUint(uint64(v), 10)
+	}
+	var rows []report.SettingRow
+	for _, s := range model.Settings() {
+		want, asked := wanted[s]
+		have, set := target.Settings[s]
+		if asked || set {
+			rows = append(rows, report.SettingRow{Option: string(s.Option()), Wanted: shown(s, want, asked), Target: shown(s, have, set), Met: asked && set && settingMet(s, want, have)})
 		}
 	}
 	return rows
@@ -453,16 +454,15 @@ func (v *verifier) checkCmdline(res *ControlResult, p packs.CmdlineParam) bool {
 }
 
 type verifier struct {
-	opts     VerifyOptions
-	target   *Target
-	eval     []*model.Rule
-	index    *model.Index // finds the target rules that may match a requirement's events
-	settings map[model.Option]string
-	host     *hostFiles // the host's auditd.conf and users, read when first asked (hostfiles.go)
+	opts   VerifyOptions
+	target *Target
+	eval   []*model.Rule
+	index  *model.Index // finds the target rules that may match a requirement's events
+	host   *hostFiles   // the host's auditd.conf and users, read when first asked (hostfiles.go)
 }
 
 func newVerifier(t *Target, opts VerifyOptions) *verifier {
-	v := &verifier{opts: opts, target: t, settings: t.Settings}
+	v := &verifier{opts: opts, target: t}
 	var rules []*model.Rule
 	for _, it := range t.Items {
 		if r := model.Normalize(onHost(it, opts.Host), opts.Machine); r != nil {
@@ -580,29 +580,24 @@ func sameKeys(have, want []string) bool {
 
 // checkSetting compares a required control setting with the target's.
 func (v *verifier) checkSetting(it *model.Line) ([]Evidence, []string, []string) {
-	d := it.Directive
-	have, ok := v.settings[d.Option]
-	want := d.Value
-	if d.Option == model.OptLoginuidImmutable {
-		want = "1"
-	}
-	switch d.Option {
-	case model.OptContinueOnError:
+	if it.Directive.Option == model.OptContinueOnError {
 		return v.checkContinue(it)
-	case model.OptEnabled, model.OptFailure, model.OptRateLimit, model.OptLoginuidImmutable, model.OptBacklogLimit, model.OptBacklogWaitTime:
-	default:
-		return nil, nil, nil // -D, -c, -i describe no state
 	}
-	good := ok && settingMet(d.Option, want, have)
-	if good && d.Option == model.OptEnabled && want == "2" && len(v.target.AfterLock) > 0 {
+	s, want, ok := it.Directive.Setting()
+	if !ok {
+		return nil, nil, nil // -D and -i describe no state
+	}
+	have, set := v.target.Settings[s]
+	good := set && settingMet(s, want, have)
+	if good && s == model.SettingEnabled && want == 2 && len(v.target.AfterLock) > 0 {
 		first := v.target.AfterLock[0]
 		return nil, []string{fmt.Sprintf("move -e 2 to the end: %s after it, from %s:%d, refused by the locked kernel (for %s)",
 			text.Count(len(v.target.AfterLock), "line"), first.File, first.Line, it.Origin.Describe())}, nil
 	}
 	if good {
-		setting := string(d.Option) + " " + have
-		if d.Option == model.OptLoginuidImmutable {
-			setting = string(d.Option)
+		setting := string(s.Option()) + " " + strconv.FormatUint(uint64(have), 10)
+		if s == model.SettingLoginuidImmutable {
+			setting = string(s.Option())
 		}
 		return []Evidence{{Origin: model.Origin{File: v.target.Name}, Setting: setting}}, nil, nil
 	}
@@ -610,15 +605,10 @@ func (v *verifier) checkSetting(it *model.Line) ([]Evidence, []string, []string)
 }
 
 // settingMet says whether a target's value of a control setting meets the
-// value asked for: the same value, or for the backlog's limit and wait
-// time, at least as much.
-func settingMet(o model.Option, want, have string) bool {
-	if o == model.OptBacklogLimit || o == model.OptBacklogWaitTime {
-		h, herr := strconv.ParseUint(have, 10, 32)
-		w, _ := strconv.ParseUint(want, 10, 32)
-		return herr == nil && h >= w
-	}
-	return have == want
+// value asked for: the same value, or for a setting with a floor (the
+// backlog's limit and wait time), at least as much.
+func settingMet(s model.Setting, want, have uint32) bool {
+	return have == want || s.AtLeast() && have >= want
 }
 
 // suggest writes the rules that would close the gaps: one per ABI, with the
