@@ -105,6 +105,15 @@ func TestAnsibleRoleDefinition(t *testing.T) {
         auditpack_profile_file: profiles/site.toml
         auditpack_packs: [packs/site]
         auditpack_owned_keys: site-
+- hosts: audited
+  roles:
+    - role: auditpack.auditpack.auditpack
+      vars:
+        auditpack_install: repository
+        auditpack_apply: false
+        auditpack_verify: true
+        auditpack_profile: stig
+        auditpack_verify_report: fleet.html
 `)
 	if out, err := runPlaybook(t, collections, nil, "--syntax-check", book); err != nil {
 		t.Errorf("ansible-playbook --syntax-check: %v\n%s", err, out)
@@ -130,7 +139,8 @@ func TestAnsibleRoleDefinition(t *testing.T) {
 	if got := options["auditpack_install"]; !slices.Equal(got.Choices, []string{"release", "controller", "host", "repository", "none"}) || got.Default != "release" {
 		t.Errorf("auditpack_install: choices %v, default %v", got.Choices, got.Default)
 	}
-	for _, name := range []string{"auditpack_packs", "auditpack_owned_keys", "auditpack_profile_file", "auditpack_release_url", "auditpack_persist"} {
+	for _, name := range []string{"auditpack_packs", "auditpack_owned_keys", "auditpack_profile_file", "auditpack_release_url", "auditpack_persist",
+		"auditpack_apply", "auditpack_verify", "auditpack_verify_dir", "auditpack_verify_host_name", "auditpack_verify_report", "auditpack_report_binary"} {
 		if _, ok := options[name]; !ok {
 			t.Errorf("the role's argument specs have no %s", name)
 		}
@@ -310,5 +320,65 @@ func TestAnsibleRole(t *testing.T) {
 	again := writeFile(t, filepath.Join(t.TempDir(), "again.yml"), play(apply, `not auditpack_result.changed`))
 	if out, err := runPlaybook(t, collections, sandbox, again); err != nil {
 		t.Fatalf("the role a second time: %v\n%s", err, out)
+	}
+}
+
+// TestAnsibleRoleCollectsResults runs the role's verify option on
+// localhost under two inventory names, as an admin collects a fleet:
+// verify --kernel (read-only: the kernel's rules are not touched) on each
+// "host", each result fetched to the controller under its inventory name
+// and carrying it as its host name, and auditpack report merging them on
+// the controller into one report with both hosts.
+func TestAnsibleRoleCollectsResults(t *testing.T) {
+	testenv.Root(t, "verify --kernel reads the kernel's rules over netlink, which")
+	collections := ansibleCollection(t)
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	inventory := writeFile(t, filepath.Join(dir, "inventory"), `[audited]
+web01 ansible_connection=local ansible_python_interpreter=/usr/bin/python3
+db01 ansible_connection=local ansible_python_interpreter=/usr/bin/python3
+`)
+	results, fleet := filepath.Join(dir, "results"), filepath.Join(dir, "fleet.html")
+	book := writeFile(t, filepath.Join(dir, "collect.yml"), `- hosts: audited
+  gather_facts: false
+  roles:
+    - role: auditpack.auditpack.auditpack
+      vars:
+        auditpack_install: none
+        auditpack_binary: `+bin+`
+        auditpack_apply: false
+        auditpack_verify: true
+        auditpack_profile: stig-rhel9
+        auditpack_verify_dir: `+results+`
+        auditpack_verify_report: `+fleet+`
+        auditpack_report_binary: `+bin+`
+`)
+	if out, err := runPlaybook(t, collections, nil, "-i", inventory, book); err != nil {
+		t.Fatalf("the role's verify option: %v\n%s", err, out)
+	}
+	for _, host := range []string{"web01", "db01"} {
+		data, err := os.ReadFile(filepath.Join(results, host+".json"))
+		if err != nil {
+			t.Fatalf("%s's result was not fetched: %v", host, err)
+		}
+		var result struct {
+			Target string
+			Host   struct {
+				HostName string `json:"host_name"`
+			}
+			Controls []struct{ Control string }
+		}
+		if err := json.Unmarshal(data, &result); err != nil || result.Target != "kernel" || result.Host.HostName != host || len(result.Controls) == 0 {
+			t.Errorf("%s's result: %v, target %q, host %q, %d controls", host, err, result.Target, result.Host.HostName, len(result.Controls))
+		}
+	}
+	page, err := os.ReadFile(fleet)
+	if err != nil {
+		t.Fatalf("no fleet report on the controller: %v", err)
+	}
+	for _, want := range []string{`<th class="host" title="stig-rhel9">db01</th><th class="host" title="stig-rhel9">web01</th>`, "Audit controls of 2 hosts"} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("the fleet report lacks %q", want)
+		}
 	}
 }

@@ -193,7 +193,7 @@ Examples:
 		OnUsageError:           usageError,
 		HideHelpCommand:        true,
 		UseShortOptionHandling: false,
-		Commands: []*cli.Command{packsCommand(), profilesCommand(), lintCommand(e), compileCommand(e), applyCommand(e), restoreCommand(e), completeCommand(), verifyCommand(e), fmtCommand(e), explainCommand(),
+		Commands: []*cli.Command{packsCommand(), profilesCommand(), lintCommand(e), compileCommand(e), applyCommand(e), restoreCommand(e), completeCommand(), verifyCommand(e), reportCommand(e), fmtCommand(e), explainCommand(),
 			completionCommand(), manCommand(), liveChildCommand(e)},
 	}
 	// A command's arguments are paths and names: "auditpack lint help"

@@ -22,6 +22,7 @@ func verifyCommand(e *env) *cli.Command {
 		Name:  "verify",
 		Usage: "check, control by control, that a rule set records what a profile asks for",
 		UsageText: `auditpack verify --profile P (--rules FILE [--host] | --kernel [--live]) [--packs DIR]... [--format ` + formatChoice(report.VerifyFormats) + `]
+                 [--host-name NAME] [--host-fqdn NAME] [--host-ip IP]... [--host-mac MAC]...
 auditpack verify --boot [--format text|json]
 
 A control passes when the target's rules match every event it asks for,
@@ -46,6 +47,14 @@ boot with the kernel now, without a profile: exit 3 when the files on disk
 and the running rules differ (drift); a locked kernel (enabled 2) whose
 files changed is "reboot pending", exit 0.
 
+--format cklb and ckl write STIG Viewer 3 and 2 checklists, hdf MITRE's
+Heimdall Data Format, xccdf XCCDF 1.2 results (as oscap writes them): one
+STIG (benchmark) per pack that states requirements, each requirement with
+DISA's Vuln ID, Rule ID, severity, CCIs and texts, the evidence lines or
+the lines to add. The host is read with --kernel and --host; for a rules
+file alone, --host-name and the like name it. auditpack report merges
+many hosts' --format json results.
+
 Exit codes: 0 every control passes (--boot: no drift), 1 some fail (or the
 kernel or the boot files could not be read), 2 usage or input errors, 3
 --boot found drift.
@@ -62,6 +71,10 @@ Examples:
 			&cli.BoolFlag{Name: "boot", Usage: "compare what the next boot loads with the running kernel (no profile)"},
 			&cli.StringFlag{Name: "target", Usage: "with --rules: the machine (`ARCH`: x86_64, aarch64, ppc64le, s390x) the file is for; default this one"},
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: " + report.FormatNames(report.VerifyFormats)},
+			&cli.StringFlag{Name: "host-name", Usage: "the `NAME` of the host the target is, for the checklists (default: this host's, with --kernel or --host)"},
+			&cli.StringSliceFlag{Name: "host-ip", Usage: "an `IP` address of that host (repeatable)"},
+			&cli.StringSliceFlag{Name: "host-mac", Usage: "a `MAC` address of that host (repeatable)"},
+			&cli.StringFlag{Name: "host-fqdn", Usage: "the fully qualified domain `NAME` of that host"},
 		},
 		Before: argsAtMost(0),
 		Action: func(c *cli.Context) error {
@@ -162,6 +175,7 @@ func runVerify(c *cli.Context, e *env) (*verify.Report, error) {
 		return nil, inputError(err)
 	}
 	rep.Generated, rep.Tool = e.now().Format(time.RFC3339), "auditpack "+e.version
+	rep.Asset = targetAsset(c, e, onThisHost)
 	if c.Bool("kernel") {
 		rep.Host = host.Local{}.Describe()
 		if loader, err := apply.DetectLoader(e.hostRoot); err == nil {
@@ -241,4 +255,28 @@ func bootState(e *env) (*apply.BootState, error) {
 	}
 	defer k.Close()
 	return apply.CheckBoot(k, e.hostRoot, model.Native())
+}
+
+// targetAsset is the host the target is: this host's identity where the
+// target is this host (--kernel, --host), with what --host-name and the
+// like say over it.
+func targetAsset(c *cli.Context, e *env, onThisHost bool) report.Asset {
+	var a report.Asset
+	if onThisHost {
+		id := host.Identify(e.hostRoot)
+		a = report.Asset{HostName: id.HostName, FQDN: id.FQDN, IPs: id.IPs, MACs: id.MACs, OS: id.OS}
+	}
+	if v := c.String("host-name"); v != "" {
+		a.HostName = v
+	}
+	if v := c.String("host-fqdn"); v != "" {
+		a.FQDN = v
+	}
+	if v := c.StringSlice("host-ip"); len(v) > 0 {
+		a.IPs = v
+	}
+	if v := c.StringSlice("host-mac"); len(v) > 0 {
+		a.MACs = v
+	}
+	return a
 }

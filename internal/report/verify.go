@@ -2,7 +2,6 @@ package report
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -32,6 +31,15 @@ type ControlResult struct {
 	Evidence []Evidence // what in the target implements it
 	Missing  []string   // what to add to the target, each with the requirement it comes from
 	Notes    []string   // partial exclusions and the like, which do not fail it
+	// Add are the rule and control lines that close the gaps, for a
+	// copyable block (Missing says each with the requirement it is for).
+	Add []string
+	// Rule is what the standard's manual says of the control (a STIG's
+	// IDs, severity, CCIs and texts); nil where no pack states it.
+	Rule *Rule
+	// RollUp: the control is judged by the requirements that satisfy it
+	// (a STIG's SRG IDs); the checklist formats leave it out.
+	RollUp bool
 
 	// Live is verify --live's evidence; nil without --live.
 	Live *LiveResult
@@ -41,6 +49,7 @@ type ControlResult struct {
 type Evidence struct {
 	Origin  model.Origin
 	Setting string // "-e 2" for a setting; empty for a rule line
+	Text    string // the rule line as the target has it
 }
 
 func (e Evidence) String() string {
@@ -65,6 +74,12 @@ type Report struct {
 	Generated string // RFC 3339
 	Tool      string // "auditpack 0.1.0"
 	Host      string // hostname and kernel release, for a kernel target
+	// Asset is the host the target is (its name, addresses, system), as
+	// read on it (--kernel, --host) or given with --host-name and the like.
+	Asset Asset
+	// Benchmarks are the documents the packs' requirements come from, in
+	// the packs' order; Rule.Benchmark names one.
+	Benchmarks []Benchmark
 	// Error is why nothing could be verified (a usage or input error), for
 	// the formats that must say so in band (JSON).
 	Error string
@@ -77,6 +92,7 @@ type Report struct {
 type SettingRow struct {
 	Option         string
 	Wanted, Target string
+	Met            bool // the target's value meets the one asked for
 }
 
 func (r *Report) count(status string) int {
@@ -154,46 +170,110 @@ type jsonOrigin struct {
 	File    string `json:"file"`
 	Line    int    `json:"line,omitempty"`
 	Setting string `json:"setting,omitempty"`
+	Text    string `json:"text,omitempty"`
+}
+
+// jsonReport is verify's JSON: what the fleet report reads back too, so a
+// result file carries everything the assessor formats write.
+type jsonReport struct {
+	Profile    string           `json:"profile"`
+	Target     string           `json:"target"`
+	Generated  string           `json:"generated,omitempty"`
+	Tool       string           `json:"tool,omitempty"`
+	Host       *jsonAsset       `json:"host,omitempty"`
+	Packs      []string         `json:"packs,omitempty"`
+	Benchmarks []jsonBenchmark  `json:"benchmarks,omitempty"`
+	Controls   []jsonControl    `json:"controls"`
+	Settings   []jsonSettingRow `json:"settings,omitempty"`
+	Summary    struct {
+		Pass       int `json:"pass"`
+		Fail       int `json:"fail"`
+		NotChecked int `json:"not_checked"`
+	} `json:"summary"`
+	Boot  string       `json:"boot,omitempty"`
+	Live  *jsonLiveRun `json:"live,omitempty"`
+	Error string       `json:"error,omitempty"`
+}
+
+type jsonControl struct {
+	Control  string       `json:"control"`
+	Title    string       `json:"title,omitempty"`
+	Standard string       `json:"standard,omitempty"`
+	Status   string       `json:"status"`
+	Evidence []jsonOrigin `json:"evidence"`
+	Missing  []string     `json:"missing"`
+	Notes    []string     `json:"notes"`
+	Add      []string     `json:"add,omitempty"`
+	RollUp   bool         `json:"roll_up,omitempty"`
+	Rule     *jsonRule    `json:"rule,omitempty"`
+	Live     *jsonLive    `json:"live,omitempty"`
+}
+
+type jsonRule struct {
+	Benchmark  string   `json:"benchmark"`
+	Severity   string   `json:"severity,omitempty"`
+	Vuln       string   `json:"vuln,omitempty"`
+	RuleID     string   `json:"rule_id,omitempty"`
+	GroupTitle string   `json:"group_title,omitempty"`
+	Weight     string   `json:"weight,omitempty"`
+	CCIs       []string `json:"ccis,omitempty"`
+	FixID      string   `json:"fix_id,omitempty"`
+	Discussion string   `json:"discussion,omitempty"`
+	Check      string   `json:"check,omitempty"`
+	Fix        string   `json:"fix,omitempty"`
+}
+
+type jsonBenchmark struct {
+	ID          string `json:"id"`
+	Title       string `json:"title"`
+	Version     string `json:"version,omitempty"`
+	ReleaseInfo string `json:"release_info,omitempty"`
+	Standard    string `json:"standard,omitempty"`
+	Pack        string `json:"pack"`
+}
+
+type jsonAsset struct {
+	HostName string   `json:"host_name,omitempty"`
+	FQDN     string   `json:"fqdn,omitempty"`
+	IPs      []string `json:"ip,omitempty"`
+	MACs     []string `json:"mac,omitempty"`
+	OS       string   `json:"os,omitempty"`
+}
+
+type jsonSettingRow struct {
+	Option string `json:"option"`
+	Wanted string `json:"wanted"`
+	Target string `json:"target"`
+	Met    bool   `json:"met"`
 }
 
 // WriteReportJSON prints the report as one JSON object.
 func WriteReportJSON(w io.Writer, r *Report) error {
-	type control struct {
-		Control  string       `json:"control"`
-		Title    string       `json:"title,omitempty"`
-		Standard string       `json:"standard,omitempty"`
-		Status   string       `json:"status"`
-		Evidence []jsonOrigin `json:"evidence"`
-		Missing  []string     `json:"missing"`
-		Notes    []string     `json:"notes"`
-		Live     *jsonLive    `json:"live,omitempty"`
+	out := jsonReport{Profile: r.Profile, Target: r.Target, Generated: r.Generated, Tool: r.Tool, Packs: r.Packs, Boot: r.Boot, Controls: []jsonControl{}, Live: jsonLiveRunOf(r), Error: r.Error}
+	if !r.Asset.empty() {
+		a := r.Asset
+		out.Host = &jsonAsset{HostName: a.HostName, FQDN: a.FQDN, IPs: a.IPs, MACs: a.MACs, OS: a.OS}
 	}
-	out := struct {
-		Profile  string    `json:"profile"`
-		Target   string    `json:"target"`
-		Controls []control `json:"controls"`
-		Summary  struct {
-			Pass       int `json:"pass"`
-			Fail       int `json:"fail"`
-			NotChecked int `json:"not_checked"`
-		} `json:"summary"`
-		Boot  string       `json:"boot,omitempty"`
-		Live  *jsonLiveRun `json:"live,omitempty"`
-		Error string       `json:"error,omitempty"`
-	}{Profile: r.Profile, Target: r.Target, Boot: r.Boot, Controls: []control{}, Live: jsonLiveRunOf(r), Error: r.Error}
+	for _, b := range r.Benchmarks {
+		out.Benchmarks = append(out.Benchmarks, jsonBenchmark(b))
+	}
+	for _, s := range r.Settings {
+		out.Settings = append(out.Settings, jsonSettingRow(s))
+	}
 	for _, c := range r.Results {
-		jc := control{Control: c.ID, Title: c.Title, Standard: c.Standard, Status: c.Status, Evidence: []jsonOrigin{}, Missing: append([]string{}, c.Missing...), Notes: append([]string{}, c.Notes...),
-			Live: jsonLiveOf(c.Live)}
+		jc := jsonControl{Control: c.ID, Title: c.Title, Standard: c.Standard, Status: c.Status, Evidence: []jsonOrigin{}, Missing: append([]string{}, c.Missing...), Notes: append([]string{}, c.Notes...),
+			Add: c.Add, RollUp: c.RollUp, Live: jsonLiveOf(c.Live)}
 		for _, e := range c.Evidence {
-			jc.Evidence = append(jc.Evidence, jsonOrigin{File: e.Origin.File, Line: e.Origin.Line, Setting: e.Setting})
+			jc.Evidence = append(jc.Evidence, jsonOrigin{File: e.Origin.File, Line: e.Origin.Line, Setting: e.Setting, Text: e.Text})
+		}
+		if c.Rule != nil {
+			rule := jsonRule(*c.Rule)
+			jc.Rule = &rule
 		}
 		out.Controls = append(out.Controls, jc)
 	}
 	out.Summary.Fail, out.Summary.Pass, out.Summary.NotChecked = r.count(Fail), r.count(Pass), r.count(NotChecked)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(out)
+	return writeIndentedJSON(w, out)
 }
 
 // WriteReportGitHub prints a GitHub Actions annotation per failing control
@@ -223,4 +303,5 @@ func WriteReportJUnit(w io.Writer, r *Report) error {
 // VerifyFormats are verify's output formats, by --format name.
 var VerifyFormats = map[string]func(io.Writer, *Report) error{
 	"text": WriteReport, "json": WriteReportJSON, "github": WriteReportGitHub, "junit": WriteReportJUnit, "html": WriteReportHTML,
+	"cklb": WriteReportCKLB, "ckl": WriteReportCKL, "hdf": WriteReportHDF, "xccdf": WriteReportXCCDF,
 }

@@ -31,6 +31,8 @@ type Control struct {
 	From []string
 	// Items are the rule set's lines annotated with it, in load order.
 	Items []*model.Line
+	// Benchmark is the document its requirement comes from.
+	Benchmark report.Benchmark
 }
 
 // Requires are the lines the control asks the target to record.
@@ -70,9 +72,10 @@ func Controls(o *compile.Compiled, only []string) ([]*Control, error) {
 		if reqs, err = reqs.Resolve(p, o.Selection.Facts); err != nil {
 			return nil, err
 		}
+		benchmark := benchmarkOf(p, reqs)
 		for _, r := range reqs.List {
 			c := add(r.ID)
-			c.Requirement, c.Standard = r, reqs.Describe()
+			c.Requirement, c.Standard, c.Benchmark = r, reqs.Describe(), benchmark
 			satisfied = append(satisfied, r)
 		}
 	}
@@ -269,7 +272,12 @@ func Verify(profile string, required *compile.Compiled, target *Target, opts Ver
 		res := ControlResult{ID: c.ID, Standard: c.Standard}
 		if c.Requirement != nil {
 			res.Title = c.Requirement.Title
+			res.Rule = ruleOf(c)
+			if !slices.Contains(rep.Benchmarks, c.Benchmark) {
+				rep.Benchmarks = append(rep.Benchmarks, c.Benchmark)
+			}
 		}
+		res.RollUp = len(c.From) > 0
 		if len(c.From) > 0 {
 			rep.Results = append(rep.Results, res) // judged by its requirements, below
 			continue
@@ -339,7 +347,7 @@ func settingRows(required *compile.Compiled, controls []*Control, target *Target
 		want, asked := wanted[s]
 		have, set := target.Settings[s]
 		if asked || set {
-			rows = append(rows, report.SettingRow{Option: string(s.Option()), Wanted: shown(s, want, asked), Target: shown(s, have, set)})
+			rows = append(rows, report.SettingRow{Option: string(s.Option()), Wanted: shown(s, want, asked), Target: shown(s, have, set), Met: asked && set && settingMet(s, want, have)})
 		}
 	}
 	return rows
@@ -350,7 +358,12 @@ func settingRows(required *compile.Compiled, controls []*Control, target *Target
 func (v *verifier) checkControl(c *Control, res *ControlResult) {
 	seen := map[Evidence]bool{}
 	for _, it := range c.Requires() {
-		evidence, missing, notes := v.check(it)
+		evidence, missing, notes, add := v.check(it)
+		for _, a := range add {
+			if !slices.Contains(res.Add, a) {
+				res.Add = append(res.Add, a)
+			}
+		}
 		for _, e := range evidence {
 			if !seen[e] {
 				seen[e] = true
@@ -463,13 +476,17 @@ func newVerifier(t *Target, opts VerifyOptions) *verifier {
 
 // check reports the target lines that meet one requirement, and what is
 // missing.
-func (v *verifier) check(it *model.Line) (evidence []Evidence, missing, notes []string) {
+func (v *verifier) check(it *model.Line) (evidence []Evidence, missing, notes, add []string) {
 	if it.IsDirective() {
-		return v.checkSetting(it)
+		evidence, missing, notes = v.checkSetting(it)
+		if len(missing) > 0 { // set it, or set it last (-e 2)
+			add = []string{strings.TrimSpace(it.Text)}
+		}
+		return evidence, missing, notes, add
 	}
 	req := model.Normalize(onHost(it, v.opts.Host), v.opts.Machine)
 	if req == nil {
-		return nil, nil, nil
+		return nil, nil, nil, nil
 	}
 	var gaps []gap
 	for _, part := range parts(req) {
@@ -479,7 +496,7 @@ func (v *verifier) check(it *model.Line) (evidence []Evidence, missing, notes []
 		}
 		switch {
 		case cover != nil:
-			evidence = append(evidence, Evidence{Origin: cover.Item.Origin})
+			evidence = append(evidence, Evidence{Origin: cover.Item.Origin, Text: strings.TrimSpace(cover.Item.Text)})
 		case problem != "":
 			missing = append(missing, fmt.Sprintf("%s (for %s)", problem, it.Origin.Describe()))
 		default:
@@ -489,9 +506,10 @@ func (v *verifier) check(it *model.Line) (evidence []Evidence, missing, notes []
 	if len(gaps) > 0 {
 		for _, s := range suggest(req, gaps, v.opts.Machine) {
 			missing = append(missing, fmt.Sprintf("add %s (for %s)", s, it.Origin.Describe()))
+			add = append(add, s)
 		}
 	}
-	return evidence, missing, notes
+	return evidence, missing, notes, add
 }
 
 // gap is one part of a requirement: one ABI and one syscall (-1 for all).
@@ -570,7 +588,7 @@ func (v *verifier) checkSetting(it *model.Line) ([]Evidence, []string, []string)
 		return nil, nil, nil // -D and -i describe no state
 	}
 	have, set := v.target.Settings[s]
-	good := set && (have == want || s.AtLeast() && have >= want)
+	good := set && settingMet(s, want, have)
 	if good && s == model.SettingEnabled && want == 2 && len(v.target.AfterLock) > 0 {
 		first := v.target.AfterLock[0]
 		return nil, []string{fmt.Sprintf("move -e 2 to the end: %s after it, from %s:%d, refused by the locked kernel (for %s)",
@@ -584,6 +602,13 @@ func (v *verifier) checkSetting(it *model.Line) ([]Evidence, []string, []string)
 		return []Evidence{{Origin: model.Origin{File: v.target.Name}, Setting: setting}}, nil, nil
 	}
 	return nil, []string{fmt.Sprintf("set %s (for %s)", strings.TrimSpace(it.Text), it.Origin.Describe())}, nil
+}
+
+// settingMet says whether a target's value of a control setting meets the
+// value asked for: the same value, or for a setting with a floor (the
+// backlog's limit and wait time), at least as much.
+func settingMet(s model.Setting, want, have uint32) bool {
+	return have == want || s.AtLeast() && have >= want
 }
 
 // suggest writes the rules that would close the gaps: one per ABI, with the
