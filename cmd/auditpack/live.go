@@ -13,8 +13,12 @@ import (
 	"github.com/auditpack/auditpack/profiles/verify"
 )
 
-// liveFlag asks verify --kernel to prove the controls with events.
-var liveFlag = &cli.BoolFlag{Name: "live", Usage: "with --kernel: prove each control with a harmless real call and the kernel's own record of it (root; auditpack explain --live lists the calls)"}
+// liveFlag asks verify --kernel to prove the controls with events. A new
+// flag each time: urfave/cli writes into a flag as it parses, and the
+// command tree is built once per run.
+func liveFlag() cli.Flag {
+	return &cli.BoolFlag{Name: "live", Usage: "with --kernel: prove each control with a harmless real call and the kernel's own record of it (root; auditpack explain --live lists the calls)"}
+}
 
 // proveLive adds verify --live's evidence to a kernel target's report.
 // The run stops, its children killed and its scratch directory removed,

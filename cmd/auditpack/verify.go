@@ -66,7 +66,7 @@ Examples:
 		Flags: []cli.Flag{
 			profileFlag(), packRootsFlag(),
 			&cli.StringFlag{Name: "rules", Usage: "the rules `FILE` (or rules.d) to check"},
-			&cli.BoolFlag{Name: "kernel", Usage: "check the running kernel's rules and this host's facts"}, liveFlag,
+			&cli.BoolFlag{Name: "kernel", Usage: "check the running kernel's rules and this host's facts"}, liveFlag(),
 			&cli.BoolFlag{Name: "host", Usage: "with --rules: the file is this host's; check its kernel command line and file modes too"},
 			&cli.BoolFlag{Name: "boot", Usage: "compare what the next boot loads with the running kernel (no profile)"},
 			&cli.StringFlag{Name: "target", Usage: "with --rules: the machine (`ARCH`: x86_64, aarch64, ppc64le, s390x) the file is for; default this one"},
