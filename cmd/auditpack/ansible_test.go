@@ -337,6 +337,11 @@ func TestAnsibleRoleCollectsResults(t *testing.T) {
 	inventory := writeFile(t, filepath.Join(dir, "inventory"), `[audited]
 web01 ansible_connection=local ansible_python_interpreter=/usr/bin/python3
 db01 ansible_connection=local ansible_python_interpreter=/usr/bin/python3
+
+# the controller, where the role merges the results (runPlaybook's
+# "-i localhost," names it too, which would otherwise mean ssh)
+[controller]
+localhost ansible_connection=local ansible_python_interpreter=/usr/bin/python3
 `)
 	results, fleet := filepath.Join(dir, "results"), filepath.Join(dir, "fleet.html")
 	book := writeFile(t, filepath.Join(dir, "collect.yml"), `- hosts: audited
