@@ -12,10 +12,10 @@ import (
 	"github.com/auditpack/auditpack/packs/model"
 )
 
-// MaxLineLen is the longest line auditctl reads whole: it uses
+// maxLineLen is the longest line auditctl reads whole: it uses
 // fgets(buf, 6144), so a longer line is split and its tail becomes a rule
 // of its own.
-const MaxLineLen = 6143
+const maxLineLen = 6143
 
 // File is one parsed rules file.
 type File struct {
@@ -130,8 +130,8 @@ func (p *parser) refuse(l string, check model.Check, format string, args ...any)
 
 func (p *parser) line(l string) {
 	switch {
-	case len(l) > MaxLineLen:
-		p.refuse(l, model.CheckLineTooLong, "line is %d bytes; auditctl reads at most %d and splits the rest into another rule: shorten it or split it into several rules", len(l), MaxLineLen)
+	case len(l) > maxLineLen:
+		p.refuse(l, model.CheckLineTooLong, "line is %d bytes; auditctl reads at most %d and splits the rest into another rule: shorten it or split it into several rules", len(l), maxLineLen)
 		return
 	case !utf8.ValidString(l):
 		p.fail(model.CheckNotText, "line is not valid UTF-8 text; save the file as UTF-8")

@@ -70,7 +70,7 @@ func (s valueSet) intersectInto(out, t valueSet) valueSet {
 // interval reports whether a numeric constraint compares as an interval
 // (a resolved value and an ordering operator, not a bit test).
 func (f Field) interval() bool {
-	return f.Kind == KindNumeric && f.Resolved && f.Op != OpBitMask && f.Op != OpBitTest
+	return f.Kind == KindNumeric && f.Resolved && f.Op != opBitMask && f.Op != opBitTest
 }
 
 // numericField sums up a rule's constraints on one numeric field: the
@@ -165,7 +165,7 @@ func (a *summaryArena) summarize(r *Rule) *summary {
 	}
 	s.numeric = slots(&a.numeric, numeric, 2, a.rules)
 	a.rules = max(0, a.rules-1)
-	perm, hasPerm := uint32(PermAll), false
+	perm, hasPerm := uint32(permAll), false
 	for _, f := range r.Fields {
 		switch f.Kind {
 		case KindPerm:
@@ -311,8 +311,8 @@ func Covers(a, b *Rule) bool {
 	}
 	for _, f := range a.Fields {
 		switch f.Kind {
-		case KindString:
-			if f.Def.Number != FieldKey && !stringImplied(b, f) && !(a.Watch && treeWatchImplied(b, f)) {
+		case kindString:
+			if f.Def.Number != fieldKey && !stringImplied(b, f) && !(a.Watch && treeWatchImplied(b, f)) {
 				return false
 			}
 		case KindCompare:

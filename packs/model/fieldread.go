@@ -20,8 +20,8 @@ func (r *reader) perm(letters string) *Problem {
 	}
 	r.permAdded = true
 	if len(r.permField) == 0 {
-		if r.fieldCount >= MaxFields-1 {
-			return refuse(CheckFieldCount, "too many fields to add the permissions: auditctl sends at most %d fields in a rule; split the rule", MaxFields-1)
+		if r.fieldCount >= maxFields-1 {
+			return refuse(CheckFieldCount, "too many fields to add the permissions: auditctl sends at most %d fields in a rule; split the rule", maxFields-1)
 		}
 		r.permField = append(r.permField, len(r.spec.Fields))
 		r.spec.Fields = append(r.spec.Fields, Field{Def: fieldsByNumber[fieldPerm], Op: OpEqual, Kind: KindPerm})
@@ -89,7 +89,7 @@ func splitField(pair string) (name string, op Op, value string, found bool) {
 	if i+1 < len(pair) && pair[i+1] == '=' {
 		n = 2
 	}
-	if o, ok := ParseOp(pair[i : i+n]); ok {
+	if o, ok := parseOp(pair[i : i+n]); ok {
 		rest := pair[i+n:]
 		j := 0
 		for j < len(rest) && !isOperatorChar[rest[j]] {
@@ -106,8 +106,8 @@ func splitField(pair string) (name string, op Op, value string, found bool) {
 var isOperatorChar = [256]bool{'!': true, '<': true, '>': true, '=': true, '&': true}
 
 func (r *reader) field(pair string) *Problem {
-	if r.fieldCount >= MaxFields-1 {
-		return refuse(CheckFieldCount, "the rule has %d fields (arch, -F and the key): auditctl sends at most %d and stops with \"Too many fields in rule\"; split the rule", r.fieldCount+1, MaxFields-1)
+	if r.fieldCount >= maxFields-1 {
+		return refuse(CheckFieldCount, "the rule has %d fields (arch, -F and the key): auditctl sends at most %d and stops with \"Too many fields in rule\"; split the rule", r.fieldCount+1, maxFields-1)
 	}
 	name, op, value, found := splitField(pair)
 	switch {
@@ -275,8 +275,8 @@ func (r *reader) msgTypeValue(v *valueText) *Problem {
 }
 
 func (r *reader) stringValue(v *valueText) *Problem {
-	key := v.f.Def.Number == FieldKey
-	if len(v.text) > PathMax || (key && len(v.text) > MaxKeyLen) {
+	key := v.f.Def.Number == fieldKey
+	if len(v.text) > pathMax || (key && len(v.text) > maxKeyLen) {
 		return refuse(CheckBadValue, "-F %s: the value is %d bytes, more than auditctl sends", v.pair[:min(len(v.pair), 40)]+"...", len(v.text))
 	}
 	if key && !(r.syscallAdded || r.permAdded || r.exeAdded || r.fsAdded) {
@@ -369,7 +369,7 @@ func (r *reader) numberValue(v *valueText) *Problem {
 var knownFields = func() string {
 	var names []string
 	for _, f := range Fields {
-		if f.Number != FieldCompare {
+		if f.Number != fieldCompare {
 			names = append(names, f.Name)
 		}
 	}
@@ -383,8 +383,8 @@ func (r *reader) noteMisread(check Check, format string, args ...any) {
 }
 
 func (r *reader) compare(pair string) *Problem {
-	if r.fieldCount >= MaxFields-1 {
-		return refuse(CheckFieldCount, "more than %d fields: split the rule", MaxFields-1)
+	if r.fieldCount >= maxFields-1 {
+		return refuse(CheckFieldCount, "more than %d fields: split the rule", maxFields-1)
 	}
 	name, op, value, found := splitPair(pair, operatorSearch[:1:1])
 	if !found {

@@ -41,7 +41,7 @@ func pinKey(f Field) (pin, bool) {
 		return pin{}, false
 	}
 	switch {
-	case f.Kind == KindString && f.Name() != "dir" && f.Name() != "key",
+	case f.Kind == kindString && f.Name() != "dir" && f.Name() != "key",
 		f.Kind == KindNumeric && f.Resolved:
 		return pin{f.Name(), f.Text}, true
 	}

@@ -21,7 +21,7 @@ type Spec struct {
 	// them; a watch is an exit rule on that path (dir= when the path is a
 	// directory on the loading host) with the perm field after it.
 	Watch     string
-	Perm      uint8 // the watch's permissions (-p), PermAll without -p
+	Perm      uint8 // the watch's permissions (-p), permAll without -p
 	PermGiven bool  // -p was written
 	// Fields are the -F and -C fields in order, without keys and, for a
 	// watch, without its path and perm.
@@ -33,7 +33,7 @@ type Spec struct {
 	// ArchBeforeSyscalls: the arch fields that auditctl used to choose the
 	// syscall table are the ones written before the first -S.
 	FieldsBeforeSyscalls int
-	Keys                 []string // joined with KeySep into one key field
+	Keys                 []string // joined with keySep into one key field
 	// archFor is the target whose arch values Fields hold (see
 	// Normalize); nil before the first normalization.
 	archFor *Target
@@ -178,8 +178,8 @@ func (a *Arena) Read(words []string) (Statement, *Problem) {
 		spec := r.spec
 		if r.keyLen > 0 {
 			spec.Keys = r.keys
-			if joined := strings.Join(r.keys, KeySep); strings.Count(joined, KeySep) >= len(r.keys) {
-				spec.Keys = strings.Split(joined, KeySep) // a key holding the separator is two to the kernel
+			if joined := strings.Join(r.keys, keySep); strings.Count(joined, keySep) >= len(r.keys) {
+				spec.Keys = strings.Split(joined, keySep) // a key holding the separator is two to the kernel
 			}
 		}
 		spec.List = r.list
@@ -403,8 +403,8 @@ func (r *reader) appendKey(k string) *Problem {
 	if len(r.keys) > 0 {
 		total++ // the separator
 	}
-	if total > MaxKeyLen {
-		return refuse(CheckKey, "the keys of this rule are %d bytes together; auditctl takes at most %d (keys are joined with a separator): shorten them", total, MaxKeyLen)
+	if total > maxKeyLen {
+		return refuse(CheckKey, "the keys of this rule are %d bytes together; auditctl takes at most %d (keys are joined with a separator): shorten them", total, maxKeyLen)
 	}
 	r.keyLen = total
 	r.keys = append(r.keys, k)
@@ -419,8 +419,8 @@ func (r *reader) addKey() *Problem {
 	if !(r.syscallAdded || r.permAdded || r.exeAdded || r.fsAdded) {
 		return refuse(CheckKey, "a key needs a -S, a watch or a path, dir, perm or exe field in its rule: auditctl rejects the line (user, exclude and task rules cannot carry a key)")
 	}
-	if r.fieldCount >= MaxFields-1 {
-		return refuse(CheckFieldCount, "the rule has %d fields (arch, -F and the key): auditctl sends at most %d and stops with \"Too many fields in rule\"; split the rule", r.fieldCount+1, MaxFields-1)
+	if r.fieldCount >= maxFields-1 {
+		return refuse(CheckFieldCount, "the rule has %d fields (arch, -F and the key): auditctl sends at most %d and stops with \"Too many fields in rule\"; split the rule", r.fieldCount+1, maxFields-1)
 	}
 	r.fieldCount++
 	return nil
@@ -436,15 +436,15 @@ func (r *reader) watch(path string) *Problem {
 	r.list, r.listSet, r.isRule = ListExit, true, true
 	r.spec.Action = Always
 	r.syscallAdded = true
-	if len(path) >= PathMax {
-		return refuse(CheckParseError, "the watched path is %d bytes; the kernel takes at most %d", len(path), PathMax-1)
+	if len(path) >= pathMax {
+		return refuse(CheckParseError, "the watched path is %d bytes; the kernel takes at most %d", len(path), pathMax-1)
 	}
 	if !strings.HasPrefix(path, "/") {
 		return refuse(CheckPath, "-w %s: the path must start with '/' (auditctl refuses a relative path); write the absolute path", path)
 	}
 	base := path[strings.LastIndexByte(strings.TrimRight(path, "/"), '/')+1:]
-	if len(strings.TrimRight(base, "/")) > NameMax {
-		return refuse(CheckParseError, "the last component of the watched path is %d bytes; the kernel takes at most %d", len(base), NameMax)
+	if len(strings.TrimRight(base, "/")) > nameMax {
+		return refuse(CheckParseError, "the last component of the watched path is %d bytes; the kernel takes at most %d", len(base), nameMax)
 	}
 	if len(path) > 2 {
 		path = strings.TrimRight(path, "/")
@@ -452,7 +452,7 @@ func (r *reader) watch(path string) *Problem {
 			path = "/"
 		}
 	}
-	r.spec.Watch, r.spec.Perm = path, PermAll
+	r.spec.Watch, r.spec.Perm = path, permAll
 	r.fieldCount = 2
 	r.permField = []int{-1}
 	return nil
