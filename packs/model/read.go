@@ -96,8 +96,29 @@ func (a *Arena) Read(words []string) (Statement, *Problem) {
 		return Statement{}, refuse(CheckParseError, "%q is not an option: every line starts with one (-a, -w, -D, ...)", words[0])
 	}
 	r := &reader{firstSyscallAt: -1, spec: Spec{FieldsBeforeSyscalls: -1}}
-	// Room in the arena for what the line names; more than counted (a
-	// -F key=) is appended elsewhere.
+	a.reserve(r, opts)
+	if st, ref := r.options(words, opts); ref != nil {
+		return st, ref
+	}
+	if len(strays) > 0 && !r.eaten {
+		ref := refuse(CheckParseError, "unexpected word %q: every value must follow its option (write a space inside a value as '\\ ')", strays[0])
+		if strings.HasPrefix(strays[0], "#") {
+			ref = refuse(CheckInlineComment, "comment after a rule: auditctl reads %q as a word and rejects the whole line; move the comment to a line of its own", strays[0])
+		}
+		ref.At = strays[0]
+		return Statement{}, ref
+	}
+	if r.keyLen > 0 {
+		if ref := r.addKey(); ref != nil {
+			return Statement{}, ref
+		}
+	}
+	return a.statement(r)
+}
+
+// reserve makes room in the arena for what the line names; more than
+// counted (a -F key=) is appended elsewhere.
+func (a *Arena) reserve(r *reader, opts []opt) {
 	fields, syscalls, keys := 0, 0, 0
 	for _, o := range opts {
 		switch {
@@ -113,6 +134,12 @@ func (a *Arena) Read(words []string) (Statement, *Problem) {
 	}
 	r.spec.Fields = a.fieldSlots(fields)
 	r.spec.Syscalls, r.keys = a.wordSlots(syscalls), a.wordSlots(keys)
+}
+
+// options reads the line's options in turn until auditctl's loop would
+// leave it. A problem ends the line; a -c or -i that the rest of its line
+// fails has still set its mode, which the statement carries.
+func (r *reader) options(words []string, opts []opt) (Statement, *Problem) {
 	for i, o := range opts {
 		if o.bad != "" {
 			return Statement{}, refuse(CheckParseError, "%s", o.bad)
@@ -124,7 +151,7 @@ func (a *Arena) Read(words []string) (Statement, *Problem) {
 			return Statement{}, ref
 		}
 		if stop && r.eaten {
-			break // setopt returns at once, before it looks at the rest
+			return Statement{}, nil // setopt returns at once, before it looks at the rest
 		}
 		if stop {
 			// "-D -k KEY" and "-l -k KEY" take the rules whose key holds
@@ -134,12 +161,12 @@ func (a *Arena) Read(words []string) (Statement, *Problem) {
 					if o.name == "-D" {
 						r.directives[len(r.directives)-1].Key = opts[i+1].arg
 					}
-					break
+					return Statement{}, nil
 				}
 				return Statement{}, refuse(CheckParseError, "%s takes only -k KEY after it", o.name)
 			}
 			if o.name == "-l" && len(words) == 2 && words[1] == "-i" {
-				break
+				return Statement{}, nil
 			}
 			// auditctl leaves its option loop here; any word getopt has
 			// not moved past fails the line. -c and -i have set their
@@ -151,22 +178,15 @@ func (a *Arena) Read(words []string) (Statement, *Problem) {
 				}
 				return st, refuse(CheckParseError, "%s ends what auditctl reads of the line, and the rest makes it fail: put %s on a line of its own", o.name, o.name)
 			}
-			break
+			return Statement{}, nil
 		}
 	}
-	if len(strays) > 0 && !r.eaten {
-		ref := refuse(CheckParseError, "unexpected word %q: every value must follow its option (write a space inside a value as '\\ ')", strays[0])
-		if strings.HasPrefix(strays[0], "#") {
-			ref = refuse(CheckInlineComment, "comment after a rule: auditctl reads %q as a word and rejects the whole line; move the comment to a line of its own", strays[0])
-		}
-		ref.At = strays[0]
-		return Statement{}, ref
-	}
-	if r.keyLen > 0 {
-		if ref := r.addKey(); ref != nil {
-			return Statement{}, ref
-		}
-	}
+	return Statement{}, nil
+}
+
+// statement is what the line read: a rule, a deletion, a control option,
+// or a note on a line that loads as nothing.
+func (a *Arena) statement(r *reader) (Statement, *Problem) {
 	switch {
 	case r.eaten:
 		return Statement{Note: &Problem{Check: CheckIgnored, Loads: true, NeedsAuditctl: ListSinceAuditctl[r.list],
