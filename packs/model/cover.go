@@ -77,7 +77,7 @@ func (f Field) interval() bool {
 // values its interval constraints allow, and the rest (bit tests, names
 // resolved on the host) as atoms that only an identical constraint implies.
 type numericField struct {
-	name  string
+	def   *FieldDef
 	set   valueSet
 	atoms *[]Field // nil for the most fields, which have none
 }
@@ -172,9 +172,9 @@ func (a *summaryArena) summarize(r *Rule) *summary {
 			perm &= f.Value
 			hasPerm = true
 		case KindNumeric:
-			nf := s.numericNamed(f.Name())
+			nf := s.numericOf(f.Def)
 			if nf == nil {
-				s.numeric = append(s.numeric, numericField{name: f.Name(), set: fullSet})
+				s.numeric = append(s.numeric, numericField{def: f.Def, set: fullSet})
 				nf = &s.numeric[len(s.numeric)-1]
 			}
 			if f.interval() {
@@ -207,9 +207,10 @@ func summarizeAll(rules []*Rule) {
 	}
 }
 
-func (s *summary) numericNamed(name string) *numericField {
+// numericOf is the summary of a numeric field, or nil.
+func (s *summary) numericOf(def *FieldDef) *numericField {
 	for i := range s.numeric {
-		if s.numeric[i].name == name {
+		if s.numeric[i].def == def {
 			return &s.numeric[i]
 		}
 	}
@@ -266,6 +267,18 @@ func meets(s, t valueSet) bool {
 	return false
 }
 
+// matchesNoEvent reports whether no event can match the rule: it applies
+// to no ABI, or it is on a list of syscalls and sees none (every name it
+// gives is unknown), so the kernel's test of the syscall always fails.
+// Nothing covers it and it covers nothing, as nothing overlaps it.
+func (r *Rule) matchesNoEvent() bool {
+	if r.MatchesNothing() {
+		return true
+	}
+	_, sees := r.WireMask.First()
+	return usesSyscalls(r.List) && !sees
+}
+
 // sameDomain reports whether two rules are evaluated in one first-match
 // order: the same filter list (watches belong to the exit list).
 func sameDomain(a, b *Rule) bool { return a.List == b.List }
@@ -277,7 +290,7 @@ func usesSyscalls(l List) bool { return l == ListExit || l == ListIOUring }
 // it cannot tell (names resolved on the host, bit tests that differ), it
 // answers false.
 func Covers(a, b *Rule) bool {
-	if !sameDomain(a, b) || b.MatchesNothing() {
+	if !sameDomain(a, b) || b.matchesNoEvent() {
 		return false
 	}
 	if usesSyscalls(a.List) {
@@ -293,7 +306,7 @@ func Covers(a, b *Rule) bool {
 	}
 	for i := range as.numeric {
 		need := &as.numeric[i]
-		have := bs.numericNamed(need.name)
+		have := bs.numericOf(need.def)
 		if have == nil {
 			if need.atoms != nil || !subsetOf(fullSet, need.set) {
 				return false
@@ -395,7 +408,7 @@ func Overlaps(a, b *Rule) bool {
 	}
 	as, bs := a.summary(), b.summary()
 	for i := range as.numeric {
-		if other := bs.numericNamed(as.numeric[i].name); other != nil && !meets(as.numeric[i].set, other.set) {
+		if other := bs.numericOf(as.numeric[i].def); other != nil && !meets(as.numeric[i].set, other.set) {
 			return false
 		}
 	}
