@@ -114,9 +114,9 @@ func coverageGaps(p *Pass, hash func(*model.Rule) uint64) {
 			wanted[abi] = true
 		}
 	}
-	// Rules that differ only in arch and syscalls, per ABI, grouped by
-	// a hash of what they share (twins are confirmed field by field).
-	twins := [2]*groups{newGroups(len(p.Rules)), newGroups(len(p.Rules))}
+	// Rules that differ only in arch and syscalls, per ABI, as classes
+	// grouped by a hash of what they share (confirmed field by field).
+	twins := [2]*twinClasses{newTwinClasses(p.Rules), newTwinClasses(p.Rules)}
 	hashes := make([]uint64, len(p.Rules))
 	for i, r := range p.Rules {
 		if abi, ok := singleABI(r); ok {
@@ -139,7 +139,7 @@ func coverageGaps(p *Pass, hash func(*model.Rule) uint64) {
 		}
 		missing := missingBuf[:0]
 		for _, s := range r.Syscalls() {
-			if t.HasSyscall(abi, s) && t.HasSyscall(other, s) && !twinHas(r, p.Rules, twins[other], hashes[i], t, other, s) {
+			if t.HasSyscall(abi, s) && t.HasSyscall(other, s) && !twins[other].has(r, hashes[i], t, other, s) {
 				missing = append(missing, s)
 			}
 		}
@@ -225,19 +225,66 @@ func withoutArch(fields []model.Field) func() (*model.Field, bool) {
 	}
 }
 
-// twinHas reports whether a twin of r among the rules grouped under hash
-// h (for abi) sees the syscall.
-func twinHas(r *model.Rule, rules []*model.Rule, g *groups, h uint64, t *model.Target, abi model.ABI, syscall string) bool {
+// twinClasses are the single-ABI rules of one ABI as classes of rules
+// that differ only in arch and syscalls, each with the syscalls its rules
+// see together: a rule's twins are found as one class, however many rules
+// share its fields (a set of one rule per key has them all alike).
+type twinClasses struct {
+	rules []*model.Rule
+	// heads groups each class's first rule by hash.
+	heads *groups
+	// seen are the syscalls of the classes of more than one rule (by
+	// first rule); a class of one sees its rule's.
+	seen map[int]*model.Mask
+}
+
+func newTwinClasses(rules []*model.Rule) *twinClasses {
+	return &twinClasses{rules: rules, heads: newGroups(len(rules)), seen: map[int]*model.Mask{}}
+}
+
+// add puts rule i, of hash h, in its class.
+func (c *twinClasses) add(h uint64, i int) {
+	r := c.rules[i]
+	head := c.class(r, h)
+	if head < 0 {
+		c.heads.add(h, i)
+		return
+	}
+	union, ok := c.seen[head]
+	if !ok {
+		union = new(model.Mask)
+		*union = *c.rules[head].WireMask
+		c.seen[head] = union
+	}
+	for w := range union {
+		union[w] |= r.WireMask[w]
+	}
+}
+
+// class is the first rule of r's class, or -1.
+func (c *twinClasses) class(r *model.Rule, h uint64) int {
+	for i := c.heads.first(h); i >= 0; i = int(c.heads.next[i]) {
+		if sameButArch(r, c.rules[i]) {
+			return i
+		}
+	}
+	return -1
+}
+
+// has reports whether a twin of r (of hash h) for abi sees the syscall.
+func (c *twinClasses) has(r *model.Rule, h uint64, t *model.Target, abi model.ABI, syscall string) bool {
 	n, ok := t.Syscall(abi, syscall)
 	if !ok {
 		return false
 	}
-	for i := g.first(h); i >= 0; i = int(g.next[i]) {
-		if c := rules[i]; c.MaskFor(abi).Has(n) && sameButArch(r, c) {
-			return true
-		}
+	head := c.class(r, h)
+	if head < 0 {
+		return false
 	}
-	return false
+	if union, ok := c.seen[head]; ok {
+		return union.Has(n)
+	}
+	return c.rules[head].MaskFor(abi).Has(n)
 }
 
 var _ = register(&Check{

@@ -1,10 +1,5 @@
 package lint
 
-import (
-	"iter"
-	"slices"
-)
-
 // groups holds indices (of rules or lines) grouped by a 64-bit hash of
 // what they share, without a slice per group: hundreds of thousands of
 // rules mostly hash alone.
@@ -35,35 +30,15 @@ func (g *groups) first(h uint64) int {
 	return -1
 }
 
-// members yields the indices added with hash h, the last added first.
-func (g *groups) members(h uint64) iter.Seq[int] {
-	return func(yield func(int) bool) {
-		for j := g.first(h); j >= 0; j = int(g.next[j]) {
-			if !yield(j) {
-				return
-			}
-		}
-	}
-}
-
-// deleteFunc drops the indices del says to, keeping the others in their
-// order.
-func (g *groups) deleteFunc(del func(int) bool) {
-	type member struct {
-		h uint64
-		i int
-	}
-	var keep []member
-	for h := range g.head {
-		for i := range g.members(h) {
-			if !del(i) {
-				keep = append(keep, member{h, i})
-			}
-		}
-	}
-	slices.SortFunc(keep, func(a, b member) int { return a.i - b.i })
-	clear(g.head)
-	for _, m := range keep {
-		g.add(m.h, m.i)
+// unlink drops index i, added with hash h after prev (-1: i is the last
+// added), from its chain; next[i] still leads on, for a walk at i.
+func (g *groups) unlink(h uint64, prev, i int) {
+	switch {
+	case prev >= 0:
+		g.next[prev] = g.next[i]
+	case g.next[i] >= 0:
+		g.head[h] = g.next[i]
+	default:
+		delete(g.head, h)
 	}
 }

@@ -36,9 +36,28 @@ func exactDuplicates(items []*packs.Item, ruleAt func(int) *model.Rule, hash fun
 	}
 	var out []shadow
 	loaded := newGroups(len(items))
+	// A -D takes rules out of loaded by marking them gone (the hash
+	// chains drop them as they are next walked): a plain -D the rules
+	// added since the last one, a -D -k those its key index finds.
+	gone := make([]bool, len(items))
+	var sinceDelete, deleted []int
+	var keys *keyIndex
 	for i, it := range items {
 		if d := it.Directive; d.Option == packs.OptDeleteAll {
-			loaded.deleteFunc(func(j int) bool { return d.Key == "" || keyContains(ruleAt(j), d.Key) })
+			if d.Key == "" {
+				for _, j := range sinceDelete {
+					gone[j] = true
+				}
+				sinceDelete = sinceDelete[:0]
+				continue
+			}
+			if keys == nil {
+				keys = newKeyIndex(items, ruleAt)
+			}
+			deleted = keys.containing(deleted, d.Key, i)
+			for _, j := range deleted {
+				gone[j] = true
+			}
 			continue
 		}
 		if !shared[i] {
@@ -50,12 +69,13 @@ func exactDuplicates(items []*packs.Item, ruleAt func(int) *model.Rule, hash fun
 		// the prepend flag too), but once added it is one like any other:
 		// the last added of an identity is found first.
 		if !r.Prepend {
-			if first := sameIdentity(loaded, h, ruleAt, r); first != nil {
+			if first := sameIdentity(loaded, gone, h, ruleAt, r); first != nil {
 				out = append(out, shadow{first, r, "ORD-EXACT-DUPLICATE"})
 				continue
 			}
 		}
 		loaded.add(h, i)
+		sinceDelete = append(sinceDelete, i)
 	}
 	return out
 }
@@ -89,13 +109,20 @@ func sharingHash(items []*packs.Item, ruleAt func(int) *model.Rule, hash func(*m
 	return shared
 }
 
-// sameIdentity is the first rule loaded under hash h that is one rule
-// with r to the kernel, or nil.
-func sameIdentity(loaded *groups, h uint64, ruleAt func(int) *model.Rule, r *model.Rule) *model.Rule {
+// sameIdentity is the last rule loaded under hash h, and not gone since,
+// that is one rule with r to the kernel, or nil. It drops the gone rules
+// it passes from the chain.
+func sameIdentity(loaded *groups, gone []bool, h uint64, ruleAt func(int) *model.Rule, r *model.Rule) *model.Rule {
+	prev := -1
 	for j := loaded.first(h); j >= 0; j = int(loaded.next[j]) {
+		if gone[j] {
+			loaded.unlink(h, prev, j)
+			continue
+		}
 		if c := ruleAt(j); c.Identity() == r.Identity() {
 			return c
 		}
+		prev = j
 	}
 	return nil
 }

@@ -142,28 +142,33 @@ var Shapes = []Shape{
 	},
 	{
 		Name: "distinct-keys",
-		Doc: "the same fields on every rule, each rule its own key, the 64-bit rules on one syscall and " +
-			"the 32-bit ones on another: every rule is a twin candidate of every rule of the other ABI",
+		Doc: "the same fields on every rule, each rule its own key, the 64-bit rules on openat or creat " +
+			"and the 32-bit ones on other syscalls or openat: every rule is a twin candidate of every rule " +
+			"of the other ABI, and none sees creat",
 		lines: func(w *shapeWriter) {
 			for i := range w.n {
 				if i%2 == 0 {
 					w.line("-a always,exit -F arch=b64 -S %s -F auid>=1000 -F auid!=unset -F key=k-%d", []string{"openat", "creat"}[w.r.IntN(2)], i)
 				} else {
-					w.line("-a always,exit -F arch=b32 -S %s -F auid>=1000 -F auid!=unset -F key=k-%d", []string{"unlinkat", "rmdir"}[w.r.IntN(2)], i)
+					w.line("-a always,exit -F arch=b32 -S %s -F auid>=1000 -F auid!=unset -F key=k-%d", []string{"unlinkat", "rmdir", "openat"}[w.r.IntN(3)], i)
 				}
 			}
 		},
 	},
 	{
 		Name: "delete-by-key",
-		Doc: "a \"-D -k KEY\" every hundred rules, as a pack that clears its own rules before it loads " +
-			"them: each deletes among all the rules loaded before it",
+		Doc: "a \"-D -k KEY\" every hundred rules (more often in small sets), as packs that clear their " +
+			"own rules before they load them, among per-user rules that sometimes repeat: each -D deletes " +
+			"among all the rules loaded before it, and a rule it deleted loads again",
 		lines: func(w *shapeWriter) {
+			every := min(100, max(4, w.n/8))
+			users := max(4, w.n/4)
 			for i := range w.n {
-				if i%100 == 50 {
-					w.line("-D -k user-%d", w.r.IntN(w.n))
+				if i%every == every/2 {
+					w.line("-D -k user-%d", 1000+w.r.IntN(users))
 				}
-				w.line("-a always,exit -F arch=b64 -S %s -F uid=%d -F key=user-%d", wideSyscalls[w.r.IntN(len(wideSyscalls))], 1000+w.r.IntN(w.n), i)
+				uid := 1000 + w.r.IntN(users)
+				w.line("-a always,exit -F arch=b64 -S %s -F uid=%d -F key=user-%d", wideSyscalls[w.r.IntN(len(wideSyscalls))], uid, uid)
 			}
 		},
 	},
