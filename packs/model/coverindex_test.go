@@ -41,7 +41,11 @@ func checkEarliestCover(t *testing.T, rules []*Rule) {
 func readRules(lines []string) []*Rule {
 	var rules []*Rule
 	for _, l := range lines {
-		st, refusal := Read(strings.Fields(l))
+		words := strings.Fields(l)
+		if len(words) == 0 || strings.HasPrefix(words[0], "#") {
+			continue // Read takes a line's words, and a line has some
+		}
+		st, refusal := Read(words)
 		if refusal != nil || st.Rule == nil {
 			continue
 		}
