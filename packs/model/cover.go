@@ -174,14 +174,11 @@ func (a *summaryArena) summarize(r *Rule) *summary {
 		case KindNumeric:
 			nf := s.numericOf(f.Def)
 			if nf == nil {
-				s.numeric = append(s.numeric, numericField{def: f.Def, set: fullSet})
+				var bufs [2][8]span
+				s.numeric = append(s.numeric, numericField{def: f.Def, set: a.keep(r.intervalSet(f.Name(), &bufs))})
 				nf = &s.numeric[len(s.numeric)-1]
 			}
-			if f.interval() {
-				var buf [2]span
-				t := setOf(f.Op, f.Value, &buf)
-				nf.set = nf.set.intersectInto(a.spanSlots(len(nf.set)+len(t)), t)
-			} else {
+			if !f.interval() {
 				atoms := append(nf.atomList(), f)
 				nf.atoms = &atoms
 			}
@@ -193,8 +190,31 @@ func (a *summaryArena) summarize(r *Rule) *summary {
 	return s
 }
 
-// spanSlots is room for n spans.
-func (a *summaryArena) spanSlots(n int) valueSet { return slots(&a.spans, n, 4, a.rules) }
+// keep copies a value set into the arena (fullSet, shared, stays itself).
+func (a *summaryArena) keep(set valueSet, constrained bool) valueSet {
+	if !constrained {
+		return fullSet
+	}
+	return append(slots(&a.spans, len(set), 2, a.rules), set...)
+}
+
+// intervalSet is the values the rule's interval constraints on a field
+// allow, and whether there are any. The set so far and the next one take
+// turns in the caller's two buffers (on its stack): a field needs no
+// allocation unless its != values cut it into more than eight spans.
+func (r *Rule) intervalSet(field string, bufs *[2][8]span) (valueSet, bool) {
+	set, constrained := fullSet, 0
+	for i := range r.Fields {
+		f := &r.Fields[i]
+		if f.Name() != field || !f.interval() {
+			continue
+		}
+		var one [2]span
+		set = set.intersectInto(bufs[constrained%2][:0], setOf(f.Op, f.Value, &one))
+		constrained++
+	}
+	return set, constrained > 0
+}
 
 // summarizeAll builds what Covers and Overlaps compare for rules about to
 // be compared many times, in blocks.
@@ -220,21 +240,9 @@ func (s *summary) numericOf(def *FieldDef) *numericField {
 // Unsatisfiable reports whether the rule's interval constraints on a field
 // exclude every value, so the rule can never match.
 func (r *Rule) Unsatisfiable(field string) bool {
-	// The set so far and the next one take turns in two stack buffers:
-	// a field needs no allocation unless its != values cut it into more
-	// than eight spans.
 	var bufs [2][8]span
-	set, constrained := fullSet, 0
-	for i := range r.Fields {
-		f := &r.Fields[i]
-		if f.Name() != field || !f.interval() {
-			continue
-		}
-		var one [2]span
-		set = set.intersectInto(bufs[constrained%2][:0], setOf(f.Op, f.Value, &one))
-		constrained++
-	}
-	return constrained > 0 && len(set) == 0
+	set, constrained := r.intervalSet(field, &bufs)
+	return constrained && len(set) == 0
 }
 
 // subsetOf reports whether every value of s is in t (both sorted).

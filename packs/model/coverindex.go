@@ -42,6 +42,7 @@ type coverIndex struct {
 	buckets     map[feature]int32
 	bucketStart []int32
 	filed       []int32
+	filedUnder  bloom // the buckets' features
 	// members are the groups' rules (eval positions), a run per group,
 	// ascending; trees are the groups' bounds trees, a run per group
 	// with one.
@@ -50,6 +51,10 @@ type coverIndex struct {
 	// visited is the query that last searched each family.
 	visited []uint32
 	query   uint32
+	// ranges are the families' ranged fields, a run per family;
+	// bySyscall the filings of the families with many groups.
+	ranges    []*FieldDef
+	bySyscall map[int32]*syscallFiling
 	// Scratch of one query.
 	offers    []feature
 	low, high []uint32
@@ -63,18 +68,23 @@ type feature uint64
 // first).
 type requirement struct{ feature, alt feature }
 
-// family is rules of one list with the same requirements.
+// family is rules of one list with the same requirements. It holds no
+// pointer: a set may have as many families as rules.
 type family struct {
 	list           List
 	first          int32 // eval position of its first rule
 	required, nreq int32 // its run of coverIndex.required
 	groups, ngroup int32 // its groups are groups[groups:groups+ngroup]
 	sameHash       int32 // the family met before it with its hash, or -1
-	// ranges are the numeric fields its rules hold to ranges of values:
-	// the dimensions of its groups' bounds.
-	ranges []*FieldDef
-	// bySyscall files the groups of a family with many by ABI and
-	// syscall (full masks apart, in full), nil for the others.
+	// ranges, nrange are its run of coverIndex.ranges: the numeric fields
+	// its rules hold to ranges of values, the dimensions of its groups'
+	// bounds.
+	ranges, nrange int32
+}
+
+// syscallFiling files the groups of a family with many by ABI and syscall
+// (full masks apart, in full).
+type syscallFiling struct {
 	bySyscall map[int32][]int32
 	full      []int32
 }
@@ -210,6 +220,24 @@ func appendOffers(out []feature, b *Rule) []feature {
 	return out
 }
 
+// bloom is a Bloom filter of features with one hash: most features looked
+// up in a map hold nothing, and most of those lookups end at a bit.
+type bloom []uint64
+
+// newBloom has 16 bits per feature (a feature not added is found in about
+// one in 16 lookups).
+func newBloom(features int) bloom {
+	bits := 64
+	for bits < 16*features {
+		bits *= 2
+	}
+	return make(bloom, bits/64)
+}
+
+func (b bloom) bit(f feature) uint64 { return uint64(f>>17) & (uint64(len(b))*64 - 1) }
+func (b bloom) add(f feature)        { i := b.bit(f); b[i/64] |= 1 << (i % 64) }
+func (b bloom) has(f feature) bool   { i := b.bit(f); return b[i/64]&(1<<(i%64)) != 0 }
+
 // bucketOf is the bucket of a feature on a list.
 func bucketOf(list List, f feature) feature { return f ^ feature(list)<<56 }
 
@@ -234,64 +262,152 @@ const groupsBySyscall = 32
 // bounds is built rather than trying them in turn.
 const membersInTree = 8
 
+// alikeScan is how many members of a group a rule is compared with, as
+// written, before the group's members are found by hash instead.
+const alikeScan = 8
+
+// builder files rules into families, groups and members, in eval order.
+// Most rules are filed with the family and group of the rule before
+// them, or make a new one: the maps that find the others are asked only
+// when neither holds.
+type builder struct {
+	ix       *coverIndex
+	families map[uint64]int32 // by hash of list and requirements, chained by family.sameHash
+	groups   map[uint64]int32 // the groups of families with several, chained by group.sameHash
+	alike    map[uint64]int32 // a large group's members by hash of their fields
+	// Per family while building: its last group met and its number of
+	// groups; per group: its last member, and per member the one before.
+	lastGroup, groupCount []int32
+	lastMember, previous  []int32
+	groupOf               []int32 // per rule, its group (-1: none)
+}
+
 func newCoverIndex(rules []*Rule) *coverIndex {
 	ix := &coverIndex{rules: rules}
-	// Families, groups and rules written alike are found by hash (the
-	// first met with each hash, the others chained to it), and confirmed.
-	familyOf, groupOf, alike := map[uint64]int32{}, map[uint64]int32{}, map[uint64]int32{}
-	groupOfRule := make([]int32, len(rules))
-	var groupRules [][]int32 // per group, its members as they are met
+	b := &builder{ix: ix, families: map[uint64]int32{}, groups: map[uint64]int32{}, alike: map[uint64]int32{},
+		previous: make([]int32, len(rules)), groupOf: make([]int32, len(rules))}
 	var reqs []requirement
+	fam := int32(-1)
 	for i, r := range rules {
-		groupOfRule[i] = -1
+		b.groupOf[i] = -1
 		if r.matchesNoEvent() {
 			continue // covers nothing
 		}
 		reqs = appendRequirements(reqs[:0], r)
-		fh := familyHash(r.List, reqs)
-		fam, ok := familyOf[fh]
-		for ok && fam >= 0 && !ix.sameFamily(fam, r.List, reqs) {
-			fam = ix.families[fam].sameHash
+		if fam < 0 || !ix.sameFamily(fam, r.List, reqs) {
+			fam = b.family(int32(i), r.List, reqs)
 		}
-		if !ok || fam < 0 {
-			fam = int32(len(ix.families))
-			ix.families = append(ix.families, family{list: r.List, first: int32(i), required: int32(len(ix.required)), nreq: int32(len(reqs)), sameHash: -1})
-			if ok {
-				ix.families[fam].sameHash = familyOf[fh]
-			}
-			familyOf[fh] = fam
-			ix.required = append(ix.required, reqs...)
+		g := b.group(fam, r)
+		if !b.alikeMember(g, r) {
+			b.addMember(g, int32(i))
 		}
-		gh := mix(uint64(fam)<<2 ^ b2u(r.ABIs[B64])<<1 ^ b2u(r.ABIs[B32]) ^ maskHash(r.WireMask))
-		g, ok := groupOf[gh]
-		for ok && g >= 0 && !ix.groups[g].holds(fam, r) {
-			g = ix.groups[g].sameHash
-		}
-		if !ok || g < 0 {
-			g = int32(len(ix.groups))
-			ix.groups = append(ix.groups, group{family: fam, abis: r.ABIs, mask: r.WireMask, target: r.target, sameHash: -1, tree: -1})
-			if ok {
-				ix.groups[g].sameHash = groupOf[gh]
-			}
-			groupOf[gh] = g
-			groupRules = append(groupRules, nil)
-		}
-		// A rule written as an earlier one of its group but for its keys
-		// covers nothing the earlier one does not cover first: only the
-		// first of such rules (by hash) is a member.
-		ah := mix(uint64(g) ^ fieldsHash(r.Fields))
-		if first, ok := alike[ah]; ok && groupOfRule[first] == g && slices.Equal(rules[first].Fields, r.Fields) {
-			continue
-		} else if !ok {
-			alike[ah] = int32(i)
-		}
-		groupOfRule[i] = g
-		groupRules[g] = append(groupRules[g], int32(i))
 	}
-	ix.layOut(groupRules)
+	ix.layOut(b.groupOf)
 	ix.file()
 	ix.visited = make([]uint32, len(ix.families))
 	return ix
+}
+
+// family is the family of a rule at position i with these requirements,
+// made if it is the first.
+func (b *builder) family(i int32, list List, reqs []requirement) int32 {
+	ix := b.ix
+	h := familyHash(list, reqs)
+	head, ok := b.families[h]
+	for f := head; ok && f >= 0; f = ix.families[f].sameHash {
+		if ix.sameFamily(f, list, reqs) {
+			return f
+		}
+	}
+	f := int32(len(ix.families))
+	ix.families = append(ix.families, family{list: list, first: i, required: int32(len(ix.required)), nreq: int32(len(reqs)), sameHash: -1})
+	if ok {
+		ix.families[f].sameHash = head
+	}
+	b.families[h] = f
+	ix.required = append(ix.required, reqs...)
+	b.lastGroup, b.groupCount = append(b.lastGroup, -1), append(b.groupCount, 0)
+	return f
+}
+
+// group is the group of rule r, of family fam, made if it is the first.
+func (b *builder) group(fam int32, r *Rule) int32 {
+	ix := b.ix
+	if last := b.lastGroup[fam]; last >= 0 && ix.groups[last].holds(fam, r) {
+		return last
+	}
+	if b.groupCount[fam] > 1 {
+		head, ok := b.groups[groupHash(fam, r.ABIs, r.WireMask)]
+		for g := head; ok && g >= 0; g = ix.groups[g].sameHash {
+			if ix.groups[g].holds(fam, r) {
+				b.lastGroup[fam] = g
+				return g
+			}
+		}
+	}
+	g := int32(len(ix.groups))
+	ix.groups = append(ix.groups, group{family: fam, abis: r.ABIs, mask: r.WireMask, target: r.target, sameHash: -1, tree: -1})
+	b.lastMember = append(b.lastMember, -1)
+	if b.groupCount[fam] == 1 {
+		b.fileGroup(b.lastGroup[fam]) // its only group so far, filed now it has another
+	}
+	if b.groupCount[fam] >= 1 {
+		b.fileGroup(g)
+	}
+	b.groupCount[fam]++
+	b.lastGroup[fam] = g
+	return g
+}
+
+// fileGroup puts a group in the map of groups by hash.
+func (b *builder) fileGroup(g int32) {
+	gr := &b.ix.groups[g]
+	h := groupHash(gr.family, gr.abis, gr.mask)
+	if head, ok := b.groups[h]; ok {
+		gr.sameHash = head
+	}
+	b.groups[h] = g
+}
+
+// alikeMember reports whether rule r is written as a member of group g
+// already is but for its keys: it covers nothing that member does not
+// cover first. A small group's members are compared in turn, a large
+// group's found by hash.
+func (b *builder) alikeMember(g int32, r *Rule) bool {
+	ix := b.ix
+	if ix.groups[g].size <= alikeScan {
+		for m := b.lastMember[g]; m >= 0; m = b.previous[m] {
+			if slices.Equal(ix.rules[m].Fields, r.Fields) {
+				return true
+			}
+		}
+		return false
+	}
+	first, ok := b.alike[mix(uint64(g)^fieldsHash(r.Fields))]
+	return ok && b.groupOf[first] == g && slices.Equal(ix.rules[first].Fields, r.Fields)
+}
+
+// addMember makes rule i a member of group g; once the group is large,
+// its members are filed by hash of their fields.
+func (b *builder) addMember(g, i int32) {
+	gr := &b.ix.groups[g]
+	b.groupOf[i], b.previous[i], b.lastMember[g] = g, b.lastMember[g], i
+	gr.size++
+	switch {
+	case gr.size == alikeScan+1:
+		for m := i; m >= 0; m = b.previous[m] {
+			b.alike[mix(uint64(g)^fieldsHash(b.ix.rules[m].Fields))] = m
+		}
+	case gr.size > alikeScan+1:
+		h := mix(uint64(g) ^ fieldsHash(b.ix.rules[i].Fields))
+		if _, ok := b.alike[h]; !ok {
+			b.alike[h] = i
+		}
+	}
+}
+
+func groupHash(fam int32, abis [numABIs]bool, mask *Mask) uint64 {
+	return mix(uint64(fam)<<2 ^ b2u(abis[B64])<<1 ^ b2u(abis[B32]) ^ maskHash(mask))
 }
 
 func b2u(b bool) uint64 {
@@ -338,8 +454,9 @@ func (ix *coverIndex) sameFamily(f int32, list List, reqs []requirement) bool {
 }
 
 // layOut numbers the groups family by family (each family's in the order
-// met), puts their members in one run each, and builds their trees.
-func (ix *coverIndex) layOut(groupRules [][]int32) {
+// met), puts their members (groupOf: each rule's group, or -1) in one run
+// each, and builds their trees.
+func (ix *coverIndex) layOut(groupOf []int32) {
 	// A family's groups, in the order met, through a chain of the next
 	// group of its family.
 	lastOf, firstOf := make([]int32, len(ix.families)), make([]int32, len(ix.families))
@@ -357,35 +474,50 @@ func (ix *coverIndex) layOut(groupRules [][]int32) {
 		}
 		lastOf[f] = int32(g)
 	}
+	// The groups in their new order, each with the start of its run.
+	renumbered := make([]int32, len(ix.groups))
 	groups := make([]group, 0, len(ix.groups))
-	ix.members = make([]int32, 0, len(ix.rules))
+	members := int32(0)
 	for f := range ix.families {
 		fam := &ix.families[f]
 		fam.groups = int32(len(groups))
 		for g := firstOf[f]; g >= 0; g = nextInFamily[g] {
 			gr := ix.groups[g]
-			gr.members, gr.size = int32(len(ix.members)), int32(len(groupRules[g]))
-			ix.members = append(ix.members, groupRules[g]...)
+			gr.members, members = members, members+gr.size
+			renumbered[g] = int32(len(groups))
 			groups = append(groups, gr)
 		}
 		fam.ngroup = int32(len(groups)) - fam.groups
-		fam.ranges = rangedFields(ix.rules[fam.first])
+		fam.ranges = int32(len(ix.ranges))
+		ix.ranges = appendRangedFields(ix.ranges, ix.rules[fam.first])
+		fam.nrange = int32(len(ix.ranges)) - fam.ranges
 	}
 	ix.groups = groups
+	ix.members = make([]int32, members)
+	filled := make([]int32, len(groups))
+	for i, g := range groupOf {
+		if g >= 0 {
+			g = renumbered[g]
+			ix.members[ix.groups[g].members+filled[g]] = int32(i)
+			filled[g]++
+		}
+	}
 	for g := range ix.groups {
 		ix.buildTree(int32(g))
 	}
 	for f := range ix.families {
-		if ix.families[f].ngroup > groupsBySyscall && usesSyscalls(ix.families[f].list) {
-			ix.fileGroups(&ix.families[f])
+		if fam := &ix.families[f]; fam.ngroup > groupsBySyscall && usesSyscalls(fam.list) {
+			if ix.bySyscall == nil {
+				ix.bySyscall = map[int32]*syscallFiling{}
+			}
+			ix.bySyscall[int32(f)] = ix.fileGroups(fam)
 		}
 	}
 }
 
-// rangedFields are the numeric fields a rule holds to a range (not one
-// value, not every value).
-func rangedFields(r *Rule) []*FieldDef {
-	var out []*FieldDef
+// appendRangedFields appends the numeric fields a rule holds to a range
+// (not one value, not every value).
+func appendRangedFields(out []*FieldDef, r *Rule) []*FieldDef {
 	for _, nf := range r.summary().numeric {
 		if !isPoint(nf.set) && !slices.Equal(nf.set, fullSet) {
 			out = append(out, nf.def)
@@ -394,12 +526,17 @@ func rangedFields(r *Rule) []*FieldDef {
 	return out
 }
 
+// rangesOf are a family's ranged fields.
+func (ix *coverIndex) rangesOf(fam *family) []*FieldDef {
+	return ix.ranges[fam.ranges : fam.ranges+fam.nrange]
+}
+
 // buildTree builds the bounds tree of a group with many members and
 // ranged fields: a complete binary tree over the members in order, its
 // leaves their ranges.
 func (ix *coverIndex) buildTree(g int32) {
 	gr := &ix.groups[g]
-	dims := len(ix.families[gr.family].ranges)
+	dims := int(ix.families[gr.family].nrange)
 	if dims == 0 || gr.size <= membersInTree {
 		return
 	}
@@ -413,7 +550,7 @@ func (ix *coverIndex) buildTree(g int32) {
 	tree := ix.trees[gr.tree:]
 	for leaf := range leaves {
 		node := tree[(leaves+leaf)*width:]
-		for d, def := range ix.families[gr.family].ranges {
+		for d, def := range ix.rangesOf(&ix.families[gr.family]) {
 			node[2*d], node[2*d+1] = math.MaxUint32, 0 // no member: holds nothing
 			if leaf < int(gr.size) {
 				node[2*d], node[2*d+1] = rangeOf(ix.rules[ix.members[gr.members+int32(leaf)]], def)
@@ -429,42 +566,57 @@ func (ix *coverIndex) buildTree(g int32) {
 }
 
 // fileGroups files a family's groups by ABI and syscall.
-func (ix *coverIndex) fileGroups(fam *family) {
-	fam.bySyscall = map[int32][]int32{}
+func (ix *coverIndex) fileGroups(fam *family) *syscallFiling {
+	filing := &syscallFiling{bySyscall: map[int32][]int32{}}
 	var buf [16]int
 	for g := fam.groups; g < fam.groups+fam.ngroup; g++ {
 		gr := &ix.groups[g]
 		if *gr.mask == allSyscalls {
-			fam.full = append(fam.full, g)
+			filing.full = append(filing.full, g)
 			continue
 		}
 		for _, n := range gr.mask.appendNumbers(buf[:0]) {
 			for abi := range gr.abis {
 				if gr.abis[abi] {
 					k := int32(abi)<<16 | int32(n)
-					fam.bySyscall[k] = append(fam.bySyscall[k], g)
+					filing.bySyscall[k] = append(filing.bySyscall[k], g)
 				}
 			}
 		}
 	}
+	return filing
 }
 
 // file files each family under its requirement the fewest rules offer
 // (under both features of a requirement with two).
 func (ix *coverIndex) file() {
+	// How many rules offer each feature that a family with a choice (of
+	// two requirements or more) requires.
 	offered := map[feature]int32{}
-	for _, q := range ix.required {
-		offered[q.feature] = 0
-		if q.alt != 0 {
-			offered[q.alt] = 0
+	for f := range ix.families {
+		if fam := &ix.families[f]; fam.nreq > 1 {
+			for _, q := range ix.required[fam.required : fam.required+fam.nreq] {
+				offered[q.feature] = 0
+				if q.alt != 0 {
+					offered[q.alt] = 0
+				}
+			}
 		}
 	}
-	var offers []feature
-	for _, r := range ix.rules {
-		offers = appendOffers(offers[:0], r)
-		for _, o := range offers {
-			if n, ok := offered[o]; ok {
-				offered[o] = n + 1
+	if len(offered) > 0 {
+		counted := newBloom(len(offered))
+		for f := range offered {
+			counted.add(f)
+		}
+		var offers []feature
+		for _, r := range ix.rules {
+			offers = appendOffers(offers[:0], r)
+			for _, o := range offers {
+				if counted.has(o) {
+					if n, ok := offered[o]; ok {
+						offered[o] = n + 1
+					}
+				}
 			}
 		}
 	}
@@ -500,6 +652,10 @@ func (ix *coverIndex) file() {
 			filing[f][i] = k
 		}
 	}
+	ix.filedUnder = newBloom(len(ix.buckets))
+	for k := range ix.buckets {
+		ix.filedUnder.add(k)
+	}
 	ix.bucketStart = make([]int32, len(count)+1)
 	for b, n := range count {
 		ix.bucketStart[b+1] = ix.bucketStart[b] + n
@@ -528,6 +684,9 @@ func (ix *coverIndex) earliest(j int) int {
 	ix.offers = appendOffers(ix.offers[:0], b)
 	best := int32(j) // the answer is before it
 	search := func(k feature) {
+		if !ix.filedUnder.has(k) {
+			return
+		}
 		at, ok := ix.buckets[k]
 		if !ok {
 			return
@@ -541,7 +700,7 @@ func (ix *coverIndex) earliest(j int) int {
 				continue
 			}
 			ix.visited[f] = ix.query
-			best = ix.searchFamily(fam, b, best)
+			best = ix.searchFamily(f, b, best)
 		}
 	}
 	search(bucketOf(b.List, 0))
@@ -567,9 +726,10 @@ func (ix *coverIndex) offersAll(fam *family) bool {
 
 // searchFamily returns the first rule before best of the family's groups
 // that covers b, or best.
-func (ix *coverIndex) searchFamily(fam *family, b *Rule, best int32) int32 {
+func (ix *coverIndex) searchFamily(f int32, b *Rule, best int32) int32 {
+	fam := &ix.families[f]
 	ix.low, ix.high = ix.low[:0], ix.high[:0]
-	for _, def := range fam.ranges {
+	for _, def := range ix.rangesOf(fam) {
 		lo, hi := rangeOf(b, def)
 		ix.low, ix.high = append(ix.low, lo), append(ix.high, hi)
 	}
@@ -605,7 +765,8 @@ func (ix *coverIndex) searchFamily(fam *family, b *Rule, best int32) int32 {
 			}
 		}
 	}
-	if fam.bySyscall == nil || !usesSyscalls(b.List) {
+	filing := ix.bySyscall[f]
+	if filing == nil || !usesSyscalls(b.List) {
 		for g := fam.groups; g < fam.groups+fam.ngroup; g++ {
 			if !try(g) {
 				break
@@ -613,7 +774,7 @@ func (ix *coverIndex) searchFamily(fam *family, b *Rule, best int32) int32 {
 		}
 		return best
 	}
-	tryAll(fam.full)
+	tryAll(filing.full)
 	if *b.WireMask == allSyscalls {
 		return best // only full masks hold it
 	}
@@ -627,7 +788,7 @@ func (ix *coverIndex) searchFamily(fam *family, b *Rule, best int32) int32 {
 			continue
 		}
 		for _, n := range b.WireMask.appendNumbers(buf[:0]) {
-			if l := fam.bySyscall[int32(abi)<<16|int32(n)]; !found || len(l) < len(shortest) {
+			if l := filing.bySyscall[int32(abi)<<16|int32(n)]; !found || len(l) < len(shortest) {
 				shortest, found = l, true
 			}
 		}
