@@ -1,8 +1,10 @@
 package lint
 
 import (
+	"cmp"
 	"fmt"
 	"hash/maphash"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -115,15 +117,25 @@ func coverageGaps(p *Pass, hash func(*model.Rule) uint64) {
 		}
 	}
 	// Rules that differ only in arch and syscalls, per ABI, as classes
-	// grouped by a hash of what they share (confirmed field by field).
-	twins := [2]*twinClasses{newTwinClasses(p.Rules), newTwinClasses(p.Rules)}
-	hashes := make([]uint64, len(p.Rules))
-	for i, r := range p.Rules {
-		if abi, ok := singleABI(r); ok {
-			hashes[i] = hash(r)
-			twins[abi].add(hashes[i], i)
+	// grouped by a hash of what they share (confirmed field by field),
+	// for the ABIs some rule of the other one asks about.
+	var asked [2]bool
+	for _, r := range p.Rules {
+		if abi, ok := singleABI(r); ok && namedSyscalls(r) && wanted[1-abi] {
+			asked[1-abi] = true
 		}
 	}
+	hashes := make([]uint64, len(p.Rules))
+	var members [2][]int
+	for i, r := range p.Rules {
+		if abi, ok := singleABI(r); ok && (asked[abi] || asked[1-abi]) {
+			hashes[i] = hash(r)
+			if asked[abi] {
+				members[abi] = append(members[abi], i)
+			}
+		}
+	}
+	twins := [2]*twinClasses{newTwinClasses(p.Rules, members[0], hashes), newTwinClasses(p.Rules, members[1], hashes)}
 	t := p.Targets[0]
 	messages := map[string]string{} // one per ABI and syscall list
 	var missingBuf [8]string
@@ -228,47 +240,39 @@ func withoutArch(fields []model.Field) func() (*model.Field, bool) {
 // twinClasses are the single-ABI rules of one ABI as classes of rules
 // that differ only in arch and syscalls, each with the syscalls its rules
 // see together: a rule's twins are found as one class, however many rules
-// share its fields (a set of one rule per key has them all alike).
+// share its fields (a set of one rule per key has them all alike). The
+// classes are sorted by hash.
 type twinClasses struct {
-	rules []*model.Rule
-	// heads groups each class's first rule by hash.
-	heads *groups
-	// seen are the syscalls of the classes of more than one rule (by
-	// first rule); a class of one sees its rule's.
-	seen map[int]*model.Mask
+	hashes []uint64
+	heads  []*model.Rule // each class's first rule
+	seen   []*model.Mask // the syscalls a class's rules see (nil: its head's)
 }
 
-func newTwinClasses(rules []*model.Rule) *twinClasses {
-	return &twinClasses{rules: rules, heads: newGroups(len(rules)), seen: map[int]*model.Mask{}}
-}
-
-// add puts rule i, of hash h, in its class.
-func (c *twinClasses) add(h uint64, i int) {
-	r := c.rules[i]
-	head := c.class(r, h)
-	if head < 0 {
-		c.heads.add(h, i)
-		return
-	}
-	union, ok := c.seen[head]
-	if !ok {
-		union = new(model.Mask)
-		*union = *c.rules[head].WireMask
-		c.seen[head] = union
-	}
-	for w := range union {
-		union[w] |= r.WireMask[w]
-	}
-}
-
-// class is the first rule of r's class, or -1.
-func (c *twinClasses) class(r *model.Rule, h uint64) int {
-	for i := c.heads.first(h); i >= 0; i = int(c.heads.next[i]) {
-		if sameButArch(r, c.rules[i]) {
-			return i
+// newTwinClasses makes the classes of the rules at members, whose hashes
+// are at the same places in hashes.
+func newTwinClasses(rules []*model.Rule, members []int, hashes []uint64) *twinClasses {
+	slices.SortStableFunc(members, func(a, b int) int { return cmp.Compare(hashes[a], hashes[b]) })
+	c := &twinClasses{}
+	for k := 0; k < len(members); {
+		h, first := hashes[members[k]], len(c.heads)
+		for ; k < len(members) && hashes[members[k]] == h; k++ {
+			r := rules[members[k]]
+			at := slices.IndexFunc(c.heads[first:], func(head *model.Rule) bool { return sameButArch(r, head) })
+			if at < 0 {
+				c.hashes, c.heads, c.seen = append(c.hashes, h), append(c.heads, r), append(c.seen, nil)
+				continue
+			}
+			at += first
+			if c.seen[at] == nil {
+				seen := *c.heads[at].WireMask
+				c.seen[at] = &seen
+			}
+			for w := range c.seen[at] {
+				c.seen[at][w] |= r.WireMask[w]
+			}
 		}
 	}
-	return -1
+	return c
 }
 
 // has reports whether a twin of r (of hash h) for abi sees the syscall.
@@ -277,14 +281,16 @@ func (c *twinClasses) has(r *model.Rule, h uint64, t *model.Target, abi model.AB
 	if !ok {
 		return false
 	}
-	head := c.class(r, h)
-	if head < 0 {
-		return false
+	for k, _ := slices.BinarySearch(c.hashes, h); k < len(c.hashes) && c.hashes[k] == h; k++ {
+		if sameButArch(r, c.heads[k]) {
+			seen := c.seen[k]
+			if seen == nil {
+				seen = c.heads[k].MaskFor(abi)
+			}
+			return seen.Has(n)
+		}
 	}
-	if union, ok := c.seen[head]; ok {
-		return union.Has(n)
-	}
-	return c.rules[head].MaskFor(abi).Has(n)
+	return false
 }
 
 var _ = register(&Check{

@@ -4,6 +4,7 @@ import (
 	"index/suffixarray"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
@@ -11,28 +12,52 @@ import (
 
 // keyIndex finds the rule lines with a key that contains a text, as
 // "-D -k KEY" deletes them, without testing every rule line for each
-// such -D: a suffix array over all keys finds each occurrence of the text.
+// such -D: a suffix array over the distinct keys finds each occurrence of
+// the text, and each key has the lines of its rules.
 type keyIndex struct {
-	ruleAt func(int) *model.Rule
-	keys   *suffixarray.Index
-	// starts are where each key begins in the array's text, lines the
-	// line (index in the items) of its rule.
-	starts, lines []int
+	keys  []string
+	array *suffixarray.Index
+	// starts are where each key begins in the array's text; key k's
+	// lines (indices in the items) are lines[lineStart[k]:lineStart[k+1]].
+	starts, lineStart []int
+	lines             []int
 }
 
 func newKeyIndex(items []*packs.Item, ruleAt func(int) *model.Rule) *keyIndex {
-	x := &keyIndex{ruleAt: ruleAt}
+	x := &keyIndex{}
+	ids := map[string]int{}
+	var keyOf []int // per key given, in line order: its key
+	var lineOf []int
 	var text []byte
 	for i, it := range items {
 		if it.IsDirective() {
 			continue
 		}
 		for _, k := range ruleAt(i).Keys {
-			x.starts, x.lines = append(x.starts, len(text)), append(x.lines, i)
-			text = append(append(text, k...), 0)
+			id, ok := ids[k]
+			if !ok {
+				id = len(x.keys)
+				ids[k] = id
+				x.keys, x.starts = append(x.keys, k), append(x.starts, len(text))
+				text = append(append(text, k...), 0)
+			}
+			keyOf, lineOf = append(keyOf, id), append(lineOf, i)
 		}
 	}
-	x.keys = suffixarray.New(text)
+	x.array = suffixarray.New(text)
+	x.lineStart = make([]int, len(x.keys)+1)
+	for _, id := range keyOf {
+		x.lineStart[id+1]++
+	}
+	for k := range x.keys {
+		x.lineStart[k+1] += x.lineStart[k]
+	}
+	x.lines = make([]int, len(lineOf))
+	next := slices.Clone(x.lineStart[:len(x.keys)])
+	for i, id := range keyOf {
+		x.lines[next[id]] = lineOf[i]
+		next[id]++
+	}
 	return x
 }
 
@@ -40,10 +65,17 @@ func newKeyIndex(items []*packs.Item, ruleAt func(int) *model.Rule) *keyIndex {
 // line end whose rule has a key containing k.
 func (x *keyIndex) containing(buf []int, k string, end int) []int {
 	out := buf[:0]
-	for _, at := range x.keys.Lookup([]byte(k), -1) {
-		line := x.lines[sort.SearchInts(x.starts, at+1)-1]
-		// An occurrence across the NUL between two keys is none.
-		if line < end && keyContains(x.ruleAt(line), k) {
+	for _, at := range x.array.Lookup([]byte(k), -1) {
+		key := sort.SearchInts(x.starts, at+1) - 1
+		// Only the first occurrence in a key counts, and none across the
+		// NUL between two keys.
+		if before := x.starts[key]; strings.Index(x.keys[key], k) != at-before {
+			continue
+		}
+		for _, line := range x.lines[x.lineStart[key]:x.lineStart[key+1]] {
+			if line >= end {
+				break
+			}
 			out = append(out, line)
 		}
 	}
