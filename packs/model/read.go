@@ -255,6 +255,7 @@ type reader struct {
 	misread                                    *Refusal
 	firstSyscallAt                             int
 	actionText                                 string
+	sharedSyscalls                             bool // spec.Syscalls is an earlier rule's (Arena.lists)
 }
 
 // Read reads the words of one line as auditctl 3.0.9 does (its option loop
@@ -276,7 +277,15 @@ type Arena struct {
 	fields []Field
 	words  []string
 	rules  []Rule
+	// lists are the syscall lists read, by their -S argument: rules that
+	// name the same syscalls share one (a pack has few lists for many
+	// rules, and a name costs its string header in each rule that
+	// names it).
+	lists map[string][]string
 }
+
+// maxLists is how many syscall lists an arena keeps to share.
+const maxLists = 1024
 
 // maxBlock is the most specs a block holds; fields and words blocks hold
 // a few per spec.
@@ -343,6 +352,7 @@ func (a *Arena) Read(words []string) (Statement, *Refusal) {
 	// Room in the arena for what the line names; more than counted (a
 	// -F key=) is appended elsewhere.
 	fields, syscalls, keys := 0, 0, 0
+	syscallArgs, syscallArg := 0, ""
 	for _, o := range opts {
 		switch {
 		case o.name == "-F" && len(o.arg) > 3 && strings.EqualFold(o.arg[:3], "key"):
@@ -351,12 +361,18 @@ func (a *Arena) Read(words []string) (Statement, *Refusal) {
 			fields++
 		case o.name == "-S":
 			syscalls += 1 + strings.Count(o.arg, ",")
+			syscallArgs, syscallArg = syscallArgs+1, o.arg
 		case o.name == "-k":
 			keys++
 		}
 	}
 	r.spec.Fields = a.fieldSlots(fields)
-	r.spec.Syscalls, r.keys = a.wordSlots(syscalls), a.wordSlots(keys)
+	if list, ok := a.lists[syscallArg]; ok && syscallArgs == 1 {
+		r.spec.Syscalls, r.sharedSyscalls = list, true
+	} else {
+		r.spec.Syscalls = a.wordSlots(syscalls)
+	}
+	r.keys = a.wordSlots(keys)
 	for i, o := range opts {
 		if o.bad != "" {
 			return Statement{}, refuse(CheckParseError, "%s", o.bad)
@@ -409,6 +425,12 @@ func (a *Arena) Read(words []string) (Statement, *Refusal) {
 	case r.isRule:
 		if len(r.directives) > 0 {
 			return Statement{}, refuse(CheckParseError, "%s cannot be part of a rule: put each control option on a line of its own", r.directives[0].Option)
+		}
+		if syscallArgs == 1 && !r.sharedSyscalls && a.Lines > 0 && len(a.lists) < maxLists {
+			if a.lists == nil {
+				a.lists = map[string][]string{}
+			}
+			a.lists[syscallArg] = r.spec.Syscalls[:len(r.spec.Syscalls):len(r.spec.Syscalls)]
 		}
 		spec := r.spec
 		if r.keyLen > 0 {
@@ -682,16 +704,18 @@ func (r *reader) syscalls(arg string) *Refusal {
 		r.firstSyscallAt = len(r.spec.Fields)
 		r.spec.FieldsBeforeSyscalls = len(r.spec.Fields)
 	}
-	if !strings.Contains(arg, ",") {
-		r.spec.Syscalls = append(r.spec.Syscalls, arg)
-	}
-	// auditctl splits a list with strtok: empty names between commas vanish.
-	for rest := arg; strings.Contains(arg, ",") && rest != ""; {
-		name, tail, _ := strings.Cut(rest, ",")
-		if name != "" {
-			r.spec.Syscalls = append(r.spec.Syscalls, name)
+	if !r.sharedSyscalls { // else the list is an earlier rule's, of this argument
+		if !strings.Contains(arg, ",") {
+			r.spec.Syscalls = append(r.spec.Syscalls, arg)
 		}
-		rest = tail
+		// auditctl splits a list with strtok: empty names between commas vanish.
+		for rest := arg; strings.Contains(arg, ",") && rest != ""; {
+			name, tail, _ := strings.Cut(rest, ",")
+			if name != "" {
+				r.spec.Syscalls = append(r.spec.Syscalls, name)
+			}
+			rest = tail
+		}
 	}
 	r.spec.SyscallsGiven = true
 	r.syscallAdded = true
