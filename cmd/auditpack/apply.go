@@ -175,18 +175,18 @@ func selectSources(c *cli.Context, paths []string, onHost bool) (*packs.Selectio
 		}
 	}
 	// The heap's limit is set before the files are read (reading a large
-	// set is most of the collecting), from their sizes, and raised once
-	// they are read if they turned out larger (standard input).
-	heaplimit.Fit(packs.RulesSize(paths))
+	// set is most of the collecting), and raised to fit their lines once
+	// they are read.
+	heaplimit.Fit(packs.RulesSize(paths), 0)
 	sel, err := profiles.Select(req)
 	if err != nil {
 		return nil, inputError(err)
 	}
-	size := 0
+	size, lines := 0, 0
 	for _, f := range sel.Files {
-		size += f.Size
+		size, lines = size+f.Size, lines+f.Lines
 	}
-	heaplimit.Fit(size)
+	heaplimit.Fit(size, lines)
 	if _, err := lint.SeverityOverrides(sel.Profile, sel.Severity); err != nil {
 		return nil, inputError(err)
 	}

@@ -3,9 +3,10 @@
 // bounded memory: the collector runs as the heap nears the limit, instead
 // of whenever it doubles (GOGC's default), which also spares a run the
 // collections of a heap growing from nothing (a 100,000-rule compile
-// needs none). A limit below what a run needs never stops it: past the
-// limit the collector takes at most half the CPU. The heap of a large
-// input is also backed by huge pages, which spares its page faults.
+// needs none, a 10,000-rule lint a third less CPU). A limit below what a
+// run needs never stops it: past the limit the collector takes at most
+// half the CPU. The heap of a large input is also backed by huge pages,
+// which spares its page faults. docs/performance.md has the measurements.
 package heaplimit
 
 import (
@@ -18,30 +19,43 @@ import (
 )
 
 const (
-	// floor is the least limit: rule sets up to 100,000 rules fit in it
-	// with room to spare (the heap of their model and findings peaks
-	// near 110 MB).
+	// floor is the least limit: rule sets up to 100,000 lines fit in it
+	// (their heap peaks near 120 MB in lint).
 	floor = 128 << 20
-	// perInputByte is the heap a byte of rules text needs in lint: its
-	// model, index and findings peak near 11 bytes per byte.
+	// perLine is the heap a line of rules needs in lint at its peak: its
+	// model, index and findings (about 1.2 KB whatever the line's width:
+	// a rule naming twelve syscalls needs little more than one naming
+	// two), with room for the garbage between collections.
+	perLine = 1330
+	// perInputByte is the heap a byte of rules text needs, for the huge
+	// pages asked before the text is read (its lines are not counted yet):
+	// short lines need most, near 11 bytes per byte.
 	perInputByte = 12
+	// longLine is a line longer than nearly all: inputBytes/longLine
+	// lines, fewer than any real text of that size has, is the limit
+	// before the lines are counted.
+	longLine = 256
 )
 
-// Fit raises the limit to fit inputBytes of rules text and leaves the
+// Fit raises the limit to fit lines lines of rules text, and leaves the
 // collecting to it, unless the user set GOMEMLIMIT or GOGC: the
-// collector's settings then stay theirs. A large input's heap is also
-// backed by huge pages (see hugePages) unless GODEBUG has disablethp=1.
-func Fit(inputBytes int) {
-	need := perInputByte * inputBytes
+// collector's settings then stay theirs. Before the text is read, lines
+// is 0 and the limit fits the fewest lines inputBytes may hold, and the
+// first call backs the heap inputBytes of text will need by huge pages
+// (see hugePages) unless GODEBUG has disablethp=1.
+func Fit(inputBytes, lines int) {
+	if lines == 0 {
+		lines = inputBytes / longLine
+	}
 	if os.Getenv("GOMEMLIMIT") == "" && os.Getenv("GOGC") == "" {
-		want := max(floor, int64(need))
+		want := max(floor, int64(perLine)*int64(lines))
 		if current := debug.SetMemoryLimit(-1); current == math.MaxInt64 || current < want {
 			debug.SetMemoryLimit(want)
 		}
 		debug.SetGCPercent(-1)
 	}
 	if !strings.Contains(os.Getenv("GODEBUG"), "disablethp=1") {
-		hugePages(need)
+		hugePages(perInputByte * inputBytes)
 	}
 }
 
