@@ -138,7 +138,7 @@ func coverageGaps(p *Pass, hash func(*model.Rule) uint64) {
 	twins := [2]*twinClasses{newTwinClasses(p.Rules, members[0], hashes), newTwinClasses(p.Rules, members[1], hashes)}
 	t := p.Targets[0]
 	messages := map[string]string{} // one per ABI and syscall list
-	var missingBuf [8]string
+	var missing []string // reused: most rules miss nothing, some a dozen
 	var key []byte
 	for i, r := range p.Rules {
 		abi, ok := singleABI(r)
@@ -149,9 +149,10 @@ func coverageGaps(p *Pass, hash func(*model.Rule) uint64) {
 		if !wanted[other] {
 			continue
 		}
-		missing := missingBuf[:0]
+		missing = missing[:0]
+		twin := twins[other].class(r, hashes[i])
 		for _, s := range r.Syscalls() {
-			if t.HasSyscall(abi, s) && t.HasSyscall(other, s) && !twins[other].has(r, hashes[i], t, other, s) {
+			if n, ok := t.Syscall(other, s); ok && t.HasSyscall(abi, s) && !twins[other].sees(twin, other, n) {
 				missing = append(missing, s)
 			}
 		}
@@ -251,12 +252,20 @@ type twinClasses struct {
 // newTwinClasses makes the classes of the rules at members, whose hashes
 // are at the same places in hashes.
 func newTwinClasses(rules []*model.Rule, members []int, hashes []uint64) *twinClasses {
-	slices.SortStableFunc(members, func(a, b int) int { return cmp.Compare(hashes[a], hashes[b]) })
+	type member struct {
+		hash uint64
+		at   int
+	}
+	sorted := make([]member, len(members))
+	for k, i := range members {
+		sorted[k] = member{hashes[i], i}
+	}
+	slices.SortFunc(sorted, func(a, b member) int { return cmp.Or(cmp.Compare(a.hash, b.hash), a.at-b.at) })
 	c := &twinClasses{}
-	for k := 0; k < len(members); {
-		h, first := hashes[members[k]], len(c.heads)
-		for ; k < len(members) && hashes[members[k]] == h; k++ {
-			r := rules[members[k]]
+	for k := 0; k < len(sorted); {
+		h, first := sorted[k].hash, len(c.heads)
+		for ; k < len(sorted) && sorted[k].hash == h; k++ {
+			r := rules[sorted[k].at]
 			at := slices.IndexFunc(c.heads[first:], func(head *model.Rule) bool { return sameButArch(r, head) })
 			if at < 0 {
 				c.hashes, c.heads, c.seen = append(c.hashes, h), append(c.heads, r), append(c.seen, nil)
@@ -275,22 +284,25 @@ func newTwinClasses(rules []*model.Rule, members []int, hashes []uint64) *twinCl
 	return c
 }
 
-// has reports whether a twin of r (of hash h) for abi sees the syscall.
-func (c *twinClasses) has(r *model.Rule, h uint64, t *model.Target, abi model.ABI, syscall string) bool {
-	n, ok := t.Syscall(abi, syscall)
-	if !ok {
-		return false
-	}
+// class is the class of r's twins (r of hash h), or -1.
+func (c *twinClasses) class(r *model.Rule, h uint64) int {
 	for k, _ := slices.BinarySearch(c.hashes, h); k < len(c.hashes) && c.hashes[k] == h; k++ {
 		if sameButArch(r, c.heads[k]) {
-			seen := c.seen[k]
-			if seen == nil {
-				seen = c.heads[k].MaskFor(abi)
-			}
-			return seen.Has(n)
+			return k
 		}
 	}
-	return false
+	return -1
+}
+
+// sees reports whether the rules of class k (-1: none) see syscall n of abi.
+func (c *twinClasses) sees(k int, abi model.ABI, n int) bool {
+	if k < 0 {
+		return false
+	}
+	if seen := c.seen[k]; seen != nil {
+		return seen.Has(n)
+	}
+	return c.heads[k].MaskFor(abi).Has(n)
 }
 
 var _ = register(&Check{
