@@ -27,14 +27,13 @@ const (
 	// a rule naming twelve syscalls needs little more than one naming
 	// two), with room for the garbage between collections.
 	perLine = 1330
-	// perInputByte is the heap a byte of rules text needs, for the huge
-	// pages asked before the text is read (its lines are not counted yet):
-	// short lines need most, near 11 bytes per byte.
-	perInputByte = 12
-	// longLine is a line longer than nearly all: inputBytes/longLine
-	// lines, fewer than any real text of that size has, is the limit
-	// before the lines are counted.
-	longLine = 256
+	// Before the text is read its lines are not counted: longLine is a
+	// line longer than nearly all (inputBytes/longLine lines, fewer than
+	// any real text of that size has, set the limit), shortLine one
+	// shorter than nearly all (inputBytes/shortLine lines, more than any
+	// has, are the heap backed by huge pages, which costs no memory
+	// where it is not used).
+	longLine, shortLine = 256, 80
 )
 
 // Fit raises the limit to fit lines lines of rules text, and leaves the
@@ -55,14 +54,14 @@ func Fit(inputBytes, lines int) {
 		debug.SetGCPercent(-1)
 	}
 	if !strings.Contains(os.Getenv("GODEBUG"), "disablethp=1") {
-		hugePages(perInputByte * inputBytes)
+		hugePages(perLine * (inputBytes / shortLine))
 	}
 }
 
 // minHugeHeap is the least heap worth huge pages: the heap of a rules
-// text of about a megabyte (10,000 rules). Below it a run takes a few
+// text of a megabyte (10,000 rules). Below it a run takes a few
 // milliseconds, and huge pages would only round its memory up.
-const minHugeHeap = 12 << 20
+const minHugeHeap = perLine * (1 << 20 / shortLine)
 
 // adviceTaken is set by the first Fit: only it may advise (see hugePages).
 var adviceTaken bool

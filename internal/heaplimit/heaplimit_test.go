@@ -128,11 +128,11 @@ func TestFitAdvisesHugePages(t *testing.T) {
 		least   int // bytes newly advised, at least
 		most    int // and at most
 	}{
-		{"10485760", "", perInputByte * 10 << 20, math.MaxInt},
-		{strconv.Itoa(minHugeHeap/perInputByte - 1), "", 0, 0}, // small sets keep 4 KiB pages
-		{"10485760", "disablethp=1", 0, 0},                     // as the user asked
-		{"1000 104857600", "", 0, 0},                           // only the first call advises
-		{"10485760 104857600", "", perInputByte * 10 << 20, perInputByte * 20 << 20},
+		{"10485760", "", perLine * (10 << 20 / shortLine), math.MaxInt},
+		{strconv.Itoa(1<<20 - shortLine), "", 0, 0}, // small sets keep 4 KiB pages
+		{"10485760", "disablethp=1", 0, 0},          // as the user asked
+		{"1000 104857600", "", 0, 0},                // only the first call advises
+		{"10485760 104857600", "", perLine * (10 << 20 / shortLine), perLine * (20 << 20 / shortLine)},
 	} {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestFitAdvisesHugePages$")
 		cmd.Env = append(os.Environ(), "HEAPLIMIT_CHILD_INPUTS="+c.inputs, "GODEBUG="+c.godebug)
