@@ -201,7 +201,15 @@ func Run(c *compile.Compiled, opts Options) (res *Result, err error) {
 	}
 	each := make([]blocks, len(shared))
 	errs := make([]error, len(shared))
+	// The order analysis, which the pairwise checks share and which takes
+	// longest, starts at once beside the checks: started by the first of
+	// them, it kept the other core waiting in the next.
+	var analysis sync.WaitGroup
+	if slices.ContainsFunc(shared, func(c *Check) bool { return c.Pairwise }) {
+		analysis.Go(func() { rs.shadows() })
+	}
 	parallel.Each(len(shared), func(i int) { errs[i] = runCheck(shared[i], pass(shared[i], &each[i])) })
+	analysis.Wait()
 	var found blocks
 	for i := range shared {
 		if errs[i] != nil {
