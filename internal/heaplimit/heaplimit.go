@@ -33,7 +33,7 @@ const (
 	// shorter than nearly all (inputBytes/shortLine lines, more than any
 	// has, are the heap backed by huge pages, which costs no memory
 	// where it is not used).
-	longLine, shortLine = 256, 80
+	longLine, shortLine = 256, 64
 )
 
 // Fit raises the limit to fit lines lines of rules text, and leaves the
