@@ -138,7 +138,7 @@ func coverageGaps(p *Pass, hash func(*model.Rule) uint64) {
 	twins := [2]*twinClasses{newTwinClasses(p.Rules, members[0], hashes), newTwinClasses(p.Rules, members[1], hashes)}
 	t := p.Targets[0]
 	messages := map[string]string{} // one per ABI and syscall list
-	var missing []string // reused: most rules miss nothing, some a dozen
+	var missing []string            // reused: most rules miss nothing, some a dozen
 	var key []byte
 	for i, r := range p.Rules {
 		abi, ok := singleABI(r)
