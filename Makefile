@@ -15,7 +15,7 @@ ARCH      ?= $(shell $(GO) env GOARCH)
 # module proxy, so it needs no install and no line in go.mod.
 NFPM      ?= $(GO) run github.com/goreleaser/nfpm/v2/cmd/nfpm@v2.45.2
 
-.PHONY: build test bench fuzz check package
+.PHONY: build test bench fuzz check package package-lint
 
 build:
 	$(GO) build -o auditpack ./cmd/auditpack
@@ -44,18 +44,40 @@ check:
 	$(GO) vet ./...
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
-# $(DIST)/auditpack_$(VERSION)_$(ARCH).deb and .rpm: the binary with its
-# version stamped, the man page (section 8), bash, zsh and fish completion
-# and the drift units, in the places Debian and RHEL look for them.
+# $(DIST)/auditpack_$(VERSION)-1_$(ARCH).deb, auditpack-$(VERSION)-1.<rpm
+# arch>.rpm (the names each format's tools expect) and SHA256SUMS: the
+# stripped position-independent binary (no shared library needed) with
+# its version stamped, the man page (section 8), bash,
+# zsh and fish completion, the drift units, the licences and a changelog,
+# in the places Debian and RHEL look for them. lintian and rpmlint (with
+# contrib/package/rpmlint.toml) pass on them.
+PKGROOT = $(DIST)/pkgroot
 package:
 	rm -rf $(DIST)
-	mkdir -p $(DIST)/pkgroot/usr/bin $(DIST)/pkgroot/usr/share/man/man8 $(DIST)/pkgroot/completions $(DIST)/pkgroot/systemd
-	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "-X main.version=$(VERSION)" -o $(DIST)/pkgroot/usr/bin/auditpack ./cmd/auditpack
-	cp docs/auditpack.8 $(DIST)/pkgroot/usr/share/man/man8/auditpack.8
-	$(DIST)/pkgroot/usr/bin/auditpack completion bash > $(DIST)/pkgroot/completions/auditpack.bash
-	$(DIST)/pkgroot/usr/bin/auditpack completion zsh > $(DIST)/pkgroot/completions/_auditpack
-	$(DIST)/pkgroot/usr/bin/auditpack completion fish > $(DIST)/pkgroot/completions/auditpack.fish
-	sed 's#/usr/local/bin/auditpack#/usr/bin/auditpack#' contrib/systemd/auditpack-drift.service > $(DIST)/pkgroot/systemd/auditpack-drift.service
-	cp contrib/systemd/auditpack-drift.timer $(DIST)/pkgroot/systemd/
-	cd $(DIST) && VERSION=$(VERSION) ARCH=$(ARCH) $(NFPM) pkg --config $(CURDIR)/contrib/package/nfpm.yaml --packager deb --target auditpack_$(VERSION)_$(ARCH).deb
-	cd $(DIST) && VERSION=$(VERSION) ARCH=$(ARCH) $(NFPM) pkg --config $(CURDIR)/contrib/package/nfpm.yaml --packager rpm --target auditpack_$(VERSION)_$(ARCH).rpm
+	mkdir -p $(PKGROOT)/usr/bin $(PKGROOT)/completions $(PKGROOT)/systemd
+	CGO_ENABLED=0 $(GO) build -trimpath -buildmode=pie -ldflags "-s -w -X main.version=$(VERSION)" -o $(PKGROOT)/usr/bin/auditpack ./cmd/auditpack
+	gzip -9n < docs/auditpack.8 > $(PKGROOT)/auditpack.8.gz
+	$(PKGROOT)/usr/bin/auditpack completion bash > $(PKGROOT)/completions/auditpack.bash
+	$(PKGROOT)/usr/bin/auditpack completion zsh > $(PKGROOT)/completions/_auditpack
+	$(PKGROOT)/usr/bin/auditpack completion fish > $(PKGROOT)/completions/auditpack.fish
+	for unit in contrib/systemd/*.service contrib/systemd/*.timer; do \
+		sed 's#/usr/local/bin/auditpack#/usr/bin/auditpack#' $$unit > $(PKGROOT)/systemd/$${unit##*/} || exit 1; \
+	done
+	ln -s $(CURDIR)/contrib $(CURDIR)/LICENSE $(CURDIR)/NOTICE $(DIST)/
+	gzip -9n < NOTICE > $(PKGROOT)/NOTICE.gz
+	sed -e 's/@VERSION@/$(VERSION)/g' -e "s/@COMMIT@/$$(git rev-parse --short HEAD 2>/dev/null || echo unknown)/" \
+		-e "s/@DATE@/$$(git log -1 --format=%cI 2>/dev/null || date -u +%Y-%m-%dT%H:%M:%SZ)/" \
+		contrib/package/changelog.yml > $(PKGROOT)/changelog.yml
+	cd $(DIST) && VERSION=$(VERSION) ARCH=$(ARCH) $(NFPM) pkg --config $(CURDIR)/contrib/package/nfpm.yaml --packager deb --target .
+	cd $(DIST) && VERSION=$(VERSION) ARCH=$(ARCH) $(NFPM) pkg --config $(CURDIR)/contrib/package/nfpm.yaml --packager rpm --target .
+	cd $(DIST) && sha256sum *.deb *.rpm > SHA256SUMS
+
+# lintian and rpmlint on what make package built; either fails on an
+# error or warning (their accepted reasons: contrib/package/lintian-overrides
+# and rpmlint.toml). rpmlint unpacks the RPM with cpio, which would write
+# the absolute paths of nfpm's payload (/usr/bin/auditpack) into the real
+# / as root: a cpio first on PATH adds --no-absolute-filenames.
+package-lint:
+	lintian --info --pedantic --fail-on error,warning $(DIST)/*.deb
+	shim=$$(mktemp -d) && printf '#!/bin/sh\nexec /usr/bin/cpio --no-absolute-filenames "$$@"\n' > $$shim/cpio && chmod +x $$shim/cpio && \
+		PATH=$$shim:$$PATH rpmlint -c contrib/package/rpmlint.toml $(DIST)/*.rpm; rc=$$?; rm -rf $$shim; exit $$rc

@@ -9,6 +9,7 @@ require (
 	github.com/elastic/go-libaudit/v2 v2.6.2
 	github.com/sergi/go-diff v1.4.0
 	github.com/urfave/cli/v2 v2.27.7
+	gopkg.in/yaml.v3 v3.0.1
 )
 
 require (

@@ -13,7 +13,6 @@ import (
 	"github.com/auditpack/auditpack/internal/report"
 	"github.com/auditpack/auditpack/internal/text"
 	"github.com/auditpack/auditpack/lint"
-	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
 )
 
@@ -89,38 +88,17 @@ type Result struct {
 // Changed reports whether kernel and compiled set differ.
 func (r *Result) Changed() bool { return r.Plan.Changed() || len(r.Settings) > 0 }
 
-// settingOf maps control options to status settings.
-var settingOf = map[packs.Option]string{
-	packs.OptEnabled: "enabled", packs.OptFailure: "failure", packs.OptBacklogLimit: "backlog_limit",
-	packs.OptRateLimit: "rate_limit", packs.OptBacklogWaitTime: "backlog_wait_time",
-}
-
 // Prepare builds the kernel form of a compiled rule set on this machine.
 // It returns every line the kernel would refuse to build, not just the
 // first.
 func Prepare(c *compile.Compiled, t *model.Target) (*Desired, error) {
 	d := &Desired{models: map[*Rule]*model.Rule{}}
 	var problems []string
-	last := map[string]uint32{}
-	var names []string
-	loginuid := false
+	last := map[model.Setting]uint32{}
 	for _, it := range c.Items {
-		if !it.IsDirective() {
-			continue
+		if s, v, ok := it.Directive.Setting(); ok && it.Refused == nil {
+			last[s] = v
 		}
-		if name, ok := settingOf[it.Directive.Option]; ok {
-			v := uint32(0)
-			if name == "enabled" || name == "failure" {
-				v = uint32(it.Directive.Value[0] - '0')
-			} else {
-				v, _, _ = it.Directive.Number() // as auditctl reads it
-			}
-			if _, seen := last[name]; !seen {
-				names = append(names, name)
-			}
-			last[name] = v
-		}
-		loginuid = loginuid || it.Directive.Option == packs.OptLoginuidImmutable
 	}
 	built := map[*model.Rule]*Rule{}
 	for _, m := range c.Rules(t) {
@@ -137,16 +115,11 @@ func Prepare(c *compile.Compiled, t *model.Target) (*Desired, error) {
 	for _, m := range model.EvalOrder(c.Rules(t)) {
 		d.Rules = append(d.Rules, built[m])
 	}
-	for _, n := range names {
-		if n != "enabled" {
-			d.Settings = append(d.Settings, Setting{Name: n, Value: last[n]})
+	// -e goes last: once it is 2, the kernel takes no other change.
+	for _, s := range append(model.Settings()[1:], model.SettingEnabled) {
+		if v, ok := last[s]; ok {
+			d.Settings = append(d.Settings, Setting{Name: s, Value: v})
 		}
-	}
-	if loginuid {
-		d.Settings = append(d.Settings, Setting{Name: "loginuid_immutable", Value: 1})
-	}
-	if v, ok := last["enabled"]; ok {
-		d.Settings = append(d.Settings, Setting{Name: "enabled", Value: v})
 	}
 	return d, nil
 }
@@ -313,32 +286,31 @@ func kernelRules(k Kernel, t *model.Target) ([]*Rule, error) {
 	return rules, nil
 }
 
-func statusValue(s Status, name string) (uint32, bool) {
+func statusValue(s Status, name model.Setting) uint32 {
 	switch name {
-	case "enabled":
-		return s.Enabled, true
-	case "failure":
-		return s.Failure, true
-	case "backlog_limit":
-		return s.BacklogLimit, true
-	case "rate_limit":
-		return s.RateLimit, true
-	case "backlog_wait_time":
-		return s.BacklogWaitTime, true
-	case "loginuid_immutable":
+	case model.SettingEnabled:
+		return s.Enabled
+	case model.SettingFailure:
+		return s.Failure
+	case model.SettingBacklogLimit:
+		return s.BacklogLimit
+	case model.SettingRateLimit:
+		return s.RateLimit
+	case model.SettingBacklogWaitTime:
+		return s.BacklogWaitTime
+	case model.SettingLoginuidImmutable:
 		if s.LoginuidImmutable {
-			return 1, true
+			return 1
 		}
-		return 0, true
 	}
-	return 0, false
+	return 0
 }
 
 func settingChanges(s Status, wanted []Setting) []SettingChange {
 	var out []SettingChange
 	for _, w := range wanted {
-		if v, ok := statusValue(s, w.Name); !ok || v != w.Value {
-			out = append(out, SettingChange{Name: w.Name, Kernel: v, Wanted: w.Value})
+		if v := statusValue(s, w.Name); v != w.Value {
+			out = append(out, SettingChange{Name: w.Name.String(), Kernel: v, Wanted: w.Value})
 		}
 	}
 	return out
@@ -403,7 +375,7 @@ func execute(k Kernel, res *Result, settings []Setting, opts Options) error {
 		}
 	}
 	for _, s := range settings {
-		if !changed[s.Name] {
+		if !changed[s.Name.String()] {
 			continue
 		}
 		if err := step(); err != nil {
@@ -435,9 +407,8 @@ func restore(k Kernel, t *model.Target, old []*Rule, status Status) error {
 			errs = append(errs, fmt.Errorf("%s: %w", op.Rule.Text, err))
 		}
 	}
-	for _, s := range []Setting{{"backlog_limit", status.BacklogLimit}, {"rate_limit", status.RateLimit},
-		{"backlog_wait_time", status.BacklogWaitTime}, {"failure", status.Failure}, {"enabled", status.Enabled}} {
-		if err := k.Set(s); err != nil {
+	for _, name := range []model.Setting{model.SettingBacklogLimit, model.SettingRateLimit, model.SettingBacklogWaitTime, model.SettingFailure, model.SettingEnabled} {
+		if err := k.Set(Setting{Name: name, Value: statusValue(status, name)}); err != nil {
 			errs = append(errs, err)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -145,7 +146,7 @@ func TestApplyRollsBackOnFailure(t *testing.T) {
 	// A failing setting after the rules are in also restores everything.
 	k.FailAdd = nil
 	k.FailSet = func(s Setting) error {
-		if s.Name == "backlog_wait_time" && s.Value > 150000 {
+		if s.Name == model.SettingBacklogWaitTime && s.Value > 150000 {
 			return errors.New("invalid argument")
 		}
 		return nil
@@ -181,14 +182,14 @@ func TestEnabledIsSetLast(t *testing.T) {
 	if _, err := Apply(k, d, x86, opts(t)); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(k.Settings); n == 0 || k.Settings[n-1].Name != "enabled" {
+	if n := len(k.Settings); n == 0 || k.Settings[n-1].Name != model.SettingEnabled {
 		t.Errorf("settings sent in order %v; enabled must be last", k.Settings)
 	}
 }
 
 func TestGuardRefusesLockingFromTests(t *testing.T) {
 	k := &netlinkKernel{} // the guard answers before any netlink traffic
-	for _, s := range []Setting{{"enabled", 2}, {"failure", 2}, {"loginuid_immutable", 1}} {
+	for _, s := range []Setting{{model.SettingEnabled, 2}, {model.SettingFailure, 2}, {model.SettingLoginuidImmutable, 1}} {
 		if err := k.Set(s); !errors.Is(err, ErrForbiddenInTests) {
 			t.Errorf("Set(%v) = %v, want ErrForbiddenInTests", s, err)
 		}
@@ -276,7 +277,7 @@ func TestOwnedKeysLeaveOtherAgentsAlone(t *testing.T) {
 // rule can only be in the way of another that matches the same events
 // (perm classes included: perm=x sees execve and execveat only).
 func TestOneKeyChangeMovesNothing(t *testing.T) {
-	sel, err := profiles.Select(profiles.Request{Profile: "stig"})
+	sel, err := profiles.Select(profiles.Request{Profile: "stig-rhel9"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -289,9 +290,9 @@ func TestOneKeyChangeMovesNothing(t *testing.T) {
 	k := NewMemoryKernel(Status{Enabled: 1, Failure: 1})
 	load(t, k, lines...)
 	changed := append([]string(nil), lines...)
-	mid := len(changed) / 2
-	for ; !strings.Contains(changed[mid], "-k ") && !strings.Contains(changed[mid], "key="); mid++ {
-	}
+	// A rule in the middle that no later rule can match the same events
+	// as (the cron execve rules at the end can: perm=x sees execve).
+	mid := slices.IndexFunc(changed, func(l string) bool { return strings.Contains(l, "-F arch=b64 -F path=/etc/passwd ") })
 	changed[mid] = regexp.MustCompile(`(-k |key=)\S+`).ReplaceAllString(changed[mid], "${1}changed")
 	res, err := Apply(k, desired(t, changed...), x86, Options{DryRun: true})
 	if err != nil {

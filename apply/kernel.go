@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"syscall"
-	"testing"
 	"time"
 
 	"github.com/auditpack/auditpack/packs/model"
@@ -30,7 +29,7 @@ type Status struct {
 
 // Setting is one status value to change.
 type Setting struct {
-	Name  string // "enabled", "failure", "backlog_limit", "rate_limit", "backlog_wait_time", "loginuid_immutable"
+	Name  model.Setting
 	Value uint32
 }
 
@@ -135,34 +134,34 @@ func (k *netlinkKernel) query(typ uint16) (*syscall.NetlinkMessage, error) {
 // Dangerous says whether a setting cannot be undone (or panics the
 // machine), which no test may send.
 func Dangerous(s Setting) bool {
-	return (s.Name == "enabled" && s.Value == 2) || (s.Name == "failure" && s.Value == 2) || s.Name == "loginuid_immutable"
+	return s.Name.Irreversible(s.Value)
 }
 
 func (k *netlinkKernel) Set(s Setting) error {
-	if Dangerous(s) && testing.Testing() {
+	if Dangerous(s) && inTestBinary() {
 		return fmt.Errorf("%s %d: %w", s.Name, s.Value, ErrForbiddenInTests)
 	}
 	wait := libaudit.WaitForReply
 	var err error
 	switch s.Name {
-	case "enabled":
+	case model.SettingEnabled:
 		if s.Value == 2 {
 			err = k.client.SetImmutable(wait)
 		} else {
 			err = k.client.SetEnabled(s.Value == 1, wait)
 		}
-	case "failure":
+	case model.SettingFailure:
 		err = k.client.SetFailure(libaudit.FailureMode(s.Value), wait)
-	case "backlog_limit":
+	case model.SettingBacklogLimit:
 		err = k.client.SetBacklogLimit(s.Value, wait)
-	case "rate_limit":
+	case model.SettingRateLimit:
 		err = k.client.SetRateLimit(s.Value, wait)
-	case "backlog_wait_time":
+	case model.SettingBacklogWaitTime:
 		err = k.client.SetBacklogWaitTime(int32(s.Value), wait)
-	case "loginuid_immutable":
+	case model.SettingLoginuidImmutable:
 		err = k.setLoginuidImmutable()
 	default:
-		return fmt.Errorf("unknown setting %q", s.Name)
+		return fmt.Errorf("unknown setting %v", s.Name)
 	}
 	if err != nil {
 		return fmt.Errorf("set %s %d: %w", s.Name, s.Value, err)

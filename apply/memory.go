@@ -85,17 +85,17 @@ func (m *MemoryKernel) Set(s Setting) error {
 	}
 	m.Settings = append(m.Settings, s)
 	switch s.Name {
-	case "enabled":
+	case model.SettingEnabled:
 		m.status.Enabled = s.Value
-	case "failure":
+	case model.SettingFailure:
 		m.status.Failure = s.Value
-	case "backlog_limit":
+	case model.SettingBacklogLimit:
 		m.status.BacklogLimit = s.Value
-	case "rate_limit":
+	case model.SettingRateLimit:
 		m.status.RateLimit = s.Value
-	case "backlog_wait_time":
+	case model.SettingBacklogWaitTime:
 		m.status.BacklogWaitTime = s.Value
-	case "loginuid_immutable":
+	case model.SettingLoginuidImmutable:
 		m.status.LoginuidImmutable = s.Value == 1
 	}
 	return nil

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"testing"
 	"time"
 
 	"github.com/auditpack/auditpack/compile"
@@ -231,7 +230,7 @@ func RestoreBoot(l *Loader, backup string) ([]string, error) {
 var ErrHostBootInTests = errors.New("refused in a test binary: this would change how this machine boots; give a scratch Root")
 
 func (l *Loader) mayWrite() error {
-	if testing.Testing() && filepath.Clean(l.Root) == "/" {
+	if inTestBinary() && filepath.Clean(l.Root) == "/" {
 		return ErrHostBootInTests
 	}
 	return nil

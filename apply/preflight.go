@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/auditpack/auditpack/compile"
+	"github.com/auditpack/auditpack/internal/text"
 	"github.com/auditpack/auditpack/lint"
 )
 
@@ -41,9 +42,5 @@ func Preflight(c *compile.Compiled, h lint.Host) (*lint.Result, error) {
 type RefusedError struct{ Lines int }
 
 func (e *RefusedError) Error() string {
-	noun := "lines"
-	if e.Lines == 1 {
-		noun = "line"
-	}
-	return fmt.Sprintf("the kernel would refuse %d %s; nothing was changed", e.Lines, noun)
+	return fmt.Sprintf("the kernel would refuse %s; nothing was changed", text.Count(e.Lines, "line"))
 }

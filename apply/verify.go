@@ -1,10 +1,7 @@
 package apply
 
 import (
-	"strconv"
-
 	"github.com/auditpack/auditpack/compile"
-	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
 	"github.com/auditpack/auditpack/profiles/verify"
 )
@@ -25,12 +22,10 @@ func VerifyTarget(k Kernel, machine *model.Target) (*verify.Target, error) {
 		return nil, err
 	}
 	t := verify.TargetFromOrdered("kernel", c)
-	for option, name := range settingOf {
-		v, _ := statusValue(status, name)
-		t.Settings[option] = strconv.FormatUint(uint64(v), 10)
-	}
-	if status.LoginuidImmutable {
-		t.Settings[packs.OptLoginuidImmutable] = "1"
+	for _, s := range model.Settings() {
+		if s != model.SettingLoginuidImmutable || status.LoginuidImmutable {
+			t.Settings[s] = statusValue(status, s)
+		}
 	}
 	if err := t.OnHost(); err != nil {
 		return nil, err

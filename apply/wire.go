@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/auditpack/auditpack/internal/host"
-	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
 )
 
@@ -16,7 +15,7 @@ type Rule struct {
 	List    uint32      // filter list number
 	Keys    []string    // the rule's keys
 	Prepend bool        // to be added with -A
-	Item    *packs.Item // where a desired rule was written; nil for kernel rules
+	Item    *model.Line // where a desired rule was written; nil for kernel rules
 }
 
 // Key identifies equal rules: the kernel's own comparison works on exactly
@@ -52,7 +51,7 @@ func FromKernel(w []byte, t *model.Target) (*Rule, error) {
 // user and group names resolve here, b64/b32 mean this machine's ABIs.
 // Syscall names are resolved with auditpack's tables (m is the rule's
 // model), which know syscalls newer than go-libaudit's.
-func Build(it *packs.Item, m *model.Rule, t *model.Target) (*Rule, error) {
+func Build(it *model.Line, m *model.Rule, t *model.Target) (*Rule, error) {
 	w, err := m.Encode(host.Local{})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", it.Origin.Describe(), err)

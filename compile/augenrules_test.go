@@ -36,7 +36,7 @@ func TestSameAsAugenrulesOnFixtures(t *testing.T) {
 // makes of them (profile settings aside, which augenrules has no notion of).
 func TestSameAsAugenrulesOnProfilePacks(t *testing.T) {
 	augentest.Skip(t)
-	for _, name := range []string{"stig", "pci-dss", "ospp"} {
+	for _, name := range []string{"stig-rhel9", "pci-dss", "ospp"} {
 		sel := selectProfile(t, name)
 		dir := t.TempDir()
 		for _, p := range sel.Packs {

@@ -98,7 +98,7 @@ func (c *Compiled) ItemRules(t *model.Target) []*model.Rule {
 // InputError lists the lines that make a rule set unloadable; the CLI
 // exits 2 on it.
 type InputError struct {
-	Problems []*packs.ParseError
+	Problems []*model.Problem
 }
 
 func (e *InputError) Error() string {
@@ -124,7 +124,7 @@ func (e *InputError) Error() string {
 // files, and every line auditctl cannot read is an error (lines it reads,
 // if not as written, are lint's to report).
 func (c *Compiled) Renderable() error {
-	var unreadable []*packs.ParseError
+	var unreadable []*model.Problem
 	for _, p := range c.Problems {
 		if !p.Loads {
 			unreadable = append(unreadable, p)
@@ -135,6 +135,24 @@ func (c *Compiled) Renderable() error {
 	}
 	if len(c.Files) == 0 {
 		return errors.New("nothing to compile: no rules files were selected")
+	}
+	return nil
+}
+
+// Mergeable says whether the files merge into one load at all: no two of
+// one name (in one rules.d one overwrites the other), no file glued to the
+// next by a missing newline, nothing that is not text. Lines auditctl
+// refuses are not its concern: the load (Simulate) stops there.
+func (c *Compiled) Mergeable() error {
+	var broken []*model.Problem
+	for _, p := range c.Problems {
+		switch p.Check {
+		case model.CheckFileConflict, model.CheckMissingEOFNewline, model.CheckNotText:
+			broken = append(broken, p)
+		}
+	}
+	if len(broken) > 0 {
+		return &InputError{Problems: broken}
 	}
 	return nil
 }
@@ -162,7 +180,7 @@ func header(sel *packs.Selection) []string {
 			break
 		}
 	}
-	return h
+	return append(h, packs.ListFactsHeader(sel)...)
 }
 
 // WriteRules writes the rules file to w: the header, then one line per
@@ -175,6 +193,9 @@ func (r *Compiled) WriteRules(w io.Writer, toolVersion string) error {
 		b.WriteByte('\n')
 	}
 	for i := range r.Items {
+		if r.Items[i].Refused != nil {
+			continue // never compiled: auditctl would stop there
+		}
 		b.WriteString(r.Items[i].Text)
 		b.WriteByte('\n')
 	}
@@ -192,9 +213,11 @@ func (r *Compiled) Render(toolVersion string) []byte {
 func (r *Compiled) Summary() string {
 	rules, directives := 0, 0
 	for _, it := range r.Items {
-		if it.IsDirective() {
+		switch {
+		case it.Refused != nil:
+		case it.IsDirective():
 			directives++
-		} else {
+		default:
 			rules++
 		}
 	}
@@ -218,7 +241,7 @@ func FromWire(rules [][]byte, t *model.Target) (*Compiled, error) {
 		if err != nil {
 			return nil, fmt.Errorf("kernel rule %d (%s): %w", i+1, model.Describe(w, t), err)
 		}
-		f.Items = append(f.Items, packs.Item{Origin: packs.Origin{File: "kernel", Line: i + 1}, Text: model.Describe(w, t), Rule: spec})
+		f.Items = append(f.Items, model.Line{Origin: model.Origin{File: "kernel", Line: i + 1}, Text: model.Describe(w, t), Rule: spec})
 	}
 	return Build(&packs.Selection{Files: []*packs.File{f}, AsLoaded: true}, t), nil
 }

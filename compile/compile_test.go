@@ -72,7 +72,7 @@ func selectProfile(t *testing.T, name string) *packs.Selection {
 }
 
 func TestProfilesGolden(t *testing.T) {
-	for _, name := range []string{"stig", "pci-dss", "ospp"} {
+	for _, name := range []string{"stig-rhel9", "pci-dss", "ospp"} {
 		res := Build(selectProfile(t, name))
 		if err := res.Renderable(); err != nil {
 			t.Fatal(err)
@@ -82,12 +82,12 @@ func TestProfilesGolden(t *testing.T) {
 }
 
 func TestSettingsOverride(t *testing.T) {
-	sel := selectProfile(t, "stig")
-	sel.Settings = []packs.Directive{
-		{Option: packs.OptFailure, Value: "1"},
-		{Option: packs.OptBacklogLimit, Value: "320"},
-		{Option: packs.OptBacklogWaitTime, Value: "1000"},
-		{Option: packs.OptRateLimit, Value: "50"},
+	sel := selectProfile(t, "stig-rhel9")
+	sel.Settings = []model.Directive{
+		{Option: model.OptFailure, Value: "1"},
+		{Option: model.OptBacklogLimit, Value: "320"},
+		{Option: model.OptBacklogWaitTime, Value: "1000"},
+		{Option: model.OptRateLimit, Value: "50"},
 	}
 	res := Build(sel)
 	if err := res.Renderable(); err != nil {
@@ -104,14 +104,14 @@ func TestSettingsOverride(t *testing.T) {
 		t.Errorf("control lines %q, want %q", texts, want)
 	}
 	for _, it := range res.Items {
-		if it.Text == "-b 320" && it.Origin.Pack != "profile stig" {
+		if it.Text == "-b 320" && it.Origin.Pack != "profile stig-rhel9" {
 			t.Errorf("an overridden setting names %q as its origin, want the profile", it.Origin.Pack)
 		}
 	}
 }
 
 func TestArchesDropOtherArches(t *testing.T) {
-	sel := selectProfile(t, "stig")
+	sel := selectProfile(t, "stig-rhel9")
 	sel.Arches = []string{"b64"}
 	res := Build(sel)
 	if err := res.Renderable(); err != nil {
@@ -150,7 +150,7 @@ func TestMergeRefusesBrokenInput(t *testing.T) {
 		{"missing newline before another file", map[string]string{"10-a.rules": "-w /etc/a -p wa", "20-b.rules": "-w /etc/b -p wa\n"},
 			`10-a.rules:1: no newline at the end of the file: augenrules would glue this line to the first line of 20-b.rules`},
 		{"parse errors, all of them", map[string]string{"10-a.rules": "-a always,exit -S open # x\n-e 7\n"},
-			`10-a.rules:1: comment after a rule.*\n.*10-a.rules:2: -e must be 0, 1 or 2`},
+			`10-a.rules:1:24: comment after a rule.*\n.*10-a.rules:2:4: -e must be 0, 1 or 2`},
 	}
 	for _, c := range cases {
 		dir := writeFiles(t, c.files)
@@ -211,5 +211,41 @@ func TestRulesAsNormalizedAlone(t *testing.T) {
 		if got, want := byItem[i], model.Normalize(it, target); !reflect.DeepEqual(got, want) {
 			t.Fatalf("line %d: normalized with the set\n%+v\nalone\n%+v", it.Origin.Line, got, want)
 		}
+	}
+}
+
+// TestTargetFitsRulesOnTheModel: a pack rule is fitted to another machine
+// by its model, whatever its spelling: "-Sunlink,openat" keeps openat on
+// aarch64 (whose 64-bit ABI has no unlink), and a rule left with no
+// syscall is left out.
+func TestTargetFitsRulesOnTheModel(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"pack.toml": "name = \"fit\"\nversion = \"1.0.0\"\norder = 30\n",
+		"30-fit.rules": "-a always,exit -F arch=b64 -Sunlink,openat -k clustered\n" +
+			"-a always,exit -F arch=b64 -S unlink -S openat,chmod -F auid>=1000 -k split\n" +
+			"-a always,exit -F arch=b64 -S unlink,chmod -k gone\n",
+	})
+	sel, err := profiles.Select(profiles.Request{Paths: []string{dir}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arm := model.Targets["aarch64"]
+	c := Build(sel, arm)
+	var got []string
+	for _, r := range c.Rules(arm) {
+		if len(r.Unknown()) > 0 {
+			t.Errorf("%q keeps syscalls aarch64 lacks: %v", r.Item.Text, r.Unknown())
+		}
+		var names []string
+		for _, n := range r.WireMask.Numbers() {
+			names = append(names, arm.SyscallNames(model.B64)[n])
+		}
+		got = append(got, strings.Join(r.Keys, ",")+":"+strings.Join(names, ","))
+	}
+	if want := []string{"clustered:openat", "split:openat"}; !slices.Equal(got, want) {
+		t.Errorf("fitted rules %v, want %v", got, want)
+	}
+	if c.DroppedForTarget != 1 {
+		t.Errorf("%d rules left out, want 1 (the one with only unlink and chmod)", c.DroppedForTarget)
 	}
 }

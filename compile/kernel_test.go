@@ -15,7 +15,7 @@ var statusLine = regexp.MustCompile(`^(enabled|failure|pid|rate_limit|backlog_li
 // rule per rule line. The lines that must never reach a test machine
 // (-e 2, -f 2, --loginuid-immutable) are left out.
 func TestProfilesLoadIntoKernel(t *testing.T) {
-	for _, name := range []string{"stig", "pci-dss", "ospp"} {
+	for _, name := range []string{"stig-rhel9", "pci-dss", "ospp"} {
 		t.Run(name, func(t *testing.T) {
 			k := kerneltest.Acquire(t)
 			res := Build(selectProfile(t, name))

@@ -14,7 +14,7 @@ import (
 type Ordered struct {
 	// Items are the lines in load order: the hoisted -D, -b, -f, the rest
 	// as merged, the hoisted -e last.
-	Items []*packs.Item
+	Items []*model.Line
 	// Files are the merged files in augenrules order.
 	Files []*packs.File
 	// DroppedForArch counts rules left out because their -F arch= is not
@@ -25,7 +25,7 @@ type Ordered struct {
 	DroppedForTarget int
 	// Problems are the lines that keep the set from loading at all: parse
 	// errors, two files of one name, a file glued to the next one.
-	Problems []*packs.ParseError
+	Problems []*model.Problem
 }
 
 // Order sorts the selection's files as augenrules would if they were all
@@ -40,24 +40,24 @@ type Ordered struct {
 func order(s *packs.Selection) *Ordered {
 	files := append([]*packs.File(nil), s.Files...)
 	sort.SliceStable(files, func(i, j int) bool { return packs.VersionLess(files[i].Name, files[j].Name) })
-	o := &Ordered{Files: files}
+	o := &Ordered{Files: files, Problems: append([]*model.Problem(nil), s.Notes...)}
 	for i, f := range files {
 		if i > 0 && files[i-1].Name == f.Name {
-			o.Problems = append(o.Problems, &packs.ParseError{Origin: packs.Origin{File: f.Path, Pack: packID(f)}, Check: packs.CheckFileConflict,
+			o.Problems = append(o.Problems, &model.Problem{Origin: model.Origin{File: f.Path, Pack: packID(f)}, Check: model.CheckFileConflict,
 				Message: fmt.Sprintf("file name %s is also used by %s: in one rules.d one would overwrite the other; rename one", f.Name, describe(files[i-1]))})
 		}
 		o.Problems = append(o.Problems, f.Errors...)
 		if f.MissingFinalNewline && i < len(files)-1 {
-			o.Problems = append(o.Problems, &packs.ParseError{Origin: packs.Origin{File: f.Path, Pack: packID(f), Line: f.Lines}, Check: packs.CheckMissingEOFNewline,
+			o.Problems = append(o.Problems, &model.Problem{Origin: model.Origin{File: f.Path, Pack: packID(f), Line: f.Lines}, Check: model.CheckMissingEOFNewline,
 				Message: fmt.Sprintf("no newline at the end of the file: augenrules would glue this line to the first line of %s; end the file with a newline", files[i+1].Name)})
 		}
 	}
-	var hoisted [4]*packs.Item // -D, -b, -f, -e
+	var hoisted [4]*model.Line // -D, -b, -f, -e
 	n := 0
 	for _, f := range files {
 		n += len(f.Items)
 	}
-	body := make([]*packs.Item, 0, n)
+	body := make([]*model.Line, 0, n)
 	for _, f := range files {
 		for i := range f.Items {
 			it := &f.Items[i]
@@ -73,7 +73,7 @@ func order(s *packs.Selection) *Ordered {
 		}
 	}
 	body = applySettings(s, &hoisted, body)
-	o.Items = make([]*packs.Item, 0, len(body)+4)
+	o.Items = make([]*model.Line, 0, len(body)+4)
 	for _, h := range hoisted[:3] {
 		if h != nil {
 			o.Items = append(o.Items, h)
@@ -101,24 +101,25 @@ func describe(f *packs.File) string {
 }
 
 // hoistSlot says where augenrules moves a line: 0 for -D, 1 for -b, 2 for
-// -f, 3 for -e, -1 for lines it leaves in place.
-func hoistSlot(it *packs.Item) int {
-	d := it.Directive
+// -f, 3 for -e, -1 for lines it leaves in place. It goes by the text, as
+// augenrules' awk does, so a line auditctl then refuses ("-b abc", "-e 3")
+// is moved too, and takes the place of the readable ones before it.
+func hoistSlot(it *model.Line) int {
 	switch {
-	case d.Option == packs.OptDeleteAll && it.Text == "-D":
+	case it.Text == "-D":
 		return 0
-	case d.Option == packs.OptBacklogLimit && strings.HasPrefix(it.Text, "-b"):
+	case strings.HasPrefix(it.Text, "-b"):
 		return 1
-	case d.Option == packs.OptFailure && strings.HasPrefix(it.Text, "-f"):
+	case strings.HasPrefix(it.Text, "-f"):
 		return 2
-	case d.Option == packs.OptEnabled && strings.HasPrefix(it.Text, "-e"):
+	case strings.HasPrefix(it.Text, "-e"):
 		return 3
 	}
 	return -1
 }
 
 // keepsArch drops a rule whose -F arch= names an arch the selection leaves out.
-func keepsArch(it *packs.Item, arches []string) bool {
+func keepsArch(it *model.Line, arches []string) bool {
 	if it.Rule == nil || len(arches) == 0 {
 		return true
 	}
@@ -134,17 +135,17 @@ func keepsArch(it *packs.Item, arches []string) bool {
 // and -b take the hoisted slot; -r and --backlog_wait_time, which run in
 // place, replace every occurrence, or come right after -f when the packs
 // lack them.
-func applySettings(s *packs.Selection, hoisted *[4]*packs.Item, body []*packs.Item) []*packs.Item {
-	var prepend []*packs.Item
+func applySettings(s *packs.Selection, hoisted *[4]*model.Line, body []*model.Line) []*model.Line {
+	var prepend []*model.Line
 	for _, d := range s.Settings {
-		it := &packs.Item{Origin: packs.Origin{File: s.SettingsOrigin, Pack: "profile " + s.Profile}, Text: string(d.Option) + " " + d.Value, Directive: d,
+		it := &model.Line{Origin: model.Origin{File: s.SettingsOrigin, Pack: "profile " + s.Profile}, Text: string(d.Option) + " " + d.Value, Directive: d,
 			Controls: s.SettingControls[d.Option]}
 		switch d.Option {
-		case packs.OptEnabled:
+		case model.OptEnabled:
 			hoisted[3] = it
-		case packs.OptFailure:
+		case model.OptFailure:
 			hoisted[2] = it
-		case packs.OptBacklogLimit:
+		case model.OptBacklogLimit:
 			hoisted[1] = it
 		default:
 			replaced := false

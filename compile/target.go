@@ -2,9 +2,7 @@ package compile
 
 import (
 	"slices"
-	"strings"
 
-	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
 )
 
@@ -36,8 +34,8 @@ var home = model.Targets["x86_64"]
 
 // fitItem is the item with the syscalls t's ABI lacks left out; ok is
 // false when none of its syscalls is left.
-func fitItem(it *packs.Item, t *model.Target) (*packs.Item, bool) {
-	if it.Rule == nil || it.Origin.Pack == "" || strings.HasPrefix(it.Origin.Pack, "profile ") {
+func fitItem(it *model.Line, t *model.Target) (*model.Line, bool) {
+	if it.Rule == nil || it.Origin.Pack == "" {
 		return it, true
 	}
 	r := model.Normalize(it, t)
@@ -53,30 +51,17 @@ func fitItem(it *packs.Item, t *model.Target) (*packs.Item, bool) {
 	if len(lacking) == 0 {
 		return it, true
 	}
-	words := strings.Fields(it.Text)
-	var out []string
-	named := false
-	for i := 0; i < len(words); i++ {
-		if words[i] != "-S" || i+1 == len(words) {
-			out = append(out, words[i])
-			continue
-		}
-		i++
-		names := slices.DeleteFunc(strings.Split(words[i], ","), func(s string) bool { return slices.Contains(lacking, s) })
-		if len(names) > 0 {
-			out = append(out, "-S", strings.Join(names, ","))
-			named = true
-		}
-	}
-	if !named {
+	// The rule is fitted on its model, never by splitting its text again:
+	// "-Sunlink,openat" is one word to auditctl.
+	spec := *it.Rule
+	spec.Fields = slices.Clone(spec.Fields) // normalizing for t writes its arch values
+	spec.Syscalls = slices.DeleteFunc(slices.Clone(spec.Syscalls), func(s string) bool { return slices.Contains(lacking, s) })
+	if len(spec.Syscalls) == 0 {
 		return nil, false
 	}
-	text := strings.Join(out, " ")
-	f := packs.ParseFile("fitted", it.Origin.File, nil, []byte(text))
-	if len(f.Errors) > 0 || len(f.Items) != 1 {
-		return it, true // left as written: lint reports what is wrong with it
-	}
-	fitted := f.Items[0]
-	fitted.Origin, fitted.Controls = it.Origin, it.Controls
+	spec.ResetTarget()
+	fitted := *it
+	fitted.Rule = &spec
+	fitted.Text = fitted.Canonical()
 	return &fitted, true
 }

@@ -41,7 +41,7 @@ Good:
 })
 
 var _ = register(&Check{
-	ID:        "ARCH-AFTER-SYSCALL",
+	Model:     model.CheckArchAfterSyscall,
 	Title:     "-F arch= written after -S",
 	Severity:  Error,
 	FailsLoad: true,
@@ -53,11 +53,12 @@ Bad:
 
 Good:
     -a always,exit -F arch=b64 -S openat -k access`,
-	Run: reportModel,
+	Requires: fromModel,
+	Run:      reportModel,
 })
 
 var _ = register(&Check{
-	ID:        "ARCH-SYSCALL-UNKNOWN",
+	Model:     model.CheckSyscallUnknown,
 	Title:     "syscall the target's ABI does not have",
 	Severity:  Error,
 	FailsLoad: true,
@@ -121,14 +122,14 @@ func coverageGaps(p *Pass, hash func(*model.Rule) uint64) {
 	// for the ABIs some rule of the other one asks about.
 	var asked [2]bool
 	for _, r := range p.Rules {
-		if abi, ok := singleABI(r); ok && namedSyscalls(r) && wanted[1-abi] {
+		if abi, ok := r.SingleABI(); ok && namedSyscalls(r) && wanted[1-abi] {
 			asked[1-abi] = true
 		}
 	}
 	hashes := make([]uint64, len(p.Rules))
 	var members [2][]int
 	for i, r := range p.Rules {
-		if abi, ok := singleABI(r); ok && (asked[abi] || asked[1-abi]) {
+		if abi, ok := r.SingleABI(); ok && (asked[abi] || asked[1-abi]) {
 			hashes[i] = hash(r)
 			if asked[abi] {
 				members[abi] = append(members[abi], i)
@@ -141,7 +142,7 @@ func coverageGaps(p *Pass, hash func(*model.Rule) uint64) {
 	var missing []string            // reused: most rules miss nothing, some a dozen
 	var key []byte
 	for i, r := range p.Rules {
-		abi, ok := singleABI(r)
+		abi, ok := r.SingleABI()
 		if !ok || !namedSyscalls(r) {
 			continue
 		}
@@ -171,17 +172,6 @@ func coverageGaps(p *Pass, hash func(*model.Rule) uint64) {
 		}
 		p.Report(&r.Item.Origin, nil, msg)
 	}
-}
-
-// singleABI is the one ABI an exit rule with an arch field applies to.
-func singleABI(r *model.Rule) (model.ABI, bool) {
-	if r.List != model.ListExit || !r.HasArch || r.ABIs[model.B64] == r.ABIs[model.B32] {
-		return 0, false
-	}
-	if r.ABIs[model.B64] {
-		return model.B64, true
-	}
-	return model.B32, true
 }
 
 // twinSeed keys twinHash for this process.
@@ -322,7 +312,7 @@ Good:
 		t := p.Targets[0]
 		for _, r := range p.Rules {
 			abi := model.B64
-			if a, ok := singleABI(r); ok {
+			if a, ok := r.SingleABI(); ok {
 				abi = a
 			}
 			for _, name := range r.Syscalls() {

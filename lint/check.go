@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/auditpack/auditpack/internal/report"
-	"github.com/auditpack/auditpack/packs"
+	"github.com/auditpack/auditpack/packs/model"
 )
 
 // Severity and Diagnostic are the report layer's, which writes them.
@@ -28,7 +28,11 @@ func ParseSeverity(s string) (Severity, error) { return report.ParseSeverity(s) 
 
 // Check is one lint check.
 type Check struct {
-	ID       string   // e.g. "ORD-NEVER-SHADOWS-ALWAYS"
+	ID string // e.g. "ORD-NEVER-SHADOWS-ALWAYS"
+	// Model is the check the model (or the reader, or the load) files its
+	// problems under, for a check that reports them: its ID is the
+	// model's.
+	Model    model.Check
 	Title    string   // at most 60 characters
 	Doc      string   // a paragraph on why, then a bad and a good example
 	Severity Severity // default; a profile may override it
@@ -45,17 +49,19 @@ type Check struct {
 	// takes another's events first): the full analysis, which lint runs
 	// and compile's refusal does not.
 	Pairwise bool
-	// Reads selects the checks whose findings this check reads
-	// (Pass.Findings): the runner runs them first. Nil for a check that
-	// looks at the rules alone.
-	Reads func(*Check) bool
-	Run   func(*Pass)
+	// Requires are the analyses the check reads (the load, the order
+	// analysis, what the model refused): made once, before it runs.
+	Requires []*Analysis
+	Run      func(*Pass)
 }
 
 var registry []*Check
 
 // register adds a check; each check's file calls it once.
 func register(c *Check) *Check {
+	if c.Model != (model.Check{}) {
+		c.ID = c.Model.String()
+	}
 	registry = append(registry, c)
 	return c
 }
@@ -94,16 +100,15 @@ func (c *Check) Explain() string {
 // Pass is what a check sees: the analysed rule set, and a way to report.
 type Pass struct {
 	*RuleSet
-	check    *Check
-	report   func(finding)
-	findings []Diagnostic // of the checks it reads
+	check  *Check
+	report func(finding)
 }
 
 // finding is a diagnostic as a run keeps it until the end: a large set has
 // hundreds of thousands, so it points at its lines instead of holding
 // copies (a third of a Diagnostic's size).
 type finding struct {
-	origin, related *packs.Origin // related is nil when no other line is involved
+	origin, related *model.Origin // related is nil when no other line is involved
 	message         string
 	check           *Check
 	severity        Severity
@@ -111,7 +116,7 @@ type finding struct {
 
 // diagnostic is the finding as the report layer takes it; related points
 // into a slice the caller gives, of length one.
-func (f *finding) diagnostic(related []packs.Origin) Diagnostic {
+func (f *finding) diagnostic(related []model.Origin) Diagnostic {
 	d := Diagnostic{Check: f.check.ID, Severity: f.severity, Origin: *f.origin, Message: f.message}
 	if f.related != nil {
 		related[0] = *f.related
@@ -122,18 +127,15 @@ func (f *finding) diagnostic(related []packs.Origin) Diagnostic {
 
 // Reportf reports a finding at o; related is the other line involved, if
 // any. Both point at lines that outlive the run (an item's origin).
-func (p *Pass) Reportf(o, related *packs.Origin, format string, args ...any) {
+func (p *Pass) Reportf(o, related *model.Origin, format string, args ...any) {
 	p.Report(o, related, fmt.Sprintf(format, args...))
 }
 
 // Report is Reportf with the message made: a check that says one thing of
 // many lines makes it once.
-func (p *Pass) Report(o, related *packs.Origin, message string) {
+func (p *Pass) Report(o, related *model.Origin, message string) {
 	p.report(finding{origin: o, related: related, message: message, check: p.check, severity: p.check.Severity})
 }
-
-// Findings are the diagnostics of the checks this check reads.
-func (p *Pass) Findings() []Diagnostic { return p.findings }
 
 // WriteCatalogue writes every check's ID, severity, title and doc as
 // Markdown: docs/checks.md is this output, and a test keeps it current.

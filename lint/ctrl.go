@@ -3,9 +3,10 @@ package lint
 import (
 	"strings"
 
-	"github.com/auditpack/auditpack/internal/text"
-	"github.com/auditpack/auditpack/packs"
+	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/packs/model"
+
+	"github.com/auditpack/auditpack/internal/text"
 )
 
 // Checks of the control lines (-D, -b, -f, -e, -r, --backlog_wait_time,
@@ -13,8 +14,8 @@ import (
 
 // occurrences returns the lines that set option, in file order (before
 // augenrules moves any).
-func occurrences(p *Pass, option packs.Option) []*packs.Item {
-	var out []*packs.Item
+func occurrences(p *Pass, option model.Option) []*model.Line {
+	var out []*model.Line
 	for _, it := range p.Concatenated {
 		if it.Directive.Option == option {
 			out = append(out, it)
@@ -23,7 +24,7 @@ func occurrences(p *Pass, option packs.Option) []*packs.Item {
 	return out
 }
 
-func hasSetting(p *Pass, option packs.Option) bool {
+func hasSetting(p *Pass, option model.Option) bool {
 	for _, d := range p.Selection.Settings {
 		if d.Option == option {
 			return true
@@ -46,10 +47,10 @@ Bad:
 
 Good: one -e, in the pack that sorts last (finalize), or set "enabled" in the profile.`,
 	Run: func(p *Pass) {
-		if hasSetting(p, packs.OptEnabled) {
+		if hasSetting(p, model.OptEnabled) {
 			return
 		}
-		es := occurrences(p, packs.OptEnabled)
+		es := occurrences(p, model.OptEnabled)
 		if len(es) < 2 {
 			return
 		}
@@ -69,7 +70,7 @@ Good: one -e, in the pack that sorts last (finalize), or set "enabled" in the pr
 })
 
 var _ = register(&Check{
-	ID:       "CTRL-IMMUTABLE-NOT-LAST",
+	Model:    model.CheckAfterLock,
 	Title:    "-e 2 is followed by more lines",
 	Severity: Error,
 	Doc: `Once -e 2 has run, the kernel refuses every change until reboot: auditctl fails on the next
@@ -87,7 +88,7 @@ Good:
 	Run: func(p *Pass) {
 		items := p.Ordered.Items
 		for i, it := range items {
-			if it.Directive.Option == packs.OptEnabled && it.Directive.Value == "2" && i < len(items)-1 {
+			if it.Directive.Option == model.OptEnabled && it.Directive.Value == "2" && i < len(items)-1 {
 				p.Reportf(&it.Origin, &items[i+1].Origin, "-e 2 is followed by %d more lines (first %s): after -e 2 the kernel refuses every change, so they never load; make -e 2 the last line",
 					len(items)-1-i, items[i+1].Origin.Describe())
 			}
@@ -99,7 +100,7 @@ var _ = register(&Check{
 	ID:       "CTRL-IMMUTABLE-UNREACHABLE",
 	Title:    "-e 2 is never reached",
 	Severity: Error,
-	Reads:    func(c *Check) bool { return c.FailsLoad },
+	Requires: fromLoad,
 	Doc: `auditctl stops at the first line it cannot load, so the final -e 2 never runs: the host
 is neither complete nor locked, and "auditctl -l" still exits 0. -c and -i make auditctl go on
 past errors, which hides them instead.
@@ -115,25 +116,35 @@ Good: fix every line auditpack reports as failing to load; leave out -c and -i.`
 			return
 		}
 		last := items[len(items)-1]
-		if last.Directive.Option != packs.OptEnabled || last.Directive.Value != "2" {
+		if last.Directive.Option != model.OptEnabled || last.Directive.Value != "2" || last.Refused != nil {
 			return
 		}
-		failing := p.Findings()
-		if len(failing) > 0 {
-			first := failing[0]
-			for _, d := range failing {
-				if d.Origin.File < first.Origin.File || (d.Origin.File == first.Origin.File && d.Origin.Line < first.Origin.Line) {
-					first = d
-				}
+		load := p.loading()
+		if load.Lock != nil && load.Lock != last {
+			return // an earlier -e 2 locks it (CTRL-IMMUTABLE-NOT-LAST)
+		}
+		var refused []compile.Refusal
+		for _, r := range load.Refused {
+			if r.Index < len(items)-1 {
+				refused = append(refused, r)
 			}
-			p.Reportf(&last.Origin, &first.Origin, "%s failing to load before this -e 2 (first %s [%s]): auditctl stops there, so the configuration is never locked",
-				text.Count(len(failing), "line"), first.Origin.Describe(), first.Check)
+		}
+		if stop := load.Stop; stop != nil {
+			p.Reportf(&last.Origin, &stop.Item.Origin, "%s failing to load before this -e 2 (first %s [%s]): auditctl stops there, so the configuration is never locked",
+				text.Count(len(refused), "line"), stop.Item.Origin.Describe(), stop.Check)
 		}
 		for _, it := range p.Directives {
-			if it.Directive.Option == packs.OptContinueOnError || it.Directive.Option == packs.OptIgnoreErrors {
-				p.Reportf(&last.Origin, &it.Origin, "%s at %s lets auditctl go on past failing lines: whether this -e 2 locks a complete rule set is unknown; remove %s",
-					it.Directive.Option, it.Origin.Describe(), it.Directive.Option)
+			if o := it.Directive.Option; o != model.OptContinueOnError && o != model.OptIgnoreErrors {
+				continue
 			}
+			if len(refused) > 0 && load.Ignoring == it {
+				first := refused[0]
+				p.Reportf(&last.Origin, &it.Origin, "%s at %s lets auditctl go on past the %s it refuses (first %s [%s]): this -e 2 locks an incomplete rule set; fix them and remove %s",
+					it.Directive.Option, it.Origin.Describe(), text.Count(len(refused), "line"), first.Item.Origin.Describe(), first.Check, it.Directive.Option)
+				continue
+			}
+			p.Reportf(&last.Origin, &it.Origin, "%s at %s lets auditctl go on past failing lines: whether this -e 2 locks a complete rule set is unknown; remove %s",
+				it.Directive.Option, it.Origin.Describe(), it.Directive.Option)
 		}
 	},
 })
@@ -152,7 +163,7 @@ Bad:
 
 Good: one -b, or "backlog_limit = 8192" in the profile's [settings].`,
 	Run: func(p *Pass) {
-		for _, option := range []packs.Option{packs.OptBacklogLimit, packs.OptFailure, packs.OptRateLimit, packs.OptBacklogWaitTime} {
+		for _, option := range []model.Option{model.OptBacklogLimit, model.OptFailure, model.OptRateLimit, model.OptBacklogWaitTime} {
 			if hasSetting(p, option) {
 				continue
 			}
@@ -189,14 +200,14 @@ Good: one plain -D, in the first pack (base-config).`,
 	Run: func(p *Pass) {
 		items := p.Ordered.Items
 		rulesBefore := 0 // rule lines before the line
-		var keys *keyIndex
+		var keys *model.KeyIndex
 		var deleted []int
 		for i, it := range items {
-			if !it.IsDirective() {
+			if p.RuleAt(i) != nil {
 				rulesBefore++
 				continue
 			}
-			if it.Directive.Option != packs.OptDeleteAll || (i == 0 && it.Directive.Key == "") {
+			if it.Directive.Option != model.OptDeleteAll || (i == 0 && it.Directive.Key == "") {
 				continue
 			}
 			if it.Directive.Key == "" {
@@ -204,9 +215,9 @@ Good: one plain -D, in the first pack (base-config).`,
 				continue
 			}
 			if keys == nil {
-				keys = newKeyIndex(items, p.RuleAt)
+				keys = model.NewKeyIndex(p.itemRules)
 			}
-			if deleted = keys.containing(deleted, it.Directive.Key, i); len(deleted) > 0 {
+			if deleted = keys.Containing(deleted, it.Directive.Key, i); len(deleted) > 0 {
 				p.Reportf(&it.Origin, nil, "-D -k %s deletes the %s loaded before it whose key contains %q (first %s): remove it", it.Directive.Key, text.Count(len(deleted), "rule"), it.Directive.Key, items[deleted[0]].Origin.Describe())
 			} else {
 				p.Reportf(&it.Origin, nil, "-D -k %s deletes every loaded rule whose key contains %q, other tools' rules too: remove it, the leading -D already starts from empty", it.Directive.Key, it.Directive.Key)
@@ -214,17 +225,6 @@ Good: one plain -D, in the first pack (base-config).`,
 		}
 	},
 })
-
-// keyContains reports whether a rule carries a key containing k, as
-// "-D -k" matches keys (a substring test).
-func keyContains(r *model.Rule, k string) bool {
-	for _, key := range r.Keys {
-		if strings.Contains(key, k) {
-			return true
-		}
-	}
-	return false
-}
 
 var _ = register(&Check{
 	ID:       "CTRL-MISSING-DELETE-ALL",
@@ -241,7 +241,7 @@ Good:
     ...`,
 	Run: func(p *Pass) {
 		items := p.Ordered.Items
-		if len(p.Rules) == 0 || (len(items) > 0 && items[0].Directive.Option == packs.OptDeleteAll && items[0].Directive.Key == "") {
+		if len(p.Rules) == 0 || (len(items) > 0 && items[0].Directive.Option == model.OptDeleteAll && items[0].Directive.Key == "") {
 			return
 		}
 		p.Reportf(&items[0].Origin, nil, "the rule set does not start with -D: a reload fails on the first rule already loaded (\"Rule exists\"); add the base-config pack or a -D line")
@@ -263,9 +263,9 @@ Good: leave them out and fix the lines auditpack reports.`,
 	Run: func(p *Pass) {
 		for _, it := range p.Directives {
 			switch it.Directive.Option {
-			case packs.OptIgnoreErrors:
+			case model.OptIgnoreErrors:
 				p.Reportf(&it.Origin, nil, "-i makes auditctl skip every failing line after it, in every later pack, and exit 0: remove it and fix the failing lines")
-			case packs.OptContinueOnError:
+			case model.OptContinueOnError:
 				p.Reportf(&it.Origin, nil, "-c makes auditctl go on past every failing line after it, in every later pack: remove it and fix the failing lines")
 			}
 		}
@@ -291,7 +291,7 @@ Good:
 	Run: func(p *Pass) {
 		for _, it := range p.Concatenated {
 			switch it.Directive.Option {
-			case packs.OptEnabled, packs.OptDeleteAll, packs.OptBacklogLimit, packs.OptFailure:
+			case model.OptEnabled, model.OptDeleteAll, model.OptBacklogLimit, model.OptFailure:
 			default:
 				continue
 			}

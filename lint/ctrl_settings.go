@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/auditpack/auditpack/packs"
+	"github.com/auditpack/auditpack/packs/model"
 )
 
 // Checks of the control settings' values: failure mode, enabled, backlog.
@@ -28,20 +28,20 @@ Good:
     -b 8192
     --backlog_wait_time 60000`,
 	Run: func(p *Pass) {
-		failure := lastDirective(p, packs.OptFailure)
+		failure := lastDirective(p, model.OptFailure)
 		if failure == nil || failure.Directive.Value != "2" {
 			return
 		}
 		var reasons []string
-		if r := lastDirective(p, packs.OptRateLimit); r != nil && r.Directive.Value != "0" {
+		if r := lastDirective(p, model.OptRateLimit); r != nil && r.Directive.Value != "0" {
 			reasons = append(reasons, fmt.Sprintf("a rate limit of %s/s at %s", r.Directive.Value, r.Origin.Describe()))
 		}
-		if b := lastDirective(p, packs.OptBacklogLimit); b == nil {
+		if b := lastDirective(p, model.OptBacklogLimit); b == nil {
 			reasons = append(reasons, "no -b (the kernel's default backlog is 64 records)")
 		} else if n, _ := strconv.Atoi(b.Directive.Value); n < smallBacklog {
 			reasons = append(reasons, fmt.Sprintf("a backlog of only %d records at %s", n, b.Origin.Describe()))
 		}
-		if w := lastDirective(p, packs.OptBacklogWaitTime); w != nil && w.Directive.Value == "0" {
+		if w := lastDirective(p, model.OptBacklogWaitTime); w != nil && w.Directive.Value == "0" {
 			reasons = append(reasons, fmt.Sprintf("no backlog wait time at %s", w.Origin.Describe()))
 		}
 		if noisy := noisyRules(p); len(noisy) > 0 {
@@ -54,8 +54,8 @@ Good:
 })
 
 // lastDirective is the line that sets option last in load order.
-func lastDirective(p *Pass, option packs.Option) *packs.Item {
-	var last *packs.Item
+func lastDirective(p *Pass, option model.Option) *model.Line {
+	var last *model.Line
 	for _, it := range p.Directives {
 		if it.Directive.Option == option {
 			last = it
@@ -78,24 +78,17 @@ Bad:
 Good:
     -e 1`,
 	Run: func(p *Pass) {
-		if hasSetting(p, packs.OptEnabled) {
+		if hasSetting(p, model.OptEnabled) {
 			return
 		}
-		if e := lastDirective(p, packs.OptEnabled); e != nil && e.Directive.Value == "0" {
+		if e := lastDirective(p, model.OptEnabled); e != nil && e.Directive.Value == "0" {
 			p.Reportf(&e.Origin, nil, "-e 0 is the last -e: the rules load but the kernel records nothing until auditctl -e 1; write -e 1 (or -e 2 in the finalize pack)")
 		}
 	},
 })
 
-// The kernel takes a backlog wait time of at most ten minutes, counted in
-// jiffies: 10*60*HZ. Without the host's HZ, the largest common one (1000).
-const (
-	backlogWaitMinutes = 10
-	largestHZ          = 1000
-)
-
 var _ = register(&Check{
-	ID:        "CTRL-BACKLOG-WAIT-RANGE",
+	Model:     model.CheckBacklogWaitRange,
 	Title:     "--backlog_wait_time beyond the kernel's ten minutes",
 	Severity:  Error,
 	FailsLoad: true,
@@ -111,16 +104,13 @@ Bad (any kernel):
 Good:
     --backlog_wait_time 60000`,
 	Run: func(p *Pass) {
-		hz, where := largestHZ, "at HZ=1000, the largest"
+		hz := 0
 		if p.host != nil {
-			if h, ok := p.host.HZ(); ok {
-				hz, where = h, fmt.Sprintf("at this host's HZ=%d", h)
-			}
+			hz, _ = p.host.HZ()
 		}
-		limit := backlogWaitMinutes * 60 * hz
-		for _, it := range occurrences(p, packs.OptBacklogWaitTime) {
-			if v, err := strconv.ParseUint(it.Directive.Value, 10, 32); err == nil && v > uint64(limit) {
-				p.Reportf(&it.Origin, nil, "--backlog_wait_time %d is more than the kernel accepts, %d jiffies (ten minutes %s): auditctl stops with \"Error sending backlog limit request (Invalid argument)\"; the value counts jiffies, not ms (default %d)", v, limit, where, 60*hz)
+		for _, it := range occurrences(p, model.OptBacklogWaitTime) {
+			if ref := it.Directive.KernelProblem(hz); ref != nil {
+				p.Reportf(&it.Origin, nil, "%s", ref.Message)
 			}
 		}
 	},
@@ -145,13 +135,13 @@ Bad:
 Good:
     -b 8192`,
 	Run: func(p *Pass) {
-		if hasSetting(p, packs.OptBacklogLimit) || len(p.Rules) == 0 {
+		if hasSetting(p, model.OptBacklogLimit) || len(p.Rules) == 0 {
 			return
 		}
-		if failure := lastDirective(p, packs.OptFailure); failure != nil && failure.Directive.Value == "2" {
+		if failure := lastDirective(p, model.OptFailure); failure != nil && failure.Directive.Value == "2" {
 			return // CTRL-PANIC-RISK says it with the stakes of -f 2
 		}
-		if b := lastDirective(p, packs.OptBacklogLimit); b != nil {
+		if b := lastDirective(p, model.OptBacklogLimit); b != nil {
 			if n, err := strconv.Atoi(b.Directive.Value); err == nil && n < smallBacklog {
 				p.Reportf(&b.Origin, nil, "-b %d is a small queue for auditd: a burst of events overflows it and records are lost; write -b %d or more", n, smallBacklog)
 			}

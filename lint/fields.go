@@ -10,7 +10,7 @@ import (
 // Checks of fields, operators and filter lists.
 
 var _ = register(&Check{
-	ID:        "FLD-NOT-VALID-FOR-LIST",
+	Model:     model.CheckNotForList,
 	Title:     "field or syscall the list cannot use",
 	Severity:  Error,
 	FailsLoad: true,
@@ -25,11 +25,12 @@ Bad:
 Good:
     -a never,exclude -F msgtype=CRYPTO_KEY_USER
     -a always,exit -F arch=b64 -S unlink -k delete`,
-	Run: reportModel,
+	Requires: fromModel,
+	Run:      reportModel,
 })
 
 var _ = register(&Check{
-	ID:        "FLD-BAD-OPERATOR",
+	Model:     model.CheckBadOperator,
 	Title:     "operator the field does not support",
 	Severity:  Error,
 	FailsLoad: true,
@@ -44,7 +45,8 @@ Bad:
 Good:
     -a always,exit -F arch=b64 -S openat -F a2&0100
     -a always,exit -F arch=b64 -S all -F path=/etc/hosts -F perm=wa`,
-	Run: reportModel,
+	Requires: fromModel,
+	Run:      reportModel,
 })
 
 var _ = register(&Check{
@@ -102,9 +104,10 @@ func countFields(r *model.Rule, k model.Kind) int {
 }
 
 var _ = register(&Check{
-	ID:       "FLD-EXIT-POSITIVE-ERRNO",
+	Model:    model.CheckPositiveErrno,
 	Title:    "exit= errno name without the minus sign",
 	Severity: Warning,
+	Requires: fromModel,
 	Run:      reportModel,
 	Doc: `A failed syscall returns a negative errno. "-F exit=EACCES" is converted to +13, "the
 syscall returned 13", which is not what anybody means; the rule misses every failure.
@@ -117,9 +120,10 @@ Good:
 })
 
 var _ = register(&Check{
-	ID:       "FLD-ARG-TRUNCATION",
+	Model:    model.CheckTruncated,
 	Title:    "numeric value auditctl cuts to 32 bits or misreads",
 	Severity: Error,
+	Requires: fromModel,
 	Run:      reportModel,
 	Doc: `The kernel compares 32-bit values. auditctl reads a larger number and silently keeps its
 low 32 bits (a0=0x100000000 becomes a0=0, auid<=4294967296 becomes auid<=0), and reads a
@@ -134,10 +138,11 @@ Good:
 })
 
 var _ = register(&Check{
-	ID:        "FLD-BAD-VALUE",
+	Model:     model.CheckBadValue,
 	Title:     "field value that is not a number",
 	Severity:  Error,
 	FailsLoad: true,
+	Requires:  fromModel,
 	Run:       reportModel,
 	Doc: `Numeric fields (pid, exit, success, inode, a0-a3, ...) need a number; exit also takes an
 errno name such as -EACCES, and a0-a3 cannot compare strings (the argument is a pointer).
@@ -228,7 +233,7 @@ Good:
 })
 
 var _ = register(&Check{
-	ID:        "FLD-SINGLETON-REPEATED",
+	Model:     model.CheckSingleton,
 	Title:     "second path, dir, inode or exe in one rule",
 	Severity:  Error,
 	FailsLoad: true,
@@ -243,7 +248,8 @@ Bad:
 Good:
     -a always,exit -F arch=b64 -S openat -F path=/etc/shadow -k shadow
     -a always,exit -F arch=b64 -S openat -F path=/etc/gshadow -k shadow`,
-	Run: reportModel,
+	Requires: fromModel,
+	Run:      reportModel,
 })
 
 var _ = register(&Check{

@@ -12,6 +12,7 @@ import (
 	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/internal/host"
 	"github.com/auditpack/auditpack/internal/kerneltest"
+	"github.com/auditpack/auditpack/packs/model"
 	"github.com/auditpack/auditpack/profiles"
 )
 
@@ -190,8 +191,8 @@ func TestBacklogWaitRangeMatchesKernel(t *testing.T) {
 	if !ok {
 		t.Skip("this kernel's HZ is not readable (/boot/config-*, /proc/config.gz)")
 	}
-	limit := backlogWaitMinutes * 60 * hz
-	for _, v := range []int{60 * hz, limit, limit + 1, backlogWaitMinutes * 60 * largestHZ, backlogWaitMinutes*60*largestHZ + 1} {
+	limit, largest := int(model.BacklogWaitLimit(hz)), int(model.BacklogWaitLimit(0))
+	for _, v := range []int{60 * hz, limit, limit + 1, largest, largest + 1} {
 		line := fmt.Sprintf("--backlog_wait_time %d\n", v)
 		reported := len(found(lintText(t, line, Options{Host: host.Local{}}), "CTRL-BACKLOG-WAIT-RANGE")) > 0
 		out, code := k.LoadWithAuditctl(line)

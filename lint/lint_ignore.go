@@ -7,11 +7,10 @@ import (
 	"github.com/auditpack/auditpack/packs"
 )
 
-// ignoreCheck reports suppression comments without reason or effect.
-const ignoreCheck = "LINT-IGNORE"
-
-var _ = register(&Check{
-	ID:       ignoreCheck,
+// ignoreCheck reports suppression comments without reason or effect; the
+// runner reports through it the suppressions that silence nothing.
+var ignoreCheck = register(&Check{
+	ID:       "LINT-IGNORE",
 	Title:    "suppression comment without reason or effect",
 	Severity: Warning,
 	Doc: `A "# auditpack:ignore CHECK-ID reason" comment on the line above a rule silences that

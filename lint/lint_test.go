@@ -120,6 +120,26 @@ func readWants(t *testing.T, path string) (wants []*want, targets []*model.Targe
 // TestChecks runs every check on every check's testdata, as
 // go/analysis's analysistest does: each want must be met by exactly one
 // finding, and no check may report anything nobody wanted there.
+// Every check the model, the reader of files or the load files a problem
+// under is registered once, as the check that reports it: a problem is
+// never filed under a name nothing explains or reports.
+func TestModelChecksRegistered(t *testing.T) {
+	for _, m := range model.Checks() {
+		var found []*Check
+		for _, c := range Checks() {
+			if c.Model == m {
+				found = append(found, c)
+			}
+		}
+		if len(found) != 1 || found[0].ID != m.String() {
+			t.Errorf("model check %s: %d lint checks report it", m, len(found))
+		}
+	}
+	if n := len(model.Checks()); n < 38 {
+		t.Errorf("the model files problems under %d checks; it has more", n)
+	}
+}
+
 func TestChecks(t *testing.T) {
 	for _, c := range Checks() {
 		t.Run(c.ID, func(t *testing.T) {
@@ -226,11 +246,16 @@ func checkRefusalRun(t *testing.T, sel *packs.Selection, targets []*model.Target
 	}
 }
 
-// Every embedded profile compiles, for every machine the model knows, to
+// Every embedded profile (every product's) compiles, for every machine the model knows, to
 // a set without errors: pack rules leave out the syscalls an ABI lacks.
 // A user's own file is checked as written.
 func TestEmbeddedProfilesFitEveryTarget(t *testing.T) {
-	for _, name := range []string{"stig", "pci-dss", "ospp"} {
+	all, err := profiles.List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range all {
+		name := p.Name
 		sel, err := profiles.Select(profiles.Request{Profile: name})
 		if err != nil {
 			t.Fatal(err)
@@ -244,9 +269,9 @@ func TestEmbeddedProfilesFitEveryTarget(t *testing.T) {
 			if n := res.Count(Error); n > 0 {
 				t.Errorf("profile %s on %s: %d errors, first %s", name, machine, n, res.Diagnostics[slices.IndexFunc(res.Diagnostics, func(d Diagnostic) bool { return d.Severity == Error })].Message)
 			}
-			if out := string(c.Render("test")); machine == "aarch64" && name == "stig" &&
+			if out := string(c.Render("test")); machine == "aarch64" && name == "stig-rhel9" &&
 				(!strings.Contains(out, "-F arch=b64 -S fchmod,fchmodat -F auid>=1000") || strings.Contains(out, "-F arch=b32 -S fchmod,fchmodat -F auid>=1000")) {
-				t.Errorf("stig on aarch64: the b64 chmod rule keeps chmod, or the b32 one (arm has chmod) lost it:\n%s", out)
+				t.Errorf("stig-rhel9 on aarch64: the b64 chmod rule keeps chmod, or the b32 one (arm has chmod) lost it:\n%s", out)
 			}
 		}
 	}
@@ -257,46 +282,6 @@ func TestEmbeddedProfilesFitEveryTarget(t *testing.T) {
 	}
 	if len(found(res, "ARCH-SYSCALL-UNKNOWN")) != 1 {
 		t.Errorf("a user's -S unlink on aarch64 is not reported: %v", res.Diagnostics)
-	}
-}
-
-// Rules are compared by identity wherever their hashes meet: with every
-// rule's hash the same, the duplicates found are the same as with the
-// real hash (which this set's rules of one identity share, and others
-// almost never do).
-func TestExactDuplicatesSurviveHashCollisions(t *testing.T) {
-	rules := strings.Join([]string{
-		"-a always,exit -F arch=b64 -S openat -k a",
-		"-a always,exit -F arch=b64 -S openat -k b",
-		"-a always,exit -F arch=b64 -S openat -k a", // duplicate of line 1
-		"-A always,exit -F arch=b64 -S openat -k b", // -A: never refused, replaces line 2
-		"-a always,exit -F arch=b64 -S openat -k b", // duplicate of line 4
-		"-D -k a",
-		"-a always,exit -F arch=b64 -S openat -k a", // line 1 deleted: loads
-		"-a always,exit -F arch=b64 -S openat -k c",
-		"-a always,exit -F arch=b64 -S openat -k c", // duplicate of line 8
-	}, "\n") + "\n"
-	file := filepath.Join(t.TempDir(), "10-case.rules")
-	if err := os.WriteFile(file, []byte(rules), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	sel, err := profiles.Select(profiles.Request{Paths: []string{file}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rs := newRuleSet(compile.Build(sel), Options{})
-	pairs := func(found []shadow) []string {
-		var out []string
-		for _, s := range found {
-			out = append(out, fmt.Sprintf("%d<-%d", s.a.Item.Origin.Line, s.b.Item.Origin.Line))
-		}
-		return out
-	}
-	real := pairs(exactDuplicates(rs.Ordered.Items, rs.RuleAt, (*model.Rule).IdentityHash))
-	collided := pairs(exactDuplicates(rs.Ordered.Items, rs.RuleAt, func(*model.Rule) uint64 { return 0 }))
-	want := []string{"1<-3", "4<-5", "8<-9"}
-	if !slices.Equal(real, want) || !slices.Equal(collided, want) {
-		t.Errorf("duplicates: with the real hash %v, with one hash for all %v, want %v", real, collided, want)
 	}
 }
 

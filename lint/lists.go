@@ -117,10 +117,11 @@ Good: never rules for what to drop, an always rule before them only for exceptio
 })
 
 var _ = register(&Check{
-	ID:        "LST-MSGTYPE-UNKNOWN",
+	Model:     model.CheckMsgType,
 	Title:     "unknown message type",
 	Severity:  Error,
 	FailsLoad: true,
+	Requires:  fromModel,
 	Run:       reportModel,
 	Doc: `msgtype takes a record type name known to auditctl (CWD, PATH, USER_LOGIN, ...) or a
 number. An unknown name is rejected ("-F unknown message type") and the load stops.

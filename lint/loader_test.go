@@ -1,11 +1,10 @@
 package lint
 
 import (
-	"os"
-	"os/exec"
 	"testing"
 
 	"github.com/auditpack/auditpack/internal/host"
+	"github.com/auditpack/auditpack/internal/testenv"
 	"github.com/auditpack/auditpack/packs/model"
 )
 
@@ -13,12 +12,7 @@ import (
 // host's loader names, auditpack names too; on 3.0.9 (Debian 12, CI) the
 // tables end exactly where the stand-in above says.
 func TestHostLoaderTable(t *testing.T) {
-	if _, err := exec.LookPath("ausyscall"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("CI must run this test: ausyscall is missing (apt-get install -y auditd)")
-		}
-		t.Skip("ausyscall is not installed (apt-get install -y auditd)")
-	}
+	testenv.Tool(t, "ausyscall", "apt-get install -y auditd")
 	native := model.Native()
 	for abi := range 2 {
 		table := native.TableName(model.ABI(abi))

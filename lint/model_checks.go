@@ -6,9 +6,10 @@ import "github.com/auditpack/auditpack/packs/model"
 // else than they say, and names only the loading host can resolve.
 
 var _ = register(&Check{
-	ID:       model.CheckValueMisread,
+	Model:    model.CheckValueMisread,
 	Title:    "control value auditctl reads as another number",
 	Severity: Error,
+	Requires: fromModel,
 	Run:      reportModel,
 	Doc: `auditctl reads -b, -r and --backlog_wait_time with C's strtoul: a leading 0 means octal
 (-b 010 sets 8), reading stops at the first other character (-b 8192x sets 8192), and a value
@@ -23,9 +24,10 @@ Good:
 })
 
 var _ = register(&Check{
-	ID:       model.CheckOnePerLine,
+	Model:    model.CheckOnePerLine,
 	Title:    "several control options on one line",
 	Severity: Error,
+	Requires: fromModel,
 	Run:      reportModel,
 	Doc: `auditctl sets every control option of a line ("-b 8192 -f 1" sets both), but augenrules
 moves control lines by their first option only, and auditpack reads a control line the same
@@ -40,9 +42,10 @@ Good:
 })
 
 var _ = register(&Check{
-	ID:       model.CheckIgnored,
+	Model:    model.CheckIgnored,
 	Title:    "rule auditctl reads and then drops",
 	Severity: Error,
+	Requires: fromModel,
 	Run:      reportModel,
 	Doc: `The action "possible" was removed from the kernel. auditctl still accepts a rule written
 "-a exit,possible" (list first), prints nothing and drops it: the rule is never loaded, and no
@@ -56,10 +59,11 @@ Good:
 })
 
 var _ = register(&Check{
-	ID:        model.CheckFactPlaceholder,
+	Model:     model.CheckFactPlaceholder,
 	Title:     "host fact placeholder outside a pack",
 	Severity:  Error,
 	FailsLoad: true,
+	Requires:  fromModel,
 	Run:       reportModel,
 	Doc: `Packs write the first login UID as ${UID_MIN}, which auditpack replaces with the number when it
 reads the pack (from the profile's facts, or with --host from /etc/login.defs). A rules file that is
@@ -75,11 +79,12 @@ Good:
 })
 
 var _ = register(&Check{
-	ID:        model.CheckUnresolved,
+	Model:     model.CheckUnresolved,
 	Title:     "user or group name this host does not know",
 	Severity:  Error,
 	Host:      true,
 	FailsLoad: true,
+	Requires:  fromModel,
 	Run:       reportModel,
 	Doc: `auditctl turns user and group names into numbers on the host that loads the rules
 (getpwnam, getgrnam). A name the host does not know is refused ("Unknown user: chrony") and,

@@ -4,7 +4,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
 )
 
@@ -17,140 +16,48 @@ type shadow struct {
 	check string
 }
 
-// duplicates finds the rules the kernel refuses as already loaded, once
-// per rule set, in one pass in load order.
-func (rs *RuleSet) duplicates() []shadow {
-	rs.duplicateOnce.Do(func() {
-		rs.duplicateList = exactDuplicates(rs.Ordered.Items, rs.RuleAt, (*model.Rule).IdentityHash)
-	})
-	return rs.duplicateList
+// orderResult is what the order analysis finds.
+type orderResult struct {
+	duplicates []shadow // rules the kernel refuses as loaded already
+	shadows    []shadow // rules an earlier rule takes every event from
 }
 
-// exactDuplicates runs the lines as auditctl does, keeping the rules
-// loaded so far by identity (found through hash, which rules of one
-// identity share).
-func exactDuplicates(items []*packs.Item, ruleAt func(int) *model.Rule, hash func(*model.Rule) uint64) []shadow {
-	shared := sharingHash(items, ruleAt, hash)
-	if shared == nil {
-		return nil
-	}
-	var out []shadow
-	loaded := newGroups(len(items))
-	// A -D takes rules out of loaded by marking them gone (the hash
-	// chains drop them as they are next walked): a plain -D the rules
-	// added since the last one, a -D -k those its key index finds.
-	gone := make([]bool, len(items))
-	var sinceDelete, deleted []int
-	var keys *keyIndex
-	for i, it := range items {
-		if d := it.Directive; d.Option == packs.OptDeleteAll {
-			if d.Key == "" {
-				for _, j := range sinceDelete {
-					gone[j] = true
-				}
-				sinceDelete = sinceDelete[:0]
-				continue
-			}
-			if keys == nil {
-				keys = newKeyIndex(items, ruleAt)
-			}
-			deleted = keys.containing(deleted, d.Key, i)
-			for _, j := range deleted {
-				gone[j] = true
-			}
+// order finds, through the index rather than by comparing all pairs, the
+// earliest rule in evaluation order that takes all of each rule's events;
+// the duplicates are the load's.
+func (rs *RuleSet) order() *orderResult {
+	var out orderResult
+	// A rule auditctl refuses (a duplicate among them) never reaches the
+	// kernel: it takes no events and loses none.
+	refused := map[*model.Rule]bool{}
+	for _, ref := range rs.loading().Refused {
+		r := rs.RuleAt(ref.Index)
+		if r == nil {
 			continue
 		}
-		if !shared[i] {
-			continue // no other rule has its hash: it duplicates none
-		}
-		r := ruleAt(i)
-		h := hash(r)
-		// An -A rule is never refused as a duplicate (the kernel compares
-		// the prepend flag too), but once added it is one like any other:
-		// the last added of an identity is found first.
-		if !r.Prepend {
-			if first := sameIdentity(loaded, gone, h, ruleAt, r); first != nil {
-				out = append(out, shadow{first, r, "ORD-EXACT-DUPLICATE"})
-				continue
-			}
-		}
-		loaded.add(h, i)
-		sinceDelete = append(sinceDelete, i)
-	}
-	return out
-}
-
-// sharingHash marks the rule lines whose hash another rule line has (nil
-// when none has): only they can be one rule to the kernel. Sorting the
-// hashes finds them with no map of every rule.
-func sharingHash(items []*packs.Item, ruleAt func(int) *model.Rule, hash func(*model.Rule) uint64) []bool {
-	hashes := make([]uint64, 0, len(items))
-	for i := range items {
-		if r := ruleAt(i); r != nil {
-			hashes = append(hashes, hash(r))
+		refused[r] = true
+		if ref.Check == model.CheckExactDuplicate {
+			out.duplicates = append(out.duplicates, shadow{rs.RuleAt(ref.Earlier), r, "ORD-EXACT-DUPLICATE"})
 		}
 	}
-	slices.Sort(hashes)
-	repeated := map[uint64]bool{}
-	for i := 1; i < len(hashes); i++ {
-		if hashes[i] == hashes[i-1] {
-			repeated[hashes[i]] = true
-		}
+	eval := rs.Eval
+	if len(refused) > 0 {
+		eval = slices.DeleteFunc(slices.Clone(eval), func(r *model.Rule) bool { return refused[r] })
 	}
-	if len(repeated) == 0 {
-		return nil
-	}
-	shared := make([]bool, len(items))
-	for i := range items {
-		if r := ruleAt(i); r != nil {
-			shared[i] = repeated[hash(r)]
-		}
-	}
-	return shared
-}
-
-// sameIdentity is the last rule loaded under hash h, and not gone since,
-// that is one rule with r to the kernel, or nil. It drops the gone rules
-// it passes from the chain.
-func sameIdentity(loaded *groups, gone []bool, h uint64, ruleAt func(int) *model.Rule, r *model.Rule) *model.Rule {
-	prev := -1
-	for j := loaded.first(h); j >= 0; j = int(loaded.next[j]) {
-		if gone[j] {
-			loaded.unlink(h, prev, j)
+	ix := model.NewIndex(eval)
+	for j, b := range eval {
+		if b.MatchesNothing() {
 			continue
 		}
-		if c := ruleAt(j); c.Identity() == r.Identity() {
-			return c
+		if i := ix.EarliestCover(j); i >= 0 {
+			a := eval[i]
+			out.shadows = append(out.shadows, shadow{a, b, classify(a, b)})
 		}
-		prev = j
 	}
-	return nil
-}
-
-// shadows runs the order analysis once per rule set: for each rule the
-// earliest in evaluation order that takes all of its events, found
-// through the index rather than by comparing all pairs.
-func (rs *RuleSet) shadows() []shadow {
-	rs.shadowOnce.Do(func() {
-		duplicate := map[*model.Rule]bool{}
-		for _, d := range rs.duplicates() {
-			duplicate[d.b] = true
-		}
-		ix := model.NewIndex(rs.Eval)
-		for j, b := range rs.Eval {
-			if duplicate[b] || b.MatchesNothing() {
-				continue
-			}
-			if i := ix.EarliestCover(j); i >= 0 {
-				a := rs.Eval[i]
-				rs.shadowList = append(rs.shadowList, shadow{a, b, classify(a, b)})
-			}
-		}
-		// The comparisons are done (their outcome is kept): what they
-		// kept of each rule goes, instead of staying as long as the rules.
-		model.ForgetSummaries(rs.Eval)
-	})
-	return rs.shadowList
+	// The comparisons are done (their outcome is kept): what they kept of
+	// each rule goes, instead of staying as long as the rules.
+	model.ForgetSummaries(rs.Eval)
+	return &out
 }
 
 func classify(a, b *model.Rule) string {
@@ -214,9 +121,10 @@ func (m *shadowMessage) keys(r *model.Rule) *shadowMessage {
 }
 
 var _ = register(&Check{
-	ID:        "ORD-EXACT-DUPLICATE",
+	Model:     model.CheckExactDuplicate,
 	Title:     "rule the kernel already has",
 	Severity:  Error,
+	Requires:  fromOrder,
 	FailsLoad: true,
 	Doc: `The kernel compares a new rule with the loaded ones field by field; an identical rule is
 refused ("Rule exists") and auditctl -R stops there. Spellings do not matter: auid!=unset is
@@ -240,6 +148,7 @@ var _ = register(&Check{
 	ID:       "ORD-SEMANTIC-DUPLICATE",
 	Title:    "rule that matches exactly what an earlier one does",
 	Severity: Warning,
+	Requires: fromOrder,
 	Pairwise: true,
 	Doc: `The rule matches the same events with the same key as an earlier rule, written differently
 (fields in another order, or added with -A). The kernel accepts both, and the later one never
@@ -261,6 +170,7 @@ var _ = register(&Check{
 	ID:       "ORD-KEY-ONLY-DUPLICATE",
 	Title:    "same rule again with another key",
 	Severity: Warning,
+	Requires: fromOrder,
 	Pairwise: true,
 	Doc: `Two packs ask for the same events under different keys (STIG's "identity" and another
 standard's key). Only the first rule ever matches, so only its key is logged and searches for
@@ -283,6 +193,7 @@ var _ = register(&Check{
 	ID:       "ORD-NEVER-SHADOWS-ALWAYS",
 	Title:    "never rule swallows a later always rule",
 	Severity: Error,
+	Requires: fromOrder,
 	Pairwise: true,
 	Doc: `Rules are first-match: an earlier never rule that matches every event of a later always
 rule makes it dead, silently. Watches and syscall rules share one order. A site's exclusion
@@ -304,6 +215,7 @@ var _ = register(&Check{
 	ID:       "ORD-KEY-SHADOW",
 	Title:    "always rule whose events an earlier rule logs",
 	Severity: Warning,
+	Requires: fromOrder,
 	Pairwise: true,
 	Doc: `An earlier always rule matches every event of this one, so its events are recorded under
 the earlier rule's key and this rule's key never appears. Put the more specific rule first.
@@ -328,6 +240,7 @@ var _ = register(&Check{
 	ID:       "ORD-INEFFECTIVE-NEVER",
 	Title:    "never rule after an always rule that covers it",
 	Severity: Warning,
+	Requires: fromOrder,
 	Pairwise: true,
 	Doc: `The exclusion comes too late: an earlier always rule already matches every event it was
 meant to suppress, and first match wins. Exclusions belong in a pack that sorts early (the
@@ -349,6 +262,7 @@ var _ = register(&Check{
 	ID:       "ORD-REDUNDANT-SUBSET",
 	Title:    "rule fully covered by an earlier one",
 	Severity: Info,
+	Requires: fromOrder,
 	Pairwise: true,
 	Doc: `An earlier rule with the same action and key (or, on the exclude list, any earlier rule)
 matches every event of this one, so this one never matches. It costs evaluation time and

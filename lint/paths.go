@@ -27,7 +27,7 @@ func describeField(r *model.Rule, f model.Field) string {
 }
 
 var _ = register(&Check{
-	ID:        "PATH-NOT-ABSOLUTE",
+	Model:     model.CheckPath,
 	Title:     "watched path is not absolute",
 	Severity:  Error,
 	FailsLoad: true,
@@ -39,7 +39,8 @@ Bad:
 
 Good:
     -w /etc/passwd -p wa -k identity`,
-	Run: reportModel,
+	Requires: fromModel,
+	Run:      reportModel,
 })
 
 var _ = register(&Check{
@@ -66,7 +67,7 @@ Good:
 })
 
 var _ = register(&Check{
-	ID:        "PATH-TRAILING-SLASH",
+	Model:     model.CheckTrailingSlash,
 	Title:     "path= ending in a slash",
 	Severity:  Error,
 	FailsLoad: true,
@@ -78,7 +79,8 @@ Bad:
 
 Good:
     -a always,exit -F arch=b64 -S all -F dir=/etc/sudoers.d -F perm=wa`,
-	Run: reportModel,
+	Requires: fromModel,
+	Run:      reportModel,
 })
 
 // hugeTrees are directory trees too large to watch recursively.
@@ -110,7 +112,7 @@ Good:
 })
 
 var _ = register(&Check{
-	ID:        "PATH-PARENT-MISSING",
+	Model:     model.CheckPathMissing,
 	Title:     "watched file's directory is missing on this host",
 	Severity:  Error,
 	Host:      true,
@@ -124,11 +126,12 @@ Bad (on Debian):
     -a always,exit -S all -F path=/usr/libexec/openssh/ssh-keysign -F perm=x -k ssh
 
 Good: the path of this distribution, or a pack per distribution.`,
-	Run: reportModel,
+	Requires: fromModel,
+	Run:      reportModel,
 })
 
 var _ = register(&Check{
-	ID:        "PATH-DIR-MISSING",
+	Model:     model.CheckDirMissing,
 	Title:     "dir= tree is missing on this host",
 	Severity:  Error,
 	Host:      true,
@@ -140,7 +143,8 @@ Bad (a host without NetworkManager):
     -a always,exit -F arch=b64 -S all -F dir=/etc/NetworkManager -F perm=wa -k network
 
 Good: leave the rule out on such hosts (a pack for them), or create the directory first.`,
-	Run: reportModel,
+	Requires: fromModel,
+	Run:      reportModel,
 })
 
 var _ = register(&Check{

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/internal/parallel"
@@ -44,18 +43,15 @@ type RuleSet struct {
 	Eval  []*model.Rule
 	// Directives are the control lines in load order; Concatenated are
 	// all lines in file order, before augenrules moves any.
-	Directives   []*packs.Item
-	Concatenated []*packs.Item
+	Directives   []*model.Line
+	Concatenated []*model.Line
 	// host answers for the machine the set is for (nil without --host).
 	host Host
 	// itemRules are the rules of Ordered.Items (see RuleAt).
 	itemRules []*model.Rule
-	// The order analysis and what the model refused, which several
-	// checks share, made once by the first check that asks (checks run
-	// concurrently).
-	shadowOnce, duplicateOnce, modelOnce sync.Once
-	shadowList, duplicateList            []shadow
-	modelList                            map[string][]refused
+	// results are the analyses the checks require (see Analysis), made
+	// before the checks run.
+	results map[*Analysis]any
 }
 
 func newRuleSet(c *compile.Compiled, opts Options) *RuleSet {
@@ -69,7 +65,7 @@ func newRuleSet(c *compile.Compiled, opts Options) *RuleSet {
 	for _, f := range c.Files {
 		lines += len(f.Items)
 	}
-	rs.Concatenated = make([]*packs.Item, 0, lines)
+	rs.Concatenated = make([]*model.Line, 0, lines)
 	for _, f := range c.Files {
 		for i := range f.Items {
 			rs.Concatenated = append(rs.Concatenated, &f.Items[i])
@@ -78,37 +74,6 @@ func newRuleSet(c *compile.Compiled, opts Options) *RuleSet {
 	rs.Rules, rs.itemRules = c.Rules(rs.Targets[0]), c.ItemRules(rs.Targets[0])
 	rs.Eval = model.EvalOrder(rs.Rules)
 	return rs
-}
-
-// refused is a line the model refuses, and why.
-type refused struct {
-	origin  *packs.Origin
-	message string
-}
-
-// modelProblems are what the model refuses in the set, by check ID: lines
-// auditctl refuses or misreads (read from the files), what the kernel
-// refuses in a rule, and with --host what it refuses on this host. Thirty
-// checks report from it; the rules are gone through once.
-func (rs *RuleSet) modelProblems() map[string][]refused {
-	rs.modelOnce.Do(func() {
-		byCheck := map[string][]refused{}
-		for _, pe := range rs.Ordered.Problems {
-			byCheck[pe.Check] = append(byCheck[pe.Check], refused{&pe.Origin, pe.Message})
-		}
-		for _, r := range rs.Rules {
-			for _, pr := range r.Problems() {
-				byCheck[pr.Check] = append(byCheck[pr.Check], refused{&r.Item.Origin, pr.Message})
-			}
-			if rs.host != nil {
-				for _, pr := range r.HostProblems(rs.host) {
-					byCheck[pr.Check] = append(byCheck[pr.Check], refused{&r.Item.Origin, pr.Message})
-				}
-			}
-		}
-		rs.modelList = byCheck
-	})
-	return rs.modelList
 }
 
 // RuleAt is the model of the rule line Ordered.Items[i] (nil for a
@@ -162,16 +127,16 @@ func SeverityOverrides(profile string, table map[string]string) (map[string]Seve
 }
 
 // Run lints a compiled rule set with every registered check.
-func Run(c *compile.Compiled, opts Options) (res *Result, err error) {
-	sel := c.Selection
+func Run(set *compile.Compiled, opts Options) (res *Result, err error) {
+	sel := set.Selection
 	overrides, err := SeverityOverrides(sel.Profile, sel.Severity)
 	if err != nil {
 		return nil, err
 	}
-	rs := newRuleSet(c, opts)
+	rs := newRuleSet(set, opts)
 	res = &Result{Findings: report.Findings{Files: len(rs.Ordered.Files), Rules: len(rs.Rules)}}
 	for _, pe := range rs.Ordered.Problems {
-		res.InputErrors = res.InputErrors || pe.Check == packs.CheckNotText || pe.Check == packs.CheckFileConflict
+		res.InputErrors = res.InputErrors || pe.Check == model.CheckNotText || pe.Check == model.CheckFileConflict
 	}
 	severityOf := func(c *Check) Severity {
 		if s, ok := overrides[c.ID]; ok {
@@ -179,63 +144,36 @@ func Run(c *compile.Compiled, opts Options) (res *Result, err error) {
 		}
 		return c.Severity
 	}
-	var shared, alone []*Check
+	var checks []*Check
 	for _, c := range Checks() {
 		if c.Host && opts.Host == nil || opts.Refusal && (c.Pairwise || severityOf(c) < Error) {
 			continue
 		}
 		res.Checks = append(res.Checks, report.Check{ID: c.ID, Title: c.Title, Doc: c.Doc, Severity: c.Severity})
-		// Checks that read others' findings run after the rest, one at
-		// a time; the others share the cores.
-		if c.Reads != nil {
-			alone = append(alone, c)
-		} else {
-			shared = append(shared, c)
-		}
+		checks = append(checks, c)
 	}
+	rs.analyse(checks)
 	pass := func(c *Check, into *blocks) *Pass {
 		return &Pass{RuleSet: rs, check: c, report: func(f finding) {
 			f.severity = severityOf(c)
 			into.add(f)
 		}}
 	}
-	each := make([]blocks, len(shared))
-	errs := make([]error, len(shared))
-	// The order analysis, which the pairwise checks share and which takes
-	// longest, starts at once beside the checks: started by the first of
-	// them, it kept the other core waiting in the next.
-	var analysis sync.WaitGroup
-	if slices.ContainsFunc(shared, func(c *Check) bool { return c.Pairwise }) {
-		analysis.Go(func() { rs.shadows() })
-	}
-	parallel.Each(len(shared), func(i int) { errs[i] = runCheck(shared[i], pass(shared[i], &each[i])) })
-	analysis.Wait()
+	each := make([]blocks, len(checks))
+	errs := make([]error, len(checks))
+	parallel.Each(len(checks), func(i int) { errs[i] = runCheck(checks[i], pass(checks[i], &each[i])) })
 	var found blocks
-	for i := range shared {
+	for i := range checks {
 		if errs[i] != nil {
 			return nil, errs[i]
 		}
 		found.take(&each[i])
 	}
-	for _, c := range alone {
-		p := pass(c, &found)
-		if c.Reads != nil {
-			for f := range found.all() {
-				if f.check.Reads == nil && c.Reads(f.check) {
-					p.findings = append(p.findings, f.diagnostic(make([]packs.Origin, 1)))
-				}
-			}
-		}
-		if err := runCheck(c, p); err != nil {
-			return nil, err
-		}
-	}
-	// From here on only the files are needed (rs and c are not used
+	// From here on only the files are needed (rs and set are not used
 	// again): the rules, which take more memory than the findings, are the
 	// collector's before the findings become the report's.
 	files := rs.Ordered.Files
-	ignore, _ := Lookup(ignoreCheck)
-	kept := suppress(files, found.list(), ignore, severityOf(ignore))
+	kept := suppress(files, found.list(), ignoreCheck, severityOf(ignoreCheck))
 	if opts.Refusal {
 		// A suppression of a check that did not run silences nothing here.
 		kept = slices.DeleteFunc(kept, func(f *finding) bool { return f.severity < Error })
@@ -318,7 +256,7 @@ func diagnostics(found []*finding) []Diagnostic {
 			withRelated++
 		}
 	}
-	related := make([]packs.Origin, withRelated)
+	related := make([]model.Origin, withRelated)
 	out := make([]Diagnostic, 0, len(found))
 	for _, f := range found {
 		out = append(out, f.diagnostic(related))

@@ -11,7 +11,6 @@ import (
 
 	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/internal/rulegen"
-	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
 	"github.com/auditpack/auditpack/profiles"
 )
@@ -40,6 +39,7 @@ func TestShapesMatchPairs(t *testing.T) {
 			}
 			c := compile.Build(sel)
 			rs := newRuleSet(c, Options{})
+			rs.analyse([]*Check{{Requires: fromOrder}})
 			where := fmt.Sprintf("%s, %d rules, seed %d", shape.Name, n, seed)
 			duplicates := duplicatesByPairs(rs)
 			if got, want := shadowLines(rs.duplicates()), shadowLines(duplicates); !slices.Equal(got, want) {
@@ -75,19 +75,33 @@ func shadowLines(found []shadow) []string {
 	return out
 }
 
+// refusedOtherwise are the rules the load refuses for another reason
+// than a duplicate (none in most sets of the shapes): the readings below
+// take them as given, as the checks do, and never load them.
+func refusedOtherwise(rs *RuleSet) map[*model.Rule]bool {
+	out := map[*model.Rule]bool{}
+	for _, ref := range rs.loading().Refused {
+		if r := rs.RuleAt(ref.Index); r != nil && ref.Check != model.CheckExactDuplicate {
+			out[r] = true
+		}
+	}
+	return out
+}
+
 // duplicatesByPairs runs the lines as auditctl does with a list of the
 // rules loaded: a -D takes out those with its key (all without one), a
 // rule one of them has already is a duplicate, unless added with -A.
 func duplicatesByPairs(rs *RuleSet) []shadow {
 	var out []shadow
 	var loaded []int
+	other := refusedOtherwise(rs)
 	for i, it := range rs.Ordered.Items {
-		if d := it.Directive; d.Option == packs.OptDeleteAll {
-			loaded = slices.DeleteFunc(loaded, func(j int) bool { return d.Key == "" || keyContains(rs.RuleAt(j), d.Key) })
+		if d := it.Directive; d.Option == model.OptDeleteAll {
+			loaded = slices.DeleteFunc(loaded, func(j int) bool { return d.Key == "" || rs.RuleAt(j).KeyContains(d.Key) })
 			continue
 		}
 		r := rs.RuleAt(i)
-		if r == nil {
+		if r == nil || other[r] {
 			continue
 		}
 		duplicate := false
@@ -106,15 +120,20 @@ func duplicatesByPairs(rs *RuleSet) []shadow {
 }
 
 // shadowsByPairs is the order analysis by its definition: for each rule
-// not a duplicate, the first earlier rule in evaluation order that covers
-// it.
+// that loads, the first earlier rule in evaluation order that loads and
+// covers it.
 func shadowsByPairs(rs *RuleSet, duplicates []shadow) []shadow {
+	refused := refusedOtherwise(rs)
+	for _, d := range duplicates {
+		refused[d.b] = true
+	}
+	eval := slices.DeleteFunc(slices.Clone(rs.Eval), func(r *model.Rule) bool { return refused[r] })
 	var out []shadow
-	for j, b := range rs.Eval {
-		if b.MatchesNothing() || slices.ContainsFunc(duplicates, func(d shadow) bool { return d.b == b }) {
+	for j, b := range eval {
+		if b.MatchesNothing() {
 			continue
 		}
-		for _, a := range rs.Eval[:j] {
+		for _, a := range eval[:j] {
 			if model.Covers(a, b) {
 				out = append(out, shadow{a, b, classify(a, b)})
 				break
@@ -153,7 +172,7 @@ func gapsByPairs(rs *RuleSet) []string {
 	out := []string{}
 	t := rs.Targets[0]
 	for _, r := range rs.Rules {
-		abi, ok := singleABI(r)
+		abi, ok := r.SingleABI()
 		if !ok || !namedSyscalls(r) {
 			continue
 		}
@@ -165,7 +184,7 @@ func gapsByPairs(rs *RuleSet) []string {
 			}
 			n, _ := t.Syscall(other, s)
 			if !slices.ContainsFunc(rs.Rules, func(c *model.Rule) bool {
-				cabi, ok := singleABI(c)
+				cabi, ok := c.SingleABI()
 				return ok && cabi == other && sameButArch(r, c) && c.MaskFor(other).Has(n)
 			}) {
 				missing = append(missing, s)
@@ -179,18 +198,18 @@ func gapsByPairs(rs *RuleSet) []string {
 }
 
 // deletedByPairs is what CTRL-DELETE-ALL-MISPLACED counts by its
-// definition: for each -D after the first line, the rule lines before it
-// (with a key that contains its key, for -D -k) and the first of them.
+// definition: for each -D after the first line, the rules before it (with
+// a key that contains its key, for -D -k) and the first of them.
 func deletedByPairs(rs *RuleSet) []string {
 	out := []string{}
 	for i, it := range rs.Ordered.Items {
 		d := it.Directive
-		if d.Option != packs.OptDeleteAll || (i == 0 && d.Key == "") {
+		if d.Option != model.OptDeleteAll || (i == 0 && d.Key == "") {
 			continue
 		}
-		var deleted []*packs.Item
+		var deleted []*model.Line
 		for j, prev := range rs.Ordered.Items[:i] {
-			if !prev.IsDirective() && (d.Key == "" || keyContains(rs.RuleAt(j), d.Key)) {
+			if r := rs.RuleAt(j); r != nil && (d.Key == "" || r.KeyContains(d.Key)) {
 				deleted = append(deleted, prev)
 			}
 		}

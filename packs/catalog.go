@@ -13,6 +13,7 @@ import (
 )
 
 //go:embed */pack.toml */*.rules */CHANGELOG.md */requirements.toml
+//go:embed */*/pack.toml */*/*.rules */*/CHANGELOG.md */*/requirements.toml
 var embedded embed.FS
 
 const embeddedPrefix = "embedded:"
@@ -124,7 +125,10 @@ var ErrUnknownPack = errors.New("unknown pack")
 // Find returns the newest pack that satisfies ref, "name" or
 // "name@constraint" (e.g. "stig@^2", "base-config@1.0.0").
 func (c *Catalog) Find(ref string) (*Pack, error) {
-	name, cons, _ := strings.Cut(ref, "@")
+	name, cons, hasConstraint := strings.Cut(ref, "@")
+	if hasConstraint && strings.TrimSpace(cons) == "" {
+		return nil, fmt.Errorf("%q has nothing after the @: give a version constraint (%s@^2, %s@2.1.0) or leave the @ out", ref, name, name)
+	}
 	constraint, err := ParseConstraint(cons)
 	if err != nil {
 		return nil, err

@@ -1,9 +1,11 @@
 package packs
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -55,5 +57,48 @@ func TestPackFactsErrors(t *testing.T) {
 		if err := CheckFacts(f, "p.toml: [facts]"); err == nil || !strings.HasPrefix(err.Error(), "p.toml: [facts]: ") {
 			t.Errorf("%s: %v", name, err)
 		}
+	}
+}
+
+// A line naming a list fact stands for one line per value, all with the
+// line's own origin and controls; an empty list makes none; the lines
+// after it keep their numbers.
+func TestListFactLines(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "pack.toml"), []byte("name = \"x\"\nversion = \"1.0.0\"\norder = 30\n[facts]\nSETUID_PROGRAMS = [\"/usr/bin/su\", \"/usr/bin/sudo\"]\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "30-x.rules"), []byte("## controls: C-PRIV\n-a always,exit -F path=${SETUID_PROGRAMS} -F perm=x -F auid>=${UID_MIN} -k priv\n\n-w /etc/passwd -p wa\n"), 0o644)
+	p, err := ReadPack(os.DirFS(dir), ".", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		facts Facts
+		want  []string
+	}{
+		{nil, []string{"2 -a always,exit -F path=/usr/bin/su -F perm=x -F auid>=1000 -k priv", "2 -a always,exit -F path=/usr/bin/sudo -F perm=x -F auid>=1000 -k priv", "4 -w /etc/passwd -p wa"}},
+		{Facts{FactUIDMin: "500", FactSetuidPrograms: "/bin/a"}, []string{"2 -a always,exit -F path=/bin/a -F perm=x -F auid>=500 -k priv", "4 -w /etc/passwd -p wa"}},
+		{Facts{FactUIDMin: "1000", FactSetuidPrograms: ""}, []string{"4 -w /etc/passwd -p wa"}},
+	} {
+		files, err := p.Open(c.facts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, it := range files[0].Items {
+			got = append(got, fmt.Sprintf("%d %s", it.Origin.Line, it.Text))
+			if strings.Contains(it.Text, "priv") && !slices.Equal(it.Controls, []string{"C-PRIV"}) {
+				t.Errorf("%q has controls %v", it.Text, it.Controls)
+			}
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("facts %v:\n%s\nwant\n%s", c.facts, strings.Join(got, "\n"), strings.Join(c.want, "\n"))
+		}
+	}
+	if err := CheckFacts(Facts{FactSetuidPrograms: "usr/bin/su"}, "x"); err == nil {
+		t.Error("a relative program path is accepted")
+	}
+	os.WriteFile(filepath.Join(dir, "pack.toml"), []byte("name = \"x\"\nversion = \"1.0.0\"\norder = 30\n[facts]\nUID_MIN = [\"500\"]\n"), 0o644)
+	if _, err := ReadPack(os.DirFS(dir), ".", dir); err == nil || !strings.Contains(err.Error(), "list facts only") {
+		t.Errorf("a pack's scalar fact: %v", err)
 	}
 }

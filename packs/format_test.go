@@ -42,7 +42,7 @@ func TestFormatCanonical(t *testing.T) {
 // kernel identity and go-libaudit wire data, every directive its value;
 // and formatting twice changes nothing more.
 func TestFormatKeepsMeaning(t *testing.T) {
-	files := corpus.RuleFiles(t, "*/*.rules", "../lint/testdata/*.rules", "../compile/testdata/*/*.rules")
+	files := corpus.RuleFiles(t, "*/*.rules", "*/*/*.rules", "../lint/testdata/*.rules", "../compile/testdata/*/*.rules")
 	x86 := model.Targets["x86_64"]
 	checked := 0
 	for _, path := range files {

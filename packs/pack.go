@@ -6,12 +6,14 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/BurntSushi/toml"
+	"github.com/auditpack/auditpack/packs/model"
 )
 
 // ManifestName is the file that makes a directory a pack.
@@ -24,7 +26,11 @@ type Pack struct {
 	Order       int    // merge position; every file name starts with it
 	Description string // one line for listings
 	Standard    string // what it implements, with the standard's own version
+	Release     string // the standard's own name of its release: "v2.0.0", "V2R9"
 	Arches      []string
+	// Facts are the pack's defaults for list facts its files name
+	// (SETUID_PROGRAMS for its product): the host's own replace them.
+	Facts Facts
 	// Dir is where the pack was found: a path, or "embedded:NAME".
 	Dir string
 	// FileNames are the rules files in merge order; Ignored are the other
@@ -58,7 +64,10 @@ type manifest struct {
 	Order       *int     `toml:"order"`
 	Description string   `toml:"description"`
 	Standard    string   `toml:"standard"`
+	Release     string   `toml:"release"`
 	Arches      []string `toml:"arches"`
+	// Facts are default values of list facts ([facts] NAME = [...]).
+	Facts map[string][]string `toml:"facts"`
 }
 
 var packName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
@@ -71,15 +80,27 @@ var knownArches = map[string]bool{"b64": true, "b32": true}
 func ReadPack(fsys fs.FS, dir, display string) (*Pack, error) {
 	manifestPath := path.Join(dir, ManifestName)
 	shown := joinDisplay(display, ManifestName)
-	data, err := fs.ReadFile(fsys, manifestPath)
+	data, err := readFS(fsys, manifestPath, shown)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", shown, unwrapPathError(err))
-	}
-	var m manifest
-	if err := DecodeTOML(data, shown, &m, "a pack.toml has name, version, order, description, standard, arches"); err != nil {
 		return nil, err
 	}
-	p := &Pack{Name: m.Name, Description: m.Description, Standard: m.Standard, Arches: m.Arches, Dir: display, fsys: fsys, root: dir}
+	var m manifest
+	if err := DecodeTOML(data, shown, &m, "a pack.toml has name, version, release, order, description, standard, arches, [facts]"); err != nil {
+		return nil, err
+	}
+	p := &Pack{Name: m.Name, Description: m.Description, Standard: m.Standard, Release: m.Release, Arches: m.Arches, Dir: display, fsys: fsys, root: dir}
+	for name, values := range m.Facts {
+		if !IsListFact(name) {
+			return nil, fmt.Errorf("%s: [facts] %s: a pack gives defaults for list facts only (%s); UID_MIN comes from the profile or the host", shown, name, strings.Join(listFacts, ", "))
+		}
+		if p.Facts == nil {
+			p.Facts = Facts{}
+		}
+		p.Facts[name] = strings.Join(values, " ")
+	}
+	if err := CheckFacts(p.Facts, shown+": [facts]"); err != nil {
+		return nil, err
+	}
 	switch {
 	case !packName.MatchString(m.Name):
 		return nil, fmt.Errorf("%s: name %q must be lowercase letters, digits, '-', '.' or '_'", shown, m.Name)
@@ -159,11 +180,10 @@ func IsRulesFileName(name string) bool {
 }
 
 // Open parses the pack's rules files, with the facts they name resolved
-// (nil: DefaultFacts).
+// (nil: DefaultFacts; the pack's own defaults for the list facts facts
+// does not give).
 func (p *Pack) Open(facts Facts) ([]*File, error) {
-	if facts == nil {
-		facts = DefaultFacts()
-	}
+	facts = p.FactsWith(facts)
 	files := make([]*File, 0, len(p.FileNames))
 	for _, name := range p.FileNames {
 		data, err := p.ReadFile(name)
@@ -171,23 +191,57 @@ func (p *Pack) Open(facts Facts) ([]*File, error) {
 			return nil, err
 		}
 		uses := UsesFacts(data)
-		if data, err = facts.expand(data, joinDisplay(p.Dir, name)); err != nil {
+		var more []copies
+		if data, more, err = facts.expand(data, joinDisplay(p.Dir, name)); err != nil {
 			return nil, err
 		}
 		f := ParseFile(name, p.displayPath(name), p, data)
 		f.UsesFacts = uses
+		f.addCopies(more)
 		files = append(files, f)
 	}
 	return files, nil
 }
 
+// FactsWith are the facts the pack's files are read with: facts (nil:
+// DefaultFacts) over the pack's own defaults.
+func (p *Pack) FactsWith(facts Facts) Facts {
+	if facts == nil {
+		facts = DefaultFacts()
+	}
+	if len(p.Facts) == 0 {
+		return facts
+	}
+	return p.Facts.Merge(facts)
+}
+
+// addCopies adds the items a line naming a list fact stands for after
+// the line's own, each with its origin and controls.
+func (f *File) addCopies(more []copies) {
+	for _, c := range more {
+		i := slices.IndexFunc(f.Items, func(it model.Line) bool { return it.Origin.Line == c.Line })
+		if i < 0 {
+			continue // the line did not parse: its error is reported
+		}
+		added := make([]model.Line, 0, len(c.Texts))
+		for _, text := range c.Texts {
+			g := ParseFile(f.Name, f.Path, f.Pack, []byte(text))
+			for _, e := range g.Errors {
+				e.Origin.Line = c.Line
+				f.Errors = append(f.Errors, e)
+			}
+			for _, it := range g.Items {
+				it.Origin, it.Controls = f.Items[i].Origin, f.Items[i].Controls
+				added = append(added, it)
+			}
+		}
+		f.Items = slices.Insert(f.Items, i+1, added...)
+	}
+}
+
 // ReadFile returns the contents of one of the pack's files.
 func (p *Pack) ReadFile(name string) ([]byte, error) {
-	data, err := fs.ReadFile(p.fsys, path.Join(p.root, name))
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", joinDisplay(p.Dir, name), unwrapPathError(err))
-	}
-	return data, nil
+	return readFS(p.fsys, path.Join(p.root, name), joinDisplay(p.Dir, name))
 }
 
 // displayPath names an embedded pack's file by its bare name (the pack ID

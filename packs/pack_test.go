@@ -1,11 +1,17 @@
 package packs
 
 import (
+	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
+
+	"github.com/auditpack/auditpack/packs/model"
 )
 
 func TestConstraints(t *testing.T) {
@@ -92,7 +98,7 @@ func TestEmbeddedPacks(t *testing.T) {
 			t.Errorf("%s: no CHANGELOG.md", p.ID())
 		}
 	}
-	if want := []string{"base-config", "finalize", "ospp", "pci-dss", "stig"}; !slices.Equal(names, want) {
+	if want := []string{"base-config", "cis-al2023", "cis-debian12", "cis-rhel10", "cis-rhel8", "cis-rhel9", "cis-ubuntu2204", "cis-ubuntu2404", "finalize", "ospp", "pci-dss", "stig-rhel10", "stig-rhel8", "stig-rhel9", "stig-rhel9", "stig-rhel9", "stig-rhel9", "stig-rhel9", "stig-sles15", "stig-ubuntu2204", "stig-ubuntu2404"}; !slices.Equal(names, want) {
 		t.Errorf("embedded packs %v, want %v", names, want)
 	}
 }
@@ -169,7 +175,7 @@ func TestCatalogFind(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for ref, want := range map[string]string{"site": "site@1.4.0", "site@^1": "site@1.4.0", "site@~1.0": "site@1.0.0", "site@1.0.0": "site@1.0.0", "site@~1.2": "site@1.2.0", "site@<1": "site@0.9.0", "stig": "stig@2.2.0"} {
+	for ref, want := range map[string]string{"site": "site@1.4.0", "site@^1": "site@1.4.0", "site@~1.0": "site@1.0.0", "site@1.0.0": "site@1.0.0", "site@~1.2": "site@1.2.0", "site@<1": "site@0.9.0", "stig-rhel9": "stig-rhel9@2.9.0", "stig-rhel9@~2.9": "stig-rhel9@2.9.0", "stig-rhel9@~2.5": "stig-rhel9@2.5.0"} {
 		p, err := c.Find(ref)
 		if err != nil || p.ID() != want {
 			t.Errorf("Find(%q) = %v, %v; want %s", ref, p, err, want)
@@ -178,7 +184,7 @@ func TestCatalogFind(t *testing.T) {
 	if _, err := c.Find("site@^2"); err == nil || !regexp.MustCompile(`no version of pack site satisfies "\^2"; available: 1.4.0, 1.2.0, 1.0.0, 0.9.0`).MatchString(err.Error()) {
 		t.Errorf("unsatisfiable: %v", err)
 	}
-	if _, err := c.Find("nope"); err == nil || !regexp.MustCompile(`unknown pack "nope"; known packs: base-config, finalize, ospp, pci-dss, site, stig`).MatchString(err.Error()) {
+	if _, err := c.Find("nope"); err == nil || !regexp.MustCompile(`unknown pack "nope"; known packs: base-config, cis-al2023, .*, finalize, ospp, pci-dss, site, stig-rhel10, stig-rhel8, stig-rhel9, stig-sles15, stig-ubuntu2204, stig-ubuntu2404`).MatchString(err.Error()) {
 		t.Errorf("unknown: %v", err)
 	}
 	// The same name and version in two roots is ambiguous.
@@ -229,5 +235,66 @@ func TestRulesSize(t *testing.T) {
 	}
 	if got := RulesSize([]string{dir, filepath.Join(dir, "10-a.rules"), filepath.Join(dir, "missing"), "-"}); got != 250 {
 		t.Errorf("RulesSize = %d, want 250 (the directory's two rules files, one of them again, nothing for the rest)", got)
+	}
+}
+
+// A syscall an embedded pack writes by number (one an older auditctl has
+// no name for) is one syscall wherever the pack is compiled: the same name
+// on every target and ABI the rule applies to, and the line's
+// ARCH-NUMERIC-SYSCALL suppression says which ("452 fchmodat2").
+func TestEmbeddedNumericSyscallsNameOneSyscall(t *testing.T) {
+	c, err := NewCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	numbered := 0
+	for _, p := range c.Packs() {
+		files, err := p.Open(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			reasons := map[int]string{}
+			for _, ig := range f.Ignores {
+				if ig.Check == "ARCH-NUMERIC-SYSCALL" {
+					reasons[ig.Target] = ig.Reason
+				}
+			}
+			for i := range f.Items {
+				it := &f.Items[i]
+				if it.Rule == nil {
+					continue
+				}
+				for _, word := range it.Rule.Syscalls {
+					n, err := strconv.Atoi(word)
+					if err != nil {
+						continue
+					}
+					numbered++
+					names := map[string]bool{}
+					for _, name := range model.TargetNames() {
+						target := model.Targets[name]
+						r := model.Normalize(it, target)
+						for _, abi := range []model.ABI{model.B64, model.B32} {
+							if r.ABIs[abi] {
+								names[target.SyscallNames(abi)[n]] = true
+							}
+						}
+					}
+					if len(names) != 1 || names[""] {
+						t.Errorf("%s %s: syscall %d is %v across the targets' ABIs, not one syscall", p.ID(), it.Origin, n, slices.Sorted(maps.Keys(names)))
+						continue
+					}
+					for name := range names {
+						if want := fmt.Sprintf("%d %s", n, name); !strings.Contains(reasons[it.Origin.Line], want) {
+							t.Errorf("%s %s: the suppression above the line does not say %q", p.ID(), it.Origin, want)
+						}
+					}
+				}
+			}
+		}
+	}
+	if numbered == 0 {
+		t.Error("no embedded pack writes a syscall by number; the ospp pack writes fchmodat2 and its kin so")
 	}
 }

@@ -21,9 +21,9 @@ type File struct {
 	Name  string // base name, the key augenrules sorts by
 	Path  string // as shown to the user
 	Pack  *Pack  // nil for plain files
-	Items []Item
+	Items []model.Line
 	// Errors are the lines auditctl would reject, in line order.
-	Errors []*ParseError
+	Errors []*model.Problem
 	// Ignores are the "# auditpack:ignore CHECK reason" comments.
 	Ignores []Ignore
 	// MissingFinalNewline is set when the last line has no newline:
@@ -39,7 +39,7 @@ type File struct {
 // Ignore is a suppression comment, "# auditpack:ignore CHECK reason": it
 // silences CHECK on the line right below it.
 type Ignore struct {
-	Origin Origin // the comment's line
+	Origin model.Origin // the comment's line
 	Check  string
 	Reason string
 	Target int // the line it applies to; 0 when no rule line follows
@@ -49,19 +49,19 @@ type Ignore struct {
 // reject become ParseErrors; parsing goes on, so one run reports them all.
 func ParseFile(name, path string, pack *Pack, data []byte) *File {
 	f := &File{Name: name, Path: path, Pack: pack, Size: len(data)}
-	origin := Origin{File: path}
+	origin := model.Origin{File: path}
 	if pack != nil {
 		origin.Pack = pack.ID()
 	}
 	if i := bytes.IndexByte(data, 0); i >= 0 {
 		origin.Line = 1 + bytes.Count(data[:i], []byte{'\n'})
-		f.Errors = append(f.Errors, &ParseError{Origin: origin, Check: CheckNotText,
+		f.Errors = append(f.Errors, &model.Problem{Origin: origin, Check: model.CheckNotText,
 			Message: "binary data (a NUL byte): this is not a rules file; give only text files of audit rules"})
 		return f
 	}
 	lines := bytes.Count(data, []byte{'\n'}) + 1
 	p := parser{file: f, origin: origin}
-	p.items = make([]Item, 0, lines)
+	p.items = make([]model.Line, 0, lines)
 	p.statements = make([]statement, 0, min(lines, statementBatch))
 	// Tokens are substrings of the file's text (viewing data in place
 	// instead saved no measurable time: docs/performance.md).
@@ -87,15 +87,15 @@ func ParseFile(name, path string, pack *Pack, data []byte) *File {
 
 type parser struct {
 	file   *File
-	origin Origin
+	origin model.Origin
 	// statements are option lines waiting to be read as auditctl reads
 	// them, a batch at a time (see readStatements); items are what they
 	// were read as.
 	statements []statement
-	items      []Item
+	items      []model.Line
 	// errors are the file's errors in line order, up to the batch read
 	// last: file.Errors[:merged] merged with those of its statements.
-	errors []*ParseError
+	errors []*model.Problem
 	merged int
 	// controls annotate the block of rules below them, up to a blank line.
 	controls     []string
@@ -112,25 +112,31 @@ type statement struct {
 	body     string // without its leading spaces
 	controls []string
 	read     model.Statement
-	refusal  *model.Refusal
+	refusal  *model.Problem
 }
 
-func (p *parser) fail(check, format string, args ...any) {
-	p.file.Errors = append(p.file.Errors, &ParseError{Origin: p.origin, Check: check, Message: fmt.Sprintf(format, args...)})
+func (p *parser) fail(check model.Check, format string, args ...any) {
+	p.file.Errors = append(p.file.Errors, &model.Problem{Origin: p.origin, Check: check, Message: fmt.Sprintf(format, args...)})
+}
+
+// refuse records a line auditctl refuses before it reads an option: a
+// statement already refused, so that it keeps its place among the lines.
+func (p *parser) refuse(l string, check model.Check, format string, args ...any) {
+	p.queue(statement{line: p.origin.Line, text: l, refusal: &model.Problem{Check: check, Message: fmt.Sprintf(format, args...)}})
 }
 
 func (p *parser) line(l string) {
 	switch {
 	case len(l) > MaxLineLen:
-		p.fail(CheckLineTooLong, "line is %d bytes; auditctl reads at most %d and splits the rest into another rule: shorten it or split it into several rules", len(l), MaxLineLen)
-		return
-	case strings.HasSuffix(l, "\r"):
-		p.fail(CheckCRLF, "line ends with a carriage return (Windows line ending); auditctl keeps it in the last value: convert the file with dos2unix")
+		p.refuse(l, model.CheckLineTooLong, "line is %d bytes; auditctl reads at most %d and splits the rest into another rule: shorten it or split it into several rules", len(l), MaxLineLen)
 		return
 	case !utf8.ValidString(l):
-		p.fail(CheckNotText, "line is not valid UTF-8 text; save the file as UTF-8")
+		p.fail(model.CheckNotText, "line is not valid UTF-8 text; save the file as UTF-8")
 		return
 	}
+	// auditctl skips the spaces before a line; a tab or a carriage return
+	// (a Windows line ending) is a character of a word to it, so a line
+	// of them is no blank line and a comment after them is no comment.
 	body := strings.TrimLeft(l, " ")
 	if body == "" {
 		p.controls, p.controlsUsed = nil, false
@@ -141,10 +147,6 @@ func (p *parser) line(l string) {
 		p.comment(body)
 		return
 	}
-	if i := strings.IndexByte(l, '\t'); i >= 0 {
-		p.fail(CheckTab, "tab at column %d; auditctl separates words only by spaces, so the line is rejected: use spaces", i+1)
-		return
-	}
 	for i := len(p.file.Ignores) - p.pendingIgnores; i < len(p.file.Ignores); i++ {
 		p.file.Ignores[i].Target = p.origin.Line
 	}
@@ -152,8 +154,49 @@ func (p *parser) line(l string) {
 	p.statement(l, body)
 }
 
-// comment collects "controls:" annotations for the rules below, and
-// suppression comments for the line below.
+// oddWhitespace finds a tab or carriage return in a line, which auditctl
+// reads as a character of a word: the check, what it is and its column
+// (0: none).
+func oddWhitespace(l string) (check model.Check, what string, col int) {
+	if i := strings.IndexByte(l, '\t'); i >= 0 {
+		return model.CheckTab, "a tab", i + 1
+	}
+	if strings.HasSuffix(l, "\r") {
+		return model.CheckCRLF, "a carriage return at the end of the line (a Windows line ending)", len(l)
+	}
+	return model.Check{}, "", 0
+}
+
+// whitespaceProblem is what a line with a tab or carriage return is to
+// auditctl, which reads them as characters of a word: refused, or loaded
+// with them inside a value. A line without them keeps its refusal.
+func whitespaceProblem(l string, refusal *model.Problem) *model.Problem {
+	check, what, col := oddWhitespace(l)
+	if col == 0 {
+		return refusal
+	}
+	pr := &model.Problem{Check: check, Origin: model.Origin{Col: col}}
+	if refusal != nil {
+		pr.Message = fmt.Sprintf("%s: auditctl separates words only by spaces and refuses the line (%s); use spaces (dos2unix converts Windows line endings)", what, refusal.Message)
+	} else {
+		pr.Loads = true
+		pr.Message = fmt.Sprintf("%s: auditctl separates words only by spaces, so it loads the character inside a value (a key or path that never matches what you wrote); use spaces (dos2unix converts Windows line endings)", what)
+	}
+	return pr
+}
+
+// place puts a problem of the line text at origin, its column at the
+// word it is about (or where the reader found it).
+func place(pr *model.Problem, origin model.Origin, text string) *model.Problem {
+	placed := *pr
+	placed.Origin = origin
+	placed.Origin.Col = pr.Origin.Col
+	if placed.Origin.Col == 0 && pr.At != "" {
+		placed.Origin.Col = model.Column(text, pr.At)
+	}
+	return &placed
+}
+
 func (p *parser) comment(body string) {
 	c := strings.TrimLeft(body, "# ")
 	if rest, ok := strings.CutPrefix(c, "auditpack:ignore"); ok {
@@ -224,8 +267,12 @@ func escapedWords(s string, into []string) []string {
 }
 
 func (p *parser) statement(l, body string) {
-	p.statements = append(p.statements, statement{line: p.origin.Line, text: l, body: body, controls: p.controls})
+	p.queue(statement{line: p.origin.Line, text: l, body: body, controls: p.controls})
 	p.controlsUsed = p.controls != nil
+}
+
+func (p *parser) queue(st statement) {
+	p.statements = append(p.statements, st)
 	if len(p.statements) == statementBatch {
 		p.readStatements()
 	}
@@ -245,7 +292,9 @@ func (p *parser) readStatements() {
 		var buf [24]string
 		arena := model.Arena{Lines: hi - lo}
 		for i := lo; i < hi; i++ {
-			sts[i].read, sts[i].refusal = arena.Read(words(sts[i].body, buf[:0]))
+			if sts[i].refusal == nil {
+				sts[i].read, sts[i].refusal = arena.Read(words(sts[i].body, buf[:0]))
+			}
 		}
 	})
 	origin := p.origin
@@ -256,16 +305,24 @@ func (p *parser) readStatements() {
 			p.errors = append(p.errors, p.file.Errors[p.merged])
 		}
 		if st.refusal != nil {
-			p.errors = append(p.errors, &ParseError{Origin: origin, Check: st.refusal.Check, Message: st.refusal.Message})
+			refused := place(whitespaceProblem(st.text, st.refusal), origin, st.text)
+			p.errors = append(p.errors, refused)
+			// The line keeps its place: auditctl stops there, and "-i"
+			// or "-c" with a stray word set their mode all the same.
+			p.items = append(p.items, model.Line{Origin: origin, Text: st.text, Directive: st.read.Directive, Controls: st.controls, Refused: refused})
 			continue
 		}
-		if note := st.read.Note; note != nil {
-			p.errors = append(p.errors, &ParseError{Origin: origin, Check: note.Check, Message: note.Message, Loads: true, NeedsAuditctl: note.NeedsAuditctl})
+		note := st.read.Note
+		if ws := whitespaceProblem(st.text, nil); ws != nil {
+			note = ws
 		}
-		if st.read.Rule == nil && st.read.Directive.Option == "" {
+		if note != nil {
+			p.errors = append(p.errors, place(note, origin, st.text))
+		}
+		if st.read.Rule == nil && st.read.Delete == nil && st.read.Directive.Option == "" {
 			continue
 		}
-		p.items = append(p.items, Item{Origin: origin, Text: st.text, Directive: st.read.Directive, Rule: st.read.Rule, Controls: st.controls})
+		p.items = append(p.items, model.Line{Origin: origin, Text: st.text, Directive: st.read.Directive, Rule: st.read.Rule, Delete: st.read.Delete, Controls: st.controls})
 	}
 	clear(sts)
 	p.statements = sts[:0]

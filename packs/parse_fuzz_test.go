@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/auditpack/auditpack/packs/model"
 )
 
 // FuzzParseFile: any input parses without panicking, every item is the
@@ -24,7 +26,7 @@ func FuzzParseFile(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		file := ParseFile("f.rules", "f.rules", nil, data)
 		lines := strings.Split(string(data), "\n")
-		seen := map[int]bool{}
+		seen, refused := map[int]bool{}, map[int]bool{}
 		for _, it := range file.Items {
 			n := it.Origin.Line
 			if n < 1 || n > len(lines) || lines[n-1] != it.Text {
@@ -34,16 +36,27 @@ func FuzzParseFile(f *testing.F) {
 				t.Fatalf("line %d gave two results", n)
 			}
 			seen[n] = true
-			if (it.Rule == nil) == (it.Directive.Option == "") {
-				t.Fatalf("line %d: an item is a rule or a directive, not both or neither", n)
+			// A refused line may still be -c or -i, which set their mode.
+			kinds := 0
+			for _, is := range []bool{it.Rule != nil, it.Delete != nil, it.Refused != nil, it.Refused == nil && it.Directive.Option != ""} {
+				if is {
+					kinds++
+				}
 			}
+			if kinds != 1 {
+				t.Fatalf("line %d: an item is one of a rule, a delete, a directive or a refused line", n)
+			}
+			refused[n] = it.Refused != nil
 		}
 		for _, e := range file.Errors {
-			if e.Check == "" || e.Message == "" {
+			if e.Check == (model.Check{}) || e.Message == "" {
 				t.Fatalf("error without check or message: %+v", e)
 			}
-			if e.Check != CheckNotText && seen[e.Origin.Line] && !e.Loads {
+			if e.Check != model.CheckNotText && seen[e.Origin.Line] && !e.Loads && !refused[e.Origin.Line] {
 				t.Fatalf("line %d is both an item and an error that fails the load", e.Origin.Line)
+			}
+			if refused[e.Origin.Line] && e.Loads {
+				t.Fatalf("line %d is refused, but its error says it loads", e.Origin.Line)
 			}
 			seen[e.Origin.Line] = true
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 )
 
@@ -21,17 +22,31 @@ func ReadFile(what, p string) ([]byte, error) {
 	if what != "" {
 		shown = what + " " + p
 	}
-	info, err := os.Stat(p)
+	return readFS(osFS{}, p, shown)
+}
+
+// osFS opens paths as the operating system names them, relative ones
+// from the working directory (os.DirFS takes neither); its Stat keeps
+// fs.Stat from opening what it asks about.
+type osFS struct{}
+
+func (osFS) Open(name string) (fs.File, error)     { return os.Open(name) }
+func (osFS) Stat(name string) (fs.FileInfo, error) { return os.Stat(name) }
+
+// readFS reads a file of fsys as ReadFile reads a path: what is not a
+// regular file is refused before it is opened. shown names it in errors.
+func readFS(fsys fs.FS, name, shown string) ([]byte, error) {
+	info, err := fs.Stat(fsys, name)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", shown, unwrapPathError(err))
 	}
 	if !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("read %s: it is %s, not a regular file; rules and profiles are read from regular files only (in a rules.d, remove it or rename it to end in something other than .rules)", shown, kindOf(info.Mode()))
+		return nil, fmt.Errorf("read %s: it is %s, not a regular file: rules, packs and profiles are read from regular files only; give a regular file (in a rules.d, remove it or rename it to end in something other than .rules)", shown, kindOf(info.Mode()))
 	}
 	if info.Size() > MaxFileSize {
 		return nil, tooLarge(shown)
 	}
-	f, err := os.Open(p)
+	f, err := fsys.Open(name)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", shown, unwrapPathError(err))
 	}

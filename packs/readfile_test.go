@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -33,5 +34,30 @@ func TestReadFileRefusesWhatIsNoRulesFile(t *testing.T) {
 	}
 	if data, err := ReadFile("profile", fine); err != nil || string(data) != "-D\n" {
 		t.Errorf("ReadFile(%s) = %q, %v", fine, data, err)
+	}
+}
+
+// A named pipe where a pack's pack.toml or requirements.toml belongs is
+// refused before it is opened (opening it would wait for a writer), and
+// one named as a rules file is no compiled audit.rules.
+func TestNamedPipesAreNeverOpened(t *testing.T) {
+	for _, name := range []string{ManifestName, RequirementsName} {
+		dir := t.TempDir()
+		os.WriteFile(filepath.Join(dir, ManifestName), []byte("name = \"site\"\nversion = \"1.0.0\"\norder = 50\n"), 0o644)
+		os.WriteFile(filepath.Join(dir, "50-site.rules"), []byte("-w /etc/hosts -p wa -k hosts\n"), 0o644)
+		os.Remove(filepath.Join(dir, name))
+		if err := syscall.Mkfifo(filepath.Join(dir, name), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ReadPack(os.DirFS(dir), ".", dir); err == nil || !strings.Contains(err.Error(), "it is a named pipe (FIFO), not a regular file") {
+			t.Errorf("ReadPack with a named pipe for %s: %v", name, err)
+		}
+	}
+	fifo := filepath.Join(t.TempDir(), "audit.rules")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if IsLoadedFile(fifo) {
+		t.Error("a named pipe is taken for a compiled audit.rules")
 	}
 }

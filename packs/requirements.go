@@ -7,8 +7,11 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/auditpack/auditpack/packs/model"
 )
 
 // RequirementsName is the file in which a pack states its standard's
@@ -19,34 +22,67 @@ const RequirementsName = "requirements.toml"
 // what a host must record, whatever rules it uses to record it. A pack's
 // own rules may record more; verify judges a target by these.
 type Requirements struct {
-	Standard string // "DISA Red Hat Enterprise Linux 9 STIG"
-	Release  string // the standard's own version: "V2R9"
-	List     []*Requirement
+	Standard  string // "DISA Red Hat Enterprise Linux 9 STIG"
+	Release   string // the standard's own version: "V2R9"
+	Benchmark Benchmark
+	List      []*Requirement
+}
+
+// Benchmark names the document the requirements come from, as an
+// assessor's checklist names it (a DISA XCCDF manual's benchmark).
+type Benchmark struct {
+	ID, Title, Version string
+	ReleaseInfo        string // "Release: 9 Benchmark Date: 01 Jul 2026"
+	Manual             string // the manual's file name
 }
 
 // Requirement is one control of a standard.
 type Requirement struct {
-	ID       string
+	ID       string // a STIG's STIG ID (RHEL-09-654010)
 	Title    string // the requirement in the standard's words
-	Severity string
+	Severity string // high, medium, low (a STIG's CAT I, II, III)
+	// A STIG's identifiers and texts, as its manual gives them: the Vuln
+	// ID (V-...), the Rule ID (SV-...r..._rule), the group title (its SRG
+	// ID), the rule's weight, CCIs, discussion, check and fix texts.
+	Vuln, RuleID, GroupTitle, Weight string
+	CCIs                             []string
+	Discussion, Check, Fix, FixID    string
 	// Satisfies are the further controls the standard says this one meets
 	// (a STIG requirement's SRG IDs): they pass when all theirs pass.
 	Satisfies []string
 	// Lines are the rules and settings the standard checks for, read as
 	// auditctl reads them.
-	Lines []*Item
+	Lines []*model.Line
+	// FixLines are the lines the standard's fix text writes where they
+	// mean something else than Lines; FixNote names the difference, and
+	// FixFails says that a host configured from the fix text fails Lines.
+	FixLines []*model.Line
+	FixNote  string
+	FixFails bool
+	// Forbidden are rules the target must not load (-a task,never).
+	Forbidden []*model.Line
 	// Cmdline are kernel command line parameters the standard asks for.
 	Cmdline []CmdlineParam
-	// FileMode is the most permissive mode the standard allows for Files
-	// (shell patterns); zero when it sets none.
-	FileMode fs.FileMode
-	Files    []string
+	// Auditd are the auditd.conf settings the standard asks for.
+	Auditd []AuditdSetting
+	// Paths are the modes, owners and groups the standard asks of files.
+	Paths []PathAttr
 	// OutsideRules says what meets the requirement without an audit rule
 	// (PAM's own records, auditd's start and stop): verify cannot see it
 	// in rules, so it is never passed, only noted.
 	OutsideRules string
 	// Note says how the pack reads the standard where its texts disagree.
 	Note string
+	// Levels are the standard's profiles the requirement is in (CIS's
+	// "Level 2 - Server").
+	Levels []string
+	// Boot asks that the rules the host loads at boot are the running
+	// ones: verify --kernel judges it as verify --boot does.
+	Boot bool
+	// texts are Lines as written, ${NAME}s unresolved, and their lines in
+	// the file: Resolve reads them again with a host's facts.
+	texts     []string
+	textLines []int
 }
 
 // CmdlineParam is one kernel command line parameter: audit=1, or with
@@ -74,20 +110,49 @@ func (c CmdlineParam) Met(have string) bool {
 }
 
 type requirementsFile struct {
-	Standard    string `toml:"standard"`
-	Release     string `toml:"release"`
+	Standard  string `toml:"standard"`
+	Release   string `toml:"release"`
+	Benchmark struct {
+		ID          string `toml:"id"`
+		Title       string `toml:"title"`
+		Version     string `toml:"version"`
+		ReleaseInfo string `toml:"release_info"`
+		Manual      string `toml:"manual"`
+	} `toml:"benchmark"`
 	Requirement []struct {
-		ID        string   `toml:"id"`
-		Vuln      string   `toml:"vuln"`
-		Severity  string   `toml:"severity"`
-		Title     string   `toml:"title"`
-		Satisfies []string `toml:"satisfies"`
-		Lines     []string `toml:"lines"`
-		Cmdline   []string `toml:"cmdline"`
-		FileMode  string   `toml:"file_mode"`
-		Files     []string `toml:"files"`
-		Outside   string   `toml:"outside_rules"`
-		Note      string   `toml:"note"`
+		ID         string   `toml:"id"`
+		Vuln       string   `toml:"vuln"`
+		RuleID     string   `toml:"rule_id"`
+		GroupTitle string   `toml:"group_title"`
+		Severity   string   `toml:"severity"`
+		Weight     string   `toml:"weight"`
+		Title      string   `toml:"title"`
+		CCIs       []string `toml:"ccis"`
+		Satisfies  []string `toml:"satisfies"`
+		Lines      []string `toml:"lines"`
+		FixLines   []string `toml:"fix_lines"`
+		FixNote    string   `toml:"fix_note"`
+		FixFails   bool     `toml:"fix_fails"`
+		Forbidden  []string `toml:"forbidden"`
+		Cmdline    []string `toml:"cmdline"`
+		Auditd     []string `toml:"auditd"`
+		Paths      []struct {
+			Path      string `toml:"path"`
+			Mode      string `toml:"mode"`
+			GroupMode string `toml:"group_mode"`
+			Owner     string `toml:"owner"`
+			Group     string `toml:"group"`
+		} `toml:"paths"`
+		FileMode   string   `toml:"file_mode"`
+		Files      []string `toml:"files"`
+		Outside    string   `toml:"outside_rules"`
+		Note       string   `toml:"note"`
+		FixID      string   `toml:"fix_id"`
+		Discussion string   `toml:"discussion"`
+		Check      string   `toml:"check"`
+		Fix        string   `toml:"fix"`
+		Levels     []string `toml:"levels"`
+		Boot       bool     `toml:"boot"`
 	} `toml:"requirement"`
 }
 
@@ -95,19 +160,20 @@ var cmdlineParam = regexp.MustCompile(`^([a-z_][a-z0-9_.-]*)(=|>=)([^\s=]+)$`)
 
 // readRequirements reads the pack's requirements.toml, if it has one.
 func (p *Pack) readRequirements() (*Requirements, error) {
-	data, err := fs.ReadFile(p.fsys, path.Join(p.root, RequirementsName))
+	shown := joinDisplay(p.Dir, RequirementsName)
+	data, err := readFS(p.fsys, path.Join(p.root, RequirementsName), shown)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
-	shown := joinDisplay(p.Dir, RequirementsName)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", shown, unwrapPathError(err))
-	}
-	var f requirementsFile
-	if err := DecodeTOML(data, shown, &f, "a requirements.toml has standard, release and [[requirement]] tables with id, vuln, severity, title, satisfies, lines, cmdline, file_mode, files, outside_rules, note"); err != nil {
 		return nil, err
 	}
-	reqs := &Requirements{Standard: f.Standard, Release: f.Release}
+	var f requirementsFile
+	if err := DecodeTOML(data, shown, &f, "a requirements.toml has standard, release, [benchmark] and [[requirement]] tables with id, vuln, rule_id, group_title, severity, weight, title, ccis, satisfies, levels, lines, fix_lines, fix_fails, fix_note, forbidden, cmdline, auditd, paths, file_mode, files, boot, outside_rules, note, fix_id, discussion, check, fix"); err != nil {
+		return nil, err
+	}
+	b := f.Benchmark
+	reqs := &Requirements{Standard: f.Standard, Release: f.Release, Benchmark: Benchmark{ID: b.ID, Title: b.Title, Version: b.Version, ReleaseInfo: b.ReleaseInfo, Manual: b.Manual}}
 	seen := map[string]bool{}
 	finder := lineFinder{lines: bytes.Split(data, []byte("\n"))}
 	at := 0
@@ -119,17 +185,34 @@ func (p *Pack) readRequirements() (*Requirements, error) {
 			return nil, fmt.Errorf("%s: every requirement needs an id of its own (%q is empty or repeated)", where, r.ID)
 		}
 		seen[r.ID] = true
-		req := &Requirement{ID: r.ID, Title: r.Title, Severity: r.Severity, Satisfies: r.Satisfies, Files: r.Files, OutsideRules: r.Outside, Note: r.Note}
-		for _, text := range r.Lines {
-			line := finder.find(strconv.Quote(text), at)
-			f := ParseFile(RequirementsName, p.displayPath(RequirementsName), p, []byte(text))
-			if len(f.Errors) > 0 || len(f.Items) != 1 {
-				return nil, fmt.Errorf("%s:%d: requirement %s: %q is not one line auditctl loads; write it as the standard's check text does", shown, line, r.ID, text)
+		req := &Requirement{ID: r.ID, Title: r.Title, Severity: r.Severity, Vuln: r.Vuln, RuleID: r.RuleID, GroupTitle: r.GroupTitle, Weight: r.Weight,
+			CCIs: r.CCIs, Discussion: r.Discussion, Check: r.Check, Fix: r.Fix, FixID: r.FixID, Satisfies: r.Satisfies,
+			FixNote: r.FixNote, FixFails: r.FixFails, OutsideRules: r.Outside, Note: r.Note, Levels: r.Levels, Boot: r.Boot, texts: r.Lines}
+		// Lines with host facts (${UID_MIN}) are read with the pack's
+		// defaults; Resolve reads them again with a host's.
+		lines := func(texts []string, lineNumbers *[]int) ([]*model.Line, error) {
+			var items []*model.Line
+			for _, text := range texts {
+				line := finder.find(strconv.Quote(text), at)
+				read, err := p.requirementLines(r.ID, text, line, p.FactsWith(nil))
+				if err != nil {
+					return nil, fmt.Errorf("%s:%d: requirement %s: %w", shown, line, r.ID, err)
+				}
+				items = append(items, read...)
+				if lineNumbers != nil {
+					*lineNumbers = append(*lineNumbers, line)
+				}
 			}
-			item := f.Items[0]
-			item.Origin.Line = line
-			item.Controls = []string{r.ID}
-			req.Lines = append(req.Lines, &item)
+			return items, nil
+		}
+		if req.Lines, err = lines(r.Lines, &req.textLines); err != nil {
+			return nil, err
+		}
+		if req.FixLines, err = lines(r.FixLines, nil); err != nil {
+			return nil, err
+		}
+		if req.Forbidden, err = lines(r.Forbidden, nil); err != nil {
+			return nil, err
 		}
 		for _, c := range r.Cmdline {
 			m := cmdlineParam.FindStringSubmatch(c)
@@ -138,19 +221,86 @@ func (p *Pack) readRequirements() (*Requirements, error) {
 			}
 			req.Cmdline = append(req.Cmdline, CmdlineParam{Name: m[1], Value: m[3], AtLeast: m[2] == ">="})
 		}
-		if r.FileMode != "" {
-			mode, err := strconv.ParseUint(r.FileMode, 8, 12)
-			if err != nil || len(r.Files) == 0 {
+		for _, a := range r.Auditd {
+			s, err := ParseAuditdSetting(a)
+			if err != nil {
+				return nil, fmt.Errorf("%s: requirement %s: %w", where, r.ID, err)
+			}
+			req.Auditd = append(req.Auditd, s)
+		}
+		for _, pa := range r.Paths {
+			attr, err := parsePathAttr(pa.Path, pa.Mode, pa.GroupMode, pa.Owner, pa.Group)
+			if err != nil {
+				return nil, fmt.Errorf("%s: requirement %s: %w", where, r.ID, err)
+			}
+			req.Paths = append(req.Paths, attr)
+		}
+		if r.FileMode != "" || len(r.Files) > 0 {
+			// file_mode with files: one mode for several paths.
+			if r.FileMode == "" || len(r.Files) == 0 {
 				return nil, fmt.Errorf("%s: requirement %s: file_mode %q must be octal, like \"0600\", with the files it applies to", where, r.ID, r.FileMode)
 			}
-			req.FileMode = fs.FileMode(mode)
+			for _, file := range r.Files {
+				attr, err := parsePathAttr(file, r.FileMode, "", "", "")
+				if err != nil {
+					return nil, fmt.Errorf("%s: requirement %s: file_mode %q must be octal, like \"0600\", with the files it applies to", where, r.ID, r.FileMode)
+				}
+				req.Paths = append(req.Paths, attr)
+			}
 		}
-		if len(req.Lines) == 0 && len(req.Cmdline) == 0 && req.FileMode == 0 && req.OutsideRules == "" {
-			return nil, fmt.Errorf("%s: requirement %s asks for nothing: give it lines, cmdline, file_mode or outside_rules", where, r.ID)
+		if len(req.texts)+len(req.Forbidden)+len(req.Cmdline)+len(req.Auditd)+len(req.Paths) == 0 && req.OutsideRules == "" && !req.Boot {
+			return nil, fmt.Errorf("%s: requirement %s asks for nothing: give it lines, forbidden, cmdline, auditd, paths, file_mode, boot or outside_rules", where, r.ID)
 		}
 		reqs.List = append(reqs.List, req)
 	}
 	return reqs, nil
+}
+
+// requirementLines reads one of a requirement's lines with facts: one
+// item, or one per value of a list fact it names.
+func (p *Pack) requirementLines(id, text string, line int, facts Facts) ([]*model.Line, error) {
+	var items []*model.Line
+	for _, t := range facts.ExpandList(text) {
+		expanded, err := facts.expandScalars([]byte(t), RequirementsName)
+		if err != nil {
+			return nil, fmt.Errorf("%q names a fact auditpack does not know; use ${%s} or ${%s}", text, FactUIDMin, FactSetuidPrograms)
+		}
+		f := ParseFile(RequirementsName, p.displayPath(RequirementsName), p, expanded)
+		if len(f.Errors) > 0 || len(f.Items) != 1 {
+			return nil, fmt.Errorf("%q is not one line auditctl loads; write it as the standard's check text does", text)
+		}
+		item := f.Items[0]
+		item.Origin.Line = line
+		item.Controls = []string{id}
+		items = append(items, &item)
+	}
+	return items, nil
+}
+
+// Resolve reads the requirements' lines that name host facts again with
+// facts (a host's UID_MIN and setuid programs, or a profile's) over the
+// pack's defaults. An error is a fact whose value makes a line auditctl
+// does not load.
+func (r *Requirements) Resolve(p *Pack, facts Facts) (*Requirements, error) {
+	facts = p.FactsWith(facts)
+	out := &Requirements{Standard: r.Standard, Release: r.Release, Benchmark: r.Benchmark}
+	for _, req := range r.List {
+		if !slices.ContainsFunc(req.texts, func(t string) bool { return UsesFacts([]byte(t)) }) {
+			out.List = append(out.List, req)
+			continue
+		}
+		copied := *req
+		copied.Lines = nil
+		for i, text := range req.texts {
+			items, err := p.requirementLines(req.ID, text, req.textLines[i], facts)
+			if err != nil {
+				return nil, fmt.Errorf("%s:%d: requirement %s with the facts %s: %w", joinDisplay(p.Dir, RequirementsName), req.textLines[i], req.ID, facts, err)
+			}
+			copied.Lines = append(copied.Lines, items...)
+		}
+		out.List = append(out.List, &copied)
+	}
+	return out, nil
 }
 
 // lineFinder finds the line of a string in a file, searching from a line

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+
+	"github.com/auditpack/auditpack/packs/model"
 )
 
 // Selection is the set of sources one run works on: the packs a profile
@@ -15,10 +17,10 @@ type Selection struct {
 	Files   []*File // every file of every source, in no particular order
 	// Settings override the control directives of the packs (a profile's
 	// [settings]); SettingsOrigin names the profile file they come from.
-	Settings       []Directive
+	Settings       []model.Directive
 	SettingsOrigin string
 	// SettingControls are the controls each setting meets.
-	SettingControls map[Option][]string
+	SettingControls map[model.Option][]string
 	// Arches limits rules with -F arch= to these (b64, b32); empty keeps all.
 	Arches []string
 	// Severity overrides lint checks' severities (check ID -> error,
@@ -28,11 +30,18 @@ type Selection struct {
 	// DefaultFacts); FactsOrigin says where they come from.
 	Facts       Facts
 	FactsOrigin string
+	// ListOrigins say where list facts found on the host come from; a
+	// list fact not in Facts is the pack's default.
+	ListOrigins map[string]string
 	// AsLoaded reads the files as auditctl -R loads them (a compiled
 	// audit.rules), line after line, instead of as augenrules assembles a
 	// rules.d: no control line is moved.
 	AsLoaded bool
-	// plainFiles are the resolved paths of the plain files added.
+	// Notes are what the rules.d directories hold that augenrules reads
+	// otherwise than their names say (Source.Notes).
+	Notes []*model.Problem
+	// plainFiles are the plain files added, by their names in their
+	// resolved directories.
 	plainFiles map[string]bool
 }
 
@@ -56,14 +65,16 @@ func (s *Selection) AddSource(src *Source) error {
 		}
 		s.Packs = append(s.Packs, p)
 	}
+	s.Notes = append(s.Notes, src.Notes...)
 	for _, f := range src.Files {
 		if src.Pack != nil {
 			s.Files = append(s.Files, f)
 			continue
 		}
-		// The same file named twice (a file and its directory, a path and
-		// a link to it) is read once.
-		r := resolved(f.Path)
+		// The same file named twice (a file and its directory, a directory
+		// and a link to it) is read once; a link in a rules.d is a name of
+		// its own, which augenrules reads in its place.
+		r := filepath.Join(resolved(filepath.Dir(f.Path)), filepath.Base(f.Path))
 		if s.plainFiles == nil {
 			s.plainFiles = map[string]bool{}
 		}

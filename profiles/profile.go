@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/auditpack/auditpack/packs"
+	"github.com/auditpack/auditpack/packs/model"
 )
 
 //go:embed *.toml
@@ -23,13 +25,17 @@ type Profile struct {
 	Description string
 	Packs       []string // pack references, "name" or "name@constraint"
 	Arches      []string
-	Settings    []packs.Directive // in settingOrder
+	Settings    []model.Directive // in settingOrder
 	// SettingControls are the controls a setting of the profile meets
 	// ([setting_controls]: failure = ["RHEL-09-654265"]), for verify.
-	SettingControls map[packs.Option][]string
+	SettingControls map[model.Option][]string
 	// Severity overrides lint checks' severities: check ID -> error,
 	// warning or info (lint checks the IDs).
 	Severity map[string]string
+	// SeverityReasons say why the profile overrides a check's severity
+	// ([severity_reasons]): a standard that asks for what the check
+	// reports, such as CIS's -c.
+	SeverityReasons map[string]string
 	// VerifyKeys makes verify require the profile's keys, not just events.
 	VerifyKeys bool
 	// Facts are the host facts the profile's packs resolve ${NAME} to
@@ -39,7 +45,21 @@ type Profile struct {
 	// for ("RHEL-09-"): a shared pack's tags for other standards are not
 	// its to verify. Empty: every control.
 	Controls []string
-	Source   string // "embedded:stig.toml" or the file's path
+	// Product is the operating system release the profile is for
+	// ("rhel9", as host.OS names it); empty for a profile of any system.
+	// A product's profile is named FAMILY-PRODUCT (stig-rhel9), and the
+	// family's name alone (stig) picks the profile of the host's product.
+	Product string
+	Source  string // "embedded:stig-rhel9.toml" or the file's path
+}
+
+// Family is the standard the profile implements for its product: "stig"
+// for stig-rhel9; empty for a profile of no product.
+func (p *Profile) Family() string {
+	if p.Product == "" {
+		return ""
+	}
+	return strings.TrimSuffix(p.Name, "-"+p.Product)
 }
 
 type profileFile struct {
@@ -49,25 +69,55 @@ type profileFile struct {
 	Arches      []string         `toml:"arches"`
 	Settings    map[string]int64 `toml:"settings"`
 	// SettingControls names, per [settings] key, the controls it meets.
-	SettingControls map[string][]string `toml:"setting_controls"`
-	Severity        map[string]string   `toml:"severity"`
-	VerifyKeys      bool                `toml:"verify_keys"`
-	Controls        []string            `toml:"controls"`
-	Facts           map[string]string   `toml:"facts"`
+	SettingControls map[string][]string  `toml:"setting_controls"`
+	Severity        map[string]string    `toml:"severity"`
+	SeverityReasons map[string]string    `toml:"severity_reasons"`
+	Product         string               `toml:"product"`
+	VerifyKeys      bool                 `toml:"verify_keys"`
+	Controls        []string             `toml:"controls"`
+	Facts           map[string]factValue `toml:"facts"`
+}
+
+// factValue is a [facts] value as a profile writes it: a number
+// (UID_MIN = 500), a list of words (SETUID_PROGRAMS = ["/usr/bin/su"]),
+// or either as one string.
+type factValue string
+
+// UnmarshalTOML takes an integer, a string or an array of strings.
+func (v *factValue) UnmarshalTOML(data any) error {
+	switch d := data.(type) {
+	case int64:
+		*v = factValue(strconv.FormatInt(d, 10))
+	case string:
+		*v = factValue(d)
+	case []any:
+		words := make([]string, len(d))
+		for i, w := range d {
+			s, ok := w.(string)
+			if !ok {
+				return fmt.Errorf("%v: a list fact holds strings, e.g. SETUID_PROGRAMS = [\"/usr/bin/su\"]", data)
+			}
+			words[i] = s
+		}
+		*v = factValue(strings.Join(words, " "))
+	default:
+		return fmt.Errorf("%v: a fact is a whole number (UID_MIN = 500), a string or a list of strings", data)
+	}
+	return nil
 }
 
 type setting struct {
 	key    string
-	option packs.Option
+	option model.Option
 }
 
 // settingOrder maps each [settings] key to the option it overrides.
 var settingOrder = []setting{
-	{"enabled", packs.OptEnabled},
-	{"failure", packs.OptFailure},
-	{"backlog_limit", packs.OptBacklogLimit},
-	{"backlog_wait_time", packs.OptBacklogWaitTime},
-	{"rate_limit", packs.OptRateLimit},
+	{"enabled", model.OptEnabled},
+	{"failure", model.OptFailure},
+	{"backlog_limit", model.OptBacklogLimit},
+	{"backlog_wait_time", model.OptBacklogWaitTime},
+	{"rate_limit", model.OptRateLimit},
 }
 
 func settingKeys() string {
@@ -81,7 +131,7 @@ func settingKeys() string {
 // Parse reads a profile; source names it in messages.
 func Parse(data []byte, source string) (*Profile, error) {
 	var f profileFile
-	if err := packs.DecodeTOML(data, source, &f, "a profile has name, description, packs, arches, controls, verify_keys, [settings], [setting_controls], [facts], [severity]"); err != nil {
+	if err := packs.DecodeTOML(data, source, &f, "a profile has name, product, description, packs, arches, controls, verify_keys, [settings], [setting_controls], [facts], [severity], [severity_reasons]"); err != nil {
 		return nil, err
 	}
 	if f.Name == "" {
@@ -90,13 +140,27 @@ func Parse(data []byte, source string) (*Profile, error) {
 	if len(f.Packs) == 0 {
 		return nil, fmt.Errorf("%s: packs is empty; list the packs to merge, e.g. packs = [\"base-config@^1\"]", source)
 	}
-	p := &Profile{Name: f.Name, Description: f.Description, Packs: f.Packs, Arches: f.Arches, Severity: f.Severity, VerifyKeys: f.VerifyKeys, Controls: f.Controls, Facts: f.Facts, Source: source}
+	p := &Profile{Name: f.Name, Description: f.Description, Packs: f.Packs, Arches: f.Arches, Severity: f.Severity, SeverityReasons: f.SeverityReasons, Product: f.Product, VerifyKeys: f.VerifyKeys, Controls: f.Controls, Source: source}
+	if len(f.Facts) > 0 {
+		p.Facts = packs.Facts{}
+		for name, value := range f.Facts {
+			p.Facts[name] = string(value)
+		}
+	}
+	if p.Product != "" && !productName.MatchString(p.Product) || p.Product != "" && !strings.HasSuffix(p.Name, "-"+p.Product) {
+		return nil, fmt.Errorf("%s: product %q: a product is lowercase letters and digits (rhel9, ubuntu2204) and the profile of one is named FAMILY-PRODUCT (stig-rhel9)", source, p.Product)
+	}
 	if err := packs.CheckFacts(p.Facts, source+": [facts]"); err != nil {
 		return nil, err
 	}
 	for id, sev := range f.Severity {
 		if sev != "error" && sev != "warning" && sev != "info" {
 			return nil, fmt.Errorf("%s: severity.%s = %q: use error, warning or info", source, id, sev)
+		}
+	}
+	for id := range f.SeverityReasons {
+		if _, ok := f.Severity[id]; !ok {
+			return nil, fmt.Errorf("%s: severity_reasons.%s gives a reason for a severity the profile does not override; set severity.%s too", source, id, id)
 		}
 	}
 	for _, a := range f.Arches {
@@ -109,7 +173,7 @@ func Parse(data []byte, source string) (*Profile, error) {
 			return nil, fmt.Errorf("%s: unknown setting %q; settings are %s", source, key, settingKeys())
 		}
 	}
-	p.SettingControls = map[packs.Option][]string{}
+	p.SettingControls = map[model.Option][]string{}
 	for key, controls := range f.SettingControls {
 		i := slices.IndexFunc(settingOrder, func(s setting) bool { return s.key == key })
 		if _, set := f.Settings[key]; i < 0 || !set {
@@ -122,7 +186,7 @@ func Parse(data []byte, source string) (*Profile, error) {
 		if !ok {
 			continue
 		}
-		d := packs.Directive{Option: s.option, Value: strconv.FormatInt(v, 10)}
+		d := model.Directive{Option: s.option, Value: strconv.FormatInt(v, 10)}
 		if problem := d.Problem(); problem != nil {
 			return nil, fmt.Errorf("%s: settings.%s: %s", source, s.key, problem.Message)
 		}
@@ -130,6 +194,8 @@ func Parse(data []byte, source string) (*Profile, error) {
 	}
 	return p, nil
 }
+
+var productName = regexp.MustCompile(`^[a-z]+[a-z0-9]*$`)
 
 // List returns the embedded profiles, by name.
 func List() ([]*Profile, error) {
@@ -161,8 +227,15 @@ func readEmbedded(file string) (*Profile, error) {
 var ErrUnknownProfile = errors.New("unknown profile")
 
 // Load returns the embedded profile of that name, or reads a profile file
-// when nameOrPath ends in ".toml".
-func Load(nameOrPath string) (*Profile, error) {
+// when nameOrPath ends in ".toml". A family's name (stig) is an error
+// here, naming its profiles: only on a host does it mean one (LoadFor).
+func Load(nameOrPath string) (*Profile, error) { return LoadFor(nameOrPath, "") }
+
+// LoadFor is Load on the host whose files are under hostRoot ("/" when
+// auditpack runs there: apply, --host, verify --kernel): there a
+// family's name means the profile of the host's product, read from its
+// os-release. Offline (hostRoot empty) a family's name is an error.
+func LoadFor(nameOrPath, hostRoot string) (*Profile, error) {
 	if strings.HasSuffix(nameOrPath, ".toml") {
 		data, err := packs.ReadFile("profile", nameOrPath)
 		if err != nil {
@@ -170,16 +243,19 @@ func Load(nameOrPath string) (*Profile, error) {
 		}
 		return Parse(data, nameOrPath)
 	}
-	if _, err := fs.Stat(embedded, nameOrPath+".toml"); err != nil {
-		all, lerr := List()
-		if lerr != nil {
-			return nil, lerr
-		}
-		names := make([]string, len(all))
-		for i, p := range all {
-			names[i] = p.Name
-		}
-		return nil, fmt.Errorf("%w %q; known profiles: %s (or give a profile file, NAME.toml)", ErrUnknownProfile, nameOrPath, strings.Join(names, ", "))
+	if _, err := fs.Stat(embedded, nameOrPath+".toml"); err == nil {
+		return readEmbedded(nameOrPath + ".toml")
 	}
-	return readEmbedded(nameOrPath + ".toml")
+	all, err := List()
+	if err != nil {
+		return nil, err
+	}
+	if members := familyMembers(all, nameOrPath); len(members) > 0 {
+		return hostMember(nameOrPath, members, hostRoot)
+	}
+	names := make([]string, len(all))
+	for i, p := range all {
+		names[i] = p.Name
+	}
+	return nil, fmt.Errorf("%w %q; known profiles: %s (or give a profile file, NAME.toml)", ErrUnknownProfile, nameOrPath, strings.Join(names, ", "))
 }

@@ -1,9 +1,12 @@
 package profiles
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 
 	"github.com/auditpack/auditpack/packs"
 )
@@ -23,16 +26,30 @@ type Request struct {
 	// profile's [facts]; HostFactsOrigin names their file.
 	HostFacts       packs.Facts
 	HostFactsOrigin string
+	// HostListFact finds a list-valued fact on the host (the setuid
+	// programs), asked only for one a selected pack names; nil offline,
+	// where the pack's default holds.
+	HostListFact func(name string) (value, origin string, err error)
+	// HostRoot is where the host's files are ("/") when the command runs
+	// on the host it is for: a family's name (stig) then means the
+	// profile of its product. Empty offline.
+	HostRoot string
 	// Stdin is read for the path "-".
 	Stdin io.Reader
 }
+
+// The requests Select cannot resolve, whose words the command line gives.
+var (
+	ErrRootsWithoutProfile = errors.New("pack roots are for a profile to choose from, and no profile is given: name a profile, or give the pack directory itself as a path")
+	ErrNothingSelected     = errors.New("no profile or path is given")
+)
 
 // Select resolves a request: the profile's packs (newest version that
 // satisfies each constraint) and every path, with the profile's settings.
 func Select(req Request) (*packs.Selection, error) {
 	sel := &packs.Selection{AsLoaded: req.AsLoaded, Facts: packs.DefaultFacts(), FactsOrigin: "default"}
 	if req.Profile == "" && len(req.PackRoots) > 0 {
-		return nil, fmt.Errorf("--packs adds pack roots for a --profile to choose from, and no --profile is given: name a profile, or give the pack directory itself as a PATH")
+		return nil, ErrRootsWithoutProfile
 	}
 	paths := req.Paths
 	if req.Profile == "" && len(paths) == 0 {
@@ -41,7 +58,7 @@ func Select(req Request) (*packs.Selection, error) {
 			dir = packs.DefaultRulesDir
 		}
 		if _, err := os.Stat(dir); err != nil {
-			return nil, fmt.Errorf("no --profile or PATH given and %s is not readable (%v): name a profile (auditpack profiles list) or rule files", dir, err)
+			return nil, fmt.Errorf("%w and %s is not readable (%v): name a profile (auditpack profiles list) or rule files", ErrNothingSelected, dir, err)
 		}
 		paths = []string{dir}
 	}
@@ -49,7 +66,7 @@ func Select(req Request) (*packs.Selection, error) {
 	var catalog *packs.Catalog
 	if req.Profile != "" {
 		var err error
-		if profile, err = Load(req.Profile); err != nil {
+		if profile, err = LoadFor(req.Profile, req.HostRoot); err != nil {
 			return nil, err
 		}
 		if catalog, err = packs.NewCatalog(req.PackRoots...); err != nil {
@@ -71,6 +88,9 @@ func Select(req Request) (*packs.Selection, error) {
 			pack, err := catalog.Find(ref)
 			if err != nil {
 				return nil, fmt.Errorf("profile %s: %w", profile.Name, err)
+			}
+			if err := findListFacts(sel, pack, req.HostListFact); err != nil {
+				return nil, err
 			}
 			if err := sel.AddPack(pack); err != nil {
 				return nil, err
@@ -108,4 +128,27 @@ func Select(req Request) (*packs.Selection, error) {
 		}
 	}
 	return sel, nil
+}
+
+// findListFacts asks the host for the list facts the pack gives defaults
+// for, once per run.
+func findListFacts(sel *packs.Selection, pack *packs.Pack, find func(string) (string, string, error)) error {
+	if find == nil {
+		return nil
+	}
+	for _, name := range slices.Sorted(maps.Keys(pack.Facts)) {
+		if _, ok := sel.Facts[name]; ok {
+			continue
+		}
+		value, origin, err := find(name)
+		if err != nil {
+			return err
+		}
+		sel.Facts = sel.Facts.Merge(packs.Facts{name: value})
+		if sel.ListOrigins == nil {
+			sel.ListOrigins = map[string]string{}
+		}
+		sel.ListOrigins[name] = origin
+	}
+	return nil
 }

@@ -21,17 +21,7 @@ import (
 	"github.com/auditpack/auditpack/profiles"
 )
 
-// openKernel is the kernel apply talks to; tests replace it with a fake.
-var openKernel = apply.Open
-
-// stdin is what the PATH "-" reads; tests give their own.
-var stdin io.Reader = os.Stdin
-
-// hostRoot is the file system whose boot-time loader apply reports and
-// --persist auto writes for; tests give a scratch copy of a host.
-var hostRoot = "/"
-
-func applyCommand() *cli.Command {
+func applyCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "apply",
 		Usage: "load a rule set into the running kernel: only the difference, all or nothing",
@@ -55,36 +45,33 @@ Exit codes: 0 done (or, with --dry-run, no difference), 1 refused or failed,
 2 usage or input errors, 3 --dry-run found differences.
 
 Examples:
-   auditpack apply --profile stig --dry-run
+   auditpack apply --profile stig --dry-run   # the STIG of this host's product
    auditpack apply --profile pci-dss --persist auto
    auditpack apply --dry-run --format json /etc/audit/rules.d`,
 		Flags: []cli.Flag{
-			profileFlag, packRootsFlag,
+			profileFlag(), packRootsFlag(),
 			&cli.BoolFlag{Name: "dry-run", Usage: "show the difference, change nothing"},
 			&cli.StringFlag{Name: "persist", Usage: "also write the compiled rules for the next boot: `auto` where this host's loader reads them, or FILE (atomically, mode 0600, the old one kept as FILE.prev)"},
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text or json"},
 			&cli.StringFlag{Name: "progress", Value: "auto", Usage: "show kernel operations done and time left on standard error: `WHEN` auto (on a terminal, not with --format json), always or never"},
 			&cli.StringFlag{Name: "owned-keys", Usage: "change only kernel rules with a key starting with `PREFIX`; other agents' rules stay untouched"},
 		},
-		OnUsageError: usageError,
 		Action: func(c *cli.Context) error {
 			format := c.String("format")
 			if format != "text" && format != "json" {
 				return inputError(fmt.Errorf("--format %q: use text or json", format))
 			}
-			res, err := runApply(c)
-			if format == "json" { // one object on every outcome
-				rep := &report.Apply{}
-				if res != nil {
-					rep = res.Report()
-				}
+			res, err := runApply(c, e)
+			switch {
+			case format == "json" && res != nil: // what it refused, with why (run writes the rest)
+				rep := res.Report()
 				if err != nil {
 					rep.Error = err.Error()
 				}
 				if werr := report.WriteApplyJSON(c.App.Writer, rep); werr != nil {
 					return failedError(werr)
 				}
-			} else if res != nil && res.Plan != nil {
+			case format == "text" && res != nil && res.Plan != nil:
 				if werr := report.WriteApplyText(c.App.Writer, res.Report(), isTerminal(c.App.Writer)); werr != nil {
 					return failedError(werr)
 				}
@@ -102,8 +89,8 @@ Examples:
 
 // runApply selects, checks and applies; the preflight's findings go to
 // standard error for people, the result to the caller for the report.
-func runApply(c *cli.Context) (*apply.Result, error) {
-	sel, err := selectSources(c, c.Args().Slice(), true)
+func runApply(c *cli.Context, e *env) (*apply.Result, error) {
+	sel, err := selectSources(c, e, c.Args().Slice(), true)
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +99,8 @@ func runApply(c *cli.Context) (*apply.Result, error) {
 			return nil, err
 		}
 	}
-	opts := apply.Options{DryRun: c.Bool("dry-run"), Persist: c.String("persist"), Generator: version, OwnedKeys: c.String("owned-keys"), Root: hostRoot}
+	opts := apply.Options{DryRun: c.Bool("dry-run"), Persist: c.String("persist"), Generator: e.version, OwnedKeys: c.String("owned-keys"),
+		Root: e.hostRoot, LockPath: filepath.Join(e.hostRoot, apply.DefaultLockPath)}
 	switch when := c.String("progress"); {
 	case when == "always" || when == "auto" && c.String("format") != "json" && isTerminal(c.App.ErrWriter):
 		line := newProgressLine(c.App.ErrWriter)
@@ -121,9 +109,9 @@ func runApply(c *cli.Context) (*apply.Result, error) {
 	case when != "auto" && when != "never":
 		return nil, inputError(fmt.Errorf("--progress %q: use auto, always or never", when))
 	}
-	res, err := apply.Run(openKernel, compile.Build(sel, model.Native()), host.Local{}, opts)
+	res, err := apply.Run(e.openKernel, compile.Build(sel, model.Native()), host.Local{}, opts)
 	if res.Preflight != nil && len(res.Preflight.Diagnostics) > 0 {
-		if werr := report.WriteText(c.App.ErrWriter, &res.Preflight.Findings, version); werr != nil {
+		if werr := report.WriteText(c.App.ErrWriter, &res.Preflight.Findings, e.version); werr != nil {
 			return res, failedError(werr)
 		}
 	}
@@ -140,6 +128,9 @@ func runApply(c *cli.Context) (*apply.Result, error) {
 }
 
 func isTerminal(w io.Writer) bool {
+	if s, ok := w.(*stdoutWriter); ok {
+		w = s.w
+	}
 	f, ok := w.(*os.File)
 	if !ok {
 		return false
@@ -159,27 +150,34 @@ func checkOutput(sel *packs.Selection, flag, path string) error {
 		return inputError(fmt.Errorf("%s %s is a directory; give the path of a file, e.g. %s", flag, path, filepath.Join(path, "audit.rules")))
 	}
 	if in, ok := sel.Reads(path); ok {
-		return inputError(fmt.Errorf("%s %s would overwrite or be read with %s, an input of this run: write the compiled rules outside the inputs (e.g. /etc/audit/audit.rules)", flag, path, in))
+		return inputError(fmt.Errorf("%s %s would overwrite or be read with %s, an input of this run: write the compiled rules outside the inputs", flag, path, in))
 	}
 	return nil
 }
 
 // selectSources resolves --profile, --packs and the paths; a profile is
 // checked whole (its [severity] IDs too) by every command that reads it.
-func selectSources(c *cli.Context, paths []string, onHost bool) (*packs.Selection, error) {
-	req := profiles.Request{Profile: c.String("profile"), PackRoots: c.StringSlice("packs"), Paths: paths, Stdin: stdin}
+func selectSources(c *cli.Context, e *env, paths []string, onHost bool) (*packs.Selection, error) {
+	req := profiles.Request{Profile: c.String("profile"), PackRoots: c.StringSlice("packs"), Paths: paths, Stdin: e.stdin}
 	if onHost {
+		req.HostRoot = e.hostRoot
 		var err error
 		if req.HostFacts, req.HostFactsOrigin, err = (host.Local{}).Facts(); err != nil {
 			return nil, inputError(err)
 		}
+		req.HostListFact = host.Local{}.ListFact
 	}
 	// The heap's limit is set before the files are read (reading a large
 	// set is most of the collecting), and raised to fit their lines once
 	// they are read.
 	heaplimit.Fit(packs.RulesSize(paths), 0)
 	sel, err := profiles.Select(req)
-	if err != nil {
+	switch {
+	case errors.Is(err, profiles.ErrRootsWithoutProfile):
+		return nil, inputError(errors.New("--packs adds pack roots for a --profile to choose from, and no --profile is given: name a profile, or give the pack directory itself as a PATH"))
+	case errors.Is(err, profiles.ErrNothingSelected):
+		return nil, inputError(fmt.Errorf("no --profile or PATH given%s", strings.TrimPrefix(err.Error(), profiles.ErrNothingSelected.Error())))
+	case err != nil:
 		return nil, inputError(err)
 	}
 	size, lines := 0, 0
@@ -193,7 +191,7 @@ func selectSources(c *cli.Context, paths []string, onHost bool) (*packs.Selectio
 	return sel, nil
 }
 
-func restoreCommand() *cli.Command {
+func restoreCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "restore",
 		Usage: "put back the rules.d files apply --persist auto moved aside",
@@ -206,12 +204,11 @@ restored set with auditpack apply /etc/audit/rules.d, or at the next boot.
 
 Example:
    auditpack restore /etc/audit/auditpack-backup/20261201T170000Z`,
-		OnUsageError: usageError,
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
 				return inputError(errors.New("restore takes the backup directory apply --persist auto named"))
 			}
-			loader, err := apply.DetectLoader(hostRoot)
+			loader, err := apply.DetectLoader(e.hostRoot)
 			if err != nil {
 				return failedError(err)
 			}

@@ -1,13 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"testing"
-
-	"github.com/auditpack/auditpack/apply"
-	"github.com/auditpack/auditpack/internal/scratch"
 )
 
 // FuzzCLI runs the CLI on a fuzzed rules file with fuzzed arguments drawn
@@ -16,7 +12,6 @@ import (
 // only ever dry-runs, against an in-memory kernel; outputs go to the
 // test's directory.
 func FuzzCLI(f *testing.F) {
-	version = "test"
 	for _, seed := range []struct {
 		args string
 		data string
@@ -29,22 +24,19 @@ func FuzzCLI(f *testing.F) {
 	} {
 		f.Add([]byte(seed.args), []byte(seed.data))
 	}
-	openKernel = func() (apply.Kernel, error) {
-		return apply.NewMemoryKernel(apply.Status{Enabled: 1, Failure: 1, BacklogLimit: 64}), nil
-	}
-	hostRoot = scratch.Copy(f, "../../testdata/hosts/debian12")
+	e := testEnv(f)
 	f.Fuzz(func(t *testing.T, picks, data []byte) {
 		dir := t.TempDir()
 		rules := filepath.Join(dir, "10-fuzz.rules")
 		if err := os.WriteFile(rules, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		commands := [][]string{{"lint"}, {"compile"}, {"fmt"}, {"apply"}, {"verify", "--profile", "stig", "--rules", rules}, {"packs", "show"}, {"profiles", "show"}}
+		commands := [][]string{{"lint"}, {"compile"}, {"fmt"}, {"apply"}, {"verify", "--profile", "stig-rhel9", "--rules", rules}, {"packs", "show"}, {"profiles", "show"}}
 		// An option that names a file to write comes with its value, a
 		// path in the test's directory.
 		words := [][]string{{"--format", "json"}, {"--format", "text"}, {"--format", "sarif"}, {"--format", "github"},
 			{"--format", "junit"}, {"--fail-on", "warning"}, {"--fail-on", "info"}, {"--target", "x86_64,aarch64"},
-			{"--force"}, {"--host"}, {"--profile", "stig"}, {"--profile", "pci-dss"}, {"--check"}, {"-w"}, {"--each-dir"},
+			{"--force"}, {"--host"}, {"--profile", "stig-rhel9"}, {"--profile", "pci-dss"}, {"--check"}, {"-w"}, {"--each-dir"},
 			{rules}, {dir}, {"-o", filepath.Join(dir, "out.rules")}, {"--"}, {"-"}, {""}, {"--controls"}, {"stig@^2"},
 			{"--owned-keys", "ap_"}, {"--packs", dir}, {"--format"}, {"--profile"}}
 		args := []string{"auditpack"}
@@ -58,9 +50,8 @@ func FuzzCLI(f *testing.F) {
 		if len(args) > 1 && args[1] == "apply" {
 			args = append(args, "--dry-run") // never a load, even into the fake
 		}
-		var stdout, stderr bytes.Buffer
-		if code := run(args, &stdout, &stderr); code < 0 || code > 3 {
-			t.Fatalf("%q: exit %d, outside the CLI's contract (0-3)\n%s", args, code, stderr.String())
+		if got := runIn(e, args[1:]...); got.code < 0 || got.code > 3 {
+			t.Fatalf("%q: exit %d, outside the CLI's contract (0-3)\n%s", args, got.code, got.stderr)
 		}
 	})
 }

@@ -2,14 +2,13 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -23,85 +22,110 @@ import (
 	"github.com/auditpack/auditpack/packs/model"
 )
 
-// TestCLI runs each case of testdata/cli in process: args (one line, split
-// at spaces, run from the repository root), the exit code it must give, and
-// golden standard output and error.
+// TestCLI runs each case of testdata/cli (see cliCase) in process and in
+// parallel, from the repository root, each in an env of its own: the
+// exit code and the standard output and error must be the case's.
 func TestCLI(t *testing.T) {
-	version = "test"
 	root, err := filepath.Abs("../..")
 	if err != nil {
 		t.Fatal(err)
 	}
-	longLine := filepath.Join(t.TempDir(), "long.rules")
-	if err := os.WriteFile(longLine, append(bytes.Repeat([]byte("x"), 10<<20), '\n'), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	// A rules.d with a FIFO among its files (git cannot hold one).
-	fifoDir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(fifoDir, "10-base.rules"), []byte("-D\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := syscall.Mkfifo(filepath.Join(fifoDir, "20-x.rules"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	placeholders := strings.NewReplacer("$LONG_LINE_FILE", longLine, "$FIFO_DIR", fifoDir)
-	shown := strings.NewReplacer(longLine, "$LONG_LINE_FILE", fifoDir, "$FIFO_DIR")
-	cases, err := filepath.Glob(filepath.Join(root, "testdata/cli/*"))
+	cases, err := filepath.Glob(filepath.Join(root, "testdata/cli/*.txtar"))
 	if err != nil || len(cases) == 0 {
 		t.Fatalf("no cases in testdata/cli (%v)", err)
 	}
-	t.Chdir(root)
-	for _, dir := range cases {
-		t.Run(filepath.Base(dir), func(t *testing.T) {
-			raw, err := os.ReadFile(filepath.Join(dir, "args"))
+	// A case in the former layout (a directory of args, exitcode and
+	// golden files) would never run: write it as one .txtar.
+	if all, _ := filepath.Glob(filepath.Join(root, "testdata/cli/*")); len(all) != len(cases) {
+		t.Errorf("testdata/cli holds entries that are no .txtar case (%d of %d)", len(all)-len(cases), len(all))
+	}
+	t.Chdir(root) // before the cases run, which never change it
+	for _, path := range cases {
+		t.Run(strings.TrimSuffix(filepath.Base(path), ".txtar"), func(t *testing.T) {
+			t.Parallel()
+			data, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if strings.Contains(string(raw), "../shared/") {
+			c, err := parseCase(data)
+			if err != nil {
+				t.Fatalf("%s: %v", path, err)
+			}
+			if strings.Contains(strings.Join(c.args, " "), "../shared/") {
 				corpus.Dir(t, "")
 			}
-			args := append([]string{"auditpack"}, strings.Fields(string(raw))...)
-			for i, a := range args {
-				args[i] = placeholders.Replace(a)
+			work := t.TempDir()
+			c.setUp(t, work)
+			args := make([]string, len(c.args))
+			for i, a := range c.args {
+				args[i] = strings.ReplaceAll(a, "$WORK", work)
 			}
-			openKernel = caseKernel(t, dir)
-			in, _ := os.ReadFile(filepath.Join(dir, "stdin")) // what "-" reads; empty without the file
-			stdin = bytes.NewReader(in)
-			hostRoot = scratch.Copy(t, filepath.Join(root, "testdata/hosts/debian12"))
-			now = func() time.Time { return time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC) }
-			var stdout, stderr bytes.Buffer
-			code := run(args, &stdout, &stderr)
-			golden.Check(t, filepath.Join(dir, "stdout.golden"), stdout.Bytes())
-			checkSchema(t, args, stdout.Bytes())
-			golden.Check(t, filepath.Join(dir, "stderr.golden"), []byte(shown.Replace(stderr.String())))
-			wantRaw, err := os.ReadFile(filepath.Join(dir, "exitcode"))
-			if err != nil {
-				t.Fatal(err)
+			e := testEnv(t)
+			e.openKernel = caseKernel(t, c)
+			if in, ok := c.file("stdin"); ok {
+				e.stdin = bytes.NewReader(in)
 			}
-			want, err := strconv.Atoi(strings.TrimSpace(string(wantRaw)))
-			if err != nil {
-				t.Fatal(err)
+			got := runIn(e, args...)
+			stdout := []byte(strings.ReplaceAll(got.stdout, work, "$WORK"))
+			stderr := []byte(strings.ReplaceAll(got.stderr, work, "$WORK"))
+			for name, out := range map[string][]byte{"standard output": stdout, "standard error": stderr} {
+				if len(out) > 0 && out[len(out)-1] != '\n' {
+					t.Errorf("%s does not end in a newline: %.80q", name, out[max(0, len(out)-80):])
+				}
 			}
-			if code != want {
-				t.Errorf("exit code %d, want %d; stderr: %s", code, want, stderr.String())
-			}
+			golden.Check(t, path, c.format(stdout, stderr, got.code))
+			checkSchema(t, append([]string{"auditpack"}, args...), stdout)
 		})
 	}
 }
 
+// testEnv is an env for one test: no standard input, a fixed clock and
+// version, an empty in-memory kernel and a scratch copy of a Debian 12
+// host (testdata/hosts/debian12).
+func testEnv(t testing.TB) *env {
+	t.Helper()
+	kernel := apply.NewMemoryKernel(apply.Status{Enabled: 1, Failure: 1, BacklogLimit: 64})
+	return &env{
+		stdin:      bytes.NewReader(nil),
+		stdout:     io.Discard,
+		stderr:     io.Discard,
+		now:        func() time.Time { return time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC) },
+		version:    "test",
+		openKernel: func() (apply.Kernel, error) { return kernel, nil },
+		hostRoot:   scratch.Copy(t, filepath.Join(repoRoot, "testdata/hosts/debian12")),
+	}
+}
+
+// repoRoot is resolved before any test changes the directory.
+var repoRoot, _ = filepath.Abs("../..")
+
+// cliRun is what one run of the CLI printed, and its exit code.
+type cliRun struct {
+	stdout, stderr string
+	code           int
+}
+
+// runIn runs auditpack with args in e, with buffers for its standard
+// output and error.
+func runIn(e *env, args ...string) cliRun {
+	var stdout, stderr bytes.Buffer
+	e.stdout, e.stderr = &stdout, &stderr
+	code := run(context.Background(), e, append([]string{"auditpack"}, args...))
+	return cliRun{stdout.String(), stderr.String(), code}
+}
+
 // caseKernel is the kernel a case's apply sees: an in-memory one loaded
 // with the case's kernel.rules (locked with kernel.locked, loginuid
-// immutable with kernel.loginuid-immutable), or none when
-// the case has kernel.unavailable (as for a user who is not root).
-func caseKernel(t *testing.T, dir string) func() (apply.Kernel, error) {
-	exists := func(name string) bool { _, err := os.Stat(filepath.Join(dir, name)); return err == nil }
-	if exists("kernel.unavailable") {
+// immutable with kernel.loginuid-immutable), or none when the case has
+// kernel.unavailable (as for a user who is not root).
+func caseKernel(t *testing.T, c *cliCase) func() (apply.Kernel, error) {
+	if _, ok := c.file("kernel.unavailable"); ok {
 		return func() (apply.Kernel, error) {
 			return nil, errors.New("open the audit netlink socket (root is needed): operation not permitted")
 		}
 	}
 	k := apply.NewMemoryKernel(apply.Status{Enabled: 1, Failure: 1, BacklogLimit: 64, BacklogWaitTime: 15000})
-	if data, err := os.ReadFile(filepath.Join(dir, "kernel.rules")); err == nil {
+	if data, ok := c.file("kernel.rules"); ok {
 		f := packs.ParseFile("kernel.rules", "kernel.rules", nil, data)
 		d, err := apply.Prepare(compile.Build(&packs.Selection{Files: []*packs.File{f}}), model.Native())
 		if err != nil {
@@ -111,21 +135,18 @@ func caseKernel(t *testing.T, dir string) func() (apply.Kernel, error) {
 			t.Fatal(err)
 		}
 	}
-	if exists("kernel.loginuid-immutable") {
-		if err := k.Set(apply.Setting{Name: "loginuid_immutable", Value: 1}); err != nil {
+	if _, ok := c.file("kernel.loginuid-immutable"); ok {
+		if err := k.Set(apply.Setting{Name: model.SettingLoginuidImmutable, Value: 1}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if exists("kernel.locked") {
-		if err := k.Set(apply.Setting{Name: "enabled", Value: 2}); err != nil {
+	if _, ok := c.file("kernel.locked"); ok {
+		if err := k.Set(apply.Setting{Name: model.SettingEnabled, Value: 2}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	return func() (apply.Kernel, error) { return k, nil }
 }
-
-// schemaDir is resolved before any test changes the directory.
-var schemaDir, _ = filepath.Abs("../../docs/schema")
 
 // checkSchema holds every --format json output to its schema in docs/schema.
 func checkSchema(t *testing.T, args []string, out []byte) {
@@ -137,7 +158,7 @@ func checkSchema(t *testing.T, args []string, out []byte) {
 	if slices.Contains(args, "--boot") {
 		name += "-boot"
 	}
-	schema, err := os.ReadFile(filepath.Join(schemaDir, name+".schema.json"))
+	schema, err := os.ReadFile(filepath.Join(repoRoot, "docs/schema", name+".schema.json"))
 	if err != nil {
 		t.Fatalf("no schema for %s --format json: %v", name, err)
 	}
@@ -153,29 +174,28 @@ func checkSchema(t *testing.T, args []string, out []byte) {
 // docs/auditpack.8 is the man page generated from the CLI definition; it
 // must not go stale.
 func TestManPageCurrent(t *testing.T) {
-	version = "test"
-	var out, errOut bytes.Buffer
-	if code := run([]string{"auditpack", "man"}, &out, &errOut); code != 0 {
-		t.Fatalf("man: %d %s", code, errOut.String())
+	t.Parallel()
+	got := runIn(testEnv(t), "man")
+	if got.code != 0 {
+		t.Fatalf("man: %d %s", got.code, got.stderr)
 	}
-	golden.Check(t, "../../docs/auditpack.8", out.Bytes())
+	golden.Check(t, "../../docs/auditpack.8", []byte(got.stdout))
 }
 
 // compile -o writes the file while its checks run: a refused set leaves
 // the old file whole and no temporary file beside it, a set that passes
 // replaces it.
 func TestCompileOutputOnlyWhenNotRefused(t *testing.T) {
-	version = "test"
-	t.Chdir("../..")
+	t.Parallel()
 	out := filepath.Join(t.TempDir(), "audit.rules")
 	if err := os.WriteFile(out, []byte("old\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	for _, input := range [][]string{{"testdata/inputs/lint-demo/site", "testdata/inputs/lint-demo/stig"}, {"testdata/inputs/bad-rule"}} {
-		var stderr bytes.Buffer
-		code := run(append([]string{"auditpack", "compile", "-o", out}, input...), io.Discard, &stderr)
-		if code == 0 || !strings.Contains(stderr.String(), "refused") {
-			t.Errorf("compile %s: exit %d, stderr %q; want a refusal", input, code, stderr.String())
+	demo := filepath.Join(repoRoot, "testdata/inputs/lint-demo")
+	for _, input := range [][]string{{filepath.Join(demo, "site"), filepath.Join(demo, "stig")}, {filepath.Join(repoRoot, "testdata/inputs/bad-rule")}} {
+		got := runIn(testEnv(t), append([]string{"compile", "-o", out}, input...)...)
+		if got.code == 0 || !strings.Contains(got.stderr, "refused") {
+			t.Errorf("compile %s: exit %d, stderr %q; want a refusal", input, got.code, got.stderr)
 		}
 		if data, _ := os.ReadFile(out); string(data) != "old\n" {
 			t.Errorf("compile %s, refused, replaced the output: %.60q", input, data)
@@ -184,11 +204,10 @@ func TestCompileOutputOnlyWhenNotRefused(t *testing.T) {
 			t.Errorf("compile %s, refused, left files beside the output: %v", input, entries)
 		}
 	}
-	var stderr bytes.Buffer
-	if code := run([]string{"auditpack", "compile", "--profile", "stig", "-o", out}, io.Discard, &stderr); code != 0 {
-		t.Fatalf("compile --profile stig: exit %d: %s", code, stderr.String())
+	if got := runIn(testEnv(t), "compile", "--profile", "stig-rhel9", "-o", out); got.code != 0 {
+		t.Fatalf("compile --profile stig-rhel9: exit %d: %s", got.code, got.stderr)
 	}
 	if data, _ := os.ReadFile(out); !bytes.HasPrefix(data, []byte(packs.GeneratedHeader)) {
-		t.Errorf("compile --profile stig -o left %.60q, want the compiled rules", data)
+		t.Errorf("compile --profile stig-rhel9 -o left %.60q, want the compiled rules", data)
 	}
 }

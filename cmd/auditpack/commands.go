@@ -26,23 +26,24 @@ import (
 	"github.com/auditpack/auditpack/profiles/verify"
 )
 
-var packRootsFlag = &cli.StringSliceFlag{
-	Name:  "packs",
-	Usage: "also read packs from `DIR` (a directory of packs, or one pack); repeatable",
+// The flags several commands take are made for each command: urfave/cli
+// writes to a flag as it parses, and apps may run at once (the tests').
+
+func packRootsFlag() cli.Flag {
+	return &cli.StringSliceFlag{Name: "packs", Usage: "also read packs from `DIR` (a directory of packs, or one pack); repeatable"}
 }
 
 func packsCommand() *cli.Command {
 	return &cli.Command{
-		Name:         "packs",
-		Usage:        "list and inspect rule packs",
-		OnUsageError: usageError,
+		Name:  "packs",
+		Usage: "list and inspect rule packs",
 		Subcommands: []*cli.Command{
 			{
-				Name:         "list",
-				Usage:        "list the embedded packs and those under --packs",
-				UsageText:    "auditpack packs list [--packs DIR]...",
-				Flags:        []cli.Flag{packRootsFlag},
-				OnUsageError: usageError,
+				Name:      "list",
+				Usage:     "list the embedded packs and those under --packs",
+				UsageText: "auditpack packs list [--packs DIR]...",
+				Flags:     []cli.Flag{packRootsFlag()},
+				Before:    argsAtMost(0),
 				Action: func(c *cli.Context) error {
 					catalog, err := packs.NewCatalog(c.StringSlice("packs")...)
 					if err != nil {
@@ -57,13 +58,12 @@ func packsCommand() *cli.Command {
 				UsageText: `auditpack packs show NAME[@CONSTRAINT] [--packs DIR]...
 
 Examples:
-   auditpack packs show stig
+   auditpack packs show stig-rhel9
    auditpack packs show base-config@^1`,
-				Flags:        []cli.Flag{packRootsFlag},
-				OnUsageError: usageError,
+				Flags: []cli.Flag{packRootsFlag()},
 				Action: func(c *cli.Context) error {
 					if c.NArg() != 1 {
-						return inputError(fmt.Errorf("packs show takes one pack name, e.g. auditpack packs show stig"))
+						return inputError(fmt.Errorf("packs show takes one pack name, e.g. auditpack packs show stig-rhel9"))
 					}
 					catalog, err := packs.NewCatalog(c.StringSlice("packs")...)
 					if err != nil {
@@ -77,24 +77,30 @@ Examples:
 					if err != nil {
 						return inputError(err)
 					}
-					return writePackDetails(c.App.Writer, p, files, catalog.Packs())
+					if err := writePackDetails(c.App.Writer, p, files, catalog.Packs()); err != nil {
+						return err
+					}
+					return notRulesText(p, files)
 				},
 			},
 			{
 				Name:  "diff",
-				Usage: "show what changed between two versions of a pack: rules and the controls they implement",
+				Usage: "show what changed between two versions of a pack: its requirements, rules and the controls they implement",
 				UsageText: `auditpack packs diff NAME@VERSION NAME@VERSION [--packs DIR]...
 
-Exit codes: 0 the same rules and controls, 1 they differ (as diff and
-fmt --check), 2 usage or input errors.
+Where both state requirements (a STIG's releases), the requirements
+added, removed and changed in what verify judges come first.
+
+Exit codes: 0 the same requirements, rules and controls, 1 they differ (as
+diff and fmt --check), 2 usage or input errors.
 
 Examples:
+   auditpack packs diff stig-rhel9@~2.8 stig-rhel9@~2.9
    auditpack packs diff site@1.2.0 site@2.0.0 --packs ./v1 --packs ./v2`,
-				Flags:        []cli.Flag{packRootsFlag},
-				OnUsageError: usageError,
+				Flags: []cli.Flag{packRootsFlag()},
 				Action: func(c *cli.Context) error {
 					if c.NArg() != 2 {
-						return inputError(fmt.Errorf("packs diff takes two packs, e.g. auditpack packs diff stig@2.0.0 stig@2.1.0"))
+						return inputError(fmt.Errorf("packs diff takes two packs, e.g. auditpack packs diff stig-rhel9@~2.8 stig-rhel9@~2.9"))
 					}
 					catalog, err := packs.NewCatalog(c.StringSlice("packs")...)
 					if err != nil {
@@ -102,6 +108,7 @@ Examples:
 					}
 					var listings [2]string
 					var ids [2]string
+					var reqs [2]*packs.Requirements
 					for i, ref := range c.Args().Slice() {
 						p, err := catalog.Find(ref)
 						if err != nil {
@@ -111,11 +118,21 @@ Examples:
 						if err != nil {
 							return inputError(err)
 						}
+						if err := notRulesText(p, files); err != nil {
+							return err
+						}
+						if reqs[i], err = p.Requirements(); err != nil {
+							return inputError(err)
+						}
 						listings[i], ids[i] = packListing(files), p.ID()
 					}
+					changed, err := writeRequirementChanges(c.App.Writer, reqs[0], reqs[1])
+					if err != nil {
+						return failedError(err)
+					}
 					diff := udiff.Unified(ids[0], ids[1], listings[0], listings[1], func(_, s string) string { return s })
-					if diff == "" {
-						_, err = fmt.Fprintf(c.App.Writer, "%s and %s have the same rules and controls\n", ids[0], ids[1])
+					if diff == "" && !changed {
+						_, err = fmt.Fprintf(c.App.Writer, "%s and %s have the same requirements, rules and controls\n", ids[0], ids[1])
 						return err
 					}
 					if _, err := io.WriteString(c.App.Writer, diff); err != nil {
@@ -128,23 +145,45 @@ Examples:
 	}
 }
 
+// notRulesText refuses a pack holding a file that is no rules text
+// (binary data, another encoding than UTF-8), as lint does (exit 2):
+// listed, such a file would show as "0 rules".
+func notRulesText(p *packs.Pack, files []*packs.File) error {
+	var bad []string
+	for _, f := range files {
+		for _, e := range f.Errors {
+			if e.Check == model.CheckNotText {
+				bad = append(bad, e.Error())
+				break
+			}
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	return inputError(fmt.Errorf("pack %s: not rules text, so its rules cannot be read:\n%s", p.ID(), strings.Join(bad, "\n")))
+}
+
 func profilesCommand() *cli.Command {
 	return &cli.Command{
-		Name:         "profiles",
-		Usage:        "list and inspect compliance profiles",
-		OnUsageError: usageError,
+		Name:  "profiles",
+		Usage: "list and inspect compliance profiles",
 		Subcommands: []*cli.Command{
 			{
-				Name:         "list",
-				Usage:        "list the embedded profiles",
-				UsageText:    "auditpack profiles list",
-				OnUsageError: usageError,
+				Name:      "list",
+				Usage:     "list the embedded profiles",
+				UsageText: "auditpack profiles list",
+				Before:    argsAtMost(0),
 				Action: func(c *cli.Context) error {
 					list, err := profiles.List()
 					if err != nil {
 						return failedError(err)
 					}
-					return writeProfileList(c.App.Writer, list)
+					catalog, err := packs.NewCatalog()
+					if err != nil {
+						return failedError(err)
+					}
+					return writeProfileList(c.App.Writer, list, catalog)
 				},
 			},
 			{
@@ -153,14 +192,13 @@ func profilesCommand() *cli.Command {
 				UsageText: `auditpack profiles show NAME|FILE.toml [--packs DIR]... [--controls]
 
 Examples:
-   auditpack profiles show stig
-   auditpack profiles show stig --controls
+   auditpack profiles show stig-rhel9
+   auditpack profiles show stig-rhel9 --controls
    auditpack profiles show ./site.toml --packs ./packs`,
-				Flags:        []cli.Flag{packRootsFlag, &cli.BoolFlag{Name: "controls", Usage: "list every control with the rules that implement it"}},
-				OnUsageError: usageError,
+				Flags: []cli.Flag{packRootsFlag(), &cli.BoolFlag{Name: "controls", Usage: "list every control with the rules that implement it"}},
 				Action: func(c *cli.Context) error {
 					if c.NArg() != 1 {
-						return inputError(fmt.Errorf("profiles show takes one profile name, e.g. auditpack profiles show stig"))
+						return inputError(fmt.Errorf("profiles show takes one profile name, e.g. auditpack profiles show stig-rhel9"))
 					}
 					p, err := profiles.Load(c.Args().First())
 					if err != nil {
@@ -184,54 +222,58 @@ Examples:
 					if err != nil {
 						return inputError(err)
 					}
-					return writeProfileDetails(c.App.Writer, p, catalog)
+					unknown, err := writeProfileDetails(c.App.Writer, p, catalog)
+					if err != nil {
+						return err
+					}
+					if len(unknown) > 0 {
+						return inputError(fmt.Errorf("profile %s names %s no pack root holds: %s", p.Name, text.Count(len(unknown), "pack"), strings.Join(unknown, ", ")))
+					}
+					return nil
 				},
 			},
 		},
 	}
 }
 
-var profileFlag = &cli.StringFlag{Name: "profile", Usage: "compliance profile `NAME` (auditpack profiles list) or a profile FILE.toml"}
+func profileFlag() cli.Flag {
+	return &cli.StringFlag{Name: "profile", Usage: "compliance profile `NAME` (auditpack profiles list) or a profile FILE.toml"}
+}
 
-func lintCommand() *cli.Command {
+func lintCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "lint",
 		Usage: "check a merged rule set the way the kernel will evaluate it",
-		UsageText: `auditpack lint [--profile P] [--packs DIR]... [--format F] [--fail-on S] [--target ARCH,...] [--host] [PATH...]
+		UsageText: `auditpack lint [--profile P] [--packs DIR]... [--format ` + formatChoice(report.Formats) + `] [--fail-on S] [--target ARCH,...] [--host] [PATH...]
 
-Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
-2 usage or input errors (including lines auditctl cannot read at all).
+Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it
+(a line auditctl cannot read is an error finding, and the rest of the set
+is still checked), 2 usage or input errors (a file that cannot be read or
+is not text).
 
 Examples:
-   auditpack lint --profile stig
+   auditpack lint --profile stig-rhel9
    auditpack lint --format sarif ./rules.d > auditpack.sarif
    auditpack lint --target x86_64,aarch64 --fail-on warning ./rules.d
    auditpack explain ORD-NEVER-SHADOWS-ALWAYS`,
 		Flags: []cli.Flag{
-			profileFlag, packRootsFlag,
+			profileFlag(), packRootsFlag(),
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: " + report.FormatNames(report.Formats)},
 			&cli.StringFlag{Name: "fail-on", Value: "error", Usage: "exit 1 on findings of this `SEVERITY` or higher: error, warning, info"},
 			&cli.StringFlag{Name: "target", Usage: "check syscalls for these machines, `ARCH,...` (x86_64, aarch64, ppc64le, s390x); default x86_64"},
 			&cli.BoolFlag{Name: "host", Usage: "also run the checks that read this host (paths that must exist, UID_MIN) and resolve the packs' host facts from it"},
 			&cli.BoolFlag{Name: "each-dir", Usage: "check the directory of each PATH as a rule set of its own, as its host will load it (for hooks that pass the changed files of several rules.d)"},
 		},
-		OnUsageError: usageError,
 		Action: func(c *cli.Context) error {
-			res, failOn, err := runLint(c)
-			if err != nil && c.String("format") != "json" {
-				return err
+			res, failOn, err := runLint(c, e)
+			if err != nil {
+				return err // run writes the --format's document of it
 			}
-			if err != nil { // the JSON contract: one object on every outcome
-				res = &lint.Result{}
-				res.Error = err.Error()
-			}
-			res.Generated = now().Format(time.RFC3339)
-			if werr := report.Formats[c.String("format")](c.App.Writer, &res.Findings, version); werr != nil {
+			res.Generated = e.now().Format(time.RFC3339)
+			if werr := report.Formats[c.String("format")](c.App.Writer, &res.Findings, e.version); werr != nil {
 				return failedError(werr)
 			}
 			switch {
-			case err != nil:
-				return err
 			case res.InputErrors:
 				return &exitError{code: exitInput, err: fmt.Errorf("some inputs are not rules files or cannot be merged (see the SYN-NOT-TEXT and PACK-FILE-CONFLICT findings)")}
 			case res.Count(failOn) > 0:
@@ -244,7 +286,7 @@ Examples:
 
 // runLint checks the rule sets the command names: one, or with --each-dir
 // one per directory.
-func runLint(c *cli.Context) (*lint.Result, lint.Severity, error) {
+func runLint(c *cli.Context, e *env) (*lint.Result, lint.Severity, error) {
 	opts, targets, failOn, err := lintOptions(c)
 	if err != nil {
 		return nil, 0, inputError(err)
@@ -257,7 +299,7 @@ func runLint(c *cli.Context) (*lint.Result, lint.Severity, error) {
 	}
 	res := &lint.Result{}
 	for _, paths := range sets {
-		sel, err := selectSources(c, paths, c.Bool("host"))
+		sel, err := selectSources(c, e, paths, c.Bool("host"))
 		if err != nil {
 			return nil, 0, err
 		}
@@ -301,7 +343,9 @@ func lintOptions(c *cli.Context) (opts lint.Options, targets []*model.Target, fa
 			if err != nil {
 				return opts, nil, 0, fmt.Errorf("--target: %w", err)
 			}
-			targets = append(targets, target)
+			if !slices.Contains(targets, target) { // one machine named twice is checked once
+				targets = append(targets, target)
+			}
 		}
 	}
 	if c.Bool("host") {
@@ -313,12 +357,16 @@ func lintOptions(c *cli.Context) (opts lint.Options, targets []*model.Target, fa
 
 func explainCommand() *cli.Command {
 	return &cli.Command{
-		Name:         "explain",
-		Usage:        "explain a lint check: why it matters, a bad and a good example",
-		UsageText:    "auditpack explain CHECK-ID | --list [PREFIX]\n\nCheck IDs are read in any case; --list ORD lists the checks whose ID starts with ORD.",
-		Flags:        []cli.Flag{&cli.BoolFlag{Name: "list", Usage: "list every check (or those whose ID starts with PREFIX) with its severity and title"}},
-		OnUsageError: usageError,
+		Name:      "explain",
+		Usage:     "explain a lint check: why it matters, a bad and a good example",
+		UsageText: "auditpack explain CHECK-ID | --list [PREFIX] | --live\n\nCheck IDs are read in any case; --list ORD lists the checks whose ID starts with ORD.",
+		Flags: []cli.Flag{&cli.BoolFlag{Name: "list", Usage: "list every check (or those whose ID starts with PREFIX) with its severity and title"},
+			&cli.BoolFlag{Name: "live", Usage: "say what verify --live does and list every call it makes"}},
+		Before: argsAtMost(1),
 		Action: func(c *cli.Context) error {
+			if c.Bool("live") {
+				return explainLive(c)
+			}
 			if c.Bool("list") {
 				if c.NArg() > 1 {
 					return inputError(fmt.Errorf("explain --list takes at most one ID prefix, e.g. auditpack explain --list ORD"))
@@ -349,7 +397,7 @@ func explainCommand() *cli.Command {
 	}
 }
 
-func compileCommand() *cli.Command {
+func compileCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "compile",
 		Usage: "merge packs and rule files into one audit.rules",
@@ -364,25 +412,30 @@ or the kernel would refuse, a misplaced -D or -e 2, conflicting settings) is
 refused (exit 1) unless --force; comparing rule with rule (a never rule that
 swallows a later one) is lint's, in time linear in the rules here.
 
+On a host whose boot runs augenrules (auditd.service, audit-rules.service),
+/etc/audit/audit.rules is regenerated from /etc/audit/rules.d at boot: write
+a file in rules.d (alone there, or it is merged with the others), or let
+auditpack apply --persist auto write it and move the others aside.
+
 Examples:
-   auditpack compile --profile stig
-   auditpack compile --profile pci-dss ./rules.d -o /etc/audit/audit.rules
+   auditpack compile --profile stig-rhel9
+   auditpack compile --profile pci-dss ./rules.d -o pci-dss.rules
    auditpack compile /etc/audit/rules.d`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "profile", Usage: "compliance profile `NAME` (auditpack profiles list) or a profile FILE.toml"},
-			packRootsFlag,
-			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` atomically (mode 0600) instead of standard output"},
+			packRootsFlag(),
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` atomically (mode 0600) instead of standard output (- or /dev/stdout: standard output; a pipe or device is written as it is)"},
 			&cli.BoolFlag{Name: "force", Usage: "compile even when lint finds errors"},
 			&cli.BoolFlag{Name: "host", Usage: "resolve the packs' host facts (UID_MIN) from this host's /etc/login.defs"},
 			&cli.StringFlag{Name: "target", Value: "x86_64", Usage: "the machine (`ARCH`: x86_64, aarch64, ppc64le, s390x) the set is for; pack rules leave out the syscalls its ABIs lack"},
 		},
-		OnUsageError: usageError,
 		Action: func(c *cli.Context) error {
-			sel, err := selectSources(c, c.Args().Slice(), c.Bool("host"))
+			sel, err := selectSources(c, e, c.Args().Slice(), c.Bool("host"))
 			if err != nil {
 				return err
 			}
-			if err := checkOutput(sel, "-o", c.String("output")); err != nil {
+			output := c.String("output")
+			if err := checkOutput(sel, "-o", output); err != nil {
 				return err
 			}
 			target, err := model.LookupTarget(c.String("target"))
@@ -392,14 +445,18 @@ Examples:
 			res := compile.Build(sel, target)
 			refuse := func() error { return nil }
 			if !c.Bool("force") {
-				refuse = func() error { return refusal(c.App.ErrWriter, res) }
+				refuse = func() error { return refusal(c.App.ErrWriter, res, e.version) }
 			}
 			unrenderable := res.Renderable()
-			if path := c.String("output"); path != "" && unrenderable == nil {
-				if err := writeWhileChecking(path, res, refuse); err != nil {
+			stream, closeStream, err := outputStream(c.App.Writer, output)
+			if err != nil {
+				return err
+			}
+			if output != "" && stream == nil && unrenderable == nil {
+				if err := writeWhileChecking(output, res, e.version, refuse); err != nil {
 					return err
 				}
-				fmt.Fprintf(c.App.ErrWriter, "wrote %s: %s\n", path, res.Summary())
+				fmt.Fprintf(c.App.ErrWriter, "wrote %s: %s\n", output, res.Summary())
 				return nil
 			}
 			// Refusal first: its findings list every line auditctl cannot read.
@@ -409,15 +466,44 @@ Examples:
 			if unrenderable != nil {
 				return inputError(fmt.Errorf("even with --force, this rule set is not compiled: files that are no rules text or clash by name cannot be merged, and lines auditctl cannot read would stop it at load (augenrules would copy them):\n%w", unrenderable))
 			}
-			return res.WriteRules(c.App.Writer, version)
+			if stream == nil {
+				return res.WriteRules(c.App.Writer, e.version)
+			}
+			if err := errors.Join(res.WriteRules(stream, e.version), closeStream()); err != nil {
+				return failedError(fmt.Errorf("-o %s: %w", output, err))
+			}
+			return nil
 		},
 	}
 }
 
-// writeWhileChecking writes res to path atomically while check runs, and
-// replaces path only if check passes: a large set's writing and syncing
-// then cost no time of their own. check's error comes first.
-func writeWhileChecking(path string, res *compile.Compiled, check func() error) error {
+// outputStream is what -o names when it is no file to replace: "-" and
+// /dev/stdout are standard output (stdout, of this run), and what is a
+// pipe or a device (/dev/null, /dev/stderr, a named pipe) is opened and
+// written as it is, with nothing to replace atomically; close is to be
+// called once written. It is nil for no -o and for a file (or a path
+// to create).
+func outputStream(stdout io.Writer, path string) (w io.Writer, close func() error, err error) {
+	none := func() error { return nil }
+	if path == "-" || path == "/dev/stdout" {
+		return stdout, none, nil
+	}
+	info, err := os.Stat(path)
+	if path == "" || err != nil || info.Mode().IsRegular() || info.IsDir() {
+		return nil, none, nil
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return nil, none, failedError(fmt.Errorf("-o %s: %w", path, err))
+	}
+	return f, f.Close, nil
+}
+
+// writeWhileChecking writes res (stamped with version) to path atomically
+// while check runs, and replaces path only if check passes: a large set's
+// writing and syncing then cost no time of their own. check's error comes
+// first.
+func writeWhileChecking(path string, res *compile.Compiled, version string, check func() error) error {
 	verdict := make(chan error, 1)
 	go func() { verdict <- check() }()
 	checked := sync.OnceValue(func() error { return <-verdict })
@@ -435,7 +521,7 @@ func writeWhileChecking(path string, res *compile.Compiled, check func() error) 
 // per-line, directive and settings checks): a line auditctl cannot read
 // is an error finding like any other, and every one is listed on w. The
 // analysis of rule against rule is lint's.
-func refusal(w io.Writer, res *compile.Compiled) error {
+func refusal(w io.Writer, res *compile.Compiled, version string) error {
 	findings, err := lint.Run(res, lint.Options{Refusal: true})
 	if err != nil {
 		return failedError(err)

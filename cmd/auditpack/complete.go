@@ -133,6 +133,8 @@ func flagValues(path []*cli.Command, f cli.Flag) []string {
 			return slices.Sorted(maps.Keys(report.Formats))
 		case "verify":
 			return slices.Sorted(maps.Keys(report.VerifyFormats))
+		case "report":
+			return strings.Split(report.FleetFormatNames(), ", ")
 		}
 		return []string{"text", "json"}
 	case "target":

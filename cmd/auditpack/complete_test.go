@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/auditpack/auditpack/internal/testenv"
 )
 
 // completionCases are what a user types (the last word being completed)
@@ -17,10 +19,10 @@ var completionCases = []struct {
 	{"auditpack lint --fo", []string{"--format"}},
 	{"auditpack lint --format ", []string{"sarif", "json"}},
 	{"auditpack verify --format ", []string{"junit"}},
-	{"auditpack lint --profile ", []string{"stig", "pci-dss", "ospp"}},
+	{"auditpack lint --profile ", []string{"stig-rhel9", "pci-dss", "ospp"}},
 	{"auditpack compile --target ", []string{"aarch64", "s390x"}},
 	{"auditpack explain ORD-K", []string{"ORD-KEY-SHADOW", "ORD-KEY-ONLY-DUPLICATE"}},
-	{"auditpack packs show ", []string{"stig", "base-config@1.0.3"}},
+	{"auditpack packs show ", []string{"stig-rhel9", "base-config@1.0.3"}},
 	{"auditpack profiles show p", []string{"pci-dss"}},
 	{"auditpack ve", []string{"verify"}},
 	{"auditpack lint COMPLETION-DIR/ru", []string{"COMPLETION-DIR/rules.d"}},
@@ -44,13 +46,7 @@ words=(${(s: :)LINE}); [[ $LINE == *' ' ]] && words+=(''); CURRENT=${#words}; _a
 	}
 	for shell, driver := range drivers {
 		t.Run(shell, func(t *testing.T) {
-			path, err := exec.LookPath(shell)
-			if err != nil {
-				if os.Getenv("CI") == "true" {
-					t.Fatalf("CI must test %s completion: apt-get install -y %s (.ci/run does)", shell, shell)
-				}
-				t.Skipf("%s is not installed", shell)
-			}
+			path := testenv.Tool(t, shell, "apt-get install -y "+shell+"; .ci/run does")
 			for _, c := range completionCases {
 				line := strings.ReplaceAll(c.line, "COMPLETION-DIR", dir)
 				cmd := exec.Command(path, "-c", driver)

@@ -20,9 +20,9 @@ import (
 // writePackList prints one line per pack: name, version, order, what it implements.
 func writePackList(w io.Writer, list []*packs.Pack) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tVERSION\tORDER\tSTANDARD")
+	fmt.Fprintln(tw, "NAME\tVERSION\tRELEASE\tORDER\tSTANDARD")
 	for _, p := range list {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", p.Name, p.Version, p.Order, p.Standard)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", p.Name, p.Version, orDash(p.Release), p.Order, p.Standard)
 	}
 	return tw.Flush()
 }
@@ -40,6 +40,9 @@ func writePackDetails(w io.Writer, p *packs.Pack, files []*packs.File, all []*pa
 	fmt.Fprintf(tw, "pack:\t%s\n", p.ID())
 	fmt.Fprintf(tw, "description:\t%s\n", p.Description)
 	fmt.Fprintf(tw, "standard:\t%s\n", p.Standard)
+	if p.Release != "" {
+		fmt.Fprintf(tw, "release:\t%s\n", p.Release)
+	}
 	fmt.Fprintf(tw, "order:\t%d\n", p.Order)
 	fmt.Fprintf(tw, "arches:\t%s\n", strings.Join(p.Arches, " "))
 	fmt.Fprintf(tw, "from:\t%s\n", p.Dir)
@@ -76,6 +79,28 @@ func writePackDetails(w io.Writer, p *packs.Pack, files []*packs.File, all []*pa
 	return tw.Flush()
 }
 
+// writeRequirementChanges lists what differs between two versions of a
+// pack's requirements; it reports whether anything does. Nothing is
+// written unless both versions state requirements.
+func writeRequirementChanges(w io.Writer, old, new *packs.Requirements) (bool, error) {
+	if old == nil || new == nil {
+		return false, nil
+	}
+	changes := packs.DiffRequirements(old, new)
+	if len(changes) == 0 {
+		return false, nil
+	}
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "requirements: %s -> %s (%d -> %d)\n", old.Describe(), new.Describe(), len(old.List), len(new.List))
+	for _, c := range changes {
+		fmt.Fprintf(bw, "  %-8s %s  %s\n", c.Kind, c.ID, c.Title)
+		for _, l := range c.Lines {
+			fmt.Fprintf(bw, "             %s\n", l)
+		}
+	}
+	return true, bw.Flush()
+}
+
 // packListing is a pack's rules as text for comparing two versions: each file
 // under a header, each line with the controls it implements.
 func packListing(files []*packs.File) string {
@@ -93,39 +118,70 @@ func packListing(files []*packs.File) string {
 	return b.String()
 }
 
-// writeProfileList prints one line per profile: its name, packs and description.
-func writeProfileList(w io.Writer, list []*profiles.Profile) error {
+// writeProfileList prints one line per profile: its name, the product it
+// is for, the releases of the standard its packs resolve to, its packs
+// and description; then the family names that mean the host's product.
+func writeProfileList(w io.Writer, list []*profiles.Profile, catalog *packs.Catalog) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tPACKS\tDESCRIPTION")
+	fmt.Fprintln(tw, "NAME\tPRODUCT\tRELEASE\tPACKS\tDESCRIPTION")
 	for _, p := range list {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", p.Name, strings.Join(p.Packs, " "), p.Description)
+		var releases []string
+		for _, ref := range p.Packs {
+			if pack, err := catalog.Find(ref); err == nil && pack.Release != "" {
+				releases = append(releases, pack.Release)
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", p.Name, orDash(p.Product), orDash(strings.Join(releases, " ")), strings.Join(p.Packs, " "), p.Description)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	families := profiles.Families(list)
+	names := make([]string, 0, len(families))
+	for f := range families {
+		names = append(names, f)
+	}
+	sort.Strings(names)
+	for _, f := range names {
+		fmt.Fprintf(w, "%s: the %s profile of the host's product (%s), read from /etc/os-release where auditpack runs on the host (apply, --host, verify --kernel)\n", f, f, strings.Join(families[f], ", "))
+	}
+	return nil
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
 
 // writeProfileDetails prints a profile and the pack version each reference
-// resolves to in the catalog.
-func writeProfileDetails(w io.Writer, p *profiles.Profile, catalog *packs.Catalog) error {
+// resolves to in the catalog; unknown are the references none does.
+func writeProfileDetails(w io.Writer, p *profiles.Profile, catalog *packs.Catalog) (unknown []string, err error) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "profile:\t%s\n", p.Name)
 	fmt.Fprintf(tw, "description:\t%s\n", p.Description)
+	if p.Product != "" {
+		fmt.Fprintf(tw, "product:\t%s\n", p.Product)
+	}
 	fmt.Fprintf(tw, "from:\t%s\n", p.Source)
 	fmt.Fprintf(tw, "arches:\t%s\n", strings.Join(p.Arches, " "))
 	if err := tw.Flush(); err != nil {
-		return err
+		return nil, err
 	}
 	fmt.Fprintln(w, "packs:")
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, ref := range p.Packs {
 		pack, err := catalog.Find(ref)
 		if err != nil {
+			unknown = append(unknown, ref)
 			fmt.Fprintf(tw, "  %s\t-> not available: %v\n", ref, err)
 			continue
 		}
 		fmt.Fprintf(tw, "  %s\t-> %s\t%s\n", ref, pack.ID(), pack.Standard)
 	}
 	if err := tw.Flush(); err != nil {
-		return err
+		return nil, err
 	}
 	if len(p.Settings) > 0 {
 		fmt.Fprintln(w, "settings (override the packs):")
@@ -145,9 +201,12 @@ func writeProfileDetails(w io.Writer, p *profiles.Profile, catalog *packs.Catalo
 		sort.Strings(ids)
 		for _, id := range ids {
 			fmt.Fprintf(w, "  %s = %s\n", id, p.Severity[id])
+			if reason := p.SeverityReasons[id]; reason != "" {
+				fmt.Fprintf(w, "    because %s\n", reason)
+			}
 		}
 	}
-	return nil
+	return unknown, nil
 }
 
 // writeControls lists every control of a rule set: the requirement in
@@ -166,6 +225,9 @@ func writeControls(w io.Writer, controls []*verify.Control) error {
 			if len(r.Satisfies) > 0 {
 				fmt.Fprintf(bw, "  satisfies: %s\n", strings.Join(r.Satisfies, " "))
 			}
+			if len(r.Levels) > 0 {
+				fmt.Fprintf(bw, "  levels: %s\n", strings.Join(r.Levels, ", "))
+			}
 			fmt.Fprintln(bw, "  requires:")
 			for _, it := range r.Lines {
 				fmt.Fprintf(bw, "    %s\n", strings.TrimSpace(it.Text))
@@ -173,8 +235,17 @@ func writeControls(w io.Writer, controls []*verify.Control) error {
 			for _, p := range r.Cmdline {
 				fmt.Fprintf(bw, "    %s on the kernel command line\n", p)
 			}
-			if r.FileMode != 0 {
-				fmt.Fprintf(bw, "    mode %04o or stricter: %s\n", r.FileMode, strings.Join(r.Files, " "))
+			for _, it := range r.Forbidden {
+				fmt.Fprintf(bw, "    not loaded: %s\n", strings.TrimSpace(it.Text))
+			}
+			for _, a := range r.Auditd {
+				fmt.Fprintf(bw, "    auditd.conf: %s\n", a)
+			}
+			for _, a := range r.Paths {
+				fmt.Fprintf(bw, "    %s\n", a)
+			}
+			if r.Boot {
+				fmt.Fprintln(bw, "    the rules the host loads at boot are the running ones (verify --kernel, as verify --boot)")
 			}
 			if r.OutsideRules != "" {
 				fmt.Fprintf(bw, "    outside audit rules: %s\n", r.OutsideRules)

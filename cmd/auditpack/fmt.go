@@ -14,7 +14,7 @@ import (
 	"github.com/auditpack/auditpack/packs"
 )
 
-func fmtCommand() *cli.Command {
+func fmtCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "fmt",
 		Usage: "rewrite rules files in canonical spelling, without changing what they mean",
@@ -25,16 +25,15 @@ Without -w or --check the formatted files are printed. The kernel gets exactly t
 and after; comments and blank lines stay.
 
 Exit codes: 0 done (or, with --check, nothing to change), 1 --check found
-files to change, 2 usage or input errors.
+files to change (or -w could not write one), 2 usage or input errors.
 
 Examples:
    auditpack fmt --check rules.d
    auditpack fmt -w rules.d/30-site.rules`,
 		Flags: []cli.Flag{
-			&cli.BoolFlag{Name: "write", Aliases: []string{"w"}, Usage: "rewrite the files that change"},
+			&cli.BoolFlag{Name: "write", Aliases: []string{"w"}, Usage: "rewrite the files that change, each replaced whole (mode, owner and group kept; other hard links keep the old text)"},
 			&cli.BoolFlag{Name: "check", Usage: "print a diff of the files that would change and exit 1"},
 		},
-		OnUsageError: usageError,
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {
 				return inputError(fmt.Errorf("fmt takes the files or directories to format"))
@@ -60,7 +59,7 @@ Examples:
 			for i, path := range files {
 				var err error
 				if path == packs.StdinPath {
-					contents[i], err = packs.ReadStdinData(stdin)
+					contents[i], err = packs.ReadStdinData(e.stdin)
 				} else {
 					contents[i], err = packs.ReadFile("", path)
 				}
@@ -89,8 +88,12 @@ Examples:
 					if err != nil {
 						return failedError(err)
 					}
-					if err := atomicfile.WriteFile(path, out, info.Mode().Perm()); err != nil {
+					if err := atomicfile.Replace(path, out); err != nil {
 						return failedError(err)
+					}
+					if n := atomicfile.OtherLinks(info); n > 0 {
+						fmt.Fprintf(c.App.ErrWriter, "formatted %s as a new file (replaced whole, so that a crash leaves the old file or the new one); the old text stays under its %s\n", path, text.Count(n, "other hard link"))
+						continue
 					}
 					fmt.Fprintf(c.App.ErrWriter, "formatted %s\n", path)
 				default:

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -20,6 +19,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/auditpack/auditpack/internal/corpus"
+	"github.com/auditpack/auditpack/internal/testenv"
 )
 
 // browser opens headless Chromium and records what a page must not do:
@@ -32,14 +32,13 @@ type browser struct {
 
 func newBrowser(t *testing.T) *browser {
 	t.Helper()
-	path, err := exec.LookPath("chromium")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("CI must open the HTML reports in a browser: apt-get install -y chromium (.ci/run does)")
-		}
-		t.Skip("chromium is not installed (apt-get install -y chromium); the HTML reports are not opened")
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox)
+	path := testenv.Tool(t, "chromium", "apt-get install -y chromium; .ci/run does")
+	// Chromium keeps its profile in a directory chromedp makes and removes,
+	// and writes its NSS database, caches and crash reports under HOME and
+	// the XDG directories: all of them temporary here.
+	home := t.TempDir()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox,
+		chromedp.Env("HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"), "XDG_CACHE_HOME="+filepath.Join(home, ".cache"), "XDG_DATA_HOME="+filepath.Join(home, ".local", "share")))
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(alloc)
 	t.Cleanup(func() { cancel(); cancelAlloc() })
@@ -109,11 +108,11 @@ func (b *browser) clean(t *testing.T, what string) {
 // writeOutput runs the CLI and writes its standard output to a file.
 func writeOutput(t *testing.T, path string, args ...string) {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	if code := run(append([]string{"auditpack"}, args...), &out, &errOut); code > 1 {
-		t.Fatalf("%v: exit %d: %s", args, code, errOut.String())
+	got := runIn(testEnv(t), args...)
+	if got.code > 1 {
+		t.Fatalf("%v: exit %d: %s", args, got.code, got.stderr)
 	}
-	if err := os.WriteFile(path, out.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(path, []byte(got.stdout), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -127,28 +126,13 @@ func TestHTMLReportsInABrowser(t *testing.T) {
 	b := newBrowser(t)
 	dir := t.TempDir()
 	// DISA's fix texts with three requirements taken out.
-	disa, err := os.ReadFile("../../profiles/verify/testdata/targets/disa-rhel9-v2r9-fix.rules")
-	if err != nil {
-		t.Fatal(err)
-	}
-	gaps := []string{"RHEL-09-654010", "RHEL-09-654065", "RHEL-09-654250"}
-	var kept []string
-	skip := false
-	for _, l := range strings.Split(string(disa), "\n") {
-		if strings.HasPrefix(l, "## RHEL-09-") {
-			skip = slices.Contains(gaps, strings.TrimPrefix(l, "## "))
-		}
-		if !skip {
-			kept = append(kept, l)
-		}
-	}
-	rules := filepath.Join(dir, "three-gaps.rules")
-	os.WriteFile(rules, []byte(strings.Join(kept, "\n")), 0o644)
+	rules := threeGaps(t, dir)
 	report, reportJSON := filepath.Join(dir, "verify.html"), filepath.Join(dir, "verify.json")
-	writeOutput(t, report, "verify", "--profile", "stig", "--rules", rules, "--format", "html")
-	writeOutput(t, reportJSON, "verify", "--profile", "stig", "--rules", rules, "--format", "json")
+	host := []string{"--host-name", "web01", "--host-fqdn", "web01.example.mil", "--host-ip", "192.0.2.10"}
+	writeOutput(t, report, append([]string{"verify", "--profile", "stig-rhel9", "--rules", rules, "--format", "html"}, host...)...)
+	writeOutput(t, reportJSON, append([]string{"verify", "--profile", "stig-rhel9", "--rules", rules, "--format", "json"}, host...)...)
 	var verified struct {
-		Controls []struct{ Control, Status string }
+		Controls []verifiedControl
 		Summary  struct {
 			Pass, Fail int
 			NotChecked int `json:"not_checked"`
@@ -167,8 +151,10 @@ func TestHTMLReportsInABrowser(t *testing.T) {
 	if counts != want {
 		t.Errorf("the page counts %v, the JSON %v", counts, want)
 	}
-	if !slices.Equal(failingSTIG, gaps) {
-		t.Errorf("failing STIG controls on the page %v, want the three gaps %v", failingSTIG, gaps)
+	// DISA's own fix text fails RHEL-09-654235 (/etc/opasswd for the check
+	// text's /etc/security/opasswd), gap or not.
+	if want := []string{"RHEL-09-654010", "RHEL-09-654065", "RHEL-09-654235", "RHEL-09-654250"}; !slices.Equal(failingSTIG, want) {
+		t.Errorf("failing STIG controls on the page %v, want the three gaps and 654235 %v", failingSTIG, want)
 	}
 	suggested := value(t, b, chromedp.Text(chromedp.ID("RHEL-09-654250")))
 	if !strings.Contains(suggested, "add -a always,exit -F arch=b64 -F path=/var/log/faillock -F perm=wa -F auid>=1000 -F auid!=unset -k logins") {
@@ -192,6 +178,7 @@ func TestHTMLReportsInABrowser(t *testing.T) {
 	if !bytes.HasPrefix(pdf, []byte("%PDF")) || len(pdf) < 10_000 {
 		t.Errorf("print to PDF gave %d bytes", len(pdf))
 	}
+	assessorView(t, b, report, verified.Controls)
 	b.clean(t, "verify report")
 
 	// lint: the counts on the page are the JSON's; the filter works.
@@ -216,8 +203,8 @@ func TestHTMLReportsInABrowser(t *testing.T) {
 	// JavaScript off: the published STIG example's report lists every control.
 	upstream := filepath.Join(corpus.Dir(t, "debian-auditd-3.0.9"), "30-stig.rules")
 	stigReport, stigJSON := filepath.Join(dir, "stig.html"), filepath.Join(dir, "stig.json")
-	writeOutput(t, stigReport, "verify", "--profile", "stig", "--rules", upstream, "--format", "html")
-	writeOutput(t, stigJSON, "verify", "--profile", "stig", "--rules", upstream, "--format", "json")
+	writeOutput(t, stigReport, "verify", "--profile", "stig-rhel9", "--rules", upstream, "--format", "html")
+	writeOutput(t, stigJSON, "verify", "--profile", "stig-rhel9", "--rules", upstream, "--format", "json")
 	data, _ = os.ReadFile(stigJSON)
 	verified.Controls = nil
 	json.Unmarshal(data, &verified)
@@ -231,4 +218,73 @@ func TestHTMLReportsInABrowser(t *testing.T) {
 		t.Errorf("with JavaScript off %d control rows show (the page says %s), the JSON has %d", rows, filtered, len(verified.Controls))
 	}
 	b.clean(t, "30-stig.rules report")
+}
+
+// verifiedControl is a control of verify's JSON.
+type verifiedControl struct {
+	Control, Status string
+	RollUp          bool `json:"roll_up"`
+	Rule            *struct{ Severity string }
+}
+
+// assessorView checks what an assessor looks for on the verify page: the
+// host, the score as the JSON's verdicts give it, the CAT filter, unset
+// settings marked as failing, and the check and fix texts opened for
+// printing. With AUDITPACK_SCREENSHOTS set, it keeps screenshots there.
+func assessorView(t *testing.T, b *browser, page string, controls []verifiedControl) {
+	t.Helper()
+	pass, judged, catII := 0, 0, 0
+	for _, c := range controls {
+		if c.Rule == nil || c.RollUp {
+			continue
+		}
+		if c.Rule.Severity == "medium" {
+			catII++
+		}
+		if c.Status != "NOT CHECKED" {
+			judged++
+			if c.Status == "PASS" {
+				pass++
+			}
+		}
+	}
+	b.do(t, chromedp.Navigate("file://"+page))
+	screenshot(t, b, "verify-top.png")
+	if host := value(t, b, chromedp.Text(chromedp.ID("host"))); !strings.Contains(host, "web01") || !strings.Contains(host, "web01.example.mil") {
+		t.Errorf("the page names the host %q", host)
+	}
+	if score, want := value(t, b, chromedp.Text(chromedp.ID("score"))), fmt.Sprintf("score %.2f / 100", float32(100*pass)/float32(judged)); !strings.HasPrefix(score, want) {
+		t.Errorf("the page says %q, want %q (%d of %d judged requirements pass)", score, want, pass, judged)
+	}
+	if shown := value(t, b, chromedp.Evaluate[int](`document.querySelectorAll('#controls tr[data-cat="CAT-II"]').length`)); shown != catII || catII == 0 {
+		t.Errorf("%d CAT II rows, the JSON has %d medium requirements", shown, catII)
+	}
+	b.do(t, chromedp.Navigate("file://"+page+"#RHEL-09-654010"))
+	screenshot(t, b, "verify-failing.png")
+	b.do(t, chromedp.Click(chromedp.CSS(`input[data-filter-cat="CAT-II"]`)))
+	if shown := value(t, b, chromedp.Evaluate[int](`document.querySelectorAll('#controls tr[data-cat="CAT-II"]:not([hidden])').length`)); shown != 0 {
+		t.Errorf("unticking CAT II leaves %d CAT II rows shown", shown)
+	}
+	if unset := value(t, b, chromedp.Evaluate[string](`Array.from(document.querySelectorAll('#settings tr')).filter(r => r.textContent.includes('unset')).map(r => r.lastElementChild.textContent).join(',')`)); unset == "" || strings.Trim(strings.ReplaceAll(unset, "FAIL", ""), ",") != "" {
+		t.Errorf("settings the target leaves unset are marked %q, want FAIL", unset)
+	}
+	opened := value(t, b, chromedp.Evaluate[[]int](`window.dispatchEvent(new Event('beforeprint')); [document.querySelectorAll('details[open]').length, document.querySelectorAll('details').length]`))
+	if opened[0] != opened[1] || opened[1] == 0 {
+		t.Errorf("printing opens %d of %d check and fix texts", opened[0], opened[1])
+	}
+}
+
+// screenshot keeps what the browser shows in $AUDITPACK_SCREENSHOTS, for a
+// person to look at; without it, nothing.
+func screenshot(t *testing.T, b *browser, name string) {
+	t.Helper()
+	dir := os.Getenv("AUDITPACK_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	b.do(t, chromedp.EmulateViewport(1400, 1000))
+	png := value(t, b, chromedp.CaptureScreenshot())
+	if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }

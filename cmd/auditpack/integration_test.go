@@ -1,8 +1,6 @@
 package main
 
 import (
-	"encoding/json"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,21 +9,8 @@ import (
 
 	"github.com/auditpack/auditpack/internal/augen/augentest"
 	"github.com/auditpack/auditpack/internal/kerneltest"
+	"github.com/auditpack/auditpack/internal/testenv"
 )
-
-// need returns the path of an integration tool, skipping the test where it
-// is missing (failing in CI, which installs it).
-func need(t *testing.T, tool, install string) string {
-	t.Helper()
-	p, err := exec.LookPath(tool)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI must run this test: %s is missing (%s)", tool, install)
-		}
-		t.Skipf("%s is not installed (%s)", tool, install)
-	}
-	return p
-}
 
 func gitOut(t *testing.T, dir string, args ...string) string {
 	t.Helper()
@@ -43,7 +28,7 @@ func gitOut(t *testing.T, dir string, args ...string) string {
 // unformatted file, lint fails on a rule the kernel would refuse, and a
 // clean repository passes, also with two hosts' rules.d sharing file names.
 func TestPreCommitHooks(t *testing.T) {
-	preCommit := need(t, "pre-commit", "apt-get install -y pre-commit")
+	preCommit := testenv.Tool(t, "pre-commit", "apt-get install -y pre-commit")
 	root, err := filepath.Abs("../..")
 	if err != nil {
 		t.Fatal(err)
@@ -62,11 +47,30 @@ func TestPreCommitHooks(t *testing.T) {
 	write("10-site.rules", "-D\n-a exit,always  -F arch=b64 -S openat -F exit=-EACCES -F auid>=1000 -F auid!=unset -k access\n-a always,exit -F arch=b32 -S openat -F exit=-EACCES -F auid>=1000 -F auid!=unset -F key=access\n")
 	write("20-bad.rules", "-a always,exit -F arch=b64 -S stime -F key=time\n")
 	gitOut(t, repo, "add", "-A")
-	gomodcache, _ := exec.Command("go", "env", "GOMODCACHE").Output()
+	gomodcache, err := exec.Command("go", "env", "GOMODCACHE").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	gocache, err := exec.Command("go", "env", "GOCACHE").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A temporary HOME whose git configuration is the user's (safe
+	// directories, for one), read, never written.
+	home := t.TempDir()
+	if user, err := os.UserHomeDir(); err == nil {
+		if err := os.WriteFile(filepath.Join(home, ".gitconfig"), []byte("[include]\n\tpath = "+filepath.Join(user, ".gitconfig")+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	runHooks := func() (string, error) {
 		cmd := exec.Command(preCommit, "run", "--all-files")
 		cmd.Dir = repo
-		cmd.Env = append(os.Environ(), "PRE_COMMIT_HOME="+filepath.Join(repo, ".cache"), "GOMODCACHE="+strings.TrimSpace(string(gomodcache)))
+		// pre-commit keeps its hook environments in PRE_COMMIT_HOME; HOME
+		// is temporary too. Go's module and build caches stay the
+		// machine's, as for every go test.
+		cmd.Env = append(os.Environ(), "HOME="+home, "XDG_CACHE_HOME="+filepath.Join(home, ".cache"), "PRE_COMMIT_HOME="+filepath.Join(home, "pre-commit"),
+			"GOMODCACHE="+strings.TrimSpace(string(gomodcache)), "GOCACHE="+strings.TrimSpace(string(gocache)))
 		out, err := cmd.CombinedOutput()
 		return string(out), err
 	}
@@ -106,45 +110,64 @@ func buildBinary(t *testing.T) string {
 	return bin
 }
 
-// TestSystemdDriftUnit: the drift units pass systemd-analyze verify, and
-// the service's command reports drift on the real kernel (read-only) with
-// exit 3 and JSON that follows the schema.
+// TestSystemdDriftUnit: the drift units pass systemd-analyze verify; the
+// service's sandbox rates 2.0 or better in systemd-analyze security (9.6
+// UNSAFE without one); the timer runs by the calendar, so Persistent=
+// catches up a run missed while the host was off; a failure starts the
+// alert unit. Then the service's command reports drift on the real kernel
+// (read-only) with exit 3 and JSON that follows the schema.
 func TestSystemdDriftUnit(t *testing.T) {
-	analyze := need(t, "systemd-analyze", "apt-get install -y systemd")
+	analyze := testenv.Tool(t, "systemd-analyze", "apt-get install -y systemd")
 	bin := buildBinary(t)
 	units := t.TempDir()
 	man := filepath.Join(t.TempDir(), "man8")
 	if err := os.MkdirAll(man, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	page, _ := os.ReadFile("../../docs/auditpack.8")
-	os.WriteFile(filepath.Join(man, "auditpack.8"), page, 0o644)
-	var execStart []string
-	for _, name := range []string{"auditpack-drift.service", "auditpack-drift.timer"} {
+	page, err := os.ReadFile("../../docs/auditpack.8")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(man, "auditpack.8"), page, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	unit := map[string]string{}
+	var paths []string
+	for _, name := range []string{"auditpack-drift.service", "auditpack-drift.timer", "auditpack-drift-failure@.service"} {
 		data, err := os.ReadFile(filepath.Join("../../contrib/systemd", name))
 		if err != nil {
 			t.Fatal(err)
 		}
-		text := strings.ReplaceAll(string(data), "/usr/local/bin/auditpack", bin)
-		for _, l := range strings.Split(text, "\n") {
-			if cmd, ok := strings.CutPrefix(l, "ExecStart="); ok {
-				execStart = strings.Fields(cmd)
-			}
+		unit[name] = strings.ReplaceAll(string(data), "/usr/local/bin/auditpack", bin)
+		paths = append(paths, filepath.Join(units, name))
+		if err := os.WriteFile(paths[len(paths)-1], []byte(unit[name]), 0o644); err != nil {
+			t.Fatal(err)
 		}
-		os.WriteFile(filepath.Join(units, name), []byte(text), 0o644)
 	}
-	cmd := exec.Command(analyze, "verify", filepath.Join(units, "auditpack-drift.service"), filepath.Join(units, "auditpack-drift.timer"))
+	cmd := exec.Command(analyze, append([]string{"verify"}, paths...)...)
 	cmd.Env = append(os.Environ(), "MANPATH="+filepath.Dir(man))
 	if out, err := cmd.CombinedOutput(); err != nil || len(out) > 0 {
 		t.Errorf("systemd-analyze verify: %v\n%s", err, out)
 	}
+	// --threshold is exposure times ten: the command fails above 2.0.
+	if out, err := exec.Command(analyze, "security", "--offline=true", "--threshold=20", "--no-pager", paths[0]).CombinedOutput(); err != nil {
+		t.Errorf("systemd-analyze security rates the drift service above 2.0: %v\n%s", err, out)
+	}
+	service, timer := unit["auditpack-drift.service"], unit["auditpack-drift.timer"]
+	if got := unitSetting(service, "OnFailure"); got != "auditpack-drift-failure@%n.service" {
+		t.Errorf("OnFailure=%q, want the alert unit auditpack-drift-failure@%%n.service", got)
+	}
+	if unitSetting(timer, "OnCalendar") == "" || unitSetting(timer, "Persistent") != "true" {
+		t.Errorf("the timer needs OnCalendar= for Persistent=true to catch up missed runs:\n%s", timer)
+	}
+	execStart := strings.Fields(unitSetting(service, "ExecStart"))
 	if want := bin + " verify --boot --format json"; strings.Join(execStart, " ") != want {
 		t.Fatalf("ExecStart %q, want %q", execStart, want)
 	}
 	// The check reads this host's boot files: here a scratch /etc/audit
 	// holding testdata's rule set, bound over the real one in a private
 	// mount namespace, against the real kernel.
-	unshare := need(t, "unshare", "apt-get install -y util-linux")
+	unshare := testenv.Tool(t, "unshare", "apt-get install -y util-linux")
 	augentest.Skip(t)
 	kt := kerneltest.Acquire(t)
 	etc := t.TempDir()
@@ -177,177 +200,13 @@ func TestSystemdDriftUnit(t *testing.T) {
 	}
 }
 
-// ansibleCollection builds the collection with ansible-galaxy and installs
-// it into a scratch collections path, which it returns.
-func ansibleCollection(t *testing.T) string {
-	t.Helper()
-	galaxy := need(t, "ansible-galaxy", "apt-get install -y ansible-core")
-	dir := t.TempDir()
-	if out, err := exec.Command(galaxy, "collection", "build", "../../contrib/ansible/collection", "--output-path", dir).CombinedOutput(); err != nil {
-		t.Fatalf("ansible-galaxy collection build: %v\n%s", err, out)
-	}
-	archive := filepath.Join(dir, "auditpack-auditpack-1.0.0.tar.gz")
-	collections := filepath.Join(dir, "collections")
-	if out, err := exec.Command(galaxy, "collection", "install", archive, "-p", collections).CombinedOutput(); err != nil {
-		t.Fatalf("ansible-galaxy collection install: %v\n%s", err, out)
-	}
-	return collections
-}
-
-func runPlaybook(t *testing.T, collections, book string) string {
-	t.Helper()
-	cmd := exec.Command(need(t, "ansible-playbook", "apt-get install -y ansible-core"), "-i", "localhost,", "--diff", book)
-	cmd.Env = append(os.Environ(), "ANSIBLE_COLLECTIONS_PATH="+collections, "ANSIBLE_NOCOLOR=1", "ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("ansible-playbook: %v\n%s", err, out)
-	}
-	return string(out)
-}
-
-// TestAnsibleModule runs Debian's ansible-playbook against localhost with
-// the collection's module on the real kernel (a rule set without -e 2 or
-// -f 2): check mode reports changes and changes nothing, the apply
-// changes, a second apply does not.
-func TestAnsibleModule(t *testing.T) {
-	collections := ansibleCollection(t)
-	bin := buildBinary(t)
-	kt := kerneltest.Acquire(t)
-	if out, code := kt.LoadWithAuditctl("-D\n"); code != 0 {
-		t.Fatal(out)
-	}
-	rules, _ := filepath.Abs("../../testdata/inputs/apply/new")
-	task := "auditpack.auditpack.auditpack_apply: {binary: " + bin + ", rules: [" + rules + "]}"
-	book := filepath.Join(t.TempDir(), "playbook.yml")
-	os.WriteFile(book, []byte(`- hosts: localhost
-  connection: local
-  gather_facts: false
-  tasks:
-    - name: check mode
-      `+task+`
-      check_mode: true
-      register: check
-    - name: nothing changed in check mode
-      command: auditctl -l
-      register: listed
-      changed_when: false
-    - name: apply
-      `+task+`
-      register: applied
-    - name: apply again
-      `+task+`
-      register: again
-    - assert:
-        that:
-          - check.changed
-          - "'No rules' in listed.stdout"
-          - applied.changed
-          - not again.changed
-          - "'-w /etc/shadow -p wa -k identity' in applied.added"
-          - "'augenrules --load' in applied.boot or 'auditctl -R' in applied.boot"
-`), 0o644)
-	out := runPlaybook(t, collections, book)
-	if !strings.Contains(out, "+-w /etc/shadow -p wa -k identity") {
-		t.Errorf("diff mode does not show the added rules:\n%s", out)
-	}
-	if got := len(kt.List()); got != 6 {
-		t.Errorf("the kernel holds %d rules after the playbook, want 6", got)
-	}
-}
-
-// TestAnsibleRole runs the collection's role on localhost: it installs the
-// .deb that make package builds and applies a rule set with it (persist
-// off: the test does not change how this machine boots); a second run
-// changes nothing. The package is removed afterwards.
-func TestAnsibleRole(t *testing.T) {
-	collections := ansibleCollection(t)
-	dpkg, deb := builtPackage(t)
-	kt := kerneltest.Acquire(t)
-	t.Cleanup(func() { exec.Command(dpkg, "-r", "auditpack").Run() })
-	if out, code := kt.LoadWithAuditctl("-D\n"); code != 0 {
-		t.Fatal(out)
-	}
-	rules, _ := filepath.Abs("../../testdata/inputs/apply/new")
-	book := filepath.Join(t.TempDir(), "playbook.yml")
-	role := `    - role: auditpack.auditpack.auditpack
-      vars: {auditpack_package: "` + deb + `", auditpack_rules: ["` + rules + `"], auditpack_persist: ""}
-`
-	os.WriteFile(book, []byte(`- hosts: localhost
-  connection: local
-  gather_facts: false
-  roles:
-`+role+`  post_tasks:
-    - assert: {that: [auditpack_result.changed]}
-- hosts: localhost
-  connection: local
-  gather_facts: false
-  roles:
-`+role+`  post_tasks:
-    - assert: {that: [not auditpack_result.changed]}
-`), 0o644)
-	runPlaybook(t, collections, book)
-	if out, err := exec.Command("/usr/bin/auditpack", "--version").Output(); err != nil || !strings.Contains(string(out), "9.9.9") {
-		t.Errorf("the role did not install the package: %q %v", out, err)
-	}
-	if got := len(kt.List()); got != 6 {
-		t.Errorf("the kernel holds %d rules after the role, want 6", got)
-	}
-}
-
-// TestGitHubAction runs the composite action's shell steps as a runner
-// would (inputs in the environment, the action's directory as
-// GITHUB_ACTION_PATH): the report is valid SARIF, and the step fails on
-// findings at the fail-on severity.
-func TestGitHubAction(t *testing.T) {
-	python := need(t, "python3", "apt-get install -y python3")
-	root, _ := filepath.Abs("../..")
-	// The steps are read with PyYAML, which Debian's ansible-core brings.
-	steps, err := exec.Command(python, "-c", `import json, sys, yaml
-a = yaml.safe_load(open(sys.argv[1]))
-print(json.dumps([s for s in a["runs"]["steps"] if "run" in s]))`, filepath.Join(root, "action.yml")).Output()
-	if err != nil {
-		t.Skipf("cannot read action.yml with python3-yaml: %v", err)
-	}
-	var runSteps []struct {
-		Run string            `json:"run"`
-		Env map[string]string `json:"env"`
-	}
-	if err := json.Unmarshal(steps, &runSteps); err != nil || len(runSteps) != 2 {
-		t.Fatalf("action steps %s (%v)", steps, err)
-	}
-	tmp := t.TempDir()
-	run := func(inputs map[string]string) error {
-		for _, s := range runSteps {
-			cmd := exec.Command("bash", "-e", "-c", s.Run)
-			cmd.Dir = tmp
-			cmd.Env = append(os.Environ(), "GITHUB_ACTION_PATH="+root, "RUNNER_TEMP="+tmp)
-			for k, v := range s.Env {
-				name := strings.TrimSuffix(strings.TrimPrefix(v, "${{ inputs."), " }}")
-				cmd.Env = append(cmd.Env, k+"="+inputs[name])
-			}
-			if out, err := cmd.CombinedOutput(); err != nil {
-				return fmt.Errorf("%v: %s", err, out)
-			}
+// unitSetting returns the value of the last key= line of a unit file.
+func unitSetting(unit, key string) string {
+	value := ""
+	for _, l := range strings.Split(unit, "\n") {
+		if v, ok := strings.CutPrefix(l, key+"="); ok {
+			value = v
 		}
-		return nil
 	}
-	demo := filepath.Join(root, "testdata/inputs/lint-demo")
-	sarif := filepath.Join(tmp, "out.sarif")
-	err = run(map[string]string{"path": demo + "/site " + demo + "/stig", "profile": "", "fail-on": "error", "sarif-file": sarif})
-	if err == nil {
-		t.Error("the step passed despite error findings")
-	}
-	data, _ := os.ReadFile(sarif)
-	var log struct {
-		Version string `json:"version"`
-		Runs    []struct {
-			Results []json.RawMessage `json:"results"`
-		} `json:"runs"`
-	}
-	if err := json.Unmarshal(data, &log); err != nil || log.Version != "2.1.0" || len(log.Runs) != 1 || len(log.Runs[0].Results) == 0 {
-		t.Errorf("the action wrote no SARIF report with results (%v):\n%.300s", err, data)
-	}
-	if err := run(map[string]string{"path": "", "profile": "pci-dss", "fail-on": "error", "sarif-file": sarif}); err != nil {
-		t.Errorf("the step failed on a clean profile: %v", err)
-	}
+	return value
 }

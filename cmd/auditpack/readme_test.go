@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"flag"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,14 +12,15 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/auditpack/auditpack/internal/scratch"
+	"github.com/auditpack/auditpack/lint"
+	"github.com/auditpack/auditpack/profiles"
 )
 
 var updateReadme = flag.Bool("update-readme", false, "rewrite README.md's example outputs from this build")
 
 // readmeKernel is the kernel the README's apply example finds: the rules
 // file "loaded by hand" of the CLI case apply-dry-run.
-const readmeKernel = "testdata/cli/apply-dry-run"
+const readmeKernel = "testdata/cli/apply-dry-run.txtar"
 
 // TestREADMEExamples runs every "$ auditpack ..." example of README.md
 // and compares what it prints (standard output, then standard error, then
@@ -34,7 +33,14 @@ func TestREADMEExamples(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	version = "0.1.0"
+	caseData, err := os.ReadFile(readmeKernel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kernelCase, err := parseCase(caseData)
+	if err != nil {
+		t.Fatal(err)
+	}
 	lines := strings.Split(string(data), "\n")
 	var out []string
 	ran := 0
@@ -57,11 +63,14 @@ func TestREADMEExamples(t *testing.T) {
 			j--
 		}
 		shown := lines[i+1 : j]
-		openKernel = caseKernel(t, filepath.Join(root, readmeKernel))
-		hostRoot = scratch.Copy(t, filepath.Join(root, "testdata/hosts/debian12"))
-		var stdout, stderr bytes.Buffer
-		code := run(append([]string{"auditpack"}, strings.Fields(cmd)...), &stdout, &stderr)
-		got := strings.Split(strings.TrimSuffix(stdout.String()+stderr.String(), "\n"), "\n")
+		e := testEnv(t)
+		e.version, e.openKernel = "0.1.0", caseKernel(t, kernelCase)
+		// What an example writes to /tmp goes to the test's own directory.
+		tmp := t.TempDir()
+		args := strings.Fields(strings.ReplaceAll(cmd, " /tmp/", " "+tmp+"/"))
+		ran := runIn(e, args...)
+		code := ran.code
+		got := strings.Split(strings.TrimSuffix(strings.ReplaceAll(ran.stdout+ran.stderr, tmp+"/", "/tmp/"), "\n"), "\n")
 		wantCode := -1
 		if n := len(shown); n >= 2 && shown[n-2] == "$ echo $?" {
 			wantCode, _ = strconv.Atoi(shown[n-1])
@@ -88,6 +97,16 @@ func TestREADMEExamples(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// readme is README.md.
+func readme(t *testing.T) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }
 
 // matches compares shown output with what ran: "..." in shown stands for
@@ -123,10 +142,7 @@ func elide(shown, got []string) []string {
 // The README's usage block names every command and every flag the CLI
 // has, so the README and --help cannot drift apart.
 func TestREADMEUsageListsEveryCommandAndFlag(t *testing.T) {
-	data, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := readme(t)
 	start := strings.Index(string(data), "## Usage\n\n```\n")
 	if start < 0 {
 		t.Fatal("README.md has no usage block")
@@ -163,5 +179,37 @@ func TestREADMEUsageListsEveryCommandAndFlag(t *testing.T) {
 			}
 		}
 	}
-	walk("", newApp(io.Discard, io.Discard).Commands)
+	walk("", newApp(testEnv(t)).Commands)
+}
+
+// Every profile the README shows (a ```toml block with packs =) is one
+// auditpack reads.
+func TestREADMEProfilesParse(t *testing.T) {
+	t.Parallel()
+	blocks := regexp.MustCompile("(?s)```toml\n(.*?)```").FindAllSubmatch(readme(t), -1)
+	parsed := 0
+	for _, b := range blocks {
+		if !regexp.MustCompile(`(?m)^packs\s*=`).Match(b[1]) {
+			continue
+		}
+		if _, err := profiles.Parse(b[1], "README.md"); err != nil {
+			t.Errorf("the README's profile example is refused: %v\n%s", err, b[1])
+		}
+		parsed++
+	}
+	if parsed == 0 {
+		t.Error("the README shows no profile (a ```toml block with packs =)")
+	}
+}
+
+// The README's count of lint checks is explain --list's.
+func TestREADMECountsTheChecks(t *testing.T) {
+	t.Parallel()
+	m := regexp.MustCompile("`auditpack explain --list` lists all (\\d+)").FindSubmatch(readme(t))
+	if m == nil {
+		t.Fatal("the README does not say how many checks explain --list lists")
+	}
+	if n, _ := strconv.Atoi(string(m[1])); n != len(lint.Checks()) {
+		t.Errorf("the README says explain --list lists all %d checks; it lists %d", n, len(lint.Checks()))
+	}
 }

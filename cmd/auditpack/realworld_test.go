@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -27,12 +26,11 @@ import (
 func TestRealWorldFiles(t *testing.T) {
 	kt := kerneltest.Acquire(t)
 	kt.ExpediteGracePeriods()
-	openKernel = func() (apply.Kernel, error) { return apply.Open() }
 	files, _ := filepath.Glob(filepath.Join(corpus.Dir(t, "real-world"), "*.rules"))
 	if len(files) < 7 {
 		t.Fatalf("%d real-world files, want 7", len(files))
 	}
-	named := regexp.MustCompile(`^(\S+):(\d+): (?:error|warning|info): .*\[([A-Z0-9-]+)\]$`)
+	named := regexp.MustCompile(`^(\S+?):(\d+)(?::\d+)?: (?:error|warning|info): .*\[([A-Z0-9-]+)\]$`)
 	for _, src := range files {
 		t.Run(filepath.Base(src), func(t *testing.T) {
 			data, err := os.ReadFile(src)
@@ -50,16 +48,15 @@ func TestRealWorldFiles(t *testing.T) {
 				t.Fatal(err)
 			}
 
-			var out, errOut bytes.Buffer
-			if code := run([]string{"auditpack", "lint", dir}, &out, &errOut); code != 0 && code != 1 {
-				t.Errorf("lint exit %d, want 0 or 1: %s", code, errOut.String())
+			if got := runIn(testEnv(t), "lint", dir); got.code != 0 && got.code != 1 {
+				t.Errorf("lint exit %d, want 0 or 1: %s", got.code, got.stderr)
 			}
 
-			out.Reset()
-			errOut.Reset()
-			run([]string{"auditpack", "apply", "--dry-run", dir}, &out, &errOut)
+			e := testEnv(t)
+			e.openKernel = apply.Open // the real kernel, dry-run only
+			dryRun := runIn(e, "apply", "--dry-run", dir)
 			var ours []int
-			for _, l := range strings.Split(errOut.String(), "\n") {
+			for _, l := range strings.Split(dryRun.stderr, "\n") {
 				m := named.FindStringSubmatch(l)
 				if m == nil {
 					continue
@@ -79,7 +76,10 @@ func TestRealWorldFiles(t *testing.T) {
 			for _, it := range items {
 				assembled = append(assembled, it.Text)
 			}
-			refused, _ := kt.RefusedLines(assembled)
+			refused, err := kt.RefusedLines(assembled)
+			if err != nil {
+				t.Fatal(err)
+			}
 			var theirs []int
 			for i := range refused {
 				theirs = append(theirs, items[i-1].Origin.Line)
@@ -87,7 +87,7 @@ func TestRealWorldFiles(t *testing.T) {
 			sort.Ints(ours)
 			sort.Ints(theirs)
 			if !slices.Equal(ours, theirs) {
-				t.Errorf("apply --dry-run names lines %v, auditctl refuses lines %v\n%s", ours, theirs, errOut.String())
+				t.Errorf("apply --dry-run names lines %v, auditctl refuses lines %v\n%s", ours, theirs, dryRun.stderr)
 			}
 			t.Logf("%d lines refused by auditctl, named by apply: %v", len(theirs), ours)
 		})

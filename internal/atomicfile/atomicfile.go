@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
 // WriteFile replaces path with data so that a crash leaves either the
@@ -37,6 +38,37 @@ func Write(path string, mode os.FileMode, fill func(io.Writer) error) error {
 // syncing cost no time of their own; keep is not called when writing
 // fails. A nil keep always keeps.
 func WriteIf(path string, mode os.FileMode, fill func(io.Writer) error, keep func() error) error {
+	return write(path, mode, nil, fill, keep)
+}
+
+// Replace replaces the file at path with data as WriteFile does, keeping
+// its mode, owner and group (it was made by another user, and a file
+// written anew belongs to whoever writes it). The file must exist. A
+// replaced file is a new one: other hard links to the old keep its
+// contents (OtherLinks says how many there are).
+func Replace(path string, data []byte) error {
+	info, err := os.Stat(path)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return write(path, info.Mode().Perm(), info, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	}, nil)
+}
+
+// OtherLinks is how many other hard links the file of info has: names
+// that Replace leaves with the old contents.
+func OtherLinks(info os.FileInfo) int {
+	if st, ok := sysStat(info); ok && st.Nlink > 1 {
+		return int(st.Nlink) - 1
+	}
+	return 0
+}
+
+// write is WriteIf that gives the new file like's owner and group, if
+// like is set.
+func write(path string, mode os.FileMode, like os.FileInfo, fill func(io.Writer) error, keep func() error) error {
 	path, err := target(path)
 	if err != nil {
 		return err
@@ -55,6 +87,11 @@ func WriteIf(path string, mode os.FileMode, fill func(io.Writer) error, keep fun
 	}()
 	if err := tmp.Chmod(mode); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if st, ok := sysStat(like); ok {
+		if err := tmp.Chown(int(st.Uid), int(st.Gid)); err != nil {
+			return fmt.Errorf("write %s: keep its owner %d and group %d: %w (run as its owner, or root)", path, st.Uid, st.Gid, err)
+		}
 	}
 	w := bufio.NewWriterSize(tmp, 64<<10)
 	if err := fill(w); err != nil {
@@ -83,6 +120,14 @@ func WriteIf(path string, mode os.FileMode, fill func(io.Writer) error, keep fun
 		d.Close()
 	}
 	return nil
+}
+
+func sysStat(info os.FileInfo) (*syscall.Stat_t, bool) {
+	if info == nil {
+		return nil, false
+	}
+	st, ok := info.Sys().(*syscall.Stat_t)
+	return st, ok
 }
 
 func target(path string) (string, error) {

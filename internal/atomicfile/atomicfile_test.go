@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -122,5 +123,49 @@ func TestWriteIfKeepDecides(t *testing.T) {
 	}
 	if data, _ := os.ReadFile(path); string(data) != "new\n" {
 		t.Errorf("a kept write left %q", data)
+	}
+}
+
+// Replace keeps the replaced file's mode, owner and group, and says how
+// many other hard links keep the old contents.
+func TestReplaceKeepsModeOwnerAndCountsLinks(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "30-site.rules")
+	if err := os.WriteFile(path, []byte("old\n"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Link(path, filepath.Join(dir, "copy.rules")); err != nil {
+		t.Fatal(err)
+	}
+	owner := os.Getuid()
+	if os.Geteuid() == 0 { // a file of another user, which root rewrites
+		owner = 4242
+		if err := os.Chown(path, owner, 4243); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := OtherLinks(before); n != 1 {
+		t.Errorf("OtherLinks = %d, want 1", n)
+	}
+	if err := Replace(path, []byte("new\n")); err != nil {
+		t.Fatal(err)
+	}
+	after, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, old := after.Sys().(*syscall.Stat_t), before.Sys().(*syscall.Stat_t)
+	if after.Mode().Perm() != 0o640 || int(st.Uid) != owner || st.Gid != old.Gid {
+		t.Errorf("replaced file: mode %v, owner %d:%d; want 0640, %d:%d", after.Mode().Perm(), st.Uid, st.Gid, owner, old.Gid)
+	}
+	if data, _ := os.ReadFile(filepath.Join(dir, "copy.rules")); string(data) != "old\n" {
+		t.Errorf("the other hard link holds %q; Replace writes a new file, so it keeps the old text", data)
+	}
+	if OtherLinks(after) != 0 {
+		t.Errorf("the new file has %d other links", OtherLinks(after))
 	}
 }

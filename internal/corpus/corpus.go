@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+
+	"github.com/auditpack/auditpack/internal/testenv"
 )
 
 // Dir returns the absolute path of ../shared/corpus/sub (sub may be ""),
@@ -57,7 +59,7 @@ func find(t testing.TB, sub string) (string, bool) {
 	_, here, _, _ := runtime.Caller(0)
 	dir := filepath.Join(filepath.Dir(here), "..", "..", "..", "shared", "corpus", sub)
 	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" {
+		if testenv.InCI() {
 			t.Fatalf("CI must have ../shared/corpus beside the checkout (%v)", err)
 		}
 		return "", false

@@ -19,6 +19,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 
 	"github.com/auditpack/auditpack/packs/model"
 )
@@ -48,12 +50,16 @@ func (Local) Group(name string) (uint32, bool) {
 	return uint32(id), err == nil
 }
 
-// PathKind stats the path, following links as the kernel does.
+// PathKind stats the path, following links as the kernel does. A path
+// this user may not look at (a directory only root reads, for lint --host
+// as another user) is PathUnknown, not missing.
 func (Local) PathKind(path string) model.PathKind {
 	info, err := os.Stat(path)
 	switch {
-	case err != nil:
+	case errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR):
 		return model.PathMissing
+	case err != nil:
+		return model.PathUnknown
 	case info.IsDir():
 		return model.PathDir
 	}
@@ -74,6 +80,14 @@ func (Local) LinkTarget(path string) (string, bool) {
 	return target, true
 }
 
+// RealDir is where a directory is once every symbolic link on the way is
+// followed (/sbin is /usr/sbin on a usrmerged host); ok is false when it
+// does not exist.
+func (Local) RealDir(dir string) (string, bool) {
+	real, err := filepath.EvalSymlinks(dir)
+	return real, err == nil
+}
+
 // uidMin is login.defs' name for the first user ID, which packs name
 // ${UID_MIN} too.
 const uidMin = "UID_MIN"
@@ -90,6 +104,20 @@ func (Local) Facts() (map[string]string, string, error) {
 		return nil, "", nil
 	}
 	return facts, LoginDefs, err
+}
+
+// ListFact finds a list-valued host fact on this host (the packs name
+// SETUID_PROGRAMS): its value and where it comes from. It walks the root
+// file system, so it is asked only for a selected pack that names it.
+func (Local) ListFact(name string) (string, string, error) {
+	if name != "SETUID_PROGRAMS" {
+		return "", "", fmt.Errorf("no way to find the host fact %s", name)
+	}
+	found, err := SetuidPrograms("/")
+	if err != nil {
+		return "", "", fmt.Errorf("find the host's setuid and setgid programs: %w", err)
+	}
+	return strings.Join(found, " "), fmt.Sprintf("the %d setuid and setgid programs under /", len(found)), nil
 }
 
 // ReadLoginDefs reads UID_MIN from a login.defs file; a file without it
@@ -142,27 +170,45 @@ func (Local) RunsSELinux() bool {
 
 // LoaderVersion is the version of this host's auditctl ("3.0.9"); ok is
 // false where it is not installed.
-func (Local) LoaderVersion() (string, bool) {
+func (Local) LoaderVersion() (string, bool) { return loaderVersion() }
+
+// loaderVersion is the host's auditctl version, asked once per process.
+var loaderVersion = sync.OnceValues(func() (string, bool) {
 	out, err := exec.Command("auditctl", "-v").Output()
 	if err != nil {
 		return "", false
 	}
 	return strings.CutPrefix(strings.TrimSpace(string(out)), "auditctl version ")
-}
+})
 
 // LoaderTable is the syscall numbers this host's auditctl knows for one
 // table (x86_64, i386, ...), read with ausyscall, which shares auditctl's
 // libaudit tables. ok is false where audit userspace is not installed.
 func (Local) LoaderTable(table string) (numbers map[int]bool, ok bool, err error) {
+	read, _ := loaderTables.LoadOrStore(table, sync.OnceValues(func() (loaderTable, error) { return readLoaderTable(table) }))
+	t, err := read.(func() (loaderTable, error))()
+	return t.numbers, t.ok, err
+}
+
+// loaderTables holds each table the host's auditctl knows, read once per
+// process: a run asks for them for every rule set it checks.
+var loaderTables sync.Map // table name -> func() (loaderTable, error)
+
+type loaderTable struct {
+	numbers map[int]bool
+	ok      bool
+}
+
+func readLoaderTable(table string) (loaderTable, error) {
 	ausyscall, err := exec.LookPath("ausyscall")
 	if err != nil {
-		return nil, false, nil
+		return loaderTable{}, nil
 	}
 	out, err := exec.Command(ausyscall, table, "--dump").Output()
 	if err != nil {
-		return nil, false, fmt.Errorf("%s %s --dump: %v", ausyscall, table, err)
+		return loaderTable{}, fmt.Errorf("%s %s --dump: %v", ausyscall, table, err)
 	}
-	numbers = map[int]bool{}
+	numbers := map[int]bool{}
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	for sc.Scan() {
 		num, _, found := strings.Cut(sc.Text(), "\t")
@@ -170,7 +216,7 @@ func (Local) LoaderTable(table string) (numbers map[int]bool, ok bool, err error
 			numbers[n] = true
 		}
 	}
-	return numbers, true, nil
+	return loaderTable{numbers, true}, nil
 }
 
 // HZ reads CONFIG_HZ of the running kernel from its build config.

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/auditpack/auditpack/packs/model"
 )
 
 func TestReadLoginDefs(t *testing.T) {
@@ -21,5 +23,31 @@ func TestReadLoginDefs(t *testing.T) {
 	os.WriteFile(path, []byte("UID_MAX 60000\n"), 0o644)
 	if f, err := ReadLoginDefs(path); err != nil || len(f) != 0 {
 		t.Errorf("no UID_MIN: %v %v (useradd's default applies)", f, err)
+	}
+}
+
+// A path this user may not look at is unknown, not missing: lint --host
+// as another user than root must not report it (PATH-DIR-MISSING).
+func TestPathKindOfAPathNotToBeSeen(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root sees every path; the test needs a directory it may not search")
+	}
+	locked := filepath.Join(t.TempDir(), "locked")
+	if err := os.MkdirAll(filepath.Join(locked, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(locked, 0); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Chmod(locked, 0o755) })
+	for path, want := range map[string]model.PathKind{
+		filepath.Join(locked, "sub"):        model.PathUnknown,
+		locked:                              model.PathDir,
+		filepath.Join(locked, "../missing"): model.PathMissing,
+		"/etc/passwd/x":                     model.PathMissing,
+	} {
+		if got := (Local{}).PathKind(path); got != want {
+			t.Errorf("PathKind(%s) = %d, want %d", path, got, want)
+		}
 	}
 }

@@ -21,7 +21,8 @@ import (
 	libaudit "github.com/elastic/go-libaudit/v2"
 	"github.com/elastic/go-libaudit/v2/auparse"
 
-	"github.com/auditpack/auditpack/packs"
+	"github.com/auditpack/auditpack/internal/testenv"
+	"github.com/auditpack/auditpack/packs/model"
 )
 
 const lockPath = "/run/auditpack-kernel-tests.lock"
@@ -33,28 +34,16 @@ type Kernel struct {
 	unexpedite func() // set by ExpediteGracePeriods
 }
 
-func skipOrFail(t testing.TB, why string) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("CI must run the kernel tests, but %s", why)
-	}
-	t.Skip("kernel test skipped: " + why)
-}
-
 // Acquire waits for the machine-wide lock, snapshots the rules and status,
 // and registers their restoration. It skips the test (fails it in CI)
 // where the audit subsystem or auditctl cannot be used.
 func Acquire(t testing.TB) *Kernel {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		skipOrFail(t, "it needs root")
-	}
-	if _, err := exec.LookPath("auditctl"); err != nil {
-		skipOrFail(t, "auditctl is not installed (apt-get install -y auditd)")
-	}
+	testenv.Root(t, "the kernel test")
+	testenv.Tool(t, "auditctl", "apt-get install -y auditd")
 	lock, err := os.OpenFile(lockPath, os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
-		skipOrFail(t, fmt.Sprintf("cannot open the kernel test lock: %v", err))
+		testenv.SkipOrFail(t, fmt.Sprintf("the kernel test cannot open its lock: %v", err))
 	}
 	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
 		lock.Close()
@@ -63,12 +52,12 @@ func Acquire(t testing.TB) *Kernel {
 	t.Cleanup(func() { lock.Close() })
 	client, err := libaudit.NewAuditClient(nil)
 	if err != nil {
-		skipOrFail(t, fmt.Sprintf("the audit netlink socket is not available: %v", err))
+		testenv.SkipOrFail(t, fmt.Sprintf("the kernel test has no audit netlink socket: %v", err))
 	}
 	t.Cleanup(func() { client.Close() })
 	status, err := client.GetStatus()
 	if err != nil {
-		skipOrFail(t, fmt.Sprintf("cannot read the audit status: %v", err))
+		testenv.SkipOrFail(t, fmt.Sprintf("the kernel test cannot read the audit status: %v", err))
 	}
 	switch {
 	case status.Enabled == 2:
@@ -217,7 +206,7 @@ func EnsureDirs(t testing.TB, dirs []string) []string {
 
 // DirsNeeded lists the directories the kernel needs to exist to accept the
 // rules: the parent of every watched path and exe, and every dir= itself.
-func DirsNeeded(items []*packs.Item) []string {
+func DirsNeeded(items []*model.Line) []string {
 	var dirs []string
 	for _, it := range items {
 		if it.Rule == nil {
@@ -354,11 +343,14 @@ func (k *Kernel) ExpediteGracePeriods() {
 
 // RefusedLines loads rules with `auditctl -R` in continue-on-error mode, as
 // augenrules does with -c, and returns the line numbers auditctl reports
-// as failed, with its messages. auditctl logs the errors of a file's first
+// as failed. auditctl logs the errors of a file's first
 // lines to syslog until it has sent a rule; a probe rule sent first (and
 // deleted again) makes it report every later line on stderr. The returned
-// line numbers count the caller's lines from 1.
-func (k *Kernel) RefusedLines(lines []string) (map[int]bool, string) {
+// line numbers count the caller's lines from 1. The error says auditctl
+// failed as a whole rather than line by line (an exit status that names
+// no refused line, a disabled or immutable audit system), with its
+// messages: then the verdicts are not the kernel's.
+func (k *Kernel) RefusedLines(lines []string) (map[int]bool, error) {
 	t := k.t
 	t.Helper()
 	const preamble = 3
@@ -378,10 +370,9 @@ func (k *Kernel) RefusedLines(lines []string) (map[int]bool, string) {
 	var stderr bytes.Buffer
 	cmd := exec.Command("auditctl", "-R", path)
 	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
-		if _, ok := err.(*exec.ExitError); !ok {
-			t.Fatalf("auditctl -R: %v", err)
-		}
+	runErr := cmd.Run()
+	if _, exited := runErr.(*exec.ExitError); runErr != nil && !exited {
+		t.Fatalf("auditctl -R: %v", runErr)
 	}
 	refused := map[int]bool{}
 	marker := "There was an error in line "
@@ -399,5 +390,15 @@ func (k *Kernel) RefusedLines(lines []string) (map[int]bool, string) {
 		}
 		refused[n-preamble] = true
 	}
-	return refused, stderr.String()
+	// With -c, auditctl exits 1 exactly when a line failed; it stops
+	// early, exit status 0, only when the audit system is disabled.
+	switch {
+	case runErr != nil && len(refused) == 0:
+		return refused, fmt.Errorf("auditctl -R failed (%v) without naming a line: %s", runErr, stderr.String())
+	case runErr == nil && len(refused) > 0:
+		return refused, fmt.Errorf("auditctl -R exited 0 but named %d refused lines: %s", len(refused), stderr.String())
+	case strings.Contains(stderr.String(), "The audit system is disabled"), strings.Contains(stderr.String(), "immutable mode"):
+		return refused, fmt.Errorf("auditctl -R stopped early: %s", stderr.String())
+	}
+	return refused, nil
 }

@@ -1,7 +1,8 @@
-// Package layout holds the test of the import rules of DESIGN.md: data
-// flows one way, files -> packs -> compile -> lint | verify | apply, every
-// stage reads rules through packs/model, and the report layer knows no
-// stage.
+// Package layout holds the tests of the repository as a whole: the import
+// rules of DESIGN.md (data flows one way, files -> packs -> compile -> lint
+// | verify | apply, every stage reads rules through packs/model, and the
+// report layer knows no stage), and the licence files, which name what the
+// binary and the packs are made of.
 package layout
 
 import (
@@ -22,10 +23,12 @@ var rules = []struct {
 	{"packs/model", []string{""}, "packs/model holds the kernel's knowledge and imports no auditpack package"},
 	{"lint", []string{"apply"}, "lint never imports apply"},
 	{"compile", []string{"apply"}, "compile never imports apply"},
-	{"profiles/verify", []string{"apply"}, "verify never imports apply"},
+	{"profiles/verify", []string{"apply", "live"}, "verify never imports apply or live"},
+	{"live", []string{"apply", "lint", "internal/stiggen"}, "live proves with events and changes no rule: it never imports apply"},
 	{"packs", []string{"apply", "compile", "lint", "profiles"}, "packs is read by every stage and reads none"},
-	{"internal/report", []string{"lint", "profiles/verify", "apply"}, "the report layer imports no check, verify or apply code"},
+	{"internal/report", []string{"lint", "profiles/verify", "apply", "live"}, "the report layer imports no check, verify, live or apply code"},
 	{"", []string{"cmd/"}, "nothing imports cmd"},
+	{"", []string{"internal/stiggen"}, "internal/stiggen is a build tool (go run ./internal/stiggen): nothing of the binary imports it"},
 }
 
 func TestImportRules(t *testing.T) {

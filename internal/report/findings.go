@@ -68,6 +68,7 @@ type jsonDiagnostic struct {
 	Severity string         `json:"severity"`
 	File     string         `json:"file"`
 	Line     int            `json:"line"`
+	Col      int            `json:"col,omitempty"`
 	Pack     string         `json:"pack"`
 	Message  string         `json:"message"`
 	Related  []jsonLocation `json:"related"`
@@ -85,7 +86,7 @@ func jsonDiagnostics(ds []Diagnostic) []jsonDiagnostic {
 // to related (non-nil: JSON shows none as []), which a writer of many
 // reuses.
 func jsonDiagnosticOf(d Diagnostic, related []jsonLocation) jsonDiagnostic {
-	jd := jsonDiagnostic{Check: d.Check, Severity: d.Severity.String(), File: d.Origin.File, Line: d.Origin.Line,
+	jd := jsonDiagnostic{Check: d.Check, Severity: d.Severity.String(), File: d.Origin.File, Line: d.Origin.Line, Col: d.Origin.Col,
 		Pack: d.Origin.Pack, Message: d.Message, Related: related[:0]}
 	for _, o := range d.Related {
 		jd.Related = append(jd.Related, jsonLocation{File: o.File, Line: o.Line, Pack: o.Pack})
@@ -172,9 +173,11 @@ func writeDiagnostics[S any](w io.Writer, ds []Diagnostic, render func(state *S,
 }
 
 // WriteGitHub prints GitHub Actions workflow commands, which the runner
-// turns into annotations on the files.
+// turns into annotations on the files (and, for a run that could not
+// check the rules, on the workflow run).
 func WriteGitHub(w io.Writer, r *Findings, _ string) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
+	writeGitHubError(bw, r.Error)
 	writeDiagnostics(bw, r.Diagnostics, func(_ *struct{}, d *Diagnostic, _ bool, b []byte) []byte {
 		msg := d.Message
 		if d.Origin.Pack != "" {
@@ -200,8 +203,22 @@ type sarifLog struct {
 }
 
 type sarifRun struct {
-	Tool    sarifTool     `json:"tool"`
-	Results []sarifResult `json:"results"`
+	Tool        sarifTool         `json:"tool"`
+	Invocations []sarifInvocation `json:"invocations,omitempty"`
+	Results     []sarifResult     `json:"results"`
+}
+
+// sarifInvocation says a run could not check anything, and why: a log
+// with no results and no reason would read as a clean run (and an empty
+// file breaks GitHub's upload step).
+type sarifInvocation struct {
+	ExecutionSuccessful        bool                `json:"executionSuccessful"`
+	ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications"`
+}
+
+type sarifNotification struct {
+	Level   string    `json:"level"`
+	Message sarifText `json:"message"`
 }
 
 type sarifTool struct {
@@ -259,8 +276,9 @@ type sarifArtifact struct {
 }
 
 type sarifRegion struct {
-	StartLine int `json:"startLine"`
-	EndLine   int `json:"endLine"`
+	StartLine   int `json:"startLine"`
+	StartColumn int `json:"startColumn,omitempty"`
+	EndLine     int `json:"endLine"`
 }
 
 var sarifLevels = map[Severity]string{Error: "error", Warning: "warning", Info: "note"}
@@ -272,7 +290,10 @@ const checksDocURL = "https://github.com/auditpack/auditpack/blob/main/docs/chec
 // check that ran.
 func WriteSARIF(w io.Writer, r *Findings, toolVersion string) error {
 	run := sarifRun{Tool: sarifTool{Driver: sarifDriver{Name: "auditpack", Version: toolVersion,
-		InformationURI: "https://github.com/auditpack/auditpack"}}, Results: []sarifResult{}}
+		InformationURI: "https://github.com/auditpack/auditpack", Rules: []sarifRule{}}}, Results: []sarifResult{}}
+	if r.Error != "" {
+		run.Invocations = []sarifInvocation{{ToolExecutionNotifications: []sarifNotification{{Level: "error", Message: sarifText{r.Error}}}}}
+	}
 	index := map[string]int{}
 	for _, c := range r.Checks {
 		index[c.ID] = len(run.Tool.Driver.Rules)
@@ -358,7 +379,11 @@ func (s *sarifResults) location(o model.Origin, id int) sarifLocation {
 		artifact = sarifArtifactOf(o)
 		s.artifacts[file] = artifact
 	}
-	s.regions = append(s.regions, sarifRegion{StartLine: line, EndLine: line})
+	col := o.Col
+	if o.Line == 0 {
+		col = 0
+	}
+	s.regions = append(s.regions, sarifRegion{StartLine: line, StartColumn: col, EndLine: line})
 	return sarifLocation{ID: id, PhysicalLocation: sarifPhysicalLocation{ArtifactLocation: artifact, Region: &s.regions[len(s.regions)-1]}}
 }
 

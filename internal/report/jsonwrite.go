@@ -72,6 +72,9 @@ func appendJSONDiagnostic(b []byte, d jsonDiagnostic) []byte {
 	b = appendJSONString(appendJSONMember(b, member, "severity"), d.Severity)
 	b = appendJSONString(appendJSONMember(b, member, "file"), d.File)
 	b = strconv.AppendInt(appendJSONMember(b, member, "line"), int64(d.Line), 10)
+	if d.Col != 0 {
+		b = strconv.AppendInt(appendJSONMember(b, member, "col"), int64(d.Col), 10)
+	}
 	b = appendJSONString(appendJSONMember(b, member, "pack"), d.Pack)
 	b = appendJSONString(appendJSONMember(b, member, "message"), d.Message)
 	b = appendJSONMember(b, member, "related")
@@ -181,6 +184,9 @@ func appendSARIFPhysical(b []byte, indent int, p sarifPhysicalLocation) []byte {
 	} else {
 		b = append(append(b, "{\n"...), indents[:in+2]...)
 		b = strconv.AppendInt(append(appendJSONString(b, "startLine"), ": "...), int64(p.Region.StartLine), 10)
+		if p.Region.StartColumn != 0 {
+			b = strconv.AppendInt(appendJSONMember(b, in+2, "startColumn"), int64(p.Region.StartColumn), 10)
+		}
 		b = strconv.AppendInt(appendJSONMember(b, in+2, "endLine"), int64(p.Region.EndLine), 10)
 		b = append(append(append(b, '\n'), indents[:in]...), '}')
 	}

@@ -14,6 +14,17 @@ import (
 type JUnitCase struct {
 	Name     string
 	Failures []string // empty: passed
+	// Error is why the case could not run at all (JUnit's <error>).
+	Error string
+}
+
+// errorCase is the one case of a report whose run could not check
+// anything: CI systems show it as an error, not as a suite that passed.
+func errorCase(err string) []JUnitCase {
+	if err == "" {
+		return nil
+	}
+	return []JUnitCase{{Name: "auditpack", Error: err}}
 }
 
 // WriteJUnit writes a JUnit XML report of one suite, as encoding/xml
@@ -23,15 +34,22 @@ func WriteJUnit(w io.Writer, suite string, cases []JUnitCase) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	// A write error stays in bw for Flush.
 	escape := func(s string) { _ = xml.EscapeText(bw, []byte(s)) }
-	failed := 0
+	failed, errored := 0, 0
 	for _, c := range cases {
 		if len(c.Failures) > 0 {
 			failed++
 		}
+		if c.Error != "" {
+			errored++
+		}
 	}
 	bw.WriteString(xml.Header + `<testsuite name="`)
 	escape(suite)
-	bw.WriteString(`" tests="` + strconv.Itoa(len(cases)) + `" failures="` + strconv.Itoa(failed) + `">`)
+	bw.WriteString(`" tests="` + strconv.Itoa(len(cases)) + `" failures="` + strconv.Itoa(failed) + `"`)
+	if errored > 0 {
+		bw.WriteString(` errors="` + strconv.Itoa(errored) + `"`)
+	}
+	bw.WriteString(`>`)
 	for _, c := range cases {
 		bw.WriteString("\n  " + `<testcase classname="`)
 		escape(suite)
@@ -54,6 +72,13 @@ func WriteJUnit(w io.Writer, suite string, cases []JUnitCase) error {
 			}
 			bw.WriteString("</failure>\n  ")
 		}
+		if c.Error != "" {
+			bw.WriteString("\n    " + `<error message="`)
+			escape(c.Error)
+			bw.WriteString(`">`)
+			escape(c.Error)
+			bw.WriteString("</error>\n  ")
+		}
 		bw.WriteString("</testcase>")
 	}
 	if len(cases) > 0 {
@@ -64,13 +89,13 @@ func WriteJUnit(w io.Writer, suite string, cases []JUnitCase) error {
 }
 
 // WriteJUnitFindings reports lint as one test case per check that ran,
-// failed by its findings.
+// failed by its findings, or one in error saying why nothing was checked.
 func WriteJUnitFindings(w io.Writer, r *Findings, _ string) error {
-	cases := make([]JUnitCase, len(r.Checks))
+	cases := errorCase(r.Error)
 	byCheck := make(map[string]int, len(r.Checks))
-	for i, c := range r.Checks {
-		cases[i].Name = c.ID
-		byCheck[c.ID] = i
+	for _, c := range r.Checks {
+		byCheck[c.ID] = len(cases)
+		cases = append(cases, JUnitCase{Name: c.ID})
 	}
 	var line []byte
 	for _, d := range r.Diagnostics {

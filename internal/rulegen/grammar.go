@@ -48,6 +48,10 @@ func (g *grammar) line(earlier []string) string {
 	case n < 1:
 		// A byte order mark, as Windows editors write one.
 		return "\ufeff" + g.line(earlier)
+	case n < 3:
+		return g.oddWhitespace(g.line(earlier))
+	case n < 5:
+		return g.modeOrDelete(earlier)
 	case n < 8 && len(earlier) > 0:
 		return g.nearRepeat(earlier[g.r.IntN(len(earlier))])
 	case n < 16:
@@ -73,6 +77,45 @@ func (g *grammar) nearRepeat(l string) string {
 		return strings.Replace(l, "-a ", "-A ", 1)
 	}
 	return l
+}
+
+// oddWhitespace puts a tab or a carriage return where auditctl reads it
+// as a character of a word, or ends the line with a backslash as if it
+// went on on the next.
+func (g *grammar) oddWhitespace(l string) string {
+	switch g.r.IntN(5) {
+	case 0:
+		return l + "\r"
+	case 1:
+		return "\t" + l
+	case 2:
+		return strings.Replace(l, " ", "\t", 1)
+	case 3:
+		return l + "\t"
+	}
+	return l + " \\"
+}
+
+// modeOrDelete is -c or -i with or without a stray word, a continuation
+// of a line before it, or a delete of a rule that may be loaded (-d, -W).
+func (g *grammar) modeOrDelete(earlier []string) string {
+	switch g.r.IntN(6) {
+	case 0:
+		return g.pick("-i 1", "-c 1", "-i -k x", "-c", "-i")
+	case 1:
+		return g.pick("\t -k perm_mod", " -k perm_mod", "\t-F key=x")
+	case 2, 3:
+		if len(earlier) > 0 {
+			l := earlier[g.r.IntN(len(earlier))]
+			if strings.HasPrefix(l, "-a ") {
+				return "-d " + strings.TrimPrefix(l, "-a ")
+			}
+			if strings.HasPrefix(l, "-w ") {
+				return "-W " + strings.TrimPrefix(l, "-w ")
+			}
+		}
+	}
+	return g.pick("-d always,exit -F arch=b64 -S openat -k absent", "-W "+g.h.Missing+" -p wa", "-W relative/path", "-W "+g.h.File)
 }
 
 func (g *grammar) control() string {
@@ -215,7 +258,8 @@ func (g *grammar) fieldValues(list string) (name string, valid, odd []string) {
 		}
 	}
 	ids := []string{"0", "1000", "4294967294", "0x10", g.h.User}
-	oddIDs := []string{"4294967295", "-1", "unset", "4294967296", "-5", "010", "abc", "nosuchuser"}
+	oddIDs := []string{"4294967295", "-1", "unset", "4294967296", "-5", "010", "abc", "nosuchuser",
+		"99999999999999999999", "-99999999999999999999", "18446744073709551615", "9223372036854775808", "01000", "5abc", "0x", "08", "UNSET"}
 	switch g.r.IntN(22) {
 	case 0:
 		return g.pick("uid", "euid", "suid", "fsuid", "obj_uid"), ids, oddIDs
@@ -228,19 +272,19 @@ func (g *grammar) fieldValues(list string) (name string, valid, odd []string) {
 	case 4:
 		return "pers", []string{"0", "0x0008"}, []string{"-1", "abc"}
 	case 5:
-		return "exit", []string{"-EACCES", "-13", "0", "-EPERM"}, []string{"EACCES", "13", "-EWHATEVER", "abc"}
+		return g.pick("exit", "EXIT", "Exit"), []string{"-EACCES", "-13", "0", "-EPERM", "-eacces"}, []string{"EACCES", "13", "-EWHATEVER", "abc", "99999999999999999999", "-99999999999999999999", "-13abc"}
 	case 6:
 		return "success", []string{"0", "1"}, []string{"2", "yes", "-1"}
 	case 7:
 		return "msgtype", []string{"USER_LOGIN", "1100"}, []string{"NO_SUCH_TYPE"}
 	case 8:
-		return "filetype", []string{"file", "dir", "link", "socket", "block", "character", "fifo"}, []string{"blob", "0"}
+		return "filetype", []string{"file", "dir", "link", "socket", "block", "character", "fifo", "FILE", "Dir"}, []string{"blob", "0"}
 	case 9:
 		return "fstype", []string{"debugfs"}, []string{"nofs"}
 	case 10:
 		return "sessionid", []string{"1", "unset", "4294967295"}, []string{"-1", "abc"}
 	case 11:
-		return g.pick("a0", "a1", "a2", "a3"), []string{"0", "0x7C020000", "1", "-1", "-0x10"}, []string{"0x100000000", "4294967296", "abc"}
+		return g.pick("a0", "a1", "a2", "A3"), []string{"0", "0x7C020000", "1", "-1", "-0x10", "0100"}, []string{"0x100000000", "4294967296", "abc", "99999999999999999999", "-99999999999999999999", "9223372036854775808"}
 	case 12:
 		return g.pick("devmajor", "devminor", "inode"), []string{"8", "0", "1234"}, []string{"-1", "abc"}
 	case 13:
@@ -252,7 +296,7 @@ func (g *grammar) fieldValues(list string) (name string, valid, odd []string) {
 	case 16:
 		return "key", []string{"gen", "gen-key"}, []string{strings.Repeat("k", 257)}
 	case 17:
-		return "arch", []string{"b64", "b32", "x86_64"}, []string{"aarch64", "ppc", "0x40000003", "foo"}
+		return "arch", []string{"b64", "b32", "x86_64", "X86_64", "I686", "c000003e", "B32"}, []string{"aarch64", "ppc", "0x40000003", "foo", "40000003", "99999999999999999999", "1c000003e"}
 	case 18:
 		return g.pick("subj_user", "subj_role", "subj_type", "subj_sen", "subj_clr", "obj_user", "obj_role", "obj_type", "obj_lev_low", "obj_lev_high"),
 			[]string{"unconfined_u", "chronyd_t", "s0", "system_r"}, []string{"x"}

@@ -333,7 +333,7 @@ func Covers(a, b *Rule) bool {
 	for _, f := range a.Fields {
 		switch f.Kind {
 		case KindString:
-			if !stringImplied(b, f) {
+			if f.Def.Number != FieldKey && !stringImplied(b, f) && !(a.Watch && treeWatchImplied(b, f)) {
 				return false
 			}
 		case KindCompare:
@@ -386,6 +386,20 @@ func stringImplied(b *Rule, need Field) bool {
 		case need.Name() == "dir" && need.Op == OpEqual && (f.Name() == "dir" || f.Name() == "path") && f.Op == OpEqual && under(f.Text, need.Text):
 			return true
 		case need.Op == OpNotEqual && f.Name() == need.Name() && f.Op == OpEqual && f.Text != need.Text:
+			return true
+		}
+	}
+	return false
+}
+
+// treeWatchImplied: b's events satisfy the path of a watch (-w W). Where
+// W is a directory when the rules load, auditctl makes the watch a tree
+// rule (-F dir=W), so it sees b's dir= events at or below W; and a dir=
+// rule loads only where its directory exists, so wherever b loads as
+// written, W is a directory.
+func treeWatchImplied(b *Rule, watched Field) bool {
+	for _, f := range b.Fields {
+		if f.Name() == "dir" && f.Op == OpEqual && under(f.Text, watched.Text) {
 			return true
 		}
 	}

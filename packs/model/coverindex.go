@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"hash/maphash"
 	"math"
 	"slices"
@@ -64,9 +65,8 @@ type coverIndex struct {
 // directory it is under, a value set on a numeric field) or requires.
 type feature uint64
 
-// requirement is met by a rule offering either feature (alt 0: only the
-// first).
-type requirement struct{ feature, alt feature }
+// requirement is met by a rule offering any of its features (0: none).
+type requirement [3]feature
 
 // family is rules of one list with the same requirements. It holds no
 // pointer: a set may have as many families as rules.
@@ -106,12 +106,13 @@ type group struct {
 
 // Features, by kind.
 const (
-	featField  = 1 + iota // a field as written: field, operator, text
-	featAnyEq             // some field of a number with =
-	featUnder             // a path or directory at or under a directory (text)
-	featPoint             // a numeric field held to one value
-	featEmpty             // a numeric field held to no value at all
-	featRanged            // a numeric field held to fewer than every value
+	featField    = 1 + iota // a field as written: field, operator, text
+	featAnyEq               // some field of a number with =
+	featUnder               // a path or directory at or under a directory (text)
+	featPoint               // a numeric field held to one value
+	featEmpty               // a numeric field held to no value at all
+	featRanged              // a numeric field held to fewer than every value
+	featDirUnder            // a dir= at or under a directory (text)
 )
 
 var featureSeed = maphash.MakeSeed()
@@ -146,28 +147,38 @@ func isPoint(s valueSet) bool { return len(s) == 1 && s[0].lo == s[0].hi }
 func appendRequirements(out []requirement, a *Rule) []requirement {
 	for i := range a.Fields {
 		f := &a.Fields[i]
+		var q requirement
 		switch {
+		case f.Kind == KindString && f.Def.Number == FieldKey:
+			continue // keys do not match events
 		case f.Kind == KindString && f.Op == OpEqual && f.Name() == "dir":
-			out = append(out, requirement{feature: hashFeature(featUnder, nil, 0, strings.TrimRight(f.Text, "/"), 0)})
+			q = requirement{hashFeature(featUnder, nil, 0, strings.TrimRight(f.Text, "/"), 0)}
 		case f.Kind == KindString && f.Op == OpNotEqual:
-			out = append(out, requirement{hashFeature(featField, f.Def, f.Op, f.Text, 0), hashFeature(featAnyEq, f.Def, 0, "", 0)})
+			q = requirement{hashFeature(featField, f.Def, f.Op, f.Text, 0), hashFeature(featAnyEq, f.Def, 0, "", 0)}
 		case f.Kind == KindString || f.Kind == KindCompare || (f.Kind == KindNumeric && !f.interval()):
-			out = append(out, requirement{feature: hashFeature(featField, f.Def, f.Op, f.Text, 0)})
+			q = requirement{hashFeature(featField, f.Def, f.Op, f.Text, 0)}
+		default:
+			continue
 		}
+		if a.Watch && f.Kind == KindString && q[1] == 0 {
+			// a watch on a directory is a tree rule: a dir= under it is
+			// met (treeWatchImplied)
+			q[1] = hashFeature(featDirUnder, nil, 0, strings.TrimRight(f.Text, "/"), 0)
+		} else if a.Watch && f.Kind == KindString {
+			q[2] = hashFeature(featDirUnder, nil, 0, strings.TrimRight(f.Text, "/"), 0)
+		}
+		out = append(out, q)
 	}
 	for _, nf := range a.summary().numeric {
 		switch {
 		case isPoint(nf.set):
 			out = append(out, requirement{hashFeature(featPoint, nf.def, 0, "", uint32(nf.set[0].lo)), hashFeature(featEmpty, nf.def, 0, "", 0)})
 		case !slices.Equal(nf.set, fullSet):
-			out = append(out, requirement{feature: hashFeature(featRanged, nf.def, 0, "", 0)})
+			out = append(out, requirement{hashFeature(featRanged, nf.def, 0, "", 0)})
 		}
 	}
 	slices.SortFunc(out, func(x, y requirement) int {
-		if x.feature != y.feature {
-			return compareFeatures(x.feature, y.feature)
-		}
-		return compareFeatures(x.alt, y.alt)
+		return cmp.Or(compareFeatures(x[0], y[0]), compareFeatures(x[1], y[1]), compareFeatures(x[2], y[2]))
 	})
 	return slices.Compact(out)
 }
@@ -194,16 +205,23 @@ func appendOffers(out []feature, b *Rule) []feature {
 		out = append(out, hashFeature(featAnyEq, f.Def, 0, "", 0))
 		if f.Name() == "dir" || f.Name() == "path" {
 			// under(f.Text, D) holds for D the path itself, each
-			// directory above it and "" (the root).
-			p := strings.TrimRight(f.Text, "/")
-			out = append(out, hashFeature(featUnder, nil, 0, p, 0))
-			for i := len(p) - 1; i >= 0; i-- {
-				if p[i] == '/' {
-					out = append(out, hashFeature(featUnder, nil, 0, p[:i], 0))
-				}
+			// directory above it and "" (the root); a dir= meets a tree
+			// watch on any of them too.
+			kinds := []uint64{featUnder}
+			if f.Name() == "dir" {
+				kinds = append(kinds, featDirUnder)
 			}
-			if p != "" && p[0] != '/' {
-				out = append(out, hashFeature(featUnder, nil, 0, "", 0))
+			p := strings.TrimRight(f.Text, "/")
+			for _, kind := range kinds {
+				out = append(out, hashFeature(kind, nil, 0, p, 0))
+				for i := len(p) - 1; i >= 0; i-- {
+					if p[i] == '/' {
+						out = append(out, hashFeature(kind, nil, 0, p[:i], 0))
+					}
+				}
+				if p != "" && p[0] != '/' {
+					out = append(out, hashFeature(kind, nil, 0, "", 0))
+				}
 			}
 		}
 	}
@@ -429,8 +447,9 @@ func (gr *group) holds(fam int32, r *Rule) bool {
 func familyHash(list List, reqs []requirement) uint64 {
 	h := mix(uint64(list) + 1)
 	for _, q := range reqs {
-		h = mix(h ^ uint64(q.feature))
-		h = mix(h ^ uint64(q.alt))
+		for _, f := range q {
+			h = mix(h ^ uint64(f))
+		}
 	}
 	return h
 }
@@ -588,7 +607,7 @@ func (ix *coverIndex) fileGroups(fam *family) *syscallFiling {
 }
 
 // file files each family under its requirement the fewest rules offer
-// (under both features of a requirement with two).
+// (under each feature of a requirement with several).
 func (ix *coverIndex) file() {
 	// How many rules offer each feature that a family with a choice (of
 	// two requirements or more) requires.
@@ -596,9 +615,10 @@ func (ix *coverIndex) file() {
 	for f := range ix.families {
 		if fam := &ix.families[f]; fam.nreq > 1 {
 			for _, q := range ix.required[fam.required : fam.required+fam.nreq] {
-				offered[q.feature] = 0
-				if q.alt != 0 {
-					offered[q.alt] = 0
+				for _, o := range q {
+					if o != 0 {
+						offered[o] = 0
+					}
 				}
 			}
 		}
@@ -620,26 +640,28 @@ func (ix *coverIndex) file() {
 			}
 		}
 	}
-	// Each family's buckets (one or two), then the buckets laid out.
-	filing := make([][2]feature, len(ix.families))
+	// Each family's buckets (the features of its rarest requirement, or
+	// the bucket of the families that require nothing), then the buckets
+	// laid out.
+	filing := make([]requirement, len(ix.families))
 	ix.buckets = map[feature]int32{}
 	var count []int32
 	for f := range ix.families {
 		fam := &ix.families[f]
-		rarest := requirement{feature: 0}
+		var rarest requirement // none: the bucket of feature 0
 		fewest := int32(math.MaxInt32)
 		for _, q := range ix.required[fam.required : fam.required+fam.nreq] {
-			n := offered[q.feature]
-			if q.alt != 0 {
-				n += offered[q.alt]
+			n := int32(0)
+			for _, o := range q {
+				n += offered[o]
 			}
 			if n < fewest {
 				rarest, fewest = q, n
 			}
 		}
-		for i, o := range []feature{rarest.feature, rarest.alt} {
-			if i == 1 && o == 0 {
-				continue
+		for i, o := range rarest {
+			if i > 0 && o == 0 {
+				break
 			}
 			k := bucketOf(fam.list, o)
 			b, ok := ix.buckets[k]
@@ -664,8 +686,8 @@ func (ix *coverIndex) file() {
 	next := slices.Clone(ix.bucketStart[:len(count)])
 	for f := range ix.families {
 		for i, k := range filing[f] {
-			if i == 1 && k == 0 {
-				continue
+			if i > 0 && k == 0 {
+				break
 			}
 			b := ix.buckets[k]
 			ix.filed[next[b]] = int32(f)
@@ -717,7 +739,7 @@ func (ix *coverIndex) earliest(j int) int {
 // requirements.
 func (ix *coverIndex) offersAll(fam *family) bool {
 	for _, q := range ix.required[fam.required : fam.required+fam.nreq] {
-		if !slices.Contains(ix.offers, q.feature) && (q.alt == 0 || !slices.Contains(ix.offers, q.alt)) {
+		if !slices.ContainsFunc(q[:], func(o feature) bool { return o != 0 && slices.Contains(ix.offers, o) }) {
 			return false
 		}
 	}

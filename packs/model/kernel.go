@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 )
@@ -11,22 +12,28 @@ import (
 // kernel refuses with EINVAL, and, given a host, ENOENT and ENOTDIR for
 // paths.
 
-// The catalogue IDs of kernel refusals (and of auditctl's, where no host
-// could take the rule).
-const (
-	CheckSingleton       = "FLD-SINGLETON-REPEATED"
-	CheckPathMissing     = "PATH-PARENT-MISSING"
-	CheckDirMissing      = "PATH-DIR-MISSING"
-	CheckTrailingSlash   = "PATH-TRAILING-SLASH"
-	CheckFactPlaceholder = "FLD-FACT-PLACEHOLDER"
-)
-
-func kernelRefusal(check, format string, args ...any) Refusal {
-	return Refusal{Check: check, Message: fmt.Sprintf(format, args...)}
+func kernelRefusal(check Check, format string, args ...any) Problem {
+	return Problem{Check: check, Message: fmt.Sprintf(format, args...)}
 }
 
 // refuse adds to what the kernel refuses in the rule.
-func (r *Rule) refuse(why Refusal) { r.flawed().problems = append(r.flawed().problems, why) }
+func (r *Rule) refuse(f Field, why Problem) {
+	r.flawed().problems = append(r.flawed().problems, r.placed(f, why))
+}
+
+// placed is a problem of field f at the rule's line, its column at the
+// field.
+func (r *Rule) placed(f Field, why Problem) Problem {
+	why.At = f.Text
+	if !(r.Watch && f.Def != nil && f.Def.Number == fieldPath) && f.Def != nil {
+		why.At = f.Name() + f.Op.String() + f.Text
+	}
+	if r.Item != nil {
+		why.Origin = r.Item.Origin
+		why.Origin.Col = cmp.Or(Column(r.Item.Text, why.At), Column(r.Item.Text, f.Text))
+	}
+	return why
+}
 
 // isFactPlaceholder reports whether a value is a host fact written as
 // ${NAME}, which auditpack fills in only in a pack's files: no user or
@@ -54,35 +61,35 @@ func (r *Rule) kernelProblems() {
 			if f.Def.Value == ValGID {
 				kind = "group"
 			}
-			r.refuse(kernelRefusal(CheckFactPlaceholder, "-F %s: %s is a host fact auditpack fills in only in a pack's files; auditctl reads it as a %s name and stops (\"Unknown %s: %s\"): write the number (UID_MIN is in /etc/login.defs) or move the rule into a pack", text(), f.Text, kind, kind, f.Text))
+			r.refuse(f, kernelRefusal(CheckFactPlaceholder, "-F %s: %s is a host fact auditpack fills in only in a pack's files; auditctl reads it as a %s name and stops (\"Unknown %s: %s\"): write the number (UID_MIN is in /etc/login.defs) or move the rule into a pack", text(), f.Text, kind, kind, f.Text))
 		case r.List == ListIOUring && f.Def.Number == fieldPerm:
-			r.refuse(kernelRefusal(CheckNotForList, "-F %s on the io_uring list: io_uring operations have no permission class; use the operations (-S) instead", text()))
-		case r.List == ListFilesystem && f.Def.Number != 26 && f.Def.Number != FieldKey:
-			r.refuse(kernelRefusal(CheckNotForList, "-F %s on the filesystem list: the kernel takes only fstype there", text()))
+			r.refuse(f, kernelRefusal(CheckNotForList, "-F %s on the io_uring list: io_uring operations have no permission class; use the operations (-S) instead", text()))
+		case r.List == ListFilesystem && f.Def.Number != fieldFSType && f.Def.Number != FieldKey:
+			r.refuse(f, kernelRefusal(CheckNotForList, "-F %s on the filesystem list: the kernel takes only fstype there", text()))
 		case op.isBit() && !f.Def.BitOps:
-			r.refuse(kernelRefusal(CheckBadOperator, "-F %s: %s is a bit test, which the kernel allows only on a0-a3, pers and devminor", text(), f.Op))
+			r.refuse(f, kernelRefusal(CheckBadOperator, "-F %s: %s is a bit test, which the kernel allows only on a0-a3, pers and devminor", text(), f.Op))
 		case f.Def.Number == fieldAuid && f.Resolved && f.Value == 1<<32-1 && !op.isEq():
-			r.refuse(kernelRefusal(CheckBadOperator, "-F %s: auid unset (-1) means \"no login UID\" to the kernel, which it tests only with = or !=", text()))
+			r.refuse(f, kernelRefusal(CheckBadOperator, "-F %s: auid unset (-1) means \"no login UID\" to the kernel, which it tests only with = or !=", text()))
 		case f.Def.IDField && f.Def.Number != fieldAuid && f.Resolved && f.Value == 1<<32-1:
-			r.refuse(kernelRefusal(CheckBadValue, "-F %s: 4294967295 (-1, unset) is no valid ID for %s; only auid has an unset value", text(), f.Name()))
+			r.refuse(f, kernelRefusal(CheckBadValue, "-F %s: 4294967295 (-1, unset) is no valid ID for %s; only auid has an unset value", text(), f.Name()))
 		case f.Def.KernelEqOnly && op != OpEqual:
-			r.refuse(kernelRefusal(CheckBadOperator, "-F %s: the kernel takes %s only with =", text(), f.Name()))
+			r.refuse(f, kernelRefusal(CheckBadOperator, "-F %s: the kernel takes %s only with =", text(), f.Name()))
 		case f.Def.Number == FieldCompare && f.Resolved && f.Value > maxCompare:
-			r.refuse(kernelRefusal(CheckBadValue, "-F %s: no such field comparison; use -C", text()))
+			r.refuse(f, kernelRefusal(CheckBadValue, "-F %s: no such field comparison; use -C", text()))
 		case (f.Def.Number == fieldPath || f.Def.Number == fieldDir || f.Def.Number == fieldExe) && !strings.HasPrefix(f.Text, "/"):
-			r.refuse(kernelRefusal(CheckPath, "-F %s: the path must start with '/' (the kernel refuses a relative path); write the absolute path", text()))
+			r.refuse(f, kernelRefusal(CheckPath, "-F %s: the path must start with '/' (the kernel refuses a relative path); write the absolute path", text()))
 		case f.Def.Number == fieldPath && strings.HasSuffix(f.Text, "/") && !(r.Watch && f.Text == "/"):
 			trimmed := strings.TrimRight(f.Text, "/")
-			r.refuse(kernelRefusal(CheckTrailingSlash, "-F %s: the kernel refuses a trailing \"/\"; write -F dir=%s for everything below the directory, or -F path=%s for the directory itself", text(), trimmed, trimmed))
+			r.refuse(f, kernelRefusal(CheckTrailingSlash, "-F %s: the kernel refuses a trailing \"/\"; write -F dir=%s for everything below the directory, or -F path=%s for the directory itself", text(), trimmed, trimmed))
 		case f.Def.Number == fieldExe && strings.HasSuffix(f.Text, "/"):
-			r.refuse(kernelRefusal(CheckTrailingSlash, "-F %s: exe names a program; the kernel refuses a trailing \"/\"", text()))
+			r.refuse(f, kernelRefusal(CheckTrailingSlash, "-F %s: exe names a program; the kernel refuses a trailing \"/\"", text()))
 		case (f.Def.Number == fieldPath || f.Def.Number == fieldDir || f.Def.Number == fieldExe) && longestComponent(f.Text) > NameMax:
-			r.refuse(kernelRefusal(CheckBadValue, "-F %s: a path component longer than %d bytes: the kernel refuses the rule (File name too long)", text()[:min(len(text()), 60)]+"...", NameMax))
+			r.refuse(f, kernelRefusal(CheckBadValue, "-F %s: a path component longer than %d bytes: the kernel refuses the rule (File name too long)", text()[:min(len(text()), 60)]+"...", NameMax))
 		case f.Def.KernelEq && !op.isEq():
-			r.refuse(kernelRefusal(CheckBadOperator, "-F %s: the kernel compares %s only with = or !=", text(), f.Name()))
+			r.refuse(f, kernelRefusal(CheckBadOperator, "-F %s: the kernel compares %s only with = or !=", text(), f.Name()))
 		}
 		if f.Def.Number == FieldKey && len(r.Keys) > 0 {
-			r.refuse(kernelRefusal(CheckSingleton, "-F %s and -k: the kernel takes one key field per rule; write the keys with -k or -F key= only", text()))
+			r.refuse(f, kernelRefusal(CheckSingleton, "-F %s and -k: the kernel takes one key field per rule; write the keys with -k or -F key= only", text()))
 		}
 		if f.Def.Singleton && f.Def.Number != FieldKey {
 			group := f.Name()
@@ -91,7 +98,7 @@ func (r *Rule) kernelProblems() {
 			}
 			for _, s := range singletons {
 				if s.group == group {
-					r.refuse(kernelRefusal(CheckSingleton, "%s and -F %s in one rule: the kernel keeps one per rule (one of path, dir, inode; one exe) and refuses the rule; write one rule each", describeField(r, s.field), text()))
+					r.refuse(f, kernelRefusal(CheckSingleton, "%s and -F %s in one rule: the kernel keeps one per rule (one of path, dir, inode; one exe) and refuses the rule; write one rule each", describeField(r, s.field), text()))
 				}
 			}
 			singletons = append(singletons, seen{group, f})
@@ -102,11 +109,11 @@ func (r *Rule) kernelProblems() {
 // HostProblems says what the kernel refuses when the rule is loaded on
 // host: a watched path whose directory is missing, a dir= that does not
 // exist, an exe whose directory is missing.
-func (r *Rule) HostProblems(host Host) []Refusal {
+func (r *Rule) HostProblems(host Host) []Problem {
 	if host == nil {
 		return nil
 	}
-	var out []Refusal
+	var out []Problem
 	for _, f := range r.Fields {
 		if f.Def == nil || f.Kind == KindCompare {
 			continue
@@ -117,7 +124,7 @@ func (r *Rule) HostProblems(host Host) []Refusal {
 				lookup, kind = host.Group, "group"
 			}
 			if _, ok := lookup(f.Text); !ok {
-				out = append(out, kernelRefusal(CheckUnresolved, "-F %s%s%s: no %s %q on this host (auditctl: \"Unknown %s\"); use a number or create the %s", f.Name(), f.Op, f.Text, kind, f.Text, kind, kind))
+				out = append(out, r.placed(f, kernelRefusal(CheckUnresolved, "-F %s%s%s: no %s %q on this host (auditctl: \"Unknown %s\"); use a number or create the %s", f.Name(), f.Op, f.Text, kind, f.Text, kind, kind)))
 			}
 			continue
 		}
@@ -134,14 +141,15 @@ func (r *Rule) HostProblems(host Host) []Refusal {
 				parent = "/"
 			}
 			switch kind := host.PathKind(parent); {
+			case kind == PathUnknown: // cannot tell
 			case kind == PathMissing:
-				out = append(out, kernelRefusal(CheckPathMissing, "%s: directory %s does not exist on this host, so the kernel refuses the rule (No such file or directory); create it or remove the rule", describeField(r, f), parent))
+				out = append(out, r.placed(f, kernelRefusal(CheckPathMissing, "%s: directory %s does not exist on this host, so the kernel refuses the rule (No such file or directory); create it or remove the rule", describeField(r, f), parent)))
 			case kind != PathDir || strings.HasSuffix(f.Text, "/..") || strings.HasSuffix(f.Text, "/."):
-				out = append(out, kernelRefusal(CheckPathMissing, "%s: %s is not a directory on this host, so the kernel refuses the rule; name the file itself", describeField(r, f), parent))
+				out = append(out, r.placed(f, kernelRefusal(CheckPathMissing, "%s: %s is not a directory on this host, so the kernel refuses the rule; name the file itself", describeField(r, f), parent)))
 			}
 		case fieldDir:
 			if host.PathKind(f.Text) == PathMissing {
-				out = append(out, kernelRefusal(CheckDirMissing, "%s: the directory does not exist on this host, so the kernel refuses the rule (No such file or directory); create it or remove the rule", describeField(r, f)))
+				out = append(out, r.placed(f, kernelRefusal(CheckDirMissing, "%s: the directory does not exist on this host, so the kernel refuses the rule (No such file or directory); create it or remove the rule", describeField(r, f))))
 			}
 		}
 	}

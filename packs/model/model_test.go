@@ -37,6 +37,33 @@ func TestIdentity(t *testing.T) {
 		{"-a always,exit -F arch=b64 -S openat -F exit=-EACCES", "-a always,exit -F arch=b64 -S openat -F exit=-13"},
 		{"-a always,exit -F arch=b64 -S openat -F loginuid=0", "-a always,exit -F arch=b64 -S openat -F auid=0"},
 		{"-a always,exit -F arch=x86_64 -S openat", "-a always,exit -F arch=b64 -S openat"},
+		// Names in any case, arch numbers in hex without 0x, -C either way
+		// round and -F KEY= last: as auditctl 3.0.9 loads them here.
+		{"-a always,exit -F arch=X86_64 -S Openat", "-a always,exit -F arch=b64 -S openat"},
+		{"-a always,exit -F arch=c000003e -S openat", "-a always,exit -F arch=b64 -S openat"},
+		{"-a always,exit -F arch=C000003E -S openat", "-a always,exit -F arch=b64 -S openat"},
+		{"-a always,exit -F arch=I686 -S openat", "-a always,exit -F arch=b32 -S openat"},
+		{"-a always,exit -F ARCH=b64 -S openat -F Exit=-eperm", "-a always,exit -F arch=b64 -S openat -F exit=-EPERM"},
+		{"-a always,exit -F arch=b64 -S all -F filetype=FILE -F path=/etc/passwd", "-a always,exit -F arch=b64 -S all -F filetype=file -F path=/etc/passwd"},
+		{"-a always,filesystem -F fstype=DEBUGFS", "-a always,filesystem -F fstype=debugfs"},
+		{"-a always,exit -F arch=b64 -S openat -C euid!=uid", "-a always,exit -F arch=b64 -S openat -C uid!=euid"},
+		{"-a always,exit -F arch=b64 -S openat -C obj_uid=auid", "-a always,exit -F arch=b64 -S openat -C auid=obj_uid"},
+		{"-a always,exit -F arch=b64 -S openat -F KEY=z", "-a always,exit -F arch=b64 -S openat -F key=z"},
+		{"-a always,exit -F arch=b64 -S openat -F uid=0 -F Key=z", "-a always,exit -F arch=b64 -S openat -F uid=0 -k z"},
+		// Numbers as strtoul and strtol read them, kept to 32 bits.
+		{"-a always,exit -F arch=b64 -S openat -F auid!=99999999999999999999", "-a always,exit -F arch=b64 -S openat -F auid!=-1"},
+		{"-a always,exit -F arch=b64 -S openat -F auid>=01000", "-a always,exit -F arch=b64 -S openat -F auid>=512"},
+		{"-a always,exit -F arch=b64 -S openat -F auid>=0x3e8", "-a always,exit -F arch=b64 -S openat -F auid>=1000"},
+		{"-a always,exit -F arch=b64 -S openat -F uid=5abc", "-a always,exit -F arch=b64 -S openat -F uid=5"},
+		{"-a always,exit -F arch=b64 -S openat -F auid=-4294967297", "-a always,exit -F arch=b64 -S openat -F auid=-1"},
+		{"-a always,exit -F arch=b64 -S openat -F exit=99999999999999999999", "-a always,exit -F arch=b64 -S openat -F exit=-EPERM"},
+		{"-a always,exit -F arch=b64 -S openat -F exit=-99999999999999999999", "-a always,exit -F arch=b64 -S openat -F exit=0"},
+		{"-a always,exit -F arch=b64 -S openat -F a0=-99999999999999999999", "-a always,exit -F arch=b64 -S openat -F a0=0"},
+		{"-a always,exit -F arch=b64 -S openat -F pid=99999999999999999999", "-a always,exit -F arch=b64 -S openat -F pid=4294967295"},
+		{"-a always,exit -F arch=b64 -S openat -F inode=99999999999999999999", "-a always,exit -F arch=b64 -S openat -F inode=4294967295"},
+		{"-a always,exit -F arch=b64 -S 0257", "-a always,exit -F arch=b64 -S init_module"},
+		{"-a always,exit -F arch=b64 -S 0x101", "-a always,exit -F arch=b64 -S openat"},
+		{"-a always,exit -F arch=b64 -S 257abc", "-a always,exit -F arch=b64 -S openat"},
 		// Once in place an -A rule is like any other; only a new one escapes
 		// the comparison (TestIdentityMatchesKernel).
 		{"-A always,exit -F arch=b64 -S openat", "-a always,exit -F arch=b64 -S openat"},
@@ -52,6 +79,8 @@ func TestIdentity(t *testing.T) {
 		{"-a always,exit -F arch=b64 -S openat", "-a never,exit -F arch=b64 -S openat"},
 		{"-a always,exit -F arch=b64 -S openat", "-a always,exit -F arch=b32 -S openat"},
 		{"-w /etc/passwd -p wa", "-w /etc/passwd -p w"},
+		// A key field before another field is sent where it stands.
+		{"-a always,exit -F arch=b64 -S openat -F KEY=z -F uid=0", "-a always,exit -F arch=b64 -S openat -F uid=0 -k z"},
 	}
 	for _, p := range different {
 		if a, b := norm(t, p[0]), norm(t, p[1]); a.Identity() == b.Identity() {
@@ -86,6 +115,12 @@ func TestCovers(t *testing.T) {
 		{"-a always,exit -S all -F dir=/etc", "-a always,exit -S all -F dir=/etc/ssh", true},
 		{"-a always,exit -S all -F dir=/etc/ssh", "-a always,exit -S all -F dir=/etc", false},
 		{"-a always,exit -S all -F dir=/et", "-w /etc/passwd -p wa", false},
+		// A watch of a directory is a tree rule: it meets dir= at or below it.
+		{"-w /etc/selinux -p wa", "-a always,exit -F arch=b64 -F dir=/etc/selinux/ -F perm=wa -F auid>=1000 -F auid!=unset", true},
+		{"-w /etc/selinux -p wa", "-a always,exit -F arch=b32 -F dir=/etc/selinux/targeted -F perm=w", true},
+		{"-w /etc/selinux -p wa", "-a always,exit -F arch=b64 -F dir=/etc -F perm=wa", false},
+		{"-w /etc/selinux -p w", "-a always,exit -F arch=b64 -F dir=/etc/selinux -F perm=wa", false},
+		{"-a always,exit -S all -F path=/etc/selinux -F perm=wa", "-a always,exit -F arch=b64 -F dir=/etc/selinux -F perm=wa", false},
 		{"-a never,exit -F arch=b64 -S openat -F exe=/usr/bin/touch", "-w /etc/passwd -p wa", false},
 		{"-a always,exit -F arch=b64 -S openat -F a2&0100", "-a always,exit -F arch=b64 -S openat -F a2&0100 -F exit=-EACCES", true},
 		{"-a always,exit -F arch=b64 -S openat -F a2&0100", "-a always,exit -F arch=b64 -S openat -F a2&01003", false},
@@ -153,19 +188,34 @@ func TestSyscallTables(t *testing.T) {
 
 func TestValueProblems(t *testing.T) {
 	for line, want := range map[string]string{
-		"-a always,exit -F arch=b64 -S openat -F exit=EACCES":       "FLD-EXIT-POSITIVE-ERRNO",
-		"-a always,exit -F arch=b64 -S openat -F a0=0x100000000":    "FLD-ARG-TRUNCATION",
-		"-a always,exclude -F msgtype=NOPE":                         "LST-MSGTYPE-UNKNOWN",
-		"-a always,exit -F arch=b64 -S openat -F exit=-ENOTANERRNO": "FLD-BAD-VALUE",
+		"-a always,exit -F arch=b64 -S openat -F exit=EACCES":                "FLD-EXIT-POSITIVE-ERRNO",
+		"-a always,exit -F arch=b64 -S openat -F a0=0x100000000":             "FLD-ARG-TRUNCATION",
+		"-a always,exclude -F msgtype=NOPE":                                  "LST-MSGTYPE-UNKNOWN",
+		"-a always,exit -F arch=b64 -S openat -F exit=-ENOTANERRNO":          "FLD-BAD-VALUE",
+		"-a always,exit -F arch=b64 -S openat -F auid>=01000":                "FLD-ARG-TRUNCATION",
+		"-a always,exit -F arch=b64 -S openat -F uid=5abc":                   "FLD-ARG-TRUNCATION",
+		"-a always,exit -F arch=b64 -S openat -F auid!=99999999999999999999": "FLD-ARG-TRUNCATION",
+		"-a always,exit -F arch=b64 -S 0257":                                 "FLD-ARG-TRUNCATION",
+		"-a always,exit -F arch=foo -S openat":                               "FLD-BAD-VALUE",
+		"-a always,exit -F arch=99999999999999999999 -S openat":              "FLD-BAD-VALUE",
 	} {
 		st, refusal := Read(strings.Fields(line))
 		got := st.Note
 		if refusal != nil {
 			got = refusal
 		}
-		if got == nil || got.Check != want {
+		if got == nil || got.Check.String() != want {
 			t.Errorf("%q: %v, want %s", line, got, want)
 		}
+	}
+	// An open flag written in octal is meant so.
+	if st, refusal := Read(strings.Fields("-a always,exit -F arch=b64 -S openat -F a2&0100")); refusal != nil || st.Note != nil {
+		t.Errorf("a2&0100: %v %v, want it read as written", refusal, st.Note)
+	}
+	// A uid past 64 bits is -1, which the kernel refuses for every ID but
+	// auid (auditctl: "Invalid argument").
+	if r := norm(t, "-a always,exit -F arch=b64 -S openat -F uid=99999999999999999999"); len(r.Problems()) != 1 || r.Problems()[0].Check != CheckBadValue {
+		t.Errorf("uid=99999999999999999999: problems %v, want the kernel's refusal of uid -1", r.Problems())
 	}
 }
 

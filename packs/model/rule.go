@@ -5,6 +5,7 @@ import (
 	"hash/maphash"
 	"math/bits"
 	"strconv"
+	"strings"
 )
 
 // List is a kernel filter list, numbered as the kernel numbers them.
@@ -147,7 +148,7 @@ type Rule struct {
 // flaws are what is wrong with a rule, apart from it: few rules have any.
 type flaws struct {
 	unknown  []UnknownSyscall
-	problems []Refusal
+	problems []Problem
 }
 
 // Syscalls are the -S names and numbers as written ("all" included).
@@ -162,7 +163,7 @@ func (r *Rule) Unknown() []UnknownSyscall {
 }
 
 // Problems are what the kernel refuses in the rule, whatever the host.
-func (r *Rule) Problems() []Refusal {
+func (r *Rule) Problems() []Problem {
 	if r.flaws == nil {
 		return nil
 	}
@@ -198,6 +199,10 @@ func (spec *Spec) fieldsFor(t *Target) []Field {
 	return fields
 }
 
+// ResetTarget forgets the machine the spec's arch values were resolved
+// for, for a copy of a spec with fields of its own.
+func (spec *Spec) ResetTarget() { spec.archFor = nil }
+
 // Normalize builds the model of a rule line for a target machine. It
 // returns nil for control lines.
 func Normalize(it *Line, t *Target) *Rule { return new(Arena).Normalize(it, t) }
@@ -224,6 +229,13 @@ func (a *Arena) Normalize(it *Line, t *Target) *Rule {
 	}
 	for _, f := range spec.Fields {
 		r.HasArch = r.HasArch || f.Kind == KindArch
+	}
+	// "-F KEY=x" in another case than "key=" is a field to auditctl, sent
+	// where it stands; as the last field it is the key field -k would
+	// add, and the kernel cannot tell them apart.
+	if n := len(r.Fields); n > 0 && r.Fields[n-1].Def.Number == FieldKey && len(r.Keys) == 0 && r.Fields[n-1].Op == OpEqual {
+		r.Keys = strings.Split(r.Fields[n-1].Text, KeySep)
+		r.Fields = r.Fields[: n-1 : n-1]
 	}
 	r.normalizeSyscalls(spec, t)
 	r.kernelProblems()
@@ -404,6 +416,29 @@ var identitySeed = maphash.MakeSeed()
 // by hash, comparing identities only when hashes meet.
 func (r *Rule) IdentityHash() uint64 { return r.idHash }
 
+// SingleABI is the one ABI an exit rule's arch fields leave it (ok false
+// for a rule of both, or of none).
+func (r *Rule) SingleABI() (ABI, bool) {
+	if r.List != ListExit || !r.HasArch || r.ABIs[B64] == r.ABIs[B32] {
+		return 0, false
+	}
+	if r.ABIs[B64] {
+		return B64, true
+	}
+	return B32, true
+}
+
+// KeyContains says whether one of the rule's keys holds k, as -D -k
+// matches the rules it deletes (a substring test).
+func (r *Rule) KeyContains(k string) bool {
+	for _, key := range r.Keys {
+		if strings.Contains(key, k) {
+			return true
+		}
+	}
+	return false
+}
+
 // FieldsNamed returns the constraints on one field.
 func (r *Rule) FieldsNamed(name string) []Field {
 	// Most rules have at most one field of a name, or several in a row:
@@ -495,6 +530,6 @@ func uringOp(s string) (int, bool) {
 	if n, ok := uringOps[s]; ok {
 		return n, true
 	}
-	n, rest, ok := strtoul(s)
-	return int(n), ok && rest == "" && n < 2048
+	n := readC(s, false)
+	return int(n.value), n.ok && n.rest == "" && n.value < 2048
 }

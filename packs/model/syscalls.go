@@ -3,7 +3,6 @@ package model
 import (
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -147,16 +146,23 @@ func (t *Target) load() {
 	})
 }
 
-// Syscall returns the number of a syscall name (or number) on an ABI.
+// Syscall returns the number of a syscall name (or number) on an ABI, as
+// auditctl finds it: the name in any case, else, for a word starting
+// with a digit, the number strtol reads (0257 is octal, 257abc is 257),
+// kept in an int, within the kernel's 2048-bit mask.
 func (t *Target) Syscall(abi ABI, name string) (int, bool) {
 	t.load()
 	if n, ok := t.byName[abi][name]; ok {
-		return n, true // no syscall's name is a number: the lookup order does not matter, and a name is found without a failing Atoi
+		return n, true // most names are written as the table spells them
 	}
-	if n, err := strconv.Atoi(name); err == nil {
-		return n, n >= 0 && n < 2048
+	if n, ok := t.byName[abi][strings.ToLower(name)]; ok {
+		return n, true
 	}
-	return 0, false
+	if name == "" || name[0] < '0' || name[0] > '9' {
+		return 0, false
+	}
+	n := int(int32(readC(name, true).value))
+	return n, n >= 0 && n < 2048
 }
 
 // SyscallNames maps an ABI's syscall numbers to names.
@@ -204,13 +210,28 @@ func archConst(t *Target, value string) (uint32, bool) {
 	case "b32":
 		return t.arch[B32], true
 	}
-	if c, ok := machineNames[value]; ok {
+	return archConstant(value)
+}
+
+// archConstant is the AUDIT_ARCH_* value auditctl makes of an -F arch=
+// value that is not b64 or b32: a machine name in any case (x86_64,
+// I686), a number (strtoul with base 0), or else the text read as hex
+// (c000003e); out of range is refused, and the value is cut to 32 bits
+// (auditctl keeps an unsigned int) before it is looked up.
+func archConstant(value string) (uint32, bool) {
+	if value == "" {
+		return 0, false
+	}
+	if c, ok := machineNames[strings.ToLower(value)]; ok {
 		return c, true
 	}
-	if n, rest, ok := strtoul(value); ok && rest == "" && n <= 1<<32-1 && elfMachines[uint32(n)] {
-		return uint32(n), true
+	var n cNumber
+	if value[0] >= '0' && value[0] <= '9' {
+		n = readC(value, false)
+	} else {
+		n = readHex(value)
 	}
-	return 0, false
+	return n.u32(), !n.saturated && elfMachines[n.u32()]
 }
 
 // Native is the target of the machine auditpack runs on.

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/elastic/go-libaudit/v2/auparse"
@@ -129,6 +130,7 @@ const (
 	fieldAuid         uint32 = 9
 	fieldExe          uint32 = 112
 	fieldArch         uint32 = 11
+	fieldFSType       uint32 = 26
 	fieldInode        uint32 = 102
 	fieldFilterKeyLen        = 256 // AUDIT_MAX_KEY_LEN: the joined keys
 )
@@ -235,36 +237,57 @@ func (o Op) isBit() bool { return o == OpBitMask || o == OpBitTest }
 func (o Op) isEq() bool { return o == OpEqual || o == OpNotEqual }
 
 // compareCodes are the -C comparisons (AUDIT_COMPARE_*), by the fields on
-// either side in either order.
-var compareCodes = func() map[[2]uint32]uint32 {
+// either side in either order; compareOperands are each code's fields in
+// the order auditctl -l writes them, which the kernel cannot tell from the
+// other (it stores only the code).
+var compareCodes, compareOperands = func() (map[[2]uint32]uint32, [maxCompare + 1][2]uint32) {
 	pairs := [][3]uint32{
 		{1, 109, 1}, {5, 110, 2}, {2, 109, 3}, {6, 110, 4}, {9, 109, 5}, {3, 109, 6}, {7, 110, 7}, {4, 109, 8},
 		{8, 110, 9}, {1, 9, 10}, {1, 2, 11}, {1, 4, 12}, {1, 3, 13}, {9, 4, 14}, {9, 3, 15}, {9, 2, 16},
 		{2, 3, 17}, {2, 4, 18}, {3, 4, 19}, {5, 6, 20}, {5, 8, 21}, {5, 7, 22}, {6, 7, 23}, {6, 8, 24}, {7, 8, 25},
 	}
 	m := map[[2]uint32]uint32{}
+	var operands [maxCompare + 1][2]uint32
 	for _, p := range pairs {
 		m[[2]uint32{p[0], p[1]}] = p[2]
 		m[[2]uint32{p[1], p[0]}] = p[2]
+		operands[p[2]] = [2]uint32{p[0], p[1]}
 	}
-	return m
+	return m, operands
 }()
 
-// CompareFields names the two fields of a -C comparison code.
+// CompareFields names the two fields of a -C comparison code, as auditctl
+// -l writes them.
 func CompareFields(code uint32) (string, string, bool) {
-	for k, v := range compareCodes {
-		if v == code && k[0] < k[1] {
-			a, _ := FieldByNumber(k[0])
-			b, _ := FieldByNumber(k[1])
-			return a.Name, b.Name, true
-		}
+	if code == 0 || code > maxCompare {
+		return "", "", false
 	}
-	return "", "", false
+	ops := compareOperands[code]
+	return fieldsByNumber[ops[0]].Name, fieldsByNumber[ops[1]].Name, true
 }
 
 // The filter lists by name. io_uring (7) is the newest: the kernel has it
 // since 5.16, auditctl since 4.0 (LoaderKnows).
 var listNames = map[string]List{"user": ListUser, "task": ListTask, "exit": ListExit, "exclude": ListExclude, "filesystem": ListFilesystem, "io_uring": ListIOUring}
+
+// OlderVersion reports whether dotted version a (of audit userspace) is
+// older than b.
+func OlderVersion(a, b string) bool {
+	as, bs := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < max(len(as), len(bs)); i++ {
+		var x, y int
+		if i < len(as) {
+			x, _ = strconv.Atoi(as[i])
+		}
+		if i < len(bs) {
+			y, _ = strconv.Atoi(bs[i])
+		}
+		if x != y {
+			return x < y
+		}
+	}
+	return false
+}
 
 // ListSinceAuditctl is the auditctl version that first reads a list, for
 // lists newer than 3.0.

@@ -20,7 +20,7 @@ import (
 func BenchmarkVerify2000(b *testing.B) {
 	dir := b.TempDir()
 	rulegen.WriteRulesDir(b, dir, 4, 1920)
-	sel, err := profiles.Select(profiles.Request{Profile: "stig"})
+	sel, err := profiles.Select(profiles.Request{Profile: "stig-rhel9"})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -44,14 +44,14 @@ func BenchmarkVerify2000(b *testing.B) {
 	var verifying, compiling time.Duration
 	for i := 0; i < b.N; i++ {
 		start := time.Now()
-		sel, err := profiles.Select(profiles.Request{Profile: "stig"})
+		sel, err := profiles.Select(profiles.Request{Profile: "stig-rhel9"})
 		if err != nil {
 			b.Fatal(err)
 		}
 		required := compile.Build(sel)
 		compiling += time.Since(start)
 		start = time.Now()
-		r := mustVerify(b, "stig", required, target, VerifyOptions{Machine: model.Targets["x86_64"]})
+		r := mustVerify(b, "stig-rhel9", required, target, VerifyOptions{Machine: model.Targets["x86_64"]})
 		verifying += time.Since(start)
 		if r.Failed() > 0 {
 			b.Fatalf("%d controls fail", r.Failed())

@@ -8,7 +8,9 @@ import (
 
 func TestReadCmdline(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "cmdline")
-	os.WriteFile(path, []byte("BOOT_IMAGE=/vmlinuz ro quiet audit=1 audit_backlog_limit=8192 -- audit=0 --init-arg\n"), 0o644)
+	if err := os.WriteFile(path, []byte("BOOT_IMAGE=/vmlinuz ro quiet audit=1 audit_backlog_limit=8192 -- audit=0 --init-arg\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	got, err := ReadCmdline(path)
 	if err != nil {
 		t.Fatal(err)

@@ -45,9 +45,10 @@ func TestCoverMatchesEvents(t *testing.T) {
 		implementation string
 		action         func()
 	}{
-		// RHEL-09-654220: DISA's path= on the directory, the pack's dir=.
+		// RHEL-09-654220: DISA's path= on the directory, the pack's watch
+		// (a tree watch: the directory exists).
 		{"sudoers.d", "-a always,exit -F arch=b64 -F path=" + sudoers + " -F perm=wa -k req",
-			"-a always,exit -F arch=b64 -F dir=" + sudoers + " -F perm=wa -k impl",
+			"-w " + sudoers + " -p wa -k impl",
 			asUser("touch " + sudoers + "/new")},
 		// RHEL-09-654250: DISA's auid filters, the pack's rule for every user.
 		{"faillock", "-a always,exit -F arch=b64 -F path=" + faillock + " -F perm=wa -F auid>=1000 -F auid!=unset -k req",

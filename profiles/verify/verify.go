@@ -1,9 +1,9 @@
 package verify
 
 import (
+	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -30,11 +30,13 @@ type Control struct {
 	// IDs): it passes when they all pass.
 	From []string
 	// Items are the rule set's lines annotated with it, in load order.
-	Items []*packs.Item
+	Items []*model.Line
+	// Benchmark is the document its requirement comes from.
+	Benchmark report.Benchmark
 }
 
 // Requires are the lines the control asks the target to record.
-func (c *Control) Requires() []*packs.Item {
+func (c *Control) Requires() []*model.Line {
 	if c.Requirement != nil {
 		return c.Requirement.Lines
 	}
@@ -67,9 +69,13 @@ func Controls(o *compile.Compiled, only []string) ([]*Control, error) {
 		if reqs == nil {
 			continue
 		}
+		if reqs, err = reqs.Resolve(p, o.Selection.Facts); err != nil {
+			return nil, err
+		}
+		benchmark := benchmarkOf(p, reqs)
 		for _, r := range reqs.List {
 			c := add(r.ID)
-			c.Requirement, c.Standard = r, reqs.Describe()
+			c.Requirement, c.Standard, c.Benchmark = r, reqs.Describe(), benchmark
 			satisfied = append(satisfied, r)
 		}
 	}
@@ -97,20 +103,32 @@ func Controls(o *compile.Compiled, only []string) ([]*Control, error) {
 // Target is the rule set verify checks: a compiled file or the kernel.
 type Target struct {
 	Name  string
-	Items []*packs.Item // in load order
-	// Settings are the effective control values: "-e" -> "2", ...;
-	// "--loginuid-immutable" -> "1" when set.
-	Settings map[packs.Option]string
+	Items []*model.Line // in load order
+	// Settings are the kernel's status as the target leaves it (the last
+	// value in load order, as the kernel holds it: -b 010 is 8).
+	Settings map[model.Setting]uint32
+	// Modes are auditctl's modes a rules file sets (-c, -i), which leave
+	// no trace in the kernel.
+	Modes map[model.Option]bool
 	// AfterLock are the lines that come after -e 2 in load order: the
 	// locked kernel refuses them, so they are no evidence, and -e 2 is not
 	// the last line a STIG asks for.
-	AfterLock []packs.Origin
+	AfterLock []model.Origin
 	// Cmdline are the kernel command line's parameters, when the target
 	// is this host (nil for a rules file alone: not checked).
 	Cmdline map[string]string
 	// HostRoot is where the host's files are ("/"), when the target is
 	// this host; empty for a rules file alone (file modes not checked).
 	HostRoot string
+	// Stop is the line of a rules file where auditctl stops loading it:
+	// nothing at or after it is evidence (nil: every line is read).
+	Stop *compile.Refusal
+	// Refused are the lines auditctl refuses, also those it goes past
+	// after -c or -i.
+	Refused []compile.Refusal
+	// Boot compares the host's boot files with its kernel, when the
+	// target is the kernel (verify --kernel); nil for a rules file.
+	Boot *BootComparison
 }
 
 // ReadCmdline reads the parameters the kernel was booted with
@@ -146,38 +164,68 @@ func (t *Target) OnHost() error {
 // value in load order) of a rules file, as the kernel holds them after
 // loading it: nothing after -e 2 is loaded.
 func TargetFromOrdered(name string, o *compile.Compiled) *Target {
-	t := &Target{Name: name, Settings: map[packs.Option]string{}}
+	t := newTarget(name)
 	for _, it := range o.Items {
-		switch {
-		case t.Settings[packs.OptEnabled] == "2":
+		switch s, v, ok := it.Directive.Setting(); {
+		case t.Settings[model.SettingEnabled] == 2:
 			t.AfterLock = append(t.AfterLock, it.Origin)
-		case it.Directive.Option == packs.OptLoginuidImmutable:
-			t.Settings[packs.OptLoginuidImmutable] = "1"
-		case it.IsDirective():
-			t.Settings[it.Directive.Option] = it.Directive.Value
-		default:
+		case ok:
+			t.Settings[s] = v
+		case it.Directive.Option == model.OptContinueOnError || it.Directive.Option == model.OptIgnoreErrors:
+			t.Modes[it.Directive.Option] = true
+		case !it.IsDirective():
 			t.Items = append(t.Items, it)
 		}
 	}
 	return t
 }
 
+func newTarget(name string) *Target {
+	return &Target{Name: name, Settings: map[model.Setting]uint32{}, Modes: map[model.Option]bool{}}
+}
+
 // FileTarget reads a rules file or rules.d directory as the host would
-// load it: a file (a compiled audit.rules) as auditctl -R loads it, line
-// after line, a directory as augenrules assembles it. Lines auditctl
-// cannot read are an error: the host would stop there, so nothing after
-// them can be evidence.
-func FileTarget(path string) (*Target, error) {
+// load it on an empty kernel: a file (a compiled audit.rules) as
+// auditctl -R loads it, line after line, a directory as augenrules
+// assembles it. auditctl stops at the first line it refuses (unless -c or
+// -i came before), so nothing at or after it is evidence, and a rules.d
+// with no rules file is a host that loads no rules. Names and paths are
+// the host's where one is given (--host), for a machine's syscall tables.
+func FileTarget(path string, machine *model.Target, host model.Host) (*Target, error) {
 	info, statErr := os.Stat(path) // Select says what is wrong with a path it cannot read
 	sel, err := profiles.Select(profiles.Request{Paths: []string{path}, AsLoaded: statErr == nil && !info.IsDir()})
+	if errors.Is(err, packs.ErrNoRulesFiles) {
+		return newTarget(path), nil
+	}
 	if err != nil {
 		return nil, err
 	}
-	c := compile.Build(sel)
-	if err := c.Renderable(); err != nil {
+	c := compile.Build(sel, machine)
+	if err := c.Mergeable(); err != nil {
 		return nil, err
 	}
-	return TargetFromOrdered(path, c), nil
+	load := c.Simulate(host)
+	t := newTarget(path)
+	t.Stop, t.Refused = load.Stop, load.Refused
+	for i, it := range c.Items {
+		if o := it.Directive.Option; (o == model.OptContinueOnError || o == model.OptIgnoreErrors) && load.Stopped(i) == nil {
+			t.Modes[o] = true // auditctl's mode, set even by a line it then refuses ("-c 1")
+		}
+		if !load.Loaded(i) {
+			continue
+		}
+		if s, v, ok := it.Directive.Setting(); ok {
+			t.Settings[s] = v
+		} else if !it.IsDirective() {
+			t.Items = append(t.Items, it)
+		}
+	}
+	for _, r := range load.Refused {
+		if r.Earlier >= 0 && c.Items[r.Earlier] == load.Lock {
+			t.AfterLock = append(t.AfterLock, r.Item.Origin)
+		}
+	}
+	return t, nil
 }
 
 // The report types are the report layer's, which writes them.
@@ -199,6 +247,11 @@ type VerifyOptions struct {
 	Machine *model.Target // whose syscall tables and ABIs apply
 	Keys    bool          // keys must match too (a profile's verify_keys)
 	Only    []string      // prefixes of the control IDs to verify (a profile's controls)
+	// Host is the machine the target's names and paths are on (--host,
+	// --kernel): user and group names resolve there, and a path through a
+	// directory that links elsewhere (/sbin to /usr/sbin on a usrmerged
+	// host) is the path it leads to. Nil: offline.
+	Host model.Host
 }
 
 // Verify checks, control by control, that the target records what each
@@ -219,7 +272,12 @@ func Verify(profile string, required *compile.Compiled, target *Target, opts Ver
 		res := ControlResult{ID: c.ID, Standard: c.Standard}
 		if c.Requirement != nil {
 			res.Title = c.Requirement.Title
+			res.Rule = ruleOf(c)
+			if !slices.Contains(rep.Benchmarks, c.Benchmark) {
+				rep.Benchmarks = append(rep.Benchmarks, c.Benchmark)
+			}
 		}
+		res.RollUp = len(c.From) > 0
 		if len(c.From) > 0 {
 			rep.Results = append(rep.Results, res) // judged by its requirements, below
 			continue
@@ -239,6 +297,19 @@ func Verify(profile string, required *compile.Compiled, target *Target, opts Ver
 			satisfiedBy(results[c.ID], c.From, results)
 		}
 	}
+	if stop := target.Stop; stop != nil {
+		// What the rules past the stop would have met is not in the
+		// kernel: say where the load ends, first (a control met through
+		// others says it through theirs).
+		at := stop.Item.Origin.String()
+		why := fmt.Sprintf("auditctl stops at %s (%s) [%s]: nothing after it loads", stop.Item.Origin.Describe(), stop.Message, stop.Check)
+		for i := range rep.Results {
+			r := &rep.Results[i]
+			if r.Status == Fail && !slices.ContainsFunc(r.Missing, func(m string) bool { return strings.Contains(m, at) || strings.HasPrefix(m, "meet ") }) {
+				r.Missing = append([]string{why}, r.Missing...)
+			}
+		}
+	}
 	return rep, nil
 }
 
@@ -246,13 +317,10 @@ func Verify(profile string, required *compile.Compiled, target *Target, opts Ver
 // requirements ask for with the target's, in the order auditctl applies
 // them.
 func settingRows(required *compile.Compiled, controls []*Control, target *Target) []report.SettingRow {
-	wanted := map[packs.Option]string{}
-	note := func(it *packs.Item) {
-		switch d := it.Directive; {
-		case d.Option == packs.OptLoginuidImmutable:
-			wanted[d.Option] = "set"
-		case d.Option != "" && d.Option != packs.OptDeleteAll:
-			wanted[d.Option] = d.Value
+	wanted := map[model.Setting]uint32{}
+	note := func(it *model.Line) {
+		if s, v, ok := it.Directive.Setting(); ok {
+			wanted[s] = v
 		}
 	}
 	for _, it := range required.Items {
@@ -265,14 +333,21 @@ func settingRows(required *compile.Compiled, controls []*Control, target *Target
 			}
 		}
 	}
-	var rows []report.SettingRow
-	for _, o := range []packs.Option{packs.OptEnabled, packs.OptFailure, packs.OptBacklogLimit, packs.OptBacklogWaitTime, packs.OptRateLimit, packs.OptLoginuidImmutable} {
-		have := target.Settings[o]
-		if o == packs.OptLoginuidImmutable && have != "" {
-			have = "set"
+	shown := func(s model.Setting, v uint32, ok bool) string {
+		switch {
+		case !ok:
+			return ""
+		case s == model.SettingLoginuidImmutable:
+			return "set"
 		}
-		if wanted[o] != "" || have != "" {
-			rows = append(rows, report.SettingRow{Option: string(o), Wanted: wanted[o], Target: have})
+		return strconv.FormatUint(uint64(v), 10)
+	}
+	var rows []report.SettingRow
+	for _, s := range model.Settings() {
+		want, asked := wanted[s]
+		have, set := target.Settings[s]
+		if asked || set {
+			rows = append(rows, report.SettingRow{Option: string(s.Option()), Wanted: shown(s, want, asked), Target: shown(s, have, set), Met: asked && set && settingMet(s, want, have)})
 		}
 	}
 	return rows
@@ -283,7 +358,12 @@ func settingRows(required *compile.Compiled, controls []*Control, target *Target
 func (v *verifier) checkControl(c *Control, res *ControlResult) {
 	seen := map[Evidence]bool{}
 	for _, it := range c.Requires() {
-		evidence, missing, notes := v.check(it)
+		evidence, missing, notes, add := v.check(it)
+		for _, a := range add {
+			if !slices.Contains(res.Add, a) {
+				res.Add = append(res.Add, a)
+			}
+		}
 		for _, e := range evidence {
 			if !seen[e] {
 				seen[e] = true
@@ -301,13 +381,14 @@ func (v *verifier) checkControl(c *Control, res *ControlResult) {
 		a, b := res.Evidence[i].Origin, res.Evidence[j].Origin
 		return a.File < b.File || (a.File == b.File && a.Line < b.Line)
 	})
-	unchecked := false
+	unchecked := v.continueUnchecked(c.Requires())
 	if r := c.Requirement; r != nil {
 		for _, p := range r.Cmdline {
 			unchecked = !v.checkCmdline(res, p) || unchecked
 		}
-		if r.FileMode != 0 {
-			unchecked = !v.checkFileModes(res, r) || unchecked
+		unchecked = !v.checkStated(res, r) || unchecked
+		if r.Boot {
+			unchecked = !v.checkBoot(res) || unchecked
 		}
 		if r.OutsideRules != "" {
 			unchecked = true
@@ -364,7 +445,7 @@ func (v *verifier) checkCmdline(res *ControlResult, p packs.CmdlineParam) bool {
 	}
 	have, ok := cmdline[p.Name]
 	if ok && p.Met(have) {
-		res.Evidence = append(res.Evidence, Evidence{Origin: packs.Origin{File: "/proc/cmdline"}, Setting: p.Name + "=" + have})
+		res.Evidence = append(res.Evidence, Evidence{Origin: model.Origin{File: "/proc/cmdline"}, Setting: p.Name + "=" + have})
 		return true
 	}
 	want := p.Name + "=" + p.Value
@@ -372,52 +453,19 @@ func (v *verifier) checkCmdline(res *ControlResult, p packs.CmdlineParam) bool {
 	return true
 }
 
-// checkFileModes compares the modes of the host's files with the most
-// permissive one the requirement allows. It reports whether it could
-// look at the host's files.
-func (v *verifier) checkFileModes(res *ControlResult, r *packs.Requirement) bool {
-	root := v.target.HostRoot
-	if root == "" {
-		res.Notes = append(res.Notes, fmt.Sprintf("modes of %s are the host's; verify --kernel (or --host) reads them", strings.Join(r.Files, ", ")))
-		return false
-	}
-	found := 0
-	for _, pattern := range r.Files {
-		matches, _ := filepath.Glob(filepath.Join(root, pattern)) // the patterns are the pack's, checked by its tests
-		for _, m := range matches {
-			info, err := os.Lstat(m)
-			if err != nil || !info.Mode().IsRegular() {
-				continue
-			}
-			found++
-			shown := "/" + strings.TrimPrefix(m, strings.TrimSuffix(root, "/")+"/")
-			if extra := info.Mode().Perm() &^ r.FileMode; extra != 0 {
-				res.Missing = append(res.Missing, fmt.Sprintf("chmod %04o %s (mode %04o allows more than %04o)", r.FileMode, shown, info.Mode().Perm(), r.FileMode))
-				continue
-			}
-			res.Evidence = append(res.Evidence, Evidence{Origin: packs.Origin{File: shown}, Setting: fmt.Sprintf("mode %04o", info.Mode().Perm())})
-		}
-	}
-	if found == 0 {
-		res.Notes = append(res.Notes, "none of "+strings.Join(r.Files, ", ")+" exists on this host")
-		return false
-	}
-	return true
-}
-
 type verifier struct {
-	opts     VerifyOptions
-	target   *Target
-	eval     []*model.Rule
-	index    *model.Index // finds the target rules that may match a requirement's events
-	settings map[packs.Option]string
+	opts   VerifyOptions
+	target *Target
+	eval   []*model.Rule
+	index  *model.Index // finds the target rules that may match a requirement's events
+	host   *hostFiles   // the host's auditd.conf and users, read when first asked (hostfiles.go)
 }
 
 func newVerifier(t *Target, opts VerifyOptions) *verifier {
-	v := &verifier{opts: opts, target: t, settings: t.Settings}
+	v := &verifier{opts: opts, target: t}
 	var rules []*model.Rule
 	for _, it := range t.Items {
-		if r := model.Normalize(it, opts.Machine); r != nil {
+		if r := model.Normalize(onHost(it, opts.Host), opts.Machine); r != nil {
 			rules = append(rules, r)
 		}
 	}
@@ -428,13 +476,17 @@ func newVerifier(t *Target, opts VerifyOptions) *verifier {
 
 // check reports the target lines that meet one requirement, and what is
 // missing.
-func (v *verifier) check(it *packs.Item) (evidence []Evidence, missing, notes []string) {
+func (v *verifier) check(it *model.Line) (evidence []Evidence, missing, notes, add []string) {
 	if it.IsDirective() {
-		return v.checkSetting(it)
+		evidence, missing, notes = v.checkSetting(it)
+		if len(missing) > 0 { // set it, or set it last (-e 2)
+			add = []string{strings.TrimSpace(it.Text)}
+		}
+		return evidence, missing, notes, add
 	}
-	req := model.Normalize(it, v.opts.Machine)
+	req := model.Normalize(onHost(it, v.opts.Host), v.opts.Machine)
 	if req == nil {
-		return nil, nil, nil
+		return nil, nil, nil, nil
 	}
 	var gaps []gap
 	for _, part := range parts(req) {
@@ -444,7 +496,7 @@ func (v *verifier) check(it *packs.Item) (evidence []Evidence, missing, notes []
 		}
 		switch {
 		case cover != nil:
-			evidence = append(evidence, Evidence{Origin: cover.Item.Origin})
+			evidence = append(evidence, Evidence{Origin: cover.Item.Origin, Text: strings.TrimSpace(cover.Item.Text)})
 		case problem != "":
 			missing = append(missing, fmt.Sprintf("%s (for %s)", problem, it.Origin.Describe()))
 		default:
@@ -454,9 +506,10 @@ func (v *verifier) check(it *packs.Item) (evidence []Evidence, missing, notes []
 	if len(gaps) > 0 {
 		for _, s := range suggest(req, gaps, v.opts.Machine) {
 			missing = append(missing, fmt.Sprintf("add %s (for %s)", s, it.Origin.Describe()))
+			add = append(add, s)
 		}
 	}
-	return evidence, missing, notes
+	return evidence, missing, notes, add
 }
 
 // gap is one part of a requirement: one ABI and one syscall (-1 for all).
@@ -526,37 +579,36 @@ func sameKeys(have, want []string) bool {
 }
 
 // checkSetting compares a required control setting with the target's.
-func (v *verifier) checkSetting(it *packs.Item) ([]Evidence, []string, []string) {
-	d := it.Directive
-	have, ok := v.settings[d.Option]
-	want := d.Value
-	if d.Option == packs.OptLoginuidImmutable {
-		want = "1"
+func (v *verifier) checkSetting(it *model.Line) ([]Evidence, []string, []string) {
+	if it.Directive.Option == model.OptContinueOnError {
+		return v.checkContinue(it)
 	}
-	var good bool
-	switch d.Option {
-	case packs.OptEnabled, packs.OptFailure, packs.OptRateLimit, packs.OptLoginuidImmutable:
-		good = ok && have == want
-	case packs.OptBacklogLimit, packs.OptBacklogWaitTime:
-		h, _ := strconv.ParseUint(have, 10, 32)
-		w, _ := strconv.ParseUint(want, 10, 32)
-		good = ok && h >= w
-	default:
-		return nil, nil, nil // -D, -c, -i describe no state
+	s, want, ok := it.Directive.Setting()
+	if !ok {
+		return nil, nil, nil // -D and -i describe no state
 	}
-	if good && d.Option == packs.OptEnabled && want == "2" && len(v.target.AfterLock) > 0 {
+	have, set := v.target.Settings[s]
+	good := set && settingMet(s, want, have)
+	if good && s == model.SettingEnabled && want == 2 && len(v.target.AfterLock) > 0 {
 		first := v.target.AfterLock[0]
 		return nil, []string{fmt.Sprintf("move -e 2 to the end: %s after it, from %s:%d, refused by the locked kernel (for %s)",
 			text.Count(len(v.target.AfterLock), "line"), first.File, first.Line, it.Origin.Describe())}, nil
 	}
 	if good {
-		setting := string(d.Option) + " " + have
-		if d.Option == packs.OptLoginuidImmutable {
-			setting = string(d.Option)
+		setting := string(s.Option()) + " " + strconv.FormatUint(uint64(have), 10)
+		if s == model.SettingLoginuidImmutable {
+			setting = string(s.Option())
 		}
-		return []Evidence{{Origin: packs.Origin{File: v.target.Name}, Setting: setting}}, nil, nil
+		return []Evidence{{Origin: model.Origin{File: v.target.Name}, Setting: setting}}, nil, nil
 	}
 	return nil, []string{fmt.Sprintf("set %s (for %s)", strings.TrimSpace(it.Text), it.Origin.Describe())}, nil
+}
+
+// settingMet says whether a target's value of a control setting meets the
+// value asked for: the same value, or for a setting with a floor (the
+// backlog's limit and wait time), at least as much.
+func settingMet(s model.Setting, want, have uint32) bool {
+	return have == want || s.AtLeast() && have >= want
 }
 
 // suggest writes the rules that would close the gaps: one per ABI, with the

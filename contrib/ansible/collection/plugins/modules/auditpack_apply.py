@@ -1,17 +1,25 @@
-#!/usr/bin/python3
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
 # auditpack_apply: apply an audit rule set with auditpack, for Ansible.
-# Check mode runs "auditpack apply --dry-run"; diff mode shows the rules that
-# would be added and removed; "changed" comes from auditpack's JSON result;
-# "boot" says how the host loads its rules at boot (and, with persist: auto,
-# what was written so that the next boot loads what was applied).
+# Copyright: auditpack maintainers
+# Apache License 2.0 (see the collection's galaxy.yml and auditpack's LICENSE)
+# Check mode runs "auditpack apply --dry-run" (with --persist, so the boot
+# files that would be written or moved aside are shown too); diff mode
+# shows the rules that would be added and removed and what the next boot
+# loads; "changed" comes from auditpack's JSON result and the files written.
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
 
 DOCUMENTATION = r"""
 module: auditpack_apply
 short_description: Load Linux audit rules with auditpack (only the difference, all or nothing)
 description:
   - Runs C(auditpack apply --format json) on the target host. In check mode it
-    runs C(--dry-run) and changes nothing. The kernel ends with exactly the old
-    or exactly the new rules.
+    runs C(--dry-run) and changes nothing, but still plans C(persist), so the
+    diff shows the rules.d files that would be moved aside. The kernel ends
+    with exactly the old or exactly the new rules.
+author: auditpack maintainers (@auditpack)
 options:
   rules:
     description: Rules files, rules.d directories or pack directories on the target.
@@ -34,7 +42,7 @@ options:
         applied; a file path writes that file (atomically, old one kept as FILE.prev).
     type: str
   owned_keys:
-    description: Change only kernel rules with a key starting with this prefix.
+    description: Change only kernel rules with a key (audit rule key, not a secret) starting with this prefix.
     type: str
   binary:
     description: The auditpack executable.
@@ -61,7 +69,7 @@ def main():
             profile=dict(type="str"),
             packs=dict(type="list", elements="str", default=[]),
             persist=dict(type="str"),
-            owned_keys=dict(type="str"),
+            owned_keys=dict(type="str", no_log=False),
             binary=dict(type="str", default="auditpack"),
         ),
         supports_check_mode=True,
@@ -78,7 +86,7 @@ def main():
         args += ["--owned-keys", p["owned_keys"]]
     if module.check_mode:
         args.append("--dry-run")
-    elif p["persist"]:
+    if p["persist"]:
         args += ["--persist", p["persist"]]
     args += p["rules"]
 
@@ -87,19 +95,42 @@ def main():
     if rc not in (0, 3) or not out.strip():
         module.fail_json(msg=(err or out).strip(), rc=rc, cmd=args)
     result = json.loads(out)
-    diff = {
+    boot = result.get("boot", "")
+    files_changed = MOVED in boot or (not module.check_mode and persisted_changed(result.get("persisted", "")))
+    diff = [{
+        "before_header": "kernel audit rules",
+        "after_header": "compiled audit rules",
         "before": "".join(line + "\n" for line in result["removed"]),
         "after": "".join(line + "\n" for line in result["added"]),
-    }
+    }]
+    if boot:
+        diff.append({"prepared": "next boot: " + boot})
     module.exit_json(
-        changed=result["changed"],
+        changed=result["changed"] or files_changed,
         diff=diff,
         added=result["added"],
         removed=result["removed"],
         settings=result["settings"],
         locked=result["locked"],
-        boot=result.get("boot", ""),
+        persisted=result.get("persisted", ""),
+        boot=boot,
     )
+
+
+# What apply --persist auto says of the rules.d files it moves aside.
+MOVED = " moved to "
+
+
+def persisted_changed(path):
+    """Whether apply's write of path changed it: apply keeps the old
+    content as path.prev, so an equal .prev means the same file."""
+    if not path:
+        return False
+    try:
+        with open(path, "rb") as new, open(path + ".prev", "rb") as old:
+            return new.read() != old.read()
+    except OSError:
+        return True
 
 
 if __name__ == "__main__":
