@@ -160,16 +160,43 @@ func (r *reader) field(pair string) *Problem {
 // (users, groups) stay unresolved offline: auditctl asks the host, and
 // HostProblems says when it does not know the name.
 func (r *reader) fieldValue(f *Field, pair string) *Problem {
-	read := valueReaders[f.Def.Value]
-	if read == nil {
-		return nil
-	}
 	text := f.Text
-	return read(r, &valueText{
+	v := &valueText{
 		f: f, pair: pair, text: text,
 		digit:    text[0] >= '0' && text[0] <= '9',
 		negative: len(text) >= 2 && text[0] == '-' && text[1] >= '0' && text[1] <= '9',
-	})
+	}
+	// A switch, not a table of methods: a call through a function value
+	// would move every line's reader to the heap.
+	switch f.Def.Value {
+	case ValUID:
+		return r.uidValue(v)
+	case ValGID:
+		return r.gidValue(v)
+	case ValErrno:
+		return r.errnoValue(v)
+	case ValMsgType:
+		return r.msgTypeValue(v)
+	case ValString:
+		return r.stringValue(v)
+	case ValArch:
+		return r.archValue(v)
+	case ValPerm:
+		return r.permValue(v)
+	case ValFileType:
+		return r.fileTypeValue(v)
+	case ValFSType:
+		return r.fsTypeValue(v)
+	case ValArg:
+		return r.argValue(v)
+	case ValSession:
+		return r.sessionValue(v)
+	case ValSaddrFam:
+		return r.saddrFamValue(v)
+	case ValNumber:
+		return r.numberValue(v)
+	}
+	return nil // ValCompare: -C reads its fields in compare
 }
 
 // valueText is a field's value on its way to the number auditctl sends.
@@ -207,25 +234,6 @@ func (r *reader) unsetOrNumber(v *valueText) (read bool) {
 		return false
 	}
 	return true
-}
-
-// valueReaders reads each kind of value; ValString and ValArch keep their
-// text (the kernel gets the string, or the arch decides the syscall table).
-var valueReaders = [...]func(*reader, *valueText) *Problem{
-	ValUID:      (*reader).uidValue,
-	ValGID:      (*reader).gidValue,
-	ValErrno:    (*reader).errnoValue,
-	ValMsgType:  (*reader).msgTypeValue,
-	ValString:   (*reader).stringValue,
-	ValArch:     (*reader).archValue,
-	ValPerm:     (*reader).permValue,
-	ValFileType: (*reader).fileTypeValue,
-	ValFSType:   (*reader).fsTypeValue,
-	ValArg:      (*reader).argValue,
-	ValSession:  (*reader).sessionValue,
-	ValSaddrFam: (*reader).saddrFamValue,
-	ValNumber:   (*reader).numberValue,
-	ValCompare:  nil,
 }
 
 func (r *reader) uidValue(v *valueText) *Problem {

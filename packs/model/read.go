@@ -74,6 +74,8 @@ type reader struct {
 	firstSyscallAt                             int
 	actionText                                 string
 	word                                       string // the option's word being read, which places a problem's column
+	sharedSyscalls                             bool   // spec.Syscalls is an earlier rule's (Arena.lists)
+	syscallArg                                 string // the argument of the line's only -S, which Arena.lists files
 }
 
 // Read reads the words of one line as auditctl 3.0.9 does (its option loop
@@ -120,6 +122,7 @@ func (a *Arena) Read(words []string) (Statement, *Problem) {
 // counted (a -F key=) is appended elsewhere.
 func (a *Arena) reserve(r *reader, opts []opt) {
 	fields, syscalls, keys := 0, 0, 0
+	syscallArgs, syscallArg := 0, ""
 	for _, o := range opts {
 		switch {
 		case o.name == "-F" && len(o.arg) > 3 && strings.EqualFold(o.arg[:3], "key"):
@@ -128,12 +131,21 @@ func (a *Arena) reserve(r *reader, opts []opt) {
 			fields++
 		case o.name == "-S":
 			syscalls += 1 + strings.Count(o.arg, ",")
+			syscallArgs, syscallArg = syscallArgs+1, o.arg
 		case o.name == "-k":
 			keys++
 		}
 	}
 	r.spec.Fields = a.fieldSlots(fields)
-	r.spec.Syscalls, r.keys = a.wordSlots(syscalls), a.wordSlots(keys)
+	if list, ok := a.lists[syscallArg]; ok && syscallArgs == 1 {
+		r.spec.Syscalls, r.sharedSyscalls = list, true
+	} else {
+		r.spec.Syscalls = a.wordSlots(syscalls)
+	}
+	if syscallArgs == 1 {
+		r.syscallArg = syscallArg
+	}
+	r.keys = a.wordSlots(keys)
 }
 
 // options reads the line's options in turn until auditctl's loop would
@@ -194,6 +206,12 @@ func (a *Arena) statement(r *reader) (Statement, *Problem) {
 	case r.isRule:
 		if len(r.directives) > 0 {
 			return Statement{}, refuse(CheckParseError, "%s cannot be part of a rule: put each control option on a line of its own", r.directives[0].Option)
+		}
+		if r.syscallArg != "" && !r.sharedSyscalls && a.Lines > 0 && len(a.lists) < maxLists {
+			if a.lists == nil {
+				a.lists = map[string][]string{}
+			}
+			a.lists[r.syscallArg] = r.spec.Syscalls[:len(r.spec.Syscalls):len(r.spec.Syscalls)]
 		}
 		spec := r.spec
 		if r.keyLen > 0 {
@@ -389,18 +407,24 @@ func (r *reader) syscalls(arg string) *Problem {
 		r.firstSyscallAt = len(r.spec.Fields)
 		r.spec.FieldsBeforeSyscalls = len(r.spec.Fields)
 	}
-	if !strings.Contains(arg, ",") {
-		r.spec.Syscalls = append(r.spec.Syscalls, arg)
-		r.syscallNumber(arg)
-	}
-	// auditctl splits a list with strtok: empty names between commas vanish.
-	for rest := arg; strings.Contains(arg, ",") && rest != ""; {
-		name, tail, _ := strings.Cut(rest, ",")
-		if name != "" {
-			r.spec.Syscalls = append(r.spec.Syscalls, name)
+	if r.sharedSyscalls { // the list is an earlier rule's, of this argument
+		for _, name := range r.spec.Syscalls {
 			r.syscallNumber(name)
 		}
-		rest = tail
+	} else {
+		if !strings.Contains(arg, ",") {
+			r.spec.Syscalls = append(r.spec.Syscalls, arg)
+			r.syscallNumber(arg)
+		}
+		// auditctl splits a list with strtok: empty names between commas vanish.
+		for rest := arg; strings.Contains(arg, ",") && rest != ""; {
+			name, tail, _ := strings.Cut(rest, ",")
+			if name != "" {
+				r.spec.Syscalls = append(r.spec.Syscalls, name)
+				r.syscallNumber(name)
+			}
+			rest = tail
+		}
 	}
 	r.spec.SyscallsGiven = true
 	r.syscallAdded = true

@@ -157,36 +157,13 @@ var fieldsByName, fieldsByNumber = func() (map[string]*FieldDef, map[uint32]*Fie
 }()
 
 // lookupField finds a field by name in any case, as auditctl does
-// (strcasecmp). Names are nearly always written in lower case: that
-// spelling is found among the few names of its length and first letter,
-// without hashing it (a 100,000-rule file names 400,000 fields, and the
-// map lookup was a tenth of reading it); any other goes to the map.
+// (strcasecmp).
 func lookupField(name string) (*FieldDef, bool) {
-	if n := len(name); n < len(fieldsByShape) && n > 0 && name[0] >= 'a' && name[0] <= 'z' {
-		for _, named := range fieldsByShape[n][name[0]-'a'] {
-			if named.name == name {
-				return named.def, true
-			}
-		}
+	if def, ok := fieldsByName[name]; ok {
+		return def, true
 	}
 	def, ok := fieldsByName[strings.ToLower(name)]
 	return def, ok
-}
-
-// fieldsByShape holds fieldsByName's names by length and first letter
-// (a name that does not fit is found in the map).
-var fieldsByShape = func() (byShape [16][26][]namedField) {
-	for name, def := range fieldsByName {
-		if n := len(name); n < len(byShape) && name[0] >= 'a' && name[0] <= 'z' {
-			byShape[n][name[0]-'a'] = append(byShape[n][name[0]-'a'], namedField{name, def})
-		}
-	}
-	return byShape
-}()
-
-type namedField struct {
-	name string
-	def  *FieldDef
 }
 
 // fieldByNumber returns a field by its kernel number.
