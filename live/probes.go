@@ -125,6 +125,9 @@ var (
 	fileAttr  = arg{kind: argBuf, n: 24, text: "&(struct file_attr){0}"}
 	zero      = num(0, "0")
 	badFD     = num(-1, "-1")
+	// unmappedArgv is in the page at address 0, which no unprivileged
+	// process may map (vm.mmap_min_addr).
+	unmappedArgv = num(1, "(char **)1")
 )
 
 func openHow(flags int64, text string) arg {
@@ -420,6 +423,14 @@ func (l *probeList) realPaths() {
 	l.add(probe{kind: "watch-read/refused", syscall: "openat", real: true, class: model.PermRead,
 		args: []arg{cwd, watched, num(oDirectory|oNofollow, "O_RDONLY|O_DIRECTORY|O_NOFOLLOW")}, outcome: outcome{either: true},
 		why: "a read open of a file or link ends with ENOTDIR (O_DIRECTORY) after the kernel recorded the path: no content is read; a directory opens for uid 65534 only if it may list it, and is closed unread"})
+	// An exec of the real path whose argument list lies at an address no
+	// process may map: since Linux 6.8 the kernel opens the file for
+	// execution first (recording the path), then fails to read the list
+	// (EFAULT) and runs nothing. Older kernels read the list first and
+	// record no path, so the plan asks Self.ExecOpensFirst.
+	l.add(probe{kind: "watch-exec/refused", syscall: "execve", real: true, class: model.PermExec,
+		args: []arg{watched, unmappedArgv, null}, outcome: outcome{fails: true},
+		why: "an exec with its argument list at an unmapped address: the kernel opens the file for execution, records its path, and fails to read the arguments (EFAULT), so no program runs; a file uid 65534 may not execute is refused (EACCES) after the path is recorded"})
 	l.add(probe{kind: "watch-attr/refused", syscall: "lchown", real: true, class: model.PermAttr,
 		args: []arg{watched, uidRoot, uidRoot}, outcome: outcome{fails: true},
 		why: "a chown to root: only CAP_CHOWN may give a file away, which uid 65534 lacks, so the kernel refuses it (EPERM) after recording the path"})
