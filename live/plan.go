@@ -111,7 +111,7 @@ type Action struct {
 	// the link (an exec): the kernel then sees the target's inode, not
 	// the link's, which is what a watch of the link is on.
 	Follows string
-	Who    Identity
+	Who     Identity
 	// Event is the call as the kernel's filter will see it; its pointer
 	// and descriptor arguments are unknown until the child runs.
 	Event model.Event
