@@ -93,5 +93,5 @@ func (d Directive) number() (v uint32, misread string, ok bool) {
 	if n.saturated {
 		return 0, "", false
 	}
-	return n.u32(), n.misread(string(d.Option)+" "+d.Value, false), true
+	return n.u32(), n.misread(string(d.Option), d.Value, false), true
 }

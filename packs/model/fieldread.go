@@ -162,13 +162,20 @@ func (r *reader) field(pair string) *Problem {
 func (r *reader) fieldValue(f *Field, pair string) *Problem {
 	text := f.Text
 	v := &valueText{
-		f: f, pair: pair, text: text,
+		def: f.Def, op: f.Op, pair: pair, text: text,
 		digit:    text[0] >= '0' && text[0] <= '9',
 		negative: len(text) >= 2 && text[0] == '-' && text[1] >= '0' && text[1] <= '9',
 	}
-	// A switch, not a table of methods: a call through a function value
-	// would move every line's reader to the heap.
-	switch f.Def.Value {
+	ref := r.readValue(v)
+	f.Value, f.Resolved = v.value, v.resolved
+	return ref
+}
+
+// readValue reads a value by its kind. A switch, not a table of methods:
+// a call through a function value would move every line's reader to the
+// heap.
+func (r *reader) readValue(v *valueText) *Problem {
+	switch v.def.Value {
 	case ValUID:
 		return r.uidValue(v)
 	case ValGID:
@@ -200,14 +207,19 @@ func (r *reader) fieldValue(f *Field, pair string) *Problem {
 }
 
 // valueText is a field's value on its way to the number auditctl sends.
+// It holds no pointer to the Field: what the messages take of it leaks,
+// and the field would follow it to the heap.
 type valueText struct {
-	f          *Field
+	def        *FieldDef
+	op         Op
 	pair, text string
 	// digit: the text starts with a digit; negative: with a minus and a digit.
 	digit, negative bool
+	value           uint32 // what auditctl sends, once resolved
+	resolved        bool
 }
 
-func (v *valueText) set(n uint32) { v.f.Value, v.f.Resolved = n, true }
+func (v *valueText) set(n uint32) { v.value, v.resolved = n, true }
 
 // number reads the value as strtoul (signed: strtol) does; auditctl keeps
 // the low 32 bits.
@@ -216,8 +228,8 @@ func (r *reader) number(v *valueText, signed bool) *Problem {
 	v.set(n.u32())
 	// Bit masks (open flags on a0-a3) are written in octal on purpose; an
 	// ID or a count in octal is a mistake.
-	n.octal = n.octal && !v.f.Def.BitOps
-	if why := n.misread("-F "+v.pair, signed); why != "" {
+	n.octal = n.octal && !v.def.BitOps
+	if why := n.misread("-F", v.pair, signed); why != "" {
 		r.noteMisread(CheckTruncated, "%s", why)
 	}
 	return nil
@@ -283,7 +295,7 @@ func (r *reader) msgTypeValue(v *valueText) *Problem {
 }
 
 func (r *reader) stringValue(v *valueText) *Problem {
-	key := v.f.Def.Number == fieldKey
+	key := v.def.Number == fieldKey
 	if len(v.text) > pathMax || (key && len(v.text) > maxKeyLen) {
 		return refuse(CheckBadValue, "-F %s: the value is %d bytes, more than auditctl sends", v.pair[:min(len(v.pair), 40)]+"...", len(v.text))
 	}
@@ -364,13 +376,13 @@ func (r *reader) saddrFamValue(v *valueText) *Problem {
 }
 
 func (r *reader) numberValue(v *valueText) *Problem {
-	if v.f.Def.Number == fieldInode && !v.f.Op.isEq() {
+	if v.def.Number == fieldInode && !v.op.isEq() {
 		return refuse(CheckBadOperator, "-F %s: inode compares only with = or !=", v.pair)
 	}
 	if !v.digit {
-		return refuse(CheckBadValue, "-F %s: %s needs a number", v.pair, v.f.Def.Name)
+		return refuse(CheckBadValue, "-F %s: %s needs a number", v.pair, v.def.Name)
 	}
-	return r.number(v, v.f.Def.Number != fieldInode)
+	return r.number(v, v.def.Number != fieldInode)
 }
 
 // knownFields lists the field names for messages, in the table's order.

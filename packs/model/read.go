@@ -437,7 +437,7 @@ func (r *reader) syscallNumber(word string) {
 	if word[0] < '0' || word[0] > '9' {
 		return
 	}
-	if why := readC(word, true).misread("-S "+word, true); why != "" {
+	if why := readC(word, true).misread("-S", word, true); why != "" {
 		r.noteMisread(CheckTruncated, "%s", why)
 	}
 }
