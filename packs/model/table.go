@@ -166,12 +166,6 @@ func lookupField(name string) (*FieldDef, bool) {
 	return def, ok
 }
 
-// fieldByNumber returns a field by its kernel number.
-func fieldByNumber(n uint32) (*FieldDef, bool) {
-	f, ok := fieldsByNumber[n]
-	return f, ok
-}
-
 // Op is a comparison operator; Flag is its kernel value. It is one byte,
 // so a Field packs it with its kind.
 type Op uint8
