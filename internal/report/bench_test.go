@@ -28,7 +28,7 @@ func benchFindings() *Findings {
 // format; -cpu 1,2 shows what rendering on every core gains.
 func BenchmarkWriteFindings(b *testing.B) {
 	f := benchFindings()
-	for _, format := range []string{"text", "json", "sarif", "github", "junit", "html"} {
+	for _, format := range []string{"text", "json", "sarif", "github", "gitlab", "checkstyle", "junit", "html"} {
 		b.Run(format, func(b *testing.B) {
 			for b.Loop() {
 				if err := Formats[format](io.Discard, f, "bench"); err != nil {
