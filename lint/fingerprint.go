@@ -19,11 +19,14 @@ import (
 // has two). Line numbers are left out, so a baseline survives lines added
 // above; a finding on no rule line (a whole file, a comment) takes its
 // message instead, with digits left out for the same reason. diags are in
-// report order, which numbers the repeats.
-func addFingerprints(files []*packs.File, diags []Diagnostic) {
+// report order, which numbers the repeats. A file under root is named
+// relative to it; an embedded pack's file by its name.
+func addFingerprints(files []*packs.File, diags []Diagnostic, root string) {
 	byPath := make(map[string]*packs.File, len(files))
+	names := make(map[string]string, len(files))
 	for _, f := range files {
 		byPath[f.Path] = f
+		names[f.Path] = fingerprintName(f, root)
 	}
 	seen := map[report.Fingerprint]int{}
 	h := sha256.New()
@@ -32,7 +35,11 @@ func addFingerprints(files []*packs.File, diags []Diagnostic) {
 		d := &diags[i]
 		h.Reset()
 		pack, _, _ := strings.Cut(d.Origin.Pack, "@")
-		for _, part := range []string{d.Check, pack, filepath.ToSlash(filepath.Clean(d.Origin.File))} {
+		name, ok := names[d.Origin.File]
+		if !ok { // a place outside the set's files
+			name = filepath.ToSlash(filepath.Clean(d.Origin.File))
+		}
+		for _, part := range []string{d.Check, pack, name} {
 			io.WriteString(h, part)
 			h.Write([]byte{0})
 		}
@@ -55,6 +62,20 @@ func addFingerprints(files []*packs.File, diags []Diagnostic) {
 			d.Fingerprint = report.Fingerprint(sum[:16])
 		}
 	}
+}
+
+// fingerprintName is how a fingerprint names f: relative to root when f
+// is under it, as given otherwise, slash-separated and clean.
+func fingerprintName(f *packs.File, root string) string {
+	name := filepath.Clean(f.Path)
+	if root != "" && (f.Pack == nil || !f.Pack.Embedded()) {
+		if abs, err := filepath.Abs(name); err == nil {
+			if rel, err := filepath.Rel(root, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") {
+				name = rel
+			}
+		}
+	}
+	return filepath.ToSlash(name)
 }
 
 // appendCollapsed appends s's words, one space between each: blanks are

@@ -1,6 +1,8 @@
 package lint
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -92,5 +94,32 @@ func TestAppendCollapsedAndWithoutDigits(t *testing.T) {
 	}
 	if got := string(appendWithoutDigits(nil, "shadowed by site@1.0.0 30-site.rules:12")); got != "shadowed by site@#.#.# #-site.rules:#" {
 		t.Errorf("appendWithoutDigits: %q", got)
+	}
+}
+
+// With a root, a finding has the same fingerprint in every checkout of
+// its project; without one, the path as given counts.
+func TestFingerprintRoot(t *testing.T) {
+	lintCheckout := func(root string, opts Options) []report.Fingerprint {
+		dir := filepath.Join(root, "rules.d")
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "30-site.rules"), []byte(fingerprinted), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		opts.Fingerprints = true
+		var out []report.Fingerprint
+		for _, d := range lintPath(t, dir, opts).Diagnostics {
+			out = append(out, d.Fingerprint)
+		}
+		return out
+	}
+	a, b := t.TempDir(), t.TempDir()
+	if x, y := lintCheckout(a, Options{FingerprintRoot: a}), lintCheckout(b, Options{FingerprintRoot: b}); len(x) == 0 || !slices.Equal(x, y) {
+		t.Errorf("two checkouts, each its own root: %v and %v", x, y)
+	}
+	if x, y := lintCheckout(a, Options{}), lintCheckout(b, Options{}); slices.Equal(x, y) {
+		t.Error("two checkouts without a root share fingerprints, though their paths differ")
 	}
 }

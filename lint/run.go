@@ -37,6 +37,10 @@ type Options struct {
 	// does not change (see fingerprint.go), for baselines and for the
 	// formats that track findings across runs (GitLab's).
 	Fingerprints bool
+	// FingerprintRoot is the directory the fingerprints name files
+	// relative to, when they are under it (a project's root): then a
+	// finding has one fingerprint wherever the project is checked out.
+	FingerprintRoot string
 }
 
 // RuleSet is the analysed rule set every check shares.
@@ -199,7 +203,7 @@ func Run(set *compile.Compiled, opts Options) (res *Result, err error) {
 		addContext(files, diags)
 	}
 	if opts.Fingerprints {
-		addFingerprints(files, diags)
+		addFingerprints(files, diags, opts.FingerprintRoot)
 	}
 	res.Diagnostics = diags
 	return res, nil
