@@ -85,6 +85,9 @@ func Read(path string) (*Baseline, error) {
 		return nil, fmt.Errorf("read baseline: %w (write one with lint --write-baseline %s)", err, path)
 	}
 	defer f.Close()
+	if info, err := f.Stat(); err == nil && info.IsDir() {
+		return nil, fmt.Errorf("read baseline: %s is a directory; give the file lint --write-baseline wrote", path)
+	}
 	b := &Baseline{Path: path, matched: map[report.Fingerprint]bool{}}
 	dec := json.NewDecoder(bufio.NewReaderSize(f, 64<<10))
 	dec.DisallowUnknownFields()

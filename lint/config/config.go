@@ -24,7 +24,7 @@ const Name = ".auditpack.toml"
 // Config is a team's lint settings, as one file states them. Paths in it
 // (packs, baseline, ignore paths) are relative to the file's directory.
 type Config struct {
-	Path string // the file, as found or given
+	Path string // the file, absolute
 	// FailOn is the lowest severity that fails the run; 0 when the file
 	// does not say.
 	FailOn report.Severity
@@ -102,7 +102,7 @@ func Find(dir string) (string, error) {
 	}
 }
 
-// Load reads the configuration file at p.
+// Load reads the configuration file at p, an absolute path.
 func Load(p string) (*Config, error) {
 	data, err := os.ReadFile(p)
 	if err != nil {
