@@ -21,14 +21,15 @@ const checkstyleVersion = "4.3"
 // finding is shown on the user's own file when one of its places is one
 // (as in SARIF), so a file's findings may come in more than one <file>
 // element, which checkstyle's schema allows. A run that could not check
-// the rules is one error saying why. Elements are written one at a time,
-// on every core, as the other formats' findings are.
+// the rules is one error saying why, in the file "." with the source
+// auditpack.run. Elements are written one at a time, on every core, as
+// the other formats' findings are.
 func WriteCheckstyle(w io.Writer, r *Findings, _ string) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	bw.WriteString(xml.Header + `<checkstyle version="` + checkstyleVersion + `">` + "\n")
 	if r.Error != "" {
 		var esc xmlEscaper
-		b := appendCheckstyleError([]byte(`  <file name=".">`+"\n"), &esc, 0, 0, Error, "auditpack could not check the rules: "+r.Error, "", "auditpack", "run")
+		b := appendCheckstyleError([]byte(`  <file name=".">`+"\n"), &esc, 0, 0, Error, "auditpack could not check the rules: "+r.Error, "", "run", "")
 		bw.Write(append(b, "  </file>\n"...))
 	}
 	ds := r.Diagnostics
@@ -57,8 +58,9 @@ func WriteCheckstyle(w io.Writer, r *Findings, _ string) error {
 
 // appendCheckstyleError appends one <error> element: its message with
 // the pack it comes from, if any, and its source auditpack.FAMILY.CHECK
-// (check IDs need no escaping). Line and column 0 (a whole file, a whole
-// line) are left out, as the schema's positive integers cannot say them.
+// (check IDs need no escaping; auditpack.FAMILY without a check). Line
+// and column 0 (a whole file, a whole line) are left out, as the schema's
+// positive integers cannot say them.
 func appendCheckstyleError(b []byte, esc *xmlEscaper, line, col int, severity Severity, message, pack, family, check string) []byte {
 	b = append(b, "    <error"...)
 	if line > 0 {
@@ -74,8 +76,11 @@ func appendCheckstyleError(b []byte, esc *xmlEscaper, line, col int, severity Se
 	if pack != "" {
 		b = append(esc.append(append(b, " ("...), pack), ')')
 	}
-	b = append(append(append(append(append(b, `" source="auditpack.`...), family...), '.'), check...), "\"/>\n"...)
-	return b
+	b = append(append(b, `" source="auditpack.`...), family...)
+	if check != "" {
+		b = append(append(b, '.'), check...)
+	}
+	return append(b, "\"/>\n"...)
 }
 
 // xmlEscaper escapes text for XML attribute values as encoding/xml does

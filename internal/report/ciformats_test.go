@@ -112,6 +112,14 @@ func TestGitLabErrorAndEmpty(t *testing.T) {
 		!strings.Contains(issues[0].Description, "no *.rules files in rules.d") || len(issues[0].Fingerprint) != 32 {
 		t.Errorf("error report %s (%v)", out.Bytes(), err)
 	}
+	var other bytes.Buffer
+	if err := WriteGitLab(&other, &Findings{Error: "another reason"}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	var others []gitlabIssue
+	if err := json.Unmarshal(other.Bytes(), &others); err != nil || others[0].Fingerprint != issues[0].Fingerprint {
+		t.Errorf("two failed runs have fingerprints %s and %s; want one, so GitLab shows a failure once (%v)", issues[0].Fingerprint, others[0].Fingerprint, err)
+	}
 	out.Reset()
 	if err := WriteGitLab(&out, &Findings{}, "test"); err != nil || out.String() != "[]\n" {
 		t.Errorf("empty report %q (%v)", out.String(), err)

@@ -24,13 +24,15 @@ var gitlabSeverities = map[Severity]string{Error: "major", Warning: "minor", Inf
 // compares them between the merge request and its target branch, so each
 // finding needs one that no other finding has and that moving lines does
 // not change: lint's (lint.Options.Fingerprints). A run that could not
-// check the rules is one blocker issue saying why. Issues are written one
-// at a time, as JSON's diagnostics are.
+// check the rules is one blocker issue saying why, on the path ".".
+// Issues are written one at a time, as JSON's diagnostics are.
 func WriteGitLab(w io.Writer, r *Findings, _ string) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	if r.Error != "" {
+		// One fingerprint for every run that fails: GitLab then shows a
+		// failure once, as resolved when a run checks the rules again.
 		var fingerprint Fingerprint
-		sum := sha256.Sum256([]byte(r.Error))
+		sum := sha256.Sum256([]byte("auditpack could not check the rules"))
 		copy(fingerprint[:], sum[:])
 		bw.Write(appendGitLabIssue([]byte("[\n"), "auditpack could not check the rules: "+r.Error, "auditpack", fingerprint, "blocker", ".", 1))
 		bw.WriteString("\n]\n")
