@@ -36,6 +36,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzWords$$' -fuzztime $(FUZZ_FAST) -fuzzminimizetime 2s ./packs
 	$(GO) test -run '^$$' -fuzz '^FuzzSplitField$$' -fuzztime $(FUZZ_FAST) -fuzzminimizetime 2s ./packs/model
 	$(GO) test -run '^$$' -fuzz '^FuzzUnsatisfiable$$' -fuzztime $(FUZZ_FAST) -fuzzminimizetime 2s ./packs/model
+	$(GO) test -run '^$$' -fuzz '^FuzzEarliestCover$$' -fuzztime $(FUZZ_FAST) -fuzzminimizetime 2s ./packs/model
 	$(GO) test -run '^$$' -fuzz '^FuzzLint$$' -fuzztime $(FUZZ_SLOW) -fuzzminimizetime 2s ./lint
 	$(GO) test -run '^$$' -fuzz '^FuzzCLI$$' -fuzztime $(FUZZ_SLOW) -fuzzminimizetime 2s ./cmd/auditpack
 

@@ -145,7 +145,7 @@ func (c *Compiled) refusal(i int, it *model.Line, loaded *loadedRules, l *Load, 
 	}
 	switch d := it.Directive; {
 	case d.Option == model.OptDeleteAll:
-		loaded.deleteAll(d.Key)
+		loaded.deleteAll(d.Key, i)
 	case d.Option == model.OptEnabled && d.Value == "2":
 		l.Lock, l.lockIndex = it, i
 	case d.Option == model.OptBacklogWaitTime:
@@ -194,6 +194,10 @@ type loadedRules struct {
 	byHash map[uint64][]int // item indexes, in the order they were added
 	rules  []*model.Rule    // of the items
 	hash   func(*model.Rule) uint64
+	// keys finds the rules a -D -k deletes, made at the first; holding
+	// is the list it fills.
+	keys    *model.KeyIndex
+	holding []int
 }
 
 func newLoadedRules(rules []*model.Rule, hash func(*model.Rule) uint64) *loadedRules {
@@ -227,13 +231,23 @@ func (k *loadedRules) delete(r *model.Rule) bool {
 	return true
 }
 
-// deleteAll is -D: every rule, or with -k those with a key holding key.
-func (k *loadedRules) deleteAll(key string) {
+// deleteAll is -D at line before: every rule, or with -k those with a key
+// holding key, found through an index of the keys (a -D -k looked at
+// every loaded rule: quadratic in a set that has one every hundred
+// rules).
+func (k *loadedRules) deleteAll(key string, before int) {
 	if key == "" {
 		clear(k.byHash)
 		return
 	}
-	for h, js := range k.byHash {
-		k.byHash[h] = slices.DeleteFunc(js, func(j int) bool { return k.rules[j].KeyContains(key) })
+	if k.keys == nil {
+		k.keys = model.NewKeyIndex(k.rules)
+	}
+	k.holding = k.keys.Containing(k.holding, key, before)
+	for _, j := range k.holding {
+		h := k.hash(k.rules[j])
+		if js := k.byHash[h]; slices.Contains(js, j) {
+			k.byHash[h] = slices.DeleteFunc(js, func(i int) bool { return i == j })
+		}
 	}
 }

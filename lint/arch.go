@@ -1,8 +1,10 @@
 package lint
 
 import (
+	"cmp"
 	"fmt"
 	"hash/maphash"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -115,19 +117,29 @@ func coverageGaps(p *Pass, hash func(*model.Rule) uint64) {
 			wanted[abi] = true
 		}
 	}
-	// Rules that differ only in arch and syscalls, per ABI, grouped by
-	// a hash of what they share (twins are confirmed field by field).
-	twins := [2]*groups{newGroups(len(p.Rules)), newGroups(len(p.Rules))}
-	hashes := make([]uint64, len(p.Rules))
-	for i, r := range p.Rules {
-		if abi, ok := r.SingleABI(); ok {
-			hashes[i] = hash(r)
-			twins[abi].add(hashes[i], i)
+	// Rules that differ only in arch and syscalls, per ABI, as classes
+	// grouped by a hash of what they share (confirmed field by field),
+	// for the ABIs some rule of the other one asks about.
+	var asked [2]bool
+	for _, r := range p.Rules {
+		if abi, ok := r.SingleABI(); ok && namedSyscalls(r) && wanted[1-abi] {
+			asked[1-abi] = true
 		}
 	}
+	hashes := make([]uint64, len(p.Rules))
+	var members [2][]int
+	for i, r := range p.Rules {
+		if abi, ok := r.SingleABI(); ok && (asked[abi] || asked[1-abi]) {
+			hashes[i] = hash(r)
+			if asked[abi] {
+				members[abi] = append(members[abi], i)
+			}
+		}
+	}
+	twins := [2]*twinClasses{newTwinClasses(p.Rules, members[0], hashes), newTwinClasses(p.Rules, members[1], hashes)}
 	t := p.Targets[0]
 	messages := map[string]string{} // one per ABI and syscall list
-	var missingBuf [8]string
+	var missing []string            // reused: most rules miss nothing, some a dozen
 	var key []byte
 	for i, r := range p.Rules {
 		abi, ok := r.SingleABI()
@@ -138,9 +150,10 @@ func coverageGaps(p *Pass, hash func(*model.Rule) uint64) {
 		if !wanted[other] {
 			continue
 		}
-		missing := missingBuf[:0]
+		missing = missing[:0]
+		twin := twins[other].class(r, hashes[i])
 		for _, s := range r.Syscalls() {
-			if t.HasSyscall(abi, s) && t.HasSyscall(other, s) && !twinHas(r, p.Rules, twins[other], hashes[i], t, other, s) {
+			if n, ok := t.Syscall(other, s); ok && t.HasSyscall(abi, s) && !twins[other].sees(twin, other, n) {
 				missing = append(missing, s)
 			}
 		}
@@ -215,19 +228,71 @@ func withoutArch(fields []model.Field) func() (*model.Field, bool) {
 	}
 }
 
-// twinHas reports whether a twin of r among the rules grouped under hash
-// h (for abi) sees the syscall.
-func twinHas(r *model.Rule, rules []*model.Rule, g *groups, h uint64, t *model.Target, abi model.ABI, syscall string) bool {
-	n, ok := t.Syscall(abi, syscall)
-	if !ok {
-		return false
+// twinClasses are the single-ABI rules of one ABI as classes of rules
+// that differ only in arch and syscalls, each with the syscalls its rules
+// see together: a rule's twins are found as one class, however many rules
+// share its fields (a set of one rule per key has them all alike). The
+// classes are sorted by hash.
+type twinClasses struct {
+	hashes []uint64
+	heads  []*model.Rule // each class's first rule
+	seen   []*model.Mask // the syscalls a class's rules see (nil: its head's)
+}
+
+// newTwinClasses makes the classes of the rules at members, whose hashes
+// are at the same places in hashes.
+func newTwinClasses(rules []*model.Rule, members []int, hashes []uint64) *twinClasses {
+	type member struct {
+		hash uint64
+		at   int
 	}
-	for i := g.first(h); i >= 0; i = int(g.next[i]) {
-		if c := rules[i]; c.MaskFor(abi).Has(n) && sameButArch(r, c) {
-			return true
+	sorted := make([]member, len(members))
+	for k, i := range members {
+		sorted[k] = member{hashes[i], i}
+	}
+	slices.SortFunc(sorted, func(a, b member) int { return cmp.Or(cmp.Compare(a.hash, b.hash), a.at-b.at) })
+	c := &twinClasses{}
+	for k := 0; k < len(sorted); {
+		h, first := sorted[k].hash, len(c.heads)
+		for ; k < len(sorted) && sorted[k].hash == h; k++ {
+			r := rules[sorted[k].at]
+			at := slices.IndexFunc(c.heads[first:], func(head *model.Rule) bool { return sameButArch(r, head) })
+			if at < 0 {
+				c.hashes, c.heads, c.seen = append(c.hashes, h), append(c.heads, r), append(c.seen, nil)
+				continue
+			}
+			at += first
+			if c.seen[at] == nil {
+				seen := *c.heads[at].WireMask
+				c.seen[at] = &seen
+			}
+			for w := range c.seen[at] {
+				c.seen[at][w] |= r.WireMask[w]
+			}
 		}
 	}
-	return false
+	return c
+}
+
+// class is the class of r's twins (r of hash h), or -1.
+func (c *twinClasses) class(r *model.Rule, h uint64) int {
+	for k, _ := slices.BinarySearch(c.hashes, h); k < len(c.hashes) && c.hashes[k] == h; k++ {
+		if sameButArch(r, c.heads[k]) {
+			return k
+		}
+	}
+	return -1
+}
+
+// sees reports whether the rules of class k (-1: none) see syscall n of abi.
+func (c *twinClasses) sees(k int, abi model.ABI, n int) bool {
+	if k < 0 {
+		return false
+	}
+	if seen := c.seen[k]; seen != nil {
+		return seen.Has(n)
+	}
+	return c.heads[k].MaskFor(abi).Has(n)
 }
 
 var _ = register(&Check{

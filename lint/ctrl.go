@@ -198,26 +198,29 @@ Bad:
 
 Good: one plain -D, in the first pack (base-config).`,
 	Run: func(p *Pass) {
-		for i, it := range p.Ordered.Items {
+		items := p.Ordered.Items
+		rulesBefore := 0 // rule lines before the line
+		var keys *model.KeyIndex
+		var deleted []int
+		for i, it := range items {
+			if p.RuleAt(i) != nil {
+				rulesBefore++
+				continue
+			}
 			if it.Directive.Option != model.OptDeleteAll || (i == 0 && it.Directive.Key == "") {
 				continue
 			}
-			var deleted []string
-			for j, prev := range p.Ordered.Items[:i] {
-				if prev.IsDirective() {
-					continue
-				}
-				if r := p.RuleAt(j); r != nil && (it.Directive.Key == "" || r.KeyContains(it.Directive.Key)) {
-					deleted = append(deleted, prev.Origin.Describe())
-				}
+			if it.Directive.Key == "" {
+				p.Reportf(&it.Origin, nil, "%q is not moved to the top by augenrules and deletes the %s loaded before it: write a plain -D in the first pack only", it.Text, text.Count(rulesBefore, "rule"))
+				continue
 			}
-			switch {
-			case it.Directive.Key != "" && len(deleted) > 0:
-				p.Reportf(&it.Origin, nil, "-D -k %s deletes the %s loaded before it whose key contains %q (first %s): remove it", it.Directive.Key, text.Count(len(deleted), "rule"), it.Directive.Key, deleted[0])
-			case it.Directive.Key != "":
+			if keys == nil {
+				keys = model.NewKeyIndex(p.itemRules)
+			}
+			if deleted = keys.Containing(deleted, it.Directive.Key, i); len(deleted) > 0 {
+				p.Reportf(&it.Origin, nil, "-D -k %s deletes the %s loaded before it whose key contains %q (first %s): remove it", it.Directive.Key, text.Count(len(deleted), "rule"), it.Directive.Key, items[deleted[0]].Origin.Describe())
+			} else {
 				p.Reportf(&it.Origin, nil, "-D -k %s deletes every loaded rule whose key contains %q, other tools' rules too: remove it, the leading -D already starts from empty", it.Directive.Key, it.Directive.Key)
-			default:
-				p.Reportf(&it.Origin, nil, "%q is not moved to the top by augenrules and deletes the %s loaded before it: write a plain -D in the first pack only", it.Text, text.Count(len(deleted), "rule"))
 			}
 		}
 	},

@@ -13,14 +13,10 @@ import (
 )
 
 // lintFile lints text as the file site/30-site.rules of pack site at
-// version, with fingerprints.
-func lintFile(t *testing.T, text, version string) []Diagnostic {
+// version 1.minor.0, with fingerprints.
+func lintFile(t *testing.T, text string, minor int) []Diagnostic {
 	t.Helper()
-	v, err := packs.ParseVersion(version)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := packs.ParseFile("30-site.rules", "site/30-site.rules", &packs.Pack{Name: "site", Version: v, Order: 30}, []byte(text))
+	f := packs.ParseFile("30-site.rules", "site/30-site.rules", &packs.Pack{Name: "site", Version: packs.Version{Major: 1, Minor: minor}, Order: 30}, []byte(text))
 	res, err := Run(compile.Build(&packs.Selection{Files: []*packs.File{f}}), Options{Fingerprints: true})
 	if err != nil {
 		t.Fatal(err)
@@ -40,7 +36,7 @@ const fingerprinted = `-D
 // its line's blanks change and when its pack's version changes; the same
 // rule written twice has two; findings of a new rule are new.
 func TestFingerprintsSurviveLineMoves(t *testing.T) {
-	before := lintFile(t, fingerprinted, "1.0.0")
+	before := lintFile(t, fingerprinted, 0)
 	if len(before) < 5 {
 		t.Fatalf("%d findings, want the b32 gaps, the duplicate and the unknown suppression: %v", len(before), before)
 	}
@@ -57,7 +53,7 @@ func TestFingerprintsSurviveLineMoves(t *testing.T) {
 	moved := "## controls: X-1\n\n-w /etc/passwd -p wa -k identity\n\n" +
 		strings.Replace(fingerprinted, "-S openat -F", "-S openat   -F", 1) +
 		"-a always,exit -F arch=b64 -S chmod -F auid>=1000 -k perm\n"
-	after := lintFile(t, moved, "1.1.0")
+	after := lintFile(t, moved, 1)
 	got := map[report.Fingerprint]Diagnostic{}
 	for _, d := range after {
 		got[d.Fingerprint] = d

@@ -87,7 +87,10 @@ func TestRespellingsAreOneRuleToTheKernel(t *testing.T) {
 			}
 		}
 	}
-	theirs, _ := k.RefusedLines(lines)
+	theirs, err := k.RefusedLines(lines)
+	if err != nil {
+		t.Fatal(err)
+	}
 	ours := predictRefusals(t, lines)
 	sim := simulateLines(t, lines)
 	var v verdicts

@@ -28,7 +28,10 @@ line records for certain, and the first identity its children may take:
     whoever makes them, after it has recorded the path: nothing is written,
     read or changed (a read attempt opens a directory only where uid 65534
     may list it, and closes it unread). No installed program is ever
-    executed: a perm=x line on one is NOT PROVEN.
+    executed: for a perm=x line the exec's argument list is at an unmapped
+    address, which the kernel fails to read (EFAULT) after it has opened
+    the file and recorded the path (Linux 6.8 and later; before, the list
+    is read first, nothing is recorded, and the line is NOT PROVEN).
   - At most 50 calls per second, a tenth of the kernel's rate limit if it has
     one (a call makes up to five records). The kernel's lost counter is read
     before and after: a rise makes every unrecorded call NOT PROVEN.
@@ -39,7 +42,8 @@ line records for certain, and the first identity its children may take:
 
 Verdicts: PROVEN with the record's serial, type, keys and the fields the line
 tests; FAIL when a call ended as planned and no record came, with what the
-kernel's rules show (shadowed by a never rule, excluded, no rule records it);
+kernel's rules show (shadowed by a never rule, excluded, no rule records it,
+a watched program is a symbolic link, which an exec follows past the watch);
 NOT PROVEN with why (no harmless call, the identity could not be taken, the
 call ended otherwise, records were lost, the path does not exist).
 

@@ -23,7 +23,10 @@ type fakeKernel struct {
 	status  Status
 	// lose makes the kernel lose the records of calls of these kinds
 	// and count them lost.
-	lose    map[string]bool
+	lose map[string]bool
+	// links are the host's symbolic links: an exec follows them, so the
+	// kernel sees the target's inode and a watch of the link misses it.
+	links   map[string]string
 	serial  uint32
 	pending []Record
 	marks   int
@@ -137,6 +140,9 @@ func (r *fakeRunner) Run(_ context.Context, job *Job) (*ChildReport, error) {
 			}
 		}
 		ev.Success, ev.Exit = errno == 0, -int64(errno)
+		if target, ok := r.k.links[c.Path]; ok && p.syscall == "execve" {
+			ev.Paths = []string{target}
+		}
 		var names []string
 		for _, n := range ev.Paths {
 			names = append(names, strings.TrimPrefix(n, Box(job.Scratch)+"/"))

@@ -123,6 +123,9 @@ func (j *judge) unrecorded(p *Part, wrongKey []string) (string, string) {
 		return report.NotProven, fmt.Sprintf("the kernel lost %d records during the run (lost %d -> %d), so a missing record proves nothing",
 			j.ev.After.Lost-j.ev.Before.Lost, j.ev.Before.Lost, j.ev.After.Lost)
 	}
+	if a.Follows != "" {
+		return report.LiveFail, fmt.Sprintf("no record arrived: %s is a symbolic link to %s, and the kernel watches the link's own inode while an exec follows the link to the target's, so this line records no exec of it; watch %s too", a.Path, a.Follows, a.Follows)
+	}
 	d := model.Decide(j.eval, model.ListExit, &ev)
 	switch {
 	case d.Rule != nil && d.Rule.Action == model.Never:

@@ -2,6 +2,7 @@ package live
 
 import (
 	"context"
+	"os"
 	"os/exec"
 	"slices"
 	"strings"
@@ -124,8 +125,10 @@ func TestLiveKernelProfiles(t *testing.T) {
 				switch {
 				case c.Live == nil:
 					t.Errorf("%s has no live verdict", c.ID)
-				case c.Live.Verdict == report.LiveFail:
+				case c.Live.Verdict == report.LiveFail && !failsForALink(c.Live) && !failsThroughLinks(rep, c.Live):
 					t.Errorf("%s fails live: %s", c.ID, c.Live.Reason)
+				case c.Live.Verdict == report.LiveFail:
+					t.Logf("%s fails live, as it must on this host: %s", c.ID, c.Live.Reason)
 				case c.Live.Verdict == report.NotProven && c.Live.Reason == "":
 					t.Errorf("%s is not proven, without a reason", c.ID)
 				}
@@ -189,4 +192,45 @@ func TestLiveKernelB64Only(t *testing.T) {
 	kerneltest.EnsureDirs(t, kerneltest.DirsNeeded(p.required.Items))
 	rep := proveKernel(t, p, loadKernel(t, k, p, b64Only(p.rules)))
 	onlyB32(t, verdicts(rep)["RHEL-09-654210"], report.LiveFail, "b32 umount2: no loaded rule records the event")
+}
+
+// failsForALink says whether each failing part of a control watches a
+// path that is a symbolic link on this host, for an exec: the kernel
+// watches the link's inode, and an exec follows the link, so the line
+// can record no exec of it. Read from the host here, not from auditpack.
+func failsForALink(l *report.LiveResult) bool {
+	failing := 0
+	for _, part := range l.Parts {
+		if part.Verdict != report.LiveFail {
+			continue
+		}
+		failing++
+		path := ""
+		for _, w := range strings.Fields(part.Rule) {
+			if v, ok := strings.CutPrefix(w, "path="); ok {
+				path = v
+			}
+		}
+		fi, err := os.Lstat(path)
+		if part.Event != "perm=x" || err != nil || fi.Mode()&os.ModeSymlink == 0 {
+			return false
+		}
+	}
+	return failing > 0
+}
+
+// failsThroughLinks says whether a control fails only through controls
+// that fail for a link (an SRG requirement a STIG control satisfies).
+func failsThroughLinks(rep *report.Report, l *report.LiveResult) bool {
+	failing := 0
+	for _, c := range rep.Results {
+		if !slices.Contains(l.From, c.ID) || c.Live == nil || c.Live.Verdict != report.LiveFail {
+			continue
+		}
+		if !failsForALink(c.Live) {
+			return false
+		}
+		failing++
+	}
+	return failing > 0
 }

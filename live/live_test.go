@@ -63,10 +63,10 @@ func kernelTarget(lines []string) *verify.Target {
 }
 
 // testSelf is the auditpack of the tests: run from a service (auid
-// unset), on x86_64, every watched path present.
+// unset), on x86_64 with Linux 6.8 or later, every watched path present.
 func testSelf() Self {
 	return Self{AUID: unset, UIDMin: 1000, Exe: "/usr/bin/auditpack", Can32: true, Scratch: "/tmp/auditpack-live-test",
-		Exists: func(string) bool { return true }}
+		ExecOpensFirst: true, Exists: func(string) bool { return true }}
 }
 
 // prove runs Prove with the fake kernel holding lines, and returns the
@@ -188,6 +188,22 @@ func failsAlone(t *testing.T, base, rep *report.Report, id, why string) {
 			t.Errorf("%s changed other than through %s: %+v", other, id, l)
 		}
 	}
+}
+
+// A watch of a symbolic link records no exec of it (the exec follows the
+// link to the target's inode): its control fails, saying so, and no other
+// control changes.
+func TestProveExecOfALink(t *testing.T) {
+	p := loadProfile(t, "stig-rhel9")
+	base, _ := prove(t, p, p.rules, nil)
+	rep, _ := prove(t, p, p.rules, func(k *fakeKernel, _ *fakeRunner, o *Options) {
+		k.links = map[string]string{"/usr/sbin/shutdown": "/usr/bin/systemctl"}
+		o.Self.LinkTarget = func(path string) (string, bool) {
+			target, ok := k.links[path]
+			return target, ok
+		}
+	})
+	failsAlone(t, base, rep, "RHEL-09-654200", "/usr/sbin/shutdown is a symbolic link to /usr/bin/systemctl")
 }
 
 // A rule for b64 only leaves the b32 call unrecorded.

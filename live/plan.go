@@ -33,6 +33,13 @@ type Self struct {
 	// Scratch is the private directory the children work in; its box
 	// subdirectory is their working directory.
 	Scratch string
+	// ExecOpensFirst: the kernel opens an exec's file before it reads the
+	// argument list (Linux 6.8 and later), so an exec refused for its
+	// arguments still records the path.
+	ExecOpensFirst bool
+	// LinkTarget tells where a path that is a symbolic link points (nil:
+	// no path is a link).
+	LinkTarget func(path string) (string, bool)
 	// Exists tells whether a path is on this host (a watch of a missing
 	// file records nothing until it exists).
 	Exists func(path string) bool
@@ -100,7 +107,11 @@ type Action struct {
 	ABI    model.ABI
 	Number int    // the syscall's number in the ABI
 	Path   string // the watched path, for a real-path probe
-	Who    Identity
+	// Follows is where the watched path links to when the call follows
+	// the link (an exec): the kernel then sees the target's inode, not
+	// the link's, which is what a watch of the link is on.
+	Follows string
+	Who     Identity
 	// Event is the call as the kernel's filter will see it; its pointer
 	// and descriptor arguments are unknown until the child runs.
 	Event model.Event
@@ -266,8 +277,8 @@ func (pl *planner) planPart(p *Part) {
 		return
 	}
 	watched := watchedPath(p.Rule)
-	if p.Event == "perm=x" && watched != "" {
-		p.Reason = fmt.Sprintf("a record needs an exec of %s itself; auditpack runs no installed program (its only exec is the refused exec of an empty scratch file)", watched)
+	if p.Event == "perm=x" && watched != "" && !pl.self.ExecOpensFirst {
+		p.Reason = fmt.Sprintf("a record needs an exec of %s itself, and this kernel (before Linux 6.8) reads an exec's arguments before it opens the file, so an exec auditpack makes fail records no path; auditpack runs no installed program", watched)
 		return
 	}
 	if watched != "" && pl.self.Exists != nil && !pl.self.Exists(watched) {
@@ -339,11 +350,23 @@ func (pl *planner) tryProbe(p *Part, pr *probe, nr int, watched string, why *exc
 			return a
 		}
 		a := &Action{Probe: pr, ABI: p.ABI, Number: nr, Path: watched, Who: who, Event: ev}
+		if pr.exec || pr.class == model.PermExec {
+			a.Follows = pl.linkTarget(watched)
+		}
 		pl.actions[key] = a
 		pl.order = append(pl.order, a)
 		return a
 	}
 	return nil
+}
+
+// linkTarget is where a watched path links to, or "".
+func (pl *planner) linkTarget(path string) string {
+	if path == "" || pl.self.LinkTarget == nil {
+		return ""
+	}
+	target, _ := pl.self.LinkTarget(path)
+	return target
 }
 
 // canTake says whether a child can act with this loginuid: its own, or

@@ -77,9 +77,14 @@ func TestPlanParts(t *testing.T) {
 		{"-a always,exit -F arch=b64 -S chmod -F euid=0", nil, []planned{
 			{part: "b64 chmod", reason: "no identity auditpack may act as matches the line's euid=0"}}},
 		// What no harmless call can be.
+		// An exec of a watched program: refused for its argument list,
+		// after the kernel (6.8 and later) opened the file.
 		{"-a always,exit -S all -F path=/usr/bin/su -F perm=x -F auid>=1000 -F auid!=unset", nil, []planned{
-			{part: "b64 perm=x", reason: "a record needs an exec of /usr/bin/su itself"},
-			{part: "b32 perm=x", reason: "a record needs an exec of /usr/bin/su itself"}}},
+			{part: "b64 perm=x", probe: "watch-exec/refused", who: user1000, path: "/usr/bin/su"},
+			{part: "b32 perm=x", probe: "watch-exec/refused", who: user1000, path: "/usr/bin/su"}}},
+		{"-a always,exit -S all -F path=/usr/bin/su -F perm=x -F auid>=1000 -F auid!=unset", func(s *Self) { s.ExecOpensFirst = false }, []planned{
+			{part: "b64 perm=x", reason: "a record needs an exec of /usr/bin/su itself, and this kernel (before Linux 6.8)"},
+			{part: "b32 perm=x", reason: "a record needs an exec of /usr/bin/su itself, and this kernel (before Linux 6.8)"}}},
 		{"-a always,exit -F arch=b64 -S execve -F subj_type=crond_t -F euid=0", nil, []planned{
 			{part: "b64 execve", reason: "the line matches only calls with the security label subj_type=crond_t"}}},
 		{"-a always,exit -F arch=b64 -S setuid -F a0=0 -F exe=/usr/bin/su", nil, []planned{
@@ -222,5 +227,25 @@ func TestIdentityText(t *testing.T) {
 	}
 	if !slices.Equal(compactKeep([]uint32{3, 1, 3, 2, 1}), []uint32{3, 1, 2}) {
 		t.Error("compactKeep does not keep the first of each value in order")
+	}
+}
+
+func TestReleaseAtLeast(t *testing.T) {
+	for release, want := range map[string]bool{
+		"6.8.0-45-generic\n":         true,
+		"6.18.1":                     true,
+		"6.7.12":                     false,
+		"5.14.0-503.el9.x86_64":      false,
+		"6.8-rc1":                    true,
+		"7.0":                        true,
+		"6":                          false,
+		"":                           false,
+		"x.y":                        false,
+		"4.18.0-553.el8_10.x86_64\n": false,
+		"6.10.14-linuxkit":           true,
+	} {
+		if got := releaseAtLeast(release, 6, 8); got != want {
+			t.Errorf("releaseAtLeast(%q, 6, 8) = %v, want %v", release, got, want)
+		}
 	}
 }

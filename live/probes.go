@@ -125,6 +125,9 @@ var (
 	fileAttr  = arg{kind: argBuf, n: 24, text: "&(struct file_attr){0}"}
 	zero      = num(0, "0")
 	badFD     = num(-1, "-1")
+	// unmappedArgv is in the page at address 0, which no unprivileged
+	// process may map (vm.mmap_min_addr).
+	unmappedArgv = num(1, "(char **)1")
 )
 
 func openHow(flags int64, text string) arg {
@@ -184,12 +187,28 @@ var succeeds = outcome{}
 // refusals first, success (on scratch objects only) last.
 var probes = buildProbes()
 
+// probeList collects the catalogue, group by group.
+type probeList []*probe
+
+func (l *probeList) add(p probe) { *l = append(*l, &p) }
+
+var eperm, eacces = fails(syscall.EPERM), fails(syscall.EACCES)
+
 func buildProbes() []*probe {
-	var ps []*probe
-	add := func(p probe) { ps = append(ps, &p) }
-	eperm, eacces := fails(syscall.EPERM), fails(syscall.EACCES)
-	// Paths: chmod and the rest, each as the plain call, the *at call
-	// and the descriptor call where the syscall has one.
+	var l probeList
+	l.attributes()
+	l.descriptors()
+	l.opens()
+	l.removals()
+	l.devices()
+	l.refusals()
+	l.realPaths()
+	return l
+}
+
+// attributes: chmod and the rest on paths, each as the plain call, the *at call
+// and the descriptor call where the syscall has one.
+func (l *probeList) attributes() {
 	type pathCall struct {
 		name string
 		at   bool // takes a dirfd first
@@ -221,9 +240,9 @@ func buildProbes() []*probe {
 		if c.name == "truncate" {
 			epermTarget, why = []arg{memfdPath}, whySealed
 		}
-		add(probe{kind: c.name + "/EPERM", syscall: c.name, args: append(epermTarget, c.tail(syscall.EPERM)...), outcome: eperm, why: why})
-		add(probe{kind: c.name + "/EACCES", syscall: c.name, args: append(target(objLocked), c.tail(syscall.EACCES)...), outcome: eacces, why: whyLocked})
-		add(probe{kind: c.name + "/success", syscall: c.name, args: append(target(objOwn), c.tail(0)...), outcome: succeeds, why: whyOwn})
+		l.add(probe{kind: c.name + "/EPERM", syscall: c.name, args: append(epermTarget, c.tail(syscall.EPERM)...), outcome: eperm, why: why})
+		l.add(probe{kind: c.name + "/EACCES", syscall: c.name, args: append(target(objLocked), c.tail(syscall.EACCES)...), outcome: eacces, why: whyLocked})
+		l.add(probe{kind: c.name + "/success", syscall: c.name, args: append(target(objOwn), c.tail(0)...), outcome: succeeds, why: whyOwn})
 	}
 	// Removing an xattr: the success removes the one its setup set.
 	for _, c := range []struct {
@@ -236,37 +255,43 @@ func buildProbes() []*probe {
 			}
 			return []arg{a}
 		}
-		add(probe{kind: c.name + "/EPERM", syscall: c.name, args: append(target(scratch(objRoot)), trusted), outcome: eperm, why: whyNotOwner})
-		add(probe{kind: c.name + "/EACCES", syscall: c.name, args: append(target(scratch(objLocked)), userXattr), outcome: eacces, why: whyLocked})
-		add(probe{kind: c.name + "/success", syscall: c.name, args: append(target(unique("x")), userXattr), outcome: succeeds, setup: setupXattr, why: whyOwn})
+		l.add(probe{kind: c.name + "/EPERM", syscall: c.name, args: append(target(scratch(objRoot)), trusted), outcome: eperm, why: whyNotOwner})
+		l.add(probe{kind: c.name + "/EACCES", syscall: c.name, args: append(target(scratch(objLocked)), userXattr), outcome: eacces, why: whyLocked})
+		l.add(probe{kind: c.name + "/success", syscall: c.name, args: append(target(unique("x")), userXattr), outcome: succeeds, setup: setupXattr, why: whyOwn})
 	}
-	// Descriptor calls: the child holds root's scratch file open for
-	// reading (opened before it dropped root), its own file and a
-	// sealed memfd.
-	add(probe{kind: "fchmod/EPERM", syscall: "fchmod", args: []arg{fd("root"), mode644}, outcome: eperm, why: whyNotOwner})
-	add(probe{kind: "fchmod/EBADF", syscall: "fchmod", args: []arg{badFD, mode600}, outcome: fails(syscall.EBADF), why: whyBadFD})
-	add(probe{kind: "fchmod/success", syscall: "fchmod", args: []arg{fd("own"), mode600}, outcome: succeeds, why: whyOwn})
-	add(probe{kind: "fchown/EPERM", syscall: "fchown", args: []arg{fd("root"), uidRoot, uidRoot}, outcome: eperm, why: whyNotOwner})
-	add(probe{kind: "fchown/EBADF", syscall: "fchown", args: []arg{badFD, uidRoot, uidRoot}, outcome: fails(syscall.EBADF), why: whyBadFD})
-	add(probe{kind: "fchown/success", syscall: "fchown", args: []arg{fd("own"), noChange, noChange}, outcome: succeeds, why: whyOwn})
-	add(probe{kind: "fsetxattr/EPERM", syscall: "fsetxattr", args: []arg{fd("root"), trusted, xvalue, one, zero}, outcome: eperm, why: whyNotOwner})
-	add(probe{kind: "fsetxattr/EACCES", syscall: "fsetxattr", args: []arg{fd("root"), userXattr, xvalue, one, zero}, outcome: eacces,
+}
+
+// descriptors: calls on descriptors; the child holds root's scratch file open for
+// reading (opened before it dropped root), its own file and a
+// sealed memfd.
+func (l *probeList) descriptors() {
+	l.add(probe{kind: "fchmod/EPERM", syscall: "fchmod", args: []arg{fd("root"), mode644}, outcome: eperm, why: whyNotOwner})
+	l.add(probe{kind: "fchmod/EBADF", syscall: "fchmod", args: []arg{badFD, mode600}, outcome: fails(syscall.EBADF), why: whyBadFD})
+	l.add(probe{kind: "fchmod/success", syscall: "fchmod", args: []arg{fd("own"), mode600}, outcome: succeeds, why: whyOwn})
+	l.add(probe{kind: "fchown/EPERM", syscall: "fchown", args: []arg{fd("root"), uidRoot, uidRoot}, outcome: eperm, why: whyNotOwner})
+	l.add(probe{kind: "fchown/EBADF", syscall: "fchown", args: []arg{badFD, uidRoot, uidRoot}, outcome: fails(syscall.EBADF), why: whyBadFD})
+	l.add(probe{kind: "fchown/success", syscall: "fchown", args: []arg{fd("own"), noChange, noChange}, outcome: succeeds, why: whyOwn})
+	l.add(probe{kind: "fsetxattr/EPERM", syscall: "fsetxattr", args: []arg{fd("root"), trusted, xvalue, one, zero}, outcome: eperm, why: whyNotOwner})
+	l.add(probe{kind: "fsetxattr/EACCES", syscall: "fsetxattr", args: []arg{fd("root"), userXattr, xvalue, one, zero}, outcome: eacces,
 		why: "uid 65534 may not write root's scratch file, so not its user xattrs either (EACCES)"})
-	add(probe{kind: "fsetxattr/success", syscall: "fsetxattr", args: []arg{fd("own"), userXattr, xvalue, one, zero}, outcome: succeeds, why: whyOwn})
-	add(probe{kind: "fremovexattr/EPERM", syscall: "fremovexattr", args: []arg{fd("root"), trusted}, outcome: eperm, why: whyNotOwner})
-	add(probe{kind: "fremovexattr/EACCES", syscall: "fremovexattr", args: []arg{fd("root"), userXattr}, outcome: eacces,
+	l.add(probe{kind: "fsetxattr/success", syscall: "fsetxattr", args: []arg{fd("own"), userXattr, xvalue, one, zero}, outcome: succeeds, why: whyOwn})
+	l.add(probe{kind: "fremovexattr/EPERM", syscall: "fremovexattr", args: []arg{fd("root"), trusted}, outcome: eperm, why: whyNotOwner})
+	l.add(probe{kind: "fremovexattr/EACCES", syscall: "fremovexattr", args: []arg{fd("root"), userXattr}, outcome: eacces,
 		why: "uid 65534 may not write root's scratch file, so not its user xattrs either (EACCES)"})
-	add(probe{kind: "fremovexattr/success", syscall: "fremovexattr", args: []arg{fd("own"), userXattr}, outcome: succeeds, setup: setupOwnXattr, why: whyOwn})
-	add(probe{kind: "ftruncate/EPERM", syscall: "ftruncate", args: []arg{fd("memfd"), zero}, outcome: eperm, why: whySealed})
-	add(probe{kind: "ftruncate/EINVAL", syscall: "ftruncate", args: []arg{fd("root"), zero}, outcome: fails(syscall.EINVAL),
+	l.add(probe{kind: "fremovexattr/success", syscall: "fremovexattr", args: []arg{fd("own"), userXattr}, outcome: succeeds, setup: setupOwnXattr, why: whyOwn})
+	l.add(probe{kind: "ftruncate/EPERM", syscall: "ftruncate", args: []arg{fd("memfd"), zero}, outcome: eperm, why: whySealed})
+	l.add(probe{kind: "ftruncate/EINVAL", syscall: "ftruncate", args: []arg{fd("root"), zero}, outcome: fails(syscall.EINVAL),
 		why: "the descriptor is open for reading only: the kernel refuses to truncate through it (EINVAL)"})
-	add(probe{kind: "ftruncate/success", syscall: "ftruncate", args: []arg{fd("own"), zero}, outcome: succeeds, why: whyOwn})
-	add(probe{kind: "file_setattr/EPERM", syscall: "file_setattr", args: []arg{cwd, scratch(objRoot), fileAttr, num(24, "24"), zero},
+	l.add(probe{kind: "ftruncate/success", syscall: "ftruncate", args: []arg{fd("own"), zero}, outcome: succeeds, why: whyOwn})
+	l.add(probe{kind: "file_setattr/EPERM", syscall: "file_setattr", args: []arg{cwd, scratch(objRoot), fileAttr, num(24, "24"), zero},
 		outcome: eperm, why: whyNotOwner})
-	add(probe{kind: "file_setattr/EACCES", syscall: "file_setattr", args: []arg{cwd, scratch(objLocked), fileAttr, num(24, "24"), zero},
+	l.add(probe{kind: "file_setattr/EACCES", syscall: "file_setattr", args: []arg{cwd, scratch(objLocked), fileAttr, num(24, "24"), zero},
 		outcome: eacces, why: whyLocked})
-	// Opening for writing and creating. EPERM: the sealed memfd, which
-	// O_TRUNC would shrink.
+}
+
+// opens: opening for writing and creating. EPERM: the sealed memfd, which
+// O_TRUNC would shrink.
+func (l *probeList) opens() {
 	type openCall struct {
 		name string
 		args func(target arg) []arg
@@ -279,14 +304,17 @@ func buildProbes() []*probe {
 		}},
 		{"creat", func(t arg) []arg { return []arg{t, mode600} }},
 	} {
-		add(probe{kind: c.name + "/EPERM", syscall: c.name, args: c.args(memfdPath), outcome: eperm, why: whySealed})
-		add(probe{kind: c.name + "/EACCES", syscall: c.name, args: c.args(scratch(objLocked)), outcome: eacces, why: whyLocked})
-		add(probe{kind: c.name + "/success", syscall: c.name, args: c.args(unique("new")), outcome: succeeds,
+		l.add(probe{kind: c.name + "/EPERM", syscall: c.name, args: c.args(memfdPath), outcome: eperm, why: whySealed})
+		l.add(probe{kind: c.name + "/EACCES", syscall: c.name, args: c.args(scratch(objLocked)), outcome: eacces, why: whyLocked})
+		l.add(probe{kind: c.name + "/success", syscall: c.name, args: c.args(unique("new")), outcome: succeeds,
 			why: "creates a new empty file in the child's scratch directory"})
 	}
-	add(probe{kind: "open_by_handle_at/EPERM", syscall: "open_by_handle_at", args: []arg{cwd, handle, writeCreate}, outcome: eperm,
+	l.add(probe{kind: "open_by_handle_at/EPERM", syscall: "open_by_handle_at", args: []arg{cwd, handle, writeCreate}, outcome: eperm,
 		why: "opening by handle needs CAP_DAC_READ_SEARCH: the kernel refuses uid 65534 (EPERM) before it looks at the handle"})
-	// Removing and renaming.
+}
+
+// removals: removing and renaming.
+func (l *probeList) removals() {
 	for _, c := range []struct {
 		name string
 		args func(from, to arg) []arg
@@ -295,9 +323,9 @@ func buildProbes() []*probe {
 		{"renameat", func(f, t arg) []arg { return []arg{cwd, f, cwd, t} }},
 		{"renameat2", func(f, t arg) []arg { return []arg{cwd, f, cwd, t, zero} }},
 	} {
-		add(probe{kind: c.name + "/EPERM", syscall: c.name, args: c.args(scratch(objVictim), scratch("sticky/moved")), outcome: eperm, why: whySticky})
-		add(probe{kind: c.name + "/EACCES", syscall: c.name, args: c.args(scratch(objLocked), scratch("locked/y")), outcome: eacces, why: whyLocked})
-		add(probe{kind: c.name + "/success", syscall: c.name, args: c.args(unique("ren"), unique("renamed")), outcome: succeeds, setup: setupFile,
+		l.add(probe{kind: c.name + "/EPERM", syscall: c.name, args: c.args(scratch(objVictim), scratch("sticky/moved")), outcome: eperm, why: whySticky})
+		l.add(probe{kind: c.name + "/EACCES", syscall: c.name, args: c.args(scratch(objLocked), scratch("locked/y")), outcome: eacces, why: whyLocked})
+		l.add(probe{kind: c.name + "/success", syscall: c.name, args: c.args(unique("ren"), unique("renamed")), outcome: succeeds, setup: setupFile,
 			why: "renames a file the child made in its scratch directory"})
 	}
 	for _, c := range []struct {
@@ -316,13 +344,16 @@ func buildProbes() []*probe {
 		if c.dir {
 			victim, gone = objVictimD, "dir"
 		}
-		add(probe{kind: c.name + "/EPERM", syscall: c.name, args: target(scratch(victim)), outcome: eperm, why: whySticky})
-		add(probe{kind: c.name + "/EACCES", syscall: c.name, args: target(scratch(objLocked)), outcome: eacces, why: whyLocked})
-		add(probe{kind: c.name + "/success", syscall: c.name, args: target(unique(gone)), outcome: succeeds, setup: c.setup,
+		l.add(probe{kind: c.name + "/EPERM", syscall: c.name, args: target(scratch(victim)), outcome: eperm, why: whySticky})
+		l.add(probe{kind: c.name + "/EACCES", syscall: c.name, args: target(scratch(objLocked)), outcome: eacces, why: whyLocked})
+		l.add(probe{kind: c.name + "/success", syscall: c.name, args: target(unique(gone)), outcome: succeeds, setup: c.setup,
 			why: "removes what the child made in its scratch directory just before"})
 	}
-	// Device nodes: a character device needs CAP_MKNOD; a FIFO in the
-	// scratch directory is the success.
+}
+
+// devices: device nodes; a character device needs CAP_MKNOD; a FIFO in the
+// scratch directory is the success.
+func (l *probeList) devices() {
 	for _, c := range []struct {
 		name string
 		at   bool
@@ -333,13 +364,17 @@ func buildProbes() []*probe {
 			}
 			return append([]arg{a}, rest...)
 		}
-		add(probe{kind: c.name + "/EPERM", syscall: c.name, args: target(unique("node"), num(sIFCHR|0o600, "S_IFCHR|0600"), num(0x103, "makedev(1, 3)")),
+		l.add(probe{kind: c.name + "/EPERM", syscall: c.name, args: target(unique("node"), num(sIFCHR|0o600, "S_IFCHR|0600"), num(0x103, "makedev(1, 3)")),
 			outcome: eperm, why: "a character device needs CAP_MKNOD: the kernel refuses uid 65534 (EPERM) before it creates anything"})
-		add(probe{kind: c.name + "/EACCES", syscall: c.name, args: target(scratch(objLocked), num(sIFIFO|0o600, "S_IFIFO|0600"), zero), outcome: eacces, why: whyLocked})
-		add(probe{kind: c.name + "/success", syscall: c.name, args: target(unique("fifo"), num(sIFIFO|0o600, "S_IFIFO|0600"), zero), outcome: succeeds,
+		l.add(probe{kind: c.name + "/EACCES", syscall: c.name, args: target(scratch(objLocked), num(sIFIFO|0o600, "S_IFIFO|0600"), zero), outcome: eacces, why: whyLocked})
+		l.add(probe{kind: c.name + "/success", syscall: c.name, args: target(unique("fifo"), num(sIFIFO|0o600, "S_IFIFO|0600"), zero), outcome: succeeds,
 			why: "creates a FIFO in the child's scratch directory"})
 	}
-	// Privileged calls uid 65534 may not make: refused before anything.
+}
+
+// refusals: privileged calls uid 65534 may not make, refused before
+// anything, and calls with an argument the kernel refuses.
+func (l *probeList) refusals() {
 	for _, p := range []probe{
 		{syscall: "mount", args: []arg{null, scratch("."), null, zero, null}, why: "mounting needs CAP_SYS_ADMIN: refused (EPERM) for uid 65534; with no file system type it could mount nothing anyway"},
 		{syscall: "umount2", args: []arg{scratch("."), zero}, why: "unmounting needs CAP_SYS_ADMIN: refused (EPERM) for uid 65534; the scratch directory is no mount point anyway"},
@@ -350,7 +385,7 @@ func buildProbes() []*probe {
 		{syscall: "settimeofday", args: []arg{null, null}, why: "setting the clock needs CAP_SYS_TIME: refused (EPERM); with no time given it would set nothing anyway"},
 	} {
 		p.kind, p.outcome = p.syscall+"/EPERM", eperm
-		add(p)
+		l.add(p)
 	}
 	// Calls with an argument the kernel refuses before acting.
 	for _, p := range []probe{
@@ -367,28 +402,38 @@ func buildProbes() []*probe {
 		if p.outcome.fails {
 			p.kind = p.syscall + "/error"
 		}
-		add(p)
+		l.add(p)
 	}
-	// The refused exec: an empty scratch file of root without execute
-	// permission, in the scratch directory of root. Root too needs an
-	// execute bit, so it is refused (EACCES) for any identity, and it
-	// would be no program anyway.
-	add(probe{kind: "execve/EACCES", syscall: "execve", args: []arg{noExec, argv, null}, outcome: eacces, exec: true,
+}
+
+// realPaths: the refused exec, then calls on real paths. The exec is of
+// an empty scratch file of root without execute permission, in the
+// scratch directory of root: root too needs an execute bit, so it is
+// refused (EACCES) for any identity, and it would be no program anyway.
+func (l *probeList) realPaths() {
+	l.add(probe{kind: "execve/EACCES", syscall: "execve", args: []arg{noExec, argv, null}, outcome: eacces, exec: true,
 		why: "the file has no execute permission, which even root needs: refused (EACCES); it is empty, so no program either"})
 	// Real paths (watches, path= and dir= rules), each call refused
 	// whoever makes it: O_DIRECTORY on a file, and O_WRONLY on a
 	// directory, end the open after the kernel has recorded the path and
 	// before it opens anything; a chown to root needs CAP_CHOWN.
-	add(probe{kind: "watch-write/refused", syscall: "openat", real: true, class: model.PermWrite,
+	l.add(probe{kind: "watch-write/refused", syscall: "openat", real: true, class: model.PermWrite,
 		args: []arg{cwd, watched, num(oWronly|oDirectory|oNofollow, "O_WRONLY|O_DIRECTORY|O_NOFOLLOW")}, outcome: outcome{fails: true},
 		why: "a write open the kernel ends after recording the path: ENOTDIR for a file or link (O_DIRECTORY), EISDIR for a directory; nothing is opened, and uid 65534 could not write it anyway"})
-	add(probe{kind: "watch-read/refused", syscall: "openat", real: true, class: model.PermRead,
+	l.add(probe{kind: "watch-read/refused", syscall: "openat", real: true, class: model.PermRead,
 		args: []arg{cwd, watched, num(oDirectory|oNofollow, "O_RDONLY|O_DIRECTORY|O_NOFOLLOW")}, outcome: outcome{either: true},
 		why: "a read open of a file or link ends with ENOTDIR (O_DIRECTORY) after the kernel recorded the path: no content is read; a directory opens for uid 65534 only if it may list it, and is closed unread"})
-	add(probe{kind: "watch-attr/refused", syscall: "lchown", real: true, class: model.PermAttr,
+	// An exec of the real path whose argument list lies at an address no
+	// process may map: since Linux 6.8 the kernel opens the file for
+	// execution first (recording the path), then fails to read the list
+	// (EFAULT) and runs nothing. Older kernels read the list first and
+	// record no path, so the plan asks Self.ExecOpensFirst.
+	l.add(probe{kind: "watch-exec/refused", syscall: "execve", real: true, class: model.PermExec,
+		args: []arg{watched, unmappedArgv, null}, outcome: outcome{fails: true},
+		why: "an exec with its argument list at an unmapped address: the kernel opens the file for execution, records its path, and fails to read the arguments (EFAULT), so no program runs; a file uid 65534 may not execute is refused (EACCES) after the path is recorded"})
+	l.add(probe{kind: "watch-attr/refused", syscall: "lchown", real: true, class: model.PermAttr,
 		args: []arg{watched, uidRoot, uidRoot}, outcome: outcome{fails: true},
 		why: "a chown to root: only CAP_CHOWN may give a file away, which uid 65534 lacks, so the kernel refuses it (EPERM) after recording the path"})
-	return ps
 }
 
 // pick chooses an EPERM argument or the one for the other outcomes.

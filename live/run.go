@@ -111,7 +111,35 @@ func HostSelf() (Self, error) {
 		_, err := os.Lstat(path)
 		return err == nil
 	}
-	return Self{AUID: uint32(auid), UIDMin: 1000, Exe: exe, Can32: Can32, Exists: exists}, nil
+	release, err := os.ReadFile("/proc/sys/kernel/osrelease")
+	if err != nil {
+		return Self{}, fmt.Errorf("read the kernel's release: %w", err)
+	}
+	linkTarget := func(path string) (string, bool) {
+		if fi, err := os.Lstat(path); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+			return "", false
+		}
+		target, err := filepath.EvalSymlinks(path)
+		return target, err == nil
+	}
+	return Self{AUID: uint32(auid), UIDMin: 1000, Exe: exe, Can32: Can32, Exists: exists, LinkTarget: linkTarget,
+		ExecOpensFirst: releaseAtLeast(string(release), 6, 8)}, nil
+}
+
+// releaseAtLeast compares a kernel release ("6.8.0-45-generic") with
+// major.minor; a release it cannot read is older.
+func releaseAtLeast(release string, major, minor int) bool {
+	fields := strings.SplitN(strings.TrimSpace(release), ".", 3)
+	if len(fields) < 2 {
+		return false
+	}
+	digits := strings.IndexFunc(fields[1]+"x", func(r rune) bool { return r < '0' || r > '9' })
+	m, err1 := strconv.Atoi(fields[0])
+	n, err2 := strconv.Atoi(fields[1][:digits])
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	return m > major || m == major && n >= minor
 }
 
 // Options are what Prove needs besides the controls and the kernel's

@@ -61,8 +61,8 @@ func NewCatalog(roots ...string) (*Catalog, error) {
 }
 
 func (c *Catalog) addRoot(fsys fs.FS, dir, display string) error {
-	if _, err := fs.Stat(fsys, path.Join(dir, ManifestName)); err == nil {
-		p, err := ReadPack(fsys, dir, display)
+	if _, err := fs.Stat(fsys, path.Join(dir, manifestName)); err == nil {
+		p, err := readPack(fsys, dir, display)
 		if err != nil {
 			return err
 		}
@@ -74,7 +74,7 @@ func (c *Catalog) addRoot(fsys fs.FS, dir, display string) error {
 		return err
 	}
 	if found == 0 {
-		return fmt.Errorf("pack root %s holds no packs (directories with a %s)", display, ManifestName)
+		return fmt.Errorf("pack root %s holds no packs (directories with a %s)", display, manifestName)
 	}
 	return nil
 }
@@ -96,7 +96,7 @@ func (c *Catalog) addPackDirs(fsys fs.FS, dir, display string, versions bool) (f
 		if display == embeddedPrefix {
 			shown = embeddedPrefix + e.Name()
 		}
-		if _, err := fs.Stat(fsys, path.Join(sub, ManifestName)); err != nil {
+		if _, err := fs.Stat(fsys, path.Join(sub, manifestName)); err != nil {
 			if versions {
 				n, err := c.addPackDirs(fsys, sub, shown, false)
 				if err != nil {
@@ -106,7 +106,7 @@ func (c *Catalog) addPackDirs(fsys fs.FS, dir, display string, versions bool) (f
 			}
 			continue
 		}
-		p, err := ReadPack(fsys, sub, shown)
+		p, err := readPack(fsys, sub, shown)
 		if err != nil {
 			return found, err
 		}
@@ -129,7 +129,7 @@ func (c *Catalog) Find(ref string) (*Pack, error) {
 	if hasConstraint && strings.TrimSpace(cons) == "" {
 		return nil, fmt.Errorf("%q has nothing after the @: give a version constraint (%s@^2, %s@2.1.0) or leave the @ out", ref, name, name)
 	}
-	constraint, err := ParseConstraint(cons)
+	constraint, err := parseConstraint(cons)
 	if err != nil {
 		return nil, err
 	}

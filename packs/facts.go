@@ -19,25 +19,25 @@ import (
 // is read as written.
 type Facts map[string]string
 
-// FactUIDMin is the first UID of a user account (login.defs UID_MIN).
-const FactUIDMin = "UID_MIN"
+// factUIDMin is the first UID of a user account (login.defs UID_MIN).
+const factUIDMin = "UID_MIN"
 
-// FactSetuidPrograms is a list-valued fact: the host's setuid and setgid
+// factSetuidPrograms is a list-valued fact: the host's setuid and setgid
 // programs (find / -xdev -perm /6000), absolute paths separated by
 // spaces. A line naming it stands for one line per program (none for an
 // empty list): the standards ask for a rule per privileged program. A
 // pack gives the list's default for its product in pack.toml's [facts];
 // compile --host and apply find the host's.
-const FactSetuidPrograms = "SETUID_PROGRAMS"
+const factSetuidPrograms = "SETUID_PROGRAMS"
 
 // listFacts are the facts whose value is a list.
-var listFacts = []string{FactSetuidPrograms}
+var listFacts = []string{factSetuidPrograms}
 
-// IsListFact says whether a fact's value is a list of words.
-func IsListFact(name string) bool { return slices.Contains(listFacts, name) }
+// isListFact says whether a fact's value is a list of words.
+func isListFact(name string) bool { return slices.Contains(listFacts, name) }
 
 // DefaultFacts are the facts of a RHEL or Debian host with its defaults.
-func DefaultFacts() Facts { return Facts{FactUIDMin: "1000"} }
+func DefaultFacts() Facts { return Facts{factUIDMin: "1000"} }
 
 // Merge returns f with the facts of over replacing its own.
 func (f Facts) Merge(over Facts) Facts {
@@ -56,7 +56,7 @@ func (f Facts) Merge(over Facts) Facts {
 func (f Facts) String() string {
 	var parts []string
 	for k, v := range f {
-		if IsListFact(k) {
+		if isListFact(k) {
 			v = fmt.Sprintf("[%d]", len(strings.Fields(v)))
 		}
 		parts = append(parts, k+"="+v)
@@ -70,14 +70,14 @@ func (f Facts) String() string {
 func CheckFacts(f Facts, source string) error {
 	for k, v := range f {
 		switch {
-		case IsListFact(k):
+		case isListFact(k):
 			for _, p := range strings.Fields(v) {
 				if !strings.HasPrefix(p, "/") {
 					return fmt.Errorf("%s: %s: %q is not an absolute path", source, k, p)
 				}
 			}
-		case k != FactUIDMin:
-			return fmt.Errorf("%s: unknown fact %q; the facts a pack may use are %s, %s", source, k, FactUIDMin, FactSetuidPrograms)
+		case k != factUIDMin:
+			return fmt.Errorf("%s: unknown fact %q; the facts a pack may use are %s, %s", source, k, factUIDMin, factSetuidPrograms)
 		default:
 			if _, err := strconv.ParseUint(v, 10, 32); err != nil {
 				return fmt.Errorf("%s: %s = %q is not a user ID", source, k, v)
@@ -106,10 +106,10 @@ func (f Facts) expand(data []byte, path string) ([]byte, []copies, error) {
 		return data, nil, nil
 	}
 	var more []copies
-	if bytes.Contains(data, []byte("${"+FactSetuidPrograms+"}")) {
+	if bytes.Contains(data, []byte("${"+factSetuidPrograms+"}")) {
 		lines := bytes.Split(data, []byte("\n"))
 		for i, l := range lines {
-			if !bytes.Contains(l, []byte("${"+FactSetuidPrograms+"}")) {
+			if !bytes.Contains(l, []byte("${"+factSetuidPrograms+"}")) {
 				continue
 			}
 			texts := f.ExpandList(string(l))
@@ -162,7 +162,7 @@ func (f Facts) expandScalars(data []byte, path string) ([]byte, error) {
 		if !ok && err == nil {
 			at := bytes.Index(data, ref)
 			line += bytes.Count(data[:at], []byte("\n"))
-			err = fmt.Errorf("%s:%d: ${%s} is not a host fact auditpack knows; use ${%s}", path, line, name, FactUIDMin)
+			err = fmt.Errorf("%s:%d: ${%s} is not a host fact auditpack knows; use ${%s}", path, line, name, factUIDMin)
 		}
 		return []byte(value)
 	})

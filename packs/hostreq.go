@@ -28,8 +28,8 @@ type AuditdSetting struct {
 
 var auditdSetting = regexp.MustCompile(`^([a-z_]+) (=|>=) (\S+)$`)
 
-// ParseAuditdSetting reads one "key = value" requirement.
-func ParseAuditdSetting(s string) (AuditdSetting, error) {
+// parseAuditdSetting reads one "key = value" requirement.
+func parseAuditdSetting(s string) (AuditdSetting, error) {
 	m := auditdSetting.FindStringSubmatch(s)
 	if m == nil {
 		return AuditdSetting{}, fmt.Errorf("auditd %q must be \"key = A|B\", \"key = MIN..MAX\", \"key >= N\", \"key >= N%%\" or \"key = *\"", s)

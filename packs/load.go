@@ -42,8 +42,8 @@ func LoadPath(p string, facts Facts) (*Source, error) {
 		}
 		return &Source{Files: []*File{f}}, nil
 	}
-	if _, err := os.Stat(filepath.Join(p, ManifestName)); err == nil {
-		pack, err := ReadPack(os.DirFS(p), ".", filepath.ToSlash(filepath.Clean(p)))
+	if _, err := os.Stat(filepath.Join(p, manifestName)); err == nil {
+		pack, err := readPack(os.DirFS(p), ".", filepath.ToSlash(filepath.Clean(p)))
 		if err != nil {
 			return nil, err
 		}
@@ -242,11 +242,11 @@ func IsLoadedFile(path string) bool {
 	defer f.Close()
 	head := make([]byte, 128)
 	n, _ := io.ReadFull(f, head)
-	return IsLoadedData(head[:n])
+	return isLoadedData(head[:n])
 }
 
-// IsLoadedData is IsLoadedFile for a file's contents.
-func IsLoadedData(data []byte) bool {
+// isLoadedData is IsLoadedFile for a file's contents.
+func isLoadedData(data []byte) bool {
 	for _, h := range loadedHeaders {
 		if bytes.HasPrefix(data, []byte(h)) {
 			return true
@@ -266,17 +266,17 @@ func ReadStdin(r io.Reader) (f *File, loaded bool, err error) {
 	if err != nil {
 		return nil, false, err
 	}
-	return ParseFile(StdinPath, "<stdin>", nil, data), IsLoadedData(data), nil
+	return ParseFile(StdinPath, "<stdin>", nil, data), isLoadedData(data), nil
 }
 
-// ReadStdinData reads standard input up to MaxFileSize, as ReadFile reads
+// ReadStdinData reads standard input up to maxFileSize, as ReadFile reads
 // a file.
 func ReadStdinData(r io.Reader) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	data, err := io.ReadAll(io.LimitReader(r, maxFileSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("read standard input: %w", err)
 	}
-	if len(data) > MaxFileSize {
+	if len(data) > maxFileSize {
 		return nil, tooLarge("standard input")
 	}
 	return data, nil

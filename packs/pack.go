@@ -16,8 +16,8 @@ import (
 	"github.com/auditpack/auditpack/packs/model"
 )
 
-// ManifestName is the file that makes a directory a pack.
-const ManifestName = "pack.toml"
+// manifestName is the file that makes a directory a pack.
+const manifestName = "pack.toml"
 
 // Pack is a versioned set of rules files that merge at one position.
 type Pack struct {
@@ -52,7 +52,7 @@ func (p *Pack) Embedded() bool { return strings.HasPrefix(p.Dir, embeddedPrefix)
 
 // Requirements are the standard's own wording of the controls the pack
 // meets (requirements.toml); nil when the pack states none. A pack from
-// a directory has them read with it, so that ReadPack reports a broken
+// a directory has them read with it, so that readPack reports a broken
 // file; an embedded pack's (checked by the tests) are read when first
 // asked for: only verify and the listings need them, and reading them
 // was three quarters of compiling the stig profile.
@@ -75,11 +75,11 @@ var packName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
 // knownArches are the values of -F arch= a pack may limit itself to.
 var knownArches = map[string]bool{"b64": true, "b32": true}
 
-// ReadPack reads the manifest of the pack in directory dir of fsys, and the
+// readPack reads the manifest of the pack in directory dir of fsys, and the
 // names of its files; display is the directory as the user knows it.
-func ReadPack(fsys fs.FS, dir, display string) (*Pack, error) {
-	manifestPath := path.Join(dir, ManifestName)
-	shown := joinDisplay(display, ManifestName)
+func readPack(fsys fs.FS, dir, display string) (*Pack, error) {
+	manifestPath := path.Join(dir, manifestName)
+	shown := joinDisplay(display, manifestName)
 	data, err := readFS(fsys, manifestPath, shown)
 	if err != nil {
 		return nil, err
@@ -90,7 +90,7 @@ func ReadPack(fsys fs.FS, dir, display string) (*Pack, error) {
 	}
 	p := &Pack{Name: m.Name, Description: m.Description, Standard: m.Standard, Release: m.Release, Arches: m.Arches, Dir: display, fsys: fsys, root: dir}
 	for name, values := range m.Facts {
-		if !IsListFact(name) {
+		if !isListFact(name) {
 			return nil, fmt.Errorf("%s: [facts] %s: a pack gives defaults for list facts only (%s); UID_MIN comes from the profile or the host", shown, name, strings.Join(listFacts, ", "))
 		}
 		if p.Facts == nil {
@@ -110,7 +110,7 @@ func ReadPack(fsys fs.FS, dir, display string) (*Pack, error) {
 		return nil, fmt.Errorf("%s: order %d must not be negative", shown, *m.Order)
 	}
 	p.Order = *m.Order
-	if p.Version, err = ParseVersion(m.Version); err != nil {
+	if p.Version, err = parseVersion(m.Version); err != nil {
 		return nil, fmt.Errorf("%s: %w", shown, err)
 	}
 	for _, a := range m.Arches {
@@ -126,8 +126,8 @@ func ReadPack(fsys fs.FS, dir, display string) (*Pack, error) {
 	for _, e := range entries {
 		name := e.Name()
 		switch {
-		case name == ManifestName, name == RequirementsName:
-		case !e.Type().IsRegular() || !IsRulesFileName(name):
+		case name == manifestName, name == RequirementsName:
+		case !e.Type().IsRegular() || !isRulesFileName(name):
 			p.Ignored = append(p.Ignored, name)
 		case !startsWithOrder(name, prefix):
 			return nil, fmt.Errorf("%s: file name must start with the pack's order %s (e.g. %s-%s.rules) so that it merges where the pack says", joinDisplay(display, name), prefix, prefix, p.Name)
@@ -173,9 +173,9 @@ func startsWithOrder(name, prefix string) bool {
 	return ok && (rest == "" || !isDigit(rest[0]))
 }
 
-// IsRulesFileName reports whether augenrules reads a file of this name:
+// isRulesFileName reports whether augenrules reads a file of this name:
 // it ends in ".rules" and is not hidden.
-func IsRulesFileName(name string) bool {
+func isRulesFileName(name string) bool {
 	return strings.HasSuffix(name, ".rules") && !strings.HasPrefix(name, ".")
 }
 

@@ -35,7 +35,7 @@ func TestConstraints(t *testing.T) {
 		{"=3.0.0-rc.1", []string{"3.0.0-rc.1"}, []string{"3.0.0-rc.2", "3.0.0"}},
 	}
 	for _, c := range cases {
-		con, err := ParseConstraint(c.constraint)
+		con, err := parseConstraint(c.constraint)
 		if err != nil {
 			t.Fatalf("%q: %v", c.constraint, err)
 		}
@@ -51,7 +51,7 @@ func TestConstraints(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"^x", ">=1.2.3.4", "1..2", "~", "01.0.0"} {
-		if _, err := ParseConstraint(bad); err == nil {
+		if _, err := parseConstraint(bad); err == nil {
 			t.Errorf("constraint %q parsed", bad)
 		}
 	}
@@ -59,7 +59,7 @@ func TestConstraints(t *testing.T) {
 
 func mustVersion(t *testing.T, s string) Version {
 	t.Helper()
-	v, err := ParseVersion(s)
+	v, err := parseVersion(s)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -214,7 +214,7 @@ func TestParseErrors(t *testing.T) {
 		{"-k", model.CheckParseError, `option -k needs a value`},
 		{"foo", model.CheckParseError, `"foo" is not an option`},
 		{"-a always,exit -S all -p", model.CheckParseError, `option -p needs a value`},
-		{strings.Repeat("x", MaxLineLen+1), model.CheckLineTooLong, `at most 6143`},
+		{strings.Repeat("x", maxLineLen+1), model.CheckLineTooLong, `at most 6143`},
 		{"-w /etc/\xff", model.CheckNotText, `not valid UTF-8`},
 	}
 	for _, c := range cases {

@@ -8,14 +8,14 @@ import (
 	"os"
 )
 
-// MaxFileSize is the largest rules or profile file read. Real rule sets
+// maxFileSize is the largest rules or profile file read. Real rule sets
 // are far smaller (100,000 rules are about 7 MiB); anything larger is a
 // wrong path, and reading it would only exhaust memory.
-const MaxFileSize = 64 << 20
+const maxFileSize = 64 << 20
 
 // ReadFile reads a rules or profile file. What is not a regular file (a
 // FIFO would block forever, /dev/zero never ends) is refused before it is
-// opened; so is a file over MaxFileSize, also one that grows while read.
+// opened; so is a file over maxFileSize, also one that grows while read.
 // what names the file in errors ("profile"), or is empty.
 func ReadFile(what, p string) ([]byte, error) {
 	shown := p
@@ -43,7 +43,7 @@ func readFS(fsys fs.FS, name, shown string) ([]byte, error) {
 	if !info.Mode().IsRegular() {
 		return nil, fmt.Errorf("read %s: it is %s, not a regular file: rules, packs and profiles are read from regular files only; give a regular file (in a rules.d, remove it or rename it to end in something other than .rules)", shown, kindOf(info.Mode()))
 	}
-	if info.Size() > MaxFileSize {
+	if info.Size() > maxFileSize {
 		return nil, tooLarge(shown)
 	}
 	f, err := fsys.Open(name)
@@ -54,18 +54,18 @@ func readFS(fsys fs.FS, name, shown string) ([]byte, error) {
 	// Sized from the file, as os.ReadFile does: io.ReadAll's doubling
 	// cost a 100,000-rule compile 11 MB.
 	buf := bytes.NewBuffer(make([]byte, 0, info.Size()+bytes.MinRead))
-	if _, err := buf.ReadFrom(io.LimitReader(f, MaxFileSize+1)); err != nil {
+	if _, err := buf.ReadFrom(io.LimitReader(f, maxFileSize+1)); err != nil {
 		return nil, fmt.Errorf("read %s: %w", shown, unwrapPathError(err))
 	}
 	data := buf.Bytes()
-	if len(data) > MaxFileSize { // it grew while read
+	if len(data) > maxFileSize { // it grew while read
 		return nil, tooLarge(shown)
 	}
 	return data, nil
 }
 
 func tooLarge(shown string) error {
-	return fmt.Errorf("read %s: the file is larger than %d MiB; rules and profile files are far smaller: is this the right path?", shown, MaxFileSize>>20)
+	return fmt.Errorf("read %s: the file is larger than %d MiB; rules and profile files are far smaller: is this the right path?", shown, maxFileSize>>20)
 }
 
 func kindOf(m os.FileMode) string {

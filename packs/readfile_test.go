@@ -15,7 +15,7 @@ func TestReadFileRefusesWhatIsNoRulesFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := f.Truncate(MaxFileSize + 1); err != nil { // sparse: costs no disk
+	if err := f.Truncate(maxFileSize + 1); err != nil { // sparse: costs no disk
 		t.Fatal(err)
 	}
 	f.Close()
@@ -41,16 +41,16 @@ func TestReadFileRefusesWhatIsNoRulesFile(t *testing.T) {
 // refused before it is opened (opening it would wait for a writer), and
 // one named as a rules file is no compiled audit.rules.
 func TestNamedPipesAreNeverOpened(t *testing.T) {
-	for _, name := range []string{ManifestName, RequirementsName} {
+	for _, name := range []string{manifestName, RequirementsName} {
 		dir := t.TempDir()
-		os.WriteFile(filepath.Join(dir, ManifestName), []byte("name = \"site\"\nversion = \"1.0.0\"\norder = 50\n"), 0o644)
+		os.WriteFile(filepath.Join(dir, manifestName), []byte("name = \"site\"\nversion = \"1.0.0\"\norder = 50\n"), 0o644)
 		os.WriteFile(filepath.Join(dir, "50-site.rules"), []byte("-w /etc/hosts -p wa -k hosts\n"), 0o644)
 		os.Remove(filepath.Join(dir, name))
 		if err := syscall.Mkfifo(filepath.Join(dir, name), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := ReadPack(os.DirFS(dir), ".", dir); err == nil || !strings.Contains(err.Error(), "it is a named pipe (FIFO), not a regular file") {
-			t.Errorf("ReadPack with a named pipe for %s: %v", name, err)
+		if _, err := readPack(os.DirFS(dir), ".", dir); err == nil || !strings.Contains(err.Error(), "it is a named pipe (FIFO), not a regular file") {
+			t.Errorf("readPack with a named pipe for %s: %v", name, err)
 		}
 	}
 	fifo := filepath.Join(t.TempDir(), "audit.rules")

@@ -222,7 +222,7 @@ func (p *Pack) readRequirements() (*Requirements, error) {
 			req.Cmdline = append(req.Cmdline, CmdlineParam{Name: m[1], Value: m[3], AtLeast: m[2] == ">="})
 		}
 		for _, a := range r.Auditd {
-			s, err := ParseAuditdSetting(a)
+			s, err := parseAuditdSetting(a)
 			if err != nil {
 				return nil, fmt.Errorf("%s: requirement %s: %w", where, r.ID, err)
 			}
@@ -263,7 +263,7 @@ func (p *Pack) requirementLines(id, text string, line int, facts Facts) ([]*mode
 	for _, t := range facts.ExpandList(text) {
 		expanded, err := facts.expandScalars([]byte(t), RequirementsName)
 		if err != nil {
-			return nil, fmt.Errorf("%q names a fact auditpack does not know; use ${%s} or ${%s}", text, FactUIDMin, FactSetuidPrograms)
+			return nil, fmt.Errorf("%q names a fact auditpack does not know; use ${%s} or ${%s}", text, factUIDMin, factSetuidPrograms)
 		}
 		f := ParseFile(RequirementsName, p.displayPath(RequirementsName), p, expanded)
 		if len(f.Errors) > 0 || len(f.Items) != 1 {

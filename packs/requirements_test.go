@@ -140,7 +140,7 @@ func TestAuditdSettingJudge(t *testing.T) {
 		{"action_mail_acct = *", "isso", true, true},
 		{"action_mail_acct = *", "", false, true},
 	} {
-		s, err := ParseAuditdSetting(c.setting)
+		s, err := parseAuditdSetting(c.setting)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -149,7 +149,7 @@ func TestAuditdSettingJudge(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"freq", "freq = 9..1", "space_left >= x%", "Freq = 1"} {
-		if _, err := ParseAuditdSetting(bad); err == nil {
+		if _, err := parseAuditdSetting(bad); err == nil {
 			t.Errorf("%q read", bad)
 		}
 	}

@@ -99,7 +99,7 @@ func (s *Selection) Reads(path string) (input string, ok bool) {
 	}
 	for _, in := range inputs {
 		r := resolved(in)
-		inside := strings.HasPrefix(out, r+string(filepath.Separator)) && IsRulesFileName(filepath.Base(out))
+		inside := strings.HasPrefix(out, r+string(filepath.Separator)) && isRulesFileName(filepath.Base(out))
 		if out == r || inside {
 			return in, true
 		}

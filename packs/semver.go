@@ -12,8 +12,8 @@ type Version struct {
 	Pre                 string
 }
 
-// ParseVersion reads "1.2.3" or "1.2.3-rc.1".
-func ParseVersion(s string) (Version, error) {
+// parseVersion reads "1.2.3" or "1.2.3-rc.1".
+func parseVersion(s string) (Version, error) {
 	var v Version
 	core, pre, _ := strings.Cut(s, "-")
 	v.Pre = pre
@@ -70,8 +70,8 @@ type term struct {
 	v  Version
 }
 
-// ParseConstraint parses a version constraint.
-func ParseConstraint(s string) (Constraint, error) {
+// parseConstraint parses a version constraint.
+func parseConstraint(s string) (Constraint, error) {
 	c := Constraint{text: strings.TrimSpace(s)}
 	if c.text == "" || c.text == "*" {
 		return c, nil
@@ -134,9 +134,9 @@ func partialVersion(s string) (Version, int, error) {
 		full += ".0"
 	}
 	if n > 3 {
-		n = 4 // let ParseVersion report it
+		n = 4 // let parseVersion report it
 	}
-	v, err := ParseVersion(full)
+	v, err := parseVersion(full)
 	if err != nil && full != s {
 		// The error names what was written, not the padded form.
 		return v, n, fmt.Errorf("%q is not a version (MAJOR, MAJOR.MINOR or MAJOR.MINOR.PATCH, numbers only); write e.g. ^2, ~2.1 or 2.1.0", s)

@@ -155,9 +155,9 @@ func selectSources(c *cli.Context, e *env, paths []string, onHost bool) (*packs.
 		req.HostListFact = host.Local{}.ListFact
 	}
 	// The heap's limit is set before the files are read (reading a large
-	// set is most of the collecting), from their sizes, and raised once
-	// they are read if they turned out larger (standard input).
-	heaplimit.Fit(packs.RulesSize(paths))
+	// set is most of the collecting), and raised to fit their lines once
+	// they are read.
+	heaplimit.Fit(packs.RulesSize(paths), 0)
 	sel, err := profiles.Select(req)
 	switch {
 	case errors.Is(err, profiles.ErrRootsWithoutProfile):
@@ -167,11 +167,11 @@ func selectSources(c *cli.Context, e *env, paths []string, onHost bool) (*packs.
 	case err != nil:
 		return nil, inputError(err)
 	}
-	size := 0
+	size, lines := 0, 0
 	for _, f := range sel.Files {
-		size += f.Size
+		size, lines = size+f.Size, lines+f.Lines
 	}
-	heaplimit.Fit(size)
+	heaplimit.Fit(size, lines)
 	if _, err := lint.SeverityOverrides(sel.Profile, sel.Severity); err != nil {
 		return nil, inputError(err)
 	}

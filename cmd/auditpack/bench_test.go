@@ -46,9 +46,11 @@ func timeCommand(b *testing.B, args ...string) measured {
 
 // BenchmarkCommands runs the built binary's compile and lint on 1k, 10k
 // and 100k generated rules that all overlap (each its own auid>=N and
-// key), as a user runs them, and the real augenrules on the same rules.d
+// key), and lint on each of rulegen's adversarial shapes of the same
+// sizes, as a user runs them, and the real augenrules on the same rules.d
 // in the same iterations: wall ms, peak MB, and the ratio to augenrules,
-// so that growth with size shows (linear, not quadratic).
+// so that growth with size shows (linear, not quadratic). Sub-benchmarks
+// are named command/set/size: compile/uniform/100k, lint/watch-tree/1k.
 func BenchmarkCommands(b *testing.B) {
 	bin := filepath.Join(b.TempDir(), "auditpack")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
@@ -56,34 +58,55 @@ func BenchmarkCommands(b *testing.B) {
 	}
 	withAugenrules := augen.Available() == ""
 	for _, n := range []int{1_000, 10_000, 100_000} {
-		etc := b.TempDir()
-		dir := filepath.Join(etc, "rules.d")
-		os.Mkdir(dir, 0o755)
+		etc, dir := rulesDir(b)
 		rulegen.WriteThresholdRules(b, dir, n)
 		out := filepath.Join(b.TempDir(), "audit.rules")
 		for _, cmd := range [][]string{{"compile", dir, "-o", out}, {"lint", "--format", "json", dir}} {
-			b.Run(fmt.Sprintf("%s/%dk", cmd[0], n/1000), func(b *testing.B) {
-				var ours, theirs time.Duration
-				peak := 0
-				for i := 0; i < b.N; i++ {
-					m := timeCommand(b, append([]string{bin}, cmd...)...)
-					ours += m.wall
-					peak = max(peak, m.peak)
-					if withAugenrules {
-						start := time.Now()
-						if _, err := augen.Generate(augen.Path, etc); err != nil {
-							b.Fatal(err)
-						}
-						theirs += time.Since(start)
-					}
-				}
-				b.ReportMetric(float64(ours.Microseconds())/1000/float64(b.N), "wall-ms/op")
-				b.ReportMetric(float64(peak)/1024, "peak-MB")
-				if withAugenrules {
-					b.ReportMetric(float64(theirs.Microseconds())/1000/float64(b.N), "augenrules-ms/op")
-					b.ReportMetric(float64(ours)/float64(theirs), "ratio-vs-augenrules")
-				}
+			b.Run(fmt.Sprintf("%s/uniform/%dk", cmd[0], n/1000), func(b *testing.B) {
+				againstAugenrules(b, etc, withAugenrules, append([]string{bin}, cmd...))
 			})
 		}
+		for _, shape := range rulegen.Shapes {
+			etc, dir := rulesDir(b)
+			rulegen.WriteShape(b, dir, shape, n)
+			b.Run(fmt.Sprintf("lint/%s/%dk", shape.Name, n/1000), func(b *testing.B) {
+				againstAugenrules(b, etc, withAugenrules, []string{bin, "lint", "--format", "json", dir})
+			})
+		}
+	}
+}
+
+// rulesDir makes an empty etc/rules.d for augenrules.
+func rulesDir(b *testing.B) (etc, dir string) {
+	etc = b.TempDir()
+	dir = filepath.Join(etc, "rules.d")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	return etc, dir
+}
+
+// againstAugenrules times command and augenrules on etc's rules.d in the
+// same iterations and reports both, the ratio and the command's peak.
+func againstAugenrules(b *testing.B, etc string, withAugenrules bool, command []string) {
+	var ours, theirs time.Duration
+	peak := 0
+	for i := 0; i < b.N; i++ {
+		m := timeCommand(b, command...)
+		ours += m.wall
+		peak = max(peak, m.peak)
+		if withAugenrules {
+			start := time.Now()
+			if _, err := augen.Generate(augen.Path, etc); err != nil {
+				b.Fatal(err)
+			}
+			theirs += time.Since(start)
+		}
+	}
+	b.ReportMetric(float64(ours.Microseconds())/1000/float64(b.N), "wall-ms/op")
+	b.ReportMetric(float64(peak)/1024, "peak-MB")
+	if withAugenrules {
+		b.ReportMetric(float64(theirs.Microseconds())/1000/float64(b.N), "augenrules-ms/op")
+		b.ReportMetric(float64(ours)/float64(theirs), "ratio-vs-augenrules")
 	}
 }

@@ -3,9 +3,10 @@
 // bounded memory: the collector runs as the heap nears the limit, instead
 // of whenever it doubles (GOGC's default), which also spares a run the
 // collections of a heap growing from nothing (a 100,000-rule compile
-// needs none). A limit below what a run needs never stops it: past the
-// limit the collector takes at most half the CPU. The heap of a large
-// input is also backed by huge pages, which spares its page faults.
+// needs none, a 10,000-rule lint a third less CPU). A limit below what a
+// run needs never stops it: past the limit the collector takes at most
+// half the CPU. The heap of a large input is also backed by huge pages,
+// which spares its page faults. docs/performance.md has the measurements.
 package heaplimit
 
 import (
@@ -14,46 +15,56 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
-	"sync/atomic"
 	"syscall"
 )
 
 const (
-	// floor is the least limit: rule sets up to 100,000 rules fit in it
-	// with room to spare (the heap of their model and findings peaks
-	// near 110 MB).
+	// floor is the least limit: rule sets up to 100,000 lines fit in it
+	// (their heap peaks near 120 MB in lint).
 	floor = 128 << 20
-	// perInputByte is the heap a byte of rules text needs in lint: its
-	// model, index and findings peak near 11 bytes per byte.
-	perInputByte = 12
+	// perLine is the heap a line of rules needs in lint at its peak: its
+	// model, index and findings (about 1.2 KB whatever the line's width:
+	// a rule naming twelve syscalls needs little more than one naming
+	// two), with room for the garbage between collections.
+	perLine = 1330
+	// Before the text is read its lines are not counted: longLine is a
+	// line longer than nearly all (inputBytes/longLine lines, fewer than
+	// any real text of that size has, set the limit), shortLine one
+	// shorter than nearly all (inputBytes/shortLine lines, more than any
+	// has, are the heap backed by huge pages, which costs no memory
+	// where it is not used).
+	longLine, shortLine = 256, 64
 )
 
-// Fit raises the limit to fit inputBytes of rules text and leaves the
+// Fit raises the limit to fit lines lines of rules text, and leaves the
 // collecting to it, unless the user set GOMEMLIMIT or GOGC: the
-// collector's settings then stay theirs. A large input's heap is also
-// backed by huge pages (see hugePages) unless GODEBUG has disablethp=1.
-func Fit(inputBytes int) {
-	need := perInputByte * inputBytes
+// collector's settings then stay theirs. Before the text is read, lines
+// is 0 and the limit fits the fewest lines inputBytes may hold, and the
+// first call backs the heap inputBytes of text will need by huge pages
+// (see hugePages) unless GODEBUG has disablethp=1.
+func Fit(inputBytes, lines int) {
+	if lines == 0 {
+		lines = inputBytes / longLine
+	}
 	if os.Getenv("GOMEMLIMIT") == "" && os.Getenv("GOGC") == "" {
-		want := max(floor, int64(need))
+		want := max(floor, int64(perLine)*int64(lines))
 		if current := debug.SetMemoryLimit(-1); current == math.MaxInt64 || current < want {
 			debug.SetMemoryLimit(want)
 		}
 		debug.SetGCPercent(-1)
 	}
 	if !strings.Contains(os.Getenv("GODEBUG"), "disablethp=1") {
-		hugePages(need)
+		hugePages(perLine * (inputBytes / shortLine))
 	}
 }
 
 // minHugeHeap is the least heap worth huge pages: the heap of a rules
-// text of about a megabyte (10,000 rules). Below it a run takes a few
+// text of a megabyte (10,000 rules). Below it a run takes a few
 // milliseconds, and huge pages would only round its memory up.
-const minHugeHeap = 12 << 20
+const minHugeHeap = perLine * (1 << 20 / shortLine)
 
-// adviceTaken is set by the first Fit: only it may advise (see
-// hugePages). Runs of the CLI in one process (its tests) call Fit at once.
-var adviceTaken atomic.Bool
+// adviceTaken is set by the first Fit: only it may advise (see hugePages).
+var adviceTaken bool
 
 // hugePages asks the kernel to back the next n bytes of heap with huge
 // pages. The heap of a large rule set is written once, as it is read,
@@ -72,9 +83,10 @@ var adviceTaken atomic.Bool
 // clears before handing them out, and then it is touched whole (a 1.2
 // GB ballast made after a 12 MB one was: 1.6 s, and 1.2 GB resident).
 func hugePages(n int) {
-	if adviceTaken.Swap(true) {
+	if adviceTaken {
 		return
 	}
+	adviceTaken = true
 	if n < minHugeHeap || thpMode() != "madvise" {
 		return
 	}

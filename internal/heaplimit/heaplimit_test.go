@@ -18,21 +18,27 @@ func TestFitGrowsWithInputAndNeverShrinks(t *testing.T) {
 	t.Setenv("GOGC", "")
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	// Before the text is read, its lines are at least one per longLine bytes.
+	Fit(longLine*200_000, 0)
+	if got := debug.SetMemoryLimit(-1); got != perLine*200_000 {
+		t.Errorf("after Fit(%d, 0): limit %d, want %d", longLine*200_000, got, perLine*200_000)
+	}
+	debug.SetMemoryLimit(math.MaxInt64)
 	for _, c := range []struct {
-		input int
+		lines int
 		want  int64
 	}{
 		{0, floor},
-		{1 << 20, floor},
-		{100 << 20, perInputByte * 100 << 20},
-		{1 << 20, perInputByte * 100 << 20}, // a smaller set later keeps the larger limit
+		{10_000, floor},
+		{1_000_000, perLine * 1_000_000},
+		{10_000, perLine * 1_000_000}, // a smaller set later keeps the larger limit
 	} {
-		Fit(c.input)
+		Fit(0, c.lines)
 		if got := debug.SetMemoryLimit(-1); got != c.want {
-			t.Errorf("after Fit(%d): limit %d, want %d", c.input, got, c.want)
+			t.Errorf("after Fit(0, %d): limit %d, want %d", c.lines, got, c.want)
 		}
 		if percent := debug.SetGCPercent(-1); percent != -1 {
-			t.Errorf("after Fit(%d): GOGC %d, want off (the limit collects)", c.input, percent)
+			t.Errorf("after Fit(0, %d): GOGC %d, want off (the limit collects)", c.lines, percent)
 		}
 	}
 }
@@ -45,7 +51,7 @@ func TestFitLeavesTheUsersSettings(t *testing.T) {
 			t.Setenv("GOMEMLIMIT", "")
 			t.Setenv("GOGC", "")
 			t.Setenv(env, "1000")
-			Fit(100 << 20)
+			Fit(0, 1_000_000)
 			if limit, percent := debug.SetMemoryLimit(-1), debug.SetGCPercent(100); limit != math.MaxInt64 || percent != 100 {
 				t.Errorf("with %s set, Fit set the limit to %d and GOGC to %d", env, limit, percent)
 			}
@@ -109,7 +115,7 @@ func TestFitAdvisesHugePages(t *testing.T) {
 		advisedBefore, residentBefore := hugeAdvisedBytes(t), residentBytes(t)
 		for _, size := range strings.Fields(sizes) {
 			n, _ := strconv.Atoi(size)
-			Fit(n)
+			Fit(n, 0)
 		}
 		fmt.Printf("advised %d resident %d\n", hugeAdvisedBytes(t)-advisedBefore, residentBytes(t)-residentBefore)
 		return
@@ -122,11 +128,11 @@ func TestFitAdvisesHugePages(t *testing.T) {
 		least   int // bytes newly advised, at least
 		most    int // and at most
 	}{
-		{"10485760", "", perInputByte * 10 << 20, math.MaxInt},
-		{strconv.Itoa(minHugeHeap/perInputByte - 1), "", 0, 0}, // small sets keep 4 KiB pages
-		{"10485760", "disablethp=1", 0, 0},                     // as the user asked
-		{"1000 104857600", "", 0, 0},                           // only the first call advises
-		{"10485760 104857600", "", perInputByte * 10 << 20, perInputByte * 20 << 20},
+		{"10485760", "", perLine * (10 << 20 / shortLine), math.MaxInt},
+		{strconv.Itoa(1<<20 - shortLine), "", 0, 0}, // small sets keep 4 KiB pages
+		{"10485760", "disablethp=1", 0, 0},          // as the user asked
+		{"1000 104857600", "", 0, 0},                // only the first call advises
+		{"10485760 104857600", "", perLine * (10 << 20 / shortLine), perLine * (20 << 20 / shortLine)},
 	} {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestFitAdvisesHugePages$")
 		cmd.Env = append(os.Environ(), "HEAPLIMIT_CHILD_INPUTS="+c.inputs, "GODEBUG="+c.godebug)

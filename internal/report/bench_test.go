@@ -24,17 +24,24 @@ func benchFindings() *Findings {
 	return f
 }
 
-// BenchmarkWriteFindings renders 200,000 findings in each streaming
-// format; -cpu 1,2 shows what rendering on every core gains.
+// BenchmarkWriteFindings renders the findings of a host's rules (30), of
+// a fleet's repository (5,000: lint of 10,000 generated rules has 4,899)
+// and of 100,000 rules (200,000) in each format; -cpu 1,2 shows what
+// rendering on every core gains. docs/performance.md has the figures.
 func BenchmarkWriteFindings(b *testing.B) {
-	f := benchFindings()
-	for _, format := range []string{"text", "json", "sarif", "github", "gitlab", "checkstyle", "junit", "html"} {
-		b.Run(format, func(b *testing.B) {
-			for b.Loop() {
-				if err := Formats[format](io.Discard, f, "bench"); err != nil {
-					b.Fatal(err)
+	all := benchFindings()
+	for _, n := range []int{30, 5_000, 200_000} {
+		f := *all
+		f.Diagnostics = all.Diagnostics[:n]
+		for _, format := range []string{"text", "json", "sarif", "github", "gitlab", "checkstyle", "junit", "html"} {
+			b.Run(fmt.Sprintf("%s/%d", format, n), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if err := Formats[format](io.Discard, &f, "bench"); err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
-		})
+			})
+		}
 	}
 }

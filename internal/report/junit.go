@@ -5,7 +5,6 @@ import (
 	"encoding/xml"
 	"io"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/auditpack/auditpack/internal/text"
 )
@@ -33,7 +32,8 @@ func errorCase(err string) []JUnitCase {
 // one, never joined (a large lint has 200,000 of them).
 func WriteJUnit(w io.Writer, suite string, cases []JUnitCase) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	escape := func(s string) { writeXMLEscaped(bw, s) }
+	// A write error stays in bw for Flush.
+	escape := func(s string) { _ = xml.EscapeText(bw, []byte(s)) }
 	failed, errored := 0, 0
 	for _, c := range cases {
 		if len(c.Failures) > 0 {
@@ -108,54 +108,4 @@ func WriteJUnitFindings(w io.Writer, r *Findings, _ string) error {
 		cases[i].Failures = append(cases[i].Failures, string(line))
 	}
 	return WriteJUnit(w, "auditpack lint", cases)
-}
-
-// writeXMLEscaped writes s escaped as encoding/xml escapes text and
-// attribute values (its EscapeText takes bytes: a copy of every string).
-// A write error stays in w for Flush.
-func writeXMLEscaped(w *bufio.Writer, s string) {
-	last := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c < utf8.RuneSelf && c != '"' && c != '\'' && c != '&' && c != '<' && c != '>' {
-			i++
-			continue
-		}
-		r, width := utf8.DecodeRuneInString(s[i:])
-		var esc string
-		switch r {
-		case '"':
-			esc = "&#34;"
-		case '\'':
-			esc = "&#39;"
-		case '&':
-			esc = "&amp;"
-		case '<':
-			esc = "&lt;"
-		case '>':
-			esc = "&gt;"
-		case '\t':
-			esc = "&#x9;"
-		case '\n':
-			esc = "&#xA;"
-		case '\r':
-			esc = "&#xD;"
-		default:
-			if inXMLCharRange(r) && (r != utf8.RuneError || width > 1) {
-				i += width
-				continue
-			}
-			esc = "\uFFFD"
-		}
-		w.WriteString(s[last:i])
-		w.WriteString(esc)
-		i += width
-		last = i
-	}
-	w.WriteString(s[last:])
-}
-
-// inXMLCharRange is XML 1.0's Char production.
-func inXMLCharRange(r rune) bool {
-	return r == 0x09 || r == 0x0A || r == 0x0D || r >= 0x20 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF
 }

@@ -13,7 +13,15 @@ type Arena struct {
 	fields []Field
 	words  []string
 	rules  []Rule
+	// lists are the syscall lists read, by their -S argument: rules that
+	// name the same syscalls share one (a pack has few lists for many
+	// rules, and a name costs its string header in each rule that
+	// names it).
+	lists map[string][]string
 }
+
+// maxLists is how many syscall lists an arena keeps to share.
+const maxLists = 1024
 
 // maxBlock is the most specs a block holds; fields and words blocks hold
 // a few per spec.

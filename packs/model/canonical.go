@@ -41,7 +41,7 @@ func (l *Line) Canonical() string {
 		// separator byte are written as the one joined key they are.
 		keys := r.Keys
 		if slices.Contains(keys, "") {
-			keys = []string{strings.Join(keys, KeySep)}
+			keys = []string{strings.Join(keys, keySep)}
 		}
 		for _, k := range keys {
 			b.WriteString(" -k " + escape(k))
@@ -85,7 +85,7 @@ func writeFields(b *strings.Builder, fields []Field) {
 		switch {
 		case f.Kind == KindCompare:
 			fmt.Fprintf(b, " -C %s%s%s", f.Name(), f.Op, f.Text)
-		case f.Def != nil && f.Def.Number == FieldKey:
+		case f.Def != nil && f.Def.Number == fieldKey:
 			// A key written as a field in another case (-F KEY=x) is a
 			// field where it stands; auditctl moves "-F key=" (exactly so)
 			// to the end and joins it with -k. The spelling keeps it a

@@ -98,9 +98,14 @@ func (n cNumber) u32() uint32 { return uint32(n.value) }
 // misread says how a number written as text reaches the kernel as
 // something else, or "" when it is read as written: trailing characters
 // dropped, a leading zero read as octal, a number beyond 64 bits
-// saturated, or one beyond 32 bits cut. what names the value
-// ("-F auid>=01000") for the message.
-func (n cNumber) misread(what string, signed bool) string {
+// saturated, or one beyond 32 bits cut. option and text name the value
+// ("-F", "auid>=01000") for the message, joined only when there is one.
+func (n cNumber) misread(option, text string, signed bool) string {
+	wide := n.value > 1<<32-1 && !(signed && int64(n.value) >= -1<<31 && int64(n.value) < 0)
+	if !n.saturated && n.rest == "" && !n.octal && !wide {
+		return "" // most numbers: no message to build
+	}
+	what := option + " " + text
 	kernel := fmt.Sprint(n.u32())
 	if signed && int32(n.u32()) < 0 {
 		kernel = fmt.Sprint(int32(n.u32()))
@@ -112,10 +117,8 @@ func (n cNumber) misread(what string, signed bool) string {
 		return fmt.Sprintf("%s: auditctl reads the number %s and ignores %q after it; write the number alone", what, kernel, n.rest)
 	case n.octal:
 		return fmt.Sprintf("%s is read as octal (a leading 0), %s; remove the leading zero", what, kernel)
-	case n.value > 1<<32-1 && !(signed && int64(n.value) >= -1<<31 && int64(n.value) < 0):
-		return fmt.Sprintf("%s does not fit in 32 bits: auditctl silently keeps the low 32 bits, %s", what, kernel)
 	}
-	return ""
+	return fmt.Sprintf("%s does not fit in 32 bits: auditctl silently keeps the low 32 bits, %s", what, kernel)
 }
 
 func hexDigit(c byte) int {

@@ -70,14 +70,14 @@ func (s valueSet) intersectInto(out, t valueSet) valueSet {
 // interval reports whether a numeric constraint compares as an interval
 // (a resolved value and an ordering operator, not a bit test).
 func (f Field) interval() bool {
-	return f.Kind == KindNumeric && f.Resolved && f.Op != OpBitMask && f.Op != OpBitTest
+	return f.Kind == KindNumeric && f.Resolved && f.Op != opBitMask && f.Op != opBitTest
 }
 
 // numericField sums up a rule's constraints on one numeric field: the
 // values its interval constraints allow, and the rest (bit tests, names
 // resolved on the host) as atoms that only an identical constraint implies.
 type numericField struct {
-	name  string
+	def   *FieldDef
 	set   valueSet
 	atoms *[]Field // nil for the most fields, which have none
 }
@@ -165,23 +165,20 @@ func (a *summaryArena) summarize(r *Rule) *summary {
 	}
 	s.numeric = slots(&a.numeric, numeric, 2, a.rules)
 	a.rules = max(0, a.rules-1)
-	perm, hasPerm := uint32(PermAll), false
+	perm, hasPerm := uint32(permAll), false
 	for _, f := range r.Fields {
 		switch f.Kind {
 		case KindPerm:
 			perm &= f.Value
 			hasPerm = true
 		case KindNumeric:
-			nf := s.numericNamed(f.Name())
+			nf := s.numericOf(f.Def)
 			if nf == nil {
-				s.numeric = append(s.numeric, numericField{name: f.Name(), set: fullSet})
+				var bufs [2][8]span
+				s.numeric = append(s.numeric, numericField{def: f.Def, set: a.keep(r.intervalSet(f.Name(), &bufs))})
 				nf = &s.numeric[len(s.numeric)-1]
 			}
-			if f.interval() {
-				var buf [2]span
-				t := setOf(f.Op, f.Value, &buf)
-				nf.set = nf.set.intersectInto(a.spanSlots(len(nf.set)+len(t)), t)
-			} else {
+			if !f.interval() {
 				atoms := append(nf.atomList(), f)
 				nf.atoms = &atoms
 			}
@@ -193,8 +190,31 @@ func (a *summaryArena) summarize(r *Rule) *summary {
 	return s
 }
 
-// spanSlots is room for n spans.
-func (a *summaryArena) spanSlots(n int) valueSet { return slots(&a.spans, n, 4, a.rules) }
+// keep copies a value set into the arena (fullSet, shared, stays itself).
+func (a *summaryArena) keep(set valueSet, constrained bool) valueSet {
+	if !constrained {
+		return fullSet
+	}
+	return append(slots(&a.spans, len(set), 2, a.rules), set...)
+}
+
+// intervalSet is the values the rule's interval constraints on a field
+// allow, and whether there are any. The set so far and the next one take
+// turns in the caller's two buffers (on its stack): a field needs no
+// allocation unless its != values cut it into more than eight spans.
+func (r *Rule) intervalSet(field string, bufs *[2][8]span) (valueSet, bool) {
+	set, constrained := fullSet, 0
+	for i := range r.Fields {
+		f := &r.Fields[i]
+		if f.Name() != field || !f.interval() {
+			continue
+		}
+		var one [2]span
+		set = set.intersectInto(bufs[constrained%2][:0], setOf(f.Op, f.Value, &one))
+		constrained++
+	}
+	return set, constrained > 0
+}
 
 // summarizeAll builds what Covers and Overlaps compare for rules about to
 // be compared many times, in blocks.
@@ -207,9 +227,10 @@ func summarizeAll(rules []*Rule) {
 	}
 }
 
-func (s *summary) numericNamed(name string) *numericField {
+// numericOf is the summary of a numeric field, or nil.
+func (s *summary) numericOf(def *FieldDef) *numericField {
 	for i := range s.numeric {
-		if s.numeric[i].name == name {
+		if s.numeric[i].def == def {
 			return &s.numeric[i]
 		}
 	}
@@ -219,21 +240,9 @@ func (s *summary) numericNamed(name string) *numericField {
 // Unsatisfiable reports whether the rule's interval constraints on a field
 // exclude every value, so the rule can never match.
 func (r *Rule) Unsatisfiable(field string) bool {
-	// The set so far and the next one take turns in two stack buffers:
-	// a field needs no allocation unless its != values cut it into more
-	// than eight spans.
 	var bufs [2][8]span
-	set, constrained := fullSet, 0
-	for i := range r.Fields {
-		f := &r.Fields[i]
-		if f.Name() != field || !f.interval() {
-			continue
-		}
-		var one [2]span
-		set = set.intersectInto(bufs[constrained%2][:0], setOf(f.Op, f.Value, &one))
-		constrained++
-	}
-	return constrained > 0 && len(set) == 0
+	set, constrained := r.intervalSet(field, &bufs)
+	return constrained && len(set) == 0
 }
 
 // subsetOf reports whether every value of s is in t (both sorted).
@@ -266,6 +275,18 @@ func meets(s, t valueSet) bool {
 	return false
 }
 
+// matchesNoEvent reports whether no event can match the rule: it applies
+// to no ABI, or it is on a list of syscalls and sees none (every name it
+// gives is unknown), so the kernel's test of the syscall always fails.
+// Nothing covers it and it covers nothing, as nothing overlaps it.
+func (r *Rule) matchesNoEvent() bool {
+	if r.MatchesNothing() {
+		return true
+	}
+	_, sees := r.WireMask.First()
+	return usesSyscalls(r.List) && !sees
+}
+
 // sameDomain reports whether two rules are evaluated in one first-match
 // order: the same filter list (watches belong to the exit list).
 func sameDomain(a, b *Rule) bool { return a.List == b.List }
@@ -277,7 +298,7 @@ func usesSyscalls(l List) bool { return l == ListExit || l == ListIOUring }
 // it cannot tell (names resolved on the host, bit tests that differ), it
 // answers false.
 func Covers(a, b *Rule) bool {
-	if !sameDomain(a, b) || b.MatchesNothing() {
+	if !sameDomain(a, b) || b.matchesNoEvent() {
 		return false
 	}
 	if usesSyscalls(a.List) {
@@ -293,7 +314,7 @@ func Covers(a, b *Rule) bool {
 	}
 	for i := range as.numeric {
 		need := &as.numeric[i]
-		have := bs.numericNamed(need.name)
+		have := bs.numericOf(need.def)
 		if have == nil {
 			if need.atoms != nil || !subsetOf(fullSet, need.set) {
 				return false
@@ -311,8 +332,8 @@ func Covers(a, b *Rule) bool {
 	}
 	for _, f := range a.Fields {
 		switch f.Kind {
-		case KindString:
-			if f.Def.Number != FieldKey && !stringImplied(b, f) && !(a.Watch && treeWatchImplied(b, f)) {
+		case kindString:
+			if f.Def.Number != fieldKey && !stringImplied(b, f) && !(a.Watch && treeWatchImplied(b, f)) {
 				return false
 			}
 		case KindCompare:
@@ -409,7 +430,7 @@ func Overlaps(a, b *Rule) bool {
 	}
 	as, bs := a.summary(), b.summary()
 	for i := range as.numeric {
-		if other := bs.numericNamed(as.numeric[i].name); other != nil && !meets(as.numeric[i].set, other.set) {
+		if other := bs.numericOf(as.numeric[i].def); other != nil && !meets(as.numeric[i].set, other.set) {
 			return false
 		}
 	}

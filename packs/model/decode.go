@@ -33,10 +33,10 @@ func readWire(w []byte) (*wireRule, error) {
 		return nil, fmt.Errorf("rule data of %d bytes is shorter than its %d-byte header", len(w), WireHeaderLen)
 	}
 	u32 := func(off int) uint32 { return binary.NativeEndian.Uint32(w[off:]) }
-	r := &wireRule{list: List(u32(WireOffFlags) &^ PrependFlag), action: Action(u32(WireOffAction)), mask: MaskOf(w)}
+	r := &wireRule{list: List(u32(WireOffFlags) &^ PrependFlag), action: Action(u32(wireOffAction)), mask: MaskOf(w)}
 	buf := w[WireHeaderLen:]
-	for i := 0; i < int(min(u32(WireOffFieldCount), MaxFields)); i++ {
-		f := wireField{number: u32(WireOffFields + 4*i), value: u32(WireOffValues + 4*i), flag: u32(WireOffFieldFlags + 4*i)}
+	for i := 0; i < int(min(u32(wireOffFieldCount), maxFields)); i++ {
+		f := wireField{number: u32(wireOffFields + 4*i), value: u32(wireOffValues + 4*i), flag: u32(wireOffFieldFlags + 4*i)}
 		f.op, _ = opOfFlag(f.flag)
 		if def, ok := fieldsByNumber[f.number]; ok && def.Value == ValString {
 			n := min(int(f.value), len(buf))
@@ -54,8 +54,8 @@ func WireKeys(w []byte) []string {
 		return nil
 	}
 	for _, f := range r.fields {
-		if f.number == FieldKey {
-			return strings.Split(f.text, KeySep)
+		if f.number == fieldKey {
+			return strings.Split(f.text, keySep)
 		}
 	}
 	return nil
@@ -84,15 +84,15 @@ func Decode(w []byte, t *Target) (*Spec, error) {
 	spec := &Spec{List: r.list, Action: r.action, FieldsBeforeSyscalls: -1}
 	for _, f := range r.fields {
 		switch def, ok := fieldsByNumber[f.number]; {
-		case f.number == FieldKey && f.op == OpEqual:
-			spec.Keys = strings.Split(f.text, KeySep)
-		case f.number == FieldCompare:
-			a, b, ok := CompareFields(f.value)
+		case f.number == fieldKey && f.op == OpEqual:
+			spec.Keys = strings.Split(f.text, keySep)
+		case f.number == fieldCompare:
+			a, b, ok := compareFields(f.value)
 			if !ok {
 				return nil, fmt.Errorf("unknown field comparison %d", f.value)
 			}
 			spec.Fields = append(spec.Fields, Field{Def: fieldsByName[a], Op: f.op, Kind: KindCompare, Text: b, Value: f.value, Resolved: true})
-		case f.number == FieldLoginuidSet:
+		case f.number == fieldLoginuidSet:
 			// auid set (1) or not (0): auid!=unset or auid=unset.
 			op := OpNotEqual
 			if (f.value == 1) == (f.op == OpNotEqual) {
@@ -152,8 +152,8 @@ func Describe(w []byte, t *Target) string {
 		}
 		text := f.text
 		switch def, known := fieldsByNumber[f.number]; {
-		case f.number == FieldCompare:
-			if a, b, ok := CompareFields(f.value); ok {
+		case f.number == fieldCompare:
+			if a, b, ok := compareFields(f.value); ok {
 				parts = append(parts, "-C "+a+op+b)
 			} else {
 				parts = append(parts, fmt.Sprintf("-C compare%d%s", f.value, op))
@@ -185,7 +185,7 @@ func Describe(w []byte, t *Target) string {
 	all := r.mask.allSyscallsHeld()
 	if r.list == ListExit && r.action == Always && all && watchable && path != "" && perm != "" && len(parts) == 2 {
 		s := "-w " + path + " -p " + perm
-		for _, k := range strings.Split(keys, KeySep) {
+		for _, k := range strings.Split(keys, keySep) {
 			if k != "" {
 				s += " -k " + k
 			}
@@ -206,7 +206,7 @@ func Describe(w []byte, t *Target) string {
 		out = append(out, "-S "+syscallText(r, t, archABI, hasArch, all))
 	}
 	out = append(out, rest...)
-	for _, k := range strings.Split(keys, KeySep) {
+	for _, k := range strings.Split(keys, keySep) {
 		if k != "" {
 			out = append(out, "-F key="+k)
 		}
@@ -216,7 +216,7 @@ func Describe(w []byte, t *Target) string {
 
 // wireFieldName names a kernel field number.
 func wireFieldName(n uint32) string {
-	if n == FieldLoginuidSet {
+	if n == fieldLoginuidSet {
 		return "loginuid_set"
 	}
 	if f, ok := fieldsByNumber[n]; ok {
@@ -259,7 +259,7 @@ func numericText(field uint32, v uint32, t *Target) string {
 	case ValMsgType:
 		return auparse.AuditMessageType(v).String()
 	case ValFSType:
-		if name, ok := FSTypeName(v); ok {
+		if name, ok := fsTypeName(v); ok {
 			return name
 		}
 	case ValUID, ValGID, ValSession:
@@ -285,7 +285,7 @@ func syscallText(r *wireRule, t *Target, abi ABI, hasArch, all bool) string {
 	for _, n := range r.mask.Numbers() {
 		name, ok := names[n]
 		if r.list == ListIOUring {
-			name, ok = UringOpName(n)
+			name, ok = uringOpName(n)
 		}
 		if !ok {
 			name = strconv.Itoa(n)

@@ -38,7 +38,7 @@ func (d Directive) Problem() *Problem {
 			return refuse(CheckInvalidValue, "%s must be 0, 1 or 2, not %q", d.Option, d.Value)
 		}
 	case OptBacklogLimit, OptRateLimit, OptBacklogWaitTime:
-		if _, misread, ok := d.Number(); !ok {
+		if _, misread, ok := d.number(); !ok {
 			return refuse(CheckInvalidValue, "%s needs a whole number from 0 to 4294967295, not %q", d.Option, d.Value)
 		} else if misread != "" {
 			return &Problem{Check: CheckValueMisread, Loads: true, Message: misread}
@@ -51,14 +51,14 @@ func (d Directive) Problem() *Problem {
 // jiffies: 10*60*HZ. Without the host's HZ, the largest common one.
 const (
 	backlogWaitMinutes = 10
-	LargestHZ          = 1000
+	largestHZ          = 1000
 )
 
 // BacklogWaitLimit is the largest --backlog_wait_time the kernel takes at
 // hz (0: unknown, the largest common HZ).
 func BacklogWaitLimit(hz int) uint32 {
 	if hz <= 0 {
-		hz = LargestHZ
+		hz = largestHZ
 	}
 	return uint32(backlogWaitMinutes * 60 * hz)
 }
@@ -69,23 +69,23 @@ func (d Directive) KernelProblem(hz int) *Problem {
 	if d.Option != OptBacklogWaitTime {
 		return nil
 	}
-	v, _, ok := d.Number()
+	v, _, ok := d.number()
 	if !ok || v <= BacklogWaitLimit(hz) {
 		return nil
 	}
 	where := fmt.Sprintf("at this host's HZ=%d", hz)
 	if hz <= 0 {
-		where = fmt.Sprintf("at HZ=%d, the largest", LargestHZ)
+		where = fmt.Sprintf("at HZ=%d, the largest", largestHZ)
 	}
 	return refuse(CheckBacklogWaitRange, "--backlog_wait_time %d is more than the kernel accepts, %d jiffies (ten minutes %s): auditctl stops with \"Error sending backlog limit request (Invalid argument)\"; the value counts jiffies, not ms (default %d)",
 		v, BacklogWaitLimit(hz), where, BacklogWaitLimit(hz)/backlogWaitMinutes)
 }
 
-// Number reads a -b, -r or --backlog_wait_time value as auditctl does
+// number reads a -b, -r or --backlog_wait_time value as auditctl does
 // (strtoul with base 0 after an isdigit test, refused when errno is set,
 // then cut to 32 bits). misread says how the kernel gets something else
 // than what is written.
-func (d Directive) Number() (v uint32, misread string, ok bool) {
+func (d Directive) number() (v uint32, misread string, ok bool) {
 	if d.Value == "" || d.Value[0] < '0' || d.Value[0] > '9' {
 		return 0, "", false
 	}
@@ -93,5 +93,5 @@ func (d Directive) Number() (v uint32, misread string, ok bool) {
 	if n.saturated {
 		return 0, "", false
 	}
-	return n.u32(), n.misread(string(d.Option)+" "+d.Value, false), true
+	return n.u32(), n.misread(string(d.Option), d.Value, false), true
 }

@@ -88,9 +88,9 @@ func (f *Field) Holds(v uint32) bool {
 		return v > f.Value
 	case OpGreaterEq:
 		return v >= f.Value
-	case OpBitMask:
+	case opBitMask:
 		return v&f.Value != 0
-	case OpBitTest:
+	case opBitTest:
 		return v&f.Value == f.Value
 	}
 	return false
@@ -153,7 +153,7 @@ func (r *Rule) matchField(f *Field, e *Event) (Match, string) {
 			return MayMatch, "-C " + name + f.Op.String() + f.Text
 		}
 		return known((left == right) == (f.Op == OpEqual))
-	case KindString:
+	case kindString:
 		return r.matchString(f, e)
 	}
 	if !f.Resolved {

@@ -18,8 +18,8 @@ func TestFieldHolds(t *testing.T) {
 		{OpGreater, 5, 6, true}, {OpGreater, 5, 5, false},
 		{OpGreaterEq, 1000, 1000, true}, {OpGreaterEq, 1000, 999, false},
 		// & is any of the bits, &= all of them.
-		{OpBitMask, 0o1003, 0o1, true}, {OpBitMask, 0o1003, 0o100, false},
-		{OpBitTest, 0o1003, 0o1001, false}, {OpBitTest, 0o1003, 0o1003, true},
+		{opBitMask, 0o1003, 0o1, true}, {opBitMask, 0o1003, 0o100, false},
+		{opBitTest, 0o1003, 0o1001, false}, {opBitTest, 0o1003, 0o1003, true},
 	} {
 		f := Field{Op: c.op, Value: c.value}
 		if got := f.Holds(c.v); got != c.want {

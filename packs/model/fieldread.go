@@ -20,8 +20,8 @@ func (r *reader) perm(letters string) *Problem {
 	}
 	r.permAdded = true
 	if len(r.permField) == 0 {
-		if r.fieldCount >= MaxFields-1 {
-			return refuse(CheckFieldCount, "too many fields to add the permissions: auditctl sends at most %d fields in a rule; split the rule", MaxFields-1)
+		if r.fieldCount >= maxFields-1 {
+			return refuse(CheckFieldCount, "too many fields to add the permissions: auditctl sends at most %d fields in a rule; split the rule", maxFields-1)
 		}
 		r.permField = append(r.permField, len(r.spec.Fields))
 		r.spec.Fields = append(r.spec.Fields, Field{Def: fieldsByNumber[fieldPerm], Op: OpEqual, Kind: KindPerm})
@@ -89,7 +89,7 @@ func splitField(pair string) (name string, op Op, value string, found bool) {
 	if i+1 < len(pair) && pair[i+1] == '=' {
 		n = 2
 	}
-	if o, ok := ParseOp(pair[i : i+n]); ok {
+	if o, ok := parseOp(pair[i : i+n]); ok {
 		rest := pair[i+n:]
 		j := 0
 		for j < len(rest) && !isOperatorChar[rest[j]] {
@@ -106,8 +106,8 @@ func splitField(pair string) (name string, op Op, value string, found bool) {
 var isOperatorChar = [256]bool{'!': true, '<': true, '>': true, '=': true, '&': true}
 
 func (r *reader) field(pair string) *Problem {
-	if r.fieldCount >= MaxFields-1 {
-		return refuse(CheckFieldCount, "the rule has %d fields (arch, -F and the key): auditctl sends at most %d and stops with \"Too many fields in rule\"; split the rule", r.fieldCount+1, MaxFields-1)
+	if r.fieldCount >= maxFields-1 {
+		return refuse(CheckFieldCount, "the rule has %d fields (arch, -F and the key): auditctl sends at most %d and stops with \"Too many fields in rule\"; split the rule", r.fieldCount+1, maxFields-1)
 	}
 	name, op, value, found := splitField(pair)
 	switch {
@@ -160,27 +160,66 @@ func (r *reader) field(pair string) *Problem {
 // (users, groups) stay unresolved offline: auditctl asks the host, and
 // HostProblems says when it does not know the name.
 func (r *reader) fieldValue(f *Field, pair string) *Problem {
-	read := valueReaders[f.Def.Value]
-	if read == nil {
-		return nil
-	}
 	text := f.Text
-	return read(r, &valueText{
-		f: f, pair: pair, text: text,
+	v := &valueText{
+		def: f.Def, op: f.Op, pair: pair, text: text,
 		digit:    text[0] >= '0' && text[0] <= '9',
 		negative: len(text) >= 2 && text[0] == '-' && text[1] >= '0' && text[1] <= '9',
-	})
+	}
+	ref := r.readValue(v)
+	f.Value, f.Resolved = v.value, v.resolved
+	return ref
+}
+
+// readValue reads a value by its kind. A switch, not a table of methods:
+// a call through a function value would move every line's reader to the
+// heap.
+func (r *reader) readValue(v *valueText) *Problem {
+	switch v.def.Value {
+	case ValUID:
+		return r.uidValue(v)
+	case ValGID:
+		return r.gidValue(v)
+	case ValErrno:
+		return r.errnoValue(v)
+	case ValMsgType:
+		return r.msgTypeValue(v)
+	case ValString:
+		return r.stringValue(v)
+	case ValArch:
+		return r.archValue(v)
+	case ValPerm:
+		return r.permValue(v)
+	case ValFileType:
+		return r.fileTypeValue(v)
+	case ValFSType:
+		return r.fsTypeValue(v)
+	case ValArg:
+		return r.argValue(v)
+	case ValSession:
+		return r.sessionValue(v)
+	case ValSaddrFam:
+		return r.saddrFamValue(v)
+	case ValNumber:
+		return r.numberValue(v)
+	}
+	return nil // ValCompare: -C reads its fields in compare
 }
 
 // valueText is a field's value on its way to the number auditctl sends.
+// It holds no pointer to the Field: what the messages take of it leaks,
+// and the field would follow it to the heap.
 type valueText struct {
-	f          *Field
+	def        *FieldDef
+	op         Op
 	pair, text string
 	// digit: the text starts with a digit; negative: with a minus and a digit.
 	digit, negative bool
+	value           uint32 // what auditctl sends, once resolved
+	resolved        bool
 }
 
-func (v *valueText) set(n uint32) { v.f.Value, v.f.Resolved = n, true }
+func (v *valueText) set(n uint32) { v.value, v.resolved = n, true }
 
 // number reads the value as strtoul (signed: strtol) does; auditctl keeps
 // the low 32 bits.
@@ -189,8 +228,8 @@ func (r *reader) number(v *valueText, signed bool) *Problem {
 	v.set(n.u32())
 	// Bit masks (open flags on a0-a3) are written in octal on purpose; an
 	// ID or a count in octal is a mistake.
-	n.octal = n.octal && !v.f.Def.BitOps
-	if why := n.misread("-F "+v.pair, signed); why != "" {
+	n.octal = n.octal && !v.def.BitOps
+	if why := n.misread("-F", v.pair, signed); why != "" {
 		r.noteMisread(CheckTruncated, "%s", why)
 	}
 	return nil
@@ -207,25 +246,6 @@ func (r *reader) unsetOrNumber(v *valueText) (read bool) {
 		return false
 	}
 	return true
-}
-
-// valueReaders reads each kind of value; ValString and ValArch keep their
-// text (the kernel gets the string, or the arch decides the syscall table).
-var valueReaders = [...]func(*reader, *valueText) *Problem{
-	ValUID:      (*reader).uidValue,
-	ValGID:      (*reader).gidValue,
-	ValErrno:    (*reader).errnoValue,
-	ValMsgType:  (*reader).msgTypeValue,
-	ValString:   (*reader).stringValue,
-	ValArch:     (*reader).archValue,
-	ValPerm:     (*reader).permValue,
-	ValFileType: (*reader).fileTypeValue,
-	ValFSType:   (*reader).fsTypeValue,
-	ValArg:      (*reader).argValue,
-	ValSession:  (*reader).sessionValue,
-	ValSaddrFam: (*reader).saddrFamValue,
-	ValNumber:   (*reader).numberValue,
-	ValCompare:  nil,
 }
 
 func (r *reader) uidValue(v *valueText) *Problem {
@@ -275,8 +295,8 @@ func (r *reader) msgTypeValue(v *valueText) *Problem {
 }
 
 func (r *reader) stringValue(v *valueText) *Problem {
-	key := v.f.Def.Number == FieldKey
-	if len(v.text) > PathMax || (key && len(v.text) > MaxKeyLen) {
+	key := v.def.Number == fieldKey
+	if len(v.text) > pathMax || (key && len(v.text) > maxKeyLen) {
 		return refuse(CheckBadValue, "-F %s: the value is %d bytes, more than auditctl sends", v.pair[:min(len(v.pair), 40)]+"...", len(v.text))
 	}
 	if key && !(r.syscallAdded || r.permAdded || r.exeAdded || r.fsAdded) {
@@ -356,20 +376,20 @@ func (r *reader) saddrFamValue(v *valueText) *Problem {
 }
 
 func (r *reader) numberValue(v *valueText) *Problem {
-	if v.f.Def.Number == fieldInode && !v.f.Op.isEq() {
+	if v.def.Number == fieldInode && !v.op.isEq() {
 		return refuse(CheckBadOperator, "-F %s: inode compares only with = or !=", v.pair)
 	}
 	if !v.digit {
-		return refuse(CheckBadValue, "-F %s: %s needs a number", v.pair, v.f.Def.Name)
+		return refuse(CheckBadValue, "-F %s: %s needs a number", v.pair, v.def.Name)
 	}
-	return r.number(v, v.f.Def.Number != fieldInode)
+	return r.number(v, v.def.Number != fieldInode)
 }
 
 // knownFields lists the field names for messages, in the table's order.
 var knownFields = func() string {
 	var names []string
 	for _, f := range Fields {
-		if f.Number != FieldCompare {
+		if f.Number != fieldCompare {
 			names = append(names, f.Name)
 		}
 	}
@@ -383,8 +403,8 @@ func (r *reader) noteMisread(check Check, format string, args ...any) {
 }
 
 func (r *reader) compare(pair string) *Problem {
-	if r.fieldCount >= MaxFields-1 {
-		return refuse(CheckFieldCount, "more than %d fields: split the rule", MaxFields-1)
+	if r.fieldCount >= maxFields-1 {
+		return refuse(CheckFieldCount, "more than %d fields: split the rule", maxFields-1)
 	}
 	name, op, value, found := splitPair(pair, operatorSearch[:1:1])
 	if !found {

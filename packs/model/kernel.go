@@ -64,7 +64,7 @@ func (r *Rule) kernelProblems() {
 			r.refuse(f, kernelRefusal(CheckFactPlaceholder, "-F %s: %s is a host fact auditpack fills in only in a pack's files; auditctl reads it as a %s name and stops (\"Unknown %s: %s\"): write the number (UID_MIN is in /etc/login.defs) or move the rule into a pack", text(), f.Text, kind, kind, f.Text))
 		case r.List == ListIOUring && f.Def.Number == fieldPerm:
 			r.refuse(f, kernelRefusal(CheckNotForList, "-F %s on the io_uring list: io_uring operations have no permission class; use the operations (-S) instead", text()))
-		case r.List == ListFilesystem && f.Def.Number != fieldFSType && f.Def.Number != FieldKey:
+		case r.List == ListFilesystem && f.Def.Number != fieldFSType && f.Def.Number != fieldKey:
 			r.refuse(f, kernelRefusal(CheckNotForList, "-F %s on the filesystem list: the kernel takes only fstype there", text()))
 		case op.isBit() && !f.Def.BitOps:
 			r.refuse(f, kernelRefusal(CheckBadOperator, "-F %s: %s is a bit test, which the kernel allows only on a0-a3, pers and devminor", text(), f.Op))
@@ -74,7 +74,7 @@ func (r *Rule) kernelProblems() {
 			r.refuse(f, kernelRefusal(CheckBadValue, "-F %s: 4294967295 (-1, unset) is no valid ID for %s; only auid has an unset value", text(), f.Name()))
 		case f.Def.KernelEqOnly && op != OpEqual:
 			r.refuse(f, kernelRefusal(CheckBadOperator, "-F %s: the kernel takes %s only with =", text(), f.Name()))
-		case f.Def.Number == FieldCompare && f.Resolved && f.Value > maxCompare:
+		case f.Def.Number == fieldCompare && f.Resolved && f.Value > maxCompare:
 			r.refuse(f, kernelRefusal(CheckBadValue, "-F %s: no such field comparison; use -C", text()))
 		case (f.Def.Number == fieldPath || f.Def.Number == fieldDir || f.Def.Number == fieldExe) && !strings.HasPrefix(f.Text, "/"):
 			r.refuse(f, kernelRefusal(CheckPath, "-F %s: the path must start with '/' (the kernel refuses a relative path); write the absolute path", text()))
@@ -83,15 +83,15 @@ func (r *Rule) kernelProblems() {
 			r.refuse(f, kernelRefusal(CheckTrailingSlash, "-F %s: the kernel refuses a trailing \"/\"; write -F dir=%s for everything below the directory, or -F path=%s for the directory itself", text(), trimmed, trimmed))
 		case f.Def.Number == fieldExe && strings.HasSuffix(f.Text, "/"):
 			r.refuse(f, kernelRefusal(CheckTrailingSlash, "-F %s: exe names a program; the kernel refuses a trailing \"/\"", text()))
-		case (f.Def.Number == fieldPath || f.Def.Number == fieldDir || f.Def.Number == fieldExe) && longestComponent(f.Text) > NameMax:
-			r.refuse(f, kernelRefusal(CheckBadValue, "-F %s: a path component longer than %d bytes: the kernel refuses the rule (File name too long)", text()[:min(len(text()), 60)]+"...", NameMax))
+		case (f.Def.Number == fieldPath || f.Def.Number == fieldDir || f.Def.Number == fieldExe) && longestComponent(f.Text) > nameMax:
+			r.refuse(f, kernelRefusal(CheckBadValue, "-F %s: a path component longer than %d bytes: the kernel refuses the rule (File name too long)", text()[:min(len(text()), 60)]+"...", nameMax))
 		case f.Def.KernelEq && !op.isEq():
 			r.refuse(f, kernelRefusal(CheckBadOperator, "-F %s: the kernel compares %s only with = or !=", text(), f.Name()))
 		}
-		if f.Def.Number == FieldKey && len(r.Keys) > 0 {
+		if f.Def.Number == fieldKey && len(r.Keys) > 0 {
 			r.refuse(f, kernelRefusal(CheckSingleton, "-F %s and -k: the kernel takes one key field per rule; write the keys with -k or -F key= only", text()))
 		}
-		if f.Def.Singleton && f.Def.Number != FieldKey {
+		if f.Def.Singleton && f.Def.Number != fieldKey {
 			group := f.Name()
 			if f.Def.Number == fieldDir || f.Def.Number == fieldInode {
 				group = "path" // one of path, dir, inode per rule

@@ -327,3 +327,37 @@ func TestLookupFieldEveryName(t *testing.T) {
 		}
 	}
 }
+
+// Rules read by one arena that name the same syscalls with the same -S
+// argument share one list; other rules, and a list the line refuses, do
+// not.
+func TestArenaSharesSyscallLists(t *testing.T) {
+	a := &Arena{Lines: 10}
+	read := func(line string) *Spec {
+		t.Helper()
+		st, refusal := a.Read(strings.Fields(line))
+		if refusal != nil {
+			t.Fatalf("%q: %v", line, refusal)
+		}
+		return st.Rule
+	}
+	first := read("-a always,exit -F arch=b64 -S openat,unlinkat -k a")
+	same := read("-a always,exit -F arch=b32 -S openat,unlinkat -F auid>=1000 -k b")
+	if &first.Syscalls[0] != &same.Syscalls[0] || !slices.Equal(same.Syscalls, []string{"openat", "unlinkat"}) || !same.SyscallsGiven || same.FieldsBeforeSyscalls != 1 {
+		t.Errorf("the second rule's list %v (shared: %v), given %v, fields before -S %d", same.Syscalls, &first.Syscalls[0] == &same.Syscalls[0], same.SyscallsGiven, same.FieldsBeforeSyscalls)
+	}
+	for _, line := range []string{"-a always,exit -S openat -S unlinkat", "-a always,exit -S unlinkat,openat"} {
+		if other := read(line); &other.Syscalls[0] == &first.Syscalls[0] {
+			t.Errorf("%q shares the list of -S openat,unlinkat", line)
+		}
+	}
+	if _, refusal := a.Read(strings.Fields("-a never,exclude -S openat,unlinkat")); refusal == nil {
+		t.Error("-S on the exclude list is refused even when its list was read before")
+	}
+	if _, refusal := a.Read(strings.Fields("-a always,exit -S mount,umount2 -x")); refusal == nil {
+		t.Fatal("a line with -x is refused")
+	}
+	if after := read("-a always,exit -S mount,umount2"); cap(after.Syscalls) != 2 || after.Syscalls[1] != "umount2" {
+		t.Errorf("the list after a refused line with the same -S: %v", after.Syscalls)
+	}
+}

@@ -21,7 +21,7 @@ type Spec struct {
 	// them; a watch is an exit rule on that path (dir= when the path is a
 	// directory on the loading host) with the perm field after it.
 	Watch     string
-	Perm      uint8 // the watch's permissions (-p), PermAll without -p
+	Perm      uint8 // the watch's permissions (-p), permAll without -p
 	PermGiven bool  // -p was written
 	// Fields are the -F and -C fields in order, without keys and, for a
 	// watch, without its path and perm.
@@ -33,7 +33,7 @@ type Spec struct {
 	// ArchBeforeSyscalls: the arch fields that auditctl used to choose the
 	// syscall table are the ones written before the first -S.
 	FieldsBeforeSyscalls int
-	Keys                 []string // joined with KeySep into one key field
+	Keys                 []string // joined with keySep into one key field
 	// archFor is the target whose arch values Fields hold (see
 	// Normalize); nil before the first normalization.
 	archFor *Target
@@ -74,6 +74,8 @@ type reader struct {
 	firstSyscallAt                             int
 	actionText                                 string
 	word                                       string // the option's word being read, which places a problem's column
+	sharedSyscalls                             bool   // spec.Syscalls is an earlier rule's (Arena.lists)
+	syscallArg                                 string // the argument of the line's only -S, which Arena.lists files
 }
 
 // Read reads the words of one line as auditctl 3.0.9 does (its option loop
@@ -96,63 +98,9 @@ func (a *Arena) Read(words []string) (Statement, *Problem) {
 		return Statement{}, refuse(CheckParseError, "%q is not an option: every line starts with one (-a, -w, -D, ...)", words[0])
 	}
 	r := &reader{firstSyscallAt: -1, spec: Spec{FieldsBeforeSyscalls: -1}}
-	// Room in the arena for what the line names; more than counted (a
-	// -F key=) is appended elsewhere.
-	fields, syscalls, keys := 0, 0, 0
-	for _, o := range opts {
-		switch {
-		case o.name == "-F" && len(o.arg) > 3 && strings.EqualFold(o.arg[:3], "key"):
-			keys++ // a key, not a field of the spec
-		case o.name == "-F", o.name == "-C", o.name == "-p":
-			fields++
-		case o.name == "-S":
-			syscalls += 1 + strings.Count(o.arg, ",")
-		case o.name == "-k":
-			keys++
-		}
-	}
-	r.spec.Fields = a.fieldSlots(fields)
-	r.spec.Syscalls, r.keys = a.wordSlots(syscalls), a.wordSlots(keys)
-	for i, o := range opts {
-		if o.bad != "" {
-			return Statement{}, refuse(CheckParseError, "%s", o.bad)
-		}
-		r.word = cmp.Or(o.arg, o.name)
-		stop, ref := r.option(o, len(words)+1)
-		if ref != nil {
-			ref.At = cmp.Or(ref.At, r.word)
-			return Statement{}, ref
-		}
-		if stop && r.eaten {
-			break // setopt returns at once, before it looks at the rest
-		}
-		if stop {
-			// "-D -k KEY" and "-l -k KEY" take the rules whose key holds
-			// KEY; auditctl reads the -k itself, not as an option.
-			if (o.name == "-D" || o.name == "-l") && len(words) == 3 {
-				if i+1 < len(opts) && opts[i+1].name == "-k" {
-					if o.name == "-D" {
-						r.directives[len(r.directives)-1].Key = opts[i+1].arg
-					}
-					break
-				}
-				return Statement{}, refuse(CheckParseError, "%s takes only -k KEY after it", o.name)
-			}
-			if o.name == "-l" && len(words) == 2 && words[1] == "-i" {
-				break
-			}
-			// auditctl leaves its option loop here; any word getopt has
-			// not moved past fails the line. -c and -i have set their
-			// mode by then, which holds for the lines after it.
-			if o.rest || o.next < len(words) {
-				var st Statement
-				if o.name == "-c" || o.name == "-i" {
-					st.Directive = r.directives[len(r.directives)-1]
-				}
-				return st, refuse(CheckParseError, "%s ends what auditctl reads of the line, and the rest makes it fail: put %s on a line of its own", o.name, o.name)
-			}
-			break
-		}
+	a.reserve(r, opts)
+	if st, ref := r.options(words, opts); ref != nil {
+		return st, ref
 	}
 	if len(strays) > 0 && !r.eaten {
 		ref := refuse(CheckParseError, "unexpected word %q: every value must follow its option (write a space inside a value as '\\ ')", strays[0])
@@ -167,6 +115,90 @@ func (a *Arena) Read(words []string) (Statement, *Problem) {
 			return Statement{}, ref
 		}
 	}
+	return a.statement(r)
+}
+
+// reserve makes room in the arena for what the line names; more than
+// counted (a -F key=) is appended elsewhere.
+func (a *Arena) reserve(r *reader, opts []opt) {
+	fields, syscalls, keys := 0, 0, 0
+	syscallArgs, syscallArg := 0, ""
+	for _, o := range opts {
+		switch {
+		case o.name == "-F" && len(o.arg) > 3 && strings.EqualFold(o.arg[:3], "key"):
+			keys++ // a key, not a field of the spec
+		case o.name == "-F", o.name == "-C", o.name == "-p":
+			fields++
+		case o.name == "-S":
+			syscalls += 1 + strings.Count(o.arg, ",")
+			syscallArgs, syscallArg = syscallArgs+1, o.arg
+		case o.name == "-k":
+			keys++
+		}
+	}
+	r.spec.Fields = a.fieldSlots(fields)
+	if list, ok := a.lists[syscallArg]; ok && syscallArgs == 1 {
+		r.spec.Syscalls, r.sharedSyscalls = list, true
+	} else {
+		r.spec.Syscalls = a.wordSlots(syscalls)
+	}
+	if syscallArgs == 1 {
+		r.syscallArg = syscallArg
+	}
+	r.keys = a.wordSlots(keys)
+}
+
+// options reads the line's options in turn until auditctl's loop would
+// leave it. A problem ends the line; a -c or -i that the rest of its line
+// fails has still set its mode, which the statement carries.
+func (r *reader) options(words []string, opts []opt) (Statement, *Problem) {
+	for i, o := range opts {
+		if o.bad != "" {
+			return Statement{}, refuse(CheckParseError, "%s", o.bad)
+		}
+		r.word = cmp.Or(o.arg, o.name)
+		stop, ref := r.option(o, len(words)+1)
+		if ref != nil {
+			ref.At = cmp.Or(ref.At, r.word)
+			return Statement{}, ref
+		}
+		if stop && r.eaten {
+			return Statement{}, nil // setopt returns at once, before it looks at the rest
+		}
+		if stop {
+			// "-D -k KEY" and "-l -k KEY" take the rules whose key holds
+			// KEY; auditctl reads the -k itself, not as an option.
+			if (o.name == "-D" || o.name == "-l") && len(words) == 3 {
+				if i+1 < len(opts) && opts[i+1].name == "-k" {
+					if o.name == "-D" {
+						r.directives[len(r.directives)-1].Key = opts[i+1].arg
+					}
+					return Statement{}, nil
+				}
+				return Statement{}, refuse(CheckParseError, "%s takes only -k KEY after it", o.name)
+			}
+			if o.name == "-l" && len(words) == 2 && words[1] == "-i" {
+				return Statement{}, nil
+			}
+			// auditctl leaves its option loop here; any word getopt has
+			// not moved past fails the line. -c and -i have set their
+			// mode by then, which holds for the lines after it.
+			if o.rest || o.next < len(words) {
+				var st Statement
+				if o.name == "-c" || o.name == "-i" {
+					st.Directive = r.directives[len(r.directives)-1]
+				}
+				return st, refuse(CheckParseError, "%s ends what auditctl reads of the line, and the rest makes it fail: put %s on a line of its own", o.name, o.name)
+			}
+			return Statement{}, nil
+		}
+	}
+	return Statement{}, nil
+}
+
+// statement is what the line read: a rule, a deletion, a control option,
+// or a note on a line that loads as nothing.
+func (a *Arena) statement(r *reader) (Statement, *Problem) {
 	switch {
 	case r.eaten:
 		return Statement{Note: &Problem{Check: CheckIgnored, Loads: true, NeedsAuditctl: ListSinceAuditctl[r.list],
@@ -175,11 +207,17 @@ func (a *Arena) Read(words []string) (Statement, *Problem) {
 		if len(r.directives) > 0 {
 			return Statement{}, refuse(CheckParseError, "%s cannot be part of a rule: put each control option on a line of its own", r.directives[0].Option)
 		}
+		if r.syscallArg != "" && !r.sharedSyscalls && a.Lines > 0 && len(a.lists) < maxLists {
+			if a.lists == nil {
+				a.lists = map[string][]string{}
+			}
+			a.lists[r.syscallArg] = r.spec.Syscalls[:len(r.spec.Syscalls):len(r.spec.Syscalls)]
+		}
 		spec := r.spec
 		if r.keyLen > 0 {
 			spec.Keys = r.keys
-			if joined := strings.Join(r.keys, KeySep); strings.Count(joined, KeySep) >= len(r.keys) {
-				spec.Keys = strings.Split(joined, KeySep) // a key holding the separator is two to the kernel
+			if joined := strings.Join(r.keys, keySep); strings.Count(joined, keySep) >= len(r.keys) {
+				spec.Keys = strings.Split(joined, keySep) // a key holding the separator is two to the kernel
 			}
 		}
 		spec.List = r.list
@@ -369,18 +407,24 @@ func (r *reader) syscalls(arg string) *Problem {
 		r.firstSyscallAt = len(r.spec.Fields)
 		r.spec.FieldsBeforeSyscalls = len(r.spec.Fields)
 	}
-	if !strings.Contains(arg, ",") {
-		r.spec.Syscalls = append(r.spec.Syscalls, arg)
-		r.syscallNumber(arg)
-	}
-	// auditctl splits a list with strtok: empty names between commas vanish.
-	for rest := arg; strings.Contains(arg, ",") && rest != ""; {
-		name, tail, _ := strings.Cut(rest, ",")
-		if name != "" {
-			r.spec.Syscalls = append(r.spec.Syscalls, name)
+	if r.sharedSyscalls { // the list is an earlier rule's, of this argument
+		for _, name := range r.spec.Syscalls {
 			r.syscallNumber(name)
 		}
-		rest = tail
+	} else {
+		if !strings.Contains(arg, ",") {
+			r.spec.Syscalls = append(r.spec.Syscalls, arg)
+			r.syscallNumber(arg)
+		}
+		// auditctl splits a list with strtok: empty names between commas vanish.
+		for rest := arg; strings.Contains(arg, ",") && rest != ""; {
+			name, tail, _ := strings.Cut(rest, ",")
+			if name != "" {
+				r.spec.Syscalls = append(r.spec.Syscalls, name)
+				r.syscallNumber(name)
+			}
+			rest = tail
+		}
 	}
 	r.spec.SyscallsGiven = true
 	r.syscallAdded = true
@@ -393,7 +437,7 @@ func (r *reader) syscallNumber(word string) {
 	if word[0] < '0' || word[0] > '9' {
 		return
 	}
-	if why := readC(word, true).misread("-S "+word, true); why != "" {
+	if why := readC(word, true).misread("-S", word, true); why != "" {
 		r.noteMisread(CheckTruncated, "%s", why)
 	}
 }
@@ -403,8 +447,8 @@ func (r *reader) appendKey(k string) *Problem {
 	if len(r.keys) > 0 {
 		total++ // the separator
 	}
-	if total > MaxKeyLen {
-		return refuse(CheckKey, "the keys of this rule are %d bytes together; auditctl takes at most %d (keys are joined with a separator): shorten them", total, MaxKeyLen)
+	if total > maxKeyLen {
+		return refuse(CheckKey, "the keys of this rule are %d bytes together; auditctl takes at most %d (keys are joined with a separator): shorten them", total, maxKeyLen)
 	}
 	r.keyLen = total
 	r.keys = append(r.keys, k)
@@ -419,8 +463,8 @@ func (r *reader) addKey() *Problem {
 	if !(r.syscallAdded || r.permAdded || r.exeAdded || r.fsAdded) {
 		return refuse(CheckKey, "a key needs a -S, a watch or a path, dir, perm or exe field in its rule: auditctl rejects the line (user, exclude and task rules cannot carry a key)")
 	}
-	if r.fieldCount >= MaxFields-1 {
-		return refuse(CheckFieldCount, "the rule has %d fields (arch, -F and the key): auditctl sends at most %d and stops with \"Too many fields in rule\"; split the rule", r.fieldCount+1, MaxFields-1)
+	if r.fieldCount >= maxFields-1 {
+		return refuse(CheckFieldCount, "the rule has %d fields (arch, -F and the key): auditctl sends at most %d and stops with \"Too many fields in rule\"; split the rule", r.fieldCount+1, maxFields-1)
 	}
 	r.fieldCount++
 	return nil
@@ -436,15 +480,15 @@ func (r *reader) watch(path string) *Problem {
 	r.list, r.listSet, r.isRule = ListExit, true, true
 	r.spec.Action = Always
 	r.syscallAdded = true
-	if len(path) >= PathMax {
-		return refuse(CheckParseError, "the watched path is %d bytes; the kernel takes at most %d", len(path), PathMax-1)
+	if len(path) >= pathMax {
+		return refuse(CheckParseError, "the watched path is %d bytes; the kernel takes at most %d", len(path), pathMax-1)
 	}
 	if !strings.HasPrefix(path, "/") {
 		return refuse(CheckPath, "-w %s: the path must start with '/' (auditctl refuses a relative path); write the absolute path", path)
 	}
 	base := path[strings.LastIndexByte(strings.TrimRight(path, "/"), '/')+1:]
-	if len(strings.TrimRight(base, "/")) > NameMax {
-		return refuse(CheckParseError, "the last component of the watched path is %d bytes; the kernel takes at most %d", len(base), NameMax)
+	if len(strings.TrimRight(base, "/")) > nameMax {
+		return refuse(CheckParseError, "the last component of the watched path is %d bytes; the kernel takes at most %d", len(base), nameMax)
 	}
 	if len(path) > 2 {
 		path = strings.TrimRight(path, "/")
@@ -452,7 +496,7 @@ func (r *reader) watch(path string) *Problem {
 			path = "/"
 		}
 	}
-	r.spec.Watch, r.spec.Perm = path, PermAll
+	r.spec.Watch, r.spec.Perm = path, permAll
 	r.fieldCount = 2
 	r.permField = []int{-1}
 	return nil

@@ -110,8 +110,8 @@ var allSyscalls, noSyscalls = func() Mask {
 	return m
 }(), Mask{}
 
-// UnknownSyscall is a syscall name the target's table lacks.
-type UnknownSyscall struct {
+// unknownSyscall is a syscall name the target's table lacks.
+type unknownSyscall struct {
 	ABI  ABI
 	Name string
 }
@@ -147,7 +147,7 @@ type Rule struct {
 
 // flaws are what is wrong with a rule, apart from it: few rules have any.
 type flaws struct {
-	unknown  []UnknownSyscall
+	unknown  []unknownSyscall
 	problems []Problem
 }
 
@@ -155,7 +155,7 @@ type flaws struct {
 func (r *Rule) Syscalls() []string { return r.Item.Rule.Syscalls }
 
 // Unknown are the syscall names the target's table lacks.
-func (r *Rule) Unknown() []UnknownSyscall {
+func (r *Rule) Unknown() []unknownSyscall {
 	if r.flaws == nil {
 		return nil
 	}
@@ -217,7 +217,7 @@ func (a *Arena) Normalize(it *Line, t *Target) *Rule {
 	if spec.Watch != "" {
 		r.Watch = true
 		r.Fields = []Field{
-			{Def: fieldsByNumber[fieldPath], Op: OpEqual, Kind: KindString, Text: spec.Watch},
+			{Def: fieldsByNumber[fieldPath], Op: OpEqual, Kind: kindString, Text: spec.Watch},
 			{Def: fieldsByNumber[fieldPerm], Op: OpEqual, Kind: KindPerm, Value: uint32(spec.Perm), Resolved: true, Text: PermText(uint32(spec.Perm))},
 		}
 	}
@@ -233,8 +233,8 @@ func (a *Arena) Normalize(it *Line, t *Target) *Rule {
 	// "-F KEY=x" in another case than "key=" is a field to auditctl, sent
 	// where it stands; as the last field it is the key field -k would
 	// add, and the kernel cannot tell them apart.
-	if n := len(r.Fields); n > 0 && r.Fields[n-1].Def.Number == FieldKey && len(r.Keys) == 0 && r.Fields[n-1].Op == OpEqual {
-		r.Keys = strings.Split(r.Fields[n-1].Text, KeySep)
+	if n := len(r.Fields); n > 0 && r.Fields[n-1].Def.Number == fieldKey && len(r.Keys) == 0 && r.Fields[n-1].Op == OpEqual {
+		r.Keys = strings.Split(r.Fields[n-1].Text, keySep)
 		r.Fields = r.Fields[: n-1 : n-1]
 	}
 	r.normalizeSyscalls(spec, t)
@@ -294,7 +294,7 @@ func (r *Rule) normalizeSyscalls(spec *Spec, t *Target) {
 			n, ok = uringOp(s)
 		}
 		if !ok {
-			r.flawed().unknown = append(r.flawed().unknown, UnknownSyscall{ABI: abi, Name: s})
+			r.flawed().unknown = append(r.flawed().unknown, unknownSyscall{ABI: abi, Name: s})
 			continue
 		}
 		m.Set(n)
@@ -379,7 +379,7 @@ func (r *Rule) appendIdentity(b []byte) []byte {
 		b = binary.AppendUvarint(b, uint64(len(f.Text)))
 		b = append(b, f.Text...)
 	}
-	// The keys are one field to the kernel, joined by KeySep.
+	// The keys are one field to the kernel, joined by keySep.
 	joined := max(0, len(r.Keys)-1)
 	for _, k := range r.Keys {
 		joined += len(k)
@@ -387,7 +387,7 @@ func (r *Rule) appendIdentity(b []byte) []byte {
 	b = binary.AppendUvarint(b, uint64(joined))
 	for i, k := range r.Keys {
 		if i > 0 {
-			b = append(b, KeySep...)
+			b = append(b, keySep...)
 		}
 		b = append(b, k...)
 	}

@@ -67,7 +67,7 @@ func (d Directive) Setting() (s Setting, value uint32, ok bool) {
 		if p := d.Problem(); p != nil && !p.Loads {
 			return 0, 0, false
 		}
-		v, _, ok := d.Number() // -e and -f are 0, 1 or 2 by then
+		v, _, ok := d.number() // -e and -f are 0, 1 or 2 by then
 		return s, v, ok
 	}
 	return 0, 0, false

@@ -85,17 +85,17 @@ var Fields = []FieldDef{
 	{Name: "pers", Number: 10, Value: ValNumber, BitOps: true, Kind: KindNumeric},
 	{Name: "arch", Number: 11, Value: ValArch, ClientEq: true, KernelEq: true, OfSyscall: true, Kind: KindArch},
 	{Name: "msgtype", Number: 12, Value: ValMsgType, UserFilter: true, Kind: KindNumeric},
-	{Name: "subj_user", Number: 13, Value: ValString, UserFilter: true, KernelEq: true, LSM: true, Kind: KindString},
-	{Name: "subj_role", Number: 14, Value: ValString, UserFilter: true, KernelEq: true, LSM: true, Kind: KindString},
-	{Name: "subj_type", Number: 15, Value: ValString, UserFilter: true, KernelEq: true, LSM: true, Kind: KindString},
-	{Name: "subj_sen", Number: 16, Value: ValString, UserFilter: true, LSM: true, Kind: KindString},
-	{Name: "subj_clr", Number: 17, Value: ValString, UserFilter: true, LSM: true, Kind: KindString},
+	{Name: "subj_user", Number: 13, Value: ValString, UserFilter: true, KernelEq: true, LSM: true, Kind: kindString},
+	{Name: "subj_role", Number: 14, Value: ValString, UserFilter: true, KernelEq: true, LSM: true, Kind: kindString},
+	{Name: "subj_type", Number: 15, Value: ValString, UserFilter: true, KernelEq: true, LSM: true, Kind: kindString},
+	{Name: "subj_sen", Number: 16, Value: ValString, UserFilter: true, LSM: true, Kind: kindString},
+	{Name: "subj_clr", Number: 17, Value: ValString, UserFilter: true, LSM: true, Kind: kindString},
 	{Name: "ppid", Number: 18, Value: ValNumber, ExitOnly: true, Kind: KindNumeric},
-	{Name: "obj_user", Number: 19, Value: ValString, ExitOnly: true, KernelEq: true, LSM: true, Kind: KindString},
-	{Name: "obj_role", Number: 20, Value: ValString, ExitOnly: true, KernelEq: true, LSM: true, Kind: KindString},
-	{Name: "obj_type", Number: 21, Value: ValString, ExitOnly: true, KernelEq: true, LSM: true, Kind: KindString},
-	{Name: "obj_lev_low", Number: 22, Value: ValString, ExitOnly: true, LSM: true, Kind: KindString},
-	{Name: "obj_lev_high", Number: 23, Value: ValString, ExitOnly: true, LSM: true, Kind: KindString},
+	{Name: "obj_user", Number: 19, Value: ValString, ExitOnly: true, KernelEq: true, LSM: true, Kind: kindString},
+	{Name: "obj_role", Number: 20, Value: ValString, ExitOnly: true, KernelEq: true, LSM: true, Kind: kindString},
+	{Name: "obj_type", Number: 21, Value: ValString, ExitOnly: true, KernelEq: true, LSM: true, Kind: kindString},
+	{Name: "obj_lev_low", Number: 22, Value: ValString, ExitOnly: true, LSM: true, Kind: kindString},
+	{Name: "obj_lev_high", Number: 23, Value: ValString, ExitOnly: true, LSM: true, Kind: kindString},
 	{Name: "sessionid", Number: 25, Value: ValSession, Kind: KindNumeric},
 	{Name: "fstype", Number: 26, Value: ValFSType, ClientEq: true, KernelEq: true, Kind: KindNumeric},
 	{Name: "devmajor", Number: 100, Value: ValNumber, ExitOnly: true, Kind: KindNumeric},
@@ -103,27 +103,27 @@ var Fields = []FieldDef{
 	{Name: "inode", Number: 102, Value: ValNumber, ExitOnly: true, ClientEq: true, KernelEq: true, Singleton: true, Kind: KindNumeric},
 	{Name: "exit", Number: 103, Value: ValErrno, ExitOnly: true, Kind: KindNumeric},
 	{Name: "success", Number: 104, Value: ValNumber, ExitOnly: true, Kind: KindNumeric},
-	{Name: "path", Number: 105, Value: ValString, ExitOnly: true, KernelEqOnly: true, Singleton: true, Kind: KindString},
+	{Name: "path", Number: 105, Value: ValString, ExitOnly: true, KernelEqOnly: true, Singleton: true, Kind: kindString},
 	{Name: "perm", Number: 106, Value: ValPerm, ExitOnly: true, ClientEqOnly: true, Kind: KindPerm},
-	{Name: "dir", Number: 107, Value: ValString, ExitOnly: true, KernelEqOnly: true, Singleton: true, Kind: KindString},
+	{Name: "dir", Number: 107, Value: ValString, ExitOnly: true, KernelEqOnly: true, Singleton: true, Kind: kindString},
 	{Name: "filetype", Number: 108, Value: ValFileType, ExitOnly: true, KernelEq: true, Kind: KindNumeric},
 	{Name: "obj_uid", Number: 109, Value: ValUID, IDField: true, Kind: KindNumeric},
 	{Name: "obj_gid", Number: 110, Value: ValGID, IDField: true, Kind: KindNumeric},
 	{Name: "field_compare", Number: 111, Value: ValNumber, KernelEq: true, Kind: KindNumeric},
-	{Name: "exe", Number: 112, Value: ValString, UserFilter: true, ClientEq: true, KernelEq: true, Singleton: true, Kind: KindString},
+	{Name: "exe", Number: 112, Value: ValString, UserFilter: true, ClientEq: true, KernelEq: true, Singleton: true, Kind: kindString},
 	{Name: "saddr_fam", Number: 113, Value: ValSaddrFam, Kind: KindNumeric},
 	{Name: "a0", Number: 200, Value: ValArg, BitOps: true, OfSyscall: true, Kind: KindNumeric},
 	{Name: "a1", Number: 201, Value: ValArg, BitOps: true, OfSyscall: true, Kind: KindNumeric},
 	{Name: "a2", Number: 202, Value: ValArg, BitOps: true, OfSyscall: true, Kind: KindNumeric},
 	{Name: "a3", Number: 203, Value: ValArg, BitOps: true, OfSyscall: true, Kind: KindNumeric},
-	{Name: "key", Number: 210, Value: ValString, Singleton: true, KernelEq: true, Kind: KindString},
+	{Name: "key", Number: 210, Value: ValString, Singleton: true, KernelEq: true, Kind: kindString},
 }
 
 // Field numbers with a meaning of their own.
 const (
-	FieldLoginuidSet  uint32 = 24  // what the kernel makes of auid=unset
-	FieldCompare      uint32 = 111 // -C
-	FieldKey          uint32 = 210
+	fieldLoginuidSet  uint32 = 24  // what the kernel makes of auid=unset
+	fieldCompare      uint32 = 111 // -C
+	fieldKey          uint32 = 210
 	fieldPath         uint32 = 105
 	fieldDir          uint32 = 107
 	fieldPerm         uint32 = 106
@@ -137,12 +137,12 @@ const (
 
 // Limits of a rule.
 const (
-	MaxFields  = 64   // AUDIT_MAX_FIELDS; auditctl stops at 63
-	MaxKeyLen  = 256  // AUDIT_MAX_KEY_LEN, all keys joined by \x01
-	PathMax    = 4096 // PATH_MAX: longest string value
-	NameMax    = 255  // NAME_MAX: longest last component of a watched path
+	maxFields  = 64   // AUDIT_MAX_FIELDS; auditctl stops at 63
+	maxKeyLen  = 256  // AUDIT_MAX_KEY_LEN, all keys joined by \x01
+	pathMax    = 4096 // PATH_MAX: longest string value
+	nameMax    = 255  // NAME_MAX: longest last component of a watched path
 	afMax      = 46   // AF_MAX of the C library auditctl 3.0.9 is built with
-	KeySep     = "\x01"
+	keySep     = "\x01"
 	maxCompare = 25 // AUDIT_MAX_FIELD_COMPARE
 )
 
@@ -157,40 +157,17 @@ var fieldsByName, fieldsByNumber = func() (map[string]*FieldDef, map[uint32]*Fie
 }()
 
 // lookupField finds a field by name in any case, as auditctl does
-// (strcasecmp). Names are nearly always written in lower case: that
-// spelling is found among the few names of its length and first letter,
-// without hashing it (a 100,000-rule file names 400,000 fields, and the
-// map lookup was a tenth of reading it); any other goes to the map.
+// (strcasecmp).
 func lookupField(name string) (*FieldDef, bool) {
-	if n := len(name); n < len(fieldsByShape) && n > 0 && name[0] >= 'a' && name[0] <= 'z' {
-		for _, named := range fieldsByShape[n][name[0]-'a'] {
-			if named.name == name {
-				return named.def, true
-			}
-		}
+	if def, ok := fieldsByName[name]; ok {
+		return def, true
 	}
 	def, ok := fieldsByName[strings.ToLower(name)]
 	return def, ok
 }
 
-// fieldsByShape holds fieldsByName's names by length and first letter
-// (a name that does not fit is found in the map).
-var fieldsByShape = func() (byShape [16][26][]namedField) {
-	for name, def := range fieldsByName {
-		if n := len(name); n < len(byShape) && name[0] >= 'a' && name[0] <= 'z' {
-			byShape[n][name[0]-'a'] = append(byShape[n][name[0]-'a'], namedField{name, def})
-		}
-	}
-	return byShape
-}()
-
-type namedField struct {
-	name string
-	def  *FieldDef
-}
-
-// FieldByNumber returns a field by its kernel number.
-func FieldByNumber(n uint32) (*FieldDef, bool) {
+// fieldByNumber returns a field by its kernel number.
+func fieldByNumber(n uint32) (*FieldDef, bool) {
 	f, ok := fieldsByNumber[n]
 	return f, ok
 }
@@ -201,20 +178,20 @@ type Op uint8
 
 // Operators.
 const (
-	OpBitMask Op = iota + 1 // &
+	opBitMask Op = iota + 1 // &
 	OpLess
 	OpGreater
 	OpNotEqual
 	OpEqual
-	OpBitTest // &=
+	opBitTest // &=
 	OpLessEq
 	OpGreaterEq
 )
 
 // opFlags are the operators' kernel values (AUDIT_EQUAL ... in
 // linux/audit.h).
-var opFlags = [...]uint32{OpBitMask: 0x08000000, OpLess: 0x10000000, OpGreater: 0x20000000, OpNotEqual: 0x30000000,
-	OpEqual: 0x40000000, OpBitTest: 0x48000000, OpLessEq: 0x50000000, OpGreaterEq: 0x60000000}
+var opFlags = [...]uint32{opBitMask: 0x08000000, OpLess: 0x10000000, OpGreater: 0x20000000, OpNotEqual: 0x30000000,
+	OpEqual: 0x40000000, opBitTest: 0x48000000, OpLessEq: 0x50000000, OpGreaterEq: 0x60000000}
 
 // Flag is the operator's kernel value.
 func (o Op) Flag() uint32 { return opFlags[o] }
@@ -234,7 +211,7 @@ func opOfFlag(flag uint32) (Op, bool) {
 var operatorSearch = []struct {
 	text string
 	op   Op
-}{{"!=", OpNotEqual}, {">=", OpGreaterEq}, {"<=", OpLessEq}, {"&=", OpBitTest}, {"=", OpEqual}, {">", OpGreater}, {"<", OpLess}, {"&", OpBitMask}}
+}{{"!=", OpNotEqual}, {">=", OpGreaterEq}, {"<=", OpLessEq}, {"&=", opBitTest}, {"=", OpEqual}, {">", OpGreater}, {"<", OpLess}, {"&", opBitMask}}
 
 func (o Op) String() string {
 	for _, s := range operatorSearch {
@@ -245,8 +222,8 @@ func (o Op) String() string {
 	return "?"
 }
 
-// ParseOp reads an operator's text.
-func ParseOp(s string) (Op, bool) {
+// parseOp reads an operator's text.
+func parseOp(s string) (Op, bool) {
 	for _, o := range operatorSearch {
 		if o.text == s {
 			return o.op, true
@@ -255,7 +232,7 @@ func ParseOp(s string) (Op, bool) {
 	return 0, false
 }
 
-func (o Op) isBit() bool { return o == OpBitMask || o == OpBitTest }
+func (o Op) isBit() bool { return o == opBitMask || o == opBitTest }
 
 func (o Op) isEq() bool { return o == OpEqual || o == OpNotEqual }
 
@@ -279,9 +256,9 @@ var compareCodes, compareOperands = func() (map[[2]uint32]uint32, [maxCompare + 
 	return m, operands
 }()
 
-// CompareFields names the two fields of a -C comparison code, as auditctl
+// compareFields names the two fields of a -C comparison code, as auditctl
 // -l writes them.
-func CompareFields(code uint32) (string, string, bool) {
+func compareFields(code uint32) (string, string, bool) {
 	if code == 0 || code > maxCompare {
 		return "", "", false
 	}
@@ -342,7 +319,7 @@ const (
 	PermWrite uint8 = 2
 	PermRead  uint8 = 4
 	PermAttr  uint8 = 8
-	PermAll         = PermExec | PermWrite | PermRead | PermAttr
+	permAll         = PermExec | PermWrite | PermRead | PermAttr
 )
 
 // PermText spells perm bits as auditctl -l does.
@@ -377,8 +354,8 @@ var elfMachines = func() map[uint32]bool {
 	return m
 }()
 
-// FSTypeName is the name auditctl prints for a file system magic number.
-func FSTypeName(v uint32) (string, bool) {
+// fsTypeName is the name auditctl prints for a file system magic number.
+func fsTypeName(v uint32) (string, bool) {
 	for name, n := range fsTypes {
 		if n == v {
 			return name, true
@@ -387,8 +364,8 @@ func FSTypeName(v uint32) (string, bool) {
 	return "", false
 }
 
-// UringOpName is the name of an io_uring operation number.
-func UringOpName(n int) (string, bool) {
+// uringOpName is the name of an io_uring operation number.
+func uringOpName(n int) (string, bool) {
 	for name, op := range uringOps {
 		if op == n {
 			return name, true

@@ -10,13 +10,13 @@ import (
 // values[64], fieldflags[64], buflen, then buf.
 const (
 	WireOffFlags      = 0
-	WireOffAction     = 4
-	WireOffFieldCount = 8
+	wireOffAction     = 4
+	wireOffFieldCount = 8
 	WireOffMask       = 12
-	WireOffFields     = WireOffMask + 64*4
-	WireOffValues     = WireOffFields + 64*4
-	WireOffFieldFlags = WireOffValues + 64*4
-	WireOffBufLen     = WireOffFieldFlags + 64*4
+	wireOffFields     = WireOffMask + 64*4
+	wireOffValues     = wireOffFields + 64*4
+	wireOffFieldFlags = wireOffValues + 64*4
+	WireOffBufLen     = wireOffFieldFlags + 64*4
 	WireHeaderLen     = WireOffBufLen + 4
 	// PrependFlag is AUDIT_FILTER_PREPEND, set in flags for -A.
 	PrependFlag = 0x10
@@ -37,7 +37,7 @@ func (r *Rule) Encode(host Host) ([]byte, error) {
 	w := make([]byte, WireHeaderLen, WireHeaderLen+64)
 	put := func(off int, v uint32) { binary.NativeEndian.PutUint32(w[off:], v) }
 	put(WireOffFlags, uint32(r.List))
-	put(WireOffAction, uint32(r.Action))
+	put(wireOffAction, uint32(r.Action))
 	if r.List != ListTask {
 		for i, word := range r.WireMask {
 			if r.WireMask == &allSyscalls && i == len(r.WireMask)-1 {
@@ -48,9 +48,9 @@ func (r *Rule) Encode(host Host) ([]byte, error) {
 	}
 	n := 0
 	add := func(number uint32, op Op, value uint32) {
-		put(WireOffFields+4*n, number)
-		put(WireOffValues+4*n, value)
-		put(WireOffFieldFlags+4*n, op.Flag())
+		put(wireOffFields+4*n, number)
+		put(wireOffValues+4*n, value)
+		put(wireOffFieldFlags+4*n, op.Flag())
 		n++
 	}
 	addString := func(number uint32, op Op, s string) {
@@ -61,7 +61,7 @@ func (r *Rule) Encode(host Host) ([]byte, error) {
 		op := f.Op
 		switch {
 		case f.Kind == KindCompare:
-			add(FieldCompare, op, f.Value)
+			add(fieldCompare, op, f.Value)
 		case r.Watch && i == 0:
 			number := fieldPath
 			if host != nil && host.PathKind(f.Text) == PathDir {
@@ -83,9 +83,9 @@ func (r *Rule) Encode(host Host) ([]byte, error) {
 		}
 	}
 	if len(r.Keys) > 0 {
-		addString(FieldKey, OpEqual, strings.Join(r.Keys, KeySep))
+		addString(fieldKey, OpEqual, strings.Join(r.Keys, keySep))
 	}
-	put(WireOffFieldCount, uint32(n))
+	put(wireOffFieldCount, uint32(n))
 	put(WireOffBufLen, uint32(len(w)-WireHeaderLen))
 	return w, nil
 }
