@@ -46,10 +46,10 @@ type lintSettings struct {
 	failOn  lint.Severity
 	// config is the configuration read; nil for none.
 	config *config.Config
-	// baseline is the baseline read, before the run (a bad one stops it
-	// at once); writeBaseline the one to write after it.
-	baseline      *baseline.Baseline
-	writeBaseline string
+	// baseline is the baseline to read once the rules are checked (its
+	// map of fingerprints would share the heap with the run's model),
+	// writeBaseline the one to write then.
+	baseline, writeBaseline string
 	color         bool
 }
 
@@ -109,11 +109,7 @@ func readLintSettings(c *cli.Context, e *env) (*lintSettings, error) {
 	case read == "" && write == "":
 		read = cfg.Baseline
 	}
-	if s.writeBaseline = write; read != "" {
-		if s.baseline, err = baseline.Read(read); err != nil {
-			return nil, err
-		}
-	}
+	s.baseline, s.writeBaseline = read, write
 	if s.color, err = colorWanted(c.String("color"), e); err != nil {
 		return nil, err
 	}
@@ -121,7 +117,7 @@ func readLintSettings(c *cli.Context, e *env) (*lintSettings, error) {
 		s.opts.Host = host.Local{}
 	}
 	s.opts.Context = c.String("format") == "html"
-	s.opts.Fingerprints = s.baseline != nil || s.writeBaseline != "" || c.String("format") == "gitlab"
+	s.opts.Fingerprints = s.baseline != "" || s.writeBaseline != "" || c.String("format") == "gitlab"
 	// The project's root: the configuration's directory, or where lint
 	// runs (a repository's root, in CI).
 	s.opts.FingerprintRoot = e.workDir
@@ -197,7 +193,7 @@ func colorWanted(when string, e *env) (bool, error) {
 // says on w what they did, and notes it in res for the formats that
 // report it.
 func (s *lintSettings) apply(res *lint.Result, w io.Writer, workDir string) error {
-	if s.config == nil && s.baseline == nil && s.writeBaseline == "" && len(s.opts.Disabled) == 0 {
+	if s.config == nil && s.baseline == "" && s.writeBaseline == "" && len(s.opts.Disabled) == 0 {
 		return nil
 	}
 	settings := &report.Settings{}
@@ -241,18 +237,22 @@ func (s *lintSettings) apply(res *lint.Result, w io.Writer, workDir string) erro
 		fmt.Fprintf(w, "auditpack: wrote baseline %s: %s\n", s.writeBaseline, text.Count(len(res.Diagnostics), "finding"))
 		settings.Baseline, hidden = s.writeBaseline, len(res.Diagnostics)
 		res.Diagnostics = res.Diagnostics[:0] // each is in the baseline now
-	case s.baseline != nil:
-		res.Diagnostics, hidden = s.baseline.Filter(res.Diagnostics)
-		settings.Baseline, fixed = s.baseline.Path, s.baseline.Fixed()
+	case s.baseline != "":
+		b, err := baseline.Read(s.baseline)
+		if err != nil {
+			return inputError(err)
+		}
+		res.Diagnostics, hidden = b.Filter(res.Diagnostics)
+		settings.Baseline, fixed = s.baseline, b.Fixed()
 		note := ""
 		if fixed > 0 {
 			verb := "are"
 			if fixed == 1 {
 				verb = "is"
 			}
-			note = fmt.Sprintf("; %s it lists %s gone (fixed): rewrite it with --write-baseline %s", text.Count(fixed, "finding"), verb, s.baseline.Path)
+			note = fmt.Sprintf("; %s it lists %s gone (fixed): rewrite it with --write-baseline %s", text.Count(fixed, "finding"), verb, s.baseline)
 		}
-		fmt.Fprintf(w, "auditpack: baseline %s hides %s%s\n", s.baseline.Path, text.Count(hidden, "finding"), note)
+		fmt.Fprintf(w, "auditpack: baseline %s hides %s%s\n", s.baseline, text.Count(hidden, "finding"), note)
 	default:
 		return nil
 	}

@@ -93,7 +93,7 @@ func TestReadErrors(t *testing.T) {
 		{"{\"version\": 2, \"findings\": []}", "baseline version 2; this auditpack reads version 1: write it again with lint --write-baseline"},
 		{"{\"findings\": []}", "it has no \"version\""},
 		{"{\"version\": 1, \"findings\": [], \"notes\": 1}", "unknown key \"notes\""},
-		{"{\"version\": 1, \"findings\": [{\"fingerprint\": \"01\", \"extra\": 1}]}", "unknown field \"extra\""},
+		{"{\"version\": 1, \"findings\": [{\"check\": \"X\"}]}", "finding 1: fingerprint \"\" is not 32 hexadecimal digits"},
 		{"{\"version\": 1, \"findings\": [{\"fingerprint\": \"xyz\"}]}", "finding 1: fingerprint \"xyz\" is not 32 hexadecimal digits"},
 		{"{\"version\": 1, \"findings\": [" + entry + "]}{}", "more after the baseline's object"},
 		{"[]", "found [ where \"{\" belongs"},
