@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -122,7 +121,7 @@ func readLintSettings(c *cli.Context, e *env) (*lintSettings, error) {
 	// runs (a repository's root, in CI).
 	s.opts.FingerprintRoot = e.workDir
 	if s.config != nil {
-		s.opts.FingerprintRoot = filepath.Dir(s.config.Path)
+		s.opts.FingerprintRoot = s.config.Dir
 	}
 	return s, nil
 }
@@ -141,10 +140,8 @@ func readConfig(c *cli.Context, e *env) (*config.Config, error) {
 		if path, err = config.Find(e.workDir); err != nil || path == "" {
 			return nil, err
 		}
-	case !filepath.IsAbs(path):
-		path = filepath.Join(e.workDir, path) // its directory is the project's root
 	}
-	return config.Load(path)
+	return config.Load(path, e.workDir)
 }
 
 // disabledChecks are the checks the configuration disables, with those

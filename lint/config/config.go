@@ -24,7 +24,10 @@ const Name = ".auditpack.toml"
 // Config is a team's lint settings, as one file states them. Paths in it
 // (packs, baseline, ignore paths) are relative to the file's directory.
 type Config struct {
-	Path string // the file, absolute
+	Path string // the file, as found or given
+	// Dir is the file's directory, absolute: the project's root, which
+	// ignore paths and fingerprints are relative to.
+	Dir string
 	// FailOn is the lowest severity that fails the run; 0 when the file
 	// does not say.
 	FailOn report.Severity
@@ -102,8 +105,9 @@ func Find(dir string) (string, error) {
 	}
 }
 
-// Load reads the configuration file at p, an absolute path.
-func Load(p string) (*Config, error) {
+// Load reads the configuration file at p, relative to the working
+// directory workDir unless absolute.
+func Load(p, workDir string) (*Config, error) {
 	data, err := os.ReadFile(p)
 	if err != nil {
 		return nil, fmt.Errorf("read configuration: %w", err)
@@ -129,7 +133,7 @@ func Load(p string) (*Config, error) {
 	}
 	dir := filepath.Dir(p)
 	l := raw.Lint
-	c := &Config{Path: p, Profile: l.Profile, Targets: l.Target}
+	c := &Config{Path: p, Dir: join(workDir, dir), Profile: l.Profile, Targets: l.Target}
 	if l.FailOn != "" {
 		if c.FailOn, err = report.ParseSeverity(l.FailOn); err != nil {
 			return nil, fmt.Errorf("%s: fail-on: %w", at("lint", "fail-on"), err)

@@ -50,7 +50,7 @@ reason = "the STIG's keys are the ones our SIEM reads"
 func TestLoad(t *testing.T) {
 	dir := t.TempDir()
 	p := write(t, dir, Name, full)
-	c, err := Load(p)
+	c, err := Load(p, "/elsewhere")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,6 +71,21 @@ func TestLoad(t *testing.T) {
 		t.Errorf("severity %v", c.Severity)
 	case len(c.Ignores) != 2 || c.Ignores[0].Line != 13 || c.Ignores[1].Line != 18 || c.Ignores[1].Pack != "stig-rhel9":
 		t.Errorf("ignores %+v, want two, at lines 13 and 18", c.Ignores)
+	}
+}
+
+// A file given relative to the working directory keeps its name in
+// messages; its directory, the project's root, is made absolute.
+func TestLoadRelative(t *testing.T) {
+	root := t.TempDir()
+	write(t, filepath.Join(root, "repo"), Name, "[lint]\nbaseline = \"b.json\"\n")
+	t.Chdir(root) // Load reads the file from the process's directory, as lint runs
+	c, err := Load(filepath.Join("repo", Name), root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Path != filepath.Join("repo", Name) || c.Dir != filepath.Join(root, "repo") || c.Baseline != filepath.Join("repo", "b.json") {
+		t.Errorf("path %q, dir %q, baseline %q", c.Path, c.Dir, c.Baseline)
 	}
 }
 
@@ -95,7 +110,7 @@ func TestLoadErrors(t *testing.T) {
 		{"[[lint.ignore]]\npath = \"[\"\nchecks = [\"ORD-KEY-SHADOW\"]\nreason = \"x\"\n", ":1: [[lint.ignore]]: path \"[\": syntax error in pattern"},
 	} {
 		p := write(t, t.TempDir(), Name, c.text)
-		_, err := Load(p)
+		_, err := Load(p, "/elsewhere")
 		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), p) {
 			t.Errorf("%q: %v\nwant an error at %s containing %q", c.text, err, p, c.want)
 		}
@@ -128,7 +143,7 @@ func TestFind(t *testing.T) {
 
 func TestIgnored(t *testing.T) {
 	dir := t.TempDir()
-	c, err := Load(write(t, dir, Name, full))
+	c, err := Load(write(t, dir, Name, full), "/elsewhere")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +168,7 @@ func TestIgnored(t *testing.T) {
 			t.Errorf("%s %s (%s) from %s: ignored %v, want %v", x.d.Check, x.d.Origin.File, x.d.Origin.Pack, x.workDir, got, x.want)
 		}
 	}
-	dirIgnore := Config{Path: filepath.Join(dir, Name), Ignores: []Ignore{{Path: "legacy", Checks: []string{"ORD-KEY-SHADOW"}}}}
+	dirIgnore := Config{Dir: dir, Ignores: []Ignore{{Path: "legacy", Checks: []string{"ORD-KEY-SHADOW"}}}}
 	if !dirIgnore.Ignored(diag("ORD-KEY-SHADOW", "legacy/sub/10-old.rules", ""), dir) {
 		t.Error("an ignore of a directory does not cover a file under it")
 	}

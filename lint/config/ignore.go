@@ -28,7 +28,7 @@ func (c *Config) relative(file, workDir string) string {
 	if !filepath.IsAbs(file) {
 		file = filepath.Join(workDir, file)
 	}
-	rel, err := filepath.Rel(filepath.Dir(c.Path), file)
+	rel, err := filepath.Rel(c.Dir, file)
 	if err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
 		return ""
 	}
