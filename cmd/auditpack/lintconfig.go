@@ -49,7 +49,7 @@ type lintSettings struct {
 	// map of fingerprints would share the heap with the run's model),
 	// writeBaseline the one to write then.
 	baseline, writeBaseline string
-	color         bool
+	color                   bool
 }
 
 // readLintSettings reads the options and the configuration file they
