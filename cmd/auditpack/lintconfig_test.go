@@ -237,3 +237,36 @@ func TestLintColor(t *testing.T) {
 		t.Error("/dev/null is taken for a terminal")
 	}
 }
+
+// The configuration's profile and pack roots are lint's when the command
+// line names none, and the command line's when it does.
+func TestLintConfigProfileAndPacks(t *testing.T) {
+	dir := t.TempDir()
+	site, sitePacks := filepath.Join(repoRoot, "testdata/inputs/site.toml"), filepath.Join(repoRoot, "testdata/inputs/site-packs")
+	config := fmt.Sprintf("[lint]\nprofile = %q\npacks = [%q]\n", site, sitePacks)
+	if err := os.WriteFile(filepath.Join(dir, ".auditpack.toml"), []byte(config), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// summary is what a run checked: its exit code and JSON summary.
+	summary := func(e *env, args ...string) string {
+		got := runIn(e, append([]string{"lint", "--format", "json"}, args...)...)
+		var doc struct{ Summary map[string]int }
+		if err := json.Unmarshal([]byte(got.stdout), &doc); err != nil {
+			t.Fatalf("lint %v: %v\n%s", args, err, got.stderr)
+		}
+		return fmt.Sprint(got.code, doc.Summary)
+	}
+	configured := testEnv(t)
+	configured.workDir = dir
+	for _, c := range []struct{ configuredArgs, plainArgs []string }{
+		{nil, []string{"--profile", site, "--packs", sitePacks}},
+		{[]string{"--profile", "pci-dss"}, []string{"--profile", "pci-dss"}},
+	} {
+		if got, want := summary(configured, c.configuredArgs...), summary(testEnv(t), c.plainArgs...); got != want {
+			t.Errorf("lint %v with the configuration checked %s; lint %v %s", c.configuredArgs, got, c.plainArgs, want)
+		}
+	}
+	if a, b := summary(testEnv(t), "--profile", site, "--packs", sitePacks), summary(testEnv(t), "--profile", "pci-dss"); a == b {
+		t.Fatalf("the two profiles check the same (%s): the test tells nothing", a)
+	}
+}
