@@ -78,8 +78,7 @@ func (rs *RuleSet) loading() *compile.Load { return rs.result(loadAnalysis).(*co
 func (rs *RuleSet) modelProblems() map[model.Check][]*model.Problem {
 	return rs.result(problemsAnalysis).(map[model.Check][]*model.Problem)
 }
-func (rs *RuleSet) shadows() []shadow    { return rs.result(orderAnalysis).(*orderResult).shadows }
-func (rs *RuleSet) duplicates() []shadow { return rs.result(orderAnalysis).(*orderResult).duplicates }
+func (rs *RuleSet) shadows() []shadow { return rs.result(orderAnalysis).([]shadow) }
 
 // analyse runs the analyses the checks require, each once, those that
 // need none of the others' first, each round's on every core.

@@ -7,8 +7,8 @@ import (
 	"github.com/auditpack/auditpack/packs/model"
 )
 
-// Checks of first-match order: duplicates and rules that an earlier rule
-// takes every event from. They share one analysis, done once per run.
+// Checks of first-match order: duplicates (the load's) and rules that an
+// earlier rule takes every event from (one analysis, done once per run).
 
 // shadow is a rule b whose every event the earlier rule a matches first.
 type shadow struct {
@@ -16,28 +16,17 @@ type shadow struct {
 	check string
 }
 
-// orderResult is what the order analysis finds.
-type orderResult struct {
-	duplicates []shadow // rules the kernel refuses as loaded already
-	shadows    []shadow // rules an earlier rule takes every event from
-}
-
 // order finds, through the index rather than by comparing all pairs, the
-// earliest rule in evaluation order that takes all of each rule's events;
-// the duplicates are the load's.
-func (rs *RuleSet) order() *orderResult {
-	var out orderResult
+// earliest rule in evaluation order that takes all of each rule's events:
+// the rules an earlier rule takes every event from.
+func (rs *RuleSet) order() []shadow {
+	var out []shadow
 	// A rule auditctl refuses (a duplicate among them) never reaches the
 	// kernel: it takes no events and loses none.
 	refused := map[*model.Rule]bool{}
 	for _, ref := range rs.loading().Refused {
-		r := rs.RuleAt(ref.Index)
-		if r == nil {
-			continue
-		}
-		refused[r] = true
-		if ref.Check == model.CheckExactDuplicate {
-			out.duplicates = append(out.duplicates, shadow{rs.RuleAt(ref.Earlier), r, "ORD-EXACT-DUPLICATE"})
+		if r := rs.RuleAt(ref.Index); r != nil {
+			refused[r] = true
 		}
 	}
 	eval := rs.Eval
@@ -51,13 +40,26 @@ func (rs *RuleSet) order() *orderResult {
 		}
 		if i := ix.EarliestCover(j); i >= 0 {
 			a := eval[i]
-			out.shadows = append(out.shadows, shadow{a, b, classify(a, b)})
+			out = append(out, shadow{a, b, classify(a, b)})
 		}
 	}
 	// The comparisons are done (their outcome is kept): what they kept of
 	// each rule goes, instead of staying as long as the rules.
 	model.ForgetSummaries(rs.Eval)
-	return &out
+	return out
+}
+
+// duplicates are the rules the load refuses as loaded already ("Rule
+// exists"), each with the rule it repeats: compile refuses a set with
+// one, so they need no comparison of rule with rule.
+func (rs *RuleSet) duplicates() []shadow {
+	var out []shadow
+	for _, ref := range rs.loading().Refused {
+		if r := rs.RuleAt(ref.Index); r != nil && ref.Check == model.CheckExactDuplicate {
+			out = append(out, shadow{rs.RuleAt(ref.Earlier), r, "ORD-EXACT-DUPLICATE"})
+		}
+	}
+	return out
 }
 
 func classify(a, b *model.Rule) string {
@@ -124,7 +126,7 @@ var _ = register(&Check{
 	Model:     model.CheckExactDuplicate,
 	Title:     "rule the kernel already has",
 	Severity:  Error,
-	Requires:  fromOrder,
+	Requires:  fromLoad,
 	FailsLoad: true,
 	Doc: `The kernel compares a new rule with the loaded ones field by field; an identical rule is
 refused ("Rule exists") and auditctl -R stops there. Spellings do not matter: auid!=unset is

@@ -162,7 +162,7 @@ func Run(set *compile.Compiled, opts Options) (res *Result, err error) {
 	}
 	var checks []*Check
 	for _, c := range Checks() {
-		if c.Host && opts.Host == nil || opts.Refusal && (c.Pairwise || severityOf(c) < Error) || opts.Disabled[c.ID] {
+		if opts.skips(c, severityOf(c)) {
 			continue
 		}
 		res.Checks = append(res.Checks, report.Check{ID: c.ID, Title: c.Title, Doc: c.Doc, Severity: c.Severity})
@@ -321,4 +321,11 @@ func runCheck(c *Check, p *Pass) (err error) {
 	}()
 	c.Run(p)
 	return nil
+}
+
+// skips says whether a run with these options leaves a check out: host
+// checks without a host, in a refusal run what does not decide it, and
+// the checks disabled.
+func (opts *Options) skips(c *Check, severity Severity) bool {
+	return c.Host && opts.Host == nil || opts.Refusal && (c.Pairwise || severity < Error) || opts.Disabled[c.ID]
 }
