@@ -1,7 +1,7 @@
 // Package report writes what auditpack found for people and machines:
 // one diagnostic type for lint, verify's control results and apply's
-// changes, and every output format (text, json, sarif, github, junit,
-// html; for verify also the formats an assessor files: STIG Viewer
+// changes, and every output format (text, json, sarif, github, gitlab,
+// checkstyle, junit, html; for verify also the formats an assessor files: STIG Viewer
 // checklists, Heimdall, XCCDF results; and the fleet report over many
 // hosts' results), with one escaping per format. It imports no check, verify or apply code:
 // those hand it their results.
