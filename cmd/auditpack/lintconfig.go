@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 
@@ -159,7 +160,9 @@ func disabledChecks(configured, disable, enable []string) (map[string]bool, erro
 	}
 	disabled := map[string]bool{}
 	for _, id := range configured {
-		disabled[id] = !slices.Contains(enable, id)
+		if !slices.Contains(enable, id) {
+			disabled[id] = true
+		}
 	}
 	for _, id := range disable {
 		if slices.Contains(enable, id) {
@@ -193,13 +196,7 @@ func (s *lintSettings) apply(res *lint.Result, w io.Writer, workDir string) erro
 	if s.config == nil && s.baseline == "" && s.writeBaseline == "" && len(s.opts.Disabled) == 0 {
 		return nil
 	}
-	settings := &report.Settings{}
-	for id, off := range s.opts.Disabled {
-		if off {
-			settings.Disabled = append(settings.Disabled, id)
-		}
-	}
-	slices.Sort(settings.Disabled)
+	settings := &report.Settings{Disabled: slices.Sorted(maps.Keys(s.opts.Disabled))}
 	res.Settings = settings
 	if s.config != nil {
 		settings.Config = s.config.Path
