@@ -59,8 +59,9 @@ func ignoresOf(files []*packs.File) []*packs.Ignore {
 
 // suppress drops the findings a valid suppression comment above their
 // line silences, and reports, as LINT-IGNORE, the valid comments that
-// silence nothing.
-func suppress(files []*packs.File, found []*finding, ignore *Check, severity Severity) []*finding {
+// silence nothing. A comment for a check that did not run (ran) silences
+// nothing and is not reported: the check is disabled, or needs --host.
+func suppress(files []*packs.File, found []*finding, ignore *Check, severity Severity, ran map[string]bool) []*finding {
 	type key struct {
 		file  string
 		line  int
@@ -70,7 +71,7 @@ func suppress(files []*packs.File, found []*finding, ignore *Check, severity Sev
 	for _, f := range files {
 		for i := range f.Ignores {
 			ig := &f.Ignores[i]
-			if _, unknown := Lookup(ig.Check); unknown == nil && ig.Reason != "" && ig.Target > 0 {
+			if ran[ig.Check] && ig.Reason != "" && ig.Target > 0 {
 				ignores[key{f.Path, ig.Target, ig.Check}] = ig
 			}
 		}
@@ -88,7 +89,7 @@ func suppress(files []*packs.File, found []*finding, ignore *Check, severity Sev
 		kept = append(kept, f)
 	}
 	for _, ig := range ignoresOf(files) {
-		if k := (key{ig.Origin.File, ig.Target, ig.Check}); ignores[k] == ig && !used[ig] {
+		if k := (key{ig.Origin.File, ig.Target, ig.Check}); ran[ignore.ID] && ignores[k] == ig && !used[ig] {
 			kept = append(kept, &finding{check: ignore, severity: severity, origin: &ig.Origin,
 				message: fmt.Sprintf("auditpack:ignore %s silences nothing on line %d; remove it", ig.Check, ig.Target)})
 		}

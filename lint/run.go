@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"iter"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/auditpack/auditpack/compile"
@@ -28,6 +27,20 @@ type Options struct {
 	// directives or the settings, not at pairs of rules (see
 	// Check.Pairwise), in time linear in the rules.
 	Refusal bool
+	// Disabled are the IDs of checks not to run (a team's configuration,
+	// --disable): they neither report nor show among the checks that ran.
+	Disabled map[string]bool
+	// Severity sets checks' severities over their defaults and over the
+	// profile's [severity] table (a team's configuration).
+	Severity map[string]Severity
+	// Fingerprints gives each finding a fingerprint that moving lines
+	// does not change (see fingerprint.go), for baselines and for the
+	// formats that track findings across runs (GitLab's).
+	Fingerprints bool
+	// FingerprintRoot is the directory the fingerprints name files
+	// relative to, when they are under it (a project's root): then a
+	// finding has one fingerprint wherever the project is checked out.
+	FingerprintRoot string
 }
 
 // RuleSet is the analysed rule set every check shares.
@@ -139,6 +152,9 @@ func Run(set *compile.Compiled, opts Options) (res *Result, err error) {
 		res.InputErrors = res.InputErrors || pe.Check == model.CheckNotText || pe.Check == model.CheckFileConflict
 	}
 	severityOf := func(c *Check) Severity {
+		if s, ok := opts.Severity[c.ID]; ok {
+			return s
+		}
 		if s, ok := overrides[c.ID]; ok {
 			return s
 		}
@@ -173,11 +189,11 @@ func Run(set *compile.Compiled, opts Options) (res *Result, err error) {
 	// again): the rules, which take more memory than the findings, are the
 	// collector's before the findings become the report's.
 	files := rs.Ordered.Files
-	kept := suppress(files, found.list(), ignoreCheck, severityOf(ignoreCheck))
-	if opts.Refusal {
-		// A suppression of a check that did not run silences nothing here.
-		kept = slices.DeleteFunc(kept, func(f *finding) bool { return f.severity < Error })
+	ran := make(map[string]bool, len(checks))
+	for _, c := range checks {
+		ran[c.ID] = true
 	}
+	kept := suppress(files, found.list(), ignoreCheck, severityOf(ignoreCheck), ran)
 	slices.SortFunc(res.Checks, func(a, b report.Check) int { return strings.Compare(a.ID, b.ID) })
 	slices.SortStableFunc(kept, func(a, b *finding) int {
 		return cmp.Or(strings.Compare(a.origin.File, b.origin.File), cmp.Compare(a.origin.Line, b.origin.Line), strings.Compare(a.check.ID, b.check.ID))
@@ -185,6 +201,9 @@ func Run(set *compile.Compiled, opts Options) (res *Result, err error) {
 	diags := diagnostics(kept)
 	if opts.Context {
 		addContext(files, diags)
+	}
+	if opts.Fingerprints {
+		addFingerprints(files, diags, opts.FingerprintRoot)
 	}
 	res.Diagnostics = diags
 	return res, nil
@@ -283,10 +302,7 @@ func addContext(files []*packs.File, diags []Diagnostic) {
 			continue
 		}
 		f := byPath[d.Origin.File]
-		if f == nil || d.Origin.Line == 0 {
-			continue
-		}
-		at, found := sort.Find(len(f.Items), func(j int) int { return d.Origin.Line - f.Items[j].Origin.Line })
+		at, found := itemAt(f, d.Origin.Line)
 		if !found {
 			continue
 		}
@@ -308,7 +324,8 @@ func runCheck(c *Check, p *Pass) (err error) {
 }
 
 // skips says whether a run with these options leaves a check out: host
-// checks without a host, and in a refusal run what does not decide it.
+// checks without a host, in a refusal run what does not decide it, and
+// the checks disabled.
 func (opts *Options) skips(c *Check, severity Severity) bool {
-	return c.Host && opts.Host == nil || opts.Refusal && (c.Pairwise || severity < Error)
+	return c.Host && opts.Host == nil || opts.Refusal && (c.Pairwise || severity < Error) || opts.Disabled[c.ID]
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -125,18 +124,6 @@ func runApply(c *cli.Context, e *env) (*apply.Result, error) {
 		return res, failedError(err)
 	}
 	return res, nil
-}
-
-func isTerminal(w io.Writer) bool {
-	if s, ok := w.(*stdoutWriter); ok {
-		w = s.w
-	}
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	info, err := f.Stat()
-	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
 
 // checkOutput refuses, before anything is written, an output that is a

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"os"
@@ -61,6 +62,9 @@ func TestCLI(t *testing.T) {
 				args[i] = strings.ReplaceAll(a, "$WORK", work)
 			}
 			e := testEnv(t)
+			if c.workDir != "" {
+				e.workDir = c.workDir
+			}
 			e.openKernel = caseKernel(t, c)
 			if in, ok := c.file("stdin"); ok {
 				e.stdin = bytes.NewReader(in)
@@ -93,6 +97,8 @@ func testEnv(t testing.TB) *env {
 		version:    "test",
 		openKernel: func() (apply.Kernel, error) { return kernel, nil },
 		hostRoot:   scratch.Copy(t, filepath.Join(repoRoot, "testdata/hosts/debian12")),
+		workDir:    repoRoot,
+		getenv:     func(string) string { return "" },
 	}
 }
 
@@ -148,26 +154,49 @@ func caseKernel(t *testing.T, c *cliCase) func() (apply.Kernel, error) {
 	return func() (apply.Kernel, error) { return k, nil }
 }
 
-// checkSchema holds every --format json output to its schema in docs/schema.
+// checkSchema holds every --format json output to its schema in docs/schema,
+// and every lint --format gitlab output to docs/schema/lint-gitlab.schema.json
+// and, issue by issue, to GitLab's own schema.
 func checkSchema(t *testing.T, args []string, out []byte) {
 	t.Helper()
-	if !strings.Contains(strings.Join(args, " "), "--format json") || len(out) == 0 {
+	line := strings.Join(args, " ")
+	if len(out) == 0 {
+		return
+	}
+	if strings.Contains(line, "--format gitlab") {
+		validate(t, "docs/schema/lint-gitlab.schema.json", out)
+		var issues []json.RawMessage
+		if err := json.Unmarshal(out, &issues); err != nil {
+			t.Fatal(err)
+		}
+		for _, issue := range issues {
+			validate(t, "internal/report/testdata/published/gitlab-codeclimate.json", issue)
+		}
+		return
+	}
+	if !strings.Contains(line, "--format json") {
 		return
 	}
 	name := args[1]
 	if slices.Contains(args, "--boot") {
 		name += "-boot"
 	}
-	schema, err := os.ReadFile(filepath.Join(repoRoot, "docs/schema", name+".schema.json"))
+	validate(t, filepath.Join("docs/schema", name+".schema.json"), out)
+}
+
+// validate holds a document to the schema at path in the repository.
+func validate(t *testing.T, path string, doc []byte) {
+	t.Helper()
+	schema, err := os.ReadFile(filepath.Join(repoRoot, path))
 	if err != nil {
-		t.Fatalf("no schema for %s --format json: %v", name, err)
+		t.Fatalf("no schema %s: %v", path, err)
 	}
-	problems, err := jsonschema.Validate(schema, out)
+	problems, err := jsonschema.Validate(schema, doc)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range problems {
-		t.Errorf("output breaks docs/schema/%s.schema.json: %s", name, p)
+		t.Errorf("output breaks %s: %s", path, p)
 	}
 }
 

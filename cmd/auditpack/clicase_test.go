@@ -34,6 +34,9 @@ import (
 //	mv FROM TO                 a rename (to a name with spaces or a newline)
 //	chmod MODE PATH            a mode (octal), 0755 again when the case ends
 //	longline PATH BYTES        a file of one line of BYTES x's
+//	cd DIR                     the working directory the run sees, where lint
+//	                           looks for .auditpack.toml (paths in the
+//	                           arguments stay relative to the repository)
 type cliCase struct {
 	comment []string // description and setup lines, in order
 	args    []string
@@ -41,6 +44,7 @@ type cliCase struct {
 	files   []archiveFile // inputs, in the order written
 	stdout  []byte
 	stderr  []byte
+	workDir string // set by cd; "" for the repository's root
 }
 
 type archiveFile struct {
@@ -160,13 +164,15 @@ func (c *cliCase) setUp(t *testing.T, dir string) {
 				err = os.Chmod(path, os.FileMode(mode))
 				t.Cleanup(func() { os.Chmod(path, 0o755) }) // before the directory is removed
 			}
+		case words[0] == "cd" && len(words) == 2:
+			c.workDir = words[1]
 		case words[0] == "longline" && len(words) == 3:
 			var n int
 			if n, err = strconv.Atoi(words[2]); err == nil {
 				err = os.WriteFile(words[1], append(bytes.Repeat([]byte("x"), n), '\n'), 0o644)
 			}
 		default:
-			err = fmt.Errorf("unknown setup command (mkfifo, symlink, hardlink, mv, chmod, longline)")
+			err = fmt.Errorf("unknown setup command (mkfifo, symlink, hardlink, mv, chmod, longline, cd)")
 		}
 		if err != nil {
 			t.Fatalf("setup %q: %v", l, err)

@@ -15,11 +15,11 @@ import (
 
 	"github.com/auditpack/auditpack/compile"
 	"github.com/auditpack/auditpack/internal/atomicfile"
-	"github.com/auditpack/auditpack/internal/host"
 	"github.com/auditpack/auditpack/internal/report"
 	"github.com/auditpack/auditpack/internal/text"
 	"github.com/auditpack/auditpack/internal/udiff"
 	"github.com/auditpack/auditpack/lint"
+	"github.com/auditpack/auditpack/lint/config"
 	"github.com/auditpack/auditpack/packs"
 	"github.com/auditpack/auditpack/packs/model"
 	"github.com/auditpack/auditpack/profiles"
@@ -244,35 +244,42 @@ func lintCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "lint",
 		Usage: "check a merged rule set the way the kernel will evaluate it",
-		UsageText: `auditpack lint [--profile P] [--packs DIR]... [--format ` + formatChoice(report.Formats) + `] [--fail-on S] [--target ARCH,...] [--host] [PATH...]
+		UsageText: `auditpack lint [--profile P] [--packs DIR]... [--format ` + formatChoice(report.Formats) + `] [--fail-on S] [--target ARCH,...] [--host]
+               [--disable ID,...] [--enable ID,...] [--baseline FILE | --write-baseline FILE] [--color WHEN]
+               [--config FILE | --no-config] [PATH...]
+
+Settings a team shares go in ` + config.Name + `, which lint reads from the
+working directory or the nearest directory above it (or --config FILE):
+checks to disable, severities, fail-on, target, profile, packs, baseline
+and the findings to ignore by path or pack; the options above override it.
+docs/lint-configuration.md describes it.
 
 Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it
 (a line auditctl cannot read is an error finding, and the rest of the set
 is still checked), 2 usage or input errors (a file that cannot be read or
-is not text).
+is not text, a bad configuration or baseline file).
 
 Examples:
    auditpack lint --profile stig-rhel9
    auditpack lint --format sarif ./rules.d > auditpack.sarif
    auditpack lint --target x86_64,aarch64 --fail-on warning ./rules.d
+   auditpack lint --write-baseline auditpack-baseline.json ./rules.d
+   auditpack lint --baseline auditpack-baseline.json --format gitlab ./rules.d > gl-code-quality-report.json
    auditpack explain ORD-NEVER-SHADOWS-ALWAYS`,
-		Flags: []cli.Flag{
-			profileFlag(), packRootsFlag(),
-			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: " + report.FormatNames(report.Formats)},
-			&cli.StringFlag{Name: "fail-on", Value: "error", Usage: "exit 1 on findings of this `SEVERITY` or higher: error, warning, info"},
-			&cli.StringFlag{Name: "target", Usage: "check syscalls for these machines, `ARCH,...` (x86_64, aarch64, ppc64le, s390x); default x86_64"},
-			&cli.BoolFlag{Name: "host", Usage: "also run the checks that read this host (paths that must exist, UID_MIN) and resolve the packs' host facts from it"},
-			&cli.BoolFlag{Name: "each-dir", Usage: "check the directory of each PATH as a rule set of its own, as its host will load it (for hooks that pass the changed files of several rules.d)"},
-		},
+		Flags: append([]cli.Flag{profileFlag(), packRootsFlag()}, lintFlags()...),
 		Action: func(c *cli.Context) error {
-			res, failOn, err := runLint(c, e)
+			res, settings, err := runLint(c, e)
 			if err != nil {
 				return err // run writes the --format's document of it
 			}
+			if err := settings.apply(res, c.App.ErrWriter, e.workDir); err != nil {
+				return err
+			}
 			res.Generated = e.now().Format(time.RFC3339)
-			if werr := report.Formats[c.String("format")](c.App.Writer, &res.Findings, e.version); werr != nil {
+			if werr := settings.writer(c.String("format"))(c.App.Writer, &res.Findings, e.version); werr != nil {
 				return failedError(werr)
 			}
+			failOn := settings.failOn
 			switch {
 			case res.InputErrors:
 				return &exitError{code: exitInput, err: fmt.Errorf("some inputs are not rules files or cannot be merged (see the SYN-NOT-TEXT and PACK-FILE-CONFLICT findings)")}
@@ -286,30 +293,30 @@ Examples:
 
 // runLint checks the rule sets the command names: one, or with --each-dir
 // one per directory.
-func runLint(c *cli.Context, e *env) (*lint.Result, lint.Severity, error) {
-	opts, targets, failOn, err := lintOptions(c)
+func runLint(c *cli.Context, e *env) (*lint.Result, *lintSettings, error) {
+	settings, err := readLintSettings(c, e)
 	if err != nil {
-		return nil, 0, inputError(err)
+		return nil, nil, inputError(err)
 	}
 	sets := [][]string{c.Args().Slice()}
 	if c.Bool("each-dir") {
 		if sets = ruleSets(c.Args().Slice()); len(sets) == 0 {
-			return nil, 0, inputError(errors.New("--each-dir lints the directories of the PATHs given; give at least one"))
+			return nil, nil, inputError(errors.New("--each-dir lints the directories of the PATHs given; give at least one"))
 		}
 	}
 	res := &lint.Result{}
 	for _, paths := range sets {
 		sel, err := selectSources(c, e, paths, c.Bool("host"))
 		if err != nil {
-			return nil, 0, err
+			return nil, nil, err
 		}
-		one, err := lint.Run(compile.Build(sel, targets...), opts)
+		one, err := lint.Run(compile.Build(sel, settings.targets...), settings.opts)
 		if err != nil {
-			return nil, 0, failedError(err)
+			return nil, nil, failedError(err)
 		}
 		res.Add(one)
 	}
-	return res, failOn, nil
+	return res, settings, nil
 }
 
 // ruleSets groups paths into the rule sets hosts load: each directory
@@ -328,31 +335,6 @@ func ruleSets(paths []string) [][]string {
 		}
 	}
 	return sets
-}
-
-func lintOptions(c *cli.Context) (opts lint.Options, targets []*model.Target, failOn lint.Severity, err error) {
-	if failOn, err = lint.ParseSeverity(c.String("fail-on")); err != nil {
-		return opts, nil, 0, fmt.Errorf("--fail-on: %w", err)
-	}
-	if _, ok := report.Formats[c.String("format")]; !ok {
-		return opts, nil, 0, fmt.Errorf("--format %q: use one of %s", c.String("format"), report.FormatNames(report.Formats))
-	}
-	if t := c.String("target"); t != "" {
-		for _, name := range strings.Split(t, ",") {
-			target, err := model.LookupTarget(strings.TrimSpace(name))
-			if err != nil {
-				return opts, nil, 0, fmt.Errorf("--target: %w", err)
-			}
-			if !slices.Contains(targets, target) { // one machine named twice is checked once
-				targets = append(targets, target)
-			}
-		}
-	}
-	if c.Bool("host") {
-		opts.Host = host.Local{}
-	}
-	opts.Context = c.String("format") == "html"
-	return opts, targets, failOn, nil
 }
 
 func explainCommand() *cli.Command {

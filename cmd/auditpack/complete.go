@@ -141,8 +141,10 @@ func flagValues(path []*cli.Command, f cli.Flag) []string {
 		return model.TargetNames()
 	case "fail-on":
 		return []string{"error", "warning", "info"}
-	case "progress":
+	case "progress", "color":
 		return []string{"auto", "always", "never"}
+	case "disable", "enable":
+		return checkIDs()
 	case "persist":
 		return []string{apply.PersistAuto, completeFiles}
 	}
@@ -156,11 +158,7 @@ func positionals(path []*cli.Command) []string {
 	}
 	switch strings.Join(commandNames(path), " ") {
 	case "explain":
-		var ids []string
-		for _, c := range lint.Checks() {
-			ids = append(ids, c.ID+"\t"+c.Title)
-		}
-		return ids // filter takes the typed prefix in any case, as explain does
+		return checkIDs()
 	case "packs show", "packs diff":
 		return packRefs()
 	case "profiles show":
@@ -171,6 +169,16 @@ func positionals(path []*cli.Command) []string {
 		return nil
 	}
 	return []string{completeFiles}
+}
+
+// checkIDs are lint's check IDs with their titles; filter takes the typed
+// prefix in any case, as explain and --disable do.
+func checkIDs() []string {
+	var ids []string
+	for _, c := range lint.Checks() {
+		ids = append(ids, c.ID+"\t"+c.Title)
+	}
+	return ids
 }
 
 func commandNames(path []*cli.Command) []string {

@@ -17,7 +17,11 @@ var completionCases = []struct {
 	want []string
 }{
 	{"auditpack lint --fo", []string{"--format"}},
-	{"auditpack lint --format ", []string{"sarif", "json"}},
+	{"auditpack lint --format ", []string{"sarif", "json", "gitlab", "checkstyle"}},
+	{"auditpack lint --color ", []string{"auto", "always", "never"}},
+	{"auditpack lint --disable ORD-K", []string{"ORD-KEY-SHADOW"}},
+	{"auditpack lint --enable arch-c", []string{"ARCH-COVERAGE-GAP"}},
+	{"auditpack lint --write-b", []string{"--write-baseline"}},
 	{"auditpack verify --format ", []string{"junit"}},
 	{"auditpack lint --profile ", []string{"stig-rhel9", "pci-dss", "ospp"}},
 	{"auditpack compile --target ", []string{"aarch64", "s390x"}},

@@ -36,6 +36,10 @@ type env struct {
 	// its boot-time loader, and apply's lock and journal under
 	// /run/auditpack. "/" on a host; tests give a scratch copy.
 	hostRoot string
+	// workDir is where lint looks for its configuration file first, and
+	// what the paths of its findings are relative to.
+	workDir string
+	getenv  func(string) string
 }
 
 // Exit codes of the CLI contract.
@@ -47,8 +51,12 @@ const (
 )
 
 func main() {
+	wd, err := os.Getwd()
+	if err != nil {
+		wd = "." // a removed working directory: lint finds no configuration above it
+	}
 	os.Exit(run(context.Background(), &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, now: time.Now,
-		version: version, openKernel: apply.Open, hostRoot: "/"}, os.Args))
+		version: version, openKernel: apply.Open, hostRoot: "/", workDir: wd, getenv: os.Getenv}, os.Args))
 }
 
 // exitError carries an exit code through urfave/cli without it printing.

@@ -51,6 +51,7 @@ func exitStatusHelp() string {
 var manEnvironment = []struct{ name, means string }{
 	{"GOGC, GOMEMLIMIT", "when either is set, the Go collector keeps these settings; otherwise a run's heap has a soft limit that grows with its input (128 MiB, or 12 bytes per byte of rules text)"},
 	{"GODEBUG", "disablethp=1 keeps the heap of a large input on 4 KiB pages (where transparent huge pages are given only when asked, auditpack asks for them)"},
+	{"NO_COLOR", "set and not empty, lint --color auto writes no colour (no-color.org); --color always still does"},
 	{"PATH", "where lint --host and apply find auditctl and ausyscall (what this host's auditctl knows), and apply --persist auto finds unshare"},
 	{"TMPDIR", "where apply --persist auto stages the new rules.d layout to run this host's augenrules on it"},
 }
@@ -60,6 +61,7 @@ var manFiles = []struct{ path, means string }{
 	{"/etc/audit/rules.d/", "what augenrules assembles at boot; read when no PATH and no --profile are given, and where apply --persist auto writes auditpack.rules"},
 	{"/etc/audit/audit.rules", "what augenrules generates from rules.d at boot (write the rules.d file, not this one, or use apply --persist auto); a file whose first line says it was generated is read as auditctl -R loads it"},
 	{"/etc/audit/auditpack-backup/TIME/", "the rules.d files apply --persist auto moved aside; auditpack restore puts them back"},
+	{".auditpack.toml", "lint's settings (checks disabled, severities, fail-on, target, profile, packs, baseline, findings to ignore), read from the working directory or the nearest directory above it; --config FILE reads another, --no-config none"},
 	{"/etc/login.defs", "UID_MIN, the first user ID, for compile --host, lint --host and apply"},
 	{"/proc/cmdline", "the kernel's audit= and audit_backlog_limit= for verify --kernel and verify --host"},
 	{"/run/auditpack/apply.lock, /run/auditpack/apply.journal", "keep two applies apart; a journal left there says an apply never finished"},
@@ -71,6 +73,8 @@ var manFiles = []struct{ path, means string }{
 var manExamples = []struct{ does, line string }{
 	{"Check a rules.d as the kernel will evaluate it, failing on warnings too:", "auditpack lint --fail-on warning /etc/audit/rules.d"},
 	{"Write lint's findings for GitHub code scanning:", "auditpack lint --format sarif rules.d > auditpack.sarif"},
+	{"Accept the findings a large rules repository has today, to adopt lint on it:", "auditpack lint --write-baseline auditpack-baseline.json rules.d"},
+	{"Then report only new findings, for GitLab's code quality widget:", "auditpack lint --baseline auditpack-baseline.json --format gitlab rules.d > gl-code-quality-report.json"},
 	{"Print the RHEL 9 STIG profile's rules, compiled as augenrules would merge its packs:", "auditpack compile --profile stig-rhel9"},
 	{"Show what loading a rule set would change in the running kernel, changing nothing:", "auditpack apply --dry-run --profile pci-dss"},
 	{"Load it, and write it where this host's boot loads its rules from:", "auditpack apply --profile pci-dss --persist auto"},

@@ -33,7 +33,7 @@ func BenchmarkWriteFindings(b *testing.B) {
 	for _, n := range []int{30, 5_000, 200_000} {
 		f := *all
 		f.Diagnostics = all.Diagnostics[:n]
-		for _, format := range []string{"text", "json", "sarif", "github", "junit", "html"} {
+		for _, format := range []string{"text", "json", "sarif", "github", "gitlab", "checkstyle", "junit", "html"} {
 			b.Run(fmt.Sprintf("%s/%d", format, n), func(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {

@@ -26,6 +26,10 @@ var Formats = map[string]func(io.Writer, *Findings, string) error{
 	"github": WriteGitHub,
 	"html":   WriteHTML,
 	"junit":  WriteJUnitFindings,
+	// The CI systems' own formats: GitLab's code quality report and the
+	// checkstyle XML Jenkins' warnings-ng reads.
+	"gitlab":     WriteGitLab,
+	"checkstyle": WriteCheckstyle,
 }
 
 // FormatNames lists the names of a format table for help texts, sorted.
@@ -40,13 +44,34 @@ func FormatNames[F any](formats map[string]F) string {
 
 // WriteText prints "file:line: severity: message [ID]" lines, then a
 // summary line.
-func WriteText(w io.Writer, r *Findings, _ string) error {
+func WriteText(w io.Writer, r *Findings, _ string) error { return writeText(w, r, false) }
+
+// WriteTextColor is WriteText for a terminal: each severity and check ID
+// in colour (ANSI SGR), the rest as WriteText writes it.
+func WriteTextColor(w io.Writer, r *Findings, _ string) error { return writeText(w, r, true) }
+
+// textColors are the SGR codes of each severity, and of a check ID
+// (faint: the message is what to read first).
+var textColors = map[Severity]string{Error: "\x1b[1;31m", Warning: "\x1b[1;33m", Info: "\x1b[1;36m"}
+
+const (
+	checkColor = "\x1b[2m"
+	resetColor = "\x1b[0m"
+)
+
+func writeText(w io.Writer, r *Findings, color bool) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
+	paint := func(b []byte, code, s string) []byte {
+		if !color {
+			return append(b, s...)
+		}
+		return append(append(append(b, code...), s...), resetColor...)
+	}
 	writeDiagnostics(bw, r.Diagnostics, func(_ *struct{}, d *Diagnostic, _ bool, line []byte) []byte {
 		line = d.Origin.AppendTo(line)
-		line = append(append(append(line, ": "...), d.Severity.String()...), ": "...)
-		line = append(append(append(line, d.Message...), " ["...), d.Check...)
-		line = append(line, ']')
+		line = append(paint(append(line, ": "...), textColors[d.Severity], d.Severity.String()), ": "...)
+		line = append(append(line, d.Message...), " ["...)
+		line = append(paint(line, checkColor, d.Check), ']')
 		if d.Origin.Pack != "" {
 			line = append(append(append(line, " ("...), d.Origin.Pack...), ')')
 		}
@@ -102,6 +127,19 @@ type jsonSummary struct {
 	Rules    int `json:"rules"`
 }
 
+type jsonLintSettings struct {
+	Config    string   `json:"config,omitempty"`
+	Disabled  []string `json:"disabled,omitempty"`
+	Ignored   *int     `json:"ignored,omitempty"`
+	Baseline  string   `json:"baseline,omitempty"`
+	Baselined *int     `json:"baselined,omitempty"`
+	Fixed     *int     `json:"fixed,omitempty"`
+}
+
+func jsonLintSettingsOf(s *Settings) jsonLintSettings {
+	return jsonLintSettings{Config: s.Config, Disabled: s.Disabled, Ignored: s.Ignored, Baseline: s.Baseline, Baselined: s.Baselined, Fixed: s.Fixed}
+}
+
 // WriteJSON prints one object: {"diagnostics":[...],"summary":{...}},
 // indented. Diagnostics are encoded one at a time as they are written, so
 // 200,000 of them never sit in memory twice.
@@ -141,6 +179,12 @@ func WriteJSON(w io.Writer, r *Findings, _ string) error {
 	if err := encode(summary, "  "); err != nil {
 		return err
 	}
+	if r.Settings != nil {
+		bw.WriteString(",\n  \"settings\": ")
+		if err := encode(jsonLintSettingsOf(r.Settings), "  "); err != nil {
+			return err
+		}
+	}
 	if r.Error != "" {
 		bw.WriteString(",\n  \"error\": ")
 		if err := encode(r.Error, "  "); err != nil {
@@ -160,10 +204,17 @@ const diagnosticsPerPiece = 1024
 // state for render. An error writing to w is w's to keep (a bufio.Writer
 // reports it at Flush).
 func writeDiagnostics[S any](w io.Writer, ds []Diagnostic, render func(state *S, d *Diagnostic, last bool, b []byte) []byte) {
-	pieces := (len(ds) + diagnosticsPerPiece - 1) / diagnosticsPerPiece
+	writeEach(w, len(ds), func(state *S, i int, b []byte) []byte { return render(state, &ds[i], i == len(ds)-1, b) })
+}
+
+// writeEach is writeDiagnostics for n findings by index, for a format
+// whose output for one finding depends on the one before (checkstyle's
+// elements group a file's findings).
+func writeEach[S any](w io.Writer, n int, render func(state *S, i int, b []byte) []byte) {
+	pieces := (n + diagnosticsPerPiece - 1) / diagnosticsPerPiece
 	parallel.Ordered(pieces, func(state *S, piece int, b []byte) []byte {
-		for i := piece * diagnosticsPerPiece; i < min(len(ds), (piece+1)*diagnosticsPerPiece); i++ {
-			b = render(state, &ds[i], i == len(ds)-1, b)
+		for i := piece * diagnosticsPerPiece; i < min(n, (piece+1)*diagnosticsPerPiece); i++ {
+			b = render(state, i, b)
 		}
 		return b
 	}, func(b []byte) error {
