@@ -211,8 +211,7 @@ func TestPersistAutoRefusesWhatBootWouldNotLoad(t *testing.T) {
 func TestPersistAutoBootsIntoTheAppliedRules(t *testing.T) {
 	augentest.Skip(t)
 	kt := kerneltest.Acquire(t)
-	c, _ := bootSet(t)
-	kerneltest.EnsureDirs(t, kerneltest.DirsNeeded(c.Items))
+	c, _ := bootSet(t) // its paths are in a temporary directory
 	root := hostCopy(t, "debian12")
 	opts := Options{Persist: PersistAuto, Root: root, Generator: "test", LockPath: filepath.Join(t.TempDir(), "lock")}
 	res, err := Run(Open, c, nil, opts)

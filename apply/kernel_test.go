@@ -23,16 +23,17 @@ import (
 
 // loadable is a rule set the tests may put into this kernel: everything
 // the selection holds except the lines that must never reach it.
-func loadable(t *testing.T, sel *packs.Selection) (*compile.Compiled, string) {
+func loadable(t *testing.T, k *kerneltest.Kernel, sel *packs.Selection) (*compile.Compiled, string) {
 	t.Helper()
 	o := compile.Build(sel)
 	if len(o.Problems) > 0 {
 		t.Fatalf("%v", o.Problems[0])
 	}
+	absent := k.AbsentDirs(o.Items)
 	kept := o.Items[:0:0]
 	var text strings.Builder
 	for _, it := range o.Items {
-		if kerneltest.Forbidden(it.Text) != "" {
+		if kerneltest.Forbidden(it.Text) != "" || absent[it] {
 			continue
 		}
 		kept = append(kept, it)
@@ -120,8 +121,7 @@ func TestApplyMatchesAuditctl(t *testing.T) {
 	for name, sel := range differentialSources(t) {
 		t.Run(name, func(t *testing.T) {
 			kt := kerneltest.Acquire(t)
-			ordered, text := loadable(t, sel)
-			kerneltest.EnsureDirs(t, kerneltest.DirsNeeded(ordered.Items))
+			ordered, text := loadable(t, kt, sel)
 			k := openReal(t)
 			target := model.Native()
 			d, err := Prepare(ordered, target)
@@ -345,7 +345,7 @@ func TestApplyLoadsEveryList(t *testing.T) {
 		t.Fatal(out)
 	}
 
-	d := desiredFrom(t, append(auditctlKnows, ioUring))
+	d := desiredFrom(t, kt, append(auditctlKnows, ioUring))
 	if _, err := Apply(k, d, target, Options{LockPath: filepath.Join(t.TempDir(), "lock")}); err != nil {
 		t.Fatalf("apply: %v", err)
 	}
@@ -387,7 +387,7 @@ func TestApplyLoadsEveryList(t *testing.T) {
 }
 
 // desiredFrom prepares rule lines as a rules file would hold them.
-func desiredFrom(t *testing.T, lines []string) *Desired {
+func desiredFrom(t *testing.T, kt *kerneltest.Kernel, lines []string) *Desired {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "10-lists.rules")
 	if err := os.WriteFile(path, []byte("-D\n"+strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
@@ -397,7 +397,7 @@ func desiredFrom(t *testing.T, lines []string) *Desired {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ordered, _ := loadable(t, sel)
+	ordered, _ := loadable(t, kt, sel)
 	d, err := Prepare(ordered, model.Native())
 	if err != nil {
 		t.Fatal(err)

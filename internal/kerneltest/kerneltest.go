@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -186,50 +187,58 @@ func (k *Kernel) List() []string {
 	return rules
 }
 
-// EnsureDirs creates the directories in dirs that do not exist and removes
-// them when the test ends: watches need their parent directory to exist on
-// this host, which differs from the one a pack was written for.
-func EnsureDirs(t testing.TB, dirs []string) []string {
-	t.Helper()
-	var created []string
-	for _, d := range dirs {
-		top := ""
-		for p := d; p != "/" && p != "."; p = filepath.Dir(p) {
-			if _, err := os.Lstat(p); err == nil {
+// AbsentDirs returns the rule lines of items that need a directory this
+// host lacks (the parent of a watched path or exe, a dir= itself), which
+// the kernel refuses (ENOENT), so that a test leaves them out instead of
+// creating directories outside its temporary ones. It checks that auditctl
+// refuses each of them, and logs what is left out.
+func (k *Kernel) AbsentDirs(items []*model.Line) map[*model.Line]bool {
+	k.t.Helper()
+	absent := map[*model.Line]bool{}
+	var lines []string
+	var missing []string
+	for _, it := range items {
+		for _, d := range dirsOf(it) {
+			if _, err := os.Stat(d); err != nil {
+				absent[it] = true
+				lines = append(lines, it.Text)
+				missing = append(missing, d)
 				break
 			}
-			top = p
 		}
-		if top == "" {
-			continue
-		}
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		created = append(created, top)
-		t.Cleanup(func() { os.RemoveAll(top) })
 	}
-	return created
+	if len(lines) == 0 {
+		return absent
+	}
+	refused, err := k.RefusedLines(lines)
+	if err != nil {
+		k.t.Fatal(err)
+	}
+	for i, l := range lines {
+		if !refused[i+1] {
+			k.t.Errorf("auditctl loads %q though %s does not exist on this host", l, missing[i])
+		}
+	}
+	k.t.Logf("left out, refused here for a missing directory: %s", strings.Join(slices.Compact(slices.Sorted(slices.Values(missing))), " "))
+	return absent
 }
 
-// DirsNeeded lists the directories the kernel needs to exist to accept the
-// rules: the parent of every watched path and exe, and every dir= itself.
-func DirsNeeded(items []*model.Line) []string {
+// dirsOf lists the directories the kernel needs to exist to accept a
+// rule line: the parent of its watched path or exe, its dir= itself.
+func dirsOf(it *model.Line) []string {
+	if it.Rule == nil {
+		return nil
+	}
 	var dirs []string
-	for _, it := range items {
-		if it.Rule == nil {
-			continue
-		}
-		if it.Rule.Watch != "" {
-			dirs = append(dirs, filepath.Dir(it.Rule.Watch))
-		}
-		for _, f := range it.Rule.Fields {
-			switch f.Name() {
-			case "path", "exe":
-				dirs = append(dirs, filepath.Dir(f.Text))
-			case "dir":
-				dirs = append(dirs, f.Text)
-			}
+	if it.Rule.Watch != "" {
+		dirs = append(dirs, filepath.Dir(it.Rule.Watch))
+	}
+	for _, f := range it.Rule.Fields {
+		switch f.Name() {
+		case "path", "exe":
+			dirs = append(dirs, filepath.Dir(f.Text))
+		case "dir":
+			dirs = append(dirs, f.Text)
 		}
 	}
 	return dirs
