@@ -174,15 +174,7 @@ func differentialHost(t *testing.T) rulegen.Host {
 // or only in this host's older auditctl.
 func predictRefusals(t *testing.T, lines []string) map[int]bool {
 	t.Helper()
-	file := filepath.Join(t.TempDir(), "case.rules")
-	if err := os.WriteFile(file, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	sel, err := profiles.Select(profiles.Request{Paths: []string{file}, AsLoaded: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := compile.Build(sel)
+	c := compiledAsLoaded(t, lines)
 	refused := map[int]bool{}
 	for _, r := range c.Simulate(host.Local{}).Refused {
 		refused[r.Item.Origin.Line] = true
@@ -198,4 +190,19 @@ func predictRefusals(t *testing.T, lines []string) map[int]bool {
 		}
 	}
 	return refused
+}
+
+// compiledAsLoaded is a file of these lines compiled as auditctl -R reads
+// it: line after line, nothing moved.
+func compiledAsLoaded(t *testing.T, lines []string) *compile.Compiled {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "case.rules")
+	if err := os.WriteFile(file, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sel, err := profiles.Select(profiles.Request{Paths: []string{file}, AsLoaded: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return compile.Build(sel)
 }

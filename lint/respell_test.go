@@ -118,16 +118,8 @@ func TestRespellingsAreOneRuleToTheKernel(t *testing.T) {
 // line of a file read as auditctl -R reads it, by line number.
 func simulateLines(t *testing.T, lines []string) map[int]string {
 	t.Helper()
-	file := filepath.Join(t.TempDir(), "case.rules")
-	if err := os.WriteFile(file, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	sel, err := profiles.Select(profiles.Request{Paths: []string{file}, AsLoaded: true})
-	if err != nil {
-		t.Fatal(err)
-	}
 	out := map[int]string{}
-	for _, r := range compile.Build(sel).Simulate(host.Local{}).Refused {
+	for _, r := range compiledAsLoaded(t, lines).Simulate(host.Local{}).Refused {
 		out[r.Item.Origin.Line] = r.Check.String()
 	}
 	return out
