@@ -297,19 +297,10 @@ func fsetxattr(fd int, name, value string) error {
 
 // value makes one argument in the arena.
 func (c *caller) value(a arg, call JobCall) uintptr {
-	word := func(n int64) uintptr {
-		if c.job.ABI == model.B32 {
-			return uintptr(uint32(n))
-		}
-		return uintptr(n)
+	if v, ok := a.value(c.job.ABI); ok { // a number, as the plan's event has it
+		return uintptr(v)
 	}
 	switch a.kind {
-	case argNum:
-		return word(a.n)
-	case argCwd:
-		return word(-100)
-	case argNull:
-		return 0
 	case argPath, argString:
 		return c.cstring(a.s)
 	case argReal:

@@ -407,8 +407,8 @@ func (pl *planner) identities(r *model.Rule, pr *probe) []Identity {
 		return vs
 	}
 	auids := []uint32{pl.self.AUID}
-	if tested(r, "auid", "loginuid") || compared["auid"] || compared["loginuid"] {
-		auids = values([]string{"auid", "loginuid"}, pl.self.AUID, pl.self.UIDMin, 0)
+	if tested(r, "auid") || compared["auid"] {
+		auids = values([]string{"auid"}, pl.self.AUID, pl.self.UIDMin, 0)
 	}
 	var out []Identity
 	for _, auid := range auids {
@@ -438,7 +438,7 @@ func compactKeep(vs []uint32) []uint32 {
 
 // event is a probe's call as the exit filter will see it.
 func (pl *planner) event(pr *probe, abi model.ABI, nr int, who Identity, watched string, id int) model.Event {
-	ev := model.Event{ABI: abi, Syscall: nr, Success: pr.outcome.errno == 0 && pr.outcome.exact(), IDs: who.ids(), Exe: pl.self.Exe, MsgType: syscallRecord}
+	ev := model.Event{ABI: abi, Syscall: nr, Success: pr.outcome.errno == 0 && pr.outcome.exact(), IDs: who.ids(), Exe: pl.self.Exe, MsgType: model.RecordSyscall}
 	if !ev.Success {
 		ev.Exit = -int64(pr.outcome.errno)
 		if !pr.outcome.exact() {
@@ -471,9 +471,6 @@ func (pl *planner) event(pr *probe, abi model.ABI, nr int, who Identity, watched
 // representative is the errno a planned event of a probe that may end
 // several ways is judged with (no line that tests the outcome is).
 const representative = 20 // ENOTDIR
-
-// syscallRecord is the SYSCALL record type (AUDIT_SYSCALL).
-const syscallRecord = 1300
 
 // value is an argument's number as the kernel keeps it for the ABI, when
 // the plan knows it (pointers and descriptors it does not).
@@ -518,7 +515,7 @@ func outcomeFields(r *model.Rule) string {
 }
 
 // idNames are the fields of a task's identity.
-var idNames = []string{"auid", "loginuid", "uid", "euid", "suid", "fsuid", "gid", "egid", "sgid", "fsgid"}
+var idNames = []string{"auid", "uid", "euid", "suid", "fsuid", "gid", "egid", "sgid", "fsgid"}
 
 // idFields spells the rule's identity fields.
 func idFields(r *model.Rule) string {
@@ -547,10 +544,10 @@ func fieldsNamed(r *model.Rule, names ...string) string {
 // cantTell says why auditpack cannot make a call the rule surely
 // matches, by the field that decides.
 func cantTell(field string, r *model.Rule) string {
-	switch field {
-	case "exe":
+	switch {
+	case field == "exe":
 		return fmt.Sprintf("the line matches only calls of %s; auditpack runs no installed program", fieldsNamed(r, "exe"))
-	case "subj_user", "subj_role", "subj_type", "subj_sen", "subj_clr", "obj_user", "obj_role", "obj_type", "obj_lev_low", "obj_lev_high":
+	case slices.ContainsFunc(r.Fields, func(f model.Field) bool { return f.Name() == field && f.Def.LSM }):
 		return fmt.Sprintf("the line matches only calls with the security label %s, which auditpack's calls cannot have", fieldsNamed(r, field))
 	}
 	return fmt.Sprintf("the line tests %s, which auditpack cannot choose for its calls", field)

@@ -8,6 +8,7 @@ import (
 	"syscall"
 
 	"github.com/auditpack/auditpack/packs/model"
+	"github.com/elastic/go-libaudit/v2/auparse"
 )
 
 // A probe is one harmless call: a syscall made so that it ends a known
@@ -518,14 +519,10 @@ func uniqueName(prefix string, id int) string { return fmt.Sprintf("%s-%d", pref
 
 // errnoName is an errno as the kernel's headers name it.
 func errnoName(e syscall.Errno) string {
-	names := map[syscall.Errno]string{syscall.EPERM: "EPERM", syscall.ENOENT: "ENOENT", syscall.EBADF: "EBADF", syscall.EACCES: "EACCES",
-		syscall.EFAULT: "EFAULT", syscall.EEXIST: "EEXIST", syscall.ENOTDIR: "ENOTDIR", syscall.EISDIR: "EISDIR", syscall.EINVAL: "EINVAL",
-		syscall.ENOSYS: "ENOSYS", syscall.ELOOP: "ELOOP", syscall.EOPNOTSUPP: "EOPNOTSUPP", syscall.ENODATA: "ENODATA", syscall.EROFS: "EROFS",
-		syscall.ENOMSG: "ENOMSG", syscall.E2BIG: "E2BIG", syscall.ENOEXEC: "ENOEXEC"}
 	if e == 0 {
 		return "success"
 	}
-	if n, ok := names[e]; ok {
+	if n, ok := auparse.AuditErrnoToName[int(e)]; ok {
 		return n
 	}
 	return "errno " + strconv.Itoa(int(e))

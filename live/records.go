@@ -114,7 +114,7 @@ func (r *recorded) event(machine *model.Target) (model.Event, bool) {
 		return model.Event{}, false
 	}
 	ev := model.Event{ABI: abi, Syscall: nr, Success: d["result"] == "success", Exit: exitOf(d["exit"]), Exe: d["exe"],
-		Paths: slices.Clone(r.names), MsgType: syscallRecord}
+		Paths: slices.Clone(r.names), MsgType: model.RecordSyscall}
 	for i := range ev.Args {
 		ev.Args[i], _ = strconv.ParseUint(d["a"+strconv.Itoa(i)], 16, 64)
 	}
@@ -168,9 +168,6 @@ func (r *recorded) evidenceFields(rule *model.Rule) [][2]string {
 	}
 	for _, f := range rule.Fields {
 		name := f.Name()
-		if name == "loginuid" {
-			name = "auid"
-		}
 		add(name)
 		if f.Kind == model.KindCompare {
 			add(f.Text)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/auditpack/auditpack/internal/host"
 	"github.com/auditpack/auditpack/internal/report"
 	"github.com/auditpack/auditpack/packs/model"
 	"github.com/auditpack/auditpack/profiles/verify"
@@ -89,8 +90,9 @@ type ChildReport struct {
 
 // HostSelf is what a plan must know of this process on this host: its
 // loginuid, its executable as the kernel names it, whether it makes
-// 32-bit calls, and which paths exist; UID_MIN is 1000 unless the caller
-// knows the host's.
+// 32-bit calls, which paths exist and which are links, UID_MIN (1000
+// where login.defs does not say), and whether the kernel opens an exec's
+// file first.
 func HostSelf() (Self, error) {
 	data, err := os.ReadFile("/proc/self/loginuid")
 	if err != nil {
@@ -111,19 +113,12 @@ func HostSelf() (Self, error) {
 		_, err := os.Lstat(path)
 		return err == nil
 	}
-	release, err := os.ReadFile("/proc/sys/kernel/osrelease")
-	if err != nil {
-		return Self{}, fmt.Errorf("read the kernel's release: %w", err)
+	uidMin, ok := host.Local{}.UIDMin()
+	if !ok {
+		uidMin = 1000 // login.defs' default
 	}
-	linkTarget := func(path string) (string, bool) {
-		if fi, err := os.Lstat(path); err != nil || fi.Mode()&os.ModeSymlink == 0 {
-			return "", false
-		}
-		target, err := filepath.EvalSymlinks(path)
-		return target, err == nil
-	}
-	return Self{AUID: uint32(auid), UIDMin: 1000, Exe: exe, Can32: Can32, Exists: exists, LinkTarget: linkTarget,
-		ExecOpensFirst: releaseAtLeast(string(release), 6, 8)}, nil
+	return Self{AUID: uint32(auid), UIDMin: uidMin, Exe: exe, Can32: Can32, Exists: exists, LinkTarget: host.Local{}.LinkTarget,
+		ExecOpensFirst: releaseAtLeast(host.KernelRelease(), 6, 8)}, nil
 }
 
 // releaseAtLeast compares a kernel release ("6.8.0-45-generic") with

@@ -3,6 +3,7 @@ package live
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -45,7 +46,7 @@ func (r *ExecRunner) Prepare() (string, error) {
 		return "", err
 	}
 	r.scratch = dir
-	owner, group := cmpOr(r.Owner, nobody), cmpOr(r.Group, nobody)
+	owner, group := cmp.Or(r.Owner, nobody), cmp.Or(r.Group, nobody)
 	box := Box(dir)
 	steps := []func() error{
 		func() error { return os.WriteFile(filepath.Join(dir, "noexec"), nil, 0o600) },
@@ -75,13 +76,6 @@ func writeMode(path string, mode os.FileMode) error {
 		return err
 	}
 	return os.Chmod(path, mode)
-}
-
-func cmpOr(v, otherwise int) int {
-	if v == 0 {
-		return otherwise
-	}
-	return v
 }
 
 // Close removes the scratch directory with all the children made in it.

@@ -7,7 +7,6 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/auditpack/auditpack/internal/host"
 	"github.com/auditpack/auditpack/live"
 	"github.com/auditpack/auditpack/packs/model"
 	"github.com/auditpack/auditpack/profiles/verify"
@@ -32,9 +31,6 @@ func proveLive(c *cli.Context, e *env, rep *verify.Report, controls []*verify.Co
 	self, err := live.HostSelf()
 	if err != nil {
 		return failedError(err)
-	}
-	if uidMin, ok := (host.Local{}).UIDMin(); ok {
-		self.UIDMin = uidMin
 	}
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 	defer stop()

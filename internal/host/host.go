@@ -158,8 +158,7 @@ func (l Local) UIDMin() (uint32, bool) {
 // release.
 func (Local) Describe() string {
 	name, _ := os.Hostname()
-	release, _ := os.ReadFile("/proc/sys/kernel/osrelease")
-	return strings.TrimSpace(name + ", kernel " + strings.TrimSpace(string(release)))
+	return strings.TrimSpace(name + ", kernel " + KernelRelease())
 }
 
 // RunsSELinux says whether SELinux is active here (selinuxfs is mounted).
@@ -219,13 +218,20 @@ func readLoaderTable(table string) (loaderTable, error) {
 	return loaderTable{numbers, true}, nil
 }
 
+// KernelRelease is the running kernel's release ("6.8.0-45-generic"),
+// "" where it cannot be read.
+func KernelRelease() string {
+	release, _ := os.ReadFile("/proc/sys/kernel/osrelease")
+	return strings.TrimSpace(string(release))
+}
+
 // HZ reads CONFIG_HZ of the running kernel from its build config.
 func (Local) HZ() (int, bool) {
-	release, err := os.ReadFile("/proc/sys/kernel/osrelease")
-	if err != nil {
+	release := KernelRelease()
+	if release == "" {
 		return 0, false
 	}
-	config, err := os.ReadFile("/boot/config-" + strings.TrimSpace(string(release)))
+	config, err := os.ReadFile("/boot/config-" + release)
 	if err != nil {
 		f, err := os.Open("/proc/config.gz")
 		if err != nil {

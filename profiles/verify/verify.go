@@ -305,7 +305,7 @@ func Verify(profile string, required *compile.Compiled, target *Target, opts Ver
 		why := fmt.Sprintf("auditctl stops at %s (%s) [%s]: nothing after it loads", stop.Item.Origin.Describe(), stop.Message, stop.Check)
 		for i := range rep.Results {
 			r := &rep.Results[i]
-			if r.Status == Fail && !slices.ContainsFunc(r.Missing, func(m string) bool { return strings.Contains(m, at) || strings.HasPrefix(m, "meet ") }) {
+			if r.Status == Fail && !r.RollUp && !slices.ContainsFunc(r.Missing, func(m string) bool { return strings.Contains(m, at) }) {
 				r.Missing = append([]string{why}, r.Missing...)
 			}
 		}
