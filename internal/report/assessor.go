@@ -49,9 +49,9 @@ func (a Asset) empty() bool {
 	return a.HostName == "" && a.FQDN == "" && len(a.IPs) == 0 && len(a.MACs) == 0 && a.OS == ""
 }
 
-// CAT is DISA's category of a severity: CAT I for high, CAT II for medium,
+// catOf is DISA's category of a severity: CAT I for high, CAT II for medium,
 // CAT III for low; "" for a control the standard ranks not.
-func CAT(severity string) string {
+func catOf(severity string) string {
 	switch severity {
 	case "high":
 		return "CAT I"
@@ -188,7 +188,7 @@ func ruleIDOf(c ControlResult) string {
 	return c.ID
 }
 
-// Score is a result's score in XCCDF's default model
+// openSCAPScore is a result's score in XCCDF's default model
 // (urn:xccdf:scoring:default), as OpenSCAP computes it for a benchmark in
 // which every rule is alone in its group, as in DISA's manuals: each rule
 // that passes scores 100 and each that fails 0, weighted within its group
@@ -196,7 +196,7 @@ func ruleIDOf(c ControlResult) string {
 // checked are left out. It is computed in single precision, as OpenSCAP
 // does, so the two agree to the digit. judged counts the rules that passed
 // or failed; without any, there is no score.
-func Score(controls []ControlResult) (score float64, judged int) {
+func openSCAPScore(controls []ControlResult) (score float64, judged int) {
 	pass := 0
 	for _, c := range controls {
 		switch c.Status {
@@ -219,7 +219,7 @@ func requirementsScore(r *Report) (float64, int) {
 	for _, cs := range checklistControls(r) {
 		scored = append(scored, cs...)
 	}
-	return Score(scored)
+	return openSCAPScore(scored)
 }
 
 // ReadReportJSON reads back what WriteReportJSON wrote (a host's result
@@ -240,7 +240,7 @@ func ReadReportJSON(rd io.Reader, name string) (*Report, error) {
 		return nil, fmt.Errorf("%s: the result has no time (\"generated\"): write it with this auditpack's verify --format json", name)
 	}
 	r := &Report{Profile: in.Profile, Target: in.Target, Generated: in.Generated, Tool: in.Tool, Packs: in.Packs, Boot: in.Boot,
-		Asset: Asset{HostName: in.Host.HostName, FQDN: in.Host.FQDN, IPs: in.Host.IPs, MACs: in.Host.MACs, OS: in.Host.OS}}
+		Asset: Asset(*in.Host)}
 	for _, b := range in.Benchmarks {
 		r.Benchmarks = append(r.Benchmarks, Benchmark(b))
 	}

@@ -105,8 +105,8 @@ func TestAssessorFormatsKeepEveryVerdict(t *testing.T) {
 	if tags := hdf.Profiles[0].Controls[1].Tags; tags.GID != "V-258187" || tags.RID != "SV-258187r1_rule" || tags.STIGID != "RHEL-09-654065" || !reflect.DeepEqual(tags.NIST, []string{"AU-12 a"}) {
 		t.Errorf("HDF tags %+v", tags)
 	}
-	if s := x.TestResult.Score; s.Value != "50.000000" || s.System != ScoringModel {
-		t.Errorf("XCCDF score %+v, want 50 (one of the two judged requirements passes) in %s", s, ScoringModel)
+	if s := x.TestResult.Score; s.Value != "50.000000" || s.System != scoringModel {
+		t.Errorf("XCCDF score %+v, want 50 (one of the two judged requirements passes) in %s", s, scoringModel)
 	}
 	if x.ID != "xccdf_mil.disa.stig_benchmark_RHEL_9_STIG" || x.TestResult.Results[0].IDRef != "xccdf_mil.disa.stig_rule_SV-258176r1_rule" || x.TestResult.Target != "web01" {
 		t.Errorf("XCCDF IDs %s %s, target %s", x.ID, x.TestResult.Results[0].IDRef, x.TestResult.Target)
@@ -142,8 +142,8 @@ func TestScore(t *testing.T) {
 		for _, s := range c.statuses {
 			cs = append(cs, ControlResult{Status: s})
 		}
-		if score, judged := Score(cs); score != c.score || judged != c.judged {
-			t.Errorf("Score(%v) = %v, %v; want %v, %v", c.statuses, score, judged, c.score, c.judged)
+		if score, judged := openSCAPScore(cs); score != c.score || judged != c.judged {
+			t.Errorf("openSCAPScore(%v) = %v, %v; want %v, %v", c.statuses, score, judged, c.score, c.judged)
 		}
 	}
 }
@@ -237,7 +237,7 @@ func TestHTMLForAnAssessor(t *testing.T) {
 	html := string(write(t, func(b *bytes.Buffer) error { return WriteReportHTML(b, assessed()) }))
 	for _, want := range []string{
 		`<strong>web01</strong> <code>web01.example.mil</code>`, `<code>192.0.2.10</code>`, "Red Hat Enterprise Linux 9.4 (Plow)",
-		`score <strong>50.00</strong> / 100`, ScoringModel,
+		`score <strong>50.00</strong> / 100`, scoringModel,
 		`<td class="CAT-I">CAT I</td>`, `data-cat="CAT-II"`, `data-filter-cat="CAT-III"`, `data-cat="SRG-roll-up"`,
 		`<code class="muted">V-258187</code>`, `<code class="muted">SV-258187r1_rule</code>`, `CCI-000169`,
 		`<summary>check text</summary><pre>check it</pre>`, `<summary>fix text (F-1r1_fix)</summary><pre>fix it</pre>`,

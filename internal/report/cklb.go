@@ -160,7 +160,7 @@ func checklistOf(r *Report) (cklbChecklist, error) {
 // severityOrUnknown is a severity as STIG Viewer 3 and XCCDF write it:
 // "unknown" where the standard ranks none.
 func severityOrUnknown(s string) string {
-	if CAT(s) == "" {
+	if catOf(s) == "" {
 		return "unknown"
 	}
 	return s

@@ -161,10 +161,10 @@ func WriteFleetJSON(w io.Writer, f *Fleet) error {
 		Hosts        []host    `json:"hosts"`
 		Controls     []control `json:"controls"`
 		Superseded   []string  `json:"superseded"`
-	}{Generated: f.Generated, Tool: f.Tool, ScoringModel: ScoringModel, Hosts: []host{}, Controls: []control{}, Superseded: append([]string{}, f.Superseded...)}
+	}{Generated: f.Generated, Tool: f.Tool, ScoringModel: scoringModel, Hosts: []host{}, Controls: []control{}, Superseded: append([]string{}, f.Superseded...)}
 	for _, h := range f.Hosts {
-		a := h.Report.Asset
-		jh := host{File: h.File, Host: &jsonAsset{HostName: a.HostName, FQDN: a.FQDN, IPs: a.IPs, MACs: a.MACs, OS: a.OS}, Profile: h.Report.Profile,
+		asset := jsonAsset(h.Report.Asset)
+		jh := host{File: h.File, Host: &asset, Profile: h.Report.Profile,
 			Target: h.Report.Target, Generated: h.Report.Generated}
 		jh.Summary.Pass, jh.Summary.Fail, jh.Summary.NotChecked = h.Pass, h.Fail, h.NotChecked
 		if h.Scored > 0 {
@@ -194,7 +194,7 @@ func FleetCKLBName(h FleetHost) string {
 var fleetHTML = sync.OnceValue(func() *template.Template {
 	return template.Must(template.New("fleet").Funcs(htmlFuncs).Funcs(template.FuncMap{
 		"cat": func(s string) string {
-			if c := CAT(s); c != "" {
+			if c := catOf(s); c != "" {
 				return c
 			}
 			return "-"
@@ -261,7 +261,7 @@ func WriteFleetHTML(w io.Writer, f *Fleet) error {
 			failing++
 		}
 	}
-	return fleetHTML().Execute(w, map[string]any{"F": f, "Drift": drift, "Failing": failing, "Model": ScoringModel})
+	return fleetHTML().Execute(w, map[string]any{"F": f, "Drift": drift, "Failing": failing, "Model": scoringModel})
 }
 
 // FleetFormats are the fleet report's formats written to one stream.

@@ -232,8 +232,8 @@ func WriteReportHTML(w io.Writer, r *Report) error {
 		counts[std].add(c.Status)
 		row := verifyRow{ControlResult: c, Standard: std, CAT: noCAT}
 		switch {
-		case c.Rule != nil && CAT(c.Rule.Severity) != "":
-			row.CAT = CAT(c.Rule.Severity)
+		case c.Rule != nil && catOf(c.Rule.Severity) != "":
+			row.CAT = catOf(c.Rule.Severity)
 		case c.RollUp:
 			row.CAT = rollUp
 		}
@@ -268,13 +268,13 @@ func WriteReportHTML(w io.Writer, r *Report) error {
 	score, judged := requirementsScore(r)
 	return verifyHTML().Execute(w, map[string]any{"R": r, "Rows": rows, "Standards": standards, "CATs": cats,
 		"Pass": r.count(Pass), "Fail": r.count(Fail), "NotChecked": r.count(NotChecked),
-		"Score": score, "Scored": judged, "Model": ScoringModel, "Add": add, "Ansible": AnsibleTask(r.Profile, add)})
+		"Score": score, "Scored": judged, "Model": scoringModel, "Add": add, "Ansible": ansibleTask(r.Profile, add)})
 }
 
-// AnsibleTask writes lines to add to the audit rules as an Ansible task
+// ansibleTask writes lines to add to the audit rules as an Ansible task
 // that puts them in a rules.d file of their own (augenrules loads it at
 // the next boot, or with augenrules --load).
-func AnsibleTask(profile string, lines []string) string {
+func ansibleTask(profile string, lines []string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "- name: Add the audit rules auditpack verify found missing (profile %s)\n", profile)
 	b.WriteString("  ansible.builtin.blockinfile:\n")

@@ -32,8 +32,12 @@ func errorCase(err string) []JUnitCase {
 // one, never joined (a large lint has 200,000 of them).
 func WriteJUnit(w io.Writer, suite string, cases []JUnitCase) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	// A write error stays in bw for Flush.
-	escape := func(s string) { _ = xml.EscapeText(bw, []byte(s)) }
+	var esc xmlEscaper
+	var buf []byte
+	escape := func(s string) {
+		buf = esc.append(buf[:0], s)
+		bw.Write(buf) // a write error stays in bw for Flush
+	}
 	failed, errored := 0, 0
 	for _, c := range cases {
 		if len(c.Failures) > 0 {

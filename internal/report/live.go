@@ -14,8 +14,9 @@ import (
 // that the line asks to be recorded and read back the kernel's own
 // records of it. A control's verify status (PASS, FAIL, NOT CHECKED)
 // judges the rules by their meaning; its live verdict says what the
-// kernel did with real events. The assessor formats map the two
-// separately: Live is nil where --live did not run.
+// kernel did with real events. Text, JSON, HTML, GitHub and JUnit carry
+// both; the assessor formats (CKLB, CKL, HDF, XCCDF) the verify status
+// alone. Live is nil where --live did not run.
 
 // Live verdicts.
 const (

@@ -127,3 +127,28 @@ func TestLiveHTML(t *testing.T) {
 		t.Error("a report without --live shows a live column or section")
 	}
 }
+
+// A control whose rules pass but whose event the kernel did not record
+// fails in the CI formats too, as it fails the exit status.
+func TestLiveFailureInCIFormats(t *testing.T) {
+	r := &Report{Profile: "p", Results: []ControlResult{
+		{ID: "C-OK", Status: Pass, Live: &LiveResult{Verdict: Proven}},
+		{ID: "C-LIVE", Status: Pass, Live: &LiveResult{Verdict: LiveFail, Reason: "b64 chmod: shadowed by the never rule kernel:1"}},
+	}}
+	if n := r.Failed(); n != 1 {
+		t.Fatalf("Failed() = %d, want 1", n)
+	}
+	var gh, junit strings.Builder
+	if err := WriteReportGitHub(&gh, r); err != nil {
+		t.Fatal(err)
+	}
+	if want := "::error title=C-LIVE fails live::live: b64 chmod: shadowed by the never rule kernel:1\n"; gh.String() != want {
+		t.Errorf("github:\n%s\nwant\n%s", gh.String(), want)
+	}
+	if err := WriteReportJUnit(&junit, r); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(junit.String(), `failures="1"`) || !strings.Contains(junit.String(), "live: b64 chmod: shadowed") {
+		t.Errorf("junit does not fail C-LIVE:\n%s", junit.String())
+	}
+}

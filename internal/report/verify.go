@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -110,11 +111,25 @@ func (r *Report) count(status string) int {
 func (r *Report) Failed() int {
 	n := 0
 	for _, c := range r.Results {
-		if c.Status == Fail || c.Live != nil && c.Live.Verdict == LiveFail {
+		if c.failing() {
 			n++
 		}
 	}
 	return n
+}
+
+// failing says whether a control fails, by its rules or live.
+func (c *ControlResult) failing() bool {
+	return c.Status == Fail || c.Live != nil && c.Live.Verdict == LiveFail
+}
+
+// failures are what makes a control fail: what its rules miss, and why
+// the kernel recorded nothing live.
+func (c *ControlResult) failures() []string {
+	if c.Live == nil || c.Live.Verdict != LiveFail {
+		return c.Missing
+	}
+	return append(slices.Clip(c.Missing), "live: "+c.Live.Reason)
 }
 
 // WriteReport prints one line per control: status and evidence (the target
@@ -251,8 +266,8 @@ type jsonSettingRow struct {
 func WriteReportJSON(w io.Writer, r *Report) error {
 	out := jsonReport{Profile: r.Profile, Target: r.Target, Generated: r.Generated, Tool: r.Tool, Packs: r.Packs, Boot: r.Boot, Controls: []jsonControl{}, Live: jsonLiveRunOf(r), Error: r.Error}
 	if !r.Asset.empty() {
-		a := r.Asset
-		out.Host = &jsonAsset{HostName: a.HostName, FQDN: a.FQDN, IPs: a.IPs, MACs: a.MACs, OS: a.OS}
+		asset := jsonAsset(r.Asset)
+		out.Host = &asset
 	}
 	for _, b := range r.Benchmarks {
 		out.Benchmarks = append(out.Benchmarks, jsonBenchmark(b))
@@ -282,10 +297,14 @@ func WriteReportGitHub(w io.Writer, r *Report) error {
 	bw := bufio.NewWriter(w)
 	writeGitHubError(bw, r.Error)
 	for _, c := range r.Results {
-		if c.Status != Fail {
+		if !c.failing() {
 			continue
 		}
-		fmt.Fprintf(bw, "::error title=%s::%s\n", ghProperty(c.ID+" not covered"), ghData(strings.Join(c.Missing, "\n")))
+		title := c.ID + " not covered"
+		if c.Status != Fail {
+			title = c.ID + " fails live"
+		}
+		fmt.Fprintf(bw, "::error title=%s::%s\n", ghProperty(title), ghData(strings.Join(c.failures(), "\n")))
 	}
 	return bw.Flush()
 }
@@ -295,7 +314,7 @@ func WriteReportGitHub(w io.Writer, r *Report) error {
 func WriteReportJUnit(w io.Writer, r *Report) error {
 	cases := errorCase(r.Error)
 	for _, c := range r.Results {
-		cases = append(cases, JUnitCase{Name: c.ID, Failures: c.Missing})
+		cases = append(cases, JUnitCase{Name: c.ID, Failures: c.failures()})
 	}
 	return WriteJUnit(w, "auditpack verify "+r.Profile, cases)
 }

@@ -17,9 +17,9 @@ const (
 	xccdfNS = "http://checklists.nist.gov/xccdf/1.2"
 	// CCIs are idents of this system, as in DISA's SCAP benchmarks.
 	cciSystem = "http://cyber.mil/cci"
-	// ScoringModel is the XCCDF scoring model auditpack reports, OpenSCAP's
+	// scoringModel is the XCCDF scoring model auditpack reports, OpenSCAP's
 	// default.
-	ScoringModel = "urn:xccdf:scoring:default"
+	scoringModel = "urn:xccdf:scoring:default"
 )
 
 // xccdfStatus is a verdict as an XCCDF rule-result says it.
@@ -157,8 +157,8 @@ type xccdfMessage struct {
 	Value    string `xml:",chardata"`
 }
 
-// xccdfIDPart makes a string fit the part of an XCCDF 1.2 ID after its
-// kind (NCName characters only).
+// notNCName matches the characters the part of an XCCDF 1.2 ID after its
+// kind (an NCName) cannot hold.
 var notNCName = regexp.MustCompile(`[^A-Za-z0-9._-]`)
 
 // xccdfIDs are the reverse-DNS namespace and the benchmark's name in its
@@ -244,8 +244,8 @@ func WriteReportXCCDF(w io.Writer, r *Report) error {
 		res.Check.Ref.Href, res.Check.Ref.Name = r.Target, c.ID
 		tr.Results = append(tr.Results, res)
 	}
-	score, _ := Score(controls)
-	tr.Score = xccdfScore{System: ScoringModel, Maximum: "100.000000", Value: fmt.Sprintf("%f", score)}
+	score, _ := openSCAPScore(controls)
+	tr.Score = xccdfScore{System: scoringModel, Maximum: "100.000000", Value: fmt.Sprintf("%f", score)}
 	out.TestResult = tr
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
