@@ -53,8 +53,6 @@ Bad:
 
 Good:
     -a always,exit -F arch=b64 -S openat -k access`,
-	Requires: fromModel,
-	Run:      reportModel,
 })
 
 var _ = register(&Check{

@@ -57,10 +57,15 @@ type Check struct {
 
 var registry []*Check
 
-// register adds a check; each check's file calls it once.
+// register adds a check; each check's file calls it once. A check of the
+// model's problems without a Run reports them (reportModel).
 func register(c *Check) *Check {
 	if c.Model != (model.Check{}) {
 		c.ID = c.Model.String()
+	}
+	if c.Model != (model.Check{}) && c.Run == nil {
+		// Most checks of the model's only report what it found.
+		c.Requires, c.Run = fromModel, reportModel
 	}
 	registry = append(registry, c)
 	return c
@@ -89,7 +94,7 @@ func Lookup(id string) (*Check, error) {
 	if len(near) == 0 {
 		return nil, fmt.Errorf("unknown check %q; auditpack explain --list shows them all", id)
 	}
-	return nil, fmt.Errorf("unknown check %q; checks of that group: %s", id, strings.Join(near, ", "))
+	return nil, fmt.Errorf("unknown check %q; checks of that group: %s (auditpack explain --list shows them all)", id, strings.Join(near, ", "))
 }
 
 // Explain is the text `auditpack explain ID` prints.

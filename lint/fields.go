@@ -25,8 +25,6 @@ Bad:
 Good:
     -a never,exclude -F msgtype=CRYPTO_KEY_USER
     -a always,exit -F arch=b64 -S unlink -k delete`,
-	Requires: fromModel,
-	Run:      reportModel,
 })
 
 var _ = register(&Check{
@@ -45,8 +43,6 @@ Bad:
 Good:
     -a always,exit -F arch=b64 -S openat -F a2&0100
     -a always,exit -F arch=b64 -S all -F path=/etc/hosts -F perm=wa`,
-	Requires: fromModel,
-	Run:      reportModel,
 })
 
 var _ = register(&Check{
@@ -107,8 +103,6 @@ var _ = register(&Check{
 	Model:    model.CheckPositiveErrno,
 	Title:    "exit= errno name without the minus sign",
 	Severity: Warning,
-	Requires: fromModel,
-	Run:      reportModel,
 	Doc: `A failed syscall returns a negative errno. "-F exit=EACCES" is converted to +13, "the
 syscall returned 13", which is not what anybody means; the rule misses every failure.
 
@@ -123,8 +117,6 @@ var _ = register(&Check{
 	Model:    model.CheckTruncated,
 	Title:    "numeric value auditctl cuts to 32 bits or misreads",
 	Severity: Error,
-	Requires: fromModel,
-	Run:      reportModel,
 	Doc: `The kernel compares 32-bit values. auditctl reads a larger number and silently keeps its
 low 32 bits (a0=0x100000000 becomes a0=0, auid<=4294967296 becomes auid<=0), and reads a
 sessionid that is not a number as 0. The rule loads and compares something nobody wrote.
@@ -142,8 +134,6 @@ var _ = register(&Check{
 	Title:     "field value that is not a number",
 	Severity:  Error,
 	FailsLoad: true,
-	Requires:  fromModel,
-	Run:       reportModel,
 	Doc: `Numeric fields (pid, exit, success, inode, a0-a3, ...) need a number; exit also takes an
 errno name such as -EACCES, and a0-a3 cannot compare strings (the argument is a pointer).
 4294967295 (-1, unset) is no valid user or group ID except for auid, where it means "not
@@ -248,8 +238,6 @@ Bad:
 Good:
     -a always,exit -F arch=b64 -S openat -F path=/etc/shadow -k shadow
     -a always,exit -F arch=b64 -S openat -F path=/etc/gshadow -k shadow`,
-	Requires: fromModel,
-	Run:      reportModel,
 })
 
 var _ = register(&Check{

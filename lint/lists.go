@@ -121,8 +121,6 @@ var _ = register(&Check{
 	Title:     "unknown message type",
 	Severity:  Error,
 	FailsLoad: true,
-	Requires:  fromModel,
-	Run:       reportModel,
 	Doc: `msgtype takes a record type name known to auditctl (CWD, PATH, USER_LOGIN, ...) or a
 number. An unknown name is rejected ("-F unknown message type") and the load stops.
 

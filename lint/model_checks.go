@@ -9,8 +9,6 @@ var _ = register(&Check{
 	Model:    model.CheckValueMisread,
 	Title:    "control value auditctl reads as another number",
 	Severity: Error,
-	Requires: fromModel,
-	Run:      reportModel,
 	Doc: `auditctl reads -b, -r and --backlog_wait_time with C's strtoul: a leading 0 means octal
 (-b 010 sets 8), reading stops at the first other character (-b 8192x sets 8192), and a value
 beyond 32 bits is silently cut (-b 99999999999 sets 1215752191). The line loads, with a value
@@ -27,8 +25,6 @@ var _ = register(&Check{
 	Model:    model.CheckOnePerLine,
 	Title:    "several control options on one line",
 	Severity: Error,
-	Requires: fromModel,
-	Run:      reportModel,
 	Doc: `auditctl sets every control option of a line ("-b 8192 -f 1" sets both), but augenrules
 moves control lines by their first option only, and auditpack reads a control line the same
 way: the second option is where the line happens to be. Write one option per line.
@@ -45,8 +41,6 @@ var _ = register(&Check{
 	Model:    model.CheckIgnored,
 	Title:    "rule auditctl reads and then drops",
 	Severity: Error,
-	Requires: fromModel,
-	Run:      reportModel,
 	Doc: `The action "possible" was removed from the kernel. auditctl still accepts a rule written
 "-a exit,possible" (list first), prints nothing and drops it: the rule is never loaded, and no
 error says so. Written the other way round, "-a possible,exit" is refused.
@@ -63,8 +57,6 @@ var _ = register(&Check{
 	Title:     "host fact placeholder outside a pack",
 	Severity:  Error,
 	FailsLoad: true,
-	Requires:  fromModel,
-	Run:       reportModel,
 	Doc: `Packs write the first login UID as ${UID_MIN}, which auditpack replaces with the number when it
 reads the pack (from the profile's facts, or with --host from /etc/login.defs). A rules file that is
 not a pack keeps the placeholder as it is: auditctl reads it as a user name, no host has a user of
@@ -84,8 +76,6 @@ var _ = register(&Check{
 	Severity:  Error,
 	Host:      true,
 	FailsLoad: true,
-	Requires:  fromModel,
-	Run:       reportModel,
 	Doc: `auditctl turns user and group names into numbers on the host that loads the rules
 (getpwnam, getgrnam). A name the host does not know is refused ("Unknown user: chrony") and,
 without -c, the load stops there. Rules shared between hosts should use numbers, or names every

@@ -39,8 +39,6 @@ Bad:
 
 Good:
     -w /etc/passwd -p wa -k identity`,
-	Requires: fromModel,
-	Run:      reportModel,
 })
 
 var _ = register(&Check{
@@ -79,8 +77,6 @@ Bad:
 
 Good:
     -a always,exit -F arch=b64 -S all -F dir=/etc/sudoers.d -F perm=wa`,
-	Requires: fromModel,
-	Run:      reportModel,
 })
 
 // hugeTrees are directory trees too large to watch recursively.
@@ -126,8 +122,6 @@ Bad (on Debian):
     -a always,exit -S all -F path=/usr/libexec/openssh/ssh-keysign -F perm=x -k ssh
 
 Good: the path of this distribution, or a pack per distribution.`,
-	Requires: fromModel,
-	Run:      reportModel,
 })
 
 var _ = register(&Check{
@@ -143,8 +137,6 @@ Bad (a host without NetworkManager):
     -a always,exit -F arch=b64 -S all -F dir=/etc/NetworkManager -F perm=wa -k network
 
 Good: leave the rule out on such hosts (a pack for them), or create the directory first.`,
-	Requires: fromModel,
-	Run:      reportModel,
 })
 
 var _ = register(&Check{

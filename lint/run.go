@@ -149,7 +149,7 @@ func Run(set *compile.Compiled, opts Options) (res *Result, err error) {
 	rs := newRuleSet(set, opts)
 	res = &Result{Findings: report.Findings{Files: len(rs.Ordered.Files), Rules: len(rs.Rules)}}
 	for _, pe := range rs.Ordered.Problems {
-		res.InputErrors = res.InputErrors || pe.Check == model.CheckNotText || pe.Check == model.CheckFileConflict
+		res.InputErrors = res.InputErrors || InputCheck(pe.Check.String())
 	}
 	severityOf := func(c *Check) Severity {
 		if s, ok := opts.Severity[c.ID]; ok {
@@ -321,6 +321,15 @@ func runCheck(c *Check, p *Pass) (err error) {
 	}()
 	c.Run(p)
 	return nil
+}
+
+// inputChecks are the checks whose findings mean the input cannot be
+// checked (no rules text, files that clash by name): lint exits 2.
+var inputChecks = []model.Check{model.CheckNotText, model.CheckFileConflict}
+
+// InputCheck says whether findings of the check make lint exit 2.
+func InputCheck(id string) bool {
+	return slices.ContainsFunc(inputChecks, func(c model.Check) bool { return c.String() == id })
 }
 
 // skips says whether a run with these options leaves a check out: host

@@ -17,7 +17,7 @@ func reportModel(p *Pass) {
 }
 
 var _ = register(&Check{
-	Model: model.CheckParseError, FailsLoad: true, Title: "a line auditctl rejects", Severity: Error, Requires: fromModel, Run: reportModel,
+	Model: model.CheckParseError, FailsLoad: true, Title: "a line auditctl rejects", Severity: Error,
 	Doc: `auditctl rejects the line: an unknown option or field, a missing value, a bad list or
 action, a stray word. auditctl -R stops at the first such line, so every rule after it is
 never loaded and a final -e 2 never runs.
@@ -31,7 +31,7 @@ Good:
 })
 
 var _ = register(&Check{
-	Model: model.CheckInlineComment, FailsLoad: true, Title: "comment after a rule on the same line", Severity: Error, Requires: fromModel, Run: reportModel,
+	Model: model.CheckInlineComment, FailsLoad: true, Title: "comment after a rule on the same line", Severity: Error,
 	Doc: `auditctl only knows whole-line comments. A "#" after a rule is read as one more word, and
 the line is rejected ("parameter passed without an option given"), which stops the load.
 
@@ -44,7 +44,7 @@ Good:
 })
 
 var _ = register(&Check{
-	Model: model.CheckCRLF, Title: "Windows line ending (carriage return)", Severity: Error, Requires: fromModel, Run: reportModel,
+	Model: model.CheckCRLF, Title: "Windows line ending (carriage return)", Severity: Error,
 	Doc: `auditctl keeps a trailing carriage return in the last word of a line: keys become "key\r",
 watched paths "/etc/passwd\r" (a file that does not exist), and "-e 2\r" is rejected, so the
 configuration is not locked. augenrules strips it only since audit 3.1.1.
@@ -56,7 +56,7 @@ Good: convert the file with dos2unix.`,
 })
 
 var _ = register(&Check{
-	Model: model.CheckTab, Title: "tab in a rule line", Severity: Error, Requires: fromModel, Run: reportModel,
+	Model: model.CheckTab, Title: "tab in a rule line", Severity: Error,
 	Doc: `auditctl separates words by spaces only. A tab becomes part of a word, so "-a\talways,exit"
 is an unknown option and the load stops; with Debian's mawk, augenrules does not even drop a
 tab-indented comment.
@@ -69,7 +69,7 @@ Good:
 })
 
 var _ = register(&Check{
-	Model: model.CheckLineTooLong, Title: "line longer than auditctl reads", Severity: Error, Requires: fromModel, Run: reportModel,
+	Model: model.CheckLineTooLong, Title: "line longer than auditctl reads", Severity: Error,
 	Doc: `auditctl reads rule files with a 6144-byte buffer. A longer line is split: the first part
 may load as a different rule (a key cut short), the rest fails.
 
@@ -79,7 +79,7 @@ Good: split it into several rules of reasonable length.`,
 })
 
 var _ = register(&Check{
-	Model: model.CheckWatchForm, FailsLoad: true, Title: "malformed watch (-w, -p)", Severity: Error, Requires: fromModel, Run: reportModel,
+	Model: model.CheckWatchForm, FailsLoad: true, Title: "malformed watch (-w, -p)", Severity: Error,
 	Doc: `A watch is "-w PATH [-p rwxa] [-k KEY]", an always,exit rule on PATH. auditctl rejects a
 second -w, -w in an -a rule, "-a always,exit" after -w (the list is set already, so the
 second word must be an action), -p before any field and permissions other than r, w, x, a.
@@ -96,7 +96,7 @@ Good:
 })
 
 var _ = register(&Check{
-	Model: model.CheckInvalidValue, FailsLoad: true, Title: "control option with an invalid value", Severity: Error, Requires: fromModel, Run: reportModel,
+	Model: model.CheckInvalidValue, FailsLoad: true, Title: "control option with an invalid value", Severity: Error,
 	Doc: `-e and -f take exactly 0, 1 or 2 (auditctl compares them as strings, so "02" or "2\r"
 fail); -b, -r and --backlog_wait_time a number that starts with a digit. auditctl rejects
 anything else and, without -c, stops loading.
@@ -111,7 +111,7 @@ Good:
 })
 
 var _ = register(&Check{
-	Model: model.CheckStatefulOption, Title: "command, not configuration, in a rules file", Severity: Error, Requires: fromModel, Run: reportModel,
+	Model: model.CheckStatefulOption, Title: "command, not configuration, in a rules file", Severity: Error,
 	Doc: `A rules file holds rules and control settings. Commands such as -l, -s, -v, -d, -W, -m,
 -t or --reset-lost run once while the file loads: they list, delete or reset whatever
 happens to be loaded then, and describe no state. auditctl runs them without an error;
@@ -125,7 +125,7 @@ Good: run such commands with auditctl by hand; keep rules files declarative.`,
 })
 
 var _ = register(&Check{
-	Model: model.CheckNotText, Title: "binary or non-UTF-8 file", Severity: Error, Requires: fromModel, Run: reportModel,
+	Model: model.CheckNotText, Title: "binary or non-UTF-8 file", Severity: Error,
 	Doc: `The file holds a NUL byte or bytes that are not UTF-8: it is not a rules file, or it was
 saved in another encoding. Paths and keys would not reach the kernel as written.
 
@@ -135,7 +135,7 @@ Good: plain UTF-8 text.`,
 })
 
 var _ = register(&Check{
-	Model: model.CheckFileConflict, Title: "two sources ship the same file name", Severity: Error, Requires: fromModel, Run: reportModel,
+	Model: model.CheckFileConflict, Title: "two sources ship the same file name", Severity: Error,
 	Doc: `augenrules reads one rules.d directory. Two packs (or a pack and a path) that ship a file of
 the same name cannot both be installed there: one would overwrite the other.
 
@@ -145,7 +145,7 @@ Good: give the site's file its own name, e.g. 31-site-stig.rules.`,
 })
 
 var _ = register(&Check{
-	Model: model.CheckFileSymlink, Title: "a rules.d file is a symbolic link", Severity: Info, Requires: fromModel, Run: reportModel,
+	Model: model.CheckFileSymlink, Title: "a rules.d file is a symbolic link", Severity: Info,
 	Doc: `augenrules reads a rules.d with "cat", which follows symbolic links: a link is read in the
 place of its own name, whatever it points to. A link to another file of the same rules.d loads
 that file's rules twice, and auditctl stops at the second copy of the first one ("Rule exists").
@@ -157,7 +157,7 @@ there repeats.`,
 })
 
 var _ = register(&Check{
-	Model: model.CheckFileUnread, Title: "a rules.d file augenrules never reads", Severity: Warning, Requires: fromModel, Run: reportModel,
+	Model: model.CheckFileUnread, Title: "a rules.d file augenrules never reads", Severity: Warning,
 	Doc: `augenrules lists rules.d with "ls -1v | grep '\.rules$'" and reads each word of that list with
 "cat". A name holding a blank or a newline is split into words that name other files (usually
 none: cat fails and augenrules goes on without the file); a directory or a link to a missing
@@ -170,7 +170,7 @@ Good: names of letters, digits, "-", "_" and ".", ending in .rules.`,
 })
 
 var _ = register(&Check{
-	Model: model.CheckMissingEOFNewline, Title: "file does not end with a newline", Severity: Error, Requires: fromModel, Run: reportModel,
+	Model: model.CheckMissingEOFNewline, Title: "file does not end with a newline", Severity: Error,
 	Doc: `augenrules concatenates the files of rules.d. When a file's last line has no newline, it is
 glued to the first line of the next file, and both rules are lost in one rejected line.
 
@@ -193,8 +193,6 @@ Bad:
 
 Good:
     -a always,exit -F arch=b64 -S openat -k access`,
-	Requires: fromModel,
-	Run:      reportModel,
 })
 
 var _ = register(&Check{
@@ -211,6 +209,4 @@ Bad:
     -a always,exit -F arch=b64 -S openat -F uid!=1 -F uid!=2 ... -F uid!=63 -k k
 
 Good: the same exclusions over two never rules placed before the always rule.`,
-	Requires: fromModel,
-	Run:      reportModel,
 })

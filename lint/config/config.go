@@ -211,26 +211,18 @@ func CheckIDs(ids []string) ([]string, error) {
 	for _, id := range ids {
 		id = strings.ToUpper(strings.TrimSpace(id))
 		if _, err := lint.Lookup(id); err != nil {
-			if !strings.Contains(err.Error(), "explain --list") {
-				err = fmt.Errorf("%w (auditpack explain --list lists every check)", err)
-			}
-			return nil, err
+			return nil, err // it says where to find the IDs
 		}
 		out = append(out, id)
 	}
 	return out, nil
 }
 
-// undisableable are the checks whose findings make lint exit 2 (the input
-// is no rules text, or files clash by name): disabling them would hide
-// why it did.
-var undisableable = []string{model.CheckNotText.String(), model.CheckFileConflict.String()}
-
 // Disableable refuses to disable the checks whose findings make lint
-// exit 2.
+// exit 2 (lint.InputCheck).
 func Disableable(ids []string) error {
 	for _, id := range ids {
-		if slices.Contains(undisableable, id) {
+		if lint.InputCheck(id) { // disabling it would hide why lint exits 2
 			return fmt.Errorf("%s cannot be disabled: lint exits 2 on its findings whatever is disabled, as the input cannot be checked", id)
 		}
 	}
