@@ -56,12 +56,6 @@ func (l *Load) Stopped(i int) *Refusal {
 	return nil
 }
 
-// Describe names the refused line and why auditctl refuses it, for a
-// message about what it keeps from loading.
-func (r *Refusal) Describe() string {
-	return fmt.Sprintf("%s, which auditctl refuses (%s) [%s]", r.Item.Origin.Describe(), r.Message, r.Check)
-}
-
 // LoadHost is what the load asks of the loading host beyond what the
 // model does: the kernel's HZ, which bounds --backlog_wait_time.
 type LoadHost interface {
@@ -84,11 +78,7 @@ func (c *Compiled) simulate(host model.Host, hash func(*model.Rule) uint64) *Loa
 	rules := c.ItemRules(c.Targets[0])
 	l := &Load{loaded: make([]bool, len(c.Items)), loader: newLoader(host)}
 	kernel := newLoadedRules(rules, hash)
-	stop := len(c.Items)
 	for i, it := range c.Items {
-		if i == stop {
-			break
-		}
 		refusal, earlier := c.refusal(i, it, kernel, l, host)
 		if refusal == nil {
 			l.loaded[i] = isSetting(it) // a rule counts if it is still there at the end
@@ -100,12 +90,10 @@ func (c *Compiled) simulate(host model.Host, hash func(*model.Rule) uint64) *Loa
 			placed.Origin.Col = model.Column(it.Text, placed.At)
 		}
 		l.Refused = append(l.Refused, Refusal{Index: i, Item: it, Problem: placed, Earlier: earlier})
-		if l.Ignoring == nil && l.Stop == nil {
-			l.Stop = &l.Refused[len(l.Refused)-1]
-		}
 	}
-	if l.Stop != nil {
-		// Refused has grown since: its first line is where auditctl stopped.
+	// Without -c or -i before it, the first refused line is where auditctl
+	// stopped.
+	if l.Ignoring == nil && len(l.Refused) > 0 {
 		l.Stop = &l.Refused[0]
 		for j := l.Stop.Index; j < len(l.loaded); j++ {
 			l.loaded[j] = false
@@ -123,18 +111,15 @@ func (c *Compiled) simulate(host model.Host, hash func(*model.Rule) uint64) *Loa
 // --backlog_wait_time, --loginuid-immutable (not -D, -c or -i, which act
 // and leave nothing behind).
 func isSetting(it *model.Line) bool {
-	switch it.Directive.Option {
-	case "", model.OptDeleteAll, model.OptContinueOnError, model.OptIgnoreErrors:
-		return false
-	}
-	return it.Refused == nil
+	_, _, sets := it.Directive.Setting()
+	return sets && it.Refused == nil
 }
 
 // refusal says why auditctl refuses line i, updating what the kernel
 // holds when it does not.
 func (c *Compiled) refusal(i int, it *model.Line, loaded *loadedRules, l *Load, host model.Host) (*model.Problem, int) {
 	// -c and -i set auditctl's mode, even on a line it then refuses.
-	if o := it.Directive.Option; (o == model.OptContinueOnError || o == model.OptIgnoreErrors) && l.Ignoring == nil && l.Stop == nil {
+	if o := it.Directive.Option; (o == model.OptContinueOnError || o == model.OptIgnoreErrors) && l.Ignoring == nil && len(l.Refused) == 0 {
 		l.Ignoring = it
 	}
 	if it.Refused != nil {

@@ -49,12 +49,7 @@ func (l *loader) refusal(r *model.Rule, t *model.Target) *model.Problem {
 	if t != model.Native() || len(r.Syscalls()) == 0 || r.List == model.ListIOUring {
 		return nil // another machine's loader is not here to ask; io_uring names operations
 	}
-	// auditctl looks names up in the table of the rule's arch, or its
-	// native one when the rule has none.
-	abi, ok := r.SingleABI()
-	if !ok {
-		abi = model.B64
-	}
+	t, abi := r.NameTable()
 	table := t.TableName(abi)
 	numbers, read := l.tables[table]
 	if !read {

@@ -97,7 +97,7 @@ func duplicatesByPairs(rs *RuleSet) []shadow {
 	other := refusedOtherwise(rs)
 	for i, it := range rs.Ordered.Items {
 		if d := it.Directive; d.Option == model.OptDeleteAll {
-			loaded = slices.DeleteFunc(loaded, func(j int) bool { return d.Key == "" || rs.RuleAt(j).KeyContains(d.Key) })
+			loaded = slices.DeleteFunc(loaded, func(j int) bool { return d.Key == "" || keyContains(rs.RuleAt(j), d.Key) })
 			continue
 		}
 		r := rs.RuleAt(i)
@@ -209,7 +209,7 @@ func deletedByPairs(rs *RuleSet) []string {
 		}
 		var deleted []*model.Line
 		for j, prev := range rs.Ordered.Items[:i] {
-			if r := rs.RuleAt(j); r != nil && (d.Key == "" || r.KeyContains(d.Key)) {
+			if r := rs.RuleAt(j); r != nil && (d.Key == "" || keyContains(r, d.Key)) {
 				deleted = append(deleted, prev)
 			}
 		}
@@ -230,4 +230,11 @@ func countRules(n int) string {
 		return "1 rule"
 	}
 	return fmt.Sprintf("%d rules", n)
+}
+
+// keyContains says whether one of the rule's keys holds k, as -D -k
+// matches the rules it deletes (a substring test): the plain reading the
+// key index is held to.
+func keyContains(r *model.Rule, k string) bool {
+	return slices.ContainsFunc(r.Keys, func(key string) bool { return strings.Contains(key, k) })
 }

@@ -52,7 +52,7 @@ func (f Facts) Merge(over Facts) Facts {
 }
 
 // String lists the facts as NAME=value, sorted; a list fact as its
-// number of values, which ListOrigin names.
+// number of values, which Selection.ListOrigins names.
 func (f Facts) String() string {
 	var parts []string
 	for k, v := range f {
@@ -112,7 +112,7 @@ func (f Facts) expand(data []byte, path string) ([]byte, []copies, error) {
 			if !bytes.Contains(l, []byte("${"+factSetuidPrograms+"}")) {
 				continue
 			}
-			texts := f.ExpandList(string(l))
+			texts := f.expandList(string(l))
 			switch len(texts) {
 			case 0:
 				lines[i] = nil
@@ -136,9 +136,9 @@ func (f Facts) expand(data []byte, path string) ([]byte, []copies, error) {
 	return out, more, err
 }
 
-// ExpandList writes a line once per value of the list facts it names
+// expandList writes a line once per value of the list facts it names
 // (none for an empty list); a line naming none is itself.
-func (f Facts) ExpandList(line string) []string {
+func (f Facts) expandList(line string) []string {
 	for _, name := range listFacts {
 		ref := "${" + name + "}"
 		if !strings.Contains(line, ref) {
@@ -146,7 +146,7 @@ func (f Facts) ExpandList(line string) []string {
 		}
 		var out []string
 		for _, v := range strings.Fields(f[name]) {
-			out = append(out, f.ExpandList(strings.ReplaceAll(line, ref, v))...)
+			out = append(out, f.expandList(strings.ReplaceAll(line, ref, v))...)
 		}
 		return out
 	}

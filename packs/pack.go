@@ -183,7 +183,7 @@ func isRulesFileName(name string) bool {
 // (nil: DefaultFacts; the pack's own defaults for the list facts facts
 // does not give).
 func (p *Pack) Open(facts Facts) ([]*File, error) {
-	facts = p.FactsWith(facts)
+	facts = p.factsWith(facts)
 	files := make([]*File, 0, len(p.FileNames))
 	for _, name := range p.FileNames {
 		data, err := p.ReadFile(name)
@@ -203,9 +203,9 @@ func (p *Pack) Open(facts Facts) ([]*File, error) {
 	return files, nil
 }
 
-// FactsWith are the facts the pack's files are read with: facts (nil:
+// factsWith are the facts the pack's files are read with: facts (nil:
 // DefaultFacts) over the pack's own defaults.
-func (p *Pack) FactsWith(facts Facts) Facts {
+func (p *Pack) factsWith(facts Facts) Facts {
 	if facts == nil {
 		facts = DefaultFacts()
 	}

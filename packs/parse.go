@@ -45,8 +45,9 @@ type Ignore struct {
 	Target int // the line it applies to; 0 when no rule line follows
 }
 
-// ParseFile parses the contents of one rules file. Lines auditctl would
-// reject become ParseErrors; parsing goes on, so one run reports them all.
+// ParseFile parses the contents of one rules file. A line auditctl would
+// reject stays an item with its problem (Refused); parsing goes on, so one
+// run reports them all.
 func ParseFile(name, path string, pack *Pack, data []byte) *File {
 	f := &File{Name: name, Path: path, Pack: pack, Size: len(data)}
 	origin := model.Origin{File: path}

@@ -194,7 +194,7 @@ func (p *Pack) readRequirements() (*Requirements, error) {
 			var items []*model.Line
 			for _, text := range texts {
 				line := finder.find(strconv.Quote(text), at)
-				read, err := p.requirementLines(r.ID, text, line, p.FactsWith(nil))
+				read, err := p.requirementLines(r.ID, text, line, p.factsWith(nil))
 				if err != nil {
 					return nil, fmt.Errorf("%s:%d: requirement %s: %w", shown, line, r.ID, err)
 				}
@@ -260,7 +260,7 @@ func (p *Pack) readRequirements() (*Requirements, error) {
 // item, or one per value of a list fact it names.
 func (p *Pack) requirementLines(id, text string, line int, facts Facts) ([]*model.Line, error) {
 	var items []*model.Line
-	for _, t := range facts.ExpandList(text) {
+	for _, t := range facts.expandList(text) {
 		expanded, err := facts.expandScalars([]byte(t), RequirementsName)
 		if err != nil {
 			return nil, fmt.Errorf("%q names a fact auditpack does not know; use ${%s} or ${%s}", text, factUIDMin, factSetuidPrograms)
@@ -282,7 +282,7 @@ func (p *Pack) requirementLines(id, text string, line int, facts Facts) ([]*mode
 // pack's defaults. An error is a fact whose value makes a line auditctl
 // does not load.
 func (r *Requirements) Resolve(p *Pack, facts Facts) (*Requirements, error) {
-	facts = p.FactsWith(facts)
+	facts = p.factsWith(facts)
 	out := &Requirements{Standard: r.Standard, Release: r.Release, Benchmark: r.Benchmark}
 	for _, req := range r.List {
 		if !slices.ContainsFunc(req.texts, func(t string) bool { return UsesFacts([]byte(t)) }) {

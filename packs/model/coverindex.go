@@ -178,19 +178,9 @@ func appendRequirements(out []requirement, a *Rule) []requirement {
 		}
 	}
 	slices.SortFunc(out, func(x, y requirement) int {
-		return cmp.Or(compareFeatures(x[0], y[0]), compareFeatures(x[1], y[1]), compareFeatures(x[2], y[2]))
+		return cmp.Or(cmp.Compare(x[0], y[0]), cmp.Compare(x[1], y[1]), cmp.Compare(x[2], y[2]))
 	})
 	return slices.Compact(out)
-}
-
-func compareFeatures(x, y feature) int {
-	switch {
-	case x < y:
-		return -1
-	case x > y:
-		return 1
-	}
-	return 0
 }
 
 // appendOffers appends what a rule offers: every requirement of a rule

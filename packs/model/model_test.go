@@ -361,3 +361,22 @@ func TestArenaSharesSyscallLists(t *testing.T) {
 		t.Errorf("the list after a refused line with the same -S: %v", after.Syscalls)
 	}
 }
+
+// NameTable is the table the reader resolved the -S names with: the last
+// arch before -S whatever its operator, the native one without, another
+// machine's for its arch; the loader asks the host's auditctl the same.
+func TestNameTable(t *testing.T) {
+	for line, want := range map[string]string{
+		"-a always,exit -S openat":                                "x86_64",
+		"-a always,exit -F arch=b32 -S open":                      "i386",
+		"-a always,exit -F arch!=b32 -S open":                     "i386",
+		"-a always,exit -F arch=b32 -F arch=b64 -S openat":        "x86_64",
+		"-a always,exit -F arch=aarch64 -S openat":                "aarch64",
+		"-a always,exit -F arch=b64 -S openat -F auid>=1000 -k x": "x86_64",
+	} {
+		table, abi := norm(t, line).NameTable()
+		if got := table.TableName(abi); got != want {
+			t.Errorf("%s: table %s, want %s", line, got, want)
+		}
+	}
+}

@@ -81,7 +81,8 @@ type reader struct {
 // Read reads the words of one line as auditctl 3.0.9 does (its option loop
 // and libaudit's field parsing): a refusal says why auditctl rejects the
 // line. Checks that need the kernel (duplicates, paths that must exist,
-// values the kernel rejects) are KernelProblems'.
+// values the kernel rejects) are the rule's (Rule.HostProblems and the
+// load's).
 func Read(words []string) (Statement, *Problem) { return new(Arena).Read(words) }
 
 // Read is Read with the spec's memory taken from the arena.

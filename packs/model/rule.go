@@ -253,13 +253,33 @@ func (r *Rule) MaskFor(abi ABI) *Mask {
 	return &noSyscalls
 }
 
+// NameTable is the syscall table auditctl looks the rule's -S names up
+// in, as the reader resolved them.
+func (r *Rule) NameTable() (*Target, ABI) { return nameTable(r.Item.Rule, r.target) }
+
+// nameTable is the table auditctl resolves a spec's -S names with: the
+// last arch written before -S (an arch after -S is an error auditctl
+// reports), else the native one; a foreign arch's, that machine's.
+func nameTable(spec *Spec, t *Target) (*Target, ABI) {
+	if foreign, abi, ok := foreignArch(spec, t); ok {
+		return foreign, abi
+	}
+	abi := B64
+	for i, f := range spec.Fields {
+		if f.Kind != KindArch || spec.FieldsBeforeSyscalls >= 0 && i >= spec.FieldsBeforeSyscalls {
+			continue
+		}
+		if a, ok := t.ArchABI(f.Text); ok {
+			abi = a
+		}
+	}
+	return t, abi
+}
+
 func (r *Rule) normalizeSyscalls(spec *Spec, t *Target) {
 	// Which ABIs can match: every arch field must hold.
 	r.ABIs = [numABIs]bool{true, true}
-	// The table auditctl resolves names with: the last arch written before
-	// -S (an arch after -S is an error auditctl reports), else the native one.
-	tableABI := B64
-	for i, f := range spec.Fields {
+	for _, f := range spec.Fields {
 		if f.Kind != KindArch {
 			continue
 		}
@@ -270,20 +290,14 @@ func (r *Rule) normalizeSyscalls(spec *Spec, t *Target) {
 			if f.Op == OpNotEqual {
 				match[abi], match[1-abi] = false, true
 			}
-			if spec.FieldsBeforeSyscalls < 0 || i < spec.FieldsBeforeSyscalls {
-				tableABI = abi
-			}
 		}
 		for i := range r.ABIs {
 			r.ABIs[i] = r.ABIs[i] && match[i]
 		}
 	}
 	// auditctl resolves every name with the table it chose, even next to
-	// "all"; a foreign arch's rule is resolved with that machine's table.
-	table, abi := t, tableABI
-	if foreign, fabi, ok := foreignArch(spec, t); ok {
-		table, abi = foreign, fabi
-	}
+	// "all".
+	table, abi := nameTable(spec, t)
 	var m Mask // on the stack: most rules share an interned copy
 	for _, s := range spec.Syscalls {
 		if s == "all" {
@@ -426,17 +440,6 @@ func (r *Rule) SingleABI() (ABI, bool) {
 		return B64, true
 	}
 	return B32, true
-}
-
-// KeyContains says whether one of the rule's keys holds k, as -D -k
-// matches the rules it deletes (a substring test).
-func (r *Rule) KeyContains(k string) bool {
-	for _, key := range r.Keys {
-		if strings.Contains(key, k) {
-			return true
-		}
-	}
-	return false
 }
 
 // FieldsNamed returns the constraints on one field.
