@@ -22,6 +22,7 @@ import (
 	libaudit "github.com/elastic/go-libaudit/v2"
 	"github.com/elastic/go-libaudit/v2/auparse"
 
+	"github.com/auditpack/auditpack/internal/host"
 	"github.com/auditpack/auditpack/internal/testenv"
 	"github.com/auditpack/auditpack/packs/model"
 )
@@ -190,19 +191,22 @@ func (k *Kernel) List() []string {
 // AbsentDirs returns the rule lines of items that need a directory this
 // host lacks (the parent of a watched path or exe, a dir= itself), which
 // the kernel refuses (ENOENT), so that a test leaves them out instead of
-// creating directories outside its temporary ones. It checks that auditctl
-// refuses each of them, and logs what is left out.
+// creating directories outside its temporary ones. Which lines those are
+// is the model's answer (PATH-PARENT-MISSING, PATH-DIR-MISSING on this
+// host); auditctl is shown to refuse each, and what is left out is logged.
 func (k *Kernel) AbsentDirs(items []*model.Line) map[*model.Line]bool {
 	k.t.Helper()
 	absent := map[*model.Line]bool{}
-	var lines []string
-	var missing []string
+	var lines, why []string
 	for _, it := range items {
-		for _, d := range dirsOf(it) {
-			if _, err := os.Stat(d); err != nil {
+		r := model.Normalize(it, model.Native())
+		if r == nil {
+			continue
+		}
+		for _, p := range r.HostProblems(host.Local{}) {
+			if p.Check == model.CheckPathMissing || p.Check == model.CheckDirMissing {
 				absent[it] = true
-				lines = append(lines, it.Text)
-				missing = append(missing, d)
+				lines, why = append(lines, it.Text), append(why, p.Message)
 				break
 			}
 		}
@@ -216,32 +220,11 @@ func (k *Kernel) AbsentDirs(items []*model.Line) map[*model.Line]bool {
 	}
 	for i, l := range lines {
 		if !refused[i+1] {
-			k.t.Errorf("auditctl loads %q though %s does not exist on this host", l, missing[i])
+			k.t.Errorf("auditctl loads %q, which auditpack says this host refuses: %s", l, why[i])
 		}
 	}
-	k.t.Logf("left out, refused here for a missing directory: %s", strings.Join(slices.Compact(slices.Sorted(slices.Values(missing))), " "))
+	k.t.Logf("left out, refused here for a missing directory: %s", strings.Join(slices.Compact(slices.Sorted(slices.Values(why))), "; "))
 	return absent
-}
-
-// dirsOf lists the directories the kernel needs to exist to accept a
-// rule line: the parent of its watched path or exe, its dir= itself.
-func dirsOf(it *model.Line) []string {
-	if it.Rule == nil {
-		return nil
-	}
-	var dirs []string
-	if it.Rule.Watch != "" {
-		dirs = append(dirs, filepath.Dir(it.Rule.Watch))
-	}
-	for _, f := range it.Rule.Fields {
-		switch f.Name() {
-		case "path", "exe":
-			dirs = append(dirs, filepath.Dir(f.Text))
-		case "dir":
-			dirs = append(dirs, f.Text)
-		}
-	}
-	return dirs
 }
 
 // Events listens on the kernel's audit multicast group, the way a test
