@@ -404,7 +404,7 @@ Examples:
    auditpack compile --profile pci-dss ./rules.d -o pci-dss.rules
    auditpack compile /etc/audit/rules.d`,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "profile", Usage: "compliance profile `NAME` (auditpack profiles list) or a profile FILE.toml"},
+			profileFlag(),
 			packRootsFlag(),
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` atomically (mode 0600) instead of standard output (- or /dev/stdout: standard output; a pipe or device is written as it is)"},
 			&cli.BoolFlag{Name: "force", Usage: "compile even when lint finds errors"},

@@ -49,7 +49,7 @@ func exitStatusHelp() string {
 
 // manEnvironment are the variables auditpack reads.
 var manEnvironment = []struct{ name, means string }{
-	{"GOGC, GOMEMLIMIT", "when either is set, the Go collector keeps these settings; otherwise a run's heap has a soft limit that grows with its input (128 MiB, or 12 bytes per byte of rules text)"},
+	{"GOGC, GOMEMLIMIT", "when either is set, the Go collector keeps these settings; otherwise a run's heap has a soft limit that grows with its input (128 MiB, or about 1.3 KB per line of rules)"},
 	{"GODEBUG", "disablethp=1 keeps the heap of a large input on 4 KiB pages (where transparent huge pages are given only when asked, auditpack asks for them)"},
 	{"NO_COLOR", "set and not empty, lint --color auto writes no colour (no-color.org); --color always still does"},
 	{"PATH", "where lint --host and apply find auditctl and ausyscall (what this host's auditctl knows), and apply --persist auto finds unshare"},

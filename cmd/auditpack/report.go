@@ -42,7 +42,6 @@ Examples:
 			&cli.StringFlag{Name: "format", Value: "html", Usage: "output `FORMAT`: " + report.FleetFormatNames()},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "with --format cklb: the `DIR` to write one checklist per host into"},
 		},
-		OnUsageError: usageError,
 		Action: func(c *cli.Context) error {
 			format, out := c.String("format"), c.String("output")
 			switch {

@@ -5,8 +5,7 @@ Usage: sarif-ensure.py SARIF_FILE EXIT_STATUS MESSAGE_FILE
 
 If SARIF_FILE already holds a SARIF 2.1.0 log with a run (auditpack lint
 wrote its report, or its error as a notification), it is left alone.
-Otherwise (lint stopped on an input error before writing one, or never
-ran) it is replaced by a log with one run, no results, and the error as a
+Otherwise (lint crashed, or never ran: a failed install) it is replaced by a log with one run, no results, and the error as a
 tool execution notification: the text of MESSAGE_FILE (lint's standard
 error), or a sentence naming EXIT_STATUS when that is empty. The action
 runs it after every lint, and before, so a failed install leaves a

@@ -175,16 +175,6 @@ var Shapes = []Shape{
 	},
 }
 
-// ShapeNamed is the shape of that name.
-func ShapeNamed(name string) (Shape, bool) {
-	for _, s := range Shapes {
-		if s.Name == name {
-			return s, true
-		}
-	}
-	return Shape{}, false
-}
-
 // Text is a rules file of the shape: the usual -D, -b and -f, then n rule
 // lines (delete-by-key adds its -D lines) with values drawn from seed.
 func (s Shape) Text(n int, seed uint64) string {
