@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/auditpack/auditpack/internal/gentext"
 )
 
 // product is what cisgen adds to CaC's data for one product.
@@ -174,7 +176,7 @@ func (pk *pack) generatedBy(comment string) string {
 		comment, pk.shortCommit(), comment, pk.p.ControlFile)
 }
 
-func quote(s string) string { return strconv.Quote(s) }
+func quote(s string) string { return gentext.TOMLString(s) }
 
 func writeLines(b *bytes.Buffer, lines ...string) {
 	for _, l := range lines {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/auditpack/auditpack/internal/gentext"
 )
 
 // file is one generated file: its path from the repository root.
@@ -228,19 +230,7 @@ func (pk *pack) continueID() string {
 
 // wrap breaks a note into lines of at most 100 characters, the first
 // starting with first, the others with rest.
-func wrap(first, rest, s string) []string {
-	var out []string
-	line, empty := first, true
-	for _, w := range strings.Fields(s) {
-		if len(line)+len(w) > 100 && !empty {
-			out = append(out, strings.TrimRight(line, " "))
-			line = rest
-		}
-		line += w + " "
-		empty = false
-	}
-	return append(out, strings.TrimRight(line, " "))
-}
+func wrap(first, rest, s string) []string { return gentext.Wrap(s, 100, first, rest) }
 
 // allPlatformTemplates are CaC's audit templates whose bash.template says
 // "# platform = multi_platform_all"; the others list RHEL, Fedora, Ubuntu,

@@ -43,8 +43,8 @@ type control struct {
 // dataTable starts a data file: the comment that says what it holds,
 // then what it was extracted from.
 func dataTable(b *strings.Builder, holds string, d dataFile) tomlTable {
-	b.WriteString(strings.ReplaceAll(comment(holds+" Written by go run ./internal/stiggen extract from the file named below, "+
-		"fetched from where PROVENANCE in this directory says; extract it again rather than edit it."), "##", "#"))
+	b.WriteString(comment("#", holds+" Written by go run ./internal/stiggen extract from the file named below, "+
+		"fetched from where PROVENANCE in this directory says; extract it again rather than edit it."))
 	t := tomlTable{b: b}
 	product, release, file, sum := d.source()
 	t.str("product", product)

@@ -3,41 +3,20 @@ package main
 import (
 	"fmt"
 	"strings"
+
+	"github.com/auditpack/auditpack/internal/gentext"
 )
 
 // The TOML stiggen writes: requirements.toml and pack.toml, in a fixed
 // layout so that a regenerated file equals the committed one byte for
 // byte.
 
-// tomlString is a TOML basic string.
-func tomlString(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\u%04X`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
-}
-
 // tomlText is a long text as a TOML multi-line literal string, which
 // keeps DISA's backslashes and quotes as they are; a text a literal
 // string cannot hold is a basic string.
 func tomlText(s string) string {
 	if strings.Contains(s, "'''") || strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 && r != '\n' && r != '\t' || r == 0x7f }) {
-		return tomlString(s)
+		return gentext.TOMLString(s)
 	}
 	return "'''\n" + s + "'''"
 }
@@ -47,7 +26,7 @@ func tomlText(s string) string {
 func tomlList(items []string) string {
 	q := make([]string, len(items))
 	for i, s := range items {
-		q[i] = tomlString(s)
+		q[i] = gentext.TOMLString(s)
 	}
 	one := "[" + strings.Join(q, ", ") + "]"
 	if len(one) <= 100 || len(items) == 1 {
@@ -64,7 +43,7 @@ type tomlTable struct {
 
 func (t *tomlTable) str(key, value string) {
 	if value != "" {
-		t.keys = append(t.keys, [2]string{key, tomlString(value)})
+		t.keys = append(t.keys, [2]string{key, gentext.TOMLString(value)})
 	}
 }
 
