@@ -78,6 +78,10 @@ type Result struct {
 	// Gap is how long the longest moved rule was absent from the kernel.
 	Gap       time.Duration
 	Persisted string
+	// FilesChange: persisting changes files of the host (a rules file
+	// whose content differs, rules.d files moved aside); with DryRun, it
+	// would.
+	FilesChange bool
 	// Boot says how this host loads its rules at boot, and with --persist
 	// auto what was written for it.
 	Boot string
@@ -159,6 +163,12 @@ func Apply(k Kernel, d *Desired, t *model.Target, opts Options) (*Result, error)
 		defer unlock()
 	}
 	res.Unfinished = readJournal(journal)
+	switch {
+	case opts.boot != nil:
+		res.FilesChange = opts.boot.changes()
+	case opts.Persist != "":
+		res.FilesChange = differs(opts.Persist, opts.Rendered)
+	}
 	unpersist := func() error { return nil }
 	switch {
 	case opts.DryRun:
@@ -212,7 +222,7 @@ func Apply(k Kernel, d *Desired, t *model.Target, opts Options) (*Result, error)
 		if rollbackErr != nil {
 			return res, fmt.Errorf("%w; restoring the previous rules failed too: %v", err, rollbackErr)
 		}
-		res.Persisted = ""
+		res.Persisted, res.FilesChange = "", false
 		what := "rules and settings are"
 		if opts.Persist != "" {
 			what = "rules, settings and " + opts.Persist + " are"

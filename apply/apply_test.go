@@ -196,6 +196,22 @@ func TestGuardRefusesLockingFromTests(t *testing.T) {
 	}
 }
 
+// differs tells apply (and the Ansible module through files_change)
+// whether persisting changes a file.
+func TestDiffers(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "audit.rules")
+	if !differs(path, []byte("new\n")) {
+		t.Error("a file that does not exist yet does not differ")
+	}
+	os.WriteFile(path, []byte("new\n"), 0o600)
+	if differs(path, []byte("new\n")) {
+		t.Error("the same content differs")
+	}
+	if !differs(path, []byte("other\n")) {
+		t.Error("other content does not differ")
+	}
+}
+
 func TestPersistKeepsPrevious(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "audit.rules")
 	os.WriteFile(path, []byte("old\n"), 0o600)

@@ -103,12 +103,18 @@ func TestPersistAutoEveryLayout(t *testing.T) {
 				t.Fatal(err)
 			}
 			before := snapshot(t, root)
+			if !plan.changes() {
+				t.Error("the plan moves rules.d files aside, yet says it changes no file")
+			}
 			undo, err := plan.Commit()
 			if err != nil {
 				t.Fatal(err)
 			}
 			if diff := sameLoad(nextBootOf(t, l), rendered, c.Targets[0]); diff != "" {
 				t.Errorf("the next boot loads something else: %s", diff)
+			}
+			if again, err := PlanBoot(l, rendered, c.Targets[0], time.Date(2026, 12, 1, 18, 0, 0, 0, time.UTC)); err != nil || again.changes() {
+				t.Errorf("planned again on its own layout, the plan changes files (%v)", err)
 			}
 			if info, err := os.Stat(filepath.Join(root, plan.File)); err != nil || info.Mode().Perm() != 0o600 {
 				t.Errorf("%s: %v, mode %v; want 0600", plan.File, err, info.Mode())

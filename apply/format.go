@@ -4,7 +4,7 @@ import "github.com/auditpack/auditpack/internal/report"
 
 // Report is what apply found and did, for the report layer to write.
 func (r *Result) Report() *report.Apply {
-	a := &report.Apply{Unfinished: r.Unfinished, Settings: r.Settings, Locked: r.Locked, Applied: r.Applied, Gap: r.Gap, Persisted: r.Persisted, Boot: r.Boot}
+	a := &report.Apply{Unfinished: r.Unfinished, Settings: r.Settings, Locked: r.Locked, Applied: r.Applied, Gap: r.Gap, Persisted: r.Persisted, FilesChange: r.FilesChange, Boot: r.Boot}
 	if r.Preflight != nil {
 		a.Refused = r.Preflight.Diagnostics
 	}

@@ -165,6 +165,13 @@ func (p *BootPlan) Commit() (undo func() error, err error) {
 	return undo, nil
 }
 
+// changes says whether committing the plan changes the host's files:
+// rules.d files to move aside, or a file whose content differs.
+func (p *BootPlan) changes() bool {
+	l := p.Loader
+	return len(p.Moved) > 0 || differs(l.at(p.File), p.rendered) || l.Augenrules != "" && differs(l.at(l.RulesFile), p.Generated)
+}
+
 // Describe says what the plan does, for apply's output.
 func (p *BootPlan) Describe() string {
 	var b strings.Builder
@@ -234,6 +241,12 @@ func (l *Loader) mayWrite() error {
 		return ErrHostBootInTests
 	}
 	return nil
+}
+
+// differs says whether writing data to path changes it.
+func differs(path string, data []byte) bool {
+	old, err := os.ReadFile(path)
+	return err != nil || !bytes.Equal(old, data)
 }
 
 // persist writes a rules file for the next boot, keeping the old one as

@@ -25,7 +25,10 @@ type Apply struct {
 	// Gap is how long the longest moved rule was absent from the kernel.
 	Gap       time.Duration
 	Persisted string
-	Boot      string // how the host loads rules at boot
+	// FilesChange: persisting changes (with --dry-run: would change) files
+	// of the host.
+	FilesChange bool
+	Boot        string // how the host loads rules at boot
 	// Refused are the lines the preflight found the kernel or the loader
 	// would refuse (errors) or only this host's loader refuses (warnings).
 	Refused []Diagnostic
@@ -126,21 +129,22 @@ func jsonSettings(changes []SettingChange) map[string]jsonSetting {
 // WriteApplyJSON prints {"changed","added","removed","settings",...}.
 func WriteApplyJSON(w io.Writer, a *Apply) error {
 	out := struct {
-		Changed    bool                   `json:"changed"`
-		Added      []string               `json:"added"`
-		Removed    []string               `json:"removed"`
-		Moved      int                    `json:"moved"`
-		Unchanged  int                    `json:"unchanged"`
-		Settings   map[string]jsonSetting `json:"settings"`
-		Locked     bool                   `json:"locked"`
-		Applied    bool                   `json:"applied"`
-		Persisted  string                 `json:"persisted,omitempty"`
-		Boot       string                 `json:"boot,omitempty"`
-		Refused    []jsonDiagnostic       `json:"refused,omitempty"`
-		Error      string                 `json:"error,omitempty"`
-		Unfinished string                 `json:"unfinished,omitempty"`
+		Changed     bool                   `json:"changed"`
+		Added       []string               `json:"added"`
+		Removed     []string               `json:"removed"`
+		Moved       int                    `json:"moved"`
+		Unchanged   int                    `json:"unchanged"`
+		Settings    map[string]jsonSetting `json:"settings"`
+		Locked      bool                   `json:"locked"`
+		Applied     bool                   `json:"applied"`
+		Persisted   string                 `json:"persisted,omitempty"`
+		FilesChange bool                   `json:"files_change,omitempty"`
+		Boot        string                 `json:"boot,omitempty"`
+		Refused     []jsonDiagnostic       `json:"refused,omitempty"`
+		Error       string                 `json:"error,omitempty"`
+		Unfinished  string                 `json:"unfinished,omitempty"`
 	}{Unfinished: a.Unfinished, Changed: a.Changed(), Added: append([]string{}, a.Added...), Removed: append([]string{}, a.Removed...), Moved: a.Moved, Unchanged: a.Kept,
-		Settings: map[string]jsonSetting{}, Locked: a.Locked, Applied: a.Applied, Persisted: a.Persisted, Boot: a.Boot, Error: a.Error}
+		Settings: map[string]jsonSetting{}, Locked: a.Locked, Applied: a.Applied, Persisted: a.Persisted, FilesChange: a.FilesChange, Boot: a.Boot, Error: a.Error}
 	if len(a.Refused) > 0 {
 		out.Refused = jsonDiagnostics(a.Refused)
 	}

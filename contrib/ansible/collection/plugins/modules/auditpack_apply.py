@@ -96,7 +96,9 @@ def main():
         module.fail_json(msg=(err or out).strip(), rc=rc, cmd=args)
     result = json.loads(out)
     boot = result.get("boot", "")
-    files_changed = MOVED in boot or (not module.check_mode and persisted_changed(result.get("persisted", "")))
+    # apply says whether persisting changes (in check mode: would change)
+    # the host's files: a rules file's content, rules.d files moved aside.
+    files_changed = result.get("files_change", False)
     diff = [{
         "before_header": "kernel audit rules",
         "after_header": "compiled audit rules",
@@ -115,22 +117,6 @@ def main():
         persisted=result.get("persisted", ""),
         boot=boot,
     )
-
-
-# What apply --persist auto says of the rules.d files it moves aside.
-MOVED = " moved to "
-
-
-def persisted_changed(path):
-    """Whether apply's write of path changed it: apply keeps the old
-    content as path.prev, so an equal .prev means the same file."""
-    if not path:
-        return False
-    try:
-        with open(path, "rb") as new, open(path + ".prev", "rb") as old:
-            return new.read() != old.read()
-    except OSError:
-        return True
 
 
 if __name__ == "__main__":
